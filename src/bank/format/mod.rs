@@ -1,0 +1,242 @@
+//! Question-bank file formats: each module reads a file into [`ParsedFile`] and writes
+//! questions back out. Readers are pure (bytes in, items out); storing is the repo's job.
+
+pub mod aiken;
+pub mod csv;
+pub mod gift;
+pub mod html;
+pub mod moodle;
+pub mod native;
+pub mod qti;
+pub mod text;
+pub mod xlsx;
+
+use super::model::{Question, QuestionBody};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The formats the platform reads and writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// The native TOML format of question-bank/ (see question-bank/README.md).
+    Native,
+    /// Moodle's GIFT text format.
+    Gift,
+    /// Moodle XML.
+    MoodleXml,
+    /// Aiken (single choice only).
+    Aiken,
+    /// IMS QTI 2.1 item or assessmentTest XML.
+    Qti,
+    /// CSV with the Chinese column headers (UTF-8 or GBK).
+    Csv,
+    /// XLSX with the Chinese column headers.
+    Xlsx,
+}
+
+impl Format {
+    /// Every format.
+    pub const ALL: [Format; 7] = [
+        Self::Native,
+        Self::Gift,
+        Self::MoodleXml,
+        Self::Aiken,
+        Self::Qti,
+        Self::Csv,
+        Self::Xlsx,
+    ];
+
+    /// The code used in URLs and on the command line.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Native => "native",
+            Self::Gift => "gift",
+            Self::MoodleXml => "moodle_xml",
+            Self::Aiken => "aiken",
+            Self::Qti => "qti",
+            Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
+        }
+    }
+
+    /// Reads a format code (also accepts common file extensions).
+    pub fn parse(s: &str) -> Option<Format> {
+        let s = s.trim().to_ascii_lowercase();
+        Self::ALL.into_iter().find(|f| f.code() == s).or(match s.as_str() {
+            "toml" => Some(Self::Native),
+            "moodle" | "xml" => Some(Self::MoodleXml),
+            "qti21" | "qti2" => Some(Self::Qti),
+            "txt" => Some(Self::Gift),
+            _ => None,
+        })
+    }
+
+    /// Guesses the format from a file name.
+    pub fn from_file_name(name: &str) -> Option<Format> {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".gift") || lower.ends_with(".gift.txt") {
+            return Some(Self::Gift);
+        }
+        if lower.ends_with(".aiken.txt") || lower.ends_with(".aiken") {
+            return Some(Self::Aiken);
+        }
+        let ext = lower.rsplit('.').next()?;
+        match ext {
+            "toml" => Some(Self::Native),
+            "csv" => Some(Self::Csv),
+            "xlsx" => Some(Self::Xlsx),
+            "txt" => Some(Self::Gift),
+            "xml" => None, // Moodle XML or QTI: decided by sniffing the content
+            _ => None,
+        }
+    }
+
+    /// Tells Moodle XML from QTI by the root element.
+    pub fn sniff_xml(bytes: &[u8]) -> Option<Format> {
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+        if head.contains("<quiz") {
+            Some(Self::MoodleXml)
+        } else if head.contains("assessmentItem") || head.contains("assessmentTest") {
+            Some(Self::Qti)
+        } else {
+            None
+        }
+    }
+
+    /// The MIME type of an exported file.
+    pub fn mime(self) -> &'static str {
+        match self {
+            Self::Native => "application/toml; charset=utf-8",
+            Self::Gift | Self::Aiken => "text/plain; charset=utf-8",
+            Self::MoodleXml | Self::Qti => "application/xml; charset=utf-8",
+            Self::Csv => "text/csv; charset=utf-8",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+
+    /// The file extension of an exported file.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Native => "toml",
+            Self::Gift => "gift.txt",
+            Self::Aiken => "aiken.txt",
+            Self::MoodleXml => "moodle.xml",
+            Self::Qti => "qti.xml",
+            Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// A file that an item embeds or references (an image in a stem).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    /// The name the item's stem uses for it (e.g. `sign.png`, `images/sign.png`).
+    pub name: String,
+    /// MIME type, e.g. `image/png`.
+    pub mime: String,
+    /// The file's bytes.
+    pub data: Vec<u8>,
+}
+
+/// Why an item was not imported. `code` is stable snake_case; `reason` is for people.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Skip {
+    /// Stable code, e.g. `unsupported_interaction`, `invalid_question`, `missing_field`.
+    pub code: String,
+    /// A sentence a bank keeper understands.
+    pub reason: String,
+}
+
+impl Skip {
+    /// A skip with a code and reason.
+    pub fn new(code: &str, reason: impl Into<String>) -> Skip {
+        Skip {
+            code: code.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// One item of a file as a reader saw it.
+#[derive(Debug, Clone)]
+pub struct ParsedItem {
+    /// The item's identifier in the file (title, identifier attribute, row's ID), or a
+    /// positional name like `row 7` / `question 3` when it has none.
+    pub ident: String,
+    /// The line (text formats) or row (spreadsheets) where the item starts, 1-based.
+    pub line: Option<usize>,
+    /// The body, or why it cannot become one. The body still has to pass [`Question::parse`].
+    pub result: Result<QuestionBody, Skip>,
+    /// Things that did not stop the import but the keeper should know (e.g. a missing image).
+    pub warnings: Vec<String>,
+}
+
+/// What a reader got out of a file.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedFile {
+    /// A bank name the file carries, if any.
+    pub bank_name: Option<String>,
+    /// A bank code the file carries (native format), if any.
+    pub bank_code: Option<String>,
+    /// A bank description the file carries, if any.
+    pub bank_description: Option<String>,
+    /// The file says its questions are generated (never loaded from question-bank/).
+    pub synthetic: bool,
+    /// Every item in file order, supported or not.
+    pub items: Vec<ParsedItem>,
+    /// Images and other files the items refer to by name.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file-level problem: the file cannot be read at all, so nothing is imported.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct FormatError {
+    /// Stable code, e.g. `malformed_xml`, `malformed_toml`, `bad_encoding`, `missing_column`.
+    pub code: &'static str,
+    /// What is wrong, with the line or position where known.
+    pub message: String,
+}
+
+impl FormatError {
+    /// A file-level error.
+    pub fn new(code: &'static str, message: impl Into<String>) -> FormatError {
+        FormatError {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// Reads a file in the given format.
+pub fn read(format: Format, bytes: &[u8]) -> Result<ParsedFile, FormatError> {
+    match format {
+        Format::Native => native::read(bytes),
+        Format::Gift => gift::read(bytes),
+        Format::MoodleXml => moodle::read(bytes),
+        Format::Aiken => aiken::read(bytes),
+        Format::Qti => qti::read(bytes),
+        Format::Csv => csv::read(bytes),
+        Format::Xlsx => xlsx::read(bytes),
+    }
+}
+
+/// Writes questions (with the images their stems use) in the given format.
+pub fn write(
+    format: Format,
+    bank_name: &str,
+    questions: &[Question],
+    attachments: &[Attachment],
+) -> Result<Vec<u8>, FormatError> {
+    match format {
+        Format::Native => native::write(bank_name, questions, attachments),
+        Format::Gift => gift::write(questions),
+        Format::MoodleXml => moodle::write(questions, attachments),
+        Format::Aiken => aiken::write(questions),
+        Format::Qti => qti::write(bank_name, questions, attachments),
+        Format::Csv => csv::write(questions),
+        Format::Xlsx => xlsx::write(questions),
+    }
+}

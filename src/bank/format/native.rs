@@ -1,0 +1,514 @@
+//! The native TOML format of question-bank/ (documented in question-bank/README.md).
+
+use super::text::{line_of, media_hash};
+use super::{Attachment, FormatError, ParsedFile, ParsedItem, Skip};
+use crate::bank::model::{
+    Aspect, Key, Question, QuestionBody, QuestionKind, QuestionStatus, option_label,
+    parse_letters,
+};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use toml::{Spanned, Table, Value};
+
+#[derive(Deserialize)]
+struct RawFile {
+    bank: Option<RawBank>,
+    #[serde(default)]
+    question: Vec<Spanned<Table>>,
+    #[serde(default)]
+    media: BTreeMap<String, RawMedia>,
+}
+
+#[derive(Deserialize, Serialize)]
+struct RawBank {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    synthetic: bool,
+}
+
+#[derive(Deserialize, Serialize)]
+struct RawMedia {
+    mime: String,
+    base64: String,
+}
+
+const KNOWN_FIELDS: &[&str] = &[
+    "id",
+    "type",
+    "category",
+    "stem",
+    "options",
+    "answer",
+    "rubric",
+    "scheme",
+    "points",
+    "difficulty",
+    "explanation",
+    "source",
+    "tags",
+    "status",
+];
+
+/// Reads a native bank file.
+pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        FormatError::new(
+            "bad_encoding",
+            format!("a native bank file must be UTF-8: {e}"),
+        )
+    })?;
+    let raw: RawFile = toml::from_str(text)
+        .map_err(|e| FormatError::new("malformed_toml", e.to_string().trim().to_string()))?;
+    let mut file = ParsedFile::default();
+    if let Some(bank) = raw.bank {
+        file.bank_code = bank.code;
+        file.bank_name = bank.name;
+        file.bank_description = bank.description;
+        file.synthetic = bank.synthetic;
+    }
+    for (name, m) in raw.media {
+        let data = B64.decode(m.base64.trim()).map_err(|e| {
+            FormatError::new("malformed_media", format!("media {name:?}: bad base64: {e}"))
+        })?;
+        file.attachments.push(Attachment {
+            name,
+            mime: m.mime,
+            data,
+        });
+    }
+    for (n, spanned) in raw.question.into_iter().enumerate() {
+        let line = line_of(text, spanned.span().start);
+        let table = spanned.into_inner();
+        let ident = match table.get("id").and_then(Value::as_str) {
+            Some(id) if !id.trim().is_empty() => id.trim().to_string(),
+            _ => format!("question {}", n + 1),
+        };
+        let mut warnings: Vec<String> = table
+            .keys()
+            .filter(|k| !KNOWN_FIELDS.contains(&k.as_str()))
+            .map(|k| format!("unknown field {k:?} ignored"))
+            .collect();
+        warnings.sort();
+        file.items.push(ParsedItem {
+            ident,
+            line: Some(line),
+            result: body_from_table(&table),
+            warnings,
+        });
+    }
+    Ok(file)
+}
+
+fn str_field(t: &Table, name: &str) -> Result<String, Skip> {
+    match t.get(name) {
+        None => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(Skip::new(
+            "invalid_field",
+            format!("field {name:?} must be a string"),
+        )),
+    }
+}
+
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Integer(i) => Some(i.to_string()),
+        Value::Float(f) => Some(f.to_string()),
+        Value::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+fn body_from_table(t: &Table) -> Result<QuestionBody, Skip> {
+    let kind_text = str_field(t, "type")?;
+    if kind_text.is_empty() {
+        return Err(Skip::new("missing_field", "field \"type\" is missing"));
+    }
+    let kind = QuestionKind::parse(&kind_text).ok_or_else(|| {
+        Skip::new(
+            "unknown_type",
+            format!("unknown question type {kind_text:?}"),
+        )
+    })?;
+    let category = match t.get("category") {
+        None => vec![],
+        Some(Value::String(s)) => s.split('/').map(str::to_string).collect(),
+        Some(Value::Array(a)) => a.iter().filter_map(scalar_text).collect(),
+        Some(_) => {
+            return Err(Skip::new(
+                "invalid_field",
+                "field \"category\" must be a string like \"法规/条例\"",
+            ));
+        }
+    };
+    let options = match t.get("options") {
+        None => vec![],
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|v| {
+                scalar_text(v).ok_or_else(|| {
+                    Skip::new("invalid_field", "every option must be a string")
+                })
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => {
+            return Err(Skip::new(
+                "invalid_field",
+                "field \"options\" must be a list of strings",
+            ));
+        }
+    };
+    let answer = t.get("answer");
+    let bad_answer = |what: &str| Skip::new("invalid_answer", what.to_string());
+    let key = match kind {
+        QuestionKind::Single | QuestionKind::Multiple => {
+            let text = answer
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad_answer("answer must be option letters such as \"B\" or \"ACD\""))?;
+            Key::Choice {
+                correct: parse_letters(text).ok_or_else(|| {
+                    bad_answer(&format!("answer {text:?} is not option letters A–H"))
+                })?,
+            }
+        }
+        QuestionKind::TrueFalse => Key::TrueFalse {
+            value: match answer {
+                Some(Value::Boolean(b)) => *b,
+                Some(Value::String(s)) => crate::bank::model::parse_true_false(s)
+                    .ok_or_else(|| bad_answer("answer must be true or false"))?,
+                _ => return Err(bad_answer("answer must be true or false")),
+            },
+        },
+        QuestionKind::Fill => {
+            let list = match answer {
+                Some(Value::Array(a)) => a.clone(),
+                Some(v @ Value::String(_)) => vec![v.clone()],
+                _ => {
+                    return Err(bad_answer(
+                        "answer must list the accepted answers of each blank",
+                    ));
+                }
+            };
+            let mut accepted = Vec::with_capacity(list.len());
+            for blank in &list {
+                accepted.push(match blank {
+                    Value::Array(alts) => alts.iter().filter_map(scalar_text).collect(),
+                    v => vec![scalar_text(v).ok_or_else(|| {
+                        bad_answer("each blank's answer must be a string or a list of strings")
+                    })?],
+                });
+            }
+            Key::Blanks { accepted }
+        }
+        QuestionKind::Short | QuestionKind::Practical => Key::Open {
+            reference: match answer {
+                None => String::new(),
+                Some(v) => scalar_text(v)
+                    .ok_or_else(|| bad_answer("answer must be the reference answer as text"))?,
+            },
+        },
+    };
+    let scheme = match t.get("scheme") {
+        None => vec![],
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| {
+                let tbl = i.as_table();
+                let text = tbl.and_then(|x| x.get("text")).and_then(Value::as_str);
+                let points = tbl.and_then(|x| x.get("points")).and_then(number);
+                match (text, points) {
+                    (Some(text), Some(points)) => Ok(Aspect {
+                        text: text.to_string(),
+                        points,
+                    }),
+                    _ => Err(Skip::new(
+                        "invalid_field",
+                        "each scheme entry needs text and points",
+                    )),
+                }
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err(Skip::new("invalid_field", "scheme must be a list")),
+    };
+    let points = match t.get("points") {
+        None => 1.0,
+        Some(v) => number(v)
+            .ok_or_else(|| Skip::new("invalid_field", "points must be a number"))?,
+    };
+    let difficulty = match t.get("difficulty") {
+        None => 3,
+        Some(Value::Integer(i)) if (0..=255).contains(i) => *i as u8,
+        Some(_) => {
+            return Err(Skip::new(
+                "invalid_field",
+                "difficulty must be a whole number from 1 to 5",
+            ));
+        }
+    };
+    let tags = match t.get("tags") {
+        None => vec![],
+        Some(Value::Array(a)) => a.iter().filter_map(scalar_text).collect(),
+        Some(Value::String(s)) => s.split([',', '，']).map(str::to_string).collect(),
+        Some(_) => return Err(Skip::new("invalid_field", "tags must be a list of strings")),
+    };
+    let status_text = str_field(t, "status")?;
+    let status = if status_text.is_empty() {
+        QuestionStatus::Active
+    } else {
+        QuestionStatus::parse(&status_text).ok_or_else(|| {
+            Skip::new(
+                "invalid_field",
+                format!("status {status_text:?} is not draft, active or retired"),
+            )
+        })?
+    };
+    Ok(QuestionBody {
+        ident: str_field(t, "id")?,
+        kind,
+        category,
+        stem: str_field(t, "stem")?,
+        options,
+        key,
+        rubric: str_field(t, "rubric")?,
+        scheme,
+        points,
+        difficulty,
+        explanation: str_field(t, "explanation")?,
+        source: str_field(t, "source")?,
+        tags,
+        status,
+    })
+}
+
+fn points_value(p: f64) -> Value {
+    if p.fract() == 0.0 && p.abs() < 1e15 {
+        Value::Integer(p as i64)
+    } else {
+        Value::Float(p)
+    }
+}
+
+fn question_table(q: &Question) -> Table {
+    let mut t = Table::new();
+    if !q.ident.is_empty() {
+        t.insert("id".into(), Value::String(q.ident.clone()));
+    }
+    t.insert("type".into(), Value::String(q.kind.code().into()));
+    if !q.category.is_empty() {
+        t.insert("category".into(), Value::String(q.category.join("/")));
+    }
+    t.insert("stem".into(), Value::String(q.stem.clone()));
+    if !q.options.is_empty() {
+        t.insert(
+            "options".into(),
+            Value::Array(q.options.iter().cloned().map(Value::String).collect()),
+        );
+    }
+    let answer = match &q.key {
+        Key::Choice { correct } => Value::String(correct.iter().map(|&i| option_label(i)).collect()),
+        Key::TrueFalse { value } => Value::Boolean(*value),
+        Key::Blanks { accepted } => Value::Array(
+            accepted
+                .iter()
+                .map(|b| Value::Array(b.iter().cloned().map(Value::String).collect()))
+                .collect(),
+        ),
+        Key::Open { reference } => Value::String(reference.clone()),
+    };
+    t.insert("answer".into(), answer);
+    if !q.rubric.is_empty() {
+        t.insert("rubric".into(), Value::String(q.rubric.clone()));
+    }
+    if !q.scheme.is_empty() {
+        t.insert(
+            "scheme".into(),
+            Value::Array(
+                q.scheme
+                    .iter()
+                    .map(|a| {
+                        let mut s = Table::new();
+                        s.insert("text".into(), Value::String(a.text.clone()));
+                        s.insert("points".into(), points_value(a.points));
+                        Value::Table(s)
+                    })
+                    .collect(),
+            ),
+        );
+    }
+    t.insert("points".into(), points_value(q.points));
+    t.insert("difficulty".into(), Value::Integer(q.difficulty.into()));
+    if !q.explanation.is_empty() {
+        t.insert("explanation".into(), Value::String(q.explanation.clone()));
+    }
+    if !q.source.is_empty() {
+        t.insert("source".into(), Value::String(q.source.clone()));
+    }
+    if !q.tags.is_empty() {
+        t.insert(
+            "tags".into(),
+            Value::Array(q.tags.iter().cloned().map(Value::String).collect()),
+        );
+    }
+    if q.status != QuestionStatus::Active {
+        t.insert("status".into(), Value::String(q.status.code().into()));
+    }
+    t
+}
+
+/// Writes a bank in the native format. Stored images (`/api/media/<sha256>`) are written into
+/// `[media]` under the name `<sha256>.<ext>` and the stems refer to that name.
+pub fn write(
+    bank_name: &str,
+    questions: &[Question],
+    attachments: &[Attachment],
+) -> Result<Vec<u8>, FormatError> {
+    write_bank(None, bank_name, None, false, questions, attachments)
+}
+
+/// Writes a bank in the native format with its code and description.
+pub fn write_bank(
+    code: Option<&str>,
+    name: &str,
+    description: Option<&str>,
+    synthetic: bool,
+    questions: &[Question],
+    attachments: &[Attachment],
+) -> Result<Vec<u8>, FormatError> {
+    let mut media = Table::new();
+    let mut out = Table::new();
+    let bank = RawBank {
+        code: code.map(str::to_string),
+        name: Some(name.to_string()),
+        description: description.map(str::to_string),
+        synthetic,
+    };
+    out.insert(
+        "bank".into(),
+        Value::try_from(bank).map_err(|e| FormatError::new("export_failed", e.to_string()))?,
+    );
+    let mut list = Vec::with_capacity(questions.len());
+    for q in questions {
+        let mut t = question_table(q);
+        let stem = super::text::map_image_refs(&q.stem, |r| {
+            let hash = media_hash(&r.target)?;
+            let a = attachments.iter().find(|a| a.name.starts_with(hash))?;
+            let name = format!("{hash}.{}", super::text::mime_extension(&a.mime));
+            if !media.contains_key(&name) {
+                let mut m = Table::new();
+                m.insert("mime".into(), Value::String(a.mime.clone()));
+                m.insert("base64".into(), Value::String(B64.encode(&a.data)));
+                media.insert(name.clone(), Value::Table(m));
+            }
+            Some(name)
+        });
+        t.insert("stem".into(), Value::String(stem));
+        list.push(Value::Table(t));
+    }
+    out.insert("question".into(), Value::Array(list));
+    if !media.is_empty() {
+        out.insert("media".into(), Value::Table(media));
+    }
+    toml::to_string(&out)
+        .map(String::into_bytes)
+        .map_err(|e| FormatError::new("export_failed", e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"
+[bank]
+code = "T"
+name = "测试"
+
+[[question]]
+id = "T-1"
+type = "单选"
+category = "法规/条例"
+stem = "保安员应当年满多少周岁？"
+options = ["16", "18", "20", 22]
+answer = "B"
+difficulty = 2
+explanation = "第十六条"
+source = "《保安服务管理条例》第十六条"
+
+[[question]]
+id = "T-2"
+type = "fill"
+stem = "由___和___组成"
+answer = [["前端", "前端设备"], "后端"]
+
+[[question]]
+id = "T-3"
+type = "single"
+stem = "无答案"
+options = ["a", "b"]
+colour = "red"
+"#;
+
+    #[test]
+    fn a_native_file_reads_into_items_with_lines() {
+        let f = read(SAMPLE.as_bytes()).unwrap();
+        assert_eq!(f.bank_code.as_deref(), Some("T"));
+        assert_eq!(f.items.len(), 3);
+        let b = f.items[0].result.as_ref().unwrap();
+        assert_eq!(b.category, vec!["法规", "条例"]);
+        assert_eq!(b.options[3], "22");
+        assert_eq!(b.key, Key::Choice { correct: vec![1] });
+        assert_eq!(f.items[0].line, Some(6));
+        let fill = f.items[1].result.as_ref().unwrap();
+        assert_eq!(
+            fill.key,
+            Key::Blanks {
+                accepted: vec![vec!["前端".into(), "前端设备".into()], vec!["后端".into()]]
+            }
+        );
+        let skip = f.items[2].result.as_ref().unwrap_err();
+        assert_eq!(skip.code, "invalid_answer");
+        assert_eq!(f.items[2].warnings, vec!["unknown field \"colour\" ignored"]);
+    }
+
+    #[test]
+    fn malformed_toml_names_the_line() {
+        let err = read(b"[bank]\nname = \n").unwrap_err();
+        assert_eq!(err.code, "malformed_toml");
+        assert!(err.message.contains("line 2"), "{}", err.message);
+    }
+
+    #[test]
+    fn writing_then_reading_gives_the_same_questions() {
+        let f = read(SAMPLE.as_bytes()).unwrap();
+        let qs: Vec<Question> = f
+            .items
+            .into_iter()
+            .filter_map(|i| i.result.ok())
+            .map(|b| Question::parse(b).unwrap())
+            .collect();
+        let out = write_bank(Some("T"), "测试", None, false, &qs, &[]).unwrap();
+        let back = read(&out).unwrap();
+        let qs2: Vec<Question> = back
+            .items
+            .into_iter()
+            .map(|i| Question::parse(i.result.unwrap()).unwrap())
+            .collect();
+        assert_eq!(qs, qs2);
+    }
+}

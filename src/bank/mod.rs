@@ -1,0 +1,4 @@
+//! Question banks: the question model, categories, file formats, import and export.
+
+pub mod format;
+pub mod model;

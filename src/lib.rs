@@ -1,0 +1,3 @@
+//! Exam and skills-competition platform.
+
+pub mod bank;

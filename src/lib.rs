@@ -1,3 +1,10 @@
-//! Exam and skills-competition platform.
+//! Exam and skills-competition platform: question banks, randomized exams, live proctoring,
+//! competitions and verifiable certificates.
 
+pub mod audit;
+pub mod auth;
 pub mod bank;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod state;

@@ -1,4 +1,19 @@
+//! Database migrations, one change per file, each with up and down.
+
 pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_accounts;
+mod m20261123_000002_banks;
+
+/// Applies the platform's migrations in order.
 pub struct Migrator;
+
 #[async_trait::async_trait]
-impl MigratorTrait for Migrator { fn migrations() -> Vec<Box<dyn MigrationTrait>> { vec![] } }
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_accounts::Migration),
+            Box::new(m20261123_000002_banks::Migration),
+        ]
+    }
+}

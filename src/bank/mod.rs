@@ -1,4 +1,8 @@
 //! Question banks: the question model, categories, file formats, import and export.
 
+pub mod entity;
 pub mod format;
+pub mod import;
 pub mod model;
+pub mod repo;
+pub mod service;

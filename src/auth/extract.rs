@@ -1,0 +1,110 @@
+//! The `Staff` extractor: a valid staff token for an enabled account, re-read from the database
+//! on every request so that disabling an account or changing roles takes effect at once.
+
+use super::repo;
+use super::role::{Role, Roles};
+use crate::audit::Actor;
+use crate::error::AppError;
+use crate::state::AppState;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use std::future::Future;
+use std::pin::Pin;
+
+/// The staff member making the request.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    /// User id.
+    pub id: i32,
+    /// Username.
+    pub username: String,
+    /// Current roles.
+    pub roles: Roles,
+}
+
+impl Staff {
+    /// Refuses with 403 unless the account has the role (admins have every role).
+    pub fn require(&self, role: Role) -> Result<(), AppError> {
+        if self.roles.allows(role) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden(format!(
+                "this needs the {} role",
+                role.code()
+            )))
+        }
+    }
+
+    /// Refuses with 403 unless the account has one of the roles.
+    pub fn require_any(&self, roles: &[Role]) -> Result<(), AppError> {
+        if roles.iter().any(|r| self.roles.allows(*r)) {
+            Ok(())
+        } else {
+            let names: Vec<_> = roles.iter().map(|r| r.code()).collect();
+            Err(AppError::forbidden(format!(
+                "this needs one of the roles: {}",
+                names.join(", ")
+            )))
+        }
+    }
+
+    /// The staff member as the actor of an audited change.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            id: Some(self.id),
+            name: self.username.clone(),
+        }
+    }
+}
+
+/// The bearer token of a request, if it has one.
+pub fn bearer(req: &HttpRequest) -> Option<&str> {
+    req.headers()
+        .get(actix_web::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+impl FromRequest for Staff {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Staff, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req).map(str::to_string);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AppError::internal("app state missing"))?;
+            let token = token.ok_or_else(|| {
+                AppError::unauthorized("missing_token", "log in first: no bearer token was sent")
+            })?;
+            let claims = state.keys.verify_staff(&token).map_err(|e| {
+                use jsonwebtoken::errors::ErrorKind;
+                match e.kind() {
+                    ErrorKind::ExpiredSignature => {
+                        AppError::unauthorized("token_expired", "the session has expired; log in again")
+                    }
+                    _ => AppError::unauthorized("invalid_token", "the token is not valid"),
+                }
+            })?;
+            let id: i32 = claims
+                .sub
+                .parse()
+                .map_err(|_| AppError::unauthorized("invalid_token", "the token is not valid"))?;
+            let user = repo::find(&state.db, id)
+                .await?
+                .ok_or_else(|| AppError::unauthorized("invalid_token", "the account no longer exists"))?;
+            if user.disabled {
+                return Err(AppError::unauthorized(
+                    "account_disabled",
+                    "this account has been disabled",
+                ));
+            }
+            Ok(Staff {
+                id: user.id,
+                username: user.username,
+                roles: Roles::from_stored(&user.roles),
+            })
+        })
+    }
+}

@@ -1,0 +1,316 @@
+//! Staff account rules: logging in, the first admin, creating and changing accounts.
+
+use super::entity;
+use super::password::{self, NewPassword};
+use super::repo;
+use super::role::Roles;
+use super::token::StaffClaims;
+use crate::audit::{self, Actor};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use sea_orm::{ActiveValue::Set, DatabaseConnection, IntoActiveModel, TransactionTrait};
+use serde_json::json;
+
+/// A login name: 3–32 characters of a–z, 0–9, `.`, `_`, `-`; stored lowercase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    /// Checks and lowercases a proposed name.
+    pub fn parse(s: &str) -> Result<Username, AppError> {
+        let s = s.trim().to_ascii_lowercase();
+        let ok = (3..=32).contains(&s.len())
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+        if ok {
+            Ok(Username(s))
+        } else {
+            Err(AppError::unprocessable(
+                "invalid_username",
+                "a username has 3–32 characters: letters a–z, digits, '.', '_' or '-'",
+            ))
+        }
+    }
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A successful login.
+pub struct LoggedIn {
+    /// The bearer token.
+    pub token: String,
+    /// When it expires (Unix seconds).
+    pub expires_at: i64,
+    /// The account.
+    pub user: entity::Model,
+}
+
+async fn hash(p: NewPassword) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || password::hash(&p))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)
+}
+
+async fn verify(p: String, stored: String) -> AppResult<bool> {
+    tokio::task::spawn_blocking(move || password::verify(&p, &stored))
+        .await
+        .map_err(AppError::internal)
+}
+
+fn bad_password(msg: &'static str) -> AppError {
+    AppError::unprocessable("weak_password", msg)
+}
+
+/// Issues a token for an account.
+pub fn issue(state: &AppState, user: entity::Model) -> AppResult<LoggedIn> {
+    let roles = Roles::from_stored(&user.roles);
+    let claims = StaffClaims::new(
+        user.id,
+        &user.username,
+        &roles,
+        state.config.staff_token_minutes,
+    );
+    let token = state.keys.sign_staff(&claims).map_err(AppError::internal)?;
+    Ok(LoggedIn {
+        token,
+        expires_at: claims.exp,
+        user,
+    })
+}
+
+/// Checks a username and password. Failures are slowed and, past the limit, locked out per
+/// account and per client address; a wrong name and a wrong password look the same.
+pub async fn login(
+    state: &AppState,
+    username: &str,
+    pass: &str,
+    client: &str,
+) -> AppResult<LoggedIn> {
+    let name = username.trim().to_ascii_lowercase();
+    let user_key = format!("user:{name}");
+    let ip_key = format!("ip:{client}");
+    if let Some(wait) = state.limiter.locked(&[&user_key, &ip_key]) {
+        return Err(AppError::too_many(
+            format!("too many failed logins; try again in {wait} seconds"),
+            wait,
+        ));
+    }
+    let user = repo::find_by_username(&state.db, &name).await?;
+    let stored = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| password::dummy_hash().to_string());
+    let ok = verify(pass.to_string(), stored).await? && user.is_some();
+    match user {
+        Some(u) if ok && !u.disabled => {
+            state.limiter.succeeded(&user_key);
+            issue(state, u)
+        }
+        Some(u) if ok && u.disabled => Err(AppError::forbidden("this account is disabled")),
+        _ => {
+            let hold = state.limiter.failed(&[&user_key, &ip_key]);
+            tokio::time::sleep(hold).await;
+            Err(AppError::unauthorized(
+                "invalid_credentials",
+                "wrong username or password",
+            ))
+        }
+    }
+}
+
+/// On first start, creates `admin` with `ADMIN_PASSWORD` or a random password. Returns the
+/// password when it was generated, so the caller can print it once.
+pub async fn ensure_admin(
+    db: &DatabaseConnection,
+    configured: Option<&str>,
+) -> AppResult<Option<String>> {
+    if repo::count(db).await? > 0 {
+        return Ok(None);
+    }
+    let (pw, generated) = match configured {
+        Some(p) => (
+            NewPassword::parse(p).map_err(|e| {
+                AppError::internal(format!("ADMIN_PASSWORD is not acceptable: {e}"))
+            })?,
+            false,
+        ),
+        None => (NewPassword::random(), true),
+    };
+    let hashed = hash(pw.clone()).await?;
+    let txn = db.begin().await?;
+    let user = repo::insert(&txn, "admin", "Administrator", &hashed, "admin").await?;
+    audit::record(
+        &txn,
+        &Actor::system(),
+        "user.create",
+        "user",
+        &user.id.to_string(),
+        json!({"username": "admin", "roles": ["admin"], "first_start": true}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(generated.then(|| pw.expose().to_string()))
+}
+
+/// Creates a staff account.
+pub async fn create_user(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    username: Username,
+    display_name: &str,
+    pass: &str,
+    roles: Roles,
+) -> AppResult<entity::Model> {
+    let pw = NewPassword::parse(pass).map_err(bad_password)?;
+    if repo::find_by_username(db, username.as_str()).await?.is_some() {
+        return Err(AppError::conflict(
+            "username_taken",
+            format!("the username {} is taken", username.as_str()),
+        ));
+    }
+    let display = display_name.trim();
+    let display = if display.is_empty() {
+        username.as_str()
+    } else {
+        display
+    };
+    let hashed = hash(pw).await?;
+    let txn = db.begin().await?;
+    let user = repo::insert(&txn, username.as_str(), display, &hashed, &roles.to_stored()).await?;
+    audit::record(
+        &txn,
+        actor,
+        "user.create",
+        "user",
+        &user.id.to_string(),
+        json!({"username": user.username, "roles": roles}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Changes to an account; `None` leaves a field as it is.
+pub struct UserChange {
+    /// New display name.
+    pub display_name: Option<String>,
+    /// New roles.
+    pub roles: Option<Roles>,
+    /// Disable or enable.
+    pub disabled: Option<bool>,
+}
+
+/// Applies a change to an account. An admin cannot disable or demote themself, so the platform
+/// never loses its last way in by accident.
+pub async fn update_user(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    change: UserChange,
+) -> AppResult<entity::Model> {
+    let txn = db.begin().await?;
+    let user = repo::find(&txn, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("user_not_found", format!("no user {id}")))?;
+    if actor.id == Some(id) {
+        if change.disabled == Some(true) {
+            return Err(AppError::conflict(
+                "cannot_disable_self",
+                "you cannot disable your own account",
+            ));
+        }
+        if let Some(r) = &change.roles
+            && !r.allows(super::Role::Admin)
+        {
+            return Err(AppError::conflict(
+                "cannot_demote_self",
+                "you cannot remove the admin role from your own account",
+            ));
+        }
+    }
+    let mut detail = serde_json::Map::new();
+    let mut am = user.clone().into_active_model();
+    if let Some(d) = change.display_name {
+        let d = d.trim().to_string();
+        if d.is_empty() {
+            return Err(AppError::unprocessable(
+                "invalid_display_name",
+                "the display name cannot be empty",
+            ));
+        }
+        detail.insert("display_name".into(), json!(d));
+        am.display_name = Set(d);
+    }
+    if let Some(r) = change.roles {
+        detail.insert("roles".into(), json!(r));
+        detail.insert("previous_roles".into(), json!(user.roles));
+        am.roles = Set(r.to_stored());
+    }
+    if let Some(dis) = change.disabled {
+        detail.insert("disabled".into(), json!(dis));
+        am.disabled = Set(dis);
+    }
+    let user = repo::update(&txn, am).await?;
+    audit::record(
+        &txn,
+        actor,
+        "user.update",
+        "user",
+        &id.to_string(),
+        serde_json::Value::Object(detail),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Sets a new password for an account (an admin's reset, or the owner's change).
+pub async fn set_password(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    pass: &str,
+) -> AppResult<()> {
+    let pw = NewPassword::parse(pass).map_err(bad_password)?;
+    let hashed = hash(pw).await?;
+    let txn = db.begin().await?;
+    let user = repo::find(&txn, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("user_not_found", format!("no user {id}")))?;
+    let mut am = user.into_active_model();
+    am.password_hash = Set(hashed);
+    repo::update(&txn, am).await?;
+    let action = if actor.id == Some(id) {
+        "user.change_password"
+    } else {
+        "user.reset_password"
+    };
+    audit::record(&txn, actor, action, "user", &id.to_string(), json!({})).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Checks the current password before the owner changes it.
+pub async fn change_own_password(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    current: &str,
+    new: &str,
+) -> AppResult<()> {
+    let id = actor
+        .id
+        .ok_or_else(|| AppError::forbidden("only a user has a password"))?;
+    let user = repo::find(db, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("user_not_found", "no such user"))?;
+    if !verify(current.to_string(), user.password_hash).await? {
+        return Err(AppError::unauthorized(
+            "invalid_credentials",
+            "the current password is wrong",
+        ));
+    }
+    set_password(db, actor, id, new).await
+}

@@ -1,0 +1,473 @@
+//! Database access for banks, categories, questions, versions and images. Every function takes
+//! a connection or a transaction; the service decides the transaction.
+
+use super::entity::{bank, category, media, question, version};
+use super::import::{Existing, NewMedia};
+use super::model::{Question, QuestionKind, QuestionStatus};
+use crate::db::stmt;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use std::collections::HashMap;
+
+/// Rows per multi-row INSERT: under SQLite's bound-parameter limit for every table here.
+const CHUNK: usize = 1000;
+
+/// A bank by its code.
+pub async fn bank_by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<bank::Model>, DbErr> {
+    bank::Entity::find()
+        .filter(bank::Column::Code.eq(code))
+        .one(db)
+        .await
+}
+
+/// Every bank by code, with how many questions each holds.
+pub async fn banks_with_counts(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<(bank::Model, i64)>, DbErr> {
+    let banks = bank::Entity::find()
+        .order_by_asc(bank::Column::Code)
+        .all(db)
+        .await?;
+    let rows = db
+        .query_all_raw(stmt(
+            db,
+            "SELECT bank_id, COUNT(*) AS n FROM questions GROUP BY bank_id",
+            [],
+        ))
+        .await?;
+    let mut counts = HashMap::new();
+    for r in rows {
+        counts.insert(r.try_get::<i32>("", "bank_id")?, r.try_get::<i64>("", "n")?);
+    }
+    Ok(banks
+        .into_iter()
+        .map(|b| {
+            let n = counts.get(&b.id).copied().unwrap_or(0);
+            (b, n)
+        })
+        .collect())
+}
+
+/// Inserts a bank.
+pub async fn insert_bank(
+    db: &impl ConnectionTrait,
+    code: &str,
+    name: &str,
+    description: &str,
+    synthetic: bool,
+) -> Result<bank::Model, DbErr> {
+    let now = chrono::Utc::now();
+    bank::ActiveModel {
+        code: Set(code.into()),
+        name: Set(name.into()),
+        description: Set(description.into()),
+        synthetic: Set(synthetic),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Saves a bank's changed fields.
+pub async fn update_bank(
+    db: &impl ConnectionTrait,
+    mut am: bank::ActiveModel,
+) -> Result<bank::Model, DbErr> {
+    am.updated_at = Set(chrono::Utc::now());
+    am.update(db).await
+}
+
+/// Every category of a bank, by path.
+pub async fn categories(
+    db: &impl ConnectionTrait,
+    bank_id: i32,
+) -> Result<Vec<category::Model>, DbErr> {
+    category::Entity::find()
+        .filter(category::Column::BankId.eq(bank_id))
+        .order_by_asc(category::Column::Path)
+        .all(db)
+        .await
+}
+
+/// Questions per category of a bank (direct members only).
+pub async fn category_counts(
+    db: &impl ConnectionTrait,
+    bank_id: i32,
+) -> Result<HashMap<Option<i32>, i64>, DbErr> {
+    let rows = db
+        .query_all_raw(stmt(
+            db,
+            "SELECT category_id, COUNT(*) AS n FROM questions WHERE bank_id = ? GROUP BY category_id",
+            [bank_id.into()],
+        ))
+        .await?;
+    let mut out = HashMap::new();
+    for r in rows {
+        out.insert(
+            r.try_get::<Option<i32>>("", "category_id")?,
+            r.try_get::<i64>("", "n")?,
+        );
+    }
+    Ok(out)
+}
+
+/// Makes sure every path (and each of its prefixes) exists; returns path → category id.
+pub async fn ensure_categories(
+    db: &impl ConnectionTrait,
+    bank_id: i32,
+    paths: impl IntoIterator<Item = Vec<String>>,
+) -> Result<HashMap<String, i32>, DbErr> {
+    let mut known: HashMap<String, i32> = categories(db, bank_id)
+        .await?
+        .into_iter()
+        .map(|c| (c.path, c.id))
+        .collect();
+    for path in paths {
+        let mut parent: Option<i32> = None;
+        let mut prefix = String::new();
+        for name in path {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(&name);
+            let id = match known.get(&prefix) {
+                Some(id) => *id,
+                None => {
+                    let c = category::ActiveModel {
+                        bank_id: Set(bank_id),
+                        parent_id: Set(parent),
+                        name: Set(name.clone()),
+                        path: Set(prefix.clone()),
+                        ..Default::default()
+                    }
+                    .insert(db)
+                    .await?;
+                    known.insert(prefix.clone(), c.id);
+                    c.id
+                }
+            };
+            parent = Some(id);
+        }
+    }
+    Ok(known)
+}
+
+/// Identifier → stored state, for every question of a bank.
+pub async fn existing(
+    db: &impl ConnectionTrait,
+    bank_id: i32,
+) -> Result<HashMap<String, Existing>, DbErr> {
+    let rows = db
+        .query_all_raw(stmt(
+            db,
+            "SELECT q.id, q.ident, q.version, v.fingerprint FROM questions q \
+             JOIN question_versions v ON v.question_id = q.id AND v.version = q.version \
+             WHERE q.bank_id = ?",
+            [bank_id.into()],
+        ))
+        .await?;
+    let mut out = HashMap::with_capacity(rows.len());
+    for r in rows {
+        out.insert(
+            r.try_get::<String>("", "ident")?,
+            Existing {
+                id: r.try_get("", "id")?,
+                version: r.try_get("", "version")?,
+                fingerprint: r.try_get("", "fingerprint")?,
+            },
+        );
+    }
+    Ok(out)
+}
+
+fn body_json(q: &Question) -> Result<String, DbErr> {
+    serde_json::to_string(q.body()).map_err(|e| DbErr::Custom(e.to_string()))
+}
+
+fn category_of(q: &Question, categories: &HashMap<String, i32>) -> Option<i32> {
+    (!q.category.is_empty())
+        .then(|| categories.get(&q.category.join("/")).copied())
+        .flatten()
+}
+
+/// Inserts new questions with their first version, in batches. `progress` is told how many
+/// questions are written so far.
+pub async fn insert_questions(
+    db: &impl ConnectionTrait,
+    bank_id: i32,
+    questions: &[Question],
+    categories: &HashMap<String, i32>,
+    created_by: Option<i32>,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<(), DbErr> {
+    let now = chrono::Utc::now();
+    for chunk in questions.chunks(CHUNK) {
+        let rows = chunk.iter().map(|q| question::ActiveModel {
+            bank_id: Set(bank_id),
+            ident: Set(q.ident.clone()),
+            category_id: Set(category_of(q, categories)),
+            kind: Set(q.kind.code().into()),
+            status: Set(q.status.code().into()),
+            difficulty: Set(q.difficulty.into()),
+            points: Set(q.points),
+            stem: Set(q.stem.clone()),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        });
+        question::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
+    let ids: HashMap<String, i32> = question::Entity::find()
+        .select_only()
+        .column(question::Column::Ident)
+        .column(question::Column::Id)
+        .filter(question::Column::BankId.eq(bank_id))
+        .into_tuple::<(String, i32)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut done = 0;
+    for chunk in questions.chunks(CHUNK) {
+        let mut rows = Vec::with_capacity(chunk.len());
+        for q in chunk {
+            let id = *ids
+                .get(&q.ident)
+                .ok_or_else(|| DbErr::Custom(format!("question {} vanished", q.ident)))?;
+            rows.push(version::ActiveModel {
+                question_id: Set(id),
+                version: Set(1),
+                body: Set(body_json(q)?),
+                fingerprint: Set(q.fingerprint()),
+                created_by: Set(created_by),
+                created_at: Set(now),
+                ..Default::default()
+            });
+        }
+        version::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+        done += chunk.len();
+        progress(done);
+    }
+    Ok(())
+}
+
+/// Writes a new version of a question and makes it current.
+pub async fn add_version(
+    db: &impl ConnectionTrait,
+    question_id: i32,
+    version_no: i32,
+    q: &Question,
+    categories: &HashMap<String, i32>,
+    created_by: Option<i32>,
+) -> Result<question::Model, DbErr> {
+    let now = chrono::Utc::now();
+    version::ActiveModel {
+        question_id: Set(question_id),
+        version: Set(version_no),
+        body: Set(body_json(q)?),
+        fingerprint: Set(q.fingerprint()),
+        created_by: Set(created_by),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    question::ActiveModel {
+        id: Set(question_id),
+        ident: Set(q.ident.clone()),
+        category_id: Set(category_of(q, categories)),
+        kind: Set(q.kind.code().into()),
+        status: Set(q.status.code().into()),
+        difficulty: Set(q.difficulty.into()),
+        points: Set(q.points),
+        stem: Set(q.stem.clone()),
+        version: Set(version_no),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+}
+
+/// Stores an image unless the same bytes are stored already.
+pub async fn store_media(db: &impl ConnectionTrait, m: &NewMedia) -> Result<(), DbErr> {
+    db.execute_raw(stmt(
+        db,
+        "INSERT INTO media (sha256, mime, size, data, created_at) VALUES (?, ?, ?, ?, ?) \
+         ON CONFLICT (sha256) DO NOTHING",
+        [
+            m.sha256.clone().into(),
+            m.mime.clone().into(),
+            (m.data.len() as i64).into(),
+            m.data.clone().into(),
+            chrono::Utc::now().into(),
+        ],
+    ))
+    .await
+    .map(|_| ())
+}
+
+/// A stored image.
+pub async fn media(db: &impl ConnectionTrait, sha256: &str) -> Result<Option<media::Model>, DbErr> {
+    media::Entity::find_by_id(sha256.to_string()).one(db).await
+}
+
+/// Stored images by hash.
+pub async fn media_many(
+    db: &impl ConnectionTrait,
+    hashes: Vec<String>,
+) -> Result<Vec<media::Model>, DbErr> {
+    if hashes.is_empty() {
+        return Ok(vec![]);
+    }
+    media::Entity::find()
+        .filter(media::Column::Sha256.is_in(hashes))
+        .all(db)
+        .await
+}
+
+/// A question's row.
+pub async fn question(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<question::Model>, DbErr> {
+    question::Entity::find_by_id(id).one(db).await
+}
+
+/// One version of a question.
+pub async fn version(
+    db: &impl ConnectionTrait,
+    question_id: i32,
+    version_no: i32,
+) -> Result<Option<version::Model>, DbErr> {
+    version::Entity::find()
+        .filter(version::Column::QuestionId.eq(question_id))
+        .filter(version::Column::Version.eq(version_no))
+        .one(db)
+        .await
+}
+
+/// Every version of a question, oldest first.
+pub async fn versions(
+    db: &impl ConnectionTrait,
+    question_id: i32,
+) -> Result<Vec<version::Model>, DbErr> {
+    version::Entity::find()
+        .filter(version::Column::QuestionId.eq(question_id))
+        .order_by_asc(version::Column::Version)
+        .all(db)
+        .await
+}
+
+/// The current version of every question of a bank, in identifier order (for export).
+pub async fn current_versions(
+    db: &impl ConnectionTrait,
+    bank_id: i32,
+) -> Result<Vec<version::Model>, DbErr> {
+    let rows = db
+        .query_all_raw(stmt(
+            db,
+            "SELECT v.id, v.question_id, v.version, v.body, v.fingerprint, v.created_by, v.created_at \
+             FROM questions q JOIN question_versions v ON v.question_id = q.id AND v.version = q.version \
+             WHERE q.bank_id = ? ORDER BY q.ident",
+            [bank_id.into()],
+        ))
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(version::Model {
+                id: r.try_get("", "id")?,
+                question_id: r.try_get("", "question_id")?,
+                version: r.try_get("", "version")?,
+                body: r.try_get("", "body")?,
+                fingerprint: r.try_get("", "fingerprint")?,
+                created_by: r.try_get("", "created_by")?,
+                created_at: r.try_get("", "created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// What to look for in a question search.
+#[derive(Debug, Default, Clone)]
+pub struct Search {
+    /// Only this bank.
+    pub bank_id: Option<i32>,
+    /// Only these categories (a category and its descendants, resolved by the caller).
+    pub category_ids: Option<Vec<i32>>,
+    /// Text in the stem or identifier.
+    pub text: Option<String>,
+    /// Only this kind.
+    pub kind: Option<QuestionKind>,
+    /// Only this status.
+    pub status: Option<QuestionStatus>,
+    /// Only this difficulty.
+    pub difficulty: Option<u8>,
+}
+
+/// One page of questions matching a search, and the total count.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    s: &Search,
+    page: u64,
+    per_page: u64,
+) -> Result<(u64, Vec<question::Model>), DbErr> {
+    let mut q = question::Entity::find();
+    if let Some(b) = s.bank_id {
+        q = q.filter(question::Column::BankId.eq(b));
+    }
+    if let Some(ids) = &s.category_ids {
+        q = q.filter(question::Column::CategoryId.is_in(ids.clone()));
+    }
+    if let Some(t) = &s.text {
+        let like = format!("%{t}%");
+        q = q.filter(
+            Condition::any()
+                .add(question::Column::Stem.like(like.clone()))
+                .add(question::Column::Ident.like(like)),
+        );
+    }
+    if let Some(k) = s.kind {
+        q = q.filter(question::Column::Kind.eq(k.code()));
+    }
+    if let Some(st) = s.status {
+        q = q.filter(question::Column::Status.eq(st.code()));
+    }
+    if let Some(d) = s.difficulty {
+        q = q.filter(question::Column::Difficulty.eq(i16::from(d)));
+    }
+    let total = q.clone().count(db).await?;
+    let items = q
+        .order_by_asc(question::Column::BankId)
+        .order_by_asc(question::Column::Ident)
+        .offset(page.saturating_sub(1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((total, items))
+}
+
+/// A question's row by bank and identifier.
+pub async fn question_by_ident(
+    db: &impl ConnectionTrait,
+    bank_id: i32,
+    ident: &str,
+) -> Result<Option<question::Model>, DbErr> {
+    question::Entity::find()
+        .filter(question::Column::BankId.eq(bank_id))
+        .filter(question::Column::Ident.eq(ident))
+        .one(db)
+        .await
+}

@@ -1,0 +1,546 @@
+//! Bank rules: creating banks, importing and exporting files, writing and versioning questions,
+//! loading the shipped banks. Each user action is one transaction.
+
+use super::entity::{bank, question, version};
+use super::format::text::{image_refs, media_hash};
+use super::format::{self, Attachment, Format};
+use super::import::{self, ImportReport, OnConflict};
+use super::model::{Question, QuestionBody, QuestionStatus};
+use super::repo;
+use crate::audit::{self, Actor};
+use crate::error::{AppError, AppResult};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, IntoActiveModel, TransactionTrait};
+use serde_json::json;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// A bank code: 1–32 characters of A–Z, 0–9, `-`, `_`; stored uppercase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankCode(String);
+
+impl BankCode {
+    /// Checks and uppercases a proposed code.
+    pub fn parse(s: &str) -> AppResult<BankCode> {
+        let s = s.trim().to_ascii_uppercase();
+        let ok = (1..=32).contains(&s.len())
+            && s.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if ok {
+            Ok(BankCode(s))
+        } else {
+            Err(AppError::unprocessable(
+                "invalid_bank_code",
+                "a bank code has 1–32 characters: letters A–Z, digits, '-' or '_'",
+            ))
+        }
+    }
+    /// The code.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Typed id of a question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct QuestionId(pub i32);
+
+/// A bank by code, or 404.
+pub async fn get_bank(db: &impl ConnectionTrait, code: &str) -> AppResult<bank::Model> {
+    let code = BankCode::parse(code)
+        .map_err(|_| AppError::not_found("bank_not_found", format!("no bank {code:?}")))?;
+    repo::bank_by_code(db, code.as_str())
+        .await?
+        .ok_or_else(|| AppError::not_found("bank_not_found", format!("no bank {}", code.as_str())))
+}
+
+/// Creates a bank; 409 if the code is taken.
+pub async fn create_bank(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    code: BankCode,
+    name: &str,
+    description: &str,
+) -> AppResult<bank::Model> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::unprocessable("invalid_bank_name", "a bank needs a name"));
+    }
+    let txn = db.begin().await?;
+    if repo::bank_by_code(&txn, code.as_str()).await?.is_some() {
+        return Err(AppError::conflict(
+            "bank_exists",
+            format!("a bank with code {} exists", code.as_str()),
+        ));
+    }
+    let b = repo::insert_bank(&txn, code.as_str(), name, description.trim(), false).await?;
+    audit::record(
+        &txn,
+        actor,
+        "bank.create",
+        "bank",
+        &b.code,
+        json!({"name": b.name}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(b)
+}
+
+/// Renames or re-describes a bank.
+pub async fn update_bank(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    code: &str,
+    name: Option<String>,
+    description: Option<String>,
+) -> AppResult<bank::Model> {
+    let txn = db.begin().await?;
+    let b = get_bank(&txn, code).await?;
+    let mut am = b.clone().into_active_model();
+    if let Some(n) = &name {
+        if n.trim().is_empty() {
+            return Err(AppError::unprocessable("invalid_bank_name", "a bank needs a name"));
+        }
+        am.name = Set(n.trim().to_string());
+    }
+    if let Some(d) = &description {
+        am.description = Set(d.trim().to_string());
+    }
+    let b = repo::update_bank(&txn, am).await?;
+    audit::record(
+        &txn,
+        actor,
+        "bank.update",
+        "bank",
+        &b.code,
+        json!({"name": name, "description": description}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(b)
+}
+
+/// Reads a file and imports it into a bank: all of it in one transaction, or (on a conflict
+/// under `reject`, or a dry run) nothing. `progress(done, total)` follows the writing.
+#[allow(clippy::too_many_arguments)]
+pub async fn import(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    bank: &bank::Model,
+    format: Format,
+    bytes: &[u8],
+    on_conflict: OnConflict,
+    dry_run: bool,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> AppResult<ImportReport> {
+    let parsed = format::read(format, bytes)?;
+    let txn = db.begin().await?;
+    let existing = repo::existing(&txn, bank.id).await?;
+    let plan = import::plan(parsed, format, &bank.code, &existing, on_conflict, dry_run);
+    if on_conflict == OnConflict::Reject && plan.report.conflicts > 0 {
+        let n = plan.report.conflicts;
+        return Err(AppError::conflict(
+            "identifier_exists",
+            format!(
+                "{n} item(s) have identifiers the bank already holds with other content; \
+                 nothing was imported (choose on_conflict=update or skip)"
+            ),
+        )
+        .with_details(&plan.report));
+    }
+    if dry_run {
+        return Ok(plan.report);
+    }
+    let total = plan.new.len() + plan.changed.len();
+    progress(0, total);
+    for m in &plan.media {
+        repo::store_media(&txn, m).await?;
+    }
+    let paths = plan
+        .new
+        .iter()
+        .chain(plan.changed.iter().map(|(_, _, q)| q))
+        .filter(|q| !q.category.is_empty())
+        .map(|q| q.category.clone())
+        .collect::<std::collections::BTreeSet<_>>();
+    let categories = repo::ensure_categories(&txn, bank.id, paths).await?;
+    repo::insert_questions(&txn, bank.id, &plan.new, &categories, actor.id, &|done| {
+        progress(done, total)
+    })
+    .await?;
+    for (i, (id, version_no, q)) in plan.changed.iter().enumerate() {
+        repo::add_version(&txn, *id, *version_no, q, &categories, actor.id).await?;
+        progress(plan.new.len() + i + 1, total);
+    }
+    let r = &plan.report;
+    audit::record(
+        &txn,
+        actor,
+        "bank.import",
+        "bank",
+        &bank.code,
+        json!({"format": format, "total": r.total, "imported": r.imported, "updated": r.updated,
+               "unchanged": r.unchanged, "skipped": r.skipped, "images": r.images}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(plan.report)
+}
+
+/// Checks that every stored image a stem names exists.
+async fn check_images(db: &impl ConnectionTrait, q: &Question) -> AppResult<()> {
+    for r in image_refs(&q.stem) {
+        match media_hash(&r.target) {
+            Some(h) if repo::media(db, h).await?.is_some() => {}
+            _ => {
+                return Err(AppError::unprocessable(
+                    "unknown_image",
+                    format!(
+                        "the stem shows {}, which is not a stored image; upload it to /api/media first",
+                        r.target
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds one question to a bank.
+pub async fn create_question(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    bank: &bank::Model,
+    body: QuestionBody,
+) -> AppResult<question::Model> {
+    let mut q = Question::parse(body)?;
+    if q.ident.is_empty() {
+        let ident = format!("Q-{}", q.fingerprint());
+        q = q.with_ident(ident)?;
+    }
+    let txn = db.begin().await?;
+    check_images(&txn, &q).await?;
+    if repo::question_by_ident(&txn, bank.id, &q.ident).await?.is_some() {
+        return Err(AppError::conflict(
+            "identifier_exists",
+            format!("the bank already has a question {}", q.ident),
+        ));
+    }
+    let cats = repo::ensure_categories(&txn, bank.id, [q.category.clone()]).await?;
+    repo::insert_questions(&txn, bank.id, std::slice::from_ref(&q), &cats, actor.id, &|_| {})
+        .await?;
+    let row = repo::question_by_ident(&txn, bank.id, &q.ident)
+        .await?
+        .ok_or_else(|| AppError::internal("inserted question not found"))?;
+    audit::record(
+        &txn,
+        actor,
+        "question.create",
+        "question",
+        &row.id.to_string(),
+        json!({"bank": bank.code, "ident": q.ident}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// A question with its current content.
+pub struct QuestionDetail {
+    /// The row.
+    pub row: question::Model,
+    /// The bank's code.
+    pub bank: String,
+    /// The current version's content.
+    pub question: Question,
+}
+
+fn parse_stored(v: &version::Model) -> AppResult<Question> {
+    let body: QuestionBody = serde_json::from_str(&v.body).map_err(AppError::internal)?;
+    Question::parse(body).map_err(AppError::internal)
+}
+
+/// A question's row and current content, or 404.
+pub async fn question_detail(db: &impl ConnectionTrait, id: QuestionId) -> AppResult<QuestionDetail> {
+    let row = repo::question(db, id.0)
+        .await?
+        .ok_or_else(|| AppError::not_found("question_not_found", format!("no question {}", id.0)))?;
+    let v = repo::version(db, row.id, row.version)
+        .await?
+        .ok_or_else(|| AppError::internal(format!("question {} lacks its version", row.id)))?;
+    let b = bank::Entity::find_by_id(row.bank_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("question without bank"))?;
+    Ok(QuestionDetail {
+        question: parse_stored(&v)?,
+        row,
+        bank: b.code,
+    })
+}
+
+use sea_orm::EntityTrait;
+
+/// One stored version of a question, or 404.
+pub async fn question_version(
+    db: &impl ConnectionTrait,
+    id: QuestionId,
+    version_no: i32,
+) -> AppResult<(version::Model, Question)> {
+    let v = repo::version(db, id.0, version_no).await?.ok_or_else(|| {
+        AppError::not_found(
+            "version_not_found",
+            format!("question {} has no version {version_no}", id.0),
+        )
+    })?;
+    let q = parse_stored(&v)?;
+    Ok((v, q))
+}
+
+/// Saves an edit as a new version (old versions stay as they were, for the attempts that used
+/// them). `expected_version`, when given, must be the current one, so two editors cannot
+/// silently overwrite each other. An edit that changes nothing makes no version.
+pub async fn update_question(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: QuestionId,
+    mut body: QuestionBody,
+    expected_version: Option<i32>,
+) -> AppResult<QuestionDetail> {
+    let txn = db.begin().await?;
+    let current = question_detail(&txn, id).await?;
+    if let Some(v) = expected_version
+        && v != current.row.version
+    {
+        return Err(AppError::conflict(
+            "version_conflict",
+            format!(
+                "the question is at version {}, not {v}; reload it and edit again",
+                current.row.version
+            ),
+        ));
+    }
+    if body.ident.trim().is_empty() {
+        body.ident = current.row.ident.clone();
+    }
+    let q = Question::parse(body)?;
+    if q.fingerprint() == current.question.fingerprint() && q.ident == current.row.ident {
+        return Ok(current);
+    }
+    if q.ident != current.row.ident
+        && repo::question_by_ident(&txn, current.row.bank_id, &q.ident)
+            .await?
+            .is_some()
+    {
+        return Err(AppError::conflict(
+            "identifier_exists",
+            format!("the bank already has a question {}", q.ident),
+        ));
+    }
+    check_images(&txn, &q).await?;
+    let cats = repo::ensure_categories(&txn, current.row.bank_id, [q.category.clone()]).await?;
+    let next = current.row.version + 1;
+    let row = repo::add_version(&txn, id.0, next, &q, &cats, actor.id).await?;
+    audit::record(
+        &txn,
+        actor,
+        "question.update",
+        "question",
+        &id.0.to_string(),
+        json!({"bank": current.bank, "ident": q.ident, "version": next}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(QuestionDetail {
+        row,
+        bank: current.bank,
+        question: q,
+    })
+}
+
+/// Changes a question's status (e.g. retires it) as a new version.
+pub async fn set_status(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: QuestionId,
+    status: QuestionStatus,
+) -> AppResult<QuestionDetail> {
+    let current = question_detail(db, id).await?;
+    if current.question.status == status {
+        return Ok(current);
+    }
+    let mut body = current.question.into_body();
+    body.status = status;
+    update_question(db, actor, id, body, Some(current.row.version)).await
+}
+
+/// Writes a bank's current questions in a format, with the images they use.
+pub async fn export(
+    db: &impl ConnectionTrait,
+    bank: &bank::Model,
+    format: Format,
+) -> AppResult<Vec<u8>> {
+    let versions = repo::current_versions(db, bank.id).await?;
+    let questions = versions
+        .iter()
+        .map(parse_stored)
+        .collect::<AppResult<Vec<_>>>()?;
+    let hashes: Vec<String> = questions
+        .iter()
+        .flat_map(|q| image_refs(&q.stem))
+        .filter_map(|r| media_hash(&r.target).map(str::to_string))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let attachments: Vec<Attachment> = repo::media_many(db, hashes)
+        .await?
+        .into_iter()
+        .map(|m| Attachment {
+            name: m.sha256,
+            mime: m.mime,
+            data: m.data,
+        })
+        .collect();
+    let out = if format == Format::Native {
+        format::native::write_bank(
+            Some(&bank.code),
+            &bank.name,
+            Some(&bank.description).filter(|d| !d.is_empty()).map(|d| d.as_str()),
+            bank.synthetic,
+            &questions,
+            &attachments,
+        )
+    } else {
+        format::write(format, &bank.name, &questions, &attachments)
+    };
+    Ok(out?)
+}
+
+/// Stores an uploaded image; returns its hash.
+pub async fn store_image(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    data: Vec<u8>,
+) -> AppResult<(String, String)> {
+    let mime = format::text::sniff_image(&data).ok_or_else(|| {
+        AppError::new(
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_image",
+            "only PNG, JPEG, GIF, WebP and BMP images are accepted",
+        )
+    })?;
+    let m = import::to_media(Attachment {
+        name: String::new(),
+        mime: mime.to_string(),
+        data,
+    });
+    let txn = db.begin().await?;
+    repo::store_media(&txn, &m).await?;
+    audit::record(
+        &txn,
+        actor,
+        "media.upload",
+        "media",
+        &m.sha256,
+        json!({"mime": mime, "size": m.data.len()}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((m.sha256, m.mime))
+}
+
+/// What loading one shipped bank file did.
+pub struct Loaded {
+    /// The file.
+    pub file: String,
+    /// The import report.
+    pub report: ImportReport,
+}
+
+/// Loads every `*.toml` bank in a folder: creates missing banks, adds new questions, stores
+/// changed ones as new versions, leaves unchanged ones alone. Synthetic banks are not loaded.
+pub async fn load_shipped(db: &DatabaseConnection, dir: &Path) -> AppResult<Vec<Loaded>> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| AppError::internal(format!("cannot read {}: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for path in files {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(&path)
+            .map_err(|e| AppError::internal(format!("cannot read {name}: {e}")))?;
+        let parsed = format::native::read(&bytes)
+            .map_err(|e| AppError::internal(format!("{name}: {e}")))?;
+        if parsed.synthetic {
+            continue;
+        }
+        let code = parsed
+            .bank_code
+            .as_deref()
+            .ok_or_else(|| AppError::internal(format!("{name}: [bank] has no code")))?;
+        let code = BankCode::parse(code)?;
+        let bank_name = parsed.bank_name.clone().unwrap_or_else(|| code.as_str().into());
+        let description = parsed.bank_description.clone().unwrap_or_default();
+        let bank = match repo::bank_by_code(db, code.as_str()).await? {
+            Some(b) if b.name == bank_name && b.description == description => b,
+            Some(b) => {
+                let mut am = b.into_active_model();
+                am.name = Set(bank_name);
+                am.description = Set(description);
+                repo::update_bank(db, am).await?
+            }
+            None => repo::insert_bank(db, code.as_str(), &bank_name, &description, false).await?,
+        };
+        let report = import(
+            db,
+            &Actor::system(),
+            &bank,
+            Format::Native,
+            &bytes,
+            OnConflict::Update,
+            false,
+            &|_, _| {},
+        )
+        .await?;
+        out.push(Loaded { file: name, report });
+    }
+    Ok(out)
+}
+
+/// Category ids of a path and everything below it.
+pub async fn category_subtree(
+    db: &impl ConnectionTrait,
+    bank_id: i32,
+    path: &str,
+) -> AppResult<Vec<i32>> {
+    let path = path.trim().trim_matches('/');
+    let prefix = format!("{path}/");
+    Ok(repo::categories(db, bank_id)
+        .await?
+        .into_iter()
+        .filter(|c| c.path == path || c.path.starts_with(&prefix))
+        .map(|c| c.id)
+        .collect())
+}
+
+/// Questions per category path of a bank, counting descendants.
+pub async fn category_tree_counts(
+    db: &impl ConnectionTrait,
+    bank_id: i32,
+) -> AppResult<(Vec<super::entity::category::Model>, HashMap<i32, i64>)> {
+    let cats = repo::categories(db, bank_id).await?;
+    let direct = repo::category_counts(db, bank_id).await?;
+    let by_id: HashMap<i32, &super::entity::category::Model> = cats.iter().map(|c| (c.id, c)).collect();
+    let mut totals: HashMap<i32, i64> = HashMap::new();
+    for (cat, n) in direct {
+        let mut cur = cat;
+        while let Some(id) = cur {
+            *totals.entry(id).or_default() += n;
+            cur = by_id.get(&id).and_then(|c| c.parent_id);
+        }
+    }
+    Ok((cats, totals))
+}

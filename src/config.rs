@@ -1,0 +1,77 @@
+//! Settings from environment variables, with defaults that make `cargo run` work as is.
+
+use std::path::PathBuf;
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on (`BIND`, default `127.0.0.1:8080`; port 0 picks a free one).
+    pub bind: String,
+    /// Database URL (`DATABASE_URL`): `sqlite://…` (default `sqlite://data/exam.db`) or `postgres://…`.
+    pub database_url: String,
+    /// Password for the first `admin` account (`ADMIN_PASSWORD`); random and printed once if unset.
+    pub admin_password: Option<String>,
+    /// Folder of shipped banks loaded at start (`BANK_DIR`, default `question-bank`); `None` loads none.
+    pub bank_dir: Option<PathBuf>,
+    /// Largest accepted request body, e.g. an import file (`MAX_UPLOAD_BYTES`, default 64 MiB).
+    pub max_upload_bytes: usize,
+    /// Lifetime of a staff token in minutes (`STAFF_TOKEN_MINUTES`, default 60).
+    pub staff_token_minutes: i64,
+    /// Failed logins for one account or address before it is locked out (`LOGIN_MAX_FAILURES`, default 5).
+    pub login_max_failures: u32,
+    /// How long a lockout lasts, in seconds (`LOGIN_LOCKOUT_SECONDS`, default 300).
+    pub login_lockout_seconds: u64,
+    /// Database connection pool size (`DB_POOL`, default 16).
+    pub db_pool: u32,
+    /// Print the admin password to stdout on first start (off in tests).
+    pub announce: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bind: "127.0.0.1:8080".into(),
+            database_url: "sqlite://data/exam.db".into(),
+            admin_password: None,
+            bank_dir: Some(PathBuf::from("question-bank")),
+            max_upload_bytes: 64 * 1024 * 1024,
+            staff_token_minutes: 60,
+            login_max_failures: 5,
+            login_lockout_seconds: 300,
+            db_pool: 16,
+            announce: true,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the environment over the defaults. A malformed number is an error, not a silent default.
+    pub fn from_env() -> Result<Config, String> {
+        let mut c = Config::default();
+        if let Ok(v) = std::env::var("BIND") {
+            c.bind = v;
+        }
+        if let Ok(v) = std::env::var("DATABASE_URL") {
+            c.database_url = v;
+        }
+        c.admin_password = std::env::var("ADMIN_PASSWORD").ok().filter(|p| !p.is_empty());
+        if let Ok(v) = std::env::var("BANK_DIR") {
+            c.bank_dir = (!v.is_empty()).then(|| PathBuf::from(v));
+        }
+        fn num<T: std::str::FromStr>(name: &str, into: &mut T) -> Result<(), String> {
+            if let Ok(v) = std::env::var(name) {
+                *into = v
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("{name}={v:?} is not a valid number"))?;
+            }
+            Ok(())
+        }
+        num("MAX_UPLOAD_BYTES", &mut c.max_upload_bytes)?;
+        num("STAFF_TOKEN_MINUTES", &mut c.staff_token_minutes)?;
+        num("LOGIN_MAX_FAILURES", &mut c.login_max_failures)?;
+        num("LOGIN_LOCKOUT_SECONDS", &mut c.login_lockout_seconds)?;
+        num("DB_POOL", &mut c.db_pool)?;
+        Ok(c)
+    }
+}

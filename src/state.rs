@@ -1,0 +1,20 @@
+//! What every request handler can reach.
+
+use crate::auth::limiter::LoginLimiter;
+use crate::auth::token::JwtKeys;
+use crate::config::Config;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+/// Shared application state.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// Settings.
+    pub config: Arc<Config>,
+    /// JWT keys.
+    pub keys: Arc<JwtKeys>,
+    /// Failed-login limiter.
+    pub limiter: Arc<LoginLimiter>,
+}

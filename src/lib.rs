@@ -7,4 +7,6 @@ pub mod bank;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod http;
+pub mod startup;
 pub mod state;

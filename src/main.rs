@@ -1,1 +1,325 @@
-fn main(){}
+//! The `exam-platform` binary: run the server, try a demo, import, export and generate banks.
+
+use clap::{Parser, Subcommand};
+use exam_platform::audit::Actor;
+use exam_platform::bank::format::{self, Format};
+use exam_platform::bank::import::{ImportReport, OnConflict, Outcome};
+use exam_platform::bank::{repo, service, synthetic};
+use exam_platform::config::Config;
+use exam_platform::startup::{self, Application};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "exam-platform", version, about = "Exam and skills-competition platform")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default). Settings come from env vars: BIND, DATABASE_URL, ADMIN_PASSWORD, BANK_DIR, …
+    Serve,
+    /// Run the server on a fresh demo database (data/demo.db) with admin password `demo-admin`.
+    Demo,
+    /// Import a question file into a bank, with a progress bar and the per-item report.
+    Import {
+        /// The file.
+        file: PathBuf,
+        /// Target bank code (created if missing); defaults to the code a native file carries.
+        #[arg(long)]
+        bank: Option<String>,
+        /// Name for a new bank (defaults to the file's bank name, or the code).
+        #[arg(long)]
+        name: Option<String>,
+        /// native, gift, moodle_xml, aiken, qti, csv or xlsx (guessed if absent).
+        #[arg(long)]
+        format: Option<String>,
+        /// Check and report, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// reject, skip or update, for identifiers the bank already has.
+        #[arg(long, default_value = "reject")]
+        on_conflict: String,
+        /// Also write the full report as JSON here.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+    /// Export a bank to a file.
+    Export {
+        /// Bank code.
+        #[arg(long)]
+        bank: String,
+        /// Format (default native).
+        #[arg(long, default_value = "native")]
+        format: String,
+        /// Output file.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// Write a synthetic bank (clearly marked, never loaded by default) for benchmarks.
+    GenBank {
+        /// How many questions.
+        #[arg(long, default_value_t = 50_000)]
+        questions: usize,
+        /// native, csv or xlsx.
+        #[arg(long, default_value = "native")]
+        format: String,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output file.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn,exam_platform=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve(config()?).await,
+            Command::Demo => demo().await,
+            Command::Import { file, bank, name, format, dry_run, on_conflict, report } => {
+                import(file, bank, name, format, dry_run, &on_conflict, report).await
+            }
+            Command::Export { bank, format, output } => export(&bank, &format, output).await,
+            Command::GenBank { questions, format, seed, output } => gen_bank(questions, &format, seed, output),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn config() -> Result<Config, String> {
+    Config::from_env()
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let app = Application::build(config.clone()).await.map_err(|e| e.to_string())?;
+    let host = config.bind.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1");
+    println!("Listening on http://{host}:{}  (API: /api, OpenAPI: /api/openapi.json)", app.port());
+    println!("Database: {}", redact(&config.database_url));
+    app.run_until_stopped().await.map_err(|e| e.to_string())
+}
+
+async fn demo() -> Result<(), String> {
+    let mut config = config()?;
+    if std::env::var("DATABASE_URL").is_err() {
+        let path = PathBuf::from("data/demo.db");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        config.database_url = format!("sqlite://{}", path.display());
+    }
+    if config.admin_password.is_none() {
+        config.admin_password = Some("demo-admin".into());
+    }
+    let pw = config.admin_password.clone().unwrap_or_default();
+    let port_hint = config.bind.clone();
+    println!("Demo: fresh database, shipped banks loaded, staff login admin / {pw}");
+    println!("Try:  curl -s -X POST http://{port_hint}/api/auth/login -H 'content-type: application/json' \\");
+    println!("        -d '{{\"username\":\"admin\",\"password\":\"{pw}\"}}'");
+    println!("      then GET /api/banks and /api/questions?bank=VID with  -H 'authorization: Bearer <token>'");
+    serve(config).await
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}***{}", &url[..s + 3], &url[at..]),
+        _ => url.to_string(),
+    }
+}
+
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+async fn import(
+    file: PathBuf,
+    bank: Option<String>,
+    name: Option<String>,
+    format_arg: Option<String>,
+    dry_run: bool,
+    on_conflict: &str,
+    report_path: Option<PathBuf>,
+) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let on_conflict = match on_conflict {
+        "reject" => OnConflict::Reject,
+        "skip" => OnConflict::Skip,
+        "update" => OnConflict::Update,
+        other => return Err(format!("--on-conflict {other:?} is not reject, skip or update")),
+    };
+    let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let format = match format_arg {
+        Some(f) => Format::parse(&f).ok_or_else(|| format!("unknown format {f:?}"))?,
+        None => format::guess(file.file_name().and_then(|n| n.to_str()), &bytes)
+            .ok_or("cannot tell the file's format; pass --format")?,
+    };
+    let (file_code, file_name) = if format == Format::Native {
+        let f = format::native::read(&bytes).map_err(|e| e.to_string())?;
+        (f.bank_code, f.bank_name)
+    } else {
+        (None, None)
+    };
+    let code = bank.or(file_code).ok_or("say which bank: --bank CODE")?;
+    let code = service::BankCode::parse(&code).map_err(|e| e.message)?;
+    let mut config = config()?;
+    config.announce = true;
+    let state = startup::prepare(&config).await.map_err(|e| e.to_string())?;
+    let db = &state.db;
+    let bank = match repo::bank_by_code(db, code.as_str()).await.map_err(|e| e.to_string())? {
+        Some(b) => b,
+        None if dry_run => {
+            return Err(format!("bank {} does not exist yet; a dry run needs an existing bank", code.as_str()));
+        }
+        None => {
+            let n = name.or(file_name).unwrap_or_else(|| code.as_str().to_string());
+            service::create_bank(db, &Actor::system(), code.clone(), &n, "")
+                .await
+                .map_err(|e| e.message)?
+        }
+    };
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {pos}/{len} ({eta})")
+            .map_err(|e| e.to_string())?
+            .progress_chars("=> "),
+    );
+    bar.set_message(format!("importing {}", file.display()));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let report = service::import(
+        db,
+        &Actor::system(),
+        &bank,
+        format,
+        &bytes,
+        on_conflict,
+        dry_run,
+        &|done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        },
+    )
+    .await;
+    bar.finish_and_clear();
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            if let Some(d) = &e.details {
+                if let Ok(r) = serde_json::from_value::<serde_json::Value>(d.clone()) {
+                    print_skips(&r);
+                }
+            }
+            return Err(format!("{}: {}", e.code, e.message));
+        }
+    };
+    print_report(&report);
+    if let Some(p) = report_path {
+        let json = serde_json::to_vec_pretty(&report).map_err(|e| e.to_string())?;
+        std::fs::write(&p, json).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+    }
+    println!(
+        "elapsed_ms={} peak_rss_mb={:.1}",
+        started.elapsed().as_millis(),
+        peak_rss_mb().unwrap_or(f64::NAN)
+    );
+    Ok(())
+}
+
+fn print_skips(report: &serde_json::Value) {
+    if let Some(items) = report.get("items").and_then(|i| i.as_array()) {
+        for i in items.iter().filter(|i| i.get("outcome").and_then(|o| o.as_str()) == Some("skipped")) {
+            println!(
+                "  skipped {} (line {}): {} — {}",
+                i.get("ident").and_then(|v| v.as_str()).unwrap_or("?"),
+                i.get("line").map(|v| v.to_string()).unwrap_or_default(),
+                i.get("code").and_then(|v| v.as_str()).unwrap_or(""),
+                i.get("reason").and_then(|v| v.as_str()).unwrap_or("")
+            );
+        }
+    }
+}
+
+fn print_report(r: &ImportReport) {
+    println!(
+        "{}{}: {} items — {} imported, {} updated, {} unchanged, {} skipped, {} images",
+        if r.dry_run { "DRY RUN " } else { "" },
+        r.bank,
+        r.total,
+        r.imported,
+        r.updated,
+        r.unchanged,
+        r.skipped,
+        r.images
+    );
+    for i in r.items.iter().filter(|i| i.outcome == Outcome::Skipped).take(200) {
+        println!(
+            "  skipped {} ({}): {} — {}",
+            i.ident,
+            i.line.map(|l| format!("line {l}")).unwrap_or_default(),
+            i.code.as_deref().unwrap_or(""),
+            i.reason.as_deref().unwrap_or("")
+        );
+    }
+    let warned = r.items.iter().filter(|i| !i.warnings.is_empty()).count();
+    if warned > 0 {
+        println!("  {warned} item(s) imported with warnings (see --report)");
+    }
+}
+
+async fn export(bank: &str, format: &str, output: PathBuf) -> Result<(), String> {
+    let format = Format::parse(format).ok_or_else(|| format!("unknown format {format:?}"))?;
+    let mut config = config()?;
+    config.announce = false;
+    let state = startup::prepare(&config).await.map_err(|e| e.to_string())?;
+    let b = service::get_bank(&state.db, bank).await.map_err(|e| e.message)?;
+    let bytes = service::export(&state.db, &b, format).await.map_err(|e| e.message)?;
+    std::fs::write(&output, &bytes).map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    println!("wrote {} ({} bytes)", output.display(), bytes.len());
+    Ok(())
+}
+
+fn gen_bank(n: usize, format: &str, seed: u64, output: PathBuf) -> Result<(), String> {
+    let questions = synthetic::generate(n, seed);
+    let bytes = match Format::parse(format) {
+        Some(Format::Native) => format::native::write_bank(
+            Some("SYN"),
+            "合成题库（仅供性能测试）",
+            Some("Synthetic questions for benchmarks and load tests; never use in a real exam."),
+            true,
+            &questions,
+            &[],
+        ),
+        Some(f @ (Format::Csv | Format::Xlsx)) => format::write(f, "SYN", &questions, &[]),
+        _ => return Err(format!("gen-bank writes native, csv or xlsx, not {format:?}")),
+    }
+    .map_err(|e| e.to_string())?;
+    std::fs::write(&output, &bytes).map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    println!("wrote {} synthetic questions to {} ({} bytes)", questions.len(), output.display(), bytes.len());
+    Ok(())
+}

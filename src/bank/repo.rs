@@ -53,6 +53,15 @@ pub async fn banks_with_counts(
         .collect())
 }
 
+/// How many questions a bank holds (any status).
+pub async fn question_count(db: &impl ConnectionTrait, bank_id: i32) -> Result<i64, DbErr> {
+    question::Entity::find()
+        .filter(question::Column::BankId.eq(bank_id))
+        .count(db)
+        .await
+        .map(|n| n as i64)
+}
+
 /// Inserts a bank.
 pub async fn insert_bank(
     db: &impl ConnectionTrait,

@@ -129,6 +129,43 @@ impl Format {
     }
 }
 
+/// Works out a file's format from its name and first bytes, when the uploader did not say.
+pub fn guess(file_name: Option<&str>, bytes: &[u8]) -> Option<Format> {
+    if let Some(f) = file_name.and_then(Format::from_file_name) {
+        return Some(f);
+    }
+    let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    if bytes.starts_with(b"PK") {
+        return if contains(b"xl/workbook") {
+            Some(Format::Xlsx)
+        } else if contains(b"imsmanifest.xml") || contains(b"assessmentItem") {
+            Some(Format::Qti)
+        } else {
+            None
+        };
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let text = String::from_utf8_lossy(head);
+    let trimmed = text.trim_start_matches('\u{FEFF}').trim_start();
+    if trimmed.starts_with('<') {
+        return Format::sniff_xml(head);
+    }
+    if text.contains("[[question]]") || text.contains("[bank]") {
+        return Some(Format::Native);
+    }
+    if text.lines().any(|l| l.trim_start().starts_with("ANSWER:")) {
+        return Some(Format::Aiken);
+    }
+    let first_line = text.lines().next().unwrap_or("");
+    if first_line.contains("题干") || first_line.contains("题型") || !std::str::from_utf8(head).is_ok() {
+        return Some(Format::Csv);
+    }
+    if text.contains('{') && text.contains('}') {
+        return Some(Format::Gift);
+    }
+    None
+}
+
 /// A file that an item embeds or references (an image in a stem).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attachment {

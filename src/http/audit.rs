@@ -1,0 +1,66 @@
+//! Reading the audit log (admins only), as JSON or CSV.
+
+use super::dto::AuditDto;
+use crate::audit;
+use crate::auth::{Role, Staff};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// Paging and filter for the audit log.
+#[derive(Deserialize, IntoParams)]
+pub struct AuditQuery {
+    /// Entries older than this id.
+    pub before: Option<i64>,
+    /// Only this kind of target (`user`, `bank`, `question`, …).
+    pub target_type: Option<String>,
+    /// At most this many (default 100, max 10,000).
+    pub limit: Option<u64>,
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+/// The newest audit entries first.
+#[utoipa::path(get, path = "/api/audit", tag = "audit", security(("bearer" = [])), params(AuditQuery),
+    responses((status = 200, body = [AuditDto]), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    staff: Staff,
+    q: web::Query<AuditQuery>,
+) -> AppResult<HttpResponse> {
+    staff.require(Role::Admin)?;
+    let limit = q.limit.unwrap_or(100).clamp(1, 10_000);
+    let rows = audit::list(&state.db, q.before, q.target_type.as_deref(), limit).await?;
+    let items: Vec<AuditDto> = rows.into_iter().map(Into::into).collect();
+    match q.format.as_deref() {
+        None | Some("json") => Ok(HttpResponse::Ok().json(items)),
+        Some("csv") => {
+            let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+            let header = ["id", "at", "actor", "action", "target_type", "target_id", "detail"];
+            w.write_record(header).map_err(AppError::internal)?;
+            for a in &items {
+                w.write_record([
+                    a.id.to_string(),
+                    a.at.to_rfc3339(),
+                    a.actor.clone(),
+                    a.action.clone(),
+                    a.target_type.clone(),
+                    a.target_id.clone(),
+                    a.detail.to_string(),
+                ])
+                .map_err(AppError::internal)?;
+            }
+            let bytes = w.into_inner().map_err(AppError::internal)?;
+            Ok(HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .insert_header(("Content-Disposition", "attachment; filename=\"audit.csv\""))
+                .body(bytes))
+        }
+        Some(other) => Err(AppError::bad_request(
+            "unknown_format",
+            format!("format {other:?} is not json or csv"),
+        )),
+    }
+}

@@ -1,0 +1,70 @@
+//! Staff login, token refresh, own account, own password.
+
+use super::client_ip;
+use super::dto::{ChangePasswordRequest, LoginRequest, LoginResponse, UserDto};
+use crate::auth::{Staff, repo, service};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::state::AppState;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+/// Logs a staff member in.
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody),
+              (status = 429, description = "too many failed logins", body = ErrorBody)))]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LoginRequest>,
+) -> AppResult<web::Json<LoginResponse>> {
+    let ip = client_ip(&req);
+    let l = service::login(&state, &body.username, &body.password, &ip).await?;
+    Ok(web::Json(LoginResponse {
+        token: l.token,
+        expires_at: l.expires_at,
+        user: l.user.into(),
+    }))
+}
+
+/// Swaps a valid token for a fresh one (same account, new expiry).
+#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody)))]
+pub async fn refresh(state: web::Data<AppState>, staff: Staff) -> AppResult<web::Json<LoginResponse>> {
+    let user = repo::find(&state.db, staff.id)
+        .await?
+        .ok_or_else(|| AppError::unauthorized("invalid_token", "the account no longer exists"))?;
+    let l = service::issue(&state, user)?;
+    Ok(web::Json(LoginResponse {
+        token: l.token,
+        expires_at: l.expires_at,
+        user: l.user.into(),
+    }))
+}
+
+/// The logged-in account.
+#[utoipa::path(get, path = "/api/auth/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = UserDto), (status = 401, body = ErrorBody)))]
+pub async fn me(state: web::Data<AppState>, staff: Staff) -> AppResult<web::Json<UserDto>> {
+    let user = repo::find(&state.db, staff.id)
+        .await?
+        .ok_or_else(|| AppError::unauthorized("invalid_token", "the account no longer exists"))?;
+    Ok(web::Json(user.into()))
+}
+
+/// Changes one's own password (the current one is required).
+#[utoipa::path(post, path = "/api/auth/password", tag = "auth", security(("bearer" = [])),
+    request_body = ChangePasswordRequest,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    staff: Staff,
+    body: web::Json<ChangePasswordRequest>,
+) -> AppResult<HttpResponse> {
+    service::change_own_password(
+        &state.db,
+        &staff.actor(),
+        &body.current_password,
+        &body.new_password,
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,131 @@
+//! HTTP wiring: routes, extractor limits and error shapes, the OpenAPI document. Handlers are
+//! thin: extract, call the domain, map to a DTO.
+
+pub mod audit;
+pub mod auth;
+pub mod banks;
+pub mod dto;
+pub mod media;
+pub mod meta;
+pub mod questions;
+pub mod users;
+
+use crate::error::AppError;
+use actix_web::{HttpRequest, HttpResponse, web};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// The OpenAPI description of every route.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Exam platform API", description = "Question banks, exams, proctoring, competitions and certificates."),
+    paths(
+        meta::health,
+        auth::login, auth::refresh, auth::me, auth::change_password,
+        users::list, users::create, users::update, users::reset_password,
+        banks::list, banks::create, banks::get, banks::update, banks::categories, banks::import, banks::export,
+        questions::search, questions::create, questions::get, questions::update, questions::set_status,
+        questions::versions, questions::version,
+        media::upload, media::get,
+        audit::list,
+    ),
+    components(schemas(crate::error::ErrorBody, crate::bank::model::QuestionBody)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The client's address, for rate limiting.
+pub fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Registers every route and the extractor configs that turn bad input into clear 4xx errors.
+pub fn configure(max_upload: usize) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg| {
+        cfg.app_data(
+            web::JsonConfig::default()
+                .limit(1024 * 1024)
+                .error_handler(|err, _| {
+                    use actix_web::error::JsonPayloadError as E;
+                    let e = match &err {
+                        E::OverflowKnownLength { .. } | E::Overflow { .. } => AppError::new(
+                            actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                            "payload_too_large",
+                            "the JSON body is too large",
+                        ),
+                        E::ContentType => AppError::new(
+                            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                            "unsupported_media_type",
+                            "send the body as application/json",
+                        ),
+                        E::Deserialize(d) if d.is_data() => {
+                            AppError::unprocessable("invalid_body", d.to_string())
+                        }
+                        _ => AppError::bad_request("malformed_json", err.to_string()),
+                    };
+                    e.into()
+                }),
+        )
+        .app_data(web::PayloadConfig::default().limit(max_upload))
+        .app_data(web::QueryConfig::default().error_handler(|err, _| {
+            AppError::bad_request("invalid_query", err.to_string()).into()
+        }))
+        .app_data(web::PathConfig::default().error_handler(|err, _| {
+            AppError::not_found("not_found", format!("no such resource: {err}")).into()
+        }))
+        .service(
+            web::scope("/api")
+                .route("/health", web::get().to(meta::health))
+                .route("/openapi.json", web::get().to(meta::openapi))
+                .route("/auth/login", web::post().to(auth::login))
+                .route("/auth/refresh", web::post().to(auth::refresh))
+                .route("/auth/me", web::get().to(auth::me))
+                .route("/auth/password", web::post().to(auth::change_password))
+                .route("/users", web::get().to(users::list))
+                .route("/users", web::post().to(users::create))
+                .route("/users/{id}", web::patch().to(users::update))
+                .route("/users/{id}/password", web::post().to(users::reset_password))
+                .route("/banks", web::get().to(banks::list))
+                .route("/banks", web::post().to(banks::create))
+                .route("/banks/{code}", web::get().to(banks::get))
+                .route("/banks/{code}", web::patch().to(banks::update))
+                .route("/banks/{code}/categories", web::get().to(banks::categories))
+                .route("/banks/{code}/import", web::post().to(banks::import))
+                .route("/banks/{code}/export", web::get().to(banks::export))
+                .route("/banks/{code}/questions", web::post().to(questions::create))
+                .route("/questions", web::get().to(questions::search))
+                .route("/questions/{id}", web::get().to(questions::get))
+                .route("/questions/{id}", web::put().to(questions::update))
+                .route("/questions/{id}/status", web::post().to(questions::set_status))
+                .route("/questions/{id}/versions", web::get().to(questions::versions))
+                .route("/questions/{id}/versions/{version}", web::get().to(questions::version))
+                .route("/media", web::post().to(media::upload))
+                .route("/media/{sha256}", web::get().to(media::get))
+                .route("/audit", web::get().to(audit::list))
+                .default_service(web::to(not_found)),
+        );
+    }
+}
+
+async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::not_found("not_found", "no such API endpoint"))
+}

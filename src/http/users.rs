@@ -1,0 +1,82 @@
+//! Staff accounts (admins only).
+
+use super::dto::{CreateUserRequest, ResetPasswordRequest, UpdateUserRequest, UserDto};
+use crate::auth::service::{self, UserChange, Username};
+use crate::auth::{Role, Roles, Staff, repo};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+
+fn roles(list: Vec<Role>) -> AppResult<Roles> {
+    Roles::new(list).ok_or_else(|| {
+        AppError::unprocessable("invalid_roles", "an account needs at least one role")
+    })
+}
+
+/// Every staff account.
+#[utoipa::path(get, path = "/api/users", tag = "users", security(("bearer" = [])),
+    responses((status = 200, body = [UserDto]), (status = 403, body = ErrorBody)))]
+pub async fn list(state: web::Data<AppState>, staff: Staff) -> AppResult<web::Json<Vec<UserDto>>> {
+    staff.require(Role::Admin)?;
+    let users = repo::list(&state.db).await?;
+    Ok(web::Json(users.into_iter().map(Into::into).collect()))
+}
+
+/// Creates a staff account.
+#[utoipa::path(post, path = "/api/users", tag = "users", security(("bearer" = [])),
+    request_body = CreateUserRequest,
+    responses((status = 201, body = UserDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    state: web::Data<AppState>,
+    staff: Staff,
+    body: web::Json<CreateUserRequest>,
+) -> AppResult<HttpResponse> {
+    staff.require(Role::Admin)?;
+    let body = body.into_inner();
+    let user = service::create_user(
+        &state.db,
+        &staff.actor(),
+        Username::parse(&body.username)?,
+        &body.display_name,
+        &body.password,
+        roles(body.roles)?,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(UserDto::from(user)))
+}
+
+/// Changes an account's name, roles or disabled flag.
+#[utoipa::path(patch, path = "/api/users/{id}", tag = "users", security(("bearer" = [])),
+    params(("id" = i32, Path, description = "user id")), request_body = UpdateUserRequest,
+    responses((status = 200, body = UserDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn update(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: web::Json<UpdateUserRequest>,
+) -> AppResult<web::Json<UserDto>> {
+    staff.require(Role::Admin)?;
+    let body = body.into_inner();
+    let change = UserChange {
+        display_name: body.display_name,
+        roles: body.roles.map(roles).transpose()?,
+        disabled: body.disabled,
+    };
+    let user = service::update_user(&state.db, &staff.actor(), *id, change).await?;
+    Ok(web::Json(user.into()))
+}
+
+/// Sets a new password for an account.
+#[utoipa::path(post, path = "/api/users/{id}/password", tag = "users", security(("bearer" = [])),
+    params(("id" = i32, Path, description = "user id")), request_body = ResetPasswordRequest,
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: web::Json<ResetPasswordRequest>,
+) -> AppResult<HttpResponse> {
+    staff.require(Role::Admin)?;
+    service::set_password(&state.db, &staff.actor(), *id, &body.password).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

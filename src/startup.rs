@@ -1,0 +1,139 @@
+//! Building the application: database, migrations, secrets, first admin, shipped banks, HTTP.
+
+use crate::auth::limiter::LoginLimiter;
+use crate::auth::token::JwtKeys;
+use crate::auth::{repo as auth_repo, service as auth_service};
+use crate::bank::service as bank_service;
+use crate::config::Config;
+use crate::state::AppState;
+use actix_web::dev::Server;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use rand::RngCore;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A built, not yet running, server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct StartupError(pub String);
+
+impl From<sea_orm::DbErr> for StartupError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        StartupError(format!("database: {e}"))
+    }
+}
+
+impl From<crate::error::AppError> for StartupError {
+    fn from(e: crate::error::AppError) -> Self {
+        StartupError(e.message)
+    }
+}
+
+/// Opens the database, applies migrations and prepares secrets and the first admin.
+pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
+    let db = crate::db::connect(&config.database_url, config.db_pool).await?;
+    let secret = match std::env::var("JWT_SECRET").ok().filter(|s| s.len() >= 32) {
+        Some(s) => s,
+        None => {
+            let mut bytes = [0u8; 32];
+            rand::rng().fill_bytes(&mut bytes);
+            // Kept in the database so restarts and sibling instances share it.
+            auth_repo::setting_or_insert(&db, "jwt_secret", &hex::encode(bytes)).await?
+        }
+    };
+    if let Some(pw) =
+        auth_service::ensure_admin(&db, config.admin_password.as_deref()).await?
+        && config.announce
+    {
+        println!("Created the first account: username admin, password {pw}");
+        println!("(shown once; change it after logging in, or set ADMIN_PASSWORD before the first start)");
+    }
+    Ok(AppState {
+        db,
+        config: Arc::new(config.clone()),
+        keys: Arc::new(JwtKeys::new(secret.as_bytes())),
+        limiter: Arc::new(LoginLimiter::new(
+            config.login_max_failures,
+            Duration::from_secs(config.login_lockout_seconds),
+        )),
+    })
+}
+
+impl Application {
+    /// Prepares everything and binds the listener (port 0 picks a free port).
+    pub async fn build(config: Config) -> Result<Application, StartupError> {
+        let state = prepare(&config).await?;
+        if let Some(dir) = &config.bank_dir {
+            if dir.is_dir() {
+                let loaded = bank_service::load_shipped(&state.db, dir).await?;
+                for l in loaded {
+                    let r = &l.report;
+                    tracing::info!(
+                        "bank {} from {}: {} new, {} updated, {} unchanged, {} skipped",
+                        r.bank, l.file, r.imported, r.updated, r.unchanged, r.skipped
+                    );
+                    if config.announce && (r.imported > 0 || r.updated > 0 || r.skipped > 0) {
+                        println!(
+                            "Loaded bank {} from {}: {} new, {} updated, {} unchanged, {} skipped",
+                            r.bank, l.file, r.imported, r.updated, r.unchanged, r.skipped
+                        );
+                    }
+                }
+            } else {
+                tracing::warn!("bank folder {} not found; no shipped banks loaded", dir.display());
+            }
+        }
+        let listener = TcpListener::bind(&config.bind)
+            .map_err(|e| StartupError(format!("cannot listen on {}: {e}", config.bind)))?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| StartupError(e.to_string()))?
+            .port();
+        let data = web::Data::new(state.clone());
+        let max_upload = config.max_upload_bytes;
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .wrap(actix_web::middleware::Compress::default())
+                .configure(crate::http::configure(max_upload))
+                .route("/", web::get().to(index))
+        })
+        .listen(listener)
+        .map_err(|e| StartupError(e.to_string()))?
+        .run();
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state (for tests and subcommands).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until stopped.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+async fn index() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(include_str!("../frontend/index.html"))
+}

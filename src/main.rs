@@ -11,7 +11,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "exam-platform", version, about = "Exam and skills-competition platform")]
+#[command(
+    name = "exam-platform",
+    version,
+    about = "Exam and skills-competition platform"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -84,7 +88,10 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("cannot start the runtime: {e}");
@@ -95,11 +102,26 @@ fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(config()?).await,
             Command::Demo => demo().await,
-            Command::Import { file, bank, name, format, dry_run, on_conflict, report } => {
-                import(file, bank, name, format, dry_run, &on_conflict, report).await
-            }
-            Command::Export { bank, format, output } => export(&bank, &format, output).await,
-            Command::GenBank { questions, format, seed, output } => gen_bank(questions, &format, seed, output),
+            Command::Import {
+                file,
+                bank,
+                name,
+                format,
+                dry_run,
+                on_conflict,
+                report,
+            } => import(file, bank, name, format, dry_run, &on_conflict, report).await,
+            Command::Export {
+                bank,
+                format,
+                output,
+            } => export(&bank, &format, output).await,
+            Command::GenBank {
+                questions,
+                format,
+                seed,
+                output,
+            } => gen_bank(questions, &format, seed, output),
         }
     });
     match result {
@@ -116,9 +138,18 @@ fn config() -> Result<Config, String> {
 }
 
 async fn serve(config: Config) -> Result<(), String> {
-    let app = Application::build(config.clone()).await.map_err(|e| e.to_string())?;
-    let host = config.bind.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1");
-    println!("Listening on http://{host}:{}  (API: /api, OpenAPI: /api/openapi.json)", app.port());
+    let app = Application::build(config.clone())
+        .await
+        .map_err(|e| e.to_string())?;
+    let host = config
+        .bind
+        .rsplit_once(':')
+        .map(|(h, _)| h)
+        .unwrap_or("127.0.0.1");
+    println!(
+        "Listening on http://{host}:{}  (API: /api, OpenAPI: /api/openapi.json)",
+        app.port()
+    );
     println!("Database: {}", redact(&config.database_url));
     app.run_until_stopped().await.map_err(|e| e.to_string())
 }
@@ -138,9 +169,13 @@ async fn demo() -> Result<(), String> {
     let pw = config.admin_password.clone().unwrap_or_default();
     let port_hint = config.bind.clone();
     println!("Demo: fresh database, shipped banks loaded, staff login admin / {pw}");
-    println!("Try:  curl -s -X POST http://{port_hint}/api/auth/login -H 'content-type: application/json' \\");
+    println!(
+        "Try:  curl -s -X POST http://{port_hint}/api/auth/login -H 'content-type: application/json' \\"
+    );
     println!("        -d '{{\"username\":\"admin\",\"password\":\"{pw}\"}}'");
-    println!("      then GET /api/banks and /api/questions?bank=VID with  -H 'authorization: Bearer <token>'");
+    println!(
+        "      then GET /api/banks and /api/questions?bank=VID with  -H 'authorization: Bearer <token>'"
+    );
     serve(config).await
 }
 
@@ -172,7 +207,11 @@ async fn import(
         "reject" => OnConflict::Reject,
         "skip" => OnConflict::Skip,
         "update" => OnConflict::Update,
-        other => return Err(format!("--on-conflict {other:?} is not reject, skip or update")),
+        other => {
+            return Err(format!(
+                "--on-conflict {other:?} is not reject, skip or update"
+            ));
+        }
     };
     let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let format = match format_arg {
@@ -192,13 +231,21 @@ async fn import(
     config.announce = true;
     let state = startup::prepare(&config).await.map_err(|e| e.to_string())?;
     let db = &state.db;
-    let bank = match repo::bank_by_code(db, code.as_str()).await.map_err(|e| e.to_string())? {
+    let bank = match repo::bank_by_code(db, code.as_str())
+        .await
+        .map_err(|e| e.to_string())?
+    {
         Some(b) => b,
         None if dry_run => {
-            return Err(format!("bank {} does not exist yet; a dry run needs an existing bank", code.as_str()));
+            return Err(format!(
+                "bank {} does not exist yet; a dry run needs an existing bank",
+                code.as_str()
+            ));
         }
         None => {
-            let n = name.or(file_name).unwrap_or_else(|| code.as_str().to_string());
+            let n = name
+                .or(file_name)
+                .unwrap_or_else(|| code.as_str().to_string());
             service::create_bank(db, &Actor::system(), code.clone(), &n, "")
                 .await
                 .map_err(|e| e.message)?
@@ -231,9 +278,7 @@ async fn import(
         Ok(r) => r,
         Err(e) => {
             if let Some(d) = &e.details {
-                if let Ok(r) = serde_json::from_value::<serde_json::Value>(d.clone()) {
-                    print_skips(&r);
-                }
+                print_skips(d);
             }
             return Err(format!("{}: {}", e.code, e.message));
         }
@@ -253,7 +298,10 @@ async fn import(
 
 fn print_skips(report: &serde_json::Value) {
     if let Some(items) = report.get("items").and_then(|i| i.as_array()) {
-        for i in items.iter().filter(|i| i.get("outcome").and_then(|o| o.as_str()) == Some("skipped")) {
+        for i in items
+            .iter()
+            .filter(|i| i.get("outcome").and_then(|o| o.as_str()) == Some("skipped"))
+        {
             println!(
                 "  skipped {} (line {}): {} — {}",
                 i.get("ident").and_then(|v| v.as_str()).unwrap_or("?"),
@@ -277,7 +325,12 @@ fn print_report(r: &ImportReport) {
         r.skipped,
         r.images
     );
-    for i in r.items.iter().filter(|i| i.outcome == Outcome::Skipped).take(200) {
+    for i in r
+        .items
+        .iter()
+        .filter(|i| i.outcome == Outcome::Skipped)
+        .take(200)
+    {
         println!(
             "  skipped {} ({}): {} — {}",
             i.ident,
@@ -297,9 +350,14 @@ async fn export(bank: &str, format: &str, output: PathBuf) -> Result<(), String>
     let mut config = config()?;
     config.announce = false;
     let state = startup::prepare(&config).await.map_err(|e| e.to_string())?;
-    let b = service::get_bank(&state.db, bank).await.map_err(|e| e.message)?;
-    let bytes = service::export(&state.db, &b, format).await.map_err(|e| e.message)?;
-    std::fs::write(&output, &bytes).map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    let b = service::get_bank(&state.db, bank)
+        .await
+        .map_err(|e| e.message)?;
+    let bytes = service::export(&state.db, &b, format)
+        .await
+        .map_err(|e| e.message)?;
+    std::fs::write(&output, &bytes)
+        .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
     println!("wrote {} ({} bytes)", output.display(), bytes.len());
     Ok(())
 }
@@ -316,10 +374,20 @@ fn gen_bank(n: usize, format: &str, seed: u64, output: PathBuf) -> Result<(), St
             &[],
         ),
         Some(f @ (Format::Csv | Format::Xlsx)) => format::write(f, "SYN", &questions, &[]),
-        _ => return Err(format!("gen-bank writes native, csv or xlsx, not {format:?}")),
+        _ => {
+            return Err(format!(
+                "gen-bank writes native, csv or xlsx, not {format:?}"
+            ));
+        }
     }
     .map_err(|e| e.to_string())?;
-    std::fs::write(&output, &bytes).map_err(|e| format!("cannot write {}: {e}", output.display()))?;
-    println!("wrote {} synthetic questions to {} ({} bytes)", questions.len(), output.display(), bytes.len());
+    std::fs::write(&output, &bytes)
+        .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    println!(
+        "wrote {} synthetic questions to {} ({} bytes)",
+        questions.len(),
+        output.display(),
+        bytes.len()
+    );
     Ok(())
 }

@@ -1,13 +1,397 @@
-//! Placeholder until the aiken reader/writer lands.
-use super::{FormatError, ParsedFile};
-use crate::bank::model::Question;
+//! The Aiken format: single-choice questions as plain text.
+//!
+//! ```text
+//! 保安员应当年满多少周岁？
+//! A. 16
+//! B. 18
+//! ANSWER: B
+//! ```
+//!
+//! A question is one or more stem lines, option lines (`A. text` or `A) text`; `A．` `A、` `A）`
+//! as Chinese keyboards type them are accepted too) and an `ANSWER: B` line (`答案：B` too), which
+//! ends it. A question without an ANSWER line, with no options, or whose answer letter is not
+//! among its options is an item skipped as `invalid_question`. Aiken has no titles or
+//! categories, so items are named `question N`.
+//!
+//! Writing: only single-choice questions can be written, and only the stem, options and key
+//! survive (identifier, category, points, difficulty, explanation, source, tags and status are
+//! lost, and so are spaces at the start or end of stem lines). Other kinds are left out, and so is a single-choice question the format cannot carry:
+//! an option with a line break, or a stem line that would read as an option or an ANSWER line.
 
-/// Reads a aiken file.
-pub fn read(_bytes: &[u8]) -> Result<ParsedFile, FormatError> {
-    Err(FormatError::new("unsupported_format", "aiken import is not available yet"))
+use super::text::decode_text;
+use super::{FormatError, ParsedFile, ParsedItem, Skip};
+use crate::bank::model::{
+    Key, Question, QuestionBody, QuestionKind, QuestionStatus, full_to_half, option_label,
+};
+
+/// A question being read: where it starts, its stem lines and its labelled options.
+struct Pending {
+    line: usize,
+    stem: Vec<String>,
+    options: Vec<(char, String)>,
 }
 
-/// Writes questions as aiken.
-pub fn write(_questions: &[Question]) -> Result<Vec<u8>, FormatError> {
-    Err(FormatError::new("unsupported_format", "aiken export is not available yet"))
+/// Reads an option line (`A. text`, `B) text`, `C、text`): its label and text.
+fn option_line(t: &str) -> Option<(char, &str)> {
+    let mut chars = t.char_indices();
+    let (_, first) = chars.next()?;
+    let label = full_to_half(first);
+    if !label.is_ascii_uppercase() {
+        return None;
+    }
+    let (at, punct) = chars.next()?;
+    let rest = &t[at + punct.len_utf8()..];
+    match punct {
+        '.' | ')' => {
+            if rest.is_empty() || rest.starts_with(char::is_whitespace) {
+                Some((label, rest.trim()))
+            } else {
+                None
+            }
+        }
+        '．' | '）' | '、' => Some((label, rest.trim())),
+        _ => None,
+    }
+}
+
+/// Reads an answer line (`ANSWER: B`, `答案：B`): what follows the colon.
+fn answer_line(t: &str) -> Option<&str> {
+    let rest = if t.len() >= 6 && t.is_char_boundary(6) && t[..6].eq_ignore_ascii_case("answer") {
+        &t[6..]
+    } else {
+        t.strip_prefix("答案")?
+    };
+    let rest = rest.trim_start();
+    rest.strip_prefix(':')
+        .or_else(|| rest.strip_prefix('：'))
+        .map(str::trim)
+}
+
+/// Makes an item out of a finished question and its answer text.
+fn finish(p: Pending, answer: Option<&str>, n: usize) -> ParsedItem {
+    let invalid = |reason: String| Err(Skip::new("invalid_question", reason));
+    let mut warnings = Vec::new();
+    let result = match answer {
+        _ if p.options.is_empty() && answer.is_none() => {
+            invalid("the question has no options and no ANSWER line".to_string())
+        }
+        _ if p.options.is_empty() => invalid("the question has no options".to_string()),
+        None => invalid("the question has no ANSWER line".to_string()),
+        Some(answer) => {
+            // The letters at the start of the answer ("B", "B. 18", "A, C").
+            let letters: Vec<char> = answer
+                .chars()
+                .map(full_to_half)
+                .take_while(|c| {
+                    c.is_ascii_alphabetic() || c.is_whitespace() || matches!(c, ',' | '、' | ';')
+                })
+                .filter(char::is_ascii_alphabetic)
+                .collect();
+            match letters.as_slice() {
+                [] => invalid("the ANSWER line names no option letter".to_string()),
+                [letter] => {
+                    let letter = letter.to_ascii_uppercase();
+                    match p.options.iter().position(|(l, _)| *l == letter) {
+                        None => invalid(format!(
+                            "ANSWER: {letter} names an option the question does not have"
+                        )),
+                        Some(index) => {
+                            let labels: String = p.options.iter().map(|(l, _)| *l).collect();
+                            let expected: String = (0..p.options.len()).map(option_label).collect();
+                            if labels != expected {
+                                warnings.push(format!(
+                                    "options are labelled {labels}; they are imported in order as {expected}"
+                                ));
+                            }
+                            let stem = p.stem.join("\n").trim().to_string();
+                            Ok(QuestionBody {
+                                ident: String::new(),
+                                kind: QuestionKind::Single,
+                                category: vec![],
+                                stem,
+                                options: p.options.into_iter().map(|(_, t)| t).collect(),
+                                key: Key::Choice {
+                                    correct: vec![index],
+                                },
+                                rubric: String::new(),
+                                scheme: vec![],
+                                points: 1.0,
+                                difficulty: 3,
+                                explanation: String::new(),
+                                source: String::new(),
+                                tags: vec![],
+                                status: QuestionStatus::Active,
+                            })
+                        }
+                    }
+                }
+                _ => invalid(format!(
+                    "ANSWER: {} names more than one option, but an Aiken question has exactly one right answer",
+                    answer.trim()
+                )),
+            }
+        }
+    };
+    ParsedItem {
+        ident: format!("question {n}"),
+        line: Some(p.line),
+        result,
+        warnings,
+    }
+}
+
+/// Reads an Aiken file (UTF-8 or GBK).
+pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
+    let text = decode_text(bytes)?;
+    let mut file = ParsedFile::default();
+    let mut pending: Option<Pending> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let t = raw.trim();
+        if t.is_empty() {
+            // A blank line inside a stem is kept as a paragraph break.
+            if let Some(p) = pending.as_mut().filter(|p| p.options.is_empty()) {
+                p.stem.push(String::new());
+            }
+            continue;
+        }
+        if let Some(answer) = answer_line(t) {
+            let p = pending.take().unwrap_or(Pending {
+                line: i + 1,
+                stem: vec![],
+                options: vec![],
+            });
+            let n = file.items.len() + 1;
+            file.items.push(finish(p, Some(answer), n));
+            continue;
+        }
+        if let Some((label, option)) = option_line(t) {
+            pending
+                .get_or_insert_with(|| Pending {
+                    line: i + 1,
+                    stem: vec![],
+                    options: vec![],
+                })
+                .options
+                .push((label, option.to_string()));
+            continue;
+        }
+        match pending.as_mut() {
+            Some(p) if p.options.is_empty() => p.stem.push(t.to_string()),
+            _ => {
+                if let Some(p) = pending.take() {
+                    let n = file.items.len() + 1;
+                    file.items.push(finish(p, None, n));
+                }
+                pending = Some(Pending {
+                    line: i + 1,
+                    stem: vec![t.to_string()],
+                    options: vec![],
+                });
+            }
+        }
+    }
+    if let Some(p) = pending {
+        let n = file.items.len() + 1;
+        file.items.push(finish(p, None, n));
+    }
+    Ok(file)
+}
+
+/// Whether a single-choice question can be written as Aiken without being misread.
+fn writable(q: &Question) -> bool {
+    q.stem
+        .lines()
+        .map(str::trim)
+        .all(|l| option_line(l).is_none() && answer_line(l).is_none())
+        && q.options.iter().all(|o| !o.contains(['\n', '\r']))
+}
+
+/// Writes the single-choice questions as Aiken; every other question is left out (see the
+/// module documentation).
+pub fn write(questions: &[Question]) -> Result<Vec<u8>, FormatError> {
+    let mut out = String::new();
+    for q in questions {
+        let Key::Choice { correct } = &q.key else {
+            continue;
+        };
+        let [answer] = correct.as_slice() else {
+            continue;
+        };
+        if q.kind != QuestionKind::Single || !writable(q) {
+            continue;
+        }
+        for line in q.stem.lines() {
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        for (i, option) in q.options.iter().enumerate() {
+            out.push_str(&format!("{}. {option}\n", option_label(i)));
+        }
+        out.push_str(&format!("ANSWER: {}\n\n", option_label(*answer)));
+    }
+    Ok(out.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "保安员应当年满多少周岁？
+A. 16周岁
+B. 18周岁
+C) 20周岁
+ANSWER: B
+
+多行题干：
+以下哪一项正确？
+A．甲
+B、乙
+答案：A
+
+没有答案的题
+A. 一
+B. 二
+
+答案越界
+A. 一
+B. 二
+ANSWER: E
+
+Which two?
+A. x
+B. y
+ANSWER: A, B
+";
+
+    fn body(item: &ParsedItem) -> &QuestionBody {
+        item.result.as_ref().unwrap()
+    }
+
+    #[test]
+    fn questions_read_with_their_options_key_and_line() {
+        let f = read(SAMPLE.as_bytes()).unwrap();
+        assert_eq!(f.items.len(), 5);
+        let b = body(&f.items[0]);
+        assert_eq!(b.kind, QuestionKind::Single);
+        assert_eq!(b.stem, "保安员应当年满多少周岁？");
+        assert_eq!(b.options, ["16周岁", "18周岁", "20周岁"]);
+        assert_eq!(b.key, Key::Choice { correct: vec![1] });
+        assert_eq!(f.items[0].ident, "question 1");
+        assert_eq!(f.items[0].line, Some(1));
+        assert!(Question::parse(b.clone()).is_ok());
+    }
+
+    #[test]
+    fn a_stem_may_run_over_several_lines_and_chinese_punctuation_is_accepted() {
+        let f = read(SAMPLE.as_bytes()).unwrap();
+        let b = body(&f.items[1]);
+        assert_eq!(b.stem, "多行题干：\n以下哪一项正确？");
+        assert_eq!(b.options, ["甲", "乙"]);
+        assert_eq!(b.key, Key::Choice { correct: vec![0] });
+        assert_eq!(f.items[1].line, Some(7));
+    }
+
+    #[test]
+    fn malformed_questions_are_items_skipped_with_a_reason_and_line() {
+        let f = read(SAMPLE.as_bytes()).unwrap();
+        let no_answer = f.items[2].result.as_ref().unwrap_err();
+        assert_eq!(no_answer.code, "invalid_question");
+        assert!(
+            no_answer.reason.contains("no ANSWER"),
+            "{}",
+            no_answer.reason
+        );
+        assert_eq!(f.items[2].line, Some(13));
+        assert_eq!(f.items[2].ident, "question 3");
+        let out_of_range = f.items[3].result.as_ref().unwrap_err();
+        assert_eq!(out_of_range.code, "invalid_question");
+        assert!(out_of_range.reason.contains('E'));
+        assert_eq!(f.items[3].line, Some(17));
+        let two = f.items[4].result.as_ref().unwrap_err();
+        assert_eq!(two.code, "invalid_question");
+    }
+
+    #[test]
+    fn a_question_cut_off_at_the_end_of_the_file_is_reported() {
+        let f = read("题干\nA. 一\nB. 二\n".as_bytes()).unwrap();
+        assert_eq!(f.items.len(), 1);
+        assert_eq!(
+            f.items[0].result.as_ref().unwrap_err().code,
+            "invalid_question"
+        );
+    }
+
+    #[test]
+    fn a_gbk_encoded_file_with_chinese_text_reads_correctly() {
+        let (bytes, _, _) = encoding_rs::GBK.encode(SAMPLE);
+        assert!(std::str::from_utf8(&bytes).is_err());
+        let f = read(&bytes).unwrap();
+        assert_eq!(f.items.len(), 5);
+        assert_eq!(body(&f.items[0]).stem, "保安员应当年满多少周岁？");
+        assert_eq!(body(&f.items[1]).options, ["甲", "乙"]);
+    }
+
+    #[test]
+    fn an_empty_file_has_no_items() {
+        assert!(read(b"").unwrap().items.is_empty());
+        assert!(read(b"\n\n").unwrap().items.is_empty());
+    }
+
+    fn question(kind: QuestionKind, stem: &str, options: &[&str], key: Key) -> Question {
+        Question::parse(QuestionBody {
+            ident: String::new(),
+            kind,
+            category: vec![],
+            stem: stem.into(),
+            options: options.iter().map(|s| s.to_string()).collect(),
+            key,
+            rubric: String::new(),
+            scheme: vec![],
+            points: 1.0,
+            difficulty: 3,
+            explanation: String::new(),
+            source: String::new(),
+            tags: vec![],
+            status: QuestionStatus::Active,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn writing_then_reading_gives_the_same_single_choice_questions() {
+        let single = question(
+            QuestionKind::Single,
+            "保安员应当年满多少周岁？\n\n请选择一项",
+            &["16周岁", "18周岁", "20周岁"],
+            Key::Choice { correct: vec![2] },
+        );
+        let multiple = question(
+            QuestionKind::Multiple,
+            "多选",
+            &["甲", "乙"],
+            Key::Choice {
+                correct: vec![0, 1],
+            },
+        );
+        let misleading = question(
+            QuestionKind::Single,
+            "第一行\nA. 像选项的一行",
+            &["甲", "乙"],
+            Key::Choice { correct: vec![0] },
+        );
+        let tf = question(
+            QuestionKind::TrueFalse,
+            "判断",
+            &[],
+            Key::TrueFalse { value: true },
+        );
+        let out = write(&[single.clone(), multiple, misleading, tf]).unwrap();
+        let back: Vec<Question> = read(&out)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|i| Question::parse(i.result.unwrap()).unwrap())
+            .collect();
+        assert_eq!(back, vec![single]);
+    }
 }

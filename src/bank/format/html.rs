@@ -24,10 +24,10 @@ pub fn to_text(html: &str) -> String {
         match name.as_str() {
             "br" => out.push('\n'),
             "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table"
-            | "ul" | "ol" | "blockquote" | "pre" => {
-                if !out.is_empty() && !out.ends_with('\n') {
-                    out.push('\n');
-                }
+            | "ul" | "ol" | "blockquote" | "pre"
+                if !out.is_empty() && !out.ends_with('\n') =>
+            {
+                out.push('\n');
             }
             "img" => {
                 let src = attr(tag, "src").unwrap_or_default();
@@ -106,7 +106,9 @@ pub fn decode_entities(s: &str) -> String {
                 "times" => Some('×'),
                 "deg" => Some('°'),
                 _ if ent.starts_with("#x") || ent.starts_with("#X") => {
-                    u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32)
+                    u32::from_str_radix(&ent[2..], 16)
+                        .ok()
+                        .and_then(char::from_u32)
                 }
                 _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32),
                 _ => None,
@@ -194,12 +196,17 @@ mod tests {
 
     #[test]
     fn numeric_entities_are_decoded() {
-        assert_eq!(decode_entities("&#20013;&#x6587;&nbsp;x &bogus; &"), "中文 x &bogus; &");
+        assert_eq!(
+            decode_entities("&#20013;&#x6587;&nbsp;x &bogus; &"),
+            "中文 x &bogus; &"
+        );
     }
 
     #[test]
     fn text_goes_back_to_html_with_images() {
-        let html = from_text("a < b\n![图](/api/media/ab)", |t| format!("@@PLUGINFILE@@/{t}"));
+        let html = from_text("a < b\n![图](/api/media/ab)", |t| {
+            format!("@@PLUGINFILE@@/{t}")
+        });
         assert_eq!(
             html,
             "a &lt; b<br><img src=\"@@PLUGINFILE@@//api/media/ab\" alt=\"图\">"

@@ -63,13 +63,16 @@ impl Format {
     /// Reads a format code (also accepts common file extensions).
     pub fn parse(s: &str) -> Option<Format> {
         let s = s.trim().to_ascii_lowercase();
-        Self::ALL.into_iter().find(|f| f.code() == s).or(match s.as_str() {
-            "toml" => Some(Self::Native),
-            "moodle" | "xml" => Some(Self::MoodleXml),
-            "qti21" | "qti2" => Some(Self::Qti),
-            "txt" => Some(Self::Gift),
-            _ => None,
-        })
+        Self::ALL
+            .into_iter()
+            .find(|f| f.code() == s)
+            .or(match s.as_str() {
+                "toml" => Some(Self::Native),
+                "moodle" | "xml" => Some(Self::MoodleXml),
+                "qti21" | "qti2" => Some(Self::Qti),
+                "txt" => Some(Self::Gift),
+                _ => None,
+            })
     }
 
     /// Guesses the format from a file name.
@@ -153,15 +156,24 @@ pub fn guess(file_name: Option<&str>, bytes: &[u8]) -> Option<Format> {
     if text.contains("[[question]]") || text.contains("[bank]") {
         return Some(Format::Native);
     }
-    if text.lines().any(|l| l.trim_start().starts_with("ANSWER:")) {
+    if text.lines().any(|l| {
+        let l = l.trim_start();
+        l.starts_with("ANSWER:") || l.starts_with("答案：") || l.starts_with("答案:")
+    }) {
         return Some(Format::Aiken);
     }
     let first_line = text.lines().next().unwrap_or("");
-    if first_line.contains("题干") || first_line.contains("题型") || !std::str::from_utf8(head).is_ok() {
+    if first_line.contains("题干") || first_line.contains("题型") {
         return Some(Format::Csv);
     }
     if text.contains('{') && text.contains('}') {
         return Some(Format::Gift);
+    }
+    // Not UTF-8 (a cut at the 8 KiB boundary does not count): most likely a GBK CSV from Excel.
+    if let Err(e) = std::str::from_utf8(head)
+        && e.error_len().is_some()
+    {
+        return Some(Format::Csv);
     }
     None
 }

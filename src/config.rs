@@ -54,7 +54,9 @@ impl Config {
         if let Ok(v) = std::env::var("DATABASE_URL") {
             c.database_url = v;
         }
-        c.admin_password = std::env::var("ADMIN_PASSWORD").ok().filter(|p| !p.is_empty());
+        c.admin_password = std::env::var("ADMIN_PASSWORD")
+            .ok()
+            .filter(|p| !p.is_empty());
         if let Ok(v) = std::env::var("BANK_DIR") {
             c.bank_dir = (!v.is_empty()).then(|| PathBuf::from(v));
         }

@@ -49,12 +49,13 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
             auth_repo::setting_or_insert(&db, "jwt_secret", &hex::encode(bytes)).await?
         }
     };
-    if let Some(pw) =
-        auth_service::ensure_admin(&db, config.admin_password.as_deref()).await?
+    if let Some(pw) = auth_service::ensure_admin(&db, config.admin_password.as_deref()).await?
         && config.announce
     {
         println!("Created the first account: username admin, password {pw}");
-        println!("(shown once; change it after logging in, or set ADMIN_PASSWORD before the first start)");
+        println!(
+            "(shown once; change it after logging in, or set ADMIN_PASSWORD before the first start)"
+        );
     }
     Ok(AppState {
         db,
@@ -78,7 +79,12 @@ impl Application {
                     let r = &l.report;
                     tracing::info!(
                         "bank {} from {}: {} new, {} updated, {} unchanged, {} skipped",
-                        r.bank, l.file, r.imported, r.updated, r.unchanged, r.skipped
+                        r.bank,
+                        l.file,
+                        r.imported,
+                        r.updated,
+                        r.unchanged,
+                        r.skipped
                     );
                     if config.announce && (r.imported > 0 || r.updated > 0 || r.skipped > 0) {
                         println!(
@@ -88,7 +94,10 @@ impl Application {
                     }
                 }
             } else {
-                tracing::warn!("bank folder {} not found; no shipped banks loaded", dir.display());
+                tracing::warn!(
+                    "bank folder {} not found; no shipped banks loaded",
+                    dir.display()
+                );
             }
         }
         let listener = TcpListener::bind(&config.bind)

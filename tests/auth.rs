@@ -13,7 +13,11 @@ async fn health_answers_and_names_the_database() {
     assert_eq!(r.status(), StatusCode::OK);
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["status"], "ok");
-    let expected = if app.database_url.starts_with("postgres") { "postgres" } else { "sqlite" };
+    let expected = if app.database_url.starts_with("postgres") {
+        "postgres"
+    } else {
+        "sqlite"
+    };
     assert_eq!(v["database"], expected);
 }
 
@@ -30,8 +34,16 @@ async fn the_openapi_document_describes_the_main_endpoints() {
         .await
         .unwrap();
     assert!(v["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/auth/login", "/api/banks/{code}/import", "/api/questions/{id}", "/api/users"] {
-        assert!(v["paths"].get(path).is_some(), "{path} missing from OpenAPI");
+    for path in [
+        "/api/auth/login",
+        "/api/banks/{code}/import",
+        "/api/questions/{id}",
+        "/api/users",
+    ] {
+        assert!(
+            v["paths"].get(path).is_some(),
+            "{path} missing from OpenAPI"
+        );
     }
     assert!(v["components"]["schemas"].get("QuestionBody").is_some());
 }
@@ -57,7 +69,10 @@ async fn a_wrong_password_is_refused_and_repeated_failures_lock_the_account() {
             .send()
             .await
             .unwrap();
-        assert_eq!(error_code(r).await, (StatusCode::UNAUTHORIZED, "invalid_credentials".into()));
+        assert_eq!(
+            error_code(r).await,
+            (StatusCode::UNAUTHORIZED, "invalid_credentials".into())
+        );
     }
     // Now even the right password is refused until the lockout passes.
     let r = app
@@ -68,7 +83,10 @@ async fn a_wrong_password_is_refused_and_repeated_failures_lock_the_account() {
         .await
         .unwrap();
     assert!(r.headers().get("retry-after").is_some());
-    assert_eq!(error_code(r).await, (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts".into()));
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts".into())
+    );
 }
 
 #[tokio::test]
@@ -81,20 +99,29 @@ async fn an_unknown_user_gets_the_same_answer_as_a_wrong_password() {
         .send()
         .await
         .unwrap();
-    assert_eq!(error_code(r).await, (StatusCode::UNAUTHORIZED, "invalid_credentials".into()));
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNAUTHORIZED, "invalid_credentials".into())
+    );
 }
 
 #[tokio::test]
 async fn requests_without_a_token_or_with_a_forged_one_are_refused() {
     let app = TestApp::spawn().await;
     let r = app.client.get(app.url("/api/banks")).send().await.unwrap();
-    assert_eq!(error_code(r).await, (StatusCode::UNAUTHORIZED, "missing_token".into()));
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNAUTHORIZED, "missing_token".into())
+    );
     let token = app.admin().await;
     let mut forged = token.clone();
     forged.pop();
     forged.push(if token.ends_with('A') { 'B' } else { 'A' });
     let r = app.get(&forged, "/api/banks").await;
-    assert_eq!(error_code(r).await, (StatusCode::UNAUTHORIZED, "invalid_token".into()));
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNAUTHORIZED, "invalid_token".into())
+    );
     let r = app.get("not-a-jwt", "/api/banks").await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
@@ -104,13 +131,24 @@ async fn an_author_can_edit_banks_but_not_manage_accounts() {
     let app = TestApp::spawn().await;
     let author = app.user_with_roles("wang.author", &["author"]).await;
     let r = app
-        .post_json(&author, "/api/banks", &json!({"code": "NEW", "name": "新题库"}))
+        .post_json(
+            &author,
+            "/api/banks",
+            &json!({"code": "NEW", "name": "新题库"}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let r = app.get(&author, "/api/users").await;
-    assert_eq!(error_code(r).await, (StatusCode::FORBIDDEN, "forbidden".into()));
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::FORBIDDEN, "forbidden".into())
+    );
     let r = app
-        .post_json(&author, "/api/users", &json!({"username": "x1x", "password": "a-good-password", "roles": ["admin"]}))
+        .post_json(
+            &author,
+            "/api/users",
+            &json!({"username": "x1x", "password": "a-good-password", "roles": ["admin"]}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
@@ -121,7 +159,13 @@ async fn a_proctor_cannot_read_questions_or_change_banks() {
     let proctor = app.user_with_roles("li.proctor", &["proctor"]).await;
     let r = app.get(&proctor, "/api/questions?bank=VID").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = app.post_bytes(&proctor, "/api/banks/VID/import?format=gift", b"::a:: x {T}".to_vec()).await;
+    let r = app
+        .post_bytes(
+            &proctor,
+            "/api/banks/VID/import?format=gift",
+            b"::a:: x {T}".to_vec(),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
 
@@ -132,11 +176,18 @@ async fn a_disabled_account_loses_access_at_once_and_cannot_log_in() {
     let me = app.get_json(&judge, "/api/auth/me").await;
     let admin = app.admin().await;
     let r = app
-        .patch_json(&admin, &format!("/api/users/{}", me["id"]), &json!({"disabled": true}))
+        .patch_json(
+            &admin,
+            &format!("/api/users/{}", me["id"]),
+            &json!({"disabled": true}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let r = app.get(&judge, "/api/auth/me").await;
-    assert_eq!(error_code(r).await, (StatusCode::UNAUTHORIZED, "account_disabled".into()));
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNAUTHORIZED, "account_disabled".into())
+    );
     let r = app
         .client
         .post(app.url("/api/auth/login"))
@@ -153,10 +204,20 @@ async fn an_admin_cannot_disable_or_demote_themself() {
     let admin = app.admin().await;
     let me = app.get_json(&admin, "/api/auth/me").await;
     let path = format!("/api/users/{}", me["id"]);
-    let r = app.patch_json(&admin, &path, &json!({"disabled": true})).await;
-    assert_eq!(error_code(r).await, (StatusCode::CONFLICT, "cannot_disable_self".into()));
-    let r = app.patch_json(&admin, &path, &json!({"roles": ["author"]})).await;
-    assert_eq!(error_code(r).await, (StatusCode::CONFLICT, "cannot_demote_self".into()));
+    let r = app
+        .patch_json(&admin, &path, &json!({"disabled": true}))
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::CONFLICT, "cannot_disable_self".into())
+    );
+    let r = app
+        .patch_json(&admin, &path, &json!({"roles": ["author"]}))
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::CONFLICT, "cannot_demote_self".into())
+    );
 }
 
 #[tokio::test]
@@ -166,11 +227,22 @@ async fn a_reset_password_works_and_the_old_one_stops_working() {
     let me = app.get_json(&t, "/api/auth/me").await;
     let admin = app.admin().await;
     let r = app
-        .post_json(&admin, &format!("/api/users/{}/password", me["id"]), &json!({"password": "short"}))
+        .post_json(
+            &admin,
+            &format!("/api/users/{}/password", me["id"]),
+            &json!({"password": "short"}),
+        )
         .await;
-    assert_eq!(error_code(r).await, (StatusCode::UNPROCESSABLE_ENTITY, "weak_password".into()));
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "weak_password".into())
+    );
     let r = app
-        .post_json(&admin, &format!("/api/users/{}/password", me["id"]), &json!({"password": "brand-new-pass"}))
+        .post_json(
+            &admin,
+            &format!("/api/users/{}/password", me["id"]),
+            &json!({"password": "brand-new-pass"}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     app.login("chen.author", "brand-new-pass").await;
@@ -189,11 +261,19 @@ async fn a_user_changes_their_own_password_only_with_the_current_one() {
     let app = TestApp::spawn().await;
     let t = app.user_with_roles("sun.author", &["author"]).await;
     let r = app
-        .post_json(&t, "/api/auth/password", &json!({"current_password": "wrong-one!", "new_password": "another-pass"}))
+        .post_json(
+            &t,
+            "/api/auth/password",
+            &json!({"current_password": "wrong-one!", "new_password": "another-pass"}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let r = app
-        .post_json(&t, "/api/auth/password", &json!({"current_password": "a-good-password", "new_password": "another-pass"}))
+        .post_json(
+            &t,
+            "/api/auth/password",
+            &json!({"current_password": "a-good-password", "new_password": "another-pass"}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     app.login("sun.author", "another-pass").await;
@@ -204,15 +284,51 @@ async fn duplicate_usernames_and_bad_roles_are_refused() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let body = json!({"username": "Zhou", "password": "a-good-password", "roles": ["proctor"]});
-    assert_eq!(app.post_json(&admin, "/api/users", &body).await.status(), StatusCode::CREATED);
-    let r = app.post_json(&admin, "/api/users", &json!({"username": "zhou", "password": "a-good-password", "roles": ["judge"]})).await;
-    assert_eq!(error_code(r).await, (StatusCode::CONFLICT, "username_taken".into()));
-    let r = app.post_json(&admin, "/api/users", &json!({"username": "wuxin", "password": "a-good-password", "roles": []})).await;
-    assert_eq!(error_code(r).await, (StatusCode::UNPROCESSABLE_ENTITY, "invalid_roles".into()));
-    let r = app.post_json(&admin, "/api/users", &json!({"username": "wuxin", "password": "a-good-password", "roles": ["king"]})).await;
+    assert_eq!(
+        app.post_json(&admin, "/api/users", &body).await.status(),
+        StatusCode::CREATED
+    );
+    let r = app
+        .post_json(
+            &admin,
+            "/api/users",
+            &json!({"username": "zhou", "password": "a-good-password", "roles": ["judge"]}),
+        )
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::CONFLICT, "username_taken".into())
+    );
+    let r = app
+        .post_json(
+            &admin,
+            "/api/users",
+            &json!({"username": "wuxin", "password": "a-good-password", "roles": []}),
+        )
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_roles".into())
+    );
+    let r = app
+        .post_json(
+            &admin,
+            "/api/users",
+            &json!({"username": "wuxin", "password": "a-good-password", "roles": ["king"]}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let r = app.post_json(&admin, "/api/users", &json!({"username": "a b", "password": "a-good-password", "roles": ["judge"]})).await;
-    assert_eq!(error_code(r).await, (StatusCode::UNPROCESSABLE_ENTITY, "invalid_username".into()));
+    let r = app
+        .post_json(
+            &admin,
+            "/api/users",
+            &json!({"username": "a b", "password": "a-good-password", "roles": ["judge"]}),
+        )
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_username".into())
+    );
 }
 
 #[tokio::test]
@@ -228,7 +344,10 @@ async fn malformed_json_gets_a_clear_400_and_changes_nothing() {
         .send()
         .await
         .unwrap();
-    assert_eq!(error_code(r).await, (StatusCode::BAD_REQUEST, "malformed_json".into()));
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::BAD_REQUEST, "malformed_json".into())
+    );
     let users = app.get_json(&admin, "/api/users").await;
     assert_eq!(users.as_array().unwrap().len(), 1);
 }
@@ -246,7 +365,12 @@ async fn account_changes_are_written_to_the_audit_log_with_who_and_what() {
         .expect("creation audited");
     assert_eq!(create["actor"], "admin");
     assert!(create["at"].as_str().is_some());
-    let csv = app.get(&admin, "/api/audit?format=csv").await.text().await.unwrap();
+    let csv = app
+        .get(&admin, "/api/audit?format=csv")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(csv.contains("user.create"));
 }
 
@@ -259,17 +383,27 @@ async fn a_refreshed_token_works_and_unknown_endpoints_get_a_json_404() {
     let fresh = v["token"].as_str().unwrap();
     app.get_json(fresh, "/api/auth/me").await;
     let r = app.get(fresh, "/api/nothing-here").await;
-    assert_eq!(error_code(r).await, (StatusCode::NOT_FOUND, "not_found".into()));
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::NOT_FOUND, "not_found".into())
+    );
 }
 
 #[tokio::test]
 async fn the_first_start_makes_an_admin_with_a_random_password_only_once() {
     let (url, _dir) = common::fresh_database().await;
     let db = exam_platform::db::connect(&url, 2).await.unwrap();
-    let pw = exam_platform::auth::service::ensure_admin(&db, None).await.unwrap();
+    let pw = exam_platform::auth::service::ensure_admin(&db, None)
+        .await
+        .unwrap();
     let pw = pw.expect("a generated password");
     assert!(pw.len() >= 12);
-    assert!(exam_platform::auth::service::ensure_admin(&db, None).await.unwrap().is_none());
+    assert!(
+        exam_platform::auth::service::ensure_admin(&db, None)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let mut config = common::test_config(&url);
     config.admin_password = None;
     let app = TestApp::start(config).await;

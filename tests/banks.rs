@@ -33,11 +33,17 @@ async fn the_shipped_banks_load_with_every_question_and_a_restart_does_not_dupli
     let total: i64 = banks.iter().map(|b| b["questions"].as_i64().unwrap()).sum();
     assert!(total >= 300, "only {total} shipped questions");
     for b in banks {
-        assert!(b["questions"].as_i64().unwrap() >= 60, "{} is too small", b["code"]);
+        assert!(
+            b["questions"].as_i64().unwrap() >= 60,
+            "{} is too small",
+            b["code"]
+        );
     }
     // Every objective kind and some short answers are represented.
     for kind in ["single", "multiple", "true_false", "fill", "short"] {
-        let n = app.get_json(&t, &format!("/api/questions?kind={kind}&per_page=1")).await["total"]
+        let n = app
+            .get_json(&t, &format!("/api/questions?kind={kind}&per_page=1"))
+            .await["total"]
             .as_u64()
             .unwrap();
         assert!(n > 0, "no {kind} questions shipped");
@@ -46,10 +52,23 @@ async fn the_shipped_banks_load_with_every_question_and_a_restart_does_not_dupli
     let again = TestApp::start(app.config.clone()).await;
     let t2 = again.admin().await;
     let banks2 = again.get_json(&t2, "/api/banks").await;
-    let total2: i64 = banks2.as_array().unwrap().iter().map(|b| b["questions"].as_i64().unwrap()).sum();
+    let total2: i64 = banks2
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["questions"].as_i64().unwrap())
+        .sum();
     assert_eq!(total, total2);
-    let page = again.get_json(&t2, "/api/questions?bank=LAW&per_page=500").await;
-    assert!(page["items"].as_array().unwrap().iter().all(|q| q["version"] == 1));
+    let page = again
+        .get_json(&t2, "/api/questions?bank=LAW&per_page=500")
+        .await;
+    assert!(
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|q| q["version"] == 1)
+    );
 }
 
 #[tokio::test]
@@ -60,10 +79,20 @@ async fn every_shipped_question_has_a_source_and_an_explanation() {
     let items = page["items"].as_array().unwrap();
     assert_eq!(items.len() as u64, page["total"].as_u64().unwrap());
     for q in items {
-        let full = app.get_json(&t, &format!("/api/questions/{}", q["id"])).await;
+        let full = app
+            .get_json(&t, &format!("/api/questions/{}", q["id"]))
+            .await;
         let b = &full["body"];
-        assert!(!b["source"].as_str().unwrap_or("").is_empty(), "{} has no source", b["ident"]);
-        assert!(!b["explanation"].as_str().unwrap_or("").is_empty(), "{} has no explanation", b["ident"]);
+        assert!(
+            !b["source"].as_str().unwrap_or("").is_empty(),
+            "{} has no source",
+            b["ident"]
+        );
+        assert!(
+            !b["explanation"].as_str().unwrap_or("").is_empty(),
+            "{} has no explanation",
+            b["ident"]
+        );
     }
 }
 
@@ -79,10 +108,21 @@ async fn an_author_browses_the_category_tree_and_searches_questions() {
     let first = &top[0];
     let path = first["path"].as_str().unwrap();
     let in_cat = app
-        .get_json(&t, &format!("/api/questions?bank=VID&category={}&per_page=1", urlencode(path)))
+        .get_json(
+            &t,
+            &format!(
+                "/api/questions?bank=VID&category={}&per_page=1",
+                urlencode(path)
+            ),
+        )
         .await;
-    assert_eq!(in_cat["total"].as_i64().unwrap(), first["questions"].as_i64().unwrap());
-    let hits = app.get_json(&t, &format!("/api/questions?q={}", urlencode("保安"))).await;
+    assert_eq!(
+        in_cat["total"].as_i64().unwrap(),
+        first["questions"].as_i64().unwrap()
+    );
+    let hits = app
+        .get_json(&t, &format!("/api/questions?q={}", urlencode("保安")))
+        .await;
     assert!(hits["total"].as_u64().unwrap() > 0);
     for q in hits["items"].as_array().unwrap() {
         let s = q["stem"].as_str().unwrap();
@@ -90,14 +130,26 @@ async fn an_author_browses_the_category_tree_and_searches_questions() {
         assert!(s.contains("保安") || id.contains("保安"), "{s}");
     }
     let r = app.get(&t, "/api/questions?kind=essay").await;
-    assert_eq!(error_code(r).await, (StatusCode::BAD_REQUEST, "unknown_kind".into()));
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::BAD_REQUEST, "unknown_kind".into())
+    );
     let r = app.get(&t, "/api/banks/NOPE/categories").await;
-    assert_eq!(error_code(r).await, (StatusCode::NOT_FOUND, "bank_not_found".into()));
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::NOT_FOUND, "bank_not_found".into())
+    );
 }
 
 fn urlencode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -106,7 +158,9 @@ async fn editing_a_question_makes_a_new_version_and_the_old_one_stays_readable()
     let app = TestApp::spawn().await;
     let t = app.admin().await;
     app.create_bank(&t, "LAWX").await;
-    let r = app.post_json(&t, "/api/banks/LAWX/questions", &single("LAWX-1")).await;
+    let r = app
+        .post_json(&t, "/api/banks/LAWX/questions", &single("LAWX-1"))
+        .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let created: Value = r.json().await.unwrap();
     let id = created["id"].as_i64().unwrap();
@@ -115,26 +169,45 @@ async fn editing_a_question_makes_a_new_version_and_the_old_one_stays_readable()
     let mut edited = single("LAWX-1");
     edited["stem"] = json!("依据《保安服务管理条例》，保安员应当年满多少周岁？");
     let r = app
-        .put_json(&t, &format!("/api/questions/{id}"), &json!({"expected_version": 1, "body": edited}))
+        .put_json(
+            &t,
+            &format!("/api/questions/{id}"),
+            &json!({"expected_version": 1, "body": edited}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let v2: Value = r.json().await.unwrap();
     assert_eq!(v2["version"], 2);
 
-    let old = app.get_json(&t, &format!("/api/questions/{id}/versions/1")).await;
+    let old = app
+        .get_json(&t, &format!("/api/questions/{id}/versions/1"))
+        .await;
     assert_eq!(old["body"]["stem"], "保安员应当年满多少周岁？");
     assert_eq!(old["current_version"], 2);
-    let history = app.get_json(&t, &format!("/api/questions/{id}/versions")).await;
+    let history = app
+        .get_json(&t, &format!("/api/questions/{id}/versions"))
+        .await;
     assert_eq!(history.as_array().unwrap().len(), 2);
 
     // An editor working from version 1 is told the question moved on; nothing changes.
     let r = app
-        .put_json(&t, &format!("/api/questions/{id}"), &json!({"expected_version": 1, "body": single("LAWX-1")}))
+        .put_json(
+            &t,
+            &format!("/api/questions/{id}"),
+            &json!({"expected_version": 1, "body": single("LAWX-1")}),
+        )
         .await;
-    assert_eq!(error_code(r).await, (StatusCode::CONFLICT, "version_conflict".into()));
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::CONFLICT, "version_conflict".into())
+    );
     // Saving the same content again makes no new version.
     let r = app
-        .put_json(&t, &format!("/api/questions/{id}"), &json!({"body": edited}))
+        .put_json(
+            &t,
+            &format!("/api/questions/{id}"),
+            &json!({"body": edited}),
+        )
         .await;
     let same: Value = r.json().await.unwrap();
     assert_eq!(same["version"], 2);
@@ -145,16 +218,34 @@ async fn retiring_a_question_is_recorded_as_a_version_and_in_the_audit_log() {
     let app = TestApp::spawn().await;
     let t = app.admin().await;
     app.create_bank(&t, "RET").await;
-    let created: Value = app.post_json(&t, "/api/banks/RET/questions", &single("RET-1")).await.json().await.unwrap();
+    let created: Value = app
+        .post_json(&t, "/api/banks/RET/questions", &single("RET-1"))
+        .await
+        .json()
+        .await
+        .unwrap();
     let id = created["id"].as_i64().unwrap();
-    let r = app.post_json(&t, &format!("/api/questions/{id}/status"), &json!({"status": "retired"})).await;
+    let r = app
+        .post_json(
+            &t,
+            &format!("/api/questions/{id}/status"),
+            &json!({"status": "retired"}),
+        )
+        .await;
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["body"]["status"], "retired");
     assert_eq!(v["version"], 2);
-    let active = app.get_json(&t, "/api/questions?bank=RET&status=active").await;
+    let active = app
+        .get_json(&t, "/api/questions?bank=RET&status=active")
+        .await;
     assert_eq!(active["total"], 0);
     let log = app.get_json(&t, "/api/audit?target_type=question").await;
-    let actions: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
     assert!(actions.contains(&"question.create") && actions.contains(&"question.update"));
 }
 
@@ -179,8 +270,13 @@ async fn a_question_whose_key_does_not_match_its_options_is_refused_and_nothing_
     q["difficulty"] = json!(9);
     let r = app.post_json(&t, "/api/banks/BAD/questions", &q).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let r = app.post_json(&t, "/api/banks/BAD/questions", &json!({"kind": "single"})).await;
-    assert_eq!(error_code(r).await, (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body".into()));
+    let r = app
+        .post_json(&t, "/api/banks/BAD/questions", &json!({"kind": "single"}))
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body".into())
+    );
     assert_eq!(app.count(&t, "BAD").await, 0);
 }
 
@@ -189,13 +285,33 @@ async fn a_duplicate_identifier_or_bank_code_is_refused_with_409() {
     let app = TestApp::spawn().await;
     let t = app.admin().await;
     app.create_bank(&t, "DUP").await;
-    assert_eq!(app.post_json(&t, "/api/banks/DUP/questions", &single("DUP-1")).await.status(), StatusCode::CREATED);
-    let r = app.post_json(&t, "/api/banks/DUP/questions", &single("DUP-1")).await;
-    assert_eq!(error_code(r).await, (StatusCode::CONFLICT, "identifier_exists".into()));
-    let r = app.post_json(&t, "/api/banks", &json!({"code": "dup", "name": "again"})).await;
-    assert_eq!(error_code(r).await, (StatusCode::CONFLICT, "bank_exists".into()));
-    let r = app.post_json(&t, "/api/banks", &json!({"code": "有 空格", "name": "x"})).await;
-    assert_eq!(error_code(r).await, (StatusCode::UNPROCESSABLE_ENTITY, "invalid_bank_code".into()));
+    assert_eq!(
+        app.post_json(&t, "/api/banks/DUP/questions", &single("DUP-1"))
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    let r = app
+        .post_json(&t, "/api/banks/DUP/questions", &single("DUP-1"))
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::CONFLICT, "identifier_exists".into())
+    );
+    let r = app
+        .post_json(&t, "/api/banks", &json!({"code": "dup", "name": "again"}))
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::CONFLICT, "bank_exists".into())
+    );
+    let r = app
+        .post_json(&t, "/api/banks", &json!({"code": "有 空格", "name": "x"}))
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_bank_code".into())
+    );
     assert_eq!(app.count(&t, "DUP").await, 1);
 }
 
@@ -214,11 +330,27 @@ async fn an_uploaded_image_is_served_and_usable_in_a_stem() {
     assert_eq!(served.bytes().await.unwrap().to_vec(), png);
     let mut q = single("IMG-1");
     q["stem"] = json!(format!("看图作答 ![监控画面]({url})"));
-    assert_eq!(app.post_json(&t, "/api/banks/IMG/questions", &q).await.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.post_json(&t, "/api/banks/IMG/questions", &q)
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
     let mut q = single("IMG-2");
     q["stem"] = json!(format!("看图 ![x](/api/media/{})", "0".repeat(64)));
     let r = app.post_json(&t, "/api/banks/IMG/questions", &q).await;
-    assert_eq!(error_code(r).await, (StatusCode::UNPROCESSABLE_ENTITY, "unknown_image".into()));
-    let r = app.post_bytes(&t, "/api/media", b"<script>alert(1)</script>".to_vec()).await;
-    assert_eq!(error_code(r).await, (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_image".into()));
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "unknown_image".into())
+    );
+    let r = app
+        .post_bytes(&t, "/api/media", b"<script>alert(1)</script>".to_vec())
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_image".into()
+        )
+    );
 }

@@ -145,7 +145,13 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for t in ["question_versions", "questions", "media", "categories", "banks"] {
+        for t in [
+            "question_versions",
+            "questions",
+            "media",
+            "categories",
+            "banks",
+        ] {
             m.drop_table(Table::drop().table(t).to_owned()).await?;
         }
         Ok(())

@@ -81,9 +81,10 @@ impl FromRequest for Staff {
             let claims = state.keys.verify_staff(&token).map_err(|e| {
                 use jsonwebtoken::errors::ErrorKind;
                 match e.kind() {
-                    ErrorKind::ExpiredSignature => {
-                        AppError::unauthorized("token_expired", "the session has expired; log in again")
-                    }
+                    ErrorKind::ExpiredSignature => AppError::unauthorized(
+                        "token_expired",
+                        "the session has expired; log in again",
+                    ),
                     _ => AppError::unauthorized("invalid_token", "the token is not valid"),
                 }
             })?;
@@ -91,9 +92,9 @@ impl FromRequest for Staff {
                 .sub
                 .parse()
                 .map_err(|_| AppError::unauthorized("invalid_token", "the token is not valid"))?;
-            let user = repo::find(&state.db, id)
-                .await?
-                .ok_or_else(|| AppError::unauthorized("invalid_token", "the account no longer exists"))?;
+            let user = repo::find(&state.db, id).await?.ok_or_else(|| {
+                AppError::unauthorized("invalid_token", "the account no longer exists")
+            })?;
             if user.disabled {
                 return Err(AppError::unauthorized(
                     "account_disabled",

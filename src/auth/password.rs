@@ -1,7 +1,7 @@
 //! Password hashing with Argon2id, and the rules a new password must meet.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngCore;
 
 /// A password that meets the rules (8–128 characters, not all one character class of digits).
@@ -63,7 +63,11 @@ pub fn hash(password: &NewPassword) -> Result<String, String> {
 /// Checks a password against a stored hash. CPU-heavy: call from a blocking thread.
 pub fn verify(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 

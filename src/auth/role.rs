@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// What a staff account may do. Admins may do everything.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Manages accounts, settings and everything else.
@@ -57,7 +59,11 @@ impl Roles {
 
     /// The stored form.
     pub fn to_stored(&self) -> String {
-        self.0.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
+        self.0
+            .iter()
+            .map(|r| r.code())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     /// Whether the set grants a role (admin grants every role).
@@ -87,6 +93,9 @@ mod tests {
     #[test]
     fn an_empty_role_set_is_refused() {
         assert!(Roles::new(vec![]).is_none());
-        assert_eq!(Roles::from_stored("judge,author,judge").to_stored(), "author,judge");
+        assert_eq!(
+            Roles::from_stored("judge,author,judge").to_stored(),
+            "author,judge"
+        );
     }
 }

@@ -165,7 +165,10 @@ pub async fn create_user(
     roles: Roles,
 ) -> AppResult<entity::Model> {
     let pw = NewPassword::parse(pass).map_err(bad_password)?;
-    if repo::find_by_username(db, username.as_str()).await?.is_some() {
+    if repo::find_by_username(db, username.as_str())
+        .await?
+        .is_some()
+    {
         return Err(AppError::conflict(
             "username_taken",
             format!("the username {} is taken", username.as_str()),
@@ -179,7 +182,14 @@ pub async fn create_user(
     };
     let hashed = hash(pw).await?;
     let txn = db.begin().await?;
-    let user = repo::insert(&txn, username.as_str(), display, &hashed, &roles.to_stored()).await?;
+    let user = repo::insert(
+        &txn,
+        username.as_str(),
+        display,
+        &hashed,
+        &roles.to_stored(),
+    )
+    .await?;
     audit::record(
         &txn,
         actor,

@@ -343,7 +343,14 @@ mod tests {
             item(2, Err(Skip::new("unsupported_type", "matching"))),
             item(3, Ok(body("", ""))),
         ]);
-        let p = plan(f, Format::Gift, "T", &HashMap::new(), OnConflict::Reject, true);
+        let p = plan(
+            f,
+            Format::Gift,
+            "T",
+            &HashMap::new(),
+            OnConflict::Reject,
+            true,
+        );
         let outcomes: Vec<_> = p.report.items.iter().map(|i| i.outcome).collect();
         assert_eq!(
             outcomes,
@@ -360,15 +367,38 @@ mod tests {
             item(1, Ok(body("A", "甲"))),
             item(5, Ok(body("A", "乙"))),
         ]);
-        let p = plan(f, Format::Gift, "T", &HashMap::new(), OnConflict::Reject, true);
-        assert_eq!(p.report.items[1].code.as_deref(), Some("duplicate_identifier"));
-        assert!(p.report.items[1].reason.as_ref().unwrap().contains("line 1"));
+        let p = plan(
+            f,
+            Format::Gift,
+            "T",
+            &HashMap::new(),
+            OnConflict::Reject,
+            true,
+        );
+        assert_eq!(
+            p.report.items[1].code.as_deref(),
+            Some("duplicate_identifier")
+        );
+        assert!(
+            p.report.items[1]
+                .reason
+                .as_ref()
+                .unwrap()
+                .contains("line 1")
+        );
     }
 
     #[test]
     fn items_without_identifier_are_named_by_their_content() {
         let f = file(vec![item(1, Ok(body("", "甲")))]);
-        let p = plan(f, Format::Gift, "T", &HashMap::new(), OnConflict::Reject, true);
+        let p = plan(
+            f,
+            Format::Gift,
+            "T",
+            &HashMap::new(),
+            OnConflict::Reject,
+            true,
+        );
         assert!(p.new[0].ident.starts_with("Q-"));
     }
 
@@ -392,14 +422,40 @@ mod tests {
                 fingerprint: "other".into(),
             },
         );
-        let items = || file(vec![item(1, Ok(body("A", "甲"))), item(2, Ok(body("B", "乙")))]);
-        let p = plan(items(), Format::Native, "T", &existing, OnConflict::Reject, false);
+        let items = || {
+            file(vec![
+                item(1, Ok(body("A", "甲"))),
+                item(2, Ok(body("B", "乙"))),
+            ])
+        };
+        let p = plan(
+            items(),
+            Format::Native,
+            "T",
+            &existing,
+            OnConflict::Reject,
+            false,
+        );
         assert_eq!(p.report.unchanged, 1);
         assert_eq!(p.report.conflicts, 1);
-        let p = plan(items(), Format::Native, "T", &existing, OnConflict::Update, false);
+        let p = plan(
+            items(),
+            Format::Native,
+            "T",
+            &existing,
+            OnConflict::Update,
+            false,
+        );
         assert_eq!(p.changed.len(), 1);
         assert_eq!((p.changed[0].0, p.changed[0].1), (10, 2));
-        let p = plan(items(), Format::Native, "T", &existing, OnConflict::Skip, false);
+        let p = plan(
+            items(),
+            Format::Native,
+            "T",
+            &existing,
+            OnConflict::Skip,
+            false,
+        );
         assert_eq!((p.report.skipped, p.report.conflicts), (1, 0));
     }
 
@@ -407,16 +463,30 @@ mod tests {
     fn images_in_the_file_are_stored_once_and_missing_ones_are_warned_about() {
         let mut f = file(vec![
             item(1, Ok(body("A", "看图 ![标志](images/sign.png)"))),
-            item(2, Ok(body("B", "再看 ![标志](./images/sign.png) ![无](gone.png)"))),
+            item(
+                2,
+                Ok(body("B", "再看 ![标志](./images/sign.png) ![无](gone.png)")),
+            ),
         ]);
         f.attachments.push(Attachment {
             name: "images/sign.png".into(),
             mime: "image/png".into(),
             data: vec![1, 2, 3],
         });
-        let p = plan(f, Format::Qti, "T", &HashMap::new(), OnConflict::Reject, false);
+        let p = plan(
+            f,
+            Format::Qti,
+            "T",
+            &HashMap::new(),
+            OnConflict::Reject,
+            false,
+        );
         assert_eq!(p.media.len(), 1);
-        assert!(p.new[0].stem.contains(&format!("/api/media/{}", p.media[0].sha256)));
+        assert!(
+            p.new[0]
+                .stem
+                .contains(&format!("/api/media/{}", p.media[0].sha256))
+        );
         assert_eq!(
             p.report.items[1].warnings,
             vec!["image gone.png is not included in the file"]

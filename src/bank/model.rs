@@ -327,7 +327,9 @@ pub fn parse_letters(s: &str) -> Option<Vec<usize>> {
 /// Reads a true/false key the ways bank keepers write it.
 pub fn parse_true_false(s: &str) -> Option<bool> {
     match s.trim().to_lowercase().as_str() {
-        "true" | "t" | "对" | "正确" | "√" | "✓" | "✔" | "是" | "y" | "yes" | "1" => Some(true),
+        "true" | "t" | "对" | "正确" | "√" | "✓" | "✔" | "是" | "y" | "yes" | "1" => {
+            Some(true)
+        }
         "false" | "f" | "错" | "错误" | "×" | "✗" | "✘" | "x" | "否" | "n" | "no" | "0" => {
             Some(false)
         }
@@ -623,7 +625,10 @@ mod tests {
     fn kinds_read_from_chinese_names() {
         assert_eq!(QuestionKind::parse("单选题"), Some(QuestionKind::Single));
         assert_eq!(QuestionKind::parse("判断"), Some(QuestionKind::TrueFalse));
-        assert_eq!(QuestionKind::parse("multiple"), Some(QuestionKind::Multiple));
+        assert_eq!(
+            QuestionKind::parse("multiple"),
+            Some(QuestionKind::Multiple)
+        );
         assert_eq!(QuestionKind::parse("论述"), None);
     }
 

@@ -9,7 +9,9 @@ use super::model::{Question, QuestionBody, QuestionStatus};
 use super::repo;
 use crate::audit::{self, Actor};
 use crate::error::{AppError, AppResult};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, IntoActiveModel, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, IntoActiveModel, TransactionTrait,
+};
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::Path;
@@ -64,7 +66,10 @@ pub async fn create_bank(
 ) -> AppResult<bank::Model> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(AppError::unprocessable("invalid_bank_name", "a bank needs a name"));
+        return Err(AppError::unprocessable(
+            "invalid_bank_name",
+            "a bank needs a name",
+        ));
     }
     let txn = db.begin().await?;
     if repo::bank_by_code(&txn, code.as_str()).await?.is_some() {
@@ -100,7 +105,10 @@ pub async fn update_bank(
     let mut am = b.clone().into_active_model();
     if let Some(n) = &name {
         if n.trim().is_empty() {
-            return Err(AppError::unprocessable("invalid_bank_name", "a bank needs a name"));
+            return Err(AppError::unprocessable(
+                "invalid_bank_name",
+                "a bank needs a name",
+            ));
         }
         am.name = Set(n.trim().to_string());
     }
@@ -221,15 +229,25 @@ pub async fn create_question(
     }
     let txn = db.begin().await?;
     check_images(&txn, &q).await?;
-    if repo::question_by_ident(&txn, bank.id, &q.ident).await?.is_some() {
+    if repo::question_by_ident(&txn, bank.id, &q.ident)
+        .await?
+        .is_some()
+    {
         return Err(AppError::conflict(
             "identifier_exists",
             format!("the bank already has a question {}", q.ident),
         ));
     }
     let cats = repo::ensure_categories(&txn, bank.id, [q.category.clone()]).await?;
-    repo::insert_questions(&txn, bank.id, std::slice::from_ref(&q), &cats, actor.id, &|_| {})
-        .await?;
+    repo::insert_questions(
+        &txn,
+        bank.id,
+        std::slice::from_ref(&q),
+        &cats,
+        actor.id,
+        &|_| {},
+    )
+    .await?;
     let row = repo::question_by_ident(&txn, bank.id, &q.ident)
         .await?
         .ok_or_else(|| AppError::internal("inserted question not found"))?;
@@ -262,10 +280,13 @@ fn parse_stored(v: &version::Model) -> AppResult<Question> {
 }
 
 /// A question's row and current content, or 404.
-pub async fn question_detail(db: &impl ConnectionTrait, id: QuestionId) -> AppResult<QuestionDetail> {
-    let row = repo::question(db, id.0)
-        .await?
-        .ok_or_else(|| AppError::not_found("question_not_found", format!("no question {}", id.0)))?;
+pub async fn question_detail(
+    db: &impl ConnectionTrait,
+    id: QuestionId,
+) -> AppResult<QuestionDetail> {
+    let row = repo::question(db, id.0).await?.ok_or_else(|| {
+        AppError::not_found("question_not_found", format!("no question {}", id.0))
+    })?;
     let v = repo::version(db, row.id, row.version)
         .await?
         .ok_or_else(|| AppError::internal(format!("question {} lacks its version", row.id)))?;
@@ -406,7 +427,9 @@ pub async fn export(
         format::native::write_bank(
             Some(&bank.code),
             &bank.name,
-            Some(&bank.description).filter(|d| !d.is_empty()).map(|d| d.as_str()),
+            Some(&bank.description)
+                .filter(|d| !d.is_empty())
+                .map(|d| d.as_str()),
             bank.synthetic,
             &questions,
             &attachments,
@@ -472,8 +495,8 @@ pub async fn load_shipped(db: &DatabaseConnection, dir: &Path) -> AppResult<Vec<
         let name = path.display().to_string();
         let bytes = std::fs::read(&path)
             .map_err(|e| AppError::internal(format!("cannot read {name}: {e}")))?;
-        let parsed = format::native::read(&bytes)
-            .map_err(|e| AppError::internal(format!("{name}: {e}")))?;
+        let parsed =
+            format::native::read(&bytes).map_err(|e| AppError::internal(format!("{name}: {e}")))?;
         if parsed.synthetic {
             continue;
         }
@@ -482,7 +505,10 @@ pub async fn load_shipped(db: &DatabaseConnection, dir: &Path) -> AppResult<Vec<
             .as_deref()
             .ok_or_else(|| AppError::internal(format!("{name}: [bank] has no code")))?;
         let code = BankCode::parse(code)?;
-        let bank_name = parsed.bank_name.clone().unwrap_or_else(|| code.as_str().into());
+        let bank_name = parsed
+            .bank_name
+            .clone()
+            .unwrap_or_else(|| code.as_str().into());
         let description = parsed.bank_description.clone().unwrap_or_default();
         let bank = match repo::bank_by_code(db, code.as_str()).await? {
             Some(b) if b.name == bank_name && b.description == description => b,
@@ -533,7 +559,8 @@ pub async fn category_tree_counts(
 ) -> AppResult<(Vec<super::entity::category::Model>, HashMap<i32, i64>)> {
     let cats = repo::categories(db, bank_id).await?;
     let direct = repo::category_counts(db, bank_id).await?;
-    let by_id: HashMap<i32, &super::entity::category::Model> = cats.iter().map(|c| (c.id, c)).collect();
+    let by_id: HashMap<i32, &super::entity::category::Model> =
+        cats.iter().map(|c| (c.id, c)).collect();
     let mut totals: HashMap<i32, i64> = HashMap::new();
     for (cat, n) in direct {
         let mut cur = cat;

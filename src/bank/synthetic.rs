@@ -6,15 +6,41 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 const TOPICS: [&str; 10] = [
-    "法规", "标准", "前端设备", "传输网络", "存储", "平台", "入侵报警", "出入口控制", "检测验收", "故障排查",
+    "法规",
+    "标准",
+    "前端设备",
+    "传输网络",
+    "存储",
+    "平台",
+    "入侵报警",
+    "出入口控制",
+    "检测验收",
+    "故障排查",
 ];
 const WORDS: [&str; 16] = [
-    "摄像机", "镜头", "码流", "分辨率", "交换机", "存储", "硬盘", "平台", "报警", "联动", "门禁", "电源",
-    "光纤", "网线", "录像", "解码器",
+    "摄像机",
+    "镜头",
+    "码流",
+    "分辨率",
+    "交换机",
+    "存储",
+    "硬盘",
+    "平台",
+    "报警",
+    "联动",
+    "门禁",
+    "电源",
+    "光纤",
+    "网线",
+    "录像",
+    "解码器",
 ];
 
 fn phrase(rng: &mut StdRng, n: usize) -> String {
-    (0..n).map(|_| WORDS[rng.random_range(0..WORDS.len())]).collect::<Vec<_>>().join("与")
+    (0..n)
+        .map(|_| WORDS[rng.random_range(0..WORDS.len())])
+        .collect::<Vec<_>>()
+        .join("与")
 }
 
 /// `n` valid questions, the same for the same seed: about half single choice, a fifth multiple
@@ -37,8 +63,9 @@ pub fn generate(n: usize, seed: u64) -> Vec<Question> {
         let (options, key) = match kind {
             QuestionKind::Single | QuestionKind::Multiple => {
                 let count = 4;
-                let options: Vec<String> =
-                    (0..count).map(|o| format!("选项{o}：{}", phrase(&mut rng, 2))).collect();
+                let options: Vec<String> = (0..count)
+                    .map(|o| format!("选项{o}：{}", phrase(&mut rng, 2)))
+                    .collect();
                 let correct = if kind == QuestionKind::Single {
                     vec![rng.random_range(0..count)]
                 } else {
@@ -53,15 +80,30 @@ pub fn generate(n: usize, seed: u64) -> Vec<Question> {
             }
             QuestionKind::TrueFalse => {
                 stem.push_str("是否正确？");
-                (vec![], Key::TrueFalse { value: rng.random_bool(0.5) })
+                (
+                    vec![],
+                    Key::TrueFalse {
+                        value: rng.random_bool(0.5),
+                    },
+                )
             }
             QuestionKind::Fill => {
                 stem.push_str("应填写___。");
-                (vec![], Key::Blanks { accepted: vec![vec![phrase(&mut rng, 1)]] })
+                (
+                    vec![],
+                    Key::Blanks {
+                        accepted: vec![vec![phrase(&mut rng, 1)]],
+                    },
+                )
             }
             _ => {
                 stem.push_str("请简要说明。");
-                (vec![], Key::Open { reference: phrase(&mut rng, 4) })
+                (
+                    vec![],
+                    Key::Open {
+                        reference: phrase(&mut rng, 4),
+                    },
+                )
             }
         };
         let body = QuestionBody {
@@ -71,9 +113,17 @@ pub fn generate(n: usize, seed: u64) -> Vec<Question> {
             stem,
             options,
             key,
-            rubric: if kind == QuestionKind::Short { "要点齐全得满分".into() } else { String::new() },
+            rubric: if kind == QuestionKind::Short {
+                "要点齐全得满分".into()
+            } else {
+                String::new()
+            },
             scheme: vec![],
-            points: if kind == QuestionKind::Short { 5.0 } else { 1.0 },
+            points: if kind == QuestionKind::Short {
+                5.0
+            } else {
+                1.0
+            },
             difficulty: rng.random_range(1..=5),
             explanation: "合成数据，仅用于性能测试。".into(),
             source: "synthetic".into(),
@@ -97,7 +147,13 @@ mod tests {
         assert_eq!(a.len(), 500);
         assert_eq!(a, generate(500, 7));
         assert!(a.iter().all(|q| q.stem.contains("合成题")));
-        for k in [QuestionKind::Single, QuestionKind::Multiple, QuestionKind::TrueFalse, QuestionKind::Fill, QuestionKind::Short] {
+        for k in [
+            QuestionKind::Single,
+            QuestionKind::Multiple,
+            QuestionKind::TrueFalse,
+            QuestionKind::Fill,
+            QuestionKind::Short,
+        ] {
             assert!(a.iter().any(|q| q.kind == k), "{k} missing");
         }
     }

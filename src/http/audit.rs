@@ -38,7 +38,15 @@ pub async fn list(
         None | Some("json") => Ok(HttpResponse::Ok().json(items)),
         Some("csv") => {
             let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-            let header = ["id", "at", "actor", "action", "target_type", "target_id", "detail"];
+            let header = [
+                "id",
+                "at",
+                "actor",
+                "action",
+                "target_type",
+                "target_id",
+                "detail",
+            ];
             w.write_record(header).map_err(AppError::internal)?;
             for a in &items {
                 w.write_record([

@@ -28,7 +28,10 @@ pub async fn login(
 /// Swaps a valid token for a fresh one (same account, new expiry).
 #[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody)))]
-pub async fn refresh(state: web::Data<AppState>, staff: Staff) -> AppResult<web::Json<LoginResponse>> {
+pub async fn refresh(
+    state: web::Data<AppState>,
+    staff: Staff,
+) -> AppResult<web::Json<LoginResponse>> {
     let user = repo::find(&state.db, staff.id)
         .await?
         .ok_or_else(|| AppError::unauthorized("invalid_token", "the account no longer exists"))?;

@@ -34,7 +34,14 @@ pub async fn create(
 ) -> AppResult<HttpResponse> {
     staff.require(Role::Author)?;
     let code = service::BankCode::parse(&body.code)?;
-    let b = service::create_bank(&state.db, &staff.actor(), code, &body.name, &body.description).await?;
+    let b = service::create_bank(
+        &state.db,
+        &staff.actor(),
+        code,
+        &body.name,
+        &body.description,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(BankDto::new(b, 0)))
 }
 
@@ -63,7 +70,14 @@ pub async fn update(
 ) -> AppResult<web::Json<BankDto>> {
     staff.require(Role::Author)?;
     let body = body.into_inner();
-    let b = service::update_bank(&state.db, &staff.actor(), &code, body.name, body.description).await?;
+    let b = service::update_bank(
+        &state.db,
+        &staff.actor(),
+        &code,
+        body.name,
+        body.description,
+    )
+    .await?;
     let count = repo::question_count(&state.db, b.id).await?;
     Ok(web::Json(BankDto::new(b, count)))
 }
@@ -127,7 +141,9 @@ fn pick_format(q: &ImportQuery, bytes: &[u8]) -> AppResult<Format> {
         Some(f) => Format::parse(f).ok_or_else(|| {
             AppError::bad_request(
                 "unknown_format",
-                format!("format {f:?} is not one of native, gift, moodle_xml, aiken, qti, csv, xlsx"),
+                format!(
+                    "format {f:?} is not one of native, gift, moodle_xml, aiken, qti, csv, xlsx"
+                ),
             )
         }),
         None => format::guess(q.filename.as_deref(), bytes).ok_or_else(|| {
@@ -158,7 +174,10 @@ pub async fn import(
     staff.require(Role::Author)?;
     let b = service::get_bank(&state.db, &code).await?;
     if body.is_empty() {
-        return Err(AppError::bad_request("empty_file", "the request body holds no file"));
+        return Err(AppError::bad_request(
+            "empty_file",
+            "the request body holds no file",
+        ));
     }
     let format = pick_format(&q, &body)?;
     let report = service::import(

@@ -30,7 +30,11 @@ pub async fn upload(
 #[utoipa::path(get, path = "/api/media/{sha256}", tag = "media",
     params(("sha256" = String, Path)), responses((status = 200, description = "the image"), (status = 404, body = ErrorBody)))]
 pub async fn get(state: web::Data<AppState>, sha: web::Path<String>) -> AppResult<HttpResponse> {
-    let sha = sha.split('.').next().unwrap_or_default().to_ascii_lowercase();
+    let sha = sha
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let m = if sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit()) {
         repo::media(&state.db, &sha).await?
     } else {
@@ -42,6 +46,9 @@ pub async fn get(state: web::Data<AppState>, sha: web::Path<String>) -> AppResul
         .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))
         .insert_header(("X-Content-Type-Options", "nosniff"))
         // An imported SVG could carry script; served inert, it cannot run in our origin.
-        .insert_header(("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox"))
+        .insert_header((
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+        ))
         .body(m.data))
 }

@@ -10,11 +10,7 @@ use utoipa::OpenApi;
 #[utoipa::path(get, path = "/api/health", tag = "meta",
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn health(state: web::Data<AppState>) -> HttpResponse {
-    let db_ok = state
-        .db
-        .execute_unprepared("SELECT 1")
-        .await
-        .is_ok();
+    let db_ok = state.db.execute_unprepared("SELECT 1").await.is_ok();
     let body = Health {
         status: if db_ok { "ok" } else { "database_unavailable" }.into(),
         version: env!("CARGO_PKG_VERSION").into(),

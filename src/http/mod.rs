@@ -86,9 +86,11 @@ pub fn configure(max_upload: usize) -> impl FnOnce(&mut web::ServiceConfig) {
                 }),
         )
         .app_data(web::PayloadConfig::default().limit(max_upload))
-        .app_data(web::QueryConfig::default().error_handler(|err, _| {
-            AppError::bad_request("invalid_query", err.to_string()).into()
-        }))
+        .app_data(
+            web::QueryConfig::default().error_handler(|err, _| {
+                AppError::bad_request("invalid_query", err.to_string()).into()
+            }),
+        )
         .app_data(web::PathConfig::default().error_handler(|err, _| {
             AppError::not_found("not_found", format!("no such resource: {err}")).into()
         }))
@@ -103,7 +105,10 @@ pub fn configure(max_upload: usize) -> impl FnOnce(&mut web::ServiceConfig) {
                 .route("/users", web::get().to(users::list))
                 .route("/users", web::post().to(users::create))
                 .route("/users/{id}", web::patch().to(users::update))
-                .route("/users/{id}/password", web::post().to(users::reset_password))
+                .route(
+                    "/users/{id}/password",
+                    web::post().to(users::reset_password),
+                )
                 .route("/banks", web::get().to(banks::list))
                 .route("/banks", web::post().to(banks::create))
                 .route("/banks/{code}", web::get().to(banks::get))
@@ -115,9 +120,18 @@ pub fn configure(max_upload: usize) -> impl FnOnce(&mut web::ServiceConfig) {
                 .route("/questions", web::get().to(questions::search))
                 .route("/questions/{id}", web::get().to(questions::get))
                 .route("/questions/{id}", web::put().to(questions::update))
-                .route("/questions/{id}/status", web::post().to(questions::set_status))
-                .route("/questions/{id}/versions", web::get().to(questions::versions))
-                .route("/questions/{id}/versions/{version}", web::get().to(questions::version))
+                .route(
+                    "/questions/{id}/status",
+                    web::post().to(questions::set_status),
+                )
+                .route(
+                    "/questions/{id}/versions",
+                    web::get().to(questions::versions),
+                )
+                .route(
+                    "/questions/{id}/versions/{version}",
+                    web::get().to(questions::version),
+                )
                 .route("/media", web::post().to(media::upload))
                 .route("/media/{sha256}", web::get().to(media::get))
                 .route("/audit", web::get().to(audit::list))

@@ -55,7 +55,10 @@ pub async fn search(
             "a category filter needs bank=… too",
         ));
     }
-    s.text = q.q.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+    s.text =
+        q.q.as_ref()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty());
     if let Some(k) = &q.kind {
         s.kind = Some(QuestionKind::parse(k).ok_or_else(|| {
             AppError::bad_request("unknown_kind", format!("kind {k:?} is not known"))
@@ -63,7 +66,10 @@ pub async fn search(
     }
     if let Some(st) = &q.status {
         s.status = Some(QuestionStatus::parse(st).ok_or_else(|| {
-            AppError::bad_request("unknown_status", format!("status {st:?} is not draft, active or retired"))
+            AppError::bad_request(
+                "unknown_status",
+                format!("status {st:?} is not draft, active or retired"),
+            )
         })?);
     }
     s.difficulty = q.difficulty;

@@ -66,8 +66,11 @@ pub fn shipped_banks() -> PathBuf {
 }
 
 pub fn fixture(path: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR")))
-        .expect("fixture exists")
+    std::fs::read(format!(
+        "{}/tests/fixtures/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture exists")
 }
 
 impl TestApp {
@@ -93,7 +96,9 @@ impl TestApp {
 
     /// Starts an app with exactly this config (e.g. a restart on the same database).
     pub async fn start(config: Config) -> TestApp {
-        let app = Application::build(config.clone()).await.expect("app builds");
+        let app = Application::build(config.clone())
+            .await
+            .expect("app builds");
         let base = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
         TestApp {
@@ -200,13 +205,23 @@ impl TestApp {
     /// Creates an empty bank.
     pub async fn create_bank(&self, token: &str, code: &str) {
         let r = self
-            .post_json(token, "/api/banks", &json!({"code": code, "name": format!("{code} 题库")}))
+            .post_json(
+                token,
+                "/api/banks",
+                &json!({"code": code, "name": format!("{code} 题库")}),
+            )
             .await;
         assert_eq!(r.status(), StatusCode::CREATED, "create bank {code}");
     }
 
     /// Imports bytes into a bank and returns (status, body).
-    pub async fn import(&self, token: &str, bank: &str, query: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    pub async fn import(
+        &self,
+        token: &str,
+        bank: &str,
+        query: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, Value) {
         let r = self
             .post_bytes(token, &format!("/api/banks/{bank}/import?{query}"), body)
             .await;
@@ -227,5 +242,8 @@ impl TestApp {
 pub async fn error_code(r: Response) -> (StatusCode, String) {
     let status = r.status();
     let v: Value = r.json().await.unwrap_or(Value::Null);
-    (status, v["error"]["code"].as_str().unwrap_or("").to_string())
+    (
+        status,
+        v["error"]["code"].as_str().unwrap_or("").to_string(),
+    )
 }

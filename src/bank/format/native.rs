@@ -3,8 +3,7 @@
 use super::text::{line_of, media_hash};
 use super::{Attachment, FormatError, ParsedFile, ParsedItem, Skip};
 use crate::bank::model::{
-    Aspect, Key, Question, QuestionBody, QuestionKind, QuestionStatus, option_label,
-    parse_letters,
+    Aspect, Key, Question, QuestionBody, QuestionKind, QuestionStatus, option_label, parse_letters,
 };
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -76,7 +75,10 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
     }
     for (name, m) in raw.media {
         let data = B64.decode(m.base64.trim()).map_err(|e| {
-            FormatError::new("malformed_media", format!("media {name:?}: bad base64: {e}"))
+            FormatError::new(
+                "malformed_media",
+                format!("media {name:?}: bad base64: {e}"),
+            )
         })?;
         file.attachments.push(Attachment {
             name,
@@ -163,9 +165,8 @@ fn body_from_table(t: &Table) -> Result<QuestionBody, Skip> {
         Some(Value::Array(a)) => a
             .iter()
             .map(|v| {
-                scalar_text(v).ok_or_else(|| {
-                    Skip::new("invalid_field", "every option must be a string")
-                })
+                scalar_text(v)
+                    .ok_or_else(|| Skip::new("invalid_field", "every option must be a string"))
             })
             .collect::<Result<_, _>>()?,
         Some(_) => {
@@ -179,9 +180,9 @@ fn body_from_table(t: &Table) -> Result<QuestionBody, Skip> {
     let bad_answer = |what: &str| Skip::new("invalid_answer", what.to_string());
     let key = match kind {
         QuestionKind::Single | QuestionKind::Multiple => {
-            let text = answer
-                .and_then(Value::as_str)
-                .ok_or_else(|| bad_answer("answer must be option letters such as \"B\" or \"ACD\""))?;
+            let text = answer.and_then(Value::as_str).ok_or_else(|| {
+                bad_answer("answer must be option letters such as \"B\" or \"ACD\"")
+            })?;
             Key::Choice {
                 correct: parse_letters(text).ok_or_else(|| {
                     bad_answer(&format!("answer {text:?} is not option letters A–H"))
@@ -249,8 +250,9 @@ fn body_from_table(t: &Table) -> Result<QuestionBody, Skip> {
     };
     let points = match t.get("points") {
         None => 1.0,
-        Some(v) => number(v)
-            .ok_or_else(|| Skip::new("invalid_field", "points must be a number"))?,
+        Some(v) => {
+            number(v).ok_or_else(|| Skip::new("invalid_field", "points must be a number"))?
+        }
     };
     let difficulty = match t.get("difficulty") {
         None => 3,
@@ -322,7 +324,9 @@ fn question_table(q: &Question) -> Table {
         );
     }
     let answer = match &q.key {
-        Key::Choice { correct } => Value::String(correct.iter().map(|&i| option_label(i)).collect()),
+        Key::Choice { correct } => {
+            Value::String(correct.iter().map(|&i| option_label(i)).collect())
+        }
         Key::TrueFalse { value } => Value::Boolean(*value),
         Key::Blanks { accepted } => Value::Array(
             accepted
@@ -483,7 +487,10 @@ colour = "red"
         );
         let skip = f.items[2].result.as_ref().unwrap_err();
         assert_eq!(skip.code, "invalid_answer");
-        assert_eq!(f.items[2].warnings, vec!["unknown field \"colour\" ignored"]);
+        assert_eq!(
+            f.items[2].warnings,
+            vec!["unknown field \"colour\" ignored"]
+        );
     }
 
     #[test]

@@ -42,7 +42,11 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, FormatError> {
 /// The 1-based line of a byte offset in a text.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// An image reference `![alt](target)` found in a stem.

@@ -219,13 +219,11 @@ async fn import(
         None => format::guess(file.file_name().and_then(|n| n.to_str()), &bytes)
             .ok_or("cannot tell the file's format; pass --format")?,
     };
-    let (file_code, file_name) = if format == Format::Native {
-        let f = format::native::read(&bytes).map_err(|e| e.to_string())?;
-        (f.bank_code, f.bank_name)
-    } else {
-        (None, None)
-    };
-    let code = bank.or(file_code).ok_or("say which bank: --bank CODE")?;
+    let parsed = format::read(format, &bytes).map_err(|e| format!("{}: {}", e.code, e.message))?;
+    drop(bytes);
+    let code = bank
+        .or_else(|| parsed.bank_code.clone())
+        .ok_or("say which bank: --bank CODE")?;
     let code = service::BankCode::parse(&code).map_err(|e| e.message)?;
     let mut config = config()?;
     config.announce = true;
@@ -244,7 +242,7 @@ async fn import(
         }
         None => {
             let n = name
-                .or(file_name)
+                .or_else(|| parsed.bank_name.clone())
                 .unwrap_or_else(|| code.as_str().to_string());
             service::create_bank(db, &Actor::system(), code.clone(), &n, "")
                 .await
@@ -259,14 +257,17 @@ async fn import(
     );
     bar.set_message(format!("importing {}", file.display()));
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    let report = service::import(
+    let options = service::ImportOptions {
+        on_conflict,
+        dry_run,
+    };
+    let report = service::import_parsed(
         db,
         &Actor::system(),
         &bank,
         format,
-        &bytes,
-        on_conflict,
-        dry_run,
+        parsed,
+        options,
         &|done, total| {
             bar.set_length(total as u64);
             bar.set_position(done as u64);

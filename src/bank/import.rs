@@ -177,24 +177,17 @@ pub fn plan(
             }
         };
         let mut item_media = Vec::new();
-        body.stem = map_image_refs(&body.stem, |r| {
-            if media_hash(&r.target).is_some() {
-                return None;
-            }
-            match by_name.get(&normalize_name(&r.target)) {
-                Some(m) => {
-                    item_media.push(m.clone());
-                    Some(format!("{MEDIA_PREFIX}{}", m.sha256))
-                }
-                None => {
-                    if !r.target.starts_with("http://") && !r.target.starts_with("https://") {
-                        line.warnings
-                            .push(format!("image {} is not included in the file", r.target));
-                    }
-                    None
-                }
-            }
-        });
+        body.stem = attach_images(&body.stem, &by_name, &mut item_media, &mut line.warnings);
+        for o in &mut body.options {
+            *o = attach_images(o, &by_name, &mut item_media, &mut line.warnings);
+        }
+        body.explanation = attach_images(
+            &body.explanation,
+            &by_name,
+            &mut item_media,
+            &mut line.warnings,
+        );
+        body.rubric = attach_images(&body.rubric, &by_name, &mut item_media, &mut line.warnings);
         let question = match Question::parse(body) {
             Ok(q) => q,
             Err(e) => {
@@ -280,6 +273,36 @@ pub fn plan(
         changed,
         media,
     }
+}
+
+/// Points the images a text shows at their stored copies (`/api/media/<sha256>`), collecting
+/// the files to store; an image the file does not carry is kept as written, with a warning.
+fn attach_images(
+    text: &str,
+    by_name: &HashMap<String, NewMedia>,
+    used: &mut Vec<NewMedia>,
+    warnings: &mut Vec<String>,
+) -> String {
+    if !text.contains("![") {
+        return text.to_string();
+    }
+    map_image_refs(text, |r| {
+        if media_hash(&r.target).is_some() {
+            return None;
+        }
+        match by_name.get(&normalize_name(&r.target)) {
+            Some(m) => {
+                used.push(m.clone());
+                Some(format!("{MEDIA_PREFIX}{}", m.sha256))
+            }
+            None => {
+                if !r.target.starts_with("http://") && !r.target.starts_with("https://") {
+                    warnings.push(format!("image {} is not included in the file", r.target));
+                }
+                None
+            }
+        }
+    })
 }
 
 fn normalize_name(name: &str) -> String {
@@ -461,12 +484,17 @@ mod tests {
 
     #[test]
     fn images_in_the_file_are_stored_once_and_missing_ones_are_warned_about() {
+        let mut with_option = body("C", "选哪面旗？");
+        with_option.kind = QuestionKind::Single;
+        with_option.options = vec!["![德国](images/sign.png)".into(), "其他".into()];
+        with_option.key = Key::Choice { correct: vec![0] };
         let mut f = file(vec![
             item(1, Ok(body("A", "看图 ![标志](images/sign.png)"))),
             item(
                 2,
                 Ok(body("B", "再看 ![标志](./images/sign.png) ![无](gone.png)")),
             ),
+            item(3, Ok(with_option)),
         ]);
         f.attachments.push(Attachment {
             name: "images/sign.png".into(),
@@ -490,6 +518,16 @@ mod tests {
         assert_eq!(
             p.report.items[1].warnings,
             vec!["image gone.png is not included in the file"]
+        );
+        assert_eq!(
+            p.report.items[2].outcome,
+            Outcome::Imported,
+            "{:?}",
+            p.report.items[2]
+        );
+        assert!(
+            p.new[2].options[0].contains("/api/media/"),
+            "images in options too"
         );
     }
 }

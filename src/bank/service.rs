@@ -129,20 +129,44 @@ pub async fn update_bank(
     Ok(b)
 }
 
-/// Reads a file and imports it into a bank: all of it in one transaction, or (on a conflict
-/// under `reject`, or a dry run) nothing. `progress(done, total)` follows the writing.
-#[allow(clippy::too_many_arguments)]
+/// How an import runs.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportOptions {
+    /// What to do with identifiers the bank holds with other content.
+    pub on_conflict: OnConflict,
+    /// Report only; write nothing.
+    pub dry_run: bool,
+}
+
+/// Reads a file and imports it into a bank (see [`import_parsed`]).
 pub async fn import(
     db: &DatabaseConnection,
     actor: &Actor,
     bank: &bank::Model,
     format: Format,
     bytes: &[u8],
-    on_conflict: OnConflict,
-    dry_run: bool,
+    options: ImportOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> AppResult<ImportReport> {
     let parsed = format::read(format, bytes)?;
+    import_parsed(db, actor, bank, format, parsed, options, progress).await
+}
+
+/// Imports what a reader got out of a file: all of it in one transaction, or (on a conflict
+/// under `reject`, or a dry run) nothing. `progress(done, total)` follows the writing.
+pub async fn import_parsed(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    bank: &bank::Model,
+    format: Format,
+    parsed: format::ParsedFile,
+    options: ImportOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> AppResult<ImportReport> {
+    let ImportOptions {
+        on_conflict,
+        dry_run,
+    } = options;
     let txn = db.begin().await?;
     let existing = repo::existing(&txn, bank.id).await?;
     let plan = import::plan(parsed, format, &bank.code, &existing, on_conflict, dry_run);
@@ -520,14 +544,17 @@ pub async fn load_shipped(db: &DatabaseConnection, dir: &Path) -> AppResult<Vec<
             }
             None => repo::insert_bank(db, code.as_str(), &bank_name, &description, false).await?,
         };
-        let report = import(
+        let options = ImportOptions {
+            on_conflict: OnConflict::Update,
+            dry_run: false,
+        };
+        let report = import_parsed(
             db,
             &Actor::system(),
             &bank,
             Format::Native,
-            &bytes,
-            OnConflict::Update,
-            false,
+            parsed,
+            options,
             &|_, _| {},
         )
         .await?;

@@ -186,8 +186,10 @@ pub async fn import(
         &b,
         format,
         &body,
-        q.on_conflict,
-        q.dry_run,
+        service::ImportOptions {
+            on_conflict: q.on_conflict,
+            dry_run: q.dry_run,
+        },
         &|_, _| {},
     )
     .await?;

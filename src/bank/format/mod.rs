@@ -112,7 +112,8 @@ impl Format {
         match self {
             Self::Native => "application/toml; charset=utf-8",
             Self::Gift | Self::Aiken => "text/plain; charset=utf-8",
-            Self::MoodleXml | Self::Qti => "application/xml; charset=utf-8",
+            Self::MoodleXml => "application/xml; charset=utf-8",
+            Self::Qti => "application/zip",
             Self::Csv => "text/csv; charset=utf-8",
             Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }
@@ -125,7 +126,7 @@ impl Format {
             Self::Gift => "gift.txt",
             Self::Aiken => "aiken.txt",
             Self::MoodleXml => "moodle.xml",
-            Self::Qti => "qti.xml",
+            Self::Qti => "qti.zip",
             Self::Csv => "csv",
             Self::Xlsx => "xlsx",
         }

@@ -58,13 +58,14 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
     }
     let mut file = ParsedFile::default();
     let mut category: Vec<String> = Vec::new();
+    let mut lines = super::text::LineCounter::new(doc.input_text());
     for q in root.children().filter(|n| n.has_tag_name("question")) {
         let qtype = q.attribute("type").unwrap_or("").trim();
         if qtype == "category" {
             category = category_path(&child_text(q, "category"));
             continue;
         }
-        let line = doc.text_pos_at(q.range().start).row as usize;
+        let line = lines.line_at(q.range().start);
         let name = child_text(q, "name").trim().to_string();
         let ident = if name.is_empty() {
             format!("question {}", file.items.len() + 1)

@@ -1,6 +1,6 @@
 //! The native TOML format of question-bank/ (documented in question-bank/README.md).
 
-use super::text::{line_of, media_hash};
+use super::text::{LineCounter, media_hash};
 use super::{Attachment, FormatError, ParsedFile, ParsedItem, Skip};
 use crate::bank::model::{
     Aspect, Key, Question, QuestionBody, QuestionKind, QuestionStatus, option_label, parse_letters,
@@ -86,8 +86,9 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
             data,
         });
     }
+    let mut lines = LineCounter::new(text);
     for (n, spanned) in raw.question.into_iter().enumerate() {
-        let line = line_of(text, spanned.span().start);
+        let line = lines.line_at(spanned.span().start);
         let table = spanned.into_inner();
         let ident = match table.get("id").and_then(Value::as_str) {
             Some(id) if !id.trim().is_empty() => id.trim().to_string(),

@@ -49,6 +49,40 @@ pub fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// Line numbers of increasing byte offsets in one pass (a reader asks in file order; asking
+/// `line_of` for each item would rescan from the start every time).
+pub struct LineCounter<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    /// A counter at the start of a text.
+    pub fn new(text: &'a str) -> Self {
+        LineCounter {
+            text,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of a byte offset; cheap when offsets come in increasing order.
+    pub fn line_at(&mut self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        if end < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        self.line += self.text.as_bytes()[self.offset..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.offset = end;
+        self.line
+    }
+}
+
 /// An image reference `![alt](target)` found in a stem.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageRef {
@@ -181,5 +215,10 @@ mod tests {
     fn line_numbers_count_from_one() {
         assert_eq!(line_of("a\nb\nc", 0), 1);
         assert_eq!(line_of("a\nb\nc", 4), 3);
+        let mut c = LineCounter::new("a\nb\nc");
+        assert_eq!(
+            (c.line_at(0), c.line_at(2), c.line_at(4), c.line_at(1)),
+            (1, 2, 3, 1)
+        );
     }
 }

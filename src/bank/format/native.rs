@@ -1,6 +1,6 @@
 //! The native TOML format of question-bank/ (documented in question-bank/README.md).
 
-use super::text::{LineCounter, media_hash};
+use super::text::{line_of, media_hash};
 use super::{Attachment, FormatError, ParsedFile, ParsedItem, Skip};
 use crate::bank::model::{
     Aspect, Key, Question, QuestionBody, QuestionKind, QuestionStatus, option_label, parse_letters,
@@ -15,7 +15,7 @@ use toml::{Spanned, Table, Value};
 struct RawFile {
     bank: Option<RawBank>,
     #[serde(default)]
-    question: Vec<Spanned<Table>>,
+    question: Vec<Spanned<RawQuestion>>,
     #[serde(default)]
     media: BTreeMap<String, RawMedia>,
 }
@@ -38,7 +38,7 @@ struct RawMedia {
     base64: String,
 }
 
-const KNOWN_FIELDS: &[&str] = &[
+const KNOWN_FIELDS: [&str; 14] = [
     "id",
     "type",
     "category",
@@ -55,6 +55,88 @@ const KNOWN_FIELDS: &[&str] = &[
     "status",
 ];
 
+/// One `[[question]]` table: each known field kept as a TOML value (so a wrong type skips
+/// only this question), unknown field names remembered for a warning. A fixed slot per field
+/// instead of a map keeps a 50,000-question file's memory and allocations down.
+#[derive(Default)]
+struct RawQuestion {
+    fields: [Option<Value>; 14],
+    unknown: Vec<String>,
+}
+
+impl RawQuestion {
+    fn get(&self, name: &str) -> Option<&Value> {
+        let i = KNOWN_FIELDS.iter().position(|f| *f == name)?;
+        self.fields[i].as_ref()
+    }
+}
+
+impl<'de> Deserialize<'de> for RawQuestion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawQuestion;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a [[question]] table")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawQuestion, A::Error> {
+                let mut q = RawQuestion::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    match KNOWN_FIELDS.iter().position(|f| *f == key) {
+                        Some(i) => q.fields[i] = Some(map.next_value()?),
+                        None => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                            q.unknown.push(key);
+                        }
+                    }
+                }
+                Ok(q)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Splits the text into one chunk per `[[question]]` table (with its first line number) and
+/// the rest (`[bank]`, `[media]`), in which question lines are blanked so line numbers hold.
+/// Parsing question by question keeps memory near the file's size: parsing a 50,000-question
+/// file whole builds a document model many times larger than the file.
+fn split_questions(text: &str) -> (String, Vec<(usize, &str)>) {
+    let mut rest = String::new();
+    let mut chunks: Vec<(usize, usize, usize)> = Vec::new(); // (first line, start, end)
+    let mut in_question = false;
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let head = line.trim();
+        if head == "[[question]]" {
+            in_question = true;
+            chunks.push((i + 1, offset, offset));
+        } else if head.starts_with('[')
+            && !head.starts_with("[[question.")
+            && !head.starts_with("[question.")
+        {
+            in_question = false;
+        }
+        offset += line.len();
+        if in_question {
+            if let Some(c) = chunks.last_mut() {
+                c.2 = offset;
+            }
+            rest.push('\n');
+        } else {
+            rest.push_str(line);
+        }
+    }
+    let chunks = chunks
+        .into_iter()
+        .map(|(line, start, end)| (line, &text[start..end]))
+        .collect();
+    (rest, chunks)
+}
+
 /// Reads a native bank file.
 pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
@@ -64,8 +146,27 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
             format!("a native bank file must be UTF-8: {e}"),
         )
     })?;
-    let raw: RawFile = toml::from_str(text)
+    let (rest, chunks) = split_questions(text);
+    let raw: RawFile = toml::from_str(&rest)
         .map_err(|e| FormatError::new("malformed_toml", e.to_string().trim().to_string()))?;
+    let mut questions = Vec::with_capacity(chunks.len());
+    for (first_line, chunk) in chunks {
+        let mut one: RawFile = toml::from_str(chunk).map_err(|e| {
+            let at = e.span().map(|s| line_of(chunk, s.start)).unwrap_or(1);
+            FormatError::new(
+                "malformed_toml",
+                format!(
+                    "TOML parse error at line {}: {}",
+                    first_line + at - 1,
+                    e.message()
+                ),
+            )
+        })?;
+        for q in one.question.drain(..) {
+            let line = first_line + line_of(chunk, q.span().start) - 1;
+            questions.push((line, q.into_inner()));
+        }
+    }
     let mut file = ParsedFile::default();
     if let Some(bank) = raw.bank {
         file.bank_code = bank.code;
@@ -86,17 +187,14 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
             data,
         });
     }
-    let mut lines = LineCounter::new(text);
-    for (n, spanned) in raw.question.into_iter().enumerate() {
-        let line = lines.line_at(spanned.span().start);
-        let table = spanned.into_inner();
+    for (n, (line, table)) in questions.into_iter().enumerate() {
         let ident = match table.get("id").and_then(Value::as_str) {
             Some(id) if !id.trim().is_empty() => id.trim().to_string(),
             _ => format!("question {}", n + 1),
         };
         let mut warnings: Vec<String> = table
-            .keys()
-            .filter(|k| !KNOWN_FIELDS.contains(&k.as_str()))
+            .unknown
+            .iter()
             .map(|k| format!("unknown field {k:?} ignored"))
             .collect();
         warnings.sort();
@@ -110,7 +208,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
     Ok(file)
 }
 
-fn str_field(t: &Table, name: &str) -> Result<String, Skip> {
+fn str_field(t: &RawQuestion, name: &str) -> Result<String, Skip> {
     match t.get(name) {
         None => Ok(String::new()),
         Some(Value::String(s)) => Ok(s.clone()),
@@ -139,7 +237,7 @@ fn number(v: &Value) -> Option<f64> {
     }
 }
 
-fn body_from_table(t: &Table) -> Result<QuestionBody, Skip> {
+fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
     let kind_text = str_field(t, "type")?;
     if kind_text.is_empty() {
         return Err(Skip::new("missing_field", "field \"type\" is missing"));
@@ -499,6 +597,27 @@ colour = "red"
         let err = read(b"[bank]\nname = \n").unwrap_err();
         assert_eq!(err.code, "malformed_toml");
         assert!(err.message.contains("line 2"), "{}", err.message);
+        let text = format!("{SAMPLE}\n[[question]]\nid = \"T-9\"\nstem = \"unterminated\n");
+        let err = read(text.as_bytes()).unwrap_err();
+        let line = SAMPLE.lines().count() + 4;
+        assert!(
+            err.message.contains(&format!("line {line}")),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn media_after_the_questions_and_sub_tables_inside_them_are_read() {
+        let text = format!(
+            "{SAMPLE}\n[[question]]\nid = \"P-1\"\ntype = \"practical\"\nstem = \"接线\"\npoints = 10\n\
+             [[question.scheme]]\ntext = \"接线正确\"\npoints = 10\n\n[media.\"a.png\"]\nmime = \"image/png\"\nbase64 = \"AQID\"\n"
+        );
+        let f = read(text.as_bytes()).unwrap();
+        assert_eq!(f.items.len(), 4);
+        assert_eq!(f.items[3].result.as_ref().unwrap().scheme.len(), 1);
+        assert_eq!(f.attachments[0].data, vec![1, 2, 3]);
+        assert_eq!(f.bank_code.as_deref(), Some("T"));
     }
 
     #[test]

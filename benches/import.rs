@@ -29,15 +29,17 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn postgres_db(server: &str, n: usize) -> String {
     let name = format!("exam_bench_{}_{n}", std::process::id());
-    let status = Command::new("psql")
-        .args([
-            &format!("{server}/postgres"),
-            "-qc",
-            &format!("DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"),
-        ])
-        .status()
-        .expect("psql");
-    assert!(status.success(), "cannot create {name}");
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        let status = Command::new("psql")
+            .args([&format!("{server}/postgres"), "-qc", &sql])
+            .env("PGOPTIONS", "-c client_min_messages=warning")
+            .status()
+            .expect("psql");
+        assert!(status.success(), "{sql} failed");
+    }
     format!("{server}/{name}")
 }
 
@@ -105,6 +107,19 @@ fn main() {
                     .and_then(|s| s.trim().parse::<f64>().ok())
                     .expect("peak_rss_mb in output");
                 peaks.push(peak);
+            }
+            if let Some(server) = pg {
+                for i in n + 1 - runs..=n {
+                    let name = format!("exam_bench_{}_{i}", std::process::id());
+                    let _ = Command::new("psql")
+                        .env("PGOPTIONS", "-c client_min_messages=warning")
+                        .args([
+                            &format!("{server}/postgres"),
+                            "-qc",
+                            &format!("DROP DATABASE IF EXISTS {name}"),
+                        ])
+                        .status();
+                }
             }
             println!(
                 "| {format} | {db_name} | {:.1} MB | {:.2} s | {:.0} MB |",

@@ -53,6 +53,19 @@ pub async fn banks_with_counts(
         .collect())
 }
 
+/// Bank id → code, for labelling search results.
+pub async fn bank_codes(db: &impl ConnectionTrait) -> Result<HashMap<i32, String>, DbErr> {
+    Ok(bank::Entity::find()
+        .select_only()
+        .column(bank::Column::Id)
+        .column(bank::Column::Code)
+        .into_tuple::<(i32, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 /// How many questions a bank holds (any status).
 pub async fn question_count(db: &impl ConnectionTrait, bank_id: i32) -> Result<i64, DbErr> {
     question::Entity::find()

@@ -9,7 +9,6 @@ use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use std::collections::HashMap;
 use utoipa::IntoParams;
 
 /// Search filters.
@@ -76,11 +75,7 @@ pub async fn search(
     let page = q.page.unwrap_or(1).max(1);
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
     let (total, rows) = repo::search(&state.db, &s, page, per_page).await?;
-    let codes: HashMap<i32, String> = repo::banks_with_counts(&state.db)
-        .await?
-        .into_iter()
-        .map(|(b, _)| (b.id, b.code))
-        .collect();
+    let codes = repo::bank_codes(&state.db).await?;
     let items = rows
         .into_iter()
         .map(|r| {

@@ -322,25 +322,17 @@ pub fn to_media(a: Attachment) -> NewMedia {
 mod tests {
     use super::*;
     use crate::bank::format::{ParsedItem, Skip};
-    use crate::bank::model::{Key, QuestionBody, QuestionKind, QuestionStatus};
+    use crate::bank::model::{Key, QuestionBody, QuestionKind};
 
     fn body(ident: &str, stem: &str) -> QuestionBody {
-        QuestionBody {
-            ident: ident.into(),
-            kind: QuestionKind::TrueFalse,
-            category: vec![],
-            stem: stem.into(),
-            options: vec![],
-            key: Key::TrueFalse { value: true },
-            rubric: String::new(),
-            scheme: vec![],
-            points: 1.0,
-            difficulty: 3,
-            explanation: String::new(),
-            source: String::new(),
-            tags: vec![],
-            status: QuestionStatus::Active,
-        }
+        let mut b = QuestionBody::new(
+            QuestionKind::TrueFalse,
+            stem,
+            &[],
+            Key::TrueFalse { value: true },
+        );
+        b.ident = ident.into();
+        b
     }
 
     fn item(n: usize, r: Result<QuestionBody, Skip>) -> ParsedItem {

@@ -204,6 +204,29 @@ pub struct QuestionBody {
     pub status: QuestionStatus,
 }
 
+impl QuestionBody {
+    /// A body with the given content and defaults elsewhere: no identifier or category, 1 point,
+    /// difficulty 3, active, no explanation, source, tags, rubric or scheme.
+    pub fn new(kind: QuestionKind, stem: &str, options: &[&str], key: Key) -> QuestionBody {
+        QuestionBody {
+            ident: String::new(),
+            kind,
+            category: vec![],
+            stem: stem.to_string(),
+            options: options.iter().map(|o| o.to_string()).collect(),
+            key,
+            rubric: String::new(),
+            scheme: vec![],
+            points: default_points(),
+            difficulty: default_difficulty(),
+            explanation: String::new(),
+            source: String::new(),
+            tags: vec![],
+            status: QuestionStatus::Active,
+        }
+    }
+}
+
 fn default_points() -> f64 {
     1.0
 }

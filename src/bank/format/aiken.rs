@@ -338,23 +338,7 @@ ANSWER: A, B
     }
 
     fn question(kind: QuestionKind, stem: &str, options: &[&str], key: Key) -> Question {
-        Question::parse(QuestionBody {
-            ident: String::new(),
-            kind,
-            category: vec![],
-            stem: stem.into(),
-            options: options.iter().map(|s| s.to_string()).collect(),
-            key,
-            rubric: String::new(),
-            scheme: vec![],
-            points: 1.0,
-            difficulty: 3,
-            explanation: String::new(),
-            source: String::new(),
-            tags: vec![],
-            status: QuestionStatus::Active,
-        })
-        .unwrap()
+        Question::parse(QuestionBody::new(kind, stem, options, key)).unwrap()
     }
 
     #[test]

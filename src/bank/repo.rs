@@ -14,6 +14,11 @@ use std::collections::HashMap;
 /// Rows per multi-row INSERT: under SQLite's bound-parameter limit for every table here.
 const CHUNK: usize = 1000;
 
+/// A bank by id.
+pub async fn bank(db: &impl ConnectionTrait, id: i32) -> Result<Option<bank::Model>, DbErr> {
+    bank::Entity::find_by_id(id).one(db).await
+}
+
 /// A bank by its code.
 pub async fn bank_by_code(
     db: &impl ConnectionTrait,

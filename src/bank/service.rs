@@ -314,8 +314,7 @@ pub async fn question_detail(
     let v = repo::version(db, row.id, row.version)
         .await?
         .ok_or_else(|| AppError::internal(format!("question {} lacks its version", row.id)))?;
-    let b = bank::Entity::find_by_id(row.bank_id)
-        .one(db)
+    let b = repo::bank(db, row.bank_id)
         .await?
         .ok_or_else(|| AppError::internal("question without bank"))?;
     Ok(QuestionDetail {
@@ -324,8 +323,6 @@ pub async fn question_detail(
         bank: b.code,
     })
 }
-
-use sea_orm::EntityTrait;
 
 /// One stored version of a question, or 404.
 pub async fn question_version(

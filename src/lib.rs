@@ -7,6 +7,7 @@ pub mod bank;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod exam;
 pub mod http;
 pub mod startup;
 pub mod state;

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_accounts;
 mod m20261123_000002_banks;
+mod m20261123_000003_exams;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_accounts::Migration),
             Box::new(m20261123_000002_banks::Migration),
+            Box::new(m20261123_000003_exams::Migration),
         ]
     }
 }

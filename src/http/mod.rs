@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod banks;
 pub mod dto;
+pub mod exams;
 pub mod media;
 pub mod meta;
 pub mod questions;
@@ -28,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         questions::versions, questions::version,
         media::upload, media::get,
         audit::list,
+        exams::check, exams::create, exams::list, exams::get, exams::update,
     ),
     components(schemas(crate::error::ErrorBody, crate::bank::model::QuestionBody)),
     modifiers(&BearerAuth)
@@ -135,6 +137,11 @@ pub fn configure(max_upload: usize) -> impl FnOnce(&mut web::ServiceConfig) {
                 .route("/media", web::post().to(media::upload))
                 .route("/media/{sha256}", web::get().to(media::get))
                 .route("/audit", web::get().to(audit::list))
+                .route("/exams/check", web::post().to(exams::check))
+                .route("/exams", web::get().to(exams::list))
+                .route("/exams", web::post().to(exams::create))
+                .route("/exams/{id}", web::get().to(exams::get))
+                .route("/exams/{id}", web::put().to(exams::update))
                 .default_service(web::to(not_found)),
         );
     }

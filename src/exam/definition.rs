@@ -1,0 +1,190 @@
+//! An exam definition: the blueprint plus the rules a sitting runs by (time, pass line,
+//! multiple-choice credit, retakes, release of results). Checked once by [`ExamDefinition::parse`].
+
+use super::blueprint::{Blueprint, BlueprintError};
+use super::scoring::MultiplePolicy;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// When candidates see their score and the explanations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Release {
+    /// As soon as they submit (objective parts; short answers once marked).
+    AtSubmit,
+    /// When staff release the session's results.
+    #[default]
+    ByStaff,
+}
+
+/// What staff write to define an exam. Anything may be wrong here; [`ExamDefinition::parse`] checks it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ExamDefinition {
+    /// Name, e.g. 安防从业人员继续教育培训考试.
+    pub name: String,
+    /// What a paper holds.
+    pub blueprint: Blueprint,
+    /// Time allowed, in minutes (1–600).
+    pub time_limit_minutes: u32,
+    /// Points needed to pass, on the paper's scale (at most the paper's total).
+    pub pass_line: f64,
+    /// How multiple-choice questions earn partial credit.
+    #[serde(default)]
+    pub multiple_policy: MultiplePolicy,
+    /// Shuffle each choice question's options per candidate.
+    #[serde(default = "yes")]
+    pub shuffle_options: bool,
+    /// Sittings a candidate may have (1–10).
+    #[serde(default = "one")]
+    pub attempts_allowed: u32,
+    /// On a retake, avoid questions the candidate already saw where the bank allows.
+    #[serde(default = "yes")]
+    pub avoid_seen_on_retake: bool,
+    /// When results are released.
+    #[serde(default)]
+    pub release: Release,
+    /// Show explanations (解析) with released results.
+    #[serde(default = "yes")]
+    pub show_explanations: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+fn one() -> u32 {
+    1
+}
+
+/// Why a definition is not acceptable. Each variant has a stable code.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DefinitionError {
+    /// No name.
+    #[error("an exam needs a name")]
+    EmptyName,
+    /// The blueprint is malformed.
+    #[error("{0}")]
+    Blueprint(#[from] BlueprintError),
+    /// Time limit out of range.
+    #[error("the time limit must be 1–600 minutes, found {0}")]
+    BadTimeLimit(u32),
+    /// Pass line negative, not a number or above the paper's total.
+    #[error("the pass line must be from 0 to the paper's total of {total} points, found {found}")]
+    BadPassLine {
+        /// The pass line given.
+        found: f64,
+        /// The paper's total points.
+        total: f64,
+    },
+    /// Attempts out of range.
+    #[error("attempts allowed must be 1–10, found {0}")]
+    BadAttempts(u32),
+}
+
+impl DefinitionError {
+    /// Stable snake_case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::EmptyName => "empty_name",
+            Self::Blueprint(e) => e.code(),
+            Self::BadTimeLimit(_) => "bad_time_limit",
+            Self::BadPassLine { .. } => "bad_pass_line",
+            Self::BadAttempts(_) => "bad_attempts",
+        }
+    }
+}
+
+impl ExamDefinition {
+    /// Checks a definition and normalizes it (trimmed name, parsed blueprint).
+    pub fn parse(mut raw: ExamDefinition) -> Result<ExamDefinition, DefinitionError> {
+        raw.name = raw.name.trim().to_string();
+        if raw.name.is_empty() {
+            return Err(DefinitionError::EmptyName);
+        }
+        raw.blueprint = Blueprint::parse(raw.blueprint)?;
+        if !(1..=600).contains(&raw.time_limit_minutes) {
+            return Err(DefinitionError::BadTimeLimit(raw.time_limit_minutes));
+        }
+        let total = raw.blueprint.total_points();
+        if !(raw.pass_line.is_finite() && raw.pass_line >= 0.0 && raw.pass_line <= total + 1e-9) {
+            return Err(DefinitionError::BadPassLine {
+                found: raw.pass_line,
+                total,
+            });
+        }
+        if !(1..=10).contains(&raw.attempts_allowed) {
+            return Err(DefinitionError::BadAttempts(raw.attempts_allowed));
+        }
+        Ok(raw)
+    }
+
+    /// The banks the blueprint draws from, sorted, without repeats.
+    pub fn banks(&self) -> Vec<String> {
+        let mut banks: Vec<String> = self
+            .blueprint
+            .cells()
+            .map(|(_, _, c)| c.bank.clone())
+            .collect();
+        banks.sort();
+        banks.dedup();
+        banks
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn raw(pass_line: f64) -> ExamDefinition {
+        serde_json::from_value(json!({
+            "name": " 第七十四期 继续教育考试 ",
+            "time_limit_minutes": 60,
+            "pass_line": pass_line,
+            "blueprint": {"sections": [{"title": "一、单项选择题", "cells": [
+                {"bank": "LAW", "kind": "single", "count": 50, "points": 1},
+                {"bank": "STD", "kind": "true_false", "count": 25, "points": 2}
+            ]}]}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_definition_with_defaults_parses_and_names_its_banks() {
+        let d = ExamDefinition::parse(raw(60.0)).unwrap();
+        assert_eq!(d.name, "第七十四期 继续教育考试");
+        assert_eq!(d.attempts_allowed, 1);
+        assert_eq!(d.release, Release::ByStaff);
+        assert_eq!(d.multiple_policy, MultiplePolicy::AllOrNothing);
+        assert_eq!(d.banks(), vec!["LAW", "STD"]);
+    }
+
+    #[test]
+    fn a_pass_line_above_the_papers_total_is_refused() {
+        let err = ExamDefinition::parse(raw(101.0)).unwrap_err();
+        assert_eq!(err.code(), "bad_pass_line");
+        assert!(ExamDefinition::parse(raw(100.0)).is_ok());
+    }
+
+    #[test]
+    fn time_limits_and_attempts_out_of_range_are_refused() {
+        let mut d = raw(60.0);
+        d.time_limit_minutes = 0;
+        assert_eq!(
+            ExamDefinition::parse(d).unwrap_err().code(),
+            "bad_time_limit"
+        );
+        let mut d = raw(60.0);
+        d.attempts_allowed = 11;
+        assert_eq!(ExamDefinition::parse(d).unwrap_err().code(), "bad_attempts");
+        let mut d = raw(60.0);
+        d.name = "  ".into();
+        assert_eq!(ExamDefinition::parse(d).unwrap_err().code(), "empty_name");
+    }
+
+    #[test]
+    fn a_malformed_blueprint_reports_its_own_code() {
+        let mut d = raw(10.0);
+        d.blueprint.sections[0].cells[0].count = 0;
+        assert_eq!(ExamDefinition::parse(d).unwrap_err().code(), "zero_count");
+    }
+}

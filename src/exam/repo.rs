@@ -1,0 +1,106 @@
+//! Database access for exams and the question pool their blueprints draw from.
+
+use super::blueprint::PoolItem;
+use super::entity;
+use crate::bank::model::QuestionKind;
+use crate::db::stmt;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryOrder,
+};
+
+/// The active questions of the named banks, as a blueprint sees them: current version id,
+/// bank, category path, kind, author difficulty and option count.
+pub async fn pool(db: &impl ConnectionTrait, banks: &[String]) -> Result<Vec<PoolItem>, DbErr> {
+    if banks.is_empty() {
+        return Ok(vec![]);
+    }
+    let option_count = match db.get_database_backend() {
+        DbBackend::Postgres => "COALESCE(json_array_length((v.body::json)->'options'), 0)",
+        _ => "COALESCE(json_array_length(v.body, '$.options'), 0)",
+    };
+    let marks = vec!["?"; banks.len()].join(", ");
+    let sql = format!(
+        "SELECT q.id AS question_id, v.id AS version_id, b.code AS bank, \
+         COALESCE(c.path, '') AS category, q.kind AS kind, q.difficulty AS difficulty, \
+         CAST({option_count} AS BIGINT) AS option_count \
+         FROM questions q JOIN banks b ON b.id = q.bank_id \
+         JOIN question_versions v ON v.question_id = q.id AND v.version = q.version \
+         LEFT JOIN categories c ON c.id = q.category_id \
+         WHERE q.status = 'active' AND b.code IN ({marks}) ORDER BY q.id"
+    );
+    let rows = db
+        .query_all_raw(stmt(db, &sql, banks.iter().map(|b| b.clone().into())))
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let kind: String = r.try_get("", "kind")?;
+        let Some(kind) = QuestionKind::parse(&kind) else {
+            continue;
+        };
+        let difficulty: i16 = r.try_get("", "difficulty")?;
+        let options: i64 = r.try_get("", "option_count")?;
+        out.push(PoolItem {
+            version_id: r.try_get("", "version_id")?,
+            question_id: r.try_get("", "question_id")?,
+            bank: r.try_get("", "bank")?,
+            category: r.try_get("", "category")?,
+            kind,
+            difficulty: f64::from(difficulty),
+            option_count: usize::try_from(options).unwrap_or(0),
+        });
+    }
+    Ok(out)
+}
+
+/// Inserts an exam.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    name: &str,
+    definition: &str,
+    created_by: Option<i32>,
+) -> Result<entity::Model, DbErr> {
+    let now = chrono::Utc::now();
+    entity::ActiveModel {
+        name: Set(name.into()),
+        definition: Set(definition.into()),
+        version: Set(1),
+        created_by: Set(created_by),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Replaces an exam's definition, one version up.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    current: &entity::Model,
+    name: &str,
+    definition: &str,
+) -> Result<entity::Model, DbErr> {
+    entity::ActiveModel {
+        id: Set(current.id),
+        name: Set(name.into()),
+        definition: Set(definition.into()),
+        version: Set(current.version + 1),
+        updated_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+}
+
+/// An exam by id.
+pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<entity::Model>, DbErr> {
+    entity::Entity::find_by_id(id).one(db).await
+}
+
+/// Every exam, newest first.
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<entity::Model>, DbErr> {
+    entity::Entity::find()
+        .order_by_desc(entity::Column::Id)
+        .all(db)
+        .await
+}

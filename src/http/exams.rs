@@ -1,0 +1,124 @@
+//! Exam definitions: check a blueprint as it is edited, save, read, change.
+
+use crate::auth::{Role, Staff};
+use crate::error::{AppResult, ErrorBody};
+use crate::exam::definition::ExamDefinition;
+use crate::exam::service::{self, Exam, ExamId, Feasibility};
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// An exam as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct ExamDto {
+    /// Id.
+    pub id: i32,
+    /// Version, one more on each saved change.
+    pub version: i32,
+    /// The definition.
+    pub definition: ExamDefinition,
+    /// Last changed.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Whether the banks can fill it now (on create and update).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feasibility: Option<Feasibility>,
+}
+
+impl ExamDto {
+    fn new(e: Exam, feasibility: Option<Feasibility>) -> ExamDto {
+        ExamDto {
+            id: e.row.id,
+            version: e.row.version,
+            definition: e.definition,
+            updated_at: e.row.updated_at,
+            feasibility,
+        }
+    }
+}
+
+/// A change to an exam.
+#[derive(Deserialize, ToSchema)]
+pub struct UpdateExamRequest {
+    /// The version the editor started from; a mismatch is a 409.
+    pub expected_version: Option<i32>,
+    /// The new definition.
+    pub definition: ExamDefinition,
+}
+
+/// Checks a definition against the banks without saving it: which cells are short, by how many.
+#[utoipa::path(post, path = "/api/exams/check", tag = "exams", security(("bearer" = [])),
+    request_body = ExamDefinition,
+    responses((status = 200, body = Feasibility), (status = 422, body = ErrorBody)))]
+pub async fn check(
+    state: web::Data<AppState>,
+    staff: Staff,
+    body: web::Json<ExamDefinition>,
+) -> AppResult<web::Json<Feasibility>> {
+    staff.require(Role::Author)?;
+    let (_, f) = service::check(&state.db, body.into_inner()).await?;
+    Ok(web::Json(f))
+}
+
+/// Saves a new exam; refused with 422 `blueprint_infeasible` (details list the short cells) if
+/// the banks cannot fill it.
+#[utoipa::path(post, path = "/api/exams", tag = "exams", security(("bearer" = [])),
+    request_body = ExamDefinition,
+    responses((status = 201, body = ExamDto), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    state: web::Data<AppState>,
+    staff: Staff,
+    body: web::Json<ExamDefinition>,
+) -> AppResult<HttpResponse> {
+    staff.require(Role::Author)?;
+    let (exam, f) = service::create(&state.db, &staff.actor(), body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(ExamDto::new(exam, Some(f))))
+}
+
+/// Every exam, newest first.
+#[utoipa::path(get, path = "/api/exams", tag = "exams", security(("bearer" = [])),
+    responses((status = 200, body = [ExamDto])))]
+pub async fn list(state: web::Data<AppState>, staff: Staff) -> AppResult<web::Json<Vec<ExamDto>>> {
+    staff.require(Role::Author)?;
+    let exams = service::list(&state.db).await?;
+    Ok(web::Json(
+        exams.into_iter().map(|e| ExamDto::new(e, None)).collect(),
+    ))
+}
+
+/// One exam.
+#[utoipa::path(get, path = "/api/exams/{id}", tag = "exams", security(("bearer" = [])),
+    params(("id" = i32, Path)), responses((status = 200, body = ExamDto), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+) -> AppResult<web::Json<ExamDto>> {
+    staff.require(Role::Author)?;
+    let exam = service::get(&state.db, ExamId(*id)).await?;
+    Ok(web::Json(ExamDto::new(exam, None)))
+}
+
+/// Replaces an exam's definition (checked like a new one).
+#[utoipa::path(put, path = "/api/exams/{id}", tag = "exams", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = UpdateExamRequest,
+    responses((status = 200, body = ExamDto), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: web::Json<UpdateExamRequest>,
+) -> AppResult<web::Json<ExamDto>> {
+    staff.require(Role::Author)?;
+    let body = body.into_inner();
+    let (exam, f) = service::update(
+        &state.db,
+        &staff.actor(),
+        ExamId(*id),
+        body.definition,
+        body.expected_version,
+    )
+    .await?;
+    Ok(web::Json(ExamDto::new(exam, Some(f))))
+}

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_accounts;
 mod m20261123_000002_banks;
 mod m20261123_000003_exams;
+mod m20261123_000004_sessions;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_accounts::Migration),
             Box::new(m20261123_000002_banks::Migration),
             Box::new(m20261123_000003_exams::Migration),
+            Box::new(m20261123_000004_sessions::Migration),
         ]
     }
 }

@@ -7,5 +7,7 @@ pub mod entity;
 pub mod identity;
 pub mod paper;
 pub mod repo;
+pub mod roster;
 pub mod scoring;
 pub mod service;
+pub mod session;

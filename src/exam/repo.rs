@@ -1,11 +1,14 @@
-//! Database access for exams and the question pool their blueprints draw from.
+//! Database access for exams, the question pool their blueprints draw from, sessions, rooms
+//! and candidates.
 
 use super::blueprint::PoolItem;
-use super::entity;
+use super::entity::exam as entity;
+use super::entity::{candidate, room, session};
 use crate::bank::model::QuestionKind;
 use crate::db::stmt;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 
 /// The active questions of the named banks, as a blueprint sees them: current version id,
@@ -103,4 +106,76 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<entity::Model>, DbErr
         .order_by_desc(entity::Column::Id)
         .all(db)
         .await
+}
+
+/// Inserts a session with its rooms.
+pub async fn insert_session(
+    db: &impl ConnectionTrait,
+    s: session::ActiveModel,
+    rooms: Vec<(String, i32, String)>,
+) -> Result<(session::Model, Vec<room::Model>), DbErr> {
+    let s = s.insert(db).await?;
+    let mut out = Vec::with_capacity(rooms.len());
+    for (name, seats, proctors) in rooms {
+        out.push(
+            room::ActiveModel {
+                session_id: Set(s.id),
+                name: Set(name),
+                seats: Set(seats),
+                proctors: Set(proctors),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?,
+        );
+    }
+    Ok((s, out))
+}
+
+/// A session by id.
+pub async fn session(db: &impl ConnectionTrait, id: i32) -> Result<Option<session::Model>, DbErr> {
+    session::Entity::find_by_id(id).one(db).await
+}
+
+/// Every session, newest first.
+pub async fn sessions(db: &impl ConnectionTrait) -> Result<Vec<session::Model>, DbErr> {
+    session::Entity::find()
+        .order_by_desc(session::Column::Id)
+        .all(db)
+        .await
+}
+
+/// A session's rooms in order.
+pub async fn rooms(db: &impl ConnectionTrait, session_id: i32) -> Result<Vec<room::Model>, DbErr> {
+    room::Entity::find()
+        .filter(room::Column::SessionId.eq(session_id))
+        .order_by_asc(room::Column::Id)
+        .all(db)
+        .await
+}
+
+/// A session's candidates by room and seat.
+pub async fn candidates(
+    db: &impl ConnectionTrait,
+    session_id: i32,
+) -> Result<Vec<candidate::Model>, DbErr> {
+    candidate::Entity::find()
+        .filter(candidate::Column::SessionId.eq(session_id))
+        .order_by_asc(candidate::Column::RoomId)
+        .order_by_asc(candidate::Column::Seat)
+        .all(db)
+        .await
+}
+
+/// Inserts candidates.
+pub async fn insert_candidates(
+    db: &impl ConnectionTrait,
+    rows: Vec<candidate::ActiveModel>,
+) -> Result<(), DbErr> {
+    for chunk in rows.chunks(500) {
+        candidate::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
 }

@@ -3,7 +3,8 @@
 
 use super::blueprint::{self, Shortage};
 use super::definition::ExamDefinition;
-use super::{entity, repo};
+use super::entity::exam as entity;
+use super::repo;
 use crate::audit::{self, Actor};
 use crate::bank::model::QuestionKind;
 use crate::error::{AppError, AppResult};

@@ -9,6 +9,7 @@ pub mod exams;
 pub mod media;
 pub mod meta;
 pub mod questions;
+pub mod sessions;
 pub mod users;
 
 use crate::error::AppError;
@@ -30,6 +31,8 @@ use utoipa::{Modify, OpenApi};
         media::upload, media::get,
         audit::list,
         exams::check, exams::create, exams::list, exams::get, exams::update,
+        sessions::create, sessions::list, sessions::get, sessions::add_candidate,
+        sessions::import_roster, sessions::candidates,
     ),
     components(schemas(crate::error::ErrorBody, crate::bank::model::QuestionBody)),
     modifiers(&BearerAuth)
@@ -142,6 +145,21 @@ pub fn configure(max_upload: usize) -> impl FnOnce(&mut web::ServiceConfig) {
                 .route("/exams", web::post().to(exams::create))
                 .route("/exams/{id}", web::get().to(exams::get))
                 .route("/exams/{id}", web::put().to(exams::update))
+                .route("/sessions", web::get().to(sessions::list))
+                .route("/sessions", web::post().to(sessions::create))
+                .route("/sessions/{id}", web::get().to(sessions::get))
+                .route(
+                    "/sessions/{id}/candidates",
+                    web::get().to(sessions::candidates),
+                )
+                .route(
+                    "/sessions/{id}/candidates",
+                    web::post().to(sessions::add_candidate),
+                )
+                .route(
+                    "/sessions/{id}/roster",
+                    web::post().to(sessions::import_roster),
+                )
                 .default_service(web::to(not_found)),
         );
     }

@@ -1,0 +1,96 @@
+//! Plain rows of a CSV (UTF-8 or GBK) or XLSX (first sheet) file, for tables that are not
+//! question banks (e.g. a session roster).
+
+use super::FormatError;
+use super::text::decode_text;
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use std::io::Cursor;
+
+/// Non-empty rows with their 1-based line (CSV) or row number (XLSX), cells trimmed.
+pub fn rows(bytes: &[u8], xlsx: bool) -> Result<Vec<(usize, Vec<String>)>, FormatError> {
+    let rows = if xlsx {
+        xlsx_rows(bytes)?
+    } else {
+        csv_rows(bytes)?
+    };
+    Ok(rows
+        .into_iter()
+        .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
+        .collect())
+}
+
+fn csv_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, FormatError> {
+    let text = decode_text(bytes)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    // Lines are counted from byte offsets: the csv crate's own line count drifts after CRLF.
+    let mut lines = super::text::LineCounter::new(&text);
+    let mut record = csv::StringRecord::new();
+    loop {
+        let mut start = usize::try_from(reader.position().byte())
+            .unwrap_or(usize::MAX)
+            .min(text.len());
+        while start < text.len() && matches!(text.as_bytes()[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        let more = reader
+            .read_record(&mut record)
+            .map_err(|e| FormatError::new("malformed_csv", format!("unreadable CSV: {e}")))?;
+        if !more {
+            break;
+        }
+        out.push((
+            lines.line_at(start),
+            record.iter().map(|c| c.trim().to_string()).collect(),
+        ));
+    }
+    Ok(out)
+}
+
+fn xlsx_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, FormatError> {
+    let malformed = |m: String| FormatError::new("malformed_xlsx", m);
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e| malformed(format!("not a readable .xlsx workbook: {e}")))?;
+    let range = workbook
+        .worksheet_range_at(0)
+        .ok_or_else(|| malformed("the workbook has no worksheet".into()))?
+        .map_err(|e| malformed(format!("the first worksheet cannot be read: {e}")))?;
+    let first = range.start().map_or(0, |(r, _)| r as usize);
+    Ok(range
+        .rows()
+        .enumerate()
+        .map(|(i, row)| {
+            let cells = row
+                .iter()
+                .map(|d| match d {
+                    Data::Empty => String::new(),
+                    // Numbers typed into a sheet (phone, ID without X) come back as floats.
+                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => {
+                        format!("{}", *f as i64)
+                    }
+                    other => other.to_string().trim().to_string(),
+                })
+                .collect();
+            (first + i + 1, cells)
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_rows_carry_their_line_numbers_with_crlf_and_blank_lines() {
+        let rows = rows(
+            "姓名,身份证号\r\n张三,1\r\n\r\n李四,2\r\n".as_bytes(),
+            false,
+        )
+        .unwrap();
+        let lines: Vec<usize> = rows.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, vec![1, 2, 4]);
+    }
+}

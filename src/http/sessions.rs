@@ -1,0 +1,292 @@
+//! Sessions: create with rooms and proctors, list, read, seat candidates (one or a roster file),
+//! list tickets.
+
+use crate::auth::{Role, Staff};
+use crate::bank::format::sheet;
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::exam::entity::{room, session};
+use crate::exam::identity::IdNumber;
+use crate::exam::repo;
+use crate::exam::roster::{self, RosterRow};
+use crate::exam::session::{self as svc, NewSession, RosterLine, RosterReport, SessionId};
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// A room as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct RoomDto {
+    /// Id.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+    /// Seats.
+    pub seats: i32,
+    /// Proctor user ids.
+    pub proctors: Vec<i32>,
+}
+
+/// A session as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct SessionDto {
+    /// Id.
+    pub id: i32,
+    /// The exam sat.
+    pub exam_id: i32,
+    /// Name.
+    pub name: String,
+    /// Number (期).
+    pub number: String,
+    /// Venue (站).
+    pub venue: String,
+    /// Window opens.
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    /// Window closes.
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+    /// Rooms.
+    pub rooms: Vec<RoomDto>,
+}
+
+fn dto(s: session::Model, rooms: Vec<room::Model>) -> SessionDto {
+    SessionDto {
+        id: s.id,
+        exam_id: s.exam_id,
+        name: s.name,
+        number: s.number,
+        venue: s.venue,
+        starts_at: s.starts_at,
+        ends_at: s.ends_at,
+        rooms: rooms
+            .into_iter()
+            .map(|r| RoomDto {
+                id: r.id,
+                name: r.name,
+                seats: r.seats,
+                proctors: r
+                    .proctors
+                    .split(',')
+                    .filter_map(|p| p.parse().ok())
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// A candidate as the staff list shows it (ID number masked).
+#[derive(Serialize, ToSchema)]
+pub struct CandidateDto {
+    /// Id.
+    pub id: i32,
+    /// Ticket number (准考证号).
+    pub ticket: String,
+    /// Name.
+    pub name: String,
+    /// ID number, masked.
+    pub id_number: String,
+    /// Employer.
+    pub employer: String,
+    /// Phone.
+    pub phone: String,
+    /// Room name.
+    pub room: String,
+    /// Seat.
+    pub seat: i32,
+}
+
+/// One candidate entered by hand.
+#[derive(Deserialize, ToSchema)]
+pub struct NewCandidateRequest {
+    /// Name.
+    pub name: String,
+    /// 18-digit ID number.
+    pub id_number: String,
+    /// Employer.
+    #[serde(default)]
+    pub employer: String,
+    /// Phone.
+    #[serde(default)]
+    pub phone: String,
+    /// Room name (next free seat anywhere when absent).
+    pub room: Option<String>,
+}
+
+async fn visible(
+    state: &AppState,
+    staff: &Staff,
+    id: i32,
+) -> AppResult<(session::Model, Vec<room::Model>)> {
+    staff.require_any(&[Role::Author, Role::Proctor])?;
+    let (s, rooms) = svc::get(&state.db, SessionId(id)).await?;
+    if !svc::may_see(&staff.roles, staff.id, &rooms) {
+        return Err(AppError::forbidden("you are not assigned to this session"));
+    }
+    Ok((s, rooms))
+}
+
+/// Creates a session with its rooms.
+#[utoipa::path(post, path = "/api/sessions", tag = "sessions", security(("bearer" = [])),
+    request_body = NewSession,
+    responses((status = 201, body = SessionDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    state: web::Data<AppState>,
+    staff: Staff,
+    body: web::Json<NewSession>,
+) -> AppResult<HttpResponse> {
+    staff.require(Role::Author)?;
+    let (s, rooms) = svc::create(&state.db, &staff.actor(), body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(dto(s, rooms)))
+}
+
+/// The sessions the caller may see (all for authors, assigned ones for proctors).
+#[utoipa::path(get, path = "/api/sessions", tag = "sessions", security(("bearer" = [])),
+    responses((status = 200, body = [SessionDto])))]
+pub async fn list(
+    state: web::Data<AppState>,
+    staff: Staff,
+) -> AppResult<web::Json<Vec<SessionDto>>> {
+    staff.require_any(&[Role::Author, Role::Proctor])?;
+    let mut out = Vec::new();
+    for s in repo::sessions(&state.db).await? {
+        let rooms = repo::rooms(&state.db, s.id).await?;
+        if svc::may_see(&staff.roles, staff.id, &rooms) {
+            out.push(dto(s, rooms));
+        }
+    }
+    Ok(web::Json(out))
+}
+
+/// One session.
+#[utoipa::path(get, path = "/api/sessions/{id}", tag = "sessions", security(("bearer" = [])),
+    params(("id" = i32, Path)), responses((status = 200, body = SessionDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+) -> AppResult<web::Json<SessionDto>> {
+    let (s, rooms) = visible(&state, &staff, *id).await?;
+    Ok(web::Json(dto(s, rooms)))
+}
+
+/// Adds one candidate; a refused entry is a 422 `candidate_refused` whose details give the
+/// reason code (bad ID number, duplicate, unknown room, no free seat).
+#[utoipa::path(post, path = "/api/sessions/{id}/candidates", tag = "sessions", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = NewCandidateRequest,
+    responses((status = 201, body = RosterLine), (status = 422, body = ErrorBody)))]
+pub async fn add_candidate(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: web::Json<NewCandidateRequest>,
+) -> AppResult<HttpResponse> {
+    staff.require(Role::Author)?;
+    let b = body.into_inner();
+    let row = RosterRow {
+        line: 0,
+        ident: b.name.clone(),
+        result: roster::check(
+            &b.name,
+            &b.id_number,
+            &b.employer,
+            &b.phone,
+            b.room.as_deref(),
+        ),
+    };
+    let mut report =
+        svc::add_candidates(&state.db, &staff.actor(), SessionId(*id), vec![row], false).await?;
+    let line = report.rows.remove(0);
+    if line.outcome != "imported" {
+        return Err(AppError::unprocessable(
+            "candidate_refused",
+            line.reason.clone().unwrap_or_default(),
+        )
+        .with_details(serde_json::json!({ "reason": line.code, "row": line })));
+    }
+    Ok(HttpResponse::Created().json(line))
+}
+
+/// How to read a roster file.
+#[derive(Deserialize, IntoParams)]
+pub struct RosterQuery {
+    /// csv or xlsx; guessed from `filename` or the content when absent.
+    pub format: Option<String>,
+    /// The uploaded file's name.
+    pub filename: Option<String>,
+    /// Report without writing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// Imports a roster (CSV in UTF-8 or GBK, or XLSX) with columns 姓名, 身份证号, 工作单位, 手机
+/// (and optionally 考场): each row is seated and given a ticket, or skipped with the reason.
+#[utoipa::path(post, path = "/api/sessions/{id}/roster", tag = "sessions", security(("bearer" = [])),
+    params(("id" = i32, Path), RosterQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = RosterReport), (status = 422, body = ErrorBody)))]
+pub async fn import_roster(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    q: web::Query<RosterQuery>,
+    body: web::Bytes,
+) -> AppResult<web::Json<RosterReport>> {
+    staff.require(Role::Author)?;
+    if body.is_empty() {
+        return Err(AppError::bad_request(
+            "empty_file",
+            "the request body holds no file",
+        ));
+    }
+    let xlsx = match q.format.as_deref() {
+        Some("xlsx") => true,
+        Some("csv") => false,
+        Some(other) => {
+            return Err(AppError::bad_request(
+                "unknown_format",
+                format!("format {other:?} is not csv or xlsx"),
+            ));
+        }
+        None => {
+            body.starts_with(b"PK")
+                || q.filename
+                    .as_deref()
+                    .is_some_and(|f| f.to_ascii_lowercase().ends_with(".xlsx"))
+        }
+    };
+    let rows = roster::parse(sheet::rows(&body, xlsx)?)?;
+    let report =
+        svc::add_candidates(&state.db, &staff.actor(), SessionId(*id), rows, q.dry_run).await?;
+    Ok(web::Json(report))
+}
+
+/// The session's candidates with tickets, rooms and seats (ID numbers masked).
+#[utoipa::path(get, path = "/api/sessions/{id}/candidates", tag = "sessions", security(("bearer" = [])),
+    params(("id" = i32, Path)), responses((status = 200, body = [CandidateDto]), (status = 403, body = ErrorBody)))]
+pub async fn candidates(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+) -> AppResult<web::Json<Vec<CandidateDto>>> {
+    let (s, rooms) = visible(&state, &staff, *id).await?;
+    let list = repo::candidates(&state.db, s.id).await?;
+    Ok(web::Json(
+        list.into_iter()
+            .map(|c| CandidateDto {
+                id: c.id,
+                ticket: c.ticket,
+                name: c.name,
+                id_number: IdNumber::parse(&c.id_number)
+                    .map(|i| i.masked())
+                    .unwrap_or_else(|_| "******".into()),
+                employer: c.employer,
+                phone: c.phone,
+                room: rooms
+                    .iter()
+                    .find(|r| r.id == c.room_id)
+                    .map(|r| r.name.clone())
+                    .unwrap_or_default(),
+                seat: c.seat,
+            })
+            .collect(),
+    ))
+}

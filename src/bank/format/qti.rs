@@ -47,6 +47,8 @@ const CATALOG: &str = "exam-platform";
 const SCHEME_CLASS: &str = "practical-scheme";
 /// Largest file taken out of a package (guards against ZIP bombs).
 const MAX_ENTRY_BYTES: u64 = 64 * 1024 * 1024;
+/// Most bytes read from all entries of one ZIP package together.
+const MAX_PACKAGE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Reads a QTI 2.1 `assessmentItem` or `assessmentTest` XML file, or a content package (ZIP).
 /// Files that a plain XML file references (items of a test, images) are not available here,
@@ -1171,6 +1173,9 @@ fn read_zip(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
         index.entry(norm).or_insert(i);
     }
     let archive = RefCell::new(archive);
+    // All entries read from one package together stay under this, so a small upload cannot
+    // expand into gigabytes; entries past it are reported as not included.
+    let budget = std::cell::Cell::new(MAX_PACKAGE_BYTES);
     let fetch = |path: &str| -> Option<Vec<u8>> {
         let norm = join_path("", path);
         let i = index
@@ -1182,8 +1187,12 @@ fn read_zip(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
             return None;
         }
         let mut data = Vec::new();
-        entry.take(MAX_ENTRY_BYTES).read_to_end(&mut data).ok()?;
-        Some(data)
+        entry
+            .take(MAX_ENTRY_BYTES.min(budget.get()))
+            .read_to_end(&mut data)
+            .ok()?;
+        budget.set(budget.get().saturating_sub(data.len() as u64));
+        (budget.get() > 0).then_some(data)
     };
     let mut pkg = Package::new(&fetch);
     let mut resources = Vec::new();

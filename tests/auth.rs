@@ -62,26 +62,14 @@ async fn admin_logs_in_and_sees_their_own_account() {
 async fn a_wrong_password_is_refused_and_repeated_failures_lock_the_account() {
     let app = TestApp::spawn_with(|c| c.login_max_failures = 3).await;
     for _ in 0..3 {
-        let r = app
-            .client
-            .post(app.url("/api/auth/login"))
-            .json(&json!({"username": "admin", "password": "wrong-password"}))
-            .send()
-            .await
-            .unwrap();
+        let r = app.try_login("admin", "wrong-password").await;
         assert_eq!(
             error_code(r).await,
             (StatusCode::UNAUTHORIZED, "invalid_credentials".into())
         );
     }
     // Now even the right password is refused until the lockout passes.
-    let r = app
-        .client
-        .post(app.url("/api/auth/login"))
-        .json(&json!({"username": "admin", "password": ADMIN_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+    let r = app.try_login("admin", ADMIN_PASSWORD).await;
     assert!(r.headers().get("retry-after").is_some());
     assert_eq!(
         error_code(r).await,
@@ -92,13 +80,7 @@ async fn a_wrong_password_is_refused_and_repeated_failures_lock_the_account() {
 #[tokio::test]
 async fn an_unknown_user_gets_the_same_answer_as_a_wrong_password() {
     let app = TestApp::spawn().await;
-    let r = app
-        .client
-        .post(app.url("/api/auth/login"))
-        .json(&json!({"username": "nobody", "password": "whatever-123"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app.try_login("nobody", "whatever-123").await;
     assert_eq!(
         error_code(r).await,
         (StatusCode::UNAUTHORIZED, "invalid_credentials".into())
@@ -188,13 +170,7 @@ async fn a_disabled_account_loses_access_at_once_and_cannot_log_in() {
         error_code(r).await,
         (StatusCode::UNAUTHORIZED, "account_disabled".into())
     );
-    let r = app
-        .client
-        .post(app.url("/api/auth/login"))
-        .json(&json!({"username": "zhao.judge", "password": "a-good-password"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app.try_login("zhao.judge", "a-good-password").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
 
@@ -246,13 +222,7 @@ async fn a_reset_password_works_and_the_old_one_stops_working() {
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     app.login("chen.author", "brand-new-pass").await;
-    let r = app
-        .client
-        .post(app.url("/api/auth/login"))
-        .json(&json!({"username": "chen.author", "password": "a-good-password"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app.try_login("chen.author", "a-good-password").await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
 

@@ -114,15 +114,19 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
-    /// Logs in and returns the token; panics on failure.
-    pub async fn login(&self, username: &str, password: &str) -> String {
-        let r = self
-            .client
+    /// Sends a login and returns the response, whatever it is.
+    pub async fn try_login(&self, username: &str, password: &str) -> Response {
+        self.client
             .post(self.url("/api/auth/login"))
             .json(&json!({"username": username, "password": password}))
             .send()
             .await
-            .expect("request");
+            .expect("request")
+    }
+
+    /// Logs in and returns the token; panics on failure.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let r = self.try_login(username, password).await;
         assert_eq!(r.status(), StatusCode::OK, "login as {username}");
         let v: Value = r.json().await.expect("json");
         v["token"].as_str().expect("token").to_string()

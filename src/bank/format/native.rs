@@ -109,17 +109,22 @@ fn split_questions(text: &str) -> (String, Vec<(usize, &str)>) {
     let mut chunks: Vec<(usize, usize, usize)> = Vec::new(); // (first line, start, end)
     let mut in_question = false;
     let mut offset = 0;
+    // Inside a multi-line string (""" or '''), a line starting with `[` is text, not a header.
+    let mut open_string: Option<&str> = None;
     for (i, line) in text.split_inclusive('\n').enumerate() {
         let head = line.trim();
-        if head == "[[question]]" {
-            in_question = true;
-            chunks.push((i + 1, offset, offset));
-        } else if head.starts_with('[')
-            && !head.starts_with("[[question.")
-            && !head.starts_with("[question.")
-        {
-            in_question = false;
+        if open_string.is_none() {
+            if head == "[[question]]" {
+                in_question = true;
+                chunks.push((i + 1, offset, offset));
+            } else if head.starts_with('[')
+                && !head.starts_with("[[question.")
+                && !head.starts_with("[question.")
+            {
+                in_question = false;
+            }
         }
+        open_string = multiline_state(line, open_string);
         offset += line.len();
         if in_question {
             if let Some(c) = chunks.last_mut() {
@@ -135,6 +140,55 @@ fn split_questions(text: &str) -> (String, Vec<(usize, &str)>) {
         .map(|(line, start, end)| (line, &text[start..end]))
         .collect();
     (rest, chunks)
+}
+
+/// Whether a multi-line string is open after `line`, given the one open before it. Quotes are
+/// counted outside comments; an escaped `\"""` inside a basic string does not close it.
+fn multiline_state<'a>(line: &str, mut open: Option<&'a str>) -> Option<&'a str> {
+    let mut rest = line;
+    loop {
+        match open {
+            Some(delim) => {
+                let mut search = rest;
+                let mut consumed = 0;
+                let found = loop {
+                    match search.find(delim) {
+                        Some(at) if delim == "\"\"\"" && search[..at].ends_with('\\') => {
+                            consumed += at + 1;
+                            search = &search[at + 1..];
+                        }
+                        Some(at) => break Some(consumed + at),
+                        None => break None,
+                    }
+                };
+                match found {
+                    Some(at) => {
+                        rest = &rest[at + delim.len()..];
+                        open = None;
+                    }
+                    None => return open,
+                }
+            }
+            None => {
+                let basic = rest.find("\"\"\"");
+                let literal = rest.find("'''");
+                let comment = rest.find('#');
+                let first = match (basic, literal) {
+                    (Some(b), Some(l)) if l < b => Some((l, "'''")),
+                    (Some(b), _) => Some((b, "\"\"\"")),
+                    (None, Some(l)) => Some((l, "'''")),
+                    (None, None) => None,
+                };
+                match first {
+                    Some((at, delim)) if comment.is_none_or(|c| c > at) => {
+                        rest = &rest[at + delim.len()..];
+                        open = Some(delim);
+                    }
+                    _ => return None,
+                }
+            }
+        }
+    }
 }
 
 /// Reads a native bank file.
@@ -604,6 +658,37 @@ colour = "red"
             err.message.contains(&format!("line {line}")),
             "{}",
             err.message
+        );
+    }
+
+    #[test]
+    fn a_stem_with_lines_that_look_like_headers_survives_a_round_trip() {
+        let mut b = QuestionBody::new(
+            QuestionKind::TrueFalse,
+            "看下表\n[注] 单位为米\n[[question]]\n问：对吗？",
+            &[],
+            Key::TrueFalse { value: true },
+        );
+        b.ident = "T-1".into();
+        let q = Question::parse(b).unwrap();
+        let out = write_bank(
+            Some("T"),
+            "测试",
+            None,
+            false,
+            std::slice::from_ref(&q),
+            &[],
+        )
+        .unwrap();
+        assert!(
+            String::from_utf8_lossy(&out).contains("\n[注]"),
+            "written as a multi-line string"
+        );
+        let back = read(&out).unwrap();
+        assert_eq!(back.items.len(), 1);
+        assert_eq!(
+            Question::parse(back.items[0].result.clone().unwrap()).unwrap(),
+            q
         );
     }
 

@@ -31,7 +31,6 @@ use super::text::{decode_text, image_mime, media_hash, mime_extension, sniff_ima
 use super::{Attachment, FormatError, ParsedFile, ParsedItem, Skip, html};
 use crate::bank::model::{
     Aspect, BLANK_MARKER, Key, Question, QuestionBody, QuestionKind, QuestionStatus,
-    parse_true_false,
 };
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -47,6 +46,39 @@ const CATALOG: &str = "exam-platform";
 const SCHEME_CLASS: &str = "practical-scheme";
 /// Largest file taken out of a package (guards against ZIP bombs).
 const MAX_ENTRY_BYTES: u64 = 64 * 1024 * 1024;
+/// Reads an option text as true or false only when it is one of the words that mean exactly
+/// that; letters and digits such as `x`, `y`, `1`, `0` stay ordinary options.
+fn true_false_word(s: &str) -> Option<bool> {
+    match s.trim().to_lowercase().as_str() {
+        "对" | "正确" | "是" | "√" | "✓" | "true" => Some(true),
+        "错" | "错误" | "否" | "×" | "✗" | "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether an element nests deeper than [`MAX_BODY_DEPTH`] below `root`: the body is converted
+/// recursively, so a hostile depth would otherwise overflow the stack.
+fn too_deep(root: Node) -> bool {
+    let mut depth: HashMap<roxmltree::NodeId, usize> = HashMap::new();
+    depth.insert(root.id(), 0);
+    for n in root.descendants().skip(1) {
+        let d = n
+            .parent()
+            .and_then(|p| depth.get(&p.id()).copied())
+            .unwrap_or(0)
+            + 1;
+        if d > MAX_BODY_DEPTH {
+            return true;
+        }
+        depth.insert(n.id(), d);
+    }
+    false
+}
+
+/// Most levels of section files referring to section files.
+const MAX_SECTION_DEPTH: usize = 32;
+/// Most element nesting in an item body; deeper bodies are refused, not recursed into.
+const MAX_BODY_DEPTH: usize = 100;
 /// Most bytes read from all entries of one ZIP package together.
 const MAX_PACKAGE_BYTES: u64 = 256 * 1024 * 1024;
 
@@ -237,7 +269,28 @@ struct Decl {
 }
 
 impl Decl {
-    /// The correct values, then the mapped keys worth points, without repeats.
+    /// The key of a choice interaction: the declared correct response; only without one, the
+    /// mapped choices worth the most (a choice with partial credit is not a correct answer).
+    fn choice_key(&self) -> Vec<String> {
+        let correct: Vec<String> = self
+            .correct
+            .iter()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect();
+        if !correct.is_empty() {
+            return correct;
+        }
+        let top = self.mapped.iter().map(|(_, v)| *v).fold(0.0_f64, f64::max);
+        self.mapped
+            .iter()
+            .filter(|(_, v)| top > 0.0 && *v >= top)
+            .map(|(k, _)| k.trim().to_string())
+            .collect()
+    }
+
+    /// The correct values, then the mapped keys worth points, without repeats: every accepted
+    /// answer, as a text entry wants them.
     fn answers(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let mapped = self.mapped.iter().filter(|(_, v)| *v > 0.0).map(|(k, _)| k);
@@ -650,6 +703,8 @@ struct Package<'r> {
     attachments: Vec<Attachment>,
     meta: HashMap<String, Meta>,
     read_items: HashSet<String>,
+    /// Section files being read, outermost first: a reference back into one is a cycle.
+    open_sections: Vec<String>,
 }
 
 impl<'r> Package<'r> {
@@ -659,6 +714,7 @@ impl<'r> Package<'r> {
             attachments: Vec::new(),
             meta: HashMap::new(),
             read_items: HashSet::new(),
+            open_sections: Vec::new(),
         }
     }
 
@@ -771,6 +827,13 @@ impl<'r> Package<'r> {
             result: Err(Skip::new(code, reason)),
             warnings: vec![],
         };
+        if self.open_sections.contains(&target) || self.open_sections.len() >= MAX_SECTION_DEPTH {
+            file.items.push(skip(
+                "circular_reference",
+                format!("the section file {href} refers back into itself or nests too deeply"),
+            ));
+            return;
+        }
         let Some(bytes) = self.fetch(&target) else {
             file.items.push(skip(
                 "missing_item_file",
@@ -794,7 +857,9 @@ impl<'r> Package<'r> {
             if pushed {
                 category.push(title);
             }
+            self.open_sections.push(target.clone());
             self.walk_test(root, &target, category, file);
+            self.open_sections.pop();
             if pushed {
                 category.pop();
             }
@@ -872,7 +937,14 @@ impl<'r> Package<'r> {
         fallback: &str,
     ) -> (Result<QuestionBody, Skip>, Vec<String>) {
         let mut h = Html::new(parent_dir(path));
-        let mut result = item_body(item, &mut h);
+        let mut result = if too_deep(item) {
+            Err(Skip::new(
+                "too_deeply_nested",
+                format!("the item body nests elements more than {MAX_BODY_DEPTH} levels deep"),
+            ))
+        } else {
+            item_body(item, &mut h)
+        };
         if let Ok(body) = &mut result
             && body.ident.is_empty()
         {
@@ -973,7 +1045,7 @@ fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> {
                 "inlineChoice"
             };
             let choices: Vec<Node> = children(first, choice_name).collect();
-            let wanted = decl.answers();
+            let wanted = decl.choice_key();
             if wanted.is_empty() {
                 return Err(Skip::new(
                     "missing_key",
@@ -1008,7 +1080,7 @@ fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> {
             options = choices.iter().map(|c| h.text_of(*c)).collect();
             let tf = match options.as_slice() {
                 [a, b] if single && name == "choiceInteraction" && correct.len() == 1 => {
-                    match (parse_true_false(a), parse_true_false(b)) {
+                    match (true_false_word(a), true_false_word(b)) {
                         (Some(x), Some(y)) if x != y => Some(if correct[0] == 0 { x } else { y }),
                         _ => None,
                     }
@@ -1811,6 +1883,83 @@ fn manifest_xml(entries: &[Entry]) -> String {
     }
     x.push_str("  </resources>\n</manifest>\n");
     x
+}
+
+#[cfg(test)]
+mod hostile_input_tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip(files: &[(&str, String)]) -> Vec<u8> {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            let mut z = zip::ZipWriter::new(&mut buf);
+            for (name, text) in files {
+                z.start_file(*name, zip::write::SimpleFileOptions::default())
+                    .unwrap();
+                z.write_all(text.as_bytes()).unwrap();
+            }
+            z.finish().unwrap();
+        }
+        buf.into_inner()
+    }
+
+    const NS: &str = "xmlns=\"http://www.imsglobal.org/xsd/imsqti_v2p1\"";
+
+    #[test]
+    fn a_section_that_refers_to_itself_is_reported_not_followed_forever() {
+        let test = format!(
+            r#"<assessmentTest {NS} identifier="t" title="t"><testPart identifier="p"><assessmentSectionRef identifier="s" href="s.xml"/></testPart></assessmentTest>"#
+        );
+        let section = format!(
+            r#"<assessmentSection {NS} identifier="s" title="x"><assessmentSectionRef identifier="s" href="s.xml"/></assessmentSection>"#
+        );
+        let f = read(&zip(&[("test.xml", test), ("s.xml", section)])).unwrap();
+        assert!(
+            f.items
+                .iter()
+                .any(|i| matches!(&i.result, Err(s) if s.code == "circular_reference"))
+        );
+    }
+
+    #[test]
+    fn a_deeply_nested_item_body_is_skipped_not_recursed_into() {
+        let open = "<div>".repeat(5000);
+        let close = "</div>".repeat(5000);
+        let item = format!(
+            r#"<assessmentItem {NS} identifier="deep" title="d"><responseDeclaration identifier="R" cardinality="single" baseType="string"><correctResponse><value>a</value></correctResponse></responseDeclaration><itemBody>{open}<textEntryInteraction responseIdentifier="R"/>{close}</itemBody></assessmentItem>"#
+        );
+        let f = read(item.as_bytes()).unwrap();
+        assert_eq!(
+            f.items[0].result.as_ref().unwrap_err().code,
+            "too_deeply_nested"
+        );
+    }
+
+    #[test]
+    fn two_choices_named_x_and_y_stay_a_single_choice() {
+        let item = format!(
+            r#"<assessmentItem {NS} identifier="xy" title="xy"><responseDeclaration identifier="R" cardinality="single" baseType="identifier"><correctResponse><value>A</value></correctResponse></responseDeclaration><itemBody><choiceInteraction responseIdentifier="R" maxChoices="1"><prompt>Which axis is horizontal?</prompt><simpleChoice identifier="A">x</simpleChoice><simpleChoice identifier="B">y</simpleChoice></choiceInteraction></itemBody></assessmentItem>"#
+        );
+        let f = read(item.as_bytes()).unwrap();
+        let b = f.items[0].result.as_ref().unwrap();
+        assert_eq!(b.kind, QuestionKind::Single);
+        assert_eq!(b.key, Key::Choice { correct: vec![0] });
+    }
+
+    #[test]
+    fn partial_credit_in_a_mapping_does_not_make_an_option_correct() {
+        let item = format!(
+            r#"<assessmentItem {NS} identifier="m" title="m"><responseDeclaration identifier="R" cardinality="multiple" baseType="identifier"><correctResponse><value>A</value><value>C</value></correctResponse><mapping><mapEntry mapKey="A" mappedValue="1"/><mapEntry mapKey="B" mappedValue="0.5"/><mapEntry mapKey="C" mappedValue="1"/></mapping></responseDeclaration><itemBody><choiceInteraction responseIdentifier="R" maxChoices="0"><simpleChoice identifier="A">a</simpleChoice><simpleChoice identifier="B">b</simpleChoice><simpleChoice identifier="C">c</simpleChoice></choiceInteraction></itemBody></assessmentItem>"#
+        );
+        let f = read(item.as_bytes()).unwrap();
+        assert_eq!(
+            f.items[0].result.as_ref().unwrap().key,
+            Key::Choice {
+                correct: vec![0, 2]
+            }
+        );
+    }
 }
 
 #[cfg(test)]

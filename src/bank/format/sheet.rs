@@ -50,10 +50,46 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, FormatError> {
     Ok(out)
 }
 
+/// Most cells (rows × columns of the used area) a sheet may span: the sheet is read into a
+/// full grid, so one stray cell far away (e.g. XFD1048576) must not size it.
+const MAX_GRID_CELLS: u64 = 20_000_000;
+
+/// Refuses a first sheet whose used area is too large to hold as a grid, by streaming its cells
+/// once without keeping them.
+pub(crate) fn check_first_sheet_size<RS: std::io::Read + std::io::Seek>(
+    workbook: &mut Xlsx<RS>,
+) -> Result<(), FormatError> {
+    let malformed = |m: String| FormatError::new("malformed_xlsx", m);
+    let Some(name) = workbook.sheet_names().first().cloned() else {
+        return Err(malformed("the workbook has no worksheet".into()));
+    };
+    let mut cells = workbook
+        .worksheet_cells_reader(&name)
+        .map_err(|e| malformed(format!("the first worksheet cannot be read: {e}")))?;
+    let (mut rows, mut cols) = (0u64, 0u64);
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| malformed(format!("the first worksheet cannot be read: {e}")))?
+    {
+        let (r, c) = cell.get_position();
+        rows = rows.max(u64::from(r) + 1);
+        cols = cols.max(u64::from(c) + 1);
+        if rows * cols > MAX_GRID_CELLS {
+            return Err(malformed(format!(
+                "the first worksheet spans more than {MAX_GRID_CELLS} cells (a cell at row {}, column {}); delete stray cells far from the table",
+                r + 1,
+                c + 1
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn xlsx_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, FormatError> {
     let malformed = |m: String| FormatError::new("malformed_xlsx", m);
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| malformed(format!("not a readable .xlsx workbook: {e}")))?;
+    check_first_sheet_size(&mut workbook)?;
     let range = workbook
         .worksheet_range_at(0)
         .ok_or_else(|| malformed("the workbook has no worksheet".into()))?
@@ -82,6 +118,20 @@ fn xlsx_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, FormatError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sheet_with_one_stray_cell_far_away_is_refused_not_allocated() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "姓名").unwrap();
+        ws.write_string(1_048_575, 16_383, "x").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        assert_eq!(rows(&bytes, true).unwrap_err().code, "malformed_xlsx");
+        assert_eq!(
+            super::super::xlsx::read(&bytes).unwrap_err().code,
+            "malformed_xlsx"
+        );
+    }
 
     #[test]
     fn csv_rows_carry_their_line_numbers_with_crlf_and_blank_lines() {

@@ -39,6 +39,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
     }
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| malformed(format!("not a readable .xlsx workbook: {e}")))?;
+    super::sheet::check_first_sheet_size(&mut workbook)?;
     let range = workbook
         .worksheet_range_at_ref(0)
         .ok_or_else(|| malformed("the workbook has no worksheet"))?

@@ -149,7 +149,9 @@ pub fn plan(
     };
     let mut new = Vec::new();
     let mut changed = Vec::new();
-    let mut used_media: HashMap<String, NewMedia> = HashMap::new();
+    // Images are collected by reference and copied once at the end: one picture shared by many
+    // items must not be cloned per item.
+    let mut used_media: HashMap<&str, &NewMedia> = HashMap::new();
     let mut seen: HashMap<String, Option<usize>> = HashMap::new();
 
     for item in file.items {
@@ -260,12 +262,12 @@ pub fn plan(
             },
         }
         for m in item_media {
-            used_media.entry(m.sha256.clone()).or_insert(m);
+            used_media.entry(m.sha256.as_str()).or_insert(m);
         }
         report.items.push(line);
     }
     report.images = used_media.len();
-    let mut media: Vec<NewMedia> = used_media.into_values().collect();
+    let mut media: Vec<NewMedia> = used_media.into_values().cloned().collect();
     media.sort_by(|a, b| a.sha256.cmp(&b.sha256));
     Plan {
         report,
@@ -277,10 +279,10 @@ pub fn plan(
 
 /// Points the images a text shows at their stored copies (`/api/media/<sha256>`), collecting
 /// the files to store; an image the file does not carry is kept as written, with a warning.
-fn attach_images(
+fn attach_images<'m>(
     text: &str,
-    by_name: &HashMap<String, NewMedia>,
-    used: &mut Vec<NewMedia>,
+    by_name: &'m HashMap<String, NewMedia>,
+    used: &mut Vec<&'m NewMedia>,
     warnings: &mut Vec<String>,
 ) -> String {
     if !text.contains("![") {
@@ -292,7 +294,7 @@ fn attach_images(
         }
         match by_name.get(&normalize_name(&r.target)) {
             Some(m) => {
-                used.push(m.clone());
+                used.push(m);
                 Some(format!("{MEDIA_PREFIX}{}", m.sha256))
             }
             None => {

@@ -65,6 +65,10 @@ impl AppError {
     pub fn forbidden(message: impl Into<String>) -> AppError {
         Self::new(StatusCode::FORBIDDEN, "forbidden", message)
     }
+    /// 403 with a code of its own (e.g. `session_not_open`).
+    pub fn forbidden_code(code: &'static str, message: impl Into<String>) -> AppError {
+        Self::new(StatusCode::FORBIDDEN, code, message)
+    }
     /// 404: no such thing.
     pub fn not_found(code: &'static str, message: impl Into<String>) -> AppError {
         Self::new(StatusCode::NOT_FOUND, code, message)

@@ -57,7 +57,9 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
             "(shown once; change it after logging in, or set ADMIN_PASSWORD before the first start)"
         );
     }
+    let lockout = Duration::from_secs(config.login_lockout_seconds);
     Ok(AppState {
+        exams: Arc::new(crate::exam::attempt::ExamRuntime::start(&db, lockout)),
         db,
         config: Arc::new(config.clone()),
         keys: Arc::new(JwtKeys::new(secret.as_bytes())),
@@ -100,6 +102,7 @@ impl Application {
                 );
             }
         }
+        crate::exam::attempt::spawn_sweeper(state.clone());
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| StartupError(format!("cannot listen on {}: {e}", config.bind)))?;
         let port = listener

@@ -3,6 +3,7 @@
 use crate::auth::limiter::LoginLimiter;
 use crate::auth::token::JwtKeys;
 use crate::config::Config;
+use crate::exam::attempt::ExamRuntime;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
@@ -17,4 +18,6 @@ pub struct AppState {
     pub keys: Arc<JwtKeys>,
     /// Failed-login limiter.
     pub limiter: Arc<LoginLimiter>,
+    /// The exam domain's caches, autosave writer and candidate login limits.
+    pub exams: Arc<ExamRuntime>,
 }

@@ -2,22 +2,9 @@
 
 mod common;
 
-use common::{TestApp, error_code};
+use common::{TestApp, error_code, id_number};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-/// A valid 18-digit ID number for a birth date and sequence, with its check digit.
-fn id_number(birth: &str, seq: u32) -> String {
-    let first17 = format!("440106{birth}{seq:03}");
-    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .chars()
-        .zip(weights)
-        .map(|(c, w)| c.to_digit(10).unwrap() * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
-    format!("{first17}{check}")
-}
 
 async fn exam(app: &TestApp, t: &str) -> i64 {
     let def = json!({"name": "继续教育考试", "time_limit_minutes": 60, "pass_line": 6,

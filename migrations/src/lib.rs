@@ -6,6 +6,7 @@ mod m20261123_000001_accounts;
 mod m20261123_000002_banks;
 mod m20261123_000003_exams;
 mod m20261123_000004_sessions;
+mod m20261201_000005_attempts;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_banks::Migration),
             Box::new(m20261123_000003_exams::Migration),
             Box::new(m20261123_000004_sessions::Migration),
+            Box::new(m20261201_000005_attempts::Migration),
         ]
     }
 }

@@ -109,3 +109,42 @@ impl FromRequest for Staff {
         })
     }
 }
+
+impl FromRequest for crate::exam::attempt::CandidateAuth {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    /// A valid candidate token. Nothing is read from the database here: whether the attempt is
+    /// still open and the token's login is the newest is checked where it matters, in the
+    /// save's own guarded statement or when the attempt is read.
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let verify = || {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or_else(|| AppError::internal("app state missing"))?;
+            let token = bearer(req).ok_or_else(|| {
+                AppError::unauthorized("missing_token", "log in first: no bearer token was sent")
+            })?;
+            let claims = state.keys.verify_candidate(token).map_err(|e| {
+                use jsonwebtoken::errors::ErrorKind;
+                match e.kind() {
+                    ErrorKind::ExpiredSignature => AppError::unauthorized(
+                        "token_expired",
+                        "the login has expired; log in again",
+                    ),
+                    _ => AppError::unauthorized("invalid_token", "the token is not valid"),
+                }
+            })?;
+            let candidate_id = claims
+                .sub
+                .parse()
+                .map_err(|_| AppError::unauthorized("invalid_token", "the token is not valid"))?;
+            Ok(crate::exam::attempt::CandidateAuth {
+                candidate_id,
+                attempt_id: claims.att,
+                device_gen: claims.dev,
+            })
+        };
+        std::future::ready(verify())
+    }
+}

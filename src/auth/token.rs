@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 /// Audience of staff session tokens.
 pub const STAFF_AUDIENCE: &str = "staff";
+/// Audience of candidate attempt tokens.
+pub const CANDIDATE_AUDIENCE: &str = "candidate";
 
 /// The signing keys (HMAC-SHA256 with a secret kept in the database or given by `JWT_SECRET`).
 pub struct JwtKeys {
@@ -39,6 +41,39 @@ impl JwtKeys {
     /// Checks a staff token: signature, expiry and audience.
     pub fn verify_staff(&self, token: &str) -> Result<StaffClaims, jsonwebtoken::errors::Error> {
         decode::<StaffClaims>(token, &self.decoding, &Self::validation(STAFF_AUDIENCE))
+            .map(|d| d.claims)
+    }
+}
+
+/// What a candidate's token says: who, which attempt, and which login (device) it came from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CandidateClaims {
+    /// The candidate id.
+    pub sub: String,
+    /// Always [`CANDIDATE_AUDIENCE`].
+    pub aud: String,
+    /// The attempt this token opens.
+    pub att: i32,
+    /// The login generation; a newer login on another tablet makes older tokens stale.
+    pub dev: i32,
+    /// Issued at (Unix seconds).
+    pub iat: i64,
+    /// Expires at (Unix seconds).
+    pub exp: i64,
+}
+
+impl JwtKeys {
+    /// Signs candidate claims.
+    pub fn sign_candidate(&self, claims: &CandidateClaims) -> Result<String, String> {
+        encode(&Header::new(Algorithm::HS256), claims, &self.encoding).map_err(|e| e.to_string())
+    }
+
+    /// Checks a candidate token: signature, expiry and audience.
+    pub fn verify_candidate(
+        &self,
+        token: &str,
+    ) -> Result<CandidateClaims, jsonwebtoken::errors::Error> {
+        decode::<CandidateClaims>(token, &self.decoding, &Self::validation(CANDIDATE_AUDIENCE))
             .map(|d| d.claims)
     }
 }
@@ -96,6 +131,32 @@ mod tests {
         c.exp = chrono::Utc::now().timestamp() - 60;
         let t = keys.sign_staff(&c).unwrap();
         assert!(keys.verify_staff(&t).is_err());
+    }
+
+    #[test]
+    fn a_candidate_token_opens_no_staff_door_and_a_staff_token_no_attempt() {
+        let keys = JwtKeys::new(b"secret-secret-secret-secret-0001");
+        let now = chrono::Utc::now().timestamp();
+        let c = CandidateClaims {
+            sub: "3".into(),
+            aud: CANDIDATE_AUDIENCE.into(),
+            att: 9,
+            dev: 2,
+            iat: now,
+            exp: now + 600,
+        };
+        let t = keys.sign_candidate(&c).unwrap();
+        assert_eq!(keys.verify_candidate(&t).unwrap().att, 9);
+        assert!(keys.verify_staff(&t).is_err());
+        let staff = keys
+            .sign_staff(&StaffClaims::new(
+                7,
+                "admin",
+                &Roles::from_stored("admin"),
+                5,
+            ))
+            .unwrap();
+        assert!(keys.verify_candidate(&staff).is_err());
     }
 
     #[test]

@@ -1,12 +1,20 @@
 //! Exams: definitions (blueprint and rules), seeded paper drawing, scoring, candidate identity.
-//! Sessions, attempts and autosave build on these (issue 3).
+//! Sessions, attempts, autosave, marking and results build on these.
 
+pub mod attempt;
+pub mod attempt_repo;
+pub mod autosave;
 pub mod blueprint;
+pub mod clock;
 pub mod definition;
+pub mod delivery;
 pub mod entity;
+pub mod grading;
 pub mod identity;
 pub mod paper;
+pub mod ranking;
 pub mod repo;
+pub mod results;
 pub mod roster;
 pub mod scoring;
 pub mod service;

@@ -1,6 +1,7 @@
 //! HTTP wiring: routes, extractor limits and error shapes, the OpenAPI document. Handlers are
 //! thin: extract, call the domain, map to a DTO.
 
+pub mod attempts;
 pub mod audit;
 pub mod auth;
 pub mod banks;
@@ -9,6 +10,7 @@ pub mod exams;
 pub mod media;
 pub mod meta;
 pub mod questions;
+pub mod results;
 pub mod sessions;
 pub mod users;
 
@@ -33,6 +35,9 @@ use utoipa::{Modify, OpenApi};
         exams::check, exams::create, exams::list, exams::get, exams::update,
         sessions::create, sessions::list, sessions::get, sessions::add_candidate,
         sessions::import_roster, sessions::candidates,
+        attempts::login, attempts::retake, attempts::paper, attempts::save, attempts::get,
+        attempts::submit, attempts::audit,
+        results::list, results::release, results::queue, results::mark,
     ),
     components(schemas(crate::error::ErrorBody, crate::bank::model::QuestionBody)),
     modifiers(&BearerAuth)
@@ -160,6 +165,20 @@ pub fn configure(max_upload: usize) -> impl FnOnce(&mut web::ServiceConfig) {
                     "/sessions/{id}/roster",
                     web::post().to(sessions::import_roster),
                 )
+                .route("/sessions/{id}/results", web::get().to(results::list))
+                .route("/sessions/{id}/release", web::post().to(results::release))
+                .route("/sessions/{id}/marking", web::get().to(results::queue))
+                .route("/marks/{id}", web::put().to(results::mark))
+                .route("/candidate/login", web::post().to(attempts::login))
+                .route("/candidate/retake", web::post().to(attempts::retake))
+                .route("/attempts/{id}", web::get().to(attempts::get))
+                .route("/attempts/{id}/paper", web::get().to(attempts::paper))
+                .route(
+                    "/attempts/{id}/answers/{question_id}",
+                    web::put().to(attempts::save),
+                )
+                .route("/attempts/{id}/submit", web::post().to(attempts::submit))
+                .route("/attempts/{id}/audit", web::get().to(attempts::audit))
                 .default_service(web::to(not_found)),
         );
     }

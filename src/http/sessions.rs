@@ -111,7 +111,8 @@ pub struct NewCandidateRequest {
     pub room: Option<String>,
 }
 
-async fn visible(
+/// A session and its rooms if the caller may see it: authors always, proctors when assigned.
+pub(crate) async fn visible(
     state: &AppState,
     staff: &Staff,
     id: i32,

@@ -251,3 +251,16 @@ pub async fn error_code(r: Response) -> (StatusCode, String) {
         v["error"]["code"].as_str().unwrap_or("").to_string(),
     )
 }
+
+/// A valid 18-digit ID number for a birth date (YYYYMMDD) and sequence, with its check digit.
+pub fn id_number(birth: &str, seq: u32) -> String {
+    let first17 = format!("440106{birth}{seq:03}");
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .chars()
+        .zip(weights)
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{first17}{check}")
+}

@@ -27,6 +27,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// Last changed.
     pub updated_at: DateTimeUtc,
+    /// When staff released the results to candidates; none until then.
+    pub results_released_at: Option<DateTimeUtc>,
 }
 
 /// No relations navigated.

@@ -1,0 +1,1106 @@
+//! Attempts: a candidate logs in with ticket and ID number, gets their own paper, saves answers
+//! (idempotent, crash-safe), and submits, or the sweeper submits when time is up.
+//!
+//! The hot paths (paper, save) run from memory: each session's exam definition and question
+//! pool are frozen at its first login (stored, so a paper can be re-derived from its seed
+//! later and edits to banks or the exam never change a running session), each attempt's paper
+//! and question versions are cached once read (versions are immutable), and saves go through
+//! the group-commit writer. Every state that matters (status, deadline, login generation) is
+//! checked in the database, in the save's own guarded statement, never from the cache.
+
+use super::attempt_repo::{self as repo, Refusal, SaveOutcome, Snapshot};
+use super::autosave::{SaveError, Saver};
+use super::blueprint::PoolItem;
+use super::clock::Clock;
+use super::definition::{ExamDefinition, Release};
+use super::delivery::{self, DeliveredQuestion, TabletResponse};
+use super::entity::{attempt, candidate, mark, session};
+use super::grading::{self, AttemptResult};
+use super::identity::{IdNumber, TicketNumber};
+use super::paper::{ALGORITHM_VERSION, DrawIndex, Paper};
+use super::scoring::Response;
+use super::service::ExamId;
+use crate::auth::limiter::LoginLimiter;
+use crate::auth::token::{CANDIDATE_AUDIENCE, CandidateClaims};
+use crate::bank::model::{Question, QuestionBody};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use chrono::{DateTime, TimeZone, Utc};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, TransactionTrait};
+use serde::Serialize;
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+use utoipa::ToSchema;
+
+/// Typed id of an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptId(pub i32);
+
+/// Failed candidate logins per ticket before a lockout.
+const TICKET_FAILURES: u32 = 5;
+/// Failed candidate logins per address before a lockout. A venue's tablets often share one
+/// address behind NAT, so this is far higher than the per-ticket limit.
+const ADDRESS_FAILURES: u32 = 100;
+/// How long a candidate token lasts beyond the time limit (to read a released result).
+const TOKEN_SLACK_SECONDS: i64 = 12 * 3600;
+/// How often the sweeper looks for attempts out of time.
+const SWEEP_EVERY: Duration = Duration::from_secs(2);
+
+/// A session's frozen exam and the index papers are drawn from.
+pub struct Frozen {
+    /// The exam definition as frozen.
+    pub definition: ExamDefinition,
+    /// The exam's version when frozen.
+    pub exam_version: i32,
+    /// The pool's draw index.
+    pub index: DrawIndex,
+}
+
+/// An attempt's paper and its question versions, as cached.
+pub struct Sitting {
+    /// The attempt.
+    pub id: i32,
+    /// Its candidate.
+    pub candidate_id: i32,
+    /// Its session.
+    pub session_id: i32,
+    /// The paper.
+    pub paper: Paper,
+    /// The question versions of the paper by version id.
+    pub questions: HashMap<i32, Arc<Question>>,
+}
+
+/// What the exam domain keeps in memory per process: caches, the autosave writer and the
+/// candidate login limiters.
+pub struct ExamRuntime {
+    questions: RwLock<HashMap<i32, Arc<Question>>>,
+    sessions: RwLock<HashMap<i32, Arc<Frozen>>>,
+    sittings: RwLock<HashMap<i32, Arc<Sitting>>>,
+    freezing: tokio::sync::Mutex<()>,
+    saver: Saver,
+    by_ticket: LoginLimiter,
+    by_address: LoginLimiter,
+}
+
+fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(|p| p.into_inner())
+}
+fn write<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(|p| p.into_inner())
+}
+
+impl ExamRuntime {
+    /// Starts the autosave writer; call inside the runtime.
+    pub fn start(db: &DatabaseConnection, lockout: Duration) -> ExamRuntime {
+        ExamRuntime {
+            questions: RwLock::new(HashMap::new()),
+            sessions: RwLock::new(HashMap::new()),
+            sittings: RwLock::new(HashMap::new()),
+            freezing: tokio::sync::Mutex::new(()),
+            saver: Saver::start(db.clone()),
+            by_ticket: LoginLimiter::new(TICKET_FAILURES, lockout),
+            by_address: LoginLimiter::new(ADDRESS_FAILURES, lockout),
+        }
+    }
+
+    /// Question versions by id, from the cache or the database.
+    pub async fn questions(
+        &self,
+        db: &impl ConnectionTrait,
+        ids: &[i32],
+    ) -> AppResult<HashMap<i32, Arc<Question>>> {
+        let mut out = HashMap::with_capacity(ids.len());
+        let mut missing = Vec::new();
+        {
+            let cache = read(&self.questions);
+            for id in ids {
+                match cache.get(id) {
+                    Some(q) => {
+                        out.insert(*id, q.clone());
+                    }
+                    None => missing.push(*id),
+                }
+            }
+        }
+        if !missing.is_empty() {
+            let rows = repo::version_bodies(db, &missing).await?;
+            let mut cache = write(&self.questions);
+            for (id, body) in rows {
+                let body: QuestionBody = serde_json::from_str(&body).map_err(AppError::internal)?;
+                let q = Arc::new(Question::parse(body).map_err(AppError::internal)?);
+                cache.insert(id, q.clone());
+                out.insert(id, q);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The session's frozen exam, freezing it now (definition and active pool) if this is its
+    /// first use. The first instance to freeze wins; the others read what it stored.
+    pub async fn frozen(
+        &self,
+        db: &DatabaseConnection,
+        s: &session::Model,
+    ) -> AppResult<Arc<Frozen>> {
+        if let Some(f) = read(&self.sessions).get(&s.id) {
+            return Ok(f.clone());
+        }
+        let _guard = self.freezing.lock().await;
+        if let Some(f) = read(&self.sessions).get(&s.id) {
+            return Ok(f.clone());
+        }
+        let snap = match repo::snapshot(db, s.id).await? {
+            Some(snap) => snap,
+            None => {
+                let exam = super::service::get(db, ExamId(s.exam_id)).await?;
+                let pool = super::repo::pool(db, &exam.definition.banks()).await?;
+                let snap = Snapshot {
+                    exam_version: exam.row.version,
+                    definition: serde_json::to_string(&exam.definition)
+                        .map_err(AppError::internal)?,
+                    pool: serde_json::to_string(&pool).map_err(AppError::internal)?,
+                };
+                repo::insert_snapshot(db, s.id, &snap).await?;
+                repo::snapshot(db, s.id)
+                    .await?
+                    .ok_or_else(|| AppError::internal("snapshot vanished"))?
+            }
+        };
+        let definition: ExamDefinition =
+            serde_json::from_str(&snap.definition).map_err(AppError::internal)?;
+        let pool: Vec<PoolItem> = serde_json::from_str(&snap.pool).map_err(AppError::internal)?;
+        let index = DrawIndex::build(&definition.blueprint, &pool);
+        let f = Arc::new(Frozen {
+            definition,
+            exam_version: snap.exam_version,
+            index,
+        });
+        write(&self.sessions).insert(s.id, f.clone());
+        Ok(f)
+    }
+
+    /// An attempt's paper and questions, from the cache or the database.
+    pub async fn sitting(
+        &self,
+        db: &impl ConnectionTrait,
+        a: &attempt::Model,
+    ) -> AppResult<Arc<Sitting>> {
+        if let Some(s) = read(&self.sittings).get(&a.id) {
+            return Ok(s.clone());
+        }
+        let paper: Paper = serde_json::from_str(&a.paper).map_err(AppError::internal)?;
+        let ids: Vec<i32> = paper.items.iter().map(|i| i.version_id).collect();
+        let questions = self.questions(db, &ids).await?;
+        let s = Arc::new(Sitting {
+            id: a.id,
+            candidate_id: a.candidate_id,
+            session_id: a.session_id,
+            paper,
+            questions,
+        });
+        write(&self.sittings).insert(a.id, s.clone());
+        Ok(s)
+    }
+
+    /// Drops a cached sitting (after submission nothing saves to it any more).
+    fn forget(&self, id: i32) {
+        write(&self.sittings).remove(&id);
+    }
+}
+
+/// The signed-in candidate, from a candidate token (see [`crate::auth::extract`]).
+#[derive(Debug, Clone, Copy)]
+pub struct CandidateAuth {
+    /// The candidate.
+    pub candidate_id: i32,
+    /// The attempt the token opens.
+    pub attempt_id: i32,
+    /// The login generation the token came from.
+    pub device_gen: i32,
+}
+
+impl CandidateAuth {
+    /// Refuses with 403 unless the token opens this attempt.
+    fn opens(&self, id: AttemptId) -> AppResult<()> {
+        if self.attempt_id == id.0 {
+            Ok(())
+        } else {
+            Err(AppError::forbidden("this token does not open that attempt"))
+        }
+    }
+}
+
+fn taken_over() -> AppError {
+    AppError::unauthorized(
+        "taken_over",
+        "this exam was continued on another device; log in again here to continue on this one",
+    )
+}
+
+/// One saved answer as the tablet sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SavedAnswer {
+    /// The question.
+    pub question_id: i32,
+    /// The answer, in the tablet's terms.
+    pub response: TabletResponse,
+    /// Its sequence number.
+    pub seq: i64,
+    /// When it was saved.
+    pub saved_at: DateTime<Utc>,
+}
+
+/// A result as a candidate sees it once released.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ResultView {
+    /// Points earned.
+    pub total: f64,
+    /// Points available.
+    pub max: f64,
+    /// Pass or fail; none while answers wait for marking.
+    pub passed: Option<bool>,
+    /// True when nothing waits for marking.
+    #[serde(rename = "final")]
+    pub is_final: bool,
+    /// The pass line.
+    pub pass_line: f64,
+    /// Per section.
+    pub sections: Vec<grading::SectionResult>,
+    /// Per question: earned, right or not, and (if the exam shows them) the explanation.
+    pub items: Vec<ReviewItem>,
+}
+
+/// One question of a released result.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReviewItem {
+    /// The question.
+    pub question_id: i32,
+    /// Points earned; none while waiting for a marker.
+    pub earned: Option<f64>,
+    /// Points available.
+    pub max: f64,
+    /// Fully right (objective questions).
+    pub correct: Option<bool>,
+    /// The key in the tablet's terms (option ids, true/false, accepted blanks), when the exam
+    /// shows explanations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<serde_json::Value>,
+    /// The explanation (解析), when the exam shows explanations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+}
+
+/// An attempt's state as its tablet sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AttemptState {
+    /// The attempt.
+    pub id: i32,
+    /// `in_progress`, `paused` or `submitted`.
+    pub status: String,
+    /// The server's clock (tablets count down from this, not their own clock).
+    pub server_time: DateTime<Utc>,
+    /// Started.
+    pub started_at: DateTime<Utc>,
+    /// When time is up (while paused: if resumed now).
+    pub deadline: DateTime<Utc>,
+    /// Seconds left (stands still while paused; 0 once submitted).
+    pub remaining_seconds: i64,
+    /// Questions answered.
+    pub answered: usize,
+    /// Questions on the paper.
+    pub total: usize,
+    /// Every saved answer.
+    pub answers: Vec<SavedAnswer>,
+    /// Submitted.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Who submitted: `candidate`, `timeout` or `staff`.
+    pub submitted_by: Option<String>,
+    /// The result, once released.
+    pub result: Option<ResultView>,
+}
+
+fn at(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+}
+
+fn clock_of(a: &attempt::Model) -> Clock {
+    Clock {
+        started_ms: a.started_ms,
+        limit_ms: a.limit_ms,
+        extension_ms: a.extension_ms,
+        paused_ms: a.paused_ms,
+        paused_since_ms: a.paused_since_ms,
+    }
+}
+
+fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+/// What a successful candidate login gives.
+pub struct CandidateLogin {
+    /// The candidate token.
+    pub token: String,
+    /// When it expires.
+    pub expires_at: DateTime<Utc>,
+    /// The candidate.
+    pub candidate: candidate::Model,
+    /// Their room's name.
+    pub room: String,
+    /// The attempt's state.
+    pub attempt: AttemptState,
+}
+
+/// Logs a candidate in with ticket and ID number: starts their attempt (drawing their paper)
+/// or resumes it, taking it over from any other device. Wrong credentials are slowed and, past
+/// the limit, locked out per ticket and per address.
+pub async fn login(
+    state: &AppState,
+    ticket: &str,
+    id_number: &str,
+    client: &str,
+) -> AppResult<CandidateLogin> {
+    let rt = &state.exams;
+    let ticket_key = format!("ticket:{}", ticket.trim().to_ascii_uppercase());
+    let address_key = format!("ip:{client}");
+    if let Some(wait) = rt
+        .by_ticket
+        .locked(&[&ticket_key])
+        .max(rt.by_address.locked(&[&address_key]))
+    {
+        return Err(AppError::too_many(
+            format!("too many failed logins; try again in {wait} seconds"),
+            wait,
+        ));
+    }
+    let fail = |e: AppError| async {
+        let hold = rt
+            .by_ticket
+            .failed(&[&ticket_key])
+            .max(rt.by_address.failed(&[&address_key]));
+        tokio::time::sleep(hold).await;
+        Err(e)
+    };
+    let t = match TicketNumber::parse(ticket) {
+        Ok(t) => t,
+        Err(e) => {
+            return fail(
+                AppError::unprocessable(
+                    "invalid_ticket",
+                    format!("the ticket number is not valid: {e}"),
+                )
+                .with_details(json!({"reason": e.code()})),
+            )
+            .await;
+        }
+    };
+    let idn = match IdNumber::parse(id_number) {
+        Ok(i) => i,
+        Err(e) => {
+            return fail(
+                AppError::unprocessable(
+                    "invalid_id_number",
+                    format!("the ID number is not valid: {e}"),
+                )
+                .with_details(json!({"reason": e.code()})),
+            )
+            .await;
+        }
+    };
+    let db = &state.db;
+    let c = match repo::candidate_by_ticket(db, t.as_str()).await? {
+        Some(c) if c.id_number == idn.as_str() => c,
+        _ => {
+            return fail(AppError::unauthorized(
+                "invalid_credentials",
+                "the ticket number and ID number do not match a candidate",
+            ))
+            .await;
+        }
+    };
+    rt.by_ticket.succeeded(&ticket_key);
+    let s = super::repo::session(db, c.session_id)
+        .await?
+        .ok_or_else(|| AppError::internal("candidate without session"))?;
+    let room = super::repo::rooms(db, s.id)
+        .await?
+        .into_iter()
+        .find(|r| r.id == c.room_id)
+        .map(|r| r.name)
+        .unwrap_or_default();
+    let attempts = repo::attempts_of(db, c.id).await?;
+    let a = match attempts.last() {
+        Some(a) => resume(db, a, client).await?,
+        None => start(state, &s, &c, 1, &[], client).await?,
+    };
+    let frozen = rt.frozen(db, &s).await?;
+    let now = Utc::now().timestamp();
+    let exp = now + frozen.definition.time_limit_minutes as i64 * 60 + TOKEN_SLACK_SECONDS;
+    let token = state
+        .keys
+        .sign_candidate(&CandidateClaims {
+            sub: c.id.to_string(),
+            aud: CANDIDATE_AUDIENCE.into(),
+            att: a.id,
+            dev: a.device_gen,
+            iat: now,
+            exp,
+        })
+        .map_err(AppError::internal)?;
+    let attempt = view(state, &s, &a).await?;
+    Ok(CandidateLogin {
+        token,
+        expires_at: Utc.timestamp_opt(exp, 0).single().unwrap_or_default(),
+        candidate: c,
+        room,
+        attempt,
+    })
+}
+
+/// A new login on an attempt: the previous device's token stops working.
+async fn resume(
+    db: &DatabaseConnection,
+    a: &attempt::Model,
+    client: &str,
+) -> AppResult<attempt::Model> {
+    let txn = db.begin().await?;
+    let generation = repo::bump_device(&txn, a.id).await?;
+    repo::record_event(
+        &txn,
+        a.id,
+        now_ms(),
+        "login",
+        json!({"device_gen": generation, "takeover": generation > 1, "address": client}),
+    )
+    .await?;
+    let fresh = repo::attempt(&txn, a.id)
+        .await?
+        .ok_or_else(|| AppError::internal("attempt vanished"))?;
+    txn.commit().await?;
+    Ok(fresh)
+}
+
+/// Starts attempt `number` of a candidate: draws the paper (avoiding `seen` questions where
+/// the exam says so and the bank allows), starts the clock.
+async fn start(
+    state: &AppState,
+    s: &session::Model,
+    c: &candidate::Model,
+    number: i32,
+    seen: &[i32],
+    client: &str,
+) -> AppResult<attempt::Model> {
+    let now = Utc::now();
+    if now < s.starts_at {
+        return Err(AppError::forbidden_code(
+            "session_not_open",
+            format!("the session opens at {}", s.starts_at.to_rfc3339()),
+        ));
+    }
+    if now >= s.ends_at {
+        return Err(AppError::forbidden_code(
+            "session_closed",
+            format!("the session closed at {}", s.ends_at.to_rfc3339()),
+        ));
+    }
+    let frozen = state.exams.frozen(&state.db, s).await?;
+    let def = &frozen.definition;
+    let avoid: HashSet<i32> = if def.avoid_seen_on_retake {
+        seen.iter().copied().collect()
+    } else {
+        HashSet::new()
+    };
+    let seed: u64 = rand::random();
+    let paper = frozen.index.draw(seed, &avoid).map_err(|e| {
+        AppError::conflict("paper_unavailable", format!("no paper can be drawn: {e}"))
+            .with_details(json!({"reason": e.code()}))
+    })?;
+    let ms = now.timestamp_millis();
+    let clock = Clock::start(ms, i64::from(def.time_limit_minutes) * 60_000);
+    let row = attempt::ActiveModel {
+        session_id: Set(s.id),
+        candidate_id: Set(c.id),
+        number: Set(number),
+        status: Set(repo::IN_PROGRESS.into()),
+        seed: Set(seed as i64),
+        algorithm_version: Set(ALGORITHM_VERSION as i32),
+        paper: Set(serde_json::to_string(&paper).map_err(AppError::internal)?),
+        device_gen: Set(1),
+        started_ms: Set(clock.started_ms),
+        limit_ms: Set(clock.limit_ms),
+        extension_ms: Set(0),
+        paused_ms: Set(0),
+        paused_since_ms: Set(None),
+        deadline_ms: Set(clock.stored_deadline_ms()),
+        last_save_ms: Set(None),
+        submitted_ms: Set(None),
+        submitted_by: Set(None),
+        score: Set(None),
+        max_score: Set(paper.total_points()),
+        passed: Set(None),
+        pending_marks: Set(0),
+        result: Set(None),
+        ..Default::default()
+    };
+    let txn = state.db.begin().await?;
+    let inserted = repo::insert_attempt(&txn, row).await;
+    let a = match inserted {
+        Ok(a) => a,
+        // Two tablets logging in at the same moment: the other one created it; resume that.
+        Err(e)
+            if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            drop(txn);
+            let existing = repo::attempts_of(&state.db, c.id)
+                .await?
+                .into_iter()
+                .find(|a| a.number == number)
+                .ok_or_else(|| AppError::internal("attempt vanished"))?;
+            return resume(&state.db, &existing, client).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    repo::record_event(
+        &txn,
+        a.id,
+        ms,
+        "started",
+        json!({"seed": seed.to_string(), "tries": paper.tries, "expected_difficulty": paper.expected_difficulty, "repeats": paper.repeats, "address": client}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(a)
+}
+
+/// Starts a retake for a candidate whose last attempt is submitted, if the exam allows more
+/// sittings; avoids the questions of earlier papers where the bank allows.
+pub async fn retake(
+    state: &AppState,
+    auth: &CandidateAuth,
+    client: &str,
+) -> AppResult<CandidateLogin> {
+    let db = &state.db;
+    let c = repo::candidate(db, auth.candidate_id)
+        .await?
+        .ok_or_else(|| AppError::unauthorized("invalid_token", "the candidate no longer exists"))?;
+    let attempts = repo::attempts_of(db, c.id).await?;
+    let last = attempts
+        .last()
+        .ok_or_else(|| AppError::conflict("no_attempt", "log in to start the first sitting"))?;
+    if last.id != auth.attempt_id || last.device_gen != auth.device_gen {
+        return Err(taken_over());
+    }
+    if last.status != repo::SUBMITTED {
+        return Err(AppError::conflict(
+            "attempt_in_progress",
+            "the current sitting is not submitted yet",
+        ));
+    }
+    let s = super::repo::session(db, c.session_id)
+        .await?
+        .ok_or_else(|| AppError::internal("candidate without session"))?;
+    let frozen = state.exams.frozen(db, &s).await?;
+    if attempts.len() as u32 >= frozen.definition.attempts_allowed {
+        return Err(AppError::conflict(
+            "no_attempts_left",
+            format!(
+                "this exam allows {} sitting(s)",
+                frozen.definition.attempts_allowed
+            ),
+        ));
+    }
+    let mut seen = Vec::new();
+    for a in &attempts {
+        let p: Paper = serde_json::from_str(&a.paper).map_err(AppError::internal)?;
+        seen.extend(p.items.iter().map(|i| i.question_id));
+    }
+    let a = start(state, &s, &c, last.number + 1, &seen, client).await?;
+    let room = super::repo::rooms(db, s.id)
+        .await?
+        .into_iter()
+        .find(|r| r.id == c.room_id)
+        .map(|r| r.name)
+        .unwrap_or_default();
+    let now = Utc::now().timestamp();
+    let exp = now + frozen.definition.time_limit_minutes as i64 * 60 + TOKEN_SLACK_SECONDS;
+    let token = state
+        .keys
+        .sign_candidate(&CandidateClaims {
+            sub: c.id.to_string(),
+            aud: CANDIDATE_AUDIENCE.into(),
+            att: a.id,
+            dev: a.device_gen,
+            iat: now,
+            exp,
+        })
+        .map_err(AppError::internal)?;
+    let attempt = view(state, &s, &a).await?;
+    Ok(CandidateLogin {
+        token,
+        expires_at: Utc.timestamp_opt(exp, 0).single().unwrap_or_default(),
+        candidate: c,
+        room,
+        attempt,
+    })
+}
+
+/// The exam as the paper header shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PaperExam {
+    /// Name.
+    pub name: String,
+    /// Time allowed.
+    pub time_limit_minutes: u32,
+    /// Points on the paper.
+    pub total_points: f64,
+    /// Points needed to pass.
+    pub pass_line: f64,
+}
+
+/// A section header.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PaperSection {
+    /// Index (0-based).
+    pub index: usize,
+    /// Title.
+    pub title: String,
+    /// Questions in it.
+    pub count: usize,
+    /// Points in it.
+    pub points: f64,
+}
+
+/// The paper as the tablet gets it: no key, options under opaque ids.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PaperView {
+    /// The attempt.
+    pub attempt_id: i32,
+    /// The exam.
+    pub exam: PaperExam,
+    /// Section headers.
+    pub sections: Vec<PaperSection>,
+    /// The questions in the candidate's order.
+    pub questions: Vec<DeliveredQuestion>,
+}
+
+async fn own_attempt(
+    state: &AppState,
+    auth: &CandidateAuth,
+    id: AttemptId,
+) -> AppResult<attempt::Model> {
+    auth.opens(id)?;
+    let a = repo::attempt(&state.db, id.0)
+        .await?
+        .filter(|a| a.candidate_id == auth.candidate_id)
+        .ok_or_else(|| AppError::not_found("attempt_not_found", "no such attempt"))?;
+    if a.device_gen != auth.device_gen {
+        return Err(taken_over());
+    }
+    Ok(a)
+}
+
+async fn session_of(db: &DatabaseConnection, a: &attempt::Model) -> AppResult<session::Model> {
+    super::repo::session(db, a.session_id)
+        .await?
+        .ok_or_else(|| AppError::internal("attempt without session"))
+}
+
+/// The candidate's paper.
+pub async fn paper(state: &AppState, auth: &CandidateAuth, id: AttemptId) -> AppResult<PaperView> {
+    let a = own_attempt(state, auth, id).await?;
+    let s = session_of(&state.db, &a).await?;
+    let frozen = state.exams.frozen(&state.db, &s).await?;
+    let sitting = state.exams.sitting(&state.db, &a).await?;
+    let def = &frozen.definition;
+    let mut questions = Vec::with_capacity(sitting.paper.items.len());
+    for (n, item) in sitting.paper.items.iter().enumerate() {
+        let q = sitting.questions.get(&item.version_id).ok_or_else(|| {
+            AppError::internal(format!("question version {} missing", item.version_id))
+        })?;
+        questions.push(delivery::deliver_item(a.seed as u64, n + 1, item, q));
+    }
+    let sections = def
+        .blueprint
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, sec)| {
+            let items = sitting.paper.items.iter().filter(|it| it.section == i);
+            PaperSection {
+                index: i,
+                title: sec.title.clone(),
+                count: items.clone().count(),
+                points: items.map(|it| it.points).sum(),
+            }
+        })
+        .collect();
+    Ok(PaperView {
+        attempt_id: a.id,
+        exam: PaperExam {
+            name: def.name.clone(),
+            time_limit_minutes: def.time_limit_minutes,
+            total_points: sitting.paper.total_points(),
+            pass_line: def.pass_line,
+        },
+        sections,
+        questions,
+    })
+}
+
+/// What a save request carries.
+pub struct SaveRequest {
+    /// The answer.
+    pub response: TabletResponse,
+    /// The client's sequence number.
+    pub seq: i64,
+}
+
+/// Saves one answer. Idempotent: a repeated or older sequence number changes nothing and
+/// returns the stored one. Returns only once the save is committed.
+pub async fn save(
+    state: &AppState,
+    auth: &CandidateAuth,
+    id: AttemptId,
+    question_id: i32,
+    req: SaveRequest,
+) -> AppResult<(i64, bool)> {
+    auth.opens(id)?;
+    if req.seq < 1 {
+        return Err(AppError::unprocessable(
+            "invalid_seq",
+            "seq must be a whole number from 1 up",
+        ));
+    }
+    let sitting = match read(&state.exams.sittings).get(&id.0) {
+        Some(s) => s.clone(),
+        None => {
+            let a = repo::attempt(&state.db, id.0)
+                .await?
+                .ok_or_else(|| AppError::not_found("attempt_not_found", "no such attempt"))?;
+            state.exams.sitting(&state.db, &a).await?
+        }
+    };
+    if sitting.candidate_id != auth.candidate_id {
+        return Err(AppError::forbidden("this token does not open that attempt"));
+    }
+    let item = delivery::item_for(&sitting.paper, question_id).ok_or_else(|| {
+        AppError::not_found(
+            "question_not_on_paper",
+            format!("question {question_id} is not on this paper"),
+        )
+    })?;
+    let q = sitting
+        .questions
+        .get(&item.version_id)
+        .ok_or_else(|| AppError::internal("question version missing"))?;
+    let response = delivery::to_response(sitting.paper.seed, item, q, req.response)
+        .map_err(|e| AppError::unprocessable(e.code(), e.to_string()))?;
+    let outcome = state
+        .exams
+        .saver
+        .save(repo::PendingSave {
+            attempt_id: id.0,
+            device_gen: auth.device_gen,
+            question_id,
+            response: serde_json::to_string(&response).map_err(AppError::internal)?,
+            seq: req.seq,
+        })
+        .await
+        .map_err(|e| match e {
+            SaveError::Busy => {
+                let mut e = AppError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "server_busy",
+                    "the server is busy; the answer stays on the tablet and is sent again",
+                );
+                e.retry_after = Some(1);
+                e
+            }
+            SaveError::Database(m) => AppError::internal(m),
+        })?;
+    match outcome {
+        SaveOutcome::Saved { saved_seq, applied } => Ok((saved_seq, applied)),
+        SaveOutcome::Refused(r) => Err(refusal(r)),
+    }
+}
+
+fn refusal(r: Refusal) -> AppError {
+    match r {
+        Refusal::Submitted => AppError::conflict(
+            "attempt_submitted",
+            "the exam has been submitted; answers can no longer change",
+        ),
+        Refusal::Paused => AppError::conflict(
+            "attempt_paused",
+            "the proctor has paused this exam; the answer stays on the tablet until it resumes",
+        ),
+        Refusal::TimeUp => {
+            AppError::conflict("time_up", "time is up; answers can no longer change")
+        }
+        Refusal::TakenOver => taken_over(),
+        Refusal::Missing => AppError::not_found("attempt_not_found", "no such attempt"),
+    }
+}
+
+/// The attempt's state for its tablet. An attempt found out of time is submitted first, so a
+/// tablet coming back after the deadline sees the final state without waiting for the sweeper.
+pub async fn get(state: &AppState, auth: &CandidateAuth, id: AttemptId) -> AppResult<AttemptState> {
+    let mut a = own_attempt(state, auth, id).await?;
+    let s = session_of(&state.db, &a).await?;
+    if a.status == repo::IN_PROGRESS && clock_of(&a).is_up(now_ms()) {
+        a = finish(state, &a, "timeout").await?;
+    }
+    view(state, &s, &a).await
+}
+
+/// Submits the candidate's attempt; repeating it changes nothing.
+pub async fn submit(
+    state: &AppState,
+    auth: &CandidateAuth,
+    id: AttemptId,
+) -> AppResult<AttemptState> {
+    let a = own_attempt(state, auth, id).await?;
+    let s = session_of(&state.db, &a).await?;
+    let by = if clock_of(&a).is_up(now_ms()) {
+        "timeout"
+    } else {
+        "candidate"
+    };
+    let a = finish(state, &a, by).await?;
+    view(state, &s, &a).await
+}
+
+/// Submits an attempt (unless already submitted) and scores it, in one transaction: the
+/// status change comes first, so no save can land after the answers are read.
+pub async fn finish(state: &AppState, a: &attempt::Model, by: &str) -> AppResult<attempt::Model> {
+    let db = &state.db;
+    if a.status == repo::SUBMITTED {
+        return Ok(a.clone());
+    }
+    let s = session_of(db, a).await?;
+    let frozen = state.exams.frozen(db, &s).await?;
+    let sitting = state.exams.sitting(db, a).await?;
+    let now = now_ms();
+    let txn = db.begin().await?;
+    if repo::claim_submit(&txn, a.id, now, by).await? {
+        let answers = parse_answers(&repo::answers(&txn, a.id).await?)?;
+        let result = grade(&frozen, &sitting, &answers, &HashMap::new());
+        store(&txn, a.id, &result).await?;
+        let queue: Vec<mark::ActiveModel> = grading::needs_marking(&result)
+            .filter_map(|i| {
+                let item = delivery::item_for(&sitting.paper, i.question_id)?;
+                Some(mark::ActiveModel {
+                    attempt_id: Set(a.id),
+                    session_id: Set(a.session_id),
+                    question_id: Set(i.question_id),
+                    version_id: Set(item.version_id),
+                    section: Set(item.section as i32),
+                    max_points: Set(i.max),
+                    points: Set(None),
+                    comment: Set(String::new()),
+                    marker_id: Set(None),
+                    marked_at: Set(None),
+                    ..Default::default()
+                })
+            })
+            .collect();
+        repo::insert_marks(&txn, queue).await?;
+        repo::record_event(
+            &txn,
+            a.id,
+            now,
+            "submitted",
+            json!({"by": by, "score": result.total, "pending_marks": result.pending}),
+        )
+        .await?;
+    }
+    let fresh = repo::attempt(&txn, a.id)
+        .await?
+        .ok_or_else(|| AppError::internal("attempt vanished"))?;
+    txn.commit().await?;
+    state.exams.forget(a.id);
+    Ok(fresh)
+}
+
+/// Parses stored answers into the scorer's terms by question id.
+pub fn parse_answers(rows: &[repo::StoredAnswer]) -> AppResult<HashMap<i32, Response>> {
+    rows.iter()
+        .map(|r| {
+            serde_json::from_str(&r.response)
+                .map(|resp| (r.question_id, resp))
+                .map_err(AppError::internal)
+        })
+        .collect()
+}
+
+/// Grades a sitting with the frozen exam's rules.
+pub fn grade(
+    frozen: &Frozen,
+    sitting: &Sitting,
+    answers: &HashMap<i32, Response>,
+    marks: &HashMap<i32, Option<f64>>,
+) -> AttemptResult {
+    let titles: Vec<String> = frozen
+        .definition
+        .blueprint
+        .sections
+        .iter()
+        .map(|s| s.title.clone())
+        .collect();
+    grading::grade(
+        &sitting.paper,
+        &sitting.questions,
+        answers,
+        marks,
+        frozen.definition.multiple_policy,
+        frozen.definition.pass_line,
+        &titles,
+    )
+}
+
+/// Stores a graded result on its attempt.
+pub async fn store(db: &impl ConnectionTrait, id: i32, r: &AttemptResult) -> AppResult<()> {
+    let json = serde_json::to_string(r).map_err(AppError::internal)?;
+    repo::store_result(db, id, r.total, r.max, r.passed, r.pending as i32, &json).await?;
+    Ok(())
+}
+
+/// Whether a session's results are visible to its candidates.
+pub fn released(def: &ExamDefinition, s: &session::Model) -> bool {
+    def.release == Release::AtSubmit || s.results_released_at.is_some()
+}
+
+async fn view(state: &AppState, s: &session::Model, a: &attempt::Model) -> AppResult<AttemptState> {
+    let rows = repo::answers(&state.db, a.id).await?;
+    let seed = a.seed as u64;
+    let sitting = state.exams.sitting(&state.db, a).await?;
+    let answers = rows
+        .iter()
+        .map(|r| {
+            let resp: Response = serde_json::from_str(&r.response).map_err(AppError::internal)?;
+            Ok(SavedAnswer {
+                question_id: r.question_id,
+                response: delivery::to_tablet(seed, r.question_id, &resp),
+                seq: r.seq,
+                saved_at: at(r.saved_ms),
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    let now = now_ms();
+    let clock = clock_of(a);
+    let submitted = a.status == repo::SUBMITTED;
+    let frozen = state.exams.frozen(&state.db, s).await?;
+    let result = match (&a.result, submitted && released(&frozen.definition, s)) {
+        (Some(json), true) => {
+            let r: AttemptResult = serde_json::from_str(json).map_err(AppError::internal)?;
+            Some(review(&frozen.definition, &sitting, seed, r))
+        }
+        _ => None,
+    };
+    Ok(AttemptState {
+        id: a.id,
+        status: a.status.clone(),
+        server_time: at(now),
+        started_at: at(a.started_ms),
+        deadline: at(clock.deadline_ms(now)),
+        remaining_seconds: if submitted {
+            0
+        } else {
+            clock.remaining_ms(now) / 1000
+        },
+        answered: answers.len(),
+        total: sitting.paper.items.len(),
+        answers,
+        submitted_at: a.submitted_ms.map(at),
+        submitted_by: a.submitted_by.clone(),
+        result,
+    })
+}
+
+fn review(def: &ExamDefinition, sitting: &Sitting, seed: u64, r: AttemptResult) -> ResultView {
+    use crate::bank::model::Key;
+    let items = r
+        .items
+        .iter()
+        .map(|i| {
+            let q = delivery::item_for(&sitting.paper, i.question_id)
+                .and_then(|it| sitting.questions.get(&it.version_id));
+            let (key, explanation) = match (def.show_explanations, q) {
+                (true, Some(q)) => {
+                    let key = match &q.key {
+                        Key::Choice { correct } => Some(json!({"selected": correct
+                            .iter()
+                            .map(|&c| delivery::option_id(seed, i.question_id, c))
+                            .collect::<Vec<_>>()})),
+                        Key::TrueFalse { value } => Some(json!({"value": value})),
+                        Key::Blanks { accepted } => Some(json!({"accepted": accepted})),
+                        Key::Open { reference } => Some(json!({"reference": reference})),
+                    };
+                    (key, Some(q.explanation.clone()))
+                }
+                _ => (None, None),
+            };
+            ReviewItem {
+                question_id: i.question_id,
+                earned: i.earned,
+                max: i.max,
+                correct: i.correct,
+                key,
+                explanation,
+            }
+        })
+        .collect();
+    ResultView {
+        total: r.total,
+        max: r.max,
+        passed: r.passed,
+        is_final: r.is_final,
+        pass_line: def.pass_line,
+        sections: r.sections,
+        items,
+    }
+}
+
+/// Submits every attempt whose time is up, in batches, until none is left.
+pub async fn sweep(state: &AppState) -> AppResult<usize> {
+    let mut done = 0;
+    loop {
+        let due = repo::overdue(&state.db, now_ms(), 100).await?;
+        if due.is_empty() {
+            return Ok(done);
+        }
+        let n = due.len();
+        for id in due {
+            if let Some(a) = repo::attempt(&state.db, id).await? {
+                finish(state, &a, "timeout").await?;
+                done += 1;
+            }
+        }
+        if n < 100 {
+            return Ok(done);
+        }
+    }
+}
+
+/// Runs [`sweep`] every few seconds for as long as the server runs; errors are logged and
+/// the next round tries again.
+pub fn spawn_sweeper(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(SWEEP_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match sweep(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("submitted {n} attempt(s) whose time was up"),
+                Err(e) => tracing::warn!("sweeper: {e}"),
+            }
+        }
+    });
+}

@@ -1,0 +1,109 @@
+//! The autosave writer: group commit for answer saves.
+//!
+//! Each save is queued to a writer task, which takes everything waiting (up to [`MAX_BATCH`])
+//! and writes it in one transaction with a handful of statements
+//! ([`attempt_repo::save_batch`]); each request is answered only after that transaction
+//! commits, so an acknowledged save survives a crash. Under light load a batch is one save;
+//! under heavy load one commit carries hundreds, which is what lets one SQLite file take
+//! thousands of saves a second. SQLite has a single writer, so it gets one task; PostgreSQL
+//! gets several, with saves sharded by attempt so one attempt's saves stay in order.
+
+use super::attempt_repo::{self, PendingSave, SaveOutcome};
+use sea_orm::{DatabaseConnection, DbBackend, TransactionTrait};
+use tokio::sync::{mpsc, oneshot};
+
+/// Most saves written in one transaction.
+pub const MAX_BATCH: usize = 512;
+/// Saves that may wait per writer before callers are told to retry.
+const QUEUE: usize = 20_000;
+
+struct Job {
+    save: PendingSave,
+    reply: oneshot::Sender<Result<SaveOutcome, String>>,
+}
+
+/// Why a save could not be written (the client keeps it queued and retries).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SaveError {
+    /// Too many saves are waiting.
+    #[error("the server is busy; the answer is kept on the tablet and retried")]
+    Busy,
+    /// The database refused the batch.
+    #[error("database: {0}")]
+    Database(String),
+}
+
+/// Handle to the writer tasks.
+#[derive(Clone)]
+pub struct Saver {
+    shards: Vec<mpsc::Sender<Job>>,
+}
+
+impl Saver {
+    /// Starts the writer tasks on the current runtime.
+    pub fn start(db: DatabaseConnection) -> Saver {
+        let n = match db.get_database_backend() {
+            DbBackend::Postgres => 4,
+            _ => 1,
+        };
+        let shards = (0..n)
+            .map(|_| {
+                let (tx, rx) = mpsc::channel(QUEUE);
+                tokio::spawn(run(db.clone(), rx));
+                tx
+            })
+            .collect();
+        Saver { shards }
+    }
+
+    /// Queues a save and waits until it is committed (or refused).
+    pub async fn save(&self, save: PendingSave) -> Result<SaveOutcome, SaveError> {
+        let shard = &self.shards[save.attempt_id.unsigned_abs() as usize % self.shards.len()];
+        let (reply, rx) = oneshot::channel();
+        shard
+            .try_send(Job { save, reply })
+            .map_err(|_| SaveError::Busy)?;
+        match rx.await {
+            Ok(r) => r.map_err(SaveError::Database),
+            Err(_) => Err(SaveError::Busy),
+        }
+    }
+}
+
+async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
+    let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = rx.recv().await {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(j) => batch.push(j),
+                Err(_) => break,
+            }
+        }
+        let saves: Vec<PendingSave> = batch.iter().map(|j| j.save.clone()).collect();
+        let result = write(&db, &saves).await;
+        match result {
+            Ok(outcomes) => {
+                for (job, outcome) in batch.drain(..).zip(outcomes) {
+                    let _ = job.reply.send(Ok(outcome));
+                }
+            }
+            Err(e) => {
+                tracing::error!("autosave batch of {} failed: {e}", saves.len());
+                for job in batch.drain(..) {
+                    let _ = job.reply.send(Err(e.clone()));
+                }
+            }
+        }
+    }
+}
+
+async fn write(db: &DatabaseConnection, saves: &[PendingSave]) -> Result<Vec<SaveOutcome>, String> {
+    let now = chrono::Utc::now().timestamp_millis();
+    let txn = db.begin().await.map_err(|e| e.to_string())?;
+    let outcomes = attempt_repo::save_batch(&txn, saves, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    txn.commit().await.map_err(|e| e.to_string())?;
+    Ok(outcomes)
+}

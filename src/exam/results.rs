@@ -1,0 +1,572 @@
+//! After the exam: the short-answer marking queue, a session's results table (ranked, with
+//! CSV and XLSX export), releasing results to candidates, and the paper audit that re-derives
+//! a paper from its seed.
+
+use super::attempt::{self, Frozen};
+use super::attempt_repo as repo;
+use super::entity::{attempt as attempt_entity, candidate, session};
+use super::identity::IdNumber;
+use super::ranking;
+use super::session::SessionId;
+use crate::audit::{self, Actor};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use chrono::{DateTime, TimeZone, Utc};
+use sea_orm::TransactionTrait;
+use serde::Serialize;
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+use utoipa::ToSchema;
+
+/// Typed id of a mark (one answer in the marking queue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarkId(pub i32);
+
+/// One answer in the marking queue, with what the marker needs. Candidates appear by an
+/// anonymous work code, never by name.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MarkingItem {
+    /// The mark's id (what to PUT the points to).
+    pub id: i32,
+    /// Anonymous work code of the attempt.
+    pub work_code: String,
+    /// The question.
+    pub question_id: i32,
+    /// The stem.
+    pub stem: String,
+    /// The reference answer.
+    pub reference: String,
+    /// The rubric (评分标准).
+    pub rubric: String,
+    /// What the candidate wrote.
+    pub answer: String,
+    /// Points available.
+    pub max_points: f64,
+    /// Points given, once marked.
+    pub points: Option<f64>,
+    /// The marker's comment.
+    pub comment: String,
+    /// When it was marked.
+    pub marked_at: Option<DateTime<Utc>>,
+}
+
+/// An attempt's anonymous work code: stable, short, and not the candidate's ticket.
+fn work_code(attempt_id: i32, seed: i64) -> String {
+    use sha2::{Digest, Sha256};
+    let h = Sha256::digest(format!("work-{attempt_id}-{seed}").as_bytes());
+    format!("W{}", hex::encode_upper(&h[..4]))
+}
+
+/// The marking queue of a session (only unmarked answers when `pending`).
+pub async fn marking_queue(
+    state: &AppState,
+    session: SessionId,
+    pending: bool,
+) -> AppResult<Vec<MarkingItem>> {
+    let db = &state.db;
+    let marks = repo::marks_in_session(db, session.0, pending).await?;
+    let versions: Vec<i32> = marks.iter().map(|m| m.version_id).collect();
+    let questions = state.exams.questions(db, &versions).await?;
+    let mut out = Vec::with_capacity(marks.len());
+    let mut attempts: HashMap<i32, attempt_entity::Model> = HashMap::new();
+    for m in marks {
+        if !attempts.contains_key(&m.attempt_id)
+            && let Some(a) = repo::attempt(db, m.attempt_id).await?
+        {
+            attempts.insert(a.id, a);
+        }
+        let Some(a) = attempts.get(&m.attempt_id) else {
+            continue;
+        };
+        let answer = repo::answers(db, a.id)
+            .await?
+            .into_iter()
+            .find(|r| r.question_id == m.question_id)
+            .and_then(|r| serde_json::from_str::<super::scoring::Response>(&r.response).ok())
+            .map(|r| match r {
+                super::scoring::Response::Text { text } => text,
+                other => serde_json::to_string(&other).unwrap_or_default(),
+            })
+            .unwrap_or_default();
+        let q = questions.get(&m.version_id);
+        out.push(MarkingItem {
+            id: m.id,
+            work_code: work_code(a.id, a.seed),
+            question_id: m.question_id,
+            stem: q.map(|q| q.stem.clone()).unwrap_or_default(),
+            reference: q
+                .map(|q| match &q.key {
+                    crate::bank::model::Key::Open { reference } => reference.clone(),
+                    _ => String::new(),
+                })
+                .unwrap_or_default(),
+            rubric: q.map(|q| q.rubric.clone()).unwrap_or_default(),
+            answer,
+            max_points: m.max_points,
+            points: m.points,
+            comment: m.comment,
+            marked_at: m.marked_at,
+        });
+    }
+    Ok(out)
+}
+
+/// Records a marker's points for one answer and re-grades its attempt; the result becomes
+/// final (pass or fail decided) when its last answer is marked. One transaction, audited.
+pub async fn mark(
+    state: &AppState,
+    actor: &Actor,
+    id: MarkId,
+    points: f64,
+    comment: &str,
+) -> AppResult<MarkingItem> {
+    let db = &state.db;
+    let m = repo::mark(db, id.0)
+        .await?
+        .ok_or_else(|| AppError::not_found("mark_not_found", format!("no mark {}", id.0)))?;
+    if !(points.is_finite() && (0.0..=m.max_points + 1e-9).contains(&points)) {
+        return Err(AppError::unprocessable(
+            "invalid_points",
+            format!("points must be from 0 to {}", m.max_points),
+        ));
+    }
+    let points = (points * 100.0).round() / 100.0;
+    if comment.chars().count() > 2000 {
+        return Err(AppError::unprocessable(
+            "comment_too_long",
+            "a comment holds at most 2,000 characters",
+        ));
+    }
+    let a = repo::attempt(db, m.attempt_id)
+        .await?
+        .ok_or_else(|| AppError::internal("mark without attempt"))?;
+    let s = super::repo::session(db, a.session_id)
+        .await?
+        .ok_or_else(|| AppError::internal("attempt without session"))?;
+    let frozen = state.exams.frozen(db, &s).await?;
+    let sitting = state.exams.sitting(db, &a).await?;
+    let txn = db.begin().await?;
+    repo::set_mark(&txn, m.id, points, comment.trim(), actor.id).await?;
+    let marks: HashMap<i32, Option<f64>> = repo::marks_of(&txn, a.id)
+        .await?
+        .into_iter()
+        .map(|m| (m.question_id, m.points))
+        .collect();
+    let answers = attempt::parse_answers(&repo::answers(&txn, a.id).await?)?;
+    let result = attempt::grade(&frozen, &sitting, &answers, &marks);
+    attempt::store(&txn, a.id, &result).await?;
+    audit::record(
+        &txn,
+        actor,
+        "attempt.mark",
+        "attempt",
+        &a.id.to_string(),
+        json!({"mark": m.id, "question_id": m.question_id, "points": points, "was": m.points, "final": result.is_final}),
+    )
+    .await?;
+    txn.commit().await?;
+    marking_queue(state, SessionId(s.id), false)
+        .await?
+        .into_iter()
+        .find(|i| i.id == m.id)
+        .ok_or_else(|| AppError::internal("mark vanished"))
+}
+
+/// One row of a session's results table.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ResultRow {
+    /// Rank by score among final results (equal scores share a rank).
+    pub rank: Option<usize>,
+    /// Ticket number.
+    pub ticket: String,
+    /// Name.
+    pub name: String,
+    /// ID number, masked.
+    pub id_number: String,
+    /// Employer.
+    pub employer: String,
+    /// Room name.
+    pub room: String,
+    /// Seat.
+    pub seat: i32,
+    /// The attempt counted (the latest).
+    pub attempt_id: Option<i32>,
+    /// `absent`, `in_progress`, `paused`, `submitted` (waiting for marking) or `final`.
+    pub status: String,
+    /// Points earned.
+    pub score: Option<f64>,
+    /// Points available.
+    pub max: Option<f64>,
+    /// Pass or fail, once final.
+    pub passed: Option<bool>,
+    /// Points per section, in paper order.
+    pub sections: Vec<f64>,
+    /// Submitted.
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+/// A session's results with its totals.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SessionResults {
+    /// The session.
+    pub session_id: i32,
+    /// Section titles, in paper order.
+    pub section_titles: Vec<String>,
+    /// Candidates on the roster.
+    pub candidates: usize,
+    /// Candidates who started.
+    pub sat: usize,
+    /// Candidates with a final result.
+    pub final_results: usize,
+    /// Candidates who passed.
+    pub passed: usize,
+    /// Passed / final results (0 when there are none).
+    pub pass_rate: f64,
+    /// Mean final score.
+    pub mean: Option<f64>,
+    /// When results were released to candidates (or `at_submit`).
+    pub released: bool,
+    /// One row per candidate, by rank, then ticket.
+    pub rows: Vec<ResultRow>,
+}
+
+/// The results table of a session.
+pub async fn session_results(state: &AppState, s: &session::Model) -> AppResult<SessionResults> {
+    let db = &state.db;
+    let candidates: Vec<candidate::Model> = super::repo::candidates(db, s.id).await?;
+    let rooms: HashMap<i32, String> = super::repo::rooms(db, s.id)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect();
+    let mut latest: HashMap<i32, attempt_entity::Model> = HashMap::new();
+    for a in repo::attempts_in_session(db, s.id).await? {
+        match latest.get(&a.candidate_id) {
+            Some(b) if b.number >= a.number => {}
+            _ => {
+                latest.insert(a.candidate_id, a);
+            }
+        }
+    }
+    let frozen: Option<std::sync::Arc<Frozen>> = if latest.is_empty() {
+        None
+    } else {
+        Some(state.exams.frozen(db, s).await?)
+    };
+    let titles: Vec<String> = frozen
+        .as_ref()
+        .map(|f| {
+            f.definition
+                .blueprint
+                .sections
+                .iter()
+                .map(|s| s.title.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut rows: Vec<ResultRow> = candidates
+        .iter()
+        .map(|c| {
+            let a = latest.get(&c.id);
+            let result: Option<super::grading::AttemptResult> = a
+                .and_then(|a| a.result.as_deref())
+                .and_then(|r| serde_json::from_str(r).ok());
+            let status = match a {
+                None => "absent".to_string(),
+                Some(a) if a.status == repo::SUBMITTED && a.pending_marks == 0 => "final".into(),
+                Some(a) => a.status.clone(),
+            };
+            let is_final = status == "final";
+            ResultRow {
+                rank: None,
+                ticket: c.ticket.clone(),
+                name: c.name.clone(),
+                id_number: IdNumber::parse(&c.id_number)
+                    .map(|i| i.masked())
+                    .unwrap_or_else(|_| "******".into()),
+                employer: c.employer.clone(),
+                room: rooms.get(&c.room_id).cloned().unwrap_or_default(),
+                seat: c.seat,
+                attempt_id: a.map(|a| a.id),
+                score: a.and_then(|a| a.score),
+                max: a.map(|a| a.max_score),
+                passed: if is_final {
+                    a.and_then(|a| a.passed)
+                } else {
+                    None
+                },
+                sections: result
+                    .map(|r| r.sections.iter().map(|s| s.earned).collect())
+                    .unwrap_or_default(),
+                submitted_at: a
+                    .and_then(|a| a.submitted_ms)
+                    .and_then(|ms| Utc.timestamp_millis_opt(ms).single()),
+                status,
+            }
+        })
+        .collect();
+    let finals: Vec<Option<f64>> = rows
+        .iter()
+        .map(|r| if r.status == "final" { r.score } else { None })
+        .collect();
+    for (row, rank) in rows.iter_mut().zip(ranking::ranks(&finals)) {
+        row.rank = rank;
+    }
+    rows.sort_by(|a, b| {
+        a.rank
+            .unwrap_or(usize::MAX)
+            .cmp(&b.rank.unwrap_or(usize::MAX))
+            .then(a.ticket.cmp(&b.ticket))
+    });
+    let final_scores: Vec<f64> = finals.iter().flatten().copied().collect();
+    let passed = rows.iter().filter(|r| r.passed == Some(true)).count();
+    let released = frozen
+        .as_ref()
+        .is_some_and(|f| attempt::released(&f.definition, s))
+        || s.results_released_at.is_some();
+    Ok(SessionResults {
+        session_id: s.id,
+        section_titles: titles,
+        candidates: candidates.len(),
+        sat: latest.len(),
+        final_results: final_scores.len(),
+        passed,
+        pass_rate: if final_scores.is_empty() {
+            0.0
+        } else {
+            (passed as f64 / final_scores.len() as f64 * 10_000.0).round() / 10_000.0
+        },
+        mean: (!final_scores.is_empty()).then(|| {
+            (final_scores.iter().sum::<f64>() / final_scores.len() as f64 * 100.0).round() / 100.0
+        }),
+        released,
+        rows,
+    })
+}
+
+/// A spreadsheet cell's text made safe: a leading `= + - @` (or tab/CR) would make Excel run
+/// it as a formula, so it gets a leading apostrophe.
+pub fn defuse(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+fn status_zh(s: &str) -> &'static str {
+    match s {
+        "absent" => "缺考",
+        "in_progress" => "考试中",
+        "paused" => "暂停",
+        "submitted" => "待阅卷",
+        "final" => "已出分",
+        _ => "",
+    }
+}
+
+/// The results table as text rows (header first), for CSV and XLSX.
+pub fn table(r: &SessionResults) -> Vec<Vec<String>> {
+    let mut header: Vec<String> = [
+        "名次",
+        "准考证号",
+        "姓名",
+        "身份证号",
+        "工作单位",
+        "考场",
+        "座号",
+        "状态",
+        "得分",
+        "满分",
+        "是否合格",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    header.extend(r.section_titles.iter().enumerate().map(|(i, t)| {
+        if t.is_empty() {
+            format!("第{}部分", i + 1)
+        } else {
+            t.clone()
+        }
+    }));
+    header.push("交卷时间".into());
+    let mut out = vec![header];
+    let num = |x: Option<f64>| x.map(|v| format!("{v}")).unwrap_or_default();
+    for row in &r.rows {
+        let mut line = vec![
+            row.rank.map(|r| r.to_string()).unwrap_or_default(),
+            defuse(&row.ticket),
+            defuse(&row.name),
+            defuse(&row.id_number),
+            defuse(&row.employer),
+            defuse(&row.room),
+            row.seat.to_string(),
+            status_zh(&row.status).to_string(),
+            num(row.score),
+            num(row.max),
+            match row.passed {
+                Some(true) => "合格".into(),
+                Some(false) => "不合格".into(),
+                None => String::new(),
+            },
+        ];
+        for i in 0..r.section_titles.len() {
+            line.push(num(row.sections.get(i).copied()));
+        }
+        line.push(row.submitted_at.map(beijing_time).unwrap_or_default());
+        out.push(line);
+    }
+    out
+}
+
+/// A time as staff read it: Beijing time (UTC+8), to the second.
+fn beijing_time(t: DateTime<Utc>) -> String {
+    match chrono::FixedOffset::east_opt(8 * 3600) {
+        Some(tz) => t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string(),
+        None => t.to_rfc3339(),
+    }
+}
+
+/// The results as CSV (UTF-8 with a byte-order mark, so Excel on Chinese Windows reads it).
+pub fn to_csv(r: &SessionResults) -> AppResult<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    for line in table(r) {
+        w.write_record(&line).map_err(AppError::internal)?;
+    }
+    w.into_inner().map_err(AppError::internal)
+}
+
+/// The results as an XLSX workbook with one sheet.
+pub fn to_xlsx(r: &SessionResults) -> AppResult<Vec<u8>> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("成绩").map_err(AppError::internal)?;
+    for (i, line) in table(r).iter().enumerate() {
+        for (j, cell) in line.iter().enumerate() {
+            // Numbers go in as numbers so staff can sort and sum; the rest as text.
+            let numeric = i > 0
+                && (j == 0
+                    || j == 6
+                    || (8..10).contains(&j)
+                    || (11..11 + r.section_titles.len()).contains(&j));
+            match cell.parse::<f64>() {
+                Ok(v) if numeric => {
+                    sheet
+                        .write_number(i as u32, j as u16, v)
+                        .map_err(AppError::internal)?;
+                }
+                _ => {
+                    sheet
+                        .write_string(i as u32, j as u16, cell)
+                        .map_err(AppError::internal)?;
+                }
+            }
+        }
+    }
+    book.save_to_buffer().map_err(AppError::internal)
+}
+
+/// Releases a session's results to its candidates (once; repeating changes nothing). Audited.
+pub async fn release(state: &AppState, actor: &Actor, s: &session::Model) -> AppResult<()> {
+    let txn = state.db.begin().await?;
+    repo::release_results(&txn, s.id).await?;
+    audit::record(
+        &txn,
+        actor,
+        "session.release_results",
+        "session",
+        &s.id.to_string(),
+        json!({"already": s.results_released_at.is_some()}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// What the paper audit found.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PaperAudit {
+    /// The attempt.
+    pub attempt_id: i32,
+    /// The stored seed (a u64, as text so no JSON reader rounds it).
+    pub seed: String,
+    /// The algorithm version it was drawn with.
+    pub algorithm_version: i32,
+    /// The exam version frozen for the session.
+    pub exam_version: i32,
+    /// Questions avoided because earlier sittings showed them.
+    pub avoided: usize,
+    /// True when re-drawing from the seed gives exactly the stored paper.
+    pub identical: bool,
+    /// Question ids in the stored paper's order.
+    pub stored: Vec<i32>,
+    /// Question ids in the re-drawn paper's order.
+    pub regenerated: Vec<i32>,
+}
+
+/// Re-draws an attempt's paper from its stored seed, algorithm version, the session's frozen
+/// pool and the questions of the candidate's earlier sittings, and compares.
+pub async fn audit_paper(state: &AppState, a: &attempt_entity::Model) -> AppResult<PaperAudit> {
+    let db = &state.db;
+    let s = super::repo::session(db, a.session_id)
+        .await?
+        .ok_or_else(|| AppError::internal("attempt without session"))?;
+    let frozen = state.exams.frozen(db, &s).await?;
+    let stored: super::paper::Paper = serde_json::from_str(&a.paper).map_err(AppError::internal)?;
+    let mut avoid = HashSet::new();
+    if frozen.definition.avoid_seen_on_retake {
+        for earlier in repo::attempts_of(db, a.candidate_id).await? {
+            if earlier.number < a.number {
+                let p: super::paper::Paper =
+                    serde_json::from_str(&earlier.paper).map_err(AppError::internal)?;
+                avoid.extend(p.items.iter().map(|i| i.question_id));
+            }
+        }
+    }
+    if a.algorithm_version as u32 != super::paper::ALGORITHM_VERSION {
+        return Err(AppError::conflict(
+            "algorithm_retired",
+            format!(
+                "the paper was drawn with algorithm version {}, this server runs version {}",
+                a.algorithm_version,
+                super::paper::ALGORITHM_VERSION
+            ),
+        ));
+    }
+    let again = frozen
+        .index
+        .draw(a.seed as u64, &avoid)
+        .map_err(|e| AppError::conflict("paper_unavailable", e.to_string()))?;
+    Ok(PaperAudit {
+        attempt_id: a.id,
+        seed: (a.seed as u64).to_string(),
+        algorithm_version: a.algorithm_version,
+        exam_version: frozen.exam_version,
+        avoided: avoid.len(),
+        identical: again == stored,
+        stored: stored.items.iter().map(|i| i.question_id).collect(),
+        regenerated: again.items.iter().map(|i| i.question_id).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_that_excel_would_run_as_formulas_are_defused() {
+        assert_eq!(defuse("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(defuse("+86 138"), "'+86 138");
+        assert_eq!(defuse("-1"), "'-1");
+        assert_eq!(defuse("@SUM"), "'@SUM");
+        assert_eq!(defuse("张三"), "张三");
+    }
+
+    #[test]
+    fn work_codes_are_stable_and_do_not_show_the_attempt_id() {
+        assert_eq!(work_code(7, 99), work_code(7, 99));
+        assert_ne!(work_code(7, 99), work_code(8, 99));
+        assert_eq!(work_code(7, 99).len(), 9);
+    }
+}

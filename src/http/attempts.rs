@@ -1,0 +1,197 @@
+//! Candidates: log in with ticket and ID number, fetch the paper, save answers, read the
+//! attempt's state and result, submit. Staff: audit an attempt's paper against its seed.
+
+use crate::auth::{Role, Staff};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::exam::attempt::{self, AttemptId, AttemptState, CandidateAuth, PaperView, SaveRequest};
+use crate::exam::attempt_repo;
+use crate::exam::delivery::TabletResponse;
+use crate::exam::results::{self, PaperAudit};
+use crate::exam::session::{self as sessions, SessionId};
+use crate::http::client_ip;
+use crate::state::AppState;
+use actix_web::{HttpRequest, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A candidate's login.
+#[derive(Deserialize, ToSchema)]
+pub struct CandidateLoginRequest {
+    /// Ticket number (准考证号).
+    pub ticket: String,
+    /// 18-digit ID number (身份证号).
+    pub id_number: String,
+}
+
+/// Who logged in, as the tablet shows it.
+#[derive(Serialize, ToSchema)]
+pub struct CandidateDto {
+    /// Name.
+    pub name: String,
+    /// Ticket number.
+    pub ticket: String,
+    /// Room.
+    pub room: String,
+    /// Seat.
+    pub seat: i32,
+}
+
+/// A successful candidate login.
+#[derive(Serialize, ToSchema)]
+pub struct CandidateLoginResponse {
+    /// Bearer token for the attempt endpoints.
+    pub token: String,
+    /// The attempt it opens.
+    pub attempt_id: i32,
+    /// When the token expires.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// The candidate.
+    pub candidate: CandidateDto,
+    /// The attempt's state (saved answers included, so a new tablet continues where the old one was).
+    pub attempt: AttemptState,
+}
+
+fn login_dto(l: attempt::CandidateLogin) -> CandidateLoginResponse {
+    CandidateLoginResponse {
+        token: l.token,
+        attempt_id: l.attempt.id,
+        expires_at: l.expires_at,
+        candidate: CandidateDto {
+            name: l.candidate.name,
+            ticket: l.candidate.ticket,
+            room: l.room,
+            seat: l.candidate.seat,
+        },
+        attempt: l.attempt,
+    }
+}
+
+/// Logs a candidate in: starts their attempt or resumes it (taking it over from another tablet).
+#[utoipa::path(post, path = "/api/candidate/login", tag = "attempts",
+    request_body = CandidateLoginRequest,
+    responses((status = 200, body = CandidateLoginResponse), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<CandidateLoginRequest>,
+) -> AppResult<web::Json<CandidateLoginResponse>> {
+    let l = attempt::login(&state, &body.ticket, &body.id_number, &client_ip(&req)).await?;
+    Ok(web::Json(login_dto(l)))
+}
+
+/// Starts the next sitting after a submitted one, if the exam allows retakes.
+#[utoipa::path(post, path = "/api/candidate/retake", tag = "attempts", security(("bearer" = [])),
+    responses((status = 200, body = CandidateLoginResponse), (status = 409, body = ErrorBody)))]
+pub async fn retake(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: CandidateAuth,
+) -> AppResult<web::Json<CandidateLoginResponse>> {
+    let l = attempt::retake(&state, &auth, &client_ip(&req)).await?;
+    Ok(web::Json(login_dto(l)))
+}
+
+/// The candidate's paper: questions in their order, options under opaque ids, no key.
+#[utoipa::path(get, path = "/api/attempts/{id}/paper", tag = "attempts", security(("bearer" = [])),
+    responses((status = 200, body = PaperView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn paper(
+    state: web::Data<AppState>,
+    auth: CandidateAuth,
+    id: web::Path<i32>,
+) -> AppResult<web::Json<PaperView>> {
+    Ok(web::Json(
+        attempt::paper(&state, &auth, AttemptId(id.into_inner())).await?,
+    ))
+}
+
+/// One answer save.
+#[derive(Deserialize, ToSchema)]
+pub struct SaveAnswerRequest {
+    /// The answer.
+    pub response: TabletResponse,
+    /// The tablet's sequence number for this attempt (from 1, growing with every change).
+    pub seq: i64,
+}
+
+/// What a save stored.
+#[derive(Serialize, ToSchema)]
+pub struct SaveAnswerResponse {
+    /// The sequence number now stored for this question.
+    pub saved_seq: i64,
+    /// False when an equal or newer save was already stored and nothing changed.
+    pub applied: bool,
+}
+
+/// Saves one answer; idempotent by sequence number; answered only once committed.
+#[utoipa::path(put, path = "/api/attempts/{id}/answers/{question_id}", tag = "attempts", security(("bearer" = [])),
+    request_body = SaveAnswerRequest,
+    responses((status = 200, body = SaveAnswerResponse), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn save(
+    state: web::Data<AppState>,
+    auth: CandidateAuth,
+    path: web::Path<(i32, i32)>,
+    body: web::Json<SaveAnswerRequest>,
+) -> AppResult<web::Json<SaveAnswerResponse>> {
+    let (id, question) = path.into_inner();
+    let body = body.into_inner();
+    let (saved_seq, applied) = attempt::save(
+        &state,
+        &auth,
+        AttemptId(id),
+        question,
+        SaveRequest {
+            response: body.response,
+            seq: body.seq,
+        },
+    )
+    .await?;
+    Ok(web::Json(SaveAnswerResponse { saved_seq, applied }))
+}
+
+/// The attempt's state: status, server time, deadline, saved answers, and the result once released.
+#[utoipa::path(get, path = "/api/attempts/{id}", tag = "attempts", security(("bearer" = [])),
+    responses((status = 200, body = AttemptState), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn get(
+    state: web::Data<AppState>,
+    auth: CandidateAuth,
+    id: web::Path<i32>,
+) -> AppResult<web::Json<AttemptState>> {
+    Ok(web::Json(
+        attempt::get(&state, &auth, AttemptId(id.into_inner())).await?,
+    ))
+}
+
+/// Submits the attempt; repeating it changes nothing.
+#[utoipa::path(post, path = "/api/attempts/{id}/submit", tag = "attempts", security(("bearer" = [])),
+    responses((status = 200, body = AttemptState), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn submit(
+    state: web::Data<AppState>,
+    auth: CandidateAuth,
+    id: web::Path<i32>,
+) -> AppResult<web::Json<AttemptState>> {
+    Ok(web::Json(
+        attempt::submit(&state, &auth, AttemptId(id.into_inner())).await?,
+    ))
+}
+
+/// Re-draws an attempt's paper from its seed and says whether it is the stored one (authors,
+/// and proctors of the session).
+#[utoipa::path(get, path = "/api/attempts/{id}/audit", tag = "attempts", security(("bearer" = [])),
+    responses((status = 200, body = PaperAudit), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn audit(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+) -> AppResult<web::Json<PaperAudit>> {
+    staff.require_any(&[Role::Author, Role::Proctor])?;
+    let a = attempt_repo::attempt(&state.db, id.into_inner())
+        .await?
+        .ok_or_else(|| AppError::not_found("attempt_not_found", "no such attempt"))?;
+    let (_, rooms) = sessions::get(&state.db, SessionId(a.session_id)).await?;
+    if !sessions::may_see(&staff.roles, staff.id, &rooms) {
+        return Err(AppError::forbidden("you are not assigned to this session"));
+    }
+    Ok(web::Json(results::audit_paper(&state, &a).await?))
+}

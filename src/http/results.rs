@@ -1,0 +1,133 @@
+//! After the exam: a session's results (JSON, CSV, XLSX), releasing them to candidates, and
+//! the short-answer marking queue.
+
+use crate::auth::{Role, Staff};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::exam::results::{self, MarkId, MarkingItem, SessionResults};
+use crate::exam::session::SessionId;
+use crate::http::sessions::visible;
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+/// How to return results.
+#[derive(Deserialize, IntoParams)]
+pub struct ResultsQuery {
+    /// `json` (default), `csv` or `xlsx`.
+    pub format: Option<String>,
+}
+
+/// A session's results table: rank, score, pass, per section; with pass rate and mean.
+#[utoipa::path(get, path = "/api/sessions/{id}/results", tag = "results", security(("bearer" = [])),
+    params(("id" = i32, Path), ResultsQuery),
+    responses((status = 200, body = SessionResults), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    q: web::Query<ResultsQuery>,
+) -> AppResult<HttpResponse> {
+    let (s, _) = visible(&state, &staff, *id).await?;
+    let r = results::session_results(&state, &s).await?;
+    let name = format!("results-session-{}", s.id);
+    match q.format.as_deref().unwrap_or("json") {
+        "json" => Ok(HttpResponse::Ok().json(r)),
+        "csv" => Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                "Content-Disposition",
+                format!("attachment; filename=\"{name}.csv\""),
+            ))
+            .body(results::to_csv(&r)?)),
+        "xlsx" => Ok(HttpResponse::Ok()
+            .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            .insert_header((
+                "Content-Disposition",
+                format!("attachment; filename=\"{name}.xlsx\""),
+            ))
+            .body(results::to_xlsx(&r)?)),
+        other => Err(AppError::bad_request(
+            "unknown_format",
+            format!("format {other:?} is not json, csv or xlsx"),
+        )),
+    }
+}
+
+/// Releases a session's results to its candidates (authors).
+#[utoipa::path(post, path = "/api/sessions/{id}/release", tag = "results", security(("bearer" = [])),
+    params(("id" = i32, Path)),
+    responses((status = 200, body = SessionResults), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn release(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+) -> AppResult<web::Json<SessionResults>> {
+    staff.require(Role::Author)?;
+    let (s, _) = visible(&state, &staff, *id).await?;
+    results::release(&state, &staff.actor(), &s).await?;
+    let (s, _) = visible(&state, &staff, *id).await?;
+    Ok(web::Json(results::session_results(&state, &s).await?))
+}
+
+/// Which marks to list.
+#[derive(Deserialize, IntoParams)]
+pub struct MarkingQuery {
+    /// Only unmarked answers (default true).
+    pub pending: Option<bool>,
+}
+
+fn may_mark(staff: &Staff) -> AppResult<()> {
+    staff.require_any(&[Role::Author, Role::Judge])
+}
+
+/// The session's short-answer marking queue, with stem, reference answer, rubric and the
+/// candidate's answer under an anonymous work code (authors and judges).
+#[utoipa::path(get, path = "/api/sessions/{id}/marking", tag = "results", security(("bearer" = [])),
+    params(("id" = i32, Path), MarkingQuery),
+    responses((status = 200, body = [MarkingItem]), (status = 403, body = ErrorBody)))]
+pub async fn queue(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    q: web::Query<MarkingQuery>,
+) -> AppResult<web::Json<Vec<MarkingItem>>> {
+    may_mark(&staff)?;
+    crate::exam::session::get(&state.db, SessionId(*id)).await?;
+    Ok(web::Json(
+        results::marking_queue(&state, SessionId(*id), q.pending.unwrap_or(true)).await?,
+    ))
+}
+
+/// A marker's points for one answer.
+#[derive(Deserialize, ToSchema)]
+pub struct MarkRequest {
+    /// Points, from 0 to the question's points on the paper.
+    pub points: f64,
+    /// Why (optional).
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// Marks one answer and re-grades its attempt (final once its last answer is marked).
+#[utoipa::path(put, path = "/api/marks/{id}", tag = "results", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = MarkRequest,
+    responses((status = 200, body = MarkingItem), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn mark(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: web::Json<MarkRequest>,
+) -> AppResult<web::Json<MarkingItem>> {
+    may_mark(&staff)?;
+    Ok(web::Json(
+        results::mark(
+            &state,
+            &staff.actor(),
+            MarkId(*id),
+            body.points,
+            &body.comment,
+        )
+        .await?,
+    ))
+}

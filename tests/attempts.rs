@@ -935,3 +935,47 @@ async fn a_retake_avoids_the_questions_of_the_first_paper_where_the_bank_allows(
         (StatusCode::CONFLICT, "no_attempts_left".into())
     );
 }
+
+#[tokio::test]
+async fn a_restarted_server_keeps_every_saved_answer_and_takes_new_saves_at_once() {
+    let s = sitting("at_submit", false, 1).await;
+    let (token, attempt, _) = s.login(0).await;
+    let paper = s
+        .app
+        .get_json(&token, &format!("/api/attempts/{attempt}/paper"))
+        .await;
+    let qs = paper["questions"].as_array().unwrap();
+    for (n, q) in qs.iter().take(5).enumerate() {
+        let r = save(
+            &s.app,
+            &token,
+            attempt,
+            q["id"].as_i64().unwrap(),
+            &some_answer(q),
+            n as i64 + 1,
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    // A second server on the same database starts with empty caches, as after a restart.
+    let again = TestApp::start(s.app.config.clone()).await;
+    let q = &qs[6];
+    let r = save(
+        &again,
+        &token,
+        attempt,
+        q["id"].as_i64().unwrap(),
+        &some_answer(q),
+        6,
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "the old token and a cold cache still save"
+    );
+    let state = again
+        .get_json(&token, &format!("/api/attempts/{attempt}"))
+        .await;
+    assert_eq!(state["answered"], 6);
+}

@@ -777,8 +777,10 @@ pub async fn save(
             "seq must be a whole number from 1 up",
         ));
     }
-    let sitting = match read(&state.exams.sittings).get(&id.0) {
-        Some(s) => s.clone(),
+    // The guard must be gone before any await: `sitting` takes the write lock on a miss.
+    let cached = read(&state.exams.sittings).get(&id.0).cloned();
+    let sitting = match cached {
+        Some(s) => s,
         None => {
             let a = repo::attempt(&state.db, id.0)
                 .await?

@@ -979,3 +979,143 @@ async fn a_restarted_server_keeps_every_saved_answer_and_takes_new_saves_at_once
         .await;
     assert_eq!(state["answered"], 6);
 }
+
+#[tokio::test]
+async fn a_paused_attempt_keeps_its_time_left_refuses_saves_and_resumes_with_extra_minutes() {
+    let s = sitting("at_submit", false, 1).await;
+    let (token, attempt, _) = s.login(0).await;
+    let paper = s
+        .app
+        .get_json(&token, &format!("/api/attempts/{attempt}/paper"))
+        .await;
+    let q = &paper["questions"][0];
+    let qid = q["id"].as_i64().unwrap();
+    let r = s
+        .app
+        .post_json(
+            &s.admin,
+            &format!("/api/attempts/{attempt}/pause"),
+            &json!({"reason": "设备故障"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let paused: Value = r.json().await.unwrap();
+    assert_eq!(paused["status"], "paused");
+    let left = paused["remaining_seconds"].as_i64().unwrap();
+    let r = save(&s.app, &token, attempt, qid, &some_answer(q), 1).await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::CONFLICT, "attempt_paused".into())
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let state = s
+        .app
+        .get_json(&token, &format!("/api/attempts/{attempt}"))
+        .await;
+    assert_eq!(state["status"], "paused");
+    assert_eq!(
+        state["remaining_seconds"], left,
+        "the clock stands while paused"
+    );
+    let r = s
+        .app
+        .post_json(
+            &s.admin,
+            &format!("/api/attempts/{attempt}/pause"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::CONFLICT, "already_paused".into())
+    );
+
+    let r = s
+        .app
+        .post_json(
+            &s.admin,
+            &format!("/api/attempts/{attempt}/resume"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = s
+        .app
+        .post_json(
+            &s.admin,
+            &format!("/api/attempts/{attempt}/extend"),
+            &json!({"minutes": 10, "reason": "停电补时"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let extended: Value = r.json().await.unwrap();
+    let now_left = extended["remaining_seconds"].as_i64().unwrap();
+    assert!(
+        (left + 598..=left + 600).contains(&now_left),
+        "{left} + 600 ≈ {now_left}"
+    );
+    assert_eq!(
+        save(&s.app, &token, attempt, qid, &some_answer(q), 1)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let r = s
+        .app
+        .post_json(
+            &s.admin,
+            &format!("/api/attempts/{attempt}/extend"),
+            &json!({"minutes": 0}),
+        )
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_extension".into())
+    );
+    let r = s
+        .app
+        .post_json(
+            &token,
+            &format!("/api/attempts/{attempt}/pause"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "a candidate cannot pause"
+    );
+    let audit = s
+        .app
+        .get_json(&s.admin, "/api/audit?target_type=attempt")
+        .await;
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .or(audit.as_array())
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    for a in ["attempt.paused", "attempt.resumed", "attempt.extended"] {
+        assert!(actions.contains(&a), "{a} in {actions:?}");
+    }
+    s.app
+        .post_json(
+            &token,
+            &format!("/api/attempts/{attempt}/submit"),
+            &json!({}),
+        )
+        .await;
+    let r = s
+        .app
+        .post_json(
+            &s.admin,
+            &format!("/api/attempts/{attempt}/extend"),
+            &json!({"minutes": 5}),
+        )
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::CONFLICT, "attempt_submitted".into())
+    );
+}

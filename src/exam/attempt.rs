@@ -1106,3 +1106,104 @@ pub fn spawn_sweeper(state: AppState) {
         }
     });
 }
+
+/// A change to an attempt's clock made by staff.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ClockAction {
+    /// Stop the clock; saves are refused until it resumes.
+    Pause,
+    /// Start it again; the deadline moves on by the pause.
+    Resume,
+    /// Add minutes (1–360).
+    Extend(u32),
+}
+
+impl ClockAction {
+    fn code(self) -> &'static str {
+        match self {
+            Self::Pause => "paused",
+            Self::Resume => "resumed",
+            Self::Extend(_) => "extended",
+        }
+    }
+}
+
+/// Pauses, resumes or extends one attempt, in one audited transaction. Refused for a
+/// submitted attempt, one whose time is already up, or a pause of a paused one.
+pub async fn change_clock(
+    state: &AppState,
+    actor: &crate::audit::Actor,
+    id: AttemptId,
+    action: ClockAction,
+    reason: &str,
+) -> AppResult<attempt::Model> {
+    if let ClockAction::Extend(m) = action
+        && !(1..=360).contains(&m)
+    {
+        return Err(AppError::unprocessable(
+            "invalid_extension",
+            "an extension is 1–360 minutes",
+        ));
+    }
+    let now = now_ms();
+    let txn = state.db.begin().await?;
+    let a = repo::lock_attempt(&txn, id.0)
+        .await?
+        .ok_or_else(|| AppError::not_found("attempt_not_found", "no such attempt"))?;
+    if a.status == repo::SUBMITTED {
+        return Err(AppError::conflict(
+            "attempt_submitted",
+            "the attempt is already submitted; its time can no longer change",
+        ));
+    }
+    let clock = clock_of(&a);
+    if clock.is_up(now) {
+        return Err(AppError::conflict(
+            "time_up",
+            "time is already up for this attempt",
+        ));
+    }
+    let paused = a.status == repo::PAUSED;
+    let (status, clock) = match action {
+        ClockAction::Pause if paused => {
+            return Err(AppError::conflict(
+                "already_paused",
+                "the attempt is already paused",
+            ));
+        }
+        ClockAction::Resume if !paused => {
+            return Err(AppError::conflict(
+                "not_paused",
+                "the attempt is not paused",
+            ));
+        }
+        ClockAction::Pause => (repo::PAUSED, clock.pause(now)),
+        ClockAction::Resume => (repo::IN_PROGRESS, clock.resume(now)),
+        ClockAction::Extend(m) => (a.status.as_str(), clock.extend(i64::from(m) * 60_000)),
+    };
+    repo::store_clock(&txn, a.id, status, &clock).await?;
+    let detail = json!({"action": action.code(), "minutes": match action { ClockAction::Extend(m) => m, _ => 0 },
+        "reason": reason, "by": actor.name, "deadline_ms": clock.deadline_ms(now)});
+    repo::record_event(&txn, a.id, now, action.code(), detail.clone()).await?;
+    crate::audit::record(
+        &txn,
+        actor,
+        &format!("attempt.{}", action.code()),
+        "attempt",
+        &a.id.to_string(),
+        detail,
+    )
+    .await?;
+    let fresh = repo::attempt(&txn, a.id)
+        .await?
+        .ok_or_else(|| AppError::internal("attempt vanished"))?;
+    txn.commit().await?;
+    Ok(fresh)
+}
+
+/// An attempt's deadline and seconds left as of now.
+pub fn time_left(a: &attempt::Model) -> (DateTime<Utc>, i64) {
+    let now = now_ms();
+    let c = clock_of(a);
+    (at(c.deadline_ms(now)), c.remaining_ms(now) / 1000)
+}

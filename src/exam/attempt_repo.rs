@@ -620,3 +620,42 @@ pub async fn release_results(db: &impl ConnectionTrait, session_id: i32) -> Resu
     .await
     .map(|_| ())
 }
+
+/// Takes the attempt's row for a read-modify-write: a no-op write first, so SQLite takes its
+/// write lock and PostgreSQL its row lock before the row is read.
+pub async fn lock_attempt(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<attempt::Model>, DbErr> {
+    db.execute_raw(stmt(
+        db,
+        "UPDATE attempts SET device_gen = device_gen WHERE id = ?",
+        [id.into()],
+    ))
+    .await?;
+    attempt(db, id).await
+}
+
+/// Stores an attempt's clock and status (pause, resume, extension).
+pub async fn store_clock(
+    db: &impl ConnectionTrait,
+    id: i32,
+    status: &str,
+    clock: &super::clock::Clock,
+) -> Result<(), DbErr> {
+    db.execute_raw(stmt(
+        db,
+        "UPDATE attempts SET status = ?, extension_ms = ?, paused_ms = ?, paused_since_ms = ?, \
+         deadline_ms = ? WHERE id = ? AND status <> 'submitted'",
+        [
+            status.into(),
+            clock.extension_ms.into(),
+            clock.paused_ms.into(),
+            clock.paused_since_ms.into(),
+            clock.stored_deadline_ms().into(),
+            id.into(),
+        ],
+    ))
+    .await
+    .map(|_| ())
+}

@@ -195,3 +195,101 @@ pub async fn audit(
     }
     Ok(web::Json(results::audit_paper(&state, &a).await?))
 }
+
+/// A staff change to an attempt's time.
+#[derive(Deserialize, ToSchema, Default)]
+pub struct ClockRequest {
+    /// Minutes to add (extend only).
+    #[serde(default)]
+    pub minutes: u32,
+    /// Why (kept in the audit log).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// An attempt's time after a staff change.
+#[derive(Serialize, ToSchema)]
+pub struct ClockDto {
+    /// The attempt.
+    pub id: i32,
+    /// `in_progress` or `paused`.
+    pub status: String,
+    /// When time is up (while paused: if resumed now).
+    pub deadline: chrono::DateTime<chrono::Utc>,
+    /// Seconds left (standing still while paused).
+    pub remaining_seconds: i64,
+}
+
+async fn clock(
+    state: &AppState,
+    staff: &Staff,
+    id: i32,
+    action: attempt::ClockAction,
+    reason: &str,
+) -> AppResult<web::Json<ClockDto>> {
+    staff.require_any(&[Role::Author, Role::Proctor])?;
+    let a = attempt_repo::attempt(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("attempt_not_found", "no such attempt"))?;
+    let (_, rooms) = sessions::get(&state.db, SessionId(a.session_id)).await?;
+    if !sessions::may_see(&staff.roles, staff.id, &rooms) {
+        return Err(AppError::forbidden("you are not assigned to this session"));
+    }
+    let a =
+        attempt::change_clock(state, &staff.actor(), AttemptId(id), action, reason.trim()).await?;
+    let (deadline, remaining) = attempt::time_left(&a);
+    Ok(web::Json(ClockDto {
+        id: a.id,
+        status: a.status,
+        deadline,
+        remaining_seconds: remaining,
+    }))
+}
+
+/// Pauses one attempt: its clock stops and saves wait until it resumes (proctors of the session).
+#[utoipa::path(post, path = "/api/attempts/{id}/pause", tag = "attempts", security(("bearer" = [])),
+    request_body = ClockRequest,
+    responses((status = 200, body = ClockDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn pause(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: Option<web::Json<ClockRequest>>,
+) -> AppResult<web::Json<ClockDto>> {
+    let b = body.map(|b| b.into_inner()).unwrap_or_default();
+    clock(&state, &staff, *id, attempt::ClockAction::Pause, &b.reason).await
+}
+
+/// Resumes a paused attempt; its deadline moves on by the pause.
+#[utoipa::path(post, path = "/api/attempts/{id}/resume", tag = "attempts", security(("bearer" = [])),
+    request_body = ClockRequest,
+    responses((status = 200, body = ClockDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn resume(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: Option<web::Json<ClockRequest>>,
+) -> AppResult<web::Json<ClockDto>> {
+    let b = body.map(|b| b.into_inner()).unwrap_or_default();
+    clock(&state, &staff, *id, attempt::ClockAction::Resume, &b.reason).await
+}
+
+/// Gives one attempt extra minutes.
+#[utoipa::path(post, path = "/api/attempts/{id}/extend", tag = "attempts", security(("bearer" = [])),
+    request_body = ClockRequest,
+    responses((status = 200, body = ClockDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn extend(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: web::Json<ClockRequest>,
+) -> AppResult<web::Json<ClockDto>> {
+    clock(
+        &state,
+        &staff,
+        *id,
+        attempt::ClockAction::Extend(body.minutes),
+        &body.reason,
+    )
+    .await
+}

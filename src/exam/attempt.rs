@@ -1016,7 +1016,10 @@ async fn view(state: &AppState, s: &session::Model, a: &attempt::Model) -> AppRe
         } else {
             clock.remaining_ms(now) / 1000
         },
-        answered: answers.len(),
+        answered: rows
+            .iter()
+            .filter(|r| serde_json::from_str::<Response>(&r.response).is_ok_and(|r| !r.is_empty()))
+            .count(),
         total: sitting.paper.items.len(),
         answers,
         submitted_at: a.submitted_ms.map(at),

@@ -74,7 +74,7 @@ pub fn grade(
 ) -> AttemptResult {
     let mut items = Vec::with_capacity(paper.items.len());
     for it in &paper.items {
-        let answer = answers.get(&it.question_id);
+        let answer = answers.get(&it.question_id).filter(|r| !r.is_empty());
         let scored = match (questions.get(&it.version_id), answer) {
             (Some(q), Some(r)) => score(q, r, it.points, policy),
             (Some(q), None) if !q.kind.is_objective() => Scored::Manual,
@@ -294,6 +294,32 @@ mod tests {
         assert!(r.is_final, "an unanswered short answer needs no marker");
         assert_eq!(needs_marking(&r).count(), 0);
         assert!(r.items.iter().all(|i| !i.answered));
+    }
+
+    #[test]
+    fn a_cleared_answer_counts_as_unanswered_and_needs_no_marker() {
+        let (paper, qs) = fixture();
+        let answers = HashMap::from([
+            (1, Response::Choice { selected: vec![] }),
+            (
+                4,
+                Response::Text {
+                    text: "  \n".into(),
+                },
+            ),
+        ]);
+        let r = grade(
+            &paper,
+            &qs,
+            &answers,
+            &HashMap::new(),
+            MultiplePolicy::AllOrNothing,
+            60.0,
+            &titles(),
+        );
+        assert!(r.items.iter().all(|i| !i.answered));
+        assert!(r.is_final);
+        assert_eq!(needs_marking(&r).count(), 0);
     }
 
     #[test]

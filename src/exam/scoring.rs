@@ -120,6 +120,17 @@ impl Response {
         }
     }
 
+    /// Whether the response says nothing: no option selected, every blank empty, or blank
+    /// text. A cleared answer counts as unanswered (a true/false answer is never empty).
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Self::Choice { selected } => selected.is_empty(),
+            Self::TrueFalse { .. } => false,
+            Self::Blanks { values } => values.iter().all(|v| v.trim().is_empty()),
+            Self::Text { text } => text.trim().is_empty(),
+        }
+    }
+
     /// Checks that this response can be an answer to `q` at all: the right type for its kind
     /// (choice for single/multiple, true_false, blanks for fill, text for short/practical),
     /// selections in range, without duplicates and at most one for single choice, exactly one

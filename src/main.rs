@@ -6,6 +6,7 @@ use exam_platform::bank::format::{self, Format};
 use exam_platform::bank::import::{ImportReport, OnConflict, Outcome};
 use exam_platform::bank::{repo, service, synthetic};
 use exam_platform::config::Config;
+use exam_platform::exam::demo;
 use exam_platform::startup::{self, Application};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,7 +31,8 @@ struct Cli {
 enum Command {
     /// Run the server (the default). Settings come from env vars: BIND, DATABASE_URL, ADMIN_PASSWORD, BANK_DIR, …
     Serve,
-    /// Run the server on a fresh demo database (data/demo.db) with admin password `demo-admin`.
+    /// Run the server on a fresh demo database (data/demo.db) with admin password `demo-admin`, a demo
+    /// exam and an open session whose candidates' tickets and ID numbers are printed.
     Demo,
     /// Import a question file into a bank, with a progress bar and the per-item report.
     Import {
@@ -146,6 +148,12 @@ async fn serve(config: Config) -> Result<(), String> {
     let app = Application::build(config.clone())
         .await
         .map_err(|e| e.to_string())?;
+    announce(&config, &app);
+    app.run_until_stopped().await.map_err(|e| e.to_string())
+}
+
+/// Prints where the server listens; returns the `host:port` to reach it at.
+fn announce(config: &Config, app: &Application) -> String {
     let host = config
         .bind
         .rsplit_once(':')
@@ -156,12 +164,13 @@ async fn serve(config: Config) -> Result<(), String> {
         app.port()
     );
     println!("Database: {}", redact(&config.database_url));
-    app.run_until_stopped().await.map_err(|e| e.to_string())
+    format!("{host}:{}", app.port())
 }
 
 async fn demo() -> Result<(), String> {
     let mut config = config()?;
-    if std::env::var("DATABASE_URL").is_err() {
+    let fresh = std::env::var("DATABASE_URL").is_err();
+    if fresh {
         let path = PathBuf::from("data/demo.db");
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
@@ -171,17 +180,65 @@ async fn demo() -> Result<(), String> {
     if config.admin_password.is_none() {
         config.admin_password = Some("demo-admin".into());
     }
+    let app = Application::build(config.clone())
+        .await
+        .map_err(|e| e.to_string())?;
+    // Made before serving, so the printed tickets work from the first request.
+    let d = demo::ensure(&app.state().db, chrono::Utc::now())
+        .await
+        .map_err(|e| format!("cannot create the demo data: {}: {}", e.code, e.message))?;
+    let addr = announce(&config, &app);
     let pw = config.admin_password.clone().unwrap_or_default();
-    let port_hint = config.bind.clone();
-    println!("Demo: fresh database, shipped banks loaded, staff login admin / {pw}");
+    println!();
     println!(
-        "Try:  curl -s -X POST http://{port_hint}/api/auth/login -H 'content-type: application/json' \\"
+        "Demo: {} database, shipped banks loaded, staff login admin / {pw}",
+        if fresh { "fresh" } else { "existing" }
+    );
+    println!(
+        "Exam {} (id {}); session {} {} {} (id {}{}), open until {} UTC",
+        demo::EXAM_NAME,
+        d.exam_id,
+        demo::SESSION_NAME,
+        demo::SESSION_NUMBER,
+        demo::SESSION_VENUE,
+        d.session_id,
+        if d.created {
+            ""
+        } else {
+            ", from an earlier start"
+        },
+        d.ends_at.format("%Y-%m-%d %H:%M")
+    );
+    if d.ends_at <= chrono::Utc::now() {
+        println!("  (its window has closed: candidates can no longer start; use a fresh database)");
+    }
+    println!();
+    println!("  ticket          ID number            name  room      seat");
+    for c in &d.candidates {
+        println!(
+            "  {:<15} {:<20} {}  {}  {:>3}",
+            c.ticket, c.id_number, c.name, c.room, c.seat
+        );
+    }
+    println!();
+    println!(
+        "Sit the exam over the API (the tablet app at http://{addr}/ is still a placeholder), e.g. with curl:"
+    );
+    println!(
+        "  POST /api/candidate/login {{\"ticket\",\"id_number\"}} → token, attempt_id; then with -H 'authorization: Bearer <token>'"
+    );
+    println!(
+        "  GET /api/attempts/{{id}}/paper, PUT /api/attempts/{{id}}/answers/{{question_id}} {{\"response\":…,\"seq\":1}}, POST /api/attempts/{{id}}/submit\n  (request and response shapes: /api/openapi.json)"
+    );
+    println!(
+        "Staff: curl -s -X POST http://{addr}/api/auth/login -H 'content-type: application/json' \\"
     );
     println!("        -d '{{\"username\":\"admin\",\"password\":\"{pw}\"}}'");
     println!(
-        "      then GET /api/banks and /api/questions?bank=VID with  -H 'authorization: Bearer <token>'"
+        "       then GET /api/sessions/{}/candidates or /api/questions?bank=VID with -H 'authorization: Bearer <token>'",
+        d.session_id
     );
-    serve(config).await
+    app.run_until_stopped().await.map_err(|e| e.to_string())
 }
 
 fn redact(url: &str) -> String {

@@ -8,6 +8,7 @@ pub mod blueprint;
 pub mod clock;
 pub mod definition;
 pub mod delivery;
+pub mod demo;
 pub mod entity;
 pub mod grading;
 pub mod identity;

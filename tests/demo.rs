@@ -1,0 +1,80 @@
+//! The demo data (`exam-platform demo`): made on the shipped banks, visible to staff over HTTP,
+//! and not made twice.
+
+mod common;
+
+use chrono::Utc;
+use common::TestApp;
+use exam_platform::exam::demo;
+use exam_platform::exam::identity::IdNumber;
+
+#[tokio::test]
+async fn the_demo_seats_its_candidates_with_tickets_once() {
+    let app = TestApp::spawn_with_banks().await;
+    // A second pool on the app's database, as the binary uses the app's own before serving.
+    let db = exam_platform::db::connect(&app.database_url, 2)
+        .await
+        .expect("connect");
+    let made = demo::ensure(&db, Utc::now()).await.expect("demo data");
+    assert!(made.created);
+    assert_eq!(made.candidates.len(), 10);
+
+    let admin = app.admin().await;
+    let exam = app
+        .get_json(&admin, &format!("/api/exams/{}", made.exam_id))
+        .await;
+    assert_eq!(exam["definition"]["name"], demo::EXAM_NAME, "{exam}");
+    assert_eq!(exam["definition"]["release"], "at_submit");
+    assert_eq!(exam["definition"]["pass_line"], 60.0);
+    let session = app
+        .get_json(&admin, &format!("/api/sessions/{}", made.session_id))
+        .await;
+    assert_eq!(session["name"], demo::SESSION_NAME);
+    assert_eq!(session["exam_id"], made.exam_id);
+
+    let list = app
+        .get_json(
+            &admin,
+            &format!("/api/sessions/{}/candidates", made.session_id),
+        )
+        .await;
+    let list = list.as_array().expect("a list");
+    assert_eq!(list.len(), made.candidates.len());
+    for (shown, c) in list.iter().zip(&made.candidates) {
+        let ticket = shown["ticket"].as_str().expect("a ticket");
+        assert!(ticket.starts_with('K'), "{ticket}");
+        assert_eq!(ticket, c.ticket);
+        assert_eq!(shown["name"], c.name.as_str());
+        assert_eq!(shown["room"], c.room.as_str());
+        let id = IdNumber::parse(&c.id_number).expect("a valid ID number");
+        assert_eq!(shown["id_number"], id.masked().as_str());
+    }
+    let rooms: Vec<&str> = list.iter().filter_map(|c| c["room"].as_str()).collect();
+    assert_eq!(rooms.iter().filter(|r| **r == "第一考场").count(), 6);
+    assert_eq!(rooms.iter().filter(|r| **r == "第二考场").count(), 4);
+
+    let again = demo::ensure(&db, Utc::now()).await.expect("demo again");
+    assert!(!again.created);
+    assert_eq!(again.session_id, made.session_id);
+    assert_eq!(again.candidates, made.candidates);
+    let sessions = app.get_json(&admin, "/api/sessions").await;
+    let demos = sessions
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter(|s| s["name"] == demo::SESSION_NAME)
+        .count();
+    assert_eq!(demos, 1, "a second start makes no second session");
+    let exams = app.get_json(&admin, "/api/exams").await;
+    assert_eq!(exams.as_array().map(Vec::len), Some(1), "{exams}");
+}
+
+#[tokio::test]
+async fn without_the_shipped_banks_the_demo_exam_is_refused() {
+    let app = TestApp::spawn().await;
+    let db = exam_platform::db::connect(&app.database_url, 2)
+        .await
+        .expect("connect");
+    let err = demo::ensure(&db, Utc::now()).await.unwrap_err();
+    assert_eq!(err.code, "unknown_bank", "{}", err.message);
+}

@@ -98,6 +98,13 @@ impl Sitting {
             .unwrap()
     }
 
+    /// The paper of an attempt.
+    async fn paper(&self, token: &str, attempt: i64) -> Value {
+        self.app
+            .get_json(token, &format!("/api/attempts/{attempt}/paper"))
+            .await
+    }
+
     /// Logs candidate `i` in: (token, attempt id, login response).
     async fn login(&self, i: usize) -> (String, i64, Value) {
         let r = self.try_login(i).await;
@@ -146,10 +153,7 @@ async fn a_candidate_logs_in_answers_every_question_submits_and_sees_the_score()
     let (token, attempt, login) = s.login(0).await;
     assert_eq!(login["candidate"]["name"], "考生0");
     assert_eq!(login["attempt"]["status"], "in_progress");
-    let paper = s
-        .app
-        .get_json(&token, &format!("/api/attempts/{attempt}/paper"))
-        .await;
+    let paper = s.paper(&token, attempt).await;
     let questions = paper["questions"].as_array().unwrap();
     assert_eq!(questions.len(), 13);
     assert_eq!(paper["exam"]["total_points"], 24.0);
@@ -251,10 +255,7 @@ async fn the_paper_on_the_tablet_carries_no_key_no_explanation_and_opaque_option
         );
     }
     let p0: Value = serde_json::from_str(&p0).unwrap();
-    let p1 = s
-        .app
-        .get_json(&t1, &format!("/api/attempts/{a1}/paper"))
-        .await;
+    let p1 = s.paper(&t1, a1).await;
     let ids = |p: &Value| -> Vec<String> {
         p["questions"]
             .as_array()
@@ -284,10 +285,7 @@ async fn the_paper_on_the_tablet_carries_no_key_no_explanation_and_opaque_option
 async fn a_repeated_or_older_save_changes_nothing() {
     let s = sitting("at_submit", false, 1).await;
     let (token, attempt, _) = s.login(0).await;
-    let paper = s
-        .app
-        .get_json(&token, &format!("/api/attempts/{attempt}/paper"))
-        .await;
+    let paper = s.paper(&token, attempt).await;
     let q = paper["questions"]
         .as_array()
         .unwrap()
@@ -340,10 +338,7 @@ async fn many_concurrent_saves_are_each_acknowledged_and_the_highest_seq_wins() 
     let mut handles = vec![];
     for i in 0..3 {
         let (token, attempt, _) = s.login(i).await;
-        let paper = s
-            .app
-            .get_json(&token, &format!("/api/attempts/{attempt}/paper"))
-            .await;
+        let paper = s.paper(&token, attempt).await;
         let questions = paper["questions"].as_array().unwrap().clone();
         let client = s.app.client.clone();
         let base = s.app.base.clone();
@@ -390,10 +385,7 @@ async fn many_concurrent_saves_are_each_acknowledged_and_the_highest_seq_wins() 
 async fn logging_in_on_another_tablet_continues_the_attempt_and_logs_the_first_out() {
     let s = sitting("at_submit", false, 1).await;
     let (old, attempt, _) = s.login(0).await;
-    let paper = s
-        .app
-        .get_json(&old, &format!("/api/attempts/{attempt}/paper"))
-        .await;
+    let paper = s.paper(&old, attempt).await;
     let q = &paper["questions"][0];
     let qid = q["id"].as_i64().unwrap();
     assert_eq!(
@@ -409,10 +401,7 @@ async fn logging_in_on_another_tablet_continues_the_attempt_and_logs_the_first_o
         login["attempt"]["answers"][0]["question_id"], qid,
         "with its saved answers"
     );
-    let same = s
-        .app
-        .get_json(&new, &format!("/api/attempts/{attempt}/paper"))
-        .await;
+    let same = s.paper(&new, attempt).await;
     assert_eq!(same["questions"], paper["questions"], "and the same paper");
 
     let r = save(&s.app, &old, attempt, qid, &some_answer(q), 2).await;
@@ -453,10 +442,7 @@ async fn bad_answers_get_clear_codes_and_change_nothing() {
     let s = sitting("at_submit", false, 2).await;
     let (token, attempt, _) = s.login(0).await;
     let (other_token, other_attempt, _) = s.login(1).await;
-    let paper = s
-        .app
-        .get_json(&token, &format!("/api/attempts/{attempt}/paper"))
-        .await;
+    let paper = s.paper(&token, attempt).await;
     let qs = paper["questions"].as_array().unwrap();
     let single = qs.iter().find(|q| q["kind"] == "single").unwrap();
     let fill = qs.iter().find(|q| q["kind"] == "fill").unwrap();
@@ -593,10 +579,7 @@ async fn set_deadline_passed(app: &TestApp, attempt: i64) {
 async fn after_the_deadline_saves_are_refused_and_the_sweeper_submits_the_attempt() {
     let s = sitting("at_submit", false, 1).await;
     let (token, attempt, _) = s.login(0).await;
-    let paper = s
-        .app
-        .get_json(&token, &format!("/api/attempts/{attempt}/paper"))
-        .await;
+    let paper = s.paper(&token, attempt).await;
     let q = &paper["questions"][0];
     let qid = q["id"].as_i64().unwrap();
     assert_eq!(
@@ -650,10 +633,7 @@ async fn short_answers_wait_for_marking_and_results_are_hidden_until_staff_relea
     let mut attempts = vec![];
     for i in 0..2 {
         let (token, attempt, _) = s.login(i).await;
-        let paper = s
-            .app
-            .get_json(&token, &format!("/api/attempts/{attempt}/paper"))
-            .await;
+        let paper = s.paper(&token, attempt).await;
         for (n, q) in paper["questions"].as_array().unwrap().iter().enumerate() {
             save(
                 &s.app,
@@ -875,10 +855,7 @@ async fn a_retake_avoids_the_questions_of_the_first_paper_where_the_bank_allows(
     def["attempts_allowed"] = json!(2);
     let s = sitting_with(def, 1, -60, 7200).await;
     let (token, attempt, _) = s.login(0).await;
-    let first = s
-        .app
-        .get_json(&token, &format!("/api/attempts/{attempt}/paper"))
-        .await;
+    let first = s.paper(&token, attempt).await;
     let r = s
         .app
         .post_json(&token, "/api/candidate/retake", &json!({}))
@@ -905,10 +882,7 @@ async fn a_retake_avoids_the_questions_of_the_first_paper_where_the_bank_allows(
         v["attempt_id"].as_i64().unwrap(),
     );
     assert_ne!(a2, attempt);
-    let second = s
-        .app
-        .get_json(&t2, &format!("/api/attempts/{a2}/paper"))
-        .await;
+    let second = s.paper(&t2, a2).await;
     let ids = |p: &Value| -> Vec<i64> {
         p["questions"]
             .as_array()
@@ -940,10 +914,7 @@ async fn a_retake_avoids_the_questions_of_the_first_paper_where_the_bank_allows(
 async fn a_restarted_server_keeps_every_saved_answer_and_takes_new_saves_at_once() {
     let s = sitting("at_submit", false, 1).await;
     let (token, attempt, _) = s.login(0).await;
-    let paper = s
-        .app
-        .get_json(&token, &format!("/api/attempts/{attempt}/paper"))
-        .await;
+    let paper = s.paper(&token, attempt).await;
     let qs = paper["questions"].as_array().unwrap();
     for (n, q) in qs.iter().take(5).enumerate() {
         let r = save(
@@ -984,10 +955,7 @@ async fn a_restarted_server_keeps_every_saved_answer_and_takes_new_saves_at_once
 async fn a_paused_attempt_keeps_its_time_left_refuses_saves_and_resumes_with_extra_minutes() {
     let s = sitting("at_submit", false, 1).await;
     let (token, attempt, _) = s.login(0).await;
-    let paper = s
-        .app
-        .get_json(&token, &format!("/api/attempts/{attempt}/paper"))
-        .await;
+    let paper = s.paper(&token, attempt).await;
     let q = &paper["questions"][0];
     let qid = q["id"].as_i64().unwrap();
     let r = s

@@ -425,20 +425,31 @@ pub async fn login(
     let s = super::repo::session(db, c.session_id)
         .await?
         .ok_or_else(|| AppError::internal("candidate without session"))?;
-    let room = super::repo::rooms(db, s.id)
+    let attempts = repo::attempts_of(db, c.id).await?;
+    let a = match attempts.last() {
+        Some(a) => resume(db, a, client).await?,
+        None => start(state, &s, &c, 1, &HashSet::new(), client).await?,
+    };
+    signed_in(state, &s, c, &a).await
+}
+
+/// The token and state a login or retake answers with: a candidate token for the attempt's
+/// current login generation, valid for the time limit plus a margin to read the result.
+async fn signed_in(
+    state: &AppState,
+    s: &session::Model,
+    c: candidate::Model,
+    a: &attempt::Model,
+) -> AppResult<CandidateLogin> {
+    let frozen = state.exams.frozen(&state.db, s).await?;
+    let room = super::repo::rooms(&state.db, s.id)
         .await?
         .into_iter()
         .find(|r| r.id == c.room_id)
         .map(|r| r.name)
         .unwrap_or_default();
-    let attempts = repo::attempts_of(db, c.id).await?;
-    let a = match attempts.last() {
-        Some(a) => resume(db, a, client).await?,
-        None => start(state, &s, &c, 1, &[], client).await?,
-    };
-    let frozen = rt.frozen(db, &s).await?;
     let now = Utc::now().timestamp();
-    let exp = now + frozen.definition.time_limit_minutes as i64 * 60 + TOKEN_SLACK_SECONDS;
+    let exp = now + i64::from(frozen.definition.time_limit_minutes) * 60 + TOKEN_SLACK_SECONDS;
     let token = state
         .keys
         .sign_candidate(&CandidateClaims {
@@ -450,7 +461,7 @@ pub async fn login(
             exp,
         })
         .map_err(AppError::internal)?;
-    let attempt = view(state, &s, &a).await?;
+    let attempt = view(state, s, a).await?;
     Ok(CandidateLogin {
         token,
         expires_at: Utc.timestamp_opt(exp, 0).single().unwrap_or_default(),
@@ -490,7 +501,7 @@ async fn start(
     s: &session::Model,
     c: &candidate::Model,
     number: i32,
-    seen: &[i32],
+    seen: &HashSet<i32>,
     client: &str,
 ) -> AppResult<attempt::Model> {
     let now = Utc::now();
@@ -508,8 +519,8 @@ async fn start(
     }
     let frozen = state.exams.frozen(&state.db, s).await?;
     let def = &frozen.definition;
-    let avoid: HashSet<i32> = if def.avoid_seen_on_retake {
-        seen.iter().copied().collect()
+    let avoid = if def.avoid_seen_on_retake {
+        seen.clone()
     } else {
         HashSet::new()
     };
@@ -615,39 +626,19 @@ pub async fn retake(
             ),
         ));
     }
-    let mut seen = Vec::new();
-    for a in &attempts {
+    let seen = seen_before(&attempts, last.number + 1)?;
+    let a = start(state, &s, &c, last.number + 1, &seen, client).await?;
+    signed_in(state, &s, c, &a).await
+}
+
+/// The questions a candidate's sittings before sitting `number` showed.
+pub fn seen_before(attempts: &[attempt::Model], number: i32) -> AppResult<HashSet<i32>> {
+    let mut seen = HashSet::new();
+    for a in attempts.iter().filter(|a| a.number < number) {
         let p: Paper = serde_json::from_str(&a.paper).map_err(AppError::internal)?;
         seen.extend(p.items.iter().map(|i| i.question_id));
     }
-    let a = start(state, &s, &c, last.number + 1, &seen, client).await?;
-    let room = super::repo::rooms(db, s.id)
-        .await?
-        .into_iter()
-        .find(|r| r.id == c.room_id)
-        .map(|r| r.name)
-        .unwrap_or_default();
-    let now = Utc::now().timestamp();
-    let exp = now + frozen.definition.time_limit_minutes as i64 * 60 + TOKEN_SLACK_SECONDS;
-    let token = state
-        .keys
-        .sign_candidate(&CandidateClaims {
-            sub: c.id.to_string(),
-            aud: CANDIDATE_AUDIENCE.into(),
-            att: a.id,
-            dev: a.device_gen,
-            iat: now,
-            exp,
-        })
-        .map_err(AppError::internal)?;
-    let attempt = view(state, &s, &a).await?;
-    Ok(CandidateLogin {
-        token,
-        expires_at: Utc.timestamp_opt(exp, 0).single().unwrap_or_default(),
-        candidate: c,
-        room,
-        attempt,
-    })
+    Ok(seen)
 }
 
 /// The exam as the paper header shows it.

@@ -514,16 +514,11 @@ pub async fn audit_paper(state: &AppState, a: &attempt_entity::Model) -> AppResu
         .ok_or_else(|| AppError::internal("attempt without session"))?;
     let frozen = state.exams.frozen(db, &s).await?;
     let stored: super::paper::Paper = serde_json::from_str(&a.paper).map_err(AppError::internal)?;
-    let mut avoid = HashSet::new();
-    if frozen.definition.avoid_seen_on_retake {
-        for earlier in repo::attempts_of(db, a.candidate_id).await? {
-            if earlier.number < a.number {
-                let p: super::paper::Paper =
-                    serde_json::from_str(&earlier.paper).map_err(AppError::internal)?;
-                avoid.extend(p.items.iter().map(|i| i.question_id));
-            }
-        }
-    }
+    let avoid = if frozen.definition.avoid_seen_on_retake {
+        attempt::seen_before(&repo::attempts_of(db, a.candidate_id).await?, a.number)?
+    } else {
+        HashSet::new()
+    };
     if a.algorithm_version as u32 != super::paper::ALGORITHM_VERSION {
         return Err(AppError::conflict(
             "algorithm_retired",

@@ -7,7 +7,7 @@ use crate::bank::service as bank_service;
 use crate::config::Config;
 use crate::state::AppState;
 use actix_web::dev::Server;
-use actix_web::{App, HttpResponse, HttpServer, web};
+use actix_web::{App, HttpServer, web};
 use rand::RngCore;
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -116,7 +116,7 @@ impl Application {
                 .app_data(data.clone())
                 .wrap(actix_web::middleware::Compress::default())
                 .configure(crate::http::configure(max_upload))
-                .route("/", web::get().to(index))
+                .configure(crate::http::frontend::configure)
         })
         .listen(listener)
         .map_err(|e| StartupError(e.to_string()))?
@@ -142,10 +142,4 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
-}
-
-async fn index() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(include_str!("../frontend/index.html"))
 }

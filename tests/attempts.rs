@@ -1087,3 +1087,114 @@ async fn a_paused_attempt_keeps_its_time_left_refuses_saves_and_resumes_with_ext
         (StatusCode::CONFLICT, "attempt_submitted".into())
     );
 }
+
+#[tokio::test]
+async fn a_tablet_reports_focus_events_which_are_kept_and_throttled_per_attempt() {
+    let s = sitting("at_submit", false, 2).await;
+    let (token, attempt, _) = s.login(0).await;
+    let (other, other_attempt, _) = s.login(1).await;
+    let path = format!("/api/attempts/{attempt}/events");
+    let body = json!({"events": [{"kind": "heartbeat"}, {"kind": "page_hidden", "at": 1}, {"kind": "window_blur"}, {"kind": "fullscreen_exit"}]});
+    let r = s.app.post_json(&token, &path, &body).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["stored"],
+        3,
+        "heartbeats are not stored as events"
+    );
+    let db = Database::connect(&s.app.database_url).await.unwrap();
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM attempt_events WHERE attempt_id = {attempt} AND kind IN ('page_hidden', 'window_blur', 'fullscreen_exit')"),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.try_get::<i64>("", "n").unwrap(), 3);
+
+    let r = s
+        .app
+        .post_json(&token, &path, &json!({"events": [{"kind": "teleported"}]}))
+        .await;
+    assert_eq!(error_code(r).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = s.app.post_json(&other, &path, &body).await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::FORBIDDEN, "forbidden".into())
+    );
+    let many = json!({"events": vec![json!({"kind": "window_blur"}); 100]});
+    assert_eq!(
+        s.app.post_json(&token, &path, &many).await.status(),
+        StatusCode::OK
+    );
+    let r = s.app.post_json(&token, &path, &many).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "over 120 events a minute"
+    );
+    let r = s
+        .app
+        .post_json(
+            &other,
+            &format!("/api/attempts/{other_attempt}/events"),
+            &body,
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "another tablet is not slowed down"
+    );
+    let r = s
+        .app
+        .post_json(
+            &token,
+            &path,
+            &json!({"events": vec![json!({"kind": "heartbeat"}); 101]}),
+        )
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "too_many_events".into())
+    );
+}
+
+#[tokio::test]
+async fn the_tablet_app_and_its_assets_are_served_with_a_strict_content_security_policy() {
+    let app = TestApp::spawn().await;
+    for (path, kind) in [
+        ("/", "text/html"),
+        ("/console", "text/html"),
+        ("/sw.js", "javascript"),
+        ("/assets/js/candidate.js", "javascript"),
+        ("/assets/css/base.css", "text/css"),
+        ("/assets/lang/zh.js", "javascript"),
+    ] {
+        let r = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        let ct = r.headers()["content-type"].to_str().unwrap().to_string();
+        assert!(ct.contains(kind), "{path}: {ct}");
+        assert!(
+            r.headers()["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("default-src 'self'")
+        );
+    }
+    let r = app
+        .client
+        .get(app.url("/assets/../Cargo.toml"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = app
+        .client
+        .get(app.url("/assets/nothing.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}

@@ -7,6 +7,7 @@ mod m20261123_000002_banks;
 mod m20261123_000003_exams;
 mod m20261123_000004_sessions;
 mod m20261201_000005_attempts;
+mod m20261201_000006_attempt_seen;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_exams::Migration),
             Box::new(m20261123_000004_sessions::Migration),
             Box::new(m20261201_000005_attempts::Migration),
+            Box::new(m20261201_000006_attempt_seen::Migration),
         ]
     }
 }

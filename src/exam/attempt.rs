@@ -83,6 +83,8 @@ pub struct ExamRuntime {
     saver: Saver,
     by_ticket: LoginLimiter,
     by_address: LoginLimiter,
+    /// Per-attempt throttle of reported events.
+    pub events: super::events::Throttle,
 }
 
 fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
@@ -103,6 +105,7 @@ impl ExamRuntime {
             saver: Saver::start(db.clone()),
             by_ticket: LoginLimiter::new(TICKET_FAILURES, lockout),
             by_address: LoginLimiter::new(ADDRESS_FAILURES, lockout),
+            events: Default::default(),
         }
     }
 
@@ -554,6 +557,7 @@ async fn start(
         passed: Set(None),
         pending_marks: Set(0),
         result: Set(None),
+        last_seen_ms: Set(Some(ms)),
         ..Default::default()
     };
     let txn = state.db.begin().await?;
@@ -680,7 +684,8 @@ pub struct PaperView {
     pub questions: Vec<DeliveredQuestion>,
 }
 
-async fn own_attempt(
+/// The attempt a candidate token opens, if its login is still the newest.
+pub async fn own_attempt(
     state: &AppState,
     auth: &CandidateAuth,
     id: AttemptId,

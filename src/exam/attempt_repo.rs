@@ -659,3 +659,14 @@ pub async fn store_clock(
     .await
     .map(|_| ())
 }
+
+/// Notes that an attempt's tablet was heard from.
+pub async fn touch_seen(db: &impl ConnectionTrait, id: i32, now_ms: i64) -> Result<(), DbErr> {
+    db.execute_raw(stmt(
+        db,
+        "UPDATE attempts SET last_seen_ms = ? WHERE id = ?",
+        [now_ms.into(), id.into()],
+    ))
+    .await
+    .map(|_| ())
+}

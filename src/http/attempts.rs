@@ -293,3 +293,33 @@ pub async fn extend(
     )
     .await
 }
+
+/// What a tablet reports.
+#[derive(Deserialize, ToSchema)]
+pub struct EventsRequest {
+    /// Up to 100 events.
+    pub events: Vec<crate::exam::events::ClientEvent>,
+}
+
+/// How many events were stored.
+#[derive(Serialize, ToSchema)]
+pub struct EventsResponse {
+    /// Events stored (heartbeats only move the last-seen time).
+    pub stored: usize,
+}
+
+/// Reports heartbeats and page-hidden, window-blur and fullscreen-exit events of the candidate's tablet.
+#[utoipa::path(post, path = "/api/attempts/{id}/events", tag = "attempts", security(("bearer" = [])),
+    request_body = EventsRequest,
+    responses((status = 200, body = EventsResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn events(
+    state: web::Data<AppState>,
+    auth: CandidateAuth,
+    id: web::Path<i32>,
+    body: web::Json<EventsRequest>,
+) -> AppResult<web::Json<EventsResponse>> {
+    let stored =
+        crate::exam::events::report(&state, &auth, AttemptId(*id), body.into_inner().events)
+            .await?;
+    Ok(web::Json(EventsResponse { stored }))
+}

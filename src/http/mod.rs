@@ -7,6 +7,7 @@ pub mod auth;
 pub mod banks;
 pub mod dto;
 pub mod exams;
+pub mod frontend;
 pub mod media;
 pub mod meta;
 pub mod questions;
@@ -36,7 +37,7 @@ use utoipa::{Modify, OpenApi};
         sessions::create, sessions::list, sessions::get, sessions::add_candidate,
         sessions::import_roster, sessions::candidates,
         attempts::login, attempts::retake, attempts::paper, attempts::save, attempts::get,
-        attempts::submit, attempts::audit, attempts::pause, attempts::resume, attempts::extend,
+        attempts::submit, attempts::audit, attempts::pause, attempts::resume, attempts::extend, attempts::events,
         results::list, results::release, results::queue, results::mark,
     ),
     components(schemas(crate::error::ErrorBody, crate::bank::model::QuestionBody)),
@@ -179,6 +180,7 @@ pub fn configure(max_upload: usize) -> impl FnOnce(&mut web::ServiceConfig) {
                 )
                 .route("/attempts/{id}/submit", web::post().to(attempts::submit))
                 .route("/attempts/{id}/audit", web::get().to(attempts::audit))
+                .route("/attempts/{id}/events", web::post().to(attempts::events))
                 .route("/attempts/{id}/pause", web::post().to(attempts::pause))
                 .route("/attempts/{id}/resume", web::post().to(attempts::resume))
                 .route("/attempts/{id}/extend", web::post().to(attempts::extend))

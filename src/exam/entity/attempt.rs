@@ -53,6 +53,8 @@ pub struct Model {
     pub pending_marks: i32,
     /// The scored result as JSON (per section, per item).
     pub result: Option<String>,
+    /// When the tablet was last heard from (heartbeat or any event).
+    pub last_seen_ms: Option<i64>,
 }
 
 /// No relations navigated.

@@ -1,0 +1,148 @@
+//! What a tablet reports besides answers: heartbeats, and the page being hidden, the window
+//! losing focus or fullscreen being left. Heartbeats only move the attempt's last-seen time;
+//! the other events are stored on the attempt's timeline for proctors. A tablet that reports
+//! absurdly often is throttled on its own, so it cannot slow anyone else down.
+
+use super::attempt::{AttemptId, CandidateAuth};
+use super::attempt_repo as repo;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use utoipa::ToSchema;
+
+/// Events a tablet may report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// Still here (sent every few seconds).
+    Heartbeat,
+    /// The page was hidden (another app or tab came to the front).
+    PageHidden,
+    /// The page is visible again.
+    PageVisible,
+    /// The window lost focus.
+    WindowBlur,
+    /// The window has focus again.
+    WindowFocus,
+    /// Fullscreen was left.
+    FullscreenExit,
+    /// The tablet lost its network (reported once it is back).
+    NetworkOffline,
+    /// The network came back.
+    NetworkOnline,
+}
+
+impl EventKind {
+    /// Stable snake_case code, as stored.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Heartbeat => "heartbeat",
+            Self::PageHidden => "page_hidden",
+            Self::PageVisible => "page_visible",
+            Self::WindowBlur => "window_blur",
+            Self::WindowFocus => "window_focus",
+            Self::FullscreenExit => "fullscreen_exit",
+            Self::NetworkOffline => "network_offline",
+            Self::NetworkOnline => "network_online",
+        }
+    }
+}
+
+/// One reported event.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ClientEvent {
+    /// What happened.
+    pub kind: EventKind,
+    /// When, by the tablet's clock (Unix ms; kept as reported, the server's time is recorded too).
+    pub at: Option<i64>,
+}
+
+/// Most events one request may carry (a tablet back from a long outage sends its backlog).
+pub const MAX_BATCH: usize = 100;
+/// Most events (heartbeats excluded) stored per attempt per minute.
+pub const MAX_PER_MINUTE: u32 = 120;
+
+/// Per-attempt counters for throttling.
+#[derive(Default)]
+pub struct Throttle {
+    windows: Mutex<HashMap<i32, (Instant, u32)>>,
+}
+
+impl Throttle {
+    /// Counts `n` events for an attempt; false when that would pass the per-minute limit.
+    fn admit(&self, attempt: i32, n: u32) -> bool {
+        let now = Instant::now();
+        let mut w = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        if w.len() > 50_000 {
+            w.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
+        }
+        let e = w.entry(attempt).or_insert((now, 0));
+        if now.duration_since(e.0) >= Duration::from_secs(60) {
+            *e = (now, 0);
+        }
+        if e.1 + n > MAX_PER_MINUTE {
+            return false;
+        }
+        e.1 += n;
+        true
+    }
+}
+
+/// Stores what a tablet reports; returns how many events were stored (heartbeats not counted).
+pub async fn report(
+    state: &AppState,
+    auth: &CandidateAuth,
+    id: AttemptId,
+    events: Vec<ClientEvent>,
+) -> AppResult<usize> {
+    if events.len() > MAX_BATCH {
+        return Err(AppError::unprocessable(
+            "too_many_events",
+            format!("send at most {MAX_BATCH} events at a time"),
+        ));
+    }
+    let a = super::attempt::own_attempt(state, auth, id).await?;
+    let stored: Vec<&ClientEvent> = events
+        .iter()
+        .filter(|e| e.kind != EventKind::Heartbeat)
+        .collect();
+    if !state.exams.events.admit(a.id, stored.len() as u32) {
+        return Err(AppError::too_many(
+            "too many events from this tablet; slow down",
+            10,
+        ));
+    }
+    let now = chrono::Utc::now().timestamp_millis();
+    let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
+    repo::touch_seen(&txn, a.id, now).await?;
+    for e in &stored {
+        repo::record_event(
+            &txn,
+            a.id,
+            now,
+            e.kind.code(),
+            json!({"client_time": e.at, "device_gen": auth.device_gen}),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(stored.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_throttle_admits_up_to_the_limit_per_attempt_and_no_more() {
+        let t = Throttle::default();
+        assert!(t.admit(1, MAX_PER_MINUTE - 1));
+        assert!(t.admit(1, 1));
+        assert!(!t.admit(1, 1), "the 121st event in a minute is refused");
+        assert!(t.admit(2, 10), "another tablet is not affected");
+    }
+}

@@ -199,3 +199,16 @@ test('the English switch changes every label and stays after a reload', async ()
   assert.match(await page.textContent('[data-test=login-error]'), /not valid|do not match/);
   await ctx.close();
 });
+
+test('a tablet whose clock is three hours wrong still counts down the server\'s time', async () => {
+  const ctx = await tabletContext(browser);
+  const page = await ctx.newPage();
+  await page.clock.install({ time: new Date(Date.now() + 3 * 3600 * 1000) });
+  await login(page, server.candidates[5]);
+  await page.click('[data-test=start]');
+  await page.waitForFunction(() => !document.querySelector('[data-test=countdown]').hidden);
+  const text = await page.textContent('[data-test=countdown]');
+  const [, mm] = text.match(/(\d\d):\d\d/);
+  assert.ok(Number(mm) >= 58, `about an hour left, not negative or three hours off: ${text}`);
+  await ctx.close();
+});

@@ -9,5 +9,6 @@ pub mod db;
 pub mod error;
 pub mod exam;
 pub mod http;
+pub mod proctor;
 pub mod startup;
 pub mod state;

@@ -58,8 +58,14 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
         );
     }
     let lockout = Duration::from_secs(config.login_lockout_seconds);
+    let bus = crate::proctor::bus::Bus::start(&db);
     Ok(AppState {
-        exams: Arc::new(crate::exam::attempt::ExamRuntime::start(&db, lockout)),
+        exams: Arc::new(crate::exam::attempt::ExamRuntime::start(
+            &db,
+            lockout,
+            bus.clone(),
+        )),
+        live: Arc::new(crate::proctor::live::Live::new(bus)),
         db,
         config: Arc::new(config.clone()),
         keys: Arc::new(JwtKeys::new(secret.as_bytes())),

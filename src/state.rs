@@ -20,4 +20,6 @@ pub struct AppState {
     pub limiter: Arc<LoginLimiter>,
     /// The exam domain's caches, autosave writer and candidate login limits.
     pub exams: Arc<ExamRuntime>,
+    /// Live changes and room views (proctoring).
+    pub live: Arc<crate::proctor::live::Live>,
 }

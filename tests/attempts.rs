@@ -425,7 +425,7 @@ async fn logging_in_on_another_tablet_continues_the_attempt_and_logs_the_first_o
     let row = db
         .query_one_raw(sea_orm::Statement::from_string(
             db.get_database_backend(),
-            format!("SELECT COUNT(*) AS n FROM attempt_events WHERE attempt_id = {attempt} AND kind = 'login' AND detail LIKE '%\"takeover\":true%'"),
+            format!("SELECT COUNT(*) AS n FROM attempt_events WHERE attempt_id = {attempt} AND kind = 'takeover'"),
         ))
         .await
         .unwrap()

@@ -3,45 +3,14 @@
 
 mod common;
 
-use common::{fresh_database, id_number, shipped_banks};
+use common::{fresh_database, id_number, start_server};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const ADMIN: &str = "durability-admin-pw";
-
-/// Starts the real binary on a database and returns it with its base URL.
-fn start_server(database_url: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_exam-platform"))
-        .arg("serve")
-        .env("BIND", "127.0.0.1:0")
-        .env("DATABASE_URL", database_url)
-        .env("ADMIN_PASSWORD", ADMIN)
-        .env("BANK_DIR", shipped_banks())
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the server binary");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let base = loop {
-        let line = lines
-            .next()
-            .expect("the server prints where it listens")
-            .expect("read stdout");
-        if let Some(rest) = line.strip_prefix("Listening on ") {
-            break rest.split_whitespace().next().unwrap().to_string();
-        }
-    };
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, base)
-}
+const ADMIN: &str = common::BINARY_ADMIN_PASSWORD;
 
 async fn post(client: &Client, base: &str, token: Option<&str>, path: &str, body: &Value) -> Value {
     let mut req = client.post(format!("{base}{path}")).json(body);

@@ -8,6 +8,7 @@ mod m20261123_000003_exams;
 mod m20261123_000004_sessions;
 mod m20261201_000005_attempts;
 mod m20261201_000006_attempt_seen;
+mod m20261201_000007_proctoring;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_sessions::Migration),
             Box::new(m20261201_000005_attempts::Migration),
             Box::new(m20261201_000006_attempt_seen::Migration),
+            Box::new(m20261201_000007_proctoring::Migration),
         ]
     }
 }

@@ -78,36 +78,42 @@ impl FromRequest for Staff {
             let token = token.ok_or_else(|| {
                 AppError::unauthorized("missing_token", "log in first: no bearer token was sent")
             })?;
-            let claims = state.keys.verify_staff(&token).map_err(|e| {
-                use jsonwebtoken::errors::ErrorKind;
-                match e.kind() {
-                    ErrorKind::ExpiredSignature => AppError::unauthorized(
-                        "token_expired",
-                        "the session has expired; log in again",
-                    ),
-                    _ => AppError::unauthorized("invalid_token", "the token is not valid"),
-                }
-            })?;
-            let id: i32 = claims
-                .sub
-                .parse()
-                .map_err(|_| AppError::unauthorized("invalid_token", "the token is not valid"))?;
-            let user = repo::find(&state.db, id).await?.ok_or_else(|| {
-                AppError::unauthorized("invalid_token", "the account no longer exists")
-            })?;
-            if user.disabled {
-                return Err(AppError::unauthorized(
-                    "account_disabled",
-                    "this account has been disabled",
-                ));
-            }
-            Ok(Staff {
-                id: user.id,
-                username: user.username,
-                roles: Roles::from_stored(&user.roles),
-            })
+            staff_from_token(&state, &token).await
         })
     }
+}
+
+/// The staff member a token names, checked like the extractor does (signature, expiry,
+/// audience, the account enabled now). For the few routes that cannot send a header
+/// (Server-Sent Events from a browser's EventSource pass the token in the query).
+pub async fn staff_from_token(state: &AppState, token: &str) -> Result<Staff, AppError> {
+    let claims = state.keys.verify_staff(token).map_err(|e| {
+        use jsonwebtoken::errors::ErrorKind;
+        match e.kind() {
+            ErrorKind::ExpiredSignature => {
+                AppError::unauthorized("token_expired", "the session has expired; log in again")
+            }
+            _ => AppError::unauthorized("invalid_token", "the token is not valid"),
+        }
+    })?;
+    let id: i32 = claims
+        .sub
+        .parse()
+        .map_err(|_| AppError::unauthorized("invalid_token", "the token is not valid"))?;
+    let user = repo::find(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::unauthorized("invalid_token", "the account no longer exists"))?;
+    if user.disabled {
+        return Err(AppError::unauthorized(
+            "account_disabled",
+            "this account has been disabled",
+        ));
+    }
+    Ok(Staff {
+        id: user.id,
+        username: user.username,
+        roles: Roles::from_stored(&user.roles),
+    })
 }
 
 impl FromRequest for crate::exam::attempt::CandidateAuth {
@@ -125,26 +131,34 @@ impl FromRequest for crate::exam::attempt::CandidateAuth {
             let token = bearer(req).ok_or_else(|| {
                 AppError::unauthorized("missing_token", "log in first: no bearer token was sent")
             })?;
-            let claims = state.keys.verify_candidate(token).map_err(|e| {
-                use jsonwebtoken::errors::ErrorKind;
-                match e.kind() {
-                    ErrorKind::ExpiredSignature => AppError::unauthorized(
-                        "token_expired",
-                        "the login has expired; log in again",
-                    ),
-                    _ => AppError::unauthorized("invalid_token", "the token is not valid"),
-                }
-            })?;
-            let candidate_id = claims
-                .sub
-                .parse()
-                .map_err(|_| AppError::unauthorized("invalid_token", "the token is not valid"))?;
-            Ok(crate::exam::attempt::CandidateAuth {
-                candidate_id,
-                attempt_id: claims.att,
-                device_gen: claims.dev,
-            })
+            candidate_from_token(state, token)
         };
         std::future::ready(verify())
     }
+}
+
+/// The candidate a token names (signature, expiry, audience); see [`staff_from_token`] for why
+/// a token may come from the query.
+pub fn candidate_from_token(
+    state: &AppState,
+    token: &str,
+) -> Result<crate::exam::attempt::CandidateAuth, AppError> {
+    let claims = state.keys.verify_candidate(token).map_err(|e| {
+        use jsonwebtoken::errors::ErrorKind;
+        match e.kind() {
+            ErrorKind::ExpiredSignature => {
+                AppError::unauthorized("token_expired", "the login has expired; log in again")
+            }
+            _ => AppError::unauthorized("invalid_token", "the token is not valid"),
+        }
+    })?;
+    let candidate_id = claims
+        .sub
+        .parse()
+        .map_err(|_| AppError::unauthorized("invalid_token", "the token is not valid"))?;
+    Ok(crate::exam::attempt::CandidateAuth {
+        candidate_id,
+        attempt_id: claims.att,
+        device_gen: claims.dev,
+    })
 }

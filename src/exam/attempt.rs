@@ -96,13 +96,17 @@ fn write<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
 
 impl ExamRuntime {
     /// Starts the autosave writer; call inside the runtime.
-    pub fn start(db: &DatabaseConnection, lockout: Duration) -> ExamRuntime {
+    pub fn start(
+        db: &DatabaseConnection,
+        lockout: Duration,
+        bus: crate::proctor::bus::Bus,
+    ) -> ExamRuntime {
         ExamRuntime {
             questions: RwLock::new(HashMap::new()),
             sessions: RwLock::new(HashMap::new()),
             sittings: RwLock::new(HashMap::new()),
             freezing: tokio::sync::Mutex::new(()),
-            saver: Saver::start(db.clone()),
+            saver: Saver::start(db.clone(), bus),
             by_ticket: LoginLimiter::new(TICKET_FAILURES, lockout),
             by_address: LoginLimiter::new(ADDRESS_FAILURES, lockout),
             events: Default::default(),
@@ -433,6 +437,7 @@ pub async fn login(
         Some(a) => resume(db, a, client).await?,
         None => start(state, &s, &c, 1, &HashSet::new(), client).await?,
     };
+    state.live.bus.publish(s.id, vec![a.id], "login").await;
     signed_in(state, &s, c, &a).await
 }
 
@@ -486,7 +491,7 @@ async fn resume(
         &txn,
         a.id,
         now_ms(),
-        "login",
+        if generation > 1 { "takeover" } else { "login" },
         json!({"device_gen": generation, "takeover": generation > 1, "address": client}),
     )
     .await?;
@@ -558,6 +563,7 @@ async fn start(
         pending_marks: Set(0),
         result: Set(None),
         last_seen_ms: Set(Some(ms)),
+        question_count: Set(paper.items.len() as i32),
         ..Default::default()
     };
     let txn = state.db.begin().await?;
@@ -804,6 +810,7 @@ pub async fn save(
         .saver
         .save(repo::PendingSave {
             attempt_id: id.0,
+            session_id: sitting.session_id,
             device_gen: auth.device_gen,
             question_id,
             response: serde_json::to_string(&response).map_err(AppError::internal)?,
@@ -877,6 +884,17 @@ pub async fn submit(
 /// Submits an attempt (unless already submitted) and scores it, in one transaction: the
 /// status change comes first, so no save can land after the answers are read.
 pub async fn finish(state: &AppState, a: &attempt::Model, by: &str) -> AppResult<attempt::Model> {
+    finish_audited(state, a, by, None).await
+}
+
+/// [`finish`] with an audit entry written in the same transaction (a proctor's force-submit or
+/// termination): who, the action, and the detail (with the reason).
+pub async fn finish_audited(
+    state: &AppState,
+    a: &attempt::Model,
+    by: &str,
+    audit: Option<(&crate::audit::Actor, &str, serde_json::Value)>,
+) -> AppResult<attempt::Model> {
     let db = &state.db;
     if a.status == repo::SUBMITTED {
         return Ok(a.clone());
@@ -917,12 +935,20 @@ pub async fn finish(state: &AppState, a: &attempt::Model, by: &str) -> AppResult
             json!({"by": by, "score": result.total, "pending_marks": result.pending}),
         )
         .await?;
+        if let Some((actor, action, detail)) = audit {
+            crate::audit::record(&txn, actor, action, "attempt", &a.id.to_string(), detail).await?;
+        }
     }
     let fresh = repo::attempt(&txn, a.id)
         .await?
         .ok_or_else(|| AppError::internal("attempt vanished"))?;
     txn.commit().await?;
     state.exams.forget(a.id);
+    state
+        .live
+        .bus
+        .publish(a.session_id, vec![a.id], "submitted")
+        .await;
     Ok(fresh)
 }
 
@@ -1118,7 +1144,8 @@ pub enum ClockAction {
 }
 
 impl ClockAction {
-    fn code(self) -> &'static str {
+    /// Stable code, as recorded.
+    pub fn code(self) -> &'static str {
         match self {
             Self::Pause => "paused",
             Self::Resume => "resumed",
@@ -1136,6 +1163,20 @@ pub async fn change_clock(
     action: ClockAction,
     reason: &str,
 ) -> AppResult<attempt::Model> {
+    check_extension(action)?;
+    let txn = state.db.begin().await?;
+    let fresh = change_clock_in(&txn, actor, id, action, reason).await?;
+    txn.commit().await?;
+    state
+        .live
+        .bus
+        .publish(fresh.session_id, vec![fresh.id], action.code())
+        .await;
+    Ok(fresh)
+}
+
+/// Refuses an extension outside 1–360 minutes.
+pub fn check_extension(action: ClockAction) -> AppResult<()> {
     if let ClockAction::Extend(m) = action
         && !(1..=360).contains(&m)
     {
@@ -1144,9 +1185,20 @@ pub async fn change_clock(
             "an extension is 1–360 minutes",
         ));
     }
+    Ok(())
+}
+
+/// [`change_clock`] inside the caller's transaction (room-wide actions change many attempts
+/// in one). The attempt row is locked first.
+pub async fn change_clock_in(
+    txn: &impl ConnectionTrait,
+    actor: &crate::audit::Actor,
+    id: AttemptId,
+    action: ClockAction,
+    reason: &str,
+) -> AppResult<attempt::Model> {
     let now = now_ms();
-    let txn = state.db.begin().await?;
-    let a = repo::lock_attempt(&txn, id.0)
+    let a = repo::lock_attempt(txn, id.0)
         .await?
         .ok_or_else(|| AppError::not_found("attempt_not_found", "no such attempt"))?;
     if a.status == repo::SUBMITTED {
@@ -1180,12 +1232,12 @@ pub async fn change_clock(
         ClockAction::Resume => (repo::IN_PROGRESS, clock.resume(now)),
         ClockAction::Extend(m) => (a.status.as_str(), clock.extend(i64::from(m) * 60_000)),
     };
-    repo::store_clock(&txn, a.id, status, &clock).await?;
+    repo::store_clock(txn, a.id, status, &clock).await?;
     let detail = json!({"action": action.code(), "minutes": match action { ClockAction::Extend(m) => m, _ => 0 },
         "reason": reason, "by": actor.name, "deadline_ms": clock.deadline_ms(now)});
-    repo::record_event(&txn, a.id, now, action.code(), detail.clone()).await?;
+    repo::record_event(txn, a.id, now, action.code(), detail.clone()).await?;
     crate::audit::record(
-        &txn,
+        txn,
         actor,
         &format!("attempt.{}", action.code()),
         "attempt",
@@ -1193,11 +1245,44 @@ pub async fn change_clock(
         detail,
     )
     .await?;
-    let fresh = repo::attempt(&txn, a.id)
+    repo::attempt(txn, a.id)
         .await?
-        .ok_or_else(|| AppError::internal("attempt vanished"))?;
-    txn.commit().await?;
-    Ok(fresh)
+        .ok_or_else(|| AppError::internal("attempt vanished"))
+}
+
+/// An attempt's status and time, as its tablet's live stream sends them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ClockState {
+    /// The attempt.
+    pub id: i32,
+    /// `in_progress`, `paused` or `submitted`.
+    pub status: String,
+    /// The server's clock.
+    pub server_time: DateTime<Utc>,
+    /// When time is up (while paused: if resumed now).
+    pub deadline: DateTime<Utc>,
+    /// Seconds left.
+    pub remaining_seconds: i64,
+    /// Who submitted: `candidate`, `timeout`, `staff` or `terminated`.
+    pub submitted_by: Option<String>,
+}
+
+/// The attempt's status and time for its tablet.
+pub async fn clock_state(
+    state: &AppState,
+    auth: &CandidateAuth,
+    id: AttemptId,
+) -> AppResult<ClockState> {
+    let a = own_attempt(state, auth, id).await?;
+    let (deadline, left) = time_left(&a);
+    Ok(ClockState {
+        id: a.id,
+        server_time: Utc::now(),
+        deadline,
+        remaining_seconds: if a.status == repo::SUBMITTED { 0 } else { left },
+        status: a.status,
+        submitted_by: a.submitted_by,
+    })
 }
 
 /// An attempt's deadline and seconds left as of now.

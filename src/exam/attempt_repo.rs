@@ -261,6 +261,8 @@ pub async fn answer_counts(
 pub struct PendingSave {
     /// The attempt.
     pub attempt_id: i32,
+    /// Its session (not stored; for the live room view).
+    pub session_id: i32,
     /// The login generation of the token that sent it.
     pub device_gen: i32,
     /// The question.

@@ -9,7 +9,9 @@
 //! gets several, with saves sharded by attempt so one attempt's saves stay in order.
 
 use super::attempt_repo::{self, PendingSave, SaveOutcome};
+use crate::proctor::bus::Bus;
 use sea_orm::{DatabaseConnection, DbBackend, TransactionTrait};
+use std::collections::{BTreeMap, BTreeSet};
 use tokio::sync::{mpsc, oneshot};
 
 /// Most saves written in one transaction.
@@ -40,8 +42,8 @@ pub struct Saver {
 }
 
 impl Saver {
-    /// Starts the writer tasks on the current runtime.
-    pub fn start(db: DatabaseConnection) -> Saver {
+    /// Starts the writer tasks on the current runtime; committed saves are announced on `bus`.
+    pub fn start(db: DatabaseConnection, bus: Bus) -> Saver {
         let n = match db.get_database_backend() {
             DbBackend::Postgres => 4,
             _ => 1,
@@ -49,7 +51,7 @@ impl Saver {
         let shards = (0..n)
             .map(|_| {
                 let (tx, rx) = mpsc::channel(QUEUE);
-                tokio::spawn(run(db.clone(), rx));
+                tokio::spawn(run(db.clone(), rx, bus.clone()));
                 tx
             })
             .collect();
@@ -70,7 +72,7 @@ impl Saver {
     }
 }
 
-async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
+async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>, bus: Bus) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.recv().await {
         batch.push(first);
@@ -84,8 +86,20 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
         let result = write(&db, &saves).await;
         match result {
             Ok(outcomes) => {
+                // One live change per session per batch, after the commit, never per save.
+                let mut saved: BTreeMap<i32, BTreeSet<i32>> = BTreeMap::new();
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
+                    if matches!(outcome, SaveOutcome::Saved { applied: true, .. }) {
+                        saved
+                            .entry(job.save.session_id)
+                            .or_default()
+                            .insert(job.save.attempt_id);
+                    }
                     let _ = job.reply.send(Ok(outcome));
+                }
+                for (session, attempts) in saved {
+                    bus.publish(session, attempts.into_iter().collect(), "saved")
+                        .await;
                 }
             }
             Err(e) => {

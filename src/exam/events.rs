@@ -130,6 +130,13 @@ pub async fn report(
         .await?;
     }
     txn.commit().await?;
+    if !stored.is_empty() {
+        state
+            .live
+            .bus
+            .publish(a.session_id, vec![a.id], "event")
+            .await;
+    }
     Ok(stored.len())
 }
 

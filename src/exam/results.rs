@@ -191,7 +191,8 @@ pub struct ResultRow {
     pub seat: i32,
     /// The attempt counted (the latest).
     pub attempt_id: Option<i32>,
-    /// `absent`, `in_progress`, `paused`, `submitted` (waiting for marking) or `final`.
+    /// `absent`, `in_progress`, `paused`, `submitted` (waiting for marking), `final` or
+    /// `terminated` (ended for misconduct: not passed, no rank).
     pub status: String,
     /// Points earned.
     pub score: Option<f64>,
@@ -273,10 +274,13 @@ pub async fn session_results(state: &AppState, s: &session::Model) -> AppResult<
                 .and_then(|r| serde_json::from_str(r).ok());
             let status = match a {
                 None => "absent".to_string(),
+                Some(a) if a.submitted_by.as_deref() == Some("terminated") => "terminated".into(),
                 Some(a) if a.status == repo::SUBMITTED && a.pending_marks == 0 => "final".into(),
                 Some(a) => a.status.clone(),
             };
             let is_final = status == "final";
+            // An attempt ended for misconduct does not pass, whatever it scored.
+            let terminated = status == "terminated";
             ResultRow {
                 rank: None,
                 ticket: c.ticket.clone(),
@@ -292,6 +296,8 @@ pub async fn session_results(state: &AppState, s: &session::Model) -> AppResult<
                 max: a.map(|a| a.max_score),
                 passed: if is_final {
                     a.and_then(|a| a.passed)
+                } else if terminated {
+                    Some(false)
                 } else {
                     None
                 },
@@ -361,6 +367,7 @@ fn status_zh(s: &str) -> &'static str {
         "paused" => "暂停",
         "submitted" => "待阅卷",
         "final" => "已出分",
+        "terminated" => "违纪终止",
         _ => "",
     }
 }

@@ -10,6 +10,7 @@ pub mod exams;
 pub mod frontend;
 pub mod media;
 pub mod meta;
+pub mod proctor;
 pub mod questions;
 pub mod results;
 pub mod sessions;
@@ -39,6 +40,9 @@ use utoipa::{Modify, OpenApi};
         attempts::login, attempts::retake, attempts::paper, attempts::save, attempts::get,
         attempts::submit, attempts::audit, attempts::pause, attempts::resume, attempts::extend, attempts::events,
         results::list, results::release, results::queue, results::mark,
+        proctor::room, proctor::live, proctor::attempt_live, proctor::pause_room, proctor::resume_room,
+        proctor::extend_room, proctor::force_submit, proctor::terminate, proctor::release_device,
+        proctor::check_in, proctor::add_incident, proctor::incidents, proctor::close_incident, proctor::report,
     ),
     components(schemas(crate::error::ErrorBody, crate::bank::model::QuestionBody)),
     modifiers(&BearerAuth)
@@ -181,6 +185,47 @@ pub fn configure(max_upload: usize) -> impl FnOnce(&mut web::ServiceConfig) {
                 .route("/attempts/{id}/submit", web::post().to(attempts::submit))
                 .route("/attempts/{id}/audit", web::get().to(attempts::audit))
                 .route("/attempts/{id}/events", web::post().to(attempts::events))
+                .route("/attempts/{id}/live", web::get().to(proctor::attempt_live))
+                .route(
+                    "/attempts/{id}/force-submit",
+                    web::post().to(proctor::force_submit),
+                )
+                .route(
+                    "/attempts/{id}/terminate",
+                    web::post().to(proctor::terminate),
+                )
+                .route(
+                    "/attempts/{id}/release-device",
+                    web::post().to(proctor::release_device),
+                )
+                .route("/sessions/{id}/room", web::get().to(proctor::room))
+                .route("/sessions/{id}/live", web::get().to(proctor::live))
+                .route("/sessions/{id}/pause", web::post().to(proctor::pause_room))
+                .route(
+                    "/sessions/{id}/resume",
+                    web::post().to(proctor::resume_room),
+                )
+                .route(
+                    "/sessions/{id}/extend",
+                    web::post().to(proctor::extend_room),
+                )
+                .route(
+                    "/sessions/{id}/candidates/{candidate_id}/check-in",
+                    web::post().to(proctor::check_in),
+                )
+                .route(
+                    "/sessions/{id}/incidents",
+                    web::get().to(proctor::incidents),
+                )
+                .route(
+                    "/sessions/{id}/incidents",
+                    web::post().to(proctor::add_incident),
+                )
+                .route(
+                    "/sessions/{id}/incidents/{incident_id}/close",
+                    web::post().to(proctor::close_incident),
+                )
+                .route("/sessions/{id}/report", web::get().to(proctor::report))
                 .route("/attempts/{id}/pause", web::post().to(attempts::pause))
                 .route("/attempts/{id}/resume", web::post().to(attempts::resume))
                 .route("/attempts/{id}/extend", web::post().to(attempts::extend))

@@ -55,6 +55,8 @@ pub struct Model {
     pub result: Option<String>,
     /// When the tablet was last heard from (heartbeat or any event).
     pub last_seen_ms: Option<i64>,
+    /// Questions on the paper.
+    pub question_count: i32,
 }
 
 /// No relations navigated.

@@ -27,6 +27,8 @@ pub struct Model {
     pub seat: i32,
     /// Added.
     pub created_at: DateTimeUtc,
+    /// When a proctor checked the candidate in (admitted to the room).
+    pub checked_in_at: Option<DateTimeUtc>,
 }
 
 /// No relations navigated.

@@ -1,0 +1,351 @@
+//! Proctoring over HTTP: the room view (snapshot and live stream), room-wide and per-candidate
+//! actions, check-in, incidents, the session report, and the tablet's own live stream.
+//! Only admins, authors and the proctors assigned to the session get in.
+
+use crate::auth::Staff;
+use crate::auth::extract::{candidate_from_token, staff_from_token};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::exam::attempt::{AttemptId, ClockAction};
+use crate::exam::attempt_repo;
+use crate::http::sessions::visible;
+use crate::proctor::actions::{self, About, RoomReport};
+use crate::proctor::live::{self, Frame};
+use crate::proctor::repo::{self, Incident};
+use crate::state::AppState;
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+
+/// The token of an EventSource request: `Authorization: Bearer …` or `?access_token=…`
+/// (EventSource cannot send headers).
+#[derive(Deserialize, IntoParams)]
+pub struct StreamQuery {
+    /// The token, when no header can be sent.
+    pub access_token: Option<String>,
+}
+
+fn token_of(req: &HttpRequest, q: &StreamQuery) -> AppResult<String> {
+    crate::auth::extract::bearer(req)
+        .map(str::to_string)
+        .or_else(|| q.access_token.clone())
+        .ok_or_else(|| AppError::unauthorized("missing_token", "log in first: no token was sent"))
+}
+
+fn event_stream(
+    body: impl futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::Error>> + 'static,
+) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "text/event-stream"))
+        .insert_header((CACHE_CONTROL, "no-cache"))
+        // Identity keeps the compression middleware from buffering the stream.
+        .insert_header((CONTENT_ENCODING, "identity"))
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(body)
+}
+
+/// The room view now: one tile per candidate and the totals.
+#[utoipa::path(get, path = "/api/sessions/{id}/room", tag = "proctoring", security(("bearer" = [])),
+    params(("id" = i32, Path)), responses((status = 200, body = Frame), (status = 403, body = ErrorBody)))]
+pub async fn room(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+) -> AppResult<web::Json<Frame>> {
+    let (s, _) = visible(&state, &staff, *id).await?;
+    let (tiles, totals) = live::full(&state, s.id).await?;
+    Ok(web::Json(Frame {
+        server_time_ms: chrono::Utc::now().timestamp_millis(),
+        full: true,
+        tiles,
+        totals,
+        published_at_ms: None,
+    }))
+}
+
+/// The room view live, as Server-Sent Events: `snapshot` (every tile), then `tiles` with the
+/// tiles that changed and the new totals.
+#[utoipa::path(get, path = "/api/sessions/{id}/live", tag = "proctoring", security(("bearer" = [])),
+    params(("id" = i32, Path), StreamQuery), responses((status = 200, content_type = "text/event-stream", body = Frame), (status = 403, body = ErrorBody)))]
+pub async fn live(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<i32>,
+    q: web::Query<StreamQuery>,
+) -> AppResult<HttpResponse> {
+    let staff = staff_from_token(&state, &token_of(&req, &q)?).await?;
+    let (s, _) = visible(&state, &staff, *id).await?;
+    let stream = state.live.watch(&state, s.id).await?;
+    Ok(event_stream(stream))
+}
+
+/// The tablet's live stream of its own attempt: `state` (status and time) now and after each
+/// proctor action; `taken_over` when another device took over.
+#[utoipa::path(get, path = "/api/attempts/{id}/live", tag = "attempts", security(("bearer" = [])),
+    params(("id" = i32, Path), StreamQuery), responses((status = 200, content_type = "text/event-stream"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn attempt_live(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<i32>,
+    q: web::Query<StreamQuery>,
+) -> AppResult<HttpResponse> {
+    let auth = candidate_from_token(&state, &token_of(&req, &q)?)?;
+    if auth.attempt_id != *id {
+        return Err(AppError::forbidden("this token does not open that attempt"));
+    }
+    // Refuse at once (401 taken_over, 404) rather than open a stream that ends immediately.
+    crate::exam::attempt::clock_state(&state, &auth, AttemptId(*id)).await?;
+    Ok(event_stream(live::attempt_stream(
+        state.get_ref().clone(),
+        auth,
+    )))
+}
+
+/// A room-wide (or session-wide) change of time.
+#[derive(Deserialize, ToSchema, Default)]
+pub struct RoomClockRequest {
+    /// The room; the whole session when absent.
+    pub room_id: Option<i32>,
+    /// Minutes to add (extend only).
+    #[serde(default)]
+    pub minutes: u32,
+    /// Why.
+    #[serde(default)]
+    pub reason: String,
+}
+
+async fn room_clock(
+    state: &AppState,
+    staff: &Staff,
+    id: i32,
+    body: RoomClockRequest,
+    action: impl FnOnce(u32) -> ClockAction,
+) -> AppResult<web::Json<RoomReport>> {
+    let (s, rooms) = visible(state, staff, id).await?;
+    if let Some(r) = body.room_id
+        && !rooms.iter().any(|x| x.id == r)
+    {
+        return Err(AppError::not_found(
+            "room_not_found",
+            "no such room in this session",
+        ));
+    }
+    Ok(web::Json(
+        actions::clock_room(
+            state,
+            &staff.actor(),
+            s.id,
+            body.room_id,
+            action(body.minutes),
+            &body.reason,
+        )
+        .await?,
+    ))
+}
+
+/// Pauses every open attempt of a room (or the session).
+#[utoipa::path(post, path = "/api/sessions/{id}/pause", tag = "proctoring", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = RoomClockRequest, responses((status = 200, body = RoomReport)))]
+pub async fn pause_room(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: Option<web::Json<RoomClockRequest>>,
+) -> AppResult<web::Json<RoomReport>> {
+    room_clock(
+        &state,
+        &staff,
+        *id,
+        body.map(|b| b.into_inner()).unwrap_or_default(),
+        |_| ClockAction::Pause,
+    )
+    .await
+}
+
+/// Resumes every paused attempt of a room (or the session).
+#[utoipa::path(post, path = "/api/sessions/{id}/resume", tag = "proctoring", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = RoomClockRequest, responses((status = 200, body = RoomReport)))]
+pub async fn resume_room(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: Option<web::Json<RoomClockRequest>>,
+) -> AppResult<web::Json<RoomReport>> {
+    room_clock(
+        &state,
+        &staff,
+        *id,
+        body.map(|b| b.into_inner()).unwrap_or_default(),
+        |_| ClockAction::Resume,
+    )
+    .await
+}
+
+/// Gives every open attempt of a room (or the session) extra minutes.
+#[utoipa::path(post, path = "/api/sessions/{id}/extend", tag = "proctoring", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = RoomClockRequest, responses((status = 200, body = RoomReport), (status = 422, body = ErrorBody)))]
+pub async fn extend_room(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: web::Json<RoomClockRequest>,
+) -> AppResult<web::Json<RoomReport>> {
+    room_clock(&state, &staff, *id, body.into_inner(), ClockAction::Extend).await
+}
+
+/// Why a proctor acts.
+#[derive(Deserialize, ToSchema, Default)]
+pub struct ReasonRequest {
+    /// Why (required to terminate).
+    #[serde(default)]
+    pub reason: String,
+}
+
+async fn assigned_attempt(
+    state: &AppState,
+    staff: &Staff,
+    id: i32,
+) -> AppResult<crate::exam::entity::attempt::Model> {
+    let a = attempt_repo::attempt(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("attempt_not_found", "no such attempt"))?;
+    visible(state, staff, a.session_id).await?;
+    Ok(a)
+}
+
+/// Submits a candidate's attempt now.
+#[utoipa::path(post, path = "/api/attempts/{id}/force-submit", tag = "proctoring", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = ReasonRequest, responses((status = 200), (status = 409, body = ErrorBody)))]
+pub async fn force_submit(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: Option<web::Json<ReasonRequest>>,
+) -> AppResult<HttpResponse> {
+    let a = assigned_attempt(&state, &staff, *id).await?;
+    let b = body.map(|b| b.into_inner()).unwrap_or_default();
+    let done = actions::force_submit(&state, &staff.actor(), AttemptId(a.id), &b.reason).await?;
+    Ok(HttpResponse::Ok()
+        .json(json!({"id": done.id, "status": done.status, "submitted_by": done.submitted_by})))
+}
+
+/// Ends an attempt for misconduct; a reason is required.
+#[utoipa::path(post, path = "/api/attempts/{id}/terminate", tag = "proctoring", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = ReasonRequest, responses((status = 200), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn terminate(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: web::Json<ReasonRequest>,
+) -> AppResult<HttpResponse> {
+    let a = assigned_attempt(&state, &staff, *id).await?;
+    let done = actions::terminate(&state, &staff.actor(), AttemptId(a.id), &body.reason).await?;
+    Ok(HttpResponse::Ok()
+        .json(json!({"id": done.id, "status": done.status, "submitted_by": done.submitted_by})))
+}
+
+/// Logs the attempt out of its tablet so the candidate continues on a new one.
+#[utoipa::path(post, path = "/api/attempts/{id}/release-device", tag = "proctoring", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = ReasonRequest, responses((status = 204), (status = 409, body = ErrorBody)))]
+pub async fn release_device(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: Option<web::Json<ReasonRequest>>,
+) -> AppResult<HttpResponse> {
+    let a = assigned_attempt(&state, &staff, *id).await?;
+    let b = body.map(|b| b.into_inner()).unwrap_or_default();
+    actions::release_device(&state, &staff.actor(), AttemptId(a.id), &b.reason).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Checks a candidate in.
+#[utoipa::path(post, path = "/api/sessions/{id}/candidates/{candidate_id}/check-in", tag = "proctoring", security(("bearer" = [])),
+    params(("id" = i32, Path), ("candidate_id" = i32, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn check_in(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(i32, i32)>,
+) -> AppResult<HttpResponse> {
+    let (id, candidate) = path.into_inner();
+    let (s, _) = visible(&state, &staff, id).await?;
+    actions::check_in(&state, &staff.actor(), s.id, candidate).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// An incident note on a candidate, a room or the session.
+#[derive(Deserialize, ToSchema)]
+pub struct IncidentRequest {
+    /// The candidate it is about.
+    pub candidate_id: Option<i32>,
+    /// The room it is about (when not about a candidate).
+    pub room_id: Option<i32>,
+    /// What happened.
+    pub text: String,
+}
+
+/// Writes an incident note.
+#[utoipa::path(post, path = "/api/sessions/{id}/incidents", tag = "proctoring", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = IncidentRequest, responses((status = 201), (status = 422, body = ErrorBody)))]
+pub async fn add_incident(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: web::Json<IncidentRequest>,
+) -> AppResult<HttpResponse> {
+    let (s, _) = visible(&state, &staff, *id).await?;
+    let about = match (body.candidate_id, body.room_id) {
+        (Some(c), _) => About::Candidate(c),
+        (None, Some(r)) => About::Room(r),
+        (None, None) => About::Session,
+    };
+    let incident = actions::note(&state, &staff.actor(), s.id, about, &body.text).await?;
+    Ok(HttpResponse::Created().json(json!({"id": incident})))
+}
+
+/// A session's incidents.
+#[utoipa::path(get, path = "/api/sessions/{id}/incidents", tag = "proctoring", security(("bearer" = [])),
+    params(("id" = i32, Path)), responses((status = 200, body = [Incident])))]
+pub async fn incidents(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+) -> AppResult<web::Json<Vec<Incident>>> {
+    let (s, _) = visible(&state, &staff, *id).await?;
+    Ok(web::Json(repo::incidents(&state.db, s.id).await?))
+}
+
+/// Closes an incident.
+#[utoipa::path(post, path = "/api/sessions/{id}/incidents/{incident_id}/close", tag = "proctoring", security(("bearer" = [])),
+    params(("id" = i32, Path), ("incident_id" = i32, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn close_incident(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(i32, i32)>,
+) -> AppResult<HttpResponse> {
+    let (id, incident) = path.into_inner();
+    let (s, _) = visible(&state, &staff, id).await?;
+    actions::close(&state, &staff.actor(), s.id, incident).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The session report (CSV): per candidate a summary, the timeline of events and actions, and
+/// incidents.
+#[utoipa::path(get, path = "/api/sessions/{id}/report", tag = "proctoring", security(("bearer" = [])),
+    params(("id" = i32, Path)), responses((status = 200, content_type = "text/csv"), (status = 403, body = ErrorBody)))]
+pub async fn report(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    let (s, _) = visible(&state, &staff, *id).await?;
+    let body = crate::proctor::report::csv(&state, s.id).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"report-session-{}.csv\"", s.id),
+        ))
+        .body(body))
+}

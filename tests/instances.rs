@@ -1,0 +1,172 @@
+//! Two server processes on one PostgreSQL database, as behind a load balancer: a candidate on
+//! instance A and a proctor on instance B see each other's changes within a second, through
+//! PostgreSQL LISTEN/NOTIFY. Needs TEST_POSTGRES_URL (CI's PostgreSQL tier sets it); with the
+//! embedded SQLite database there is one instance by design, so there is nothing to prove.
+
+mod common;
+
+use common::{BINARY_ADMIN_PASSWORD, fresh_database, id_number, start_server};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+async fn call(
+    c: &Client,
+    method: reqwest::Method,
+    url: String,
+    token: Option<&str>,
+    body: Value,
+) -> Value {
+    let mut req = c.request(method, &url).json(&body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let r = req.send().await.unwrap();
+    assert!(r.status().is_success(), "{url}: {}", r.status());
+    r.json().await.unwrap_or(Value::Null)
+}
+
+/// The next SSE data block of a stream, within `within`.
+async fn next_data(resp: &mut reqwest::Response, buf: &mut String, within: Duration) -> Value {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            if let Some(d) = block.lines().find_map(|l| l.strip_prefix("data: ")) {
+                return serde_json::from_str(d).unwrap();
+            }
+            continue;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        let chunk = tokio::time::timeout(left, resp.chunk())
+            .await
+            .expect("an event in time")
+            .unwrap()
+            .expect("open stream");
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}
+
+#[tokio::test]
+async fn a_candidate_on_one_instance_and_a_proctor_on_another_see_each_other_within_a_second() {
+    if std::env::var("TEST_POSTGRES_URL").is_err() {
+        eprintln!(
+            "two instances need PostgreSQL (TEST_POSTGRES_URL); the SQLite setup is one instance"
+        );
+        return;
+    }
+    let (url, _dir) = fresh_database().await;
+    // One after the other, so the second finds the migrations applied.
+    let (mut a, base_a) = start_server(&url);
+    let (mut b, base_b) = start_server(&url);
+    let c = Client::new();
+    let post = reqwest::Method::POST;
+    let admin_b = call(
+        &c,
+        post.clone(),
+        format!("{base_b}/api/auth/login"),
+        None,
+        json!({"username": "admin", "password": BINARY_ADMIN_PASSWORD}),
+    )
+    .await["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let exam = call(&c, post.clone(), format!("{base_b}/api/exams"), Some(&admin_b), json!({"name": "双实例", "time_limit_minutes": 30, "pass_line": 1,
+        "blueprint": {"sections": [{"cells": [{"bank": "VID", "kind": "single", "count": 5, "points": 1}]}]}})).await;
+    let now = chrono::Utc::now();
+    let session = call(&c, post.clone(), format!("{base_b}/api/sessions"), Some(&admin_b), json!({"exam_id": exam["id"], "name": "双实例场",
+        "starts_at": now - chrono::Duration::minutes(1), "ends_at": now + chrono::Duration::hours(1), "rooms": [{"name": "第一考场", "seats": 10}]})).await;
+    let sid = session["id"].as_i64().unwrap();
+    let idn = id_number("19880808", 901);
+    let cand = call(
+        &c,
+        post.clone(),
+        format!("{base_b}/api/sessions/{sid}/candidates"),
+        Some(&admin_b),
+        json!({"name": "考生甲", "id_number": idn}),
+    )
+    .await;
+
+    // The proctor watches on B.
+    let mut room = c
+        .get(format!(
+            "{base_b}/api/sessions/{sid}/live?access_token={admin_b}"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(room.status(), StatusCode::OK);
+    let mut room_buf = String::new();
+    let snapshot = next_data(&mut room, &mut room_buf, Duration::from_secs(5)).await;
+    assert_eq!(snapshot["tiles"][0]["state"], "not_started");
+
+    // The candidate logs in and loses focus on A; B's view shows both within a second each.
+    let login = call(
+        &c,
+        post.clone(),
+        format!("{base_a}/api/candidate/login"),
+        None,
+        json!({"ticket": cand["ticket"], "id_number": idn}),
+    )
+    .await;
+    let token = login["token"].as_str().unwrap().to_string();
+    let attempt = login["attempt_id"].as_i64().unwrap();
+    let sent = Instant::now();
+    call(
+        &c,
+        post.clone(),
+        format!("{base_a}/api/attempts/{attempt}/events"),
+        Some(&token),
+        json!({"events": [{"kind": "window_blur"}]}),
+    )
+    .await;
+    loop {
+        let frame = next_data(&mut room, &mut room_buf, Duration::from_secs(2)).await;
+        let seen = frame["tiles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["attempt_id"] == attempt && t["focus_losses"] == 1);
+        if seen {
+            // Carried by a live change from A (NOTIFY), not found by B's periodic refresh.
+            assert!(frame["published_at_ms"].is_i64(), "{frame}");
+            break;
+        }
+    }
+    let latency = sent.elapsed();
+    assert!(latency < Duration::from_secs(1), "A → B took {latency:?}");
+
+    // The tablet listens on A; the proctor pauses on B; the tablet's clock stops within a second.
+    let mut tablet = c
+        .get(format!(
+            "{base_a}/api/attempts/{attempt}/live?access_token={token}"
+        ))
+        .send()
+        .await
+        .unwrap();
+    let mut tablet_buf = String::new();
+    let first = next_data(&mut tablet, &mut tablet_buf, Duration::from_secs(5)).await;
+    assert_eq!(first["status"], "in_progress");
+    let sent = Instant::now();
+    call(
+        &c,
+        post.clone(),
+        format!("{base_b}/api/attempts/{attempt}/pause"),
+        Some(&admin_b),
+        json!({"reason": "双实例测试"}),
+    )
+    .await;
+    let paused = next_data(&mut tablet, &mut tablet_buf, Duration::from_secs(2)).await;
+    assert_eq!(paused["status"], "paused");
+    assert!(
+        sent.elapsed() < Duration::from_secs(1),
+        "B → A took {:?}",
+        sent.elapsed()
+    );
+
+    a.kill().ok();
+    b.kill().ok();
+    a.wait().ok();
+    b.wait().ok();
+}

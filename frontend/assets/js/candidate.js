@@ -65,6 +65,7 @@ function adopt(state, sentAt, receivedAt) {
   S.pausedAt = state.status === 'paused' ? Date.now() : null;
   S.result = state.result;
   S.submittedAt = state.submitted_at;
+  S.submittedBy = state.submitted_by;
   setTimeout(tick, 0);
   const pending = new Set(S.queue.map((q) => q.qid));
   for (const a of state.answers || []) {
@@ -233,6 +234,40 @@ document.addEventListener('fullscreenchange', () => { if (!document.fullscreenEl
 window.addEventListener('offline', () => { updateSyncBadge(true); report('network_offline'); });
 window.addEventListener('online', () => { updateSyncBadge(); report('network_online'); flush(); });
 
+// ---------- live changes from the proctor ----------
+
+let live = null;
+
+/** Opens the attempt's live stream: a pause, extra time, a forced submission or another device
+ * taking over shows at once (the 15 s state poll stays as the fallback). */
+function openLive() {
+  if (live || !S.attemptId || S.status === 'submitted' || !window.EventSource) return;
+  live = new EventSource(`/api/attempts/${S.attemptId}/live?access_token=${encodeURIComponent(S.token)}`);
+  live.addEventListener('state', (ev) => {
+    const st = JSON.parse(ev.data);
+    const was = S.status;
+    S.offsetMs = Date.parse(st.server_time) - Date.now();
+    S.status = st.status;
+    S.deadlineMs = Date.parse(st.deadline);
+    S.remainingAtSync = st.remaining_seconds;
+    S.submittedBy = st.submitted_by;
+    saveLocal();
+    if (st.status === 'paused') showBanner(t('candidate.paused'), true);
+    else if (was === 'paused') { showBanner(t('candidate.resumed')); flush(); }
+    if (st.status === 'submitted') {
+      closeLive();
+      refreshState().then(renderResult).catch(() => renderResult());
+    }
+    tick();
+  });
+  live.addEventListener('taken_over', () => { closeLive(); renderTakenOver(); });
+}
+
+function closeLive() {
+  if (live) live.close();
+  live = null;
+}
+
 // ---------- screens ----------
 
 function showBanner(text, bad = false) {
@@ -303,6 +338,7 @@ async function login(ticket, idNumber) {
   saveLocal();
   flush();
   sendEvents();
+  openLive();
   if (S.status === 'submitted') renderResult();
   else renderRules();
 }
@@ -557,7 +593,10 @@ function renderResult() {
   const r = S.result;
   const leave = el('button', { type: 'button', 'data-test': 'leave' }, t('candidate.result.leave'));
   leave.addEventListener('click', () => { forget(); renderLogin(); });
+  closeLive();
   const parts = [el('h1', {}, t('candidate.result.title'))];
+  if (S.submittedBy === 'terminated') parts.push(el('p', { class: 'error', 'data-test': 'terminated' }, t('candidate.result.terminated')));
+  else if (S.submittedBy === 'staff') parts.push(el('p', { class: 'muted' }, t('candidate.result.byStaff')));
   if (r) {
     parts.push(
       el('p', { class: 'score', 'data-test': 'score' }, t('candidate.result.score', { total: r.total, max: r.max })),
@@ -575,6 +614,7 @@ function renderResult() {
 }
 
 function renderTakenOver() {
+  closeLive();
   clockBadge.hidden = true;
   syncBadge.hidden = true;
   const again = el('button', { type: 'button', class: 'primary', 'data-test': 'login-again' }, t('candidate.takenOver.again'));
@@ -607,6 +647,7 @@ async function boot() {
       localStorage.setItem(key('paper'), JSON.stringify(S.paper));
     }
     flush();
+    openLive();
     if (S.status === 'submitted') renderResult();
     else if (!main.querySelector('[data-test="question"]')) { if (S.started) renderQuestion(); else renderRules(); }
   } catch (e) {

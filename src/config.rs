@@ -25,6 +25,16 @@ pub struct Config {
     pub db_pool: u32,
     /// Print the admin password to stdout on first start (off in tests).
     pub announce: bool,
+    /// The public address certificate QR codes point to (`CERT_PUBLIC_URL`, default
+    /// `http://127.0.0.1:8080`); printed in uppercase, so keep it short.
+    pub cert_public_url: String,
+    /// Who publishes the certificate keys and status list (`CERT_ISSUER`).
+    pub cert_issuer: String,
+    /// Failed certificate lookups (number + name) per address before a lockout
+    /// (`CERT_LOOKUP_MAX_FAILURES`, default 10).
+    pub cert_lookup_max_failures: u32,
+    /// How long a lookup lockout lasts, in seconds (`CERT_LOOKUP_LOCKOUT_SECONDS`, default 600).
+    pub cert_lookup_lockout_seconds: u64,
 }
 
 impl Default for Config {
@@ -40,6 +50,10 @@ impl Default for Config {
             login_lockout_seconds: 300,
             db_pool: 16,
             announce: true,
+            cert_public_url: "http://127.0.0.1:8080".into(),
+            cert_issuer: "考试与技能竞赛平台 Exam platform".into(),
+            cert_lookup_max_failures: 10,
+            cert_lookup_lockout_seconds: 600,
         }
     }
 }
@@ -74,6 +88,20 @@ impl Config {
         num("LOGIN_MAX_FAILURES", &mut c.login_max_failures)?;
         num("LOGIN_LOCKOUT_SECONDS", &mut c.login_lockout_seconds)?;
         num("DB_POOL", &mut c.db_pool)?;
+        if let Ok(v) = std::env::var("CERT_PUBLIC_URL") {
+            let v = v.trim().trim_end_matches('/').to_string();
+            if !(v.starts_with("http://") || v.starts_with("https://")) {
+                return Err(format!("CERT_PUBLIC_URL={v:?} is not an http(s) address"));
+            }
+            c.cert_public_url = v;
+        }
+        if let Ok(v) = std::env::var("CERT_ISSUER").map(|v| v.trim().to_string())
+            && !v.is_empty()
+        {
+            c.cert_issuer = v;
+        }
+        num("CERT_LOOKUP_MAX_FAILURES", &mut c.cert_lookup_max_failures)?;
+        num("CERT_LOOKUP_LOCKOUT_SECONDS", &mut c.cert_lookup_lockout_seconds)?;
         Ok(c)
     }
 }

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod bank;
+pub mod certificate;
 pub mod config;
 pub mod db;
 pub mod error;

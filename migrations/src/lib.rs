@@ -9,6 +9,7 @@ mod m20261123_000004_sessions;
 mod m20261201_000005_attempts;
 mod m20261201_000006_attempt_seen;
 mod m20261201_000007_proctoring;
+mod m20261201_000010_certificates;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_attempts::Migration),
             Box::new(m20261201_000006_attempt_seen::Migration),
             Box::new(m20261201_000007_proctoring::Migration),
+            Box::new(m20261201_000010_certificates::Migration),
         ]
     }
 }

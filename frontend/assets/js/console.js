@@ -9,6 +9,7 @@ import * as exams from './console/exams.js';
 import * as sessions from './console/sessions.js';
 import * as results from './console/results.js';
 import * as marking from './console/marking.js';
+import * as room from './console/room.js';
 
 const main = document.getElementById('main');
 
@@ -25,6 +26,7 @@ const ROUTES = [
   [/^\/sessions\/(\d+)$/, sessions.detail, ['author', 'proctor']],
   [/^\/sessions\/(\d+)\/tickets$/, sessions.tickets, ['author', 'proctor']],
   [/^\/sessions\/(\d+)\/results$/, results.render, ['author', 'proctor']],
+  [/^\/sessions\/(\d+)\/room$/, room.render, ['author', 'proctor']],
   [/^\/sessions\/(\d+)\/marking$/, marking.render, ['author', 'judge']],
   [/^\/marking$/, marking.pick, ['author', 'judge']],
 ];
@@ -33,7 +35,7 @@ const NAV = [
   ['#/banks', 'nav.banks', ['author'], /^\/(banks|questions)/],
   ['#/import', 'nav.import', ['author'], /^\/import/],
   ['#/exams', 'nav.exams', ['author'], /^\/exams/],
-  ['#/sessions', 'nav.sessions', ['author', 'proctor'], /^\/sessions(\/new|\/\d+(\/tickets|\/results)?)?$/],
+  ['#/sessions', 'nav.sessions', ['author', 'proctor'], /^\/sessions(\/new|\/\d+(\/tickets|\/results|\/room)?)?$/],
   ['#/marking', 'nav.marking', ['author', 'judge'], /^(\/marking|\/sessions\/\d+\/marking)$/],
 ];
 

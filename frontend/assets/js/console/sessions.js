@@ -37,6 +37,7 @@ export async function list({ root, alive }) {
       { head: tc('sessions.window'), cell: (s) => [window_(s), ' ', el('span', { class: `badge state-${sessionState(s)}` }, tc(`sessions.state.${sessionState(s)}`))] },
       { head: tc('sessions.rooms'), cell: (s) => s.rooms.map((r) => r.name).join('、') },
       { head: tc('sessions.actions'), cell: (s) => el('div', { class: 'row-actions' },
+        el('a', { class: 'button', href: `#/sessions/${s.id}/room`, 'data-test': `session-room-${s.id}` }, tc('room.open')),
         el('a', { class: 'button', href: `#/sessions/${s.id}/results`, 'data-test': `session-results-${s.id}` }, tc('sessions.results')),
         session.has('author', 'judge') ? el('a', { class: 'button', href: `#/sessions/${s.id}/marking`, 'data-test': `session-marking-${s.id}` }, tc('sessions.marking')) : '') },
     ], sessions, { 'aria-label': tc('sessions.title'), 'data-test': 'sessions-table' }) : el('p', { class: 'muted' }, tc('sessions.none')));
@@ -166,6 +167,7 @@ export async function detail({ root, params, alive }) {
     ].flatMap(([k, v]) => [el('dt', {}, tc(k)), el('dd', {}, v)]));
 
   const links = el('div', { class: 'actions' },
+    el('a', { class: 'button primary', href: `#/sessions/${id}/room`, 'data-test': 'room-link' }, tc('room.open')),
     el('a', { class: 'button', href: `#/sessions/${id}/tickets`, 'data-test': 'tickets-link' }, tc('sessions.tickets')),
     el('a', { class: 'button', href: `#/sessions/${id}/results`, 'data-test': 'results-link' }, tc('sessions.results')),
     session.has('author', 'judge') ? el('a', { class: 'button', href: `#/sessions/${id}/marking`, 'data-test': 'marking-link' }, tc('sessions.marking')) : '');

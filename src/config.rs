@@ -101,7 +101,10 @@ impl Config {
             c.cert_issuer = v;
         }
         num("CERT_LOOKUP_MAX_FAILURES", &mut c.cert_lookup_max_failures)?;
-        num("CERT_LOOKUP_LOCKOUT_SECONDS", &mut c.cert_lookup_lockout_seconds)?;
+        num(
+            "CERT_LOOKUP_LOCKOUT_SECONDS",
+            &mut c.cert_lookup_lockout_seconds,
+        )?;
         Ok(c)
     }
 }

@@ -60,7 +60,10 @@ mod tests {
     fn the_compiled_in_font_parses_and_covers_chinese_latin_and_punctuation() {
         let f = font().expect("font parses");
         let m = Metrics::of(f);
-        assert_eq!(m.missing("广东省安防从业人员继续教育培训合格证 No. 2026：（合格）"), None);
+        assert_eq!(
+            m.missing("广东省安防从业人员继续教育培训合格证 No. 2026：（合格）"),
+            None
+        );
         // CJK Extension B is outside the cut.
         assert_eq!(m.missing("张𠀀"), Some('𠀀'));
         assert!(m.width("证书", 10.0) > 19.0 && m.width("证书", 10.0) < 21.0);

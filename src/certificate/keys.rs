@@ -141,7 +141,10 @@ pub async fn revoke(
         .await?
         .ok_or_else(|| AppError::not_found("key_not_found", format!("no key {}", id.0)))?;
     if k.revoked_at.is_some() {
-        return Err(AppError::conflict("already_revoked", "the key is already revoked"));
+        return Err(AppError::conflict(
+            "already_revoked",
+            "the key is already revoked",
+        ));
     }
     let now = Utc::now();
     let was_current = k.retired_at.is_none();

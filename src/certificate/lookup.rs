@@ -1,19 +1,29 @@
 //! Rate limiting for the public lookup by number and name, so numbers cannot be enumerated.
-//! One limiter per process (the lookup has no state of its own in `AppState`); its keys carry
-//! the database URL, so several apps in one process (the tests) never share counts.
+//! The lookup keeps no state in `AppState`, so limiters live here, one per database (several
+//! apps in one process, as in the tests, never share counts or settings).
 
 use crate::auth::limiter::LoginLimiter;
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
-static LIMITER: OnceLock<LoginLimiter> = OnceLock::new();
+static LIMITERS: LazyLock<Mutex<HashMap<String, Arc<LoginLimiter>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
 
-/// The lookup limiter, made with the first caller's settings.
-pub fn limiter(max_failures: u32, window_seconds: u64) -> &'static LoginLimiter {
-    LIMITER.get_or_init(|| LoginLimiter::new(max_failures, Duration::from_secs(window_seconds)))
+/// The lookup limiter of a database, made with the first caller's settings.
+pub fn limiter(database_url: &str, max_failures: u32, lockout_seconds: u64) -> Arc<LoginLimiter> {
+    let mut all = LIMITERS.lock().unwrap_or_else(|p| p.into_inner());
+    all.entry(database_url.to_string())
+        .or_insert_with(|| {
+            Arc::new(LoginLimiter::new(
+                max_failures,
+                Duration::from_secs(lockout_seconds),
+            ))
+        })
+        .clone()
 }
 
-/// The limiter key of a client address on a database.
-pub fn key(database_url: &str, ip: &str) -> String {
-    format!("cert-lookup:{database_url}:{ip}")
+/// The limiter key of a client address.
+pub fn key(ip: &str) -> String {
+    format!("cert-lookup:{ip}")
 }

@@ -220,11 +220,15 @@ mod tests {
     #[test]
     fn numbers_are_trimmed_uppercased_and_read_from_full_width() {
         assert_eq!(
-            CertificateNumber::parse(" gdaf2026000123 ").unwrap().as_str(),
+            CertificateNumber::parse(" gdaf2026000123 ")
+                .unwrap()
+                .as_str(),
             "GDAF2026000123"
         );
         assert_eq!(
-            CertificateNumber::parse("ＧＤ２０２６-０１").unwrap().as_str(),
+            CertificateNumber::parse("ＧＤ２０２６-０１")
+                .unwrap()
+                .as_str(),
             "GD2026-01"
         );
         assert!(CertificateNumber::parse("abc").is_err());

@@ -40,7 +40,8 @@ pub fn check(
                 Some(s) => StatusAnswer::Known(s, v.updated_at),
                 None => StatusAnswer::Unknown(format!(
                     "the status list (as of {}) is older than this certificate; fetch a newer one",
-                    v.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                    v.updated_at
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
                 )),
             },
         }
@@ -164,16 +165,25 @@ mod tests {
         let text = payload::url("http://x", &p.sign(&k).unwrap());
         let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
         let list = status::sign("x", Utc::now(), 3, vec![(2, Status::Revoked)], 1, &k);
-        assert_eq!(check(&text, &keys, Some(&list), today).outcome, Outcome::Revoked);
-        let forged = status::sign("x", Utc::now(), 3, vec![], 1, &SigningKey::from_bytes(&[5; 32]));
+        assert_eq!(
+            check(&text, &keys, Some(&list), today).outcome,
+            Outcome::Revoked
+        );
+        let forged = status::sign(
+            "x",
+            Utc::now(),
+            3,
+            vec![],
+            1,
+            &SigningKey::from_bytes(&[5; 32]),
+        );
         let v = check(&text, &keys, Some(&forged), today);
         assert_eq!(v.outcome, Outcome::Valid);
         assert!(!v.complete);
         let old = status::sign("x", Utc::now(), 2, vec![], 1, &k);
         let v = check(&text, &keys, Some(&old), today);
-        assert!(v
-            .checks
-            .iter()
-            .any(|c| c.name == "status" && c.result == CheckResult::NotChecked && c.detail.contains("older")));
+        assert!(v.checks.iter().any(|c| c.name == "status"
+            && c.result == CheckResult::NotChecked
+            && c.detail.contains("older")));
     }
 }

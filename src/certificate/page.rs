@@ -71,11 +71,23 @@ fn outcome_class(o: Outcome) -> &'static str {
 
 fn reason_text(code: &str) -> (&'static str, &'static str) {
     match code {
-        "bad_signature" => ("签名不符：内容被改动或伪造", "The signature does not match: the text was changed or forged"),
-        "unknown_key" => ("签名密钥未公布", "Signed with a key the issuer never published"),
+        "bad_signature" => (
+            "签名不符：内容被改动或伪造",
+            "The signature does not match: the text was changed or forged",
+        ),
+        "unknown_key" => (
+            "签名密钥未公布",
+            "Signed with a key the issuer never published",
+        ),
         "key_revoked" => ("签名密钥已被吊销", "Signed with a key that was revoked"),
-        "key_not_valid_on_issue_date" => ("签发日期不在密钥有效期内", "The signing key was not in use on the issue date"),
-        "unknown_certificate" => ("发证机构没有此证书记录", "The issuer has no record of this certificate"),
+        "key_not_valid_on_issue_date" => (
+            "签发日期不在密钥有效期内",
+            "The signing key was not in use on the issue date",
+        ),
+        "unknown_certificate" => (
+            "发证机构没有此证书记录",
+            "The issuer has no record of this certificate",
+        ),
         "issued_in_future" => ("签发日期晚于今天", "The issue date is after today"),
         "not_a_certificate_link" => ("不是证书二维码", "Not a certificate code"),
         "payload_truncated" => ("二维码内容不完整", "The code's content is incomplete"),
@@ -97,7 +109,11 @@ pub fn verification(v: &OnlineVerification) -> String {
     ));
     if let Some(r) = &ver.reason {
         let (zh, en) = reason_text(r);
-        body.push_str(&format!("<small style=\"color:#fff\">{} · {}</small>", esc(zh), esc(en)));
+        body.push_str(&format!(
+            "<small style=\"color:#fff\">{} · {}</small>",
+            esc(zh),
+            esc(en)
+        ));
     }
     if let Some(n) = &v.superseded_by {
         body.push_str(&format!(
@@ -105,7 +121,12 @@ pub fn verification(v: &OnlineVerification) -> String {
             esc(n)
         ));
     }
-    if let Some(at) = v.status_changed_at.filter(|_| matches!(o, Outcome::Revoked | Outcome::Suspended | Outcome::Superseded)) {
+    if let Some(at) = v.status_changed_at.filter(|_| {
+        matches!(
+            o,
+            Outcome::Revoked | Outcome::Suspended | Outcome::Superseded
+        )
+    }) {
         body.push_str(&format!(
             "<small style=\"color:#fff\">自 Since {}</small>",
             esc(&date_zh(super::verify::local_date(at)))
@@ -198,7 +219,10 @@ mod tests {
 
     #[test]
     fn html_is_escaped() {
-        assert_eq!(esc("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+        assert_eq!(
+            esc("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
+        );
         let page = lookup_form("<script>", "\"x", Some("<b>"));
         assert!(!page.contains("<script>"));
         assert!(page.contains("&lt;script&gt;"));

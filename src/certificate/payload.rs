@@ -214,7 +214,11 @@ fn nibbles_to_id(b: &[u8]) -> Result<Option<String>, DecodeError> {
     }
     let mut digits = String::with_capacity(10);
     for i in 0..10 {
-        let n = if i % 2 == 0 { b[i / 2] >> 4 } else { b[i / 2] & 15 };
+        let n = if i % 2 == 0 {
+            b[i / 2] >> 4
+        } else {
+            b[i / 2] & 15
+        };
         digits.push(match n {
             0..=9 => char::from(b'0' + n),
             0xA if i == 9 => 'X',
@@ -404,9 +408,8 @@ pub fn split_url(text: &str) -> Result<(&str, &str), DecodeError> {
 
 /// True when every character is in the QR code's alphanumeric set.
 pub fn is_qr_alphanumeric(text: &str) -> bool {
-    text.bytes().all(|b| {
-        b.is_ascii_digit() || b.is_ascii_uppercase() || b" $%*+-./:".contains(&b)
-    })
+    text.bytes()
+        .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || b" $%*+-./:".contains(&b))
 }
 
 /// A name with its middle hidden: 张三 → 张*, 张三丰 → 张*丰, 欧阳小明 → 欧**明; a one-character
@@ -428,12 +431,7 @@ pub fn mask_name(name: &str) -> String {
     match chars.len() {
         0 | 1 => name.to_string(),
         2 => format!("{}*", chars[0]),
-        n => format!(
-            "{}{}{}",
-            chars[0],
-            "*".repeat(n - 2),
-            chars[n - 1]
-        ),
+        n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
     }
 }
 
@@ -504,9 +502,8 @@ mod tests {
         assert!(is_qr_alphanumeric(&text), "{text}");
         // Version 10-M holds 311 alphanumeric characters.
         assert!(text.len() <= 311, "{} characters", text.len());
-        let code =
-            qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
-                .unwrap();
+        let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+            .unwrap();
         match code.version() {
             qrcode::Version::Normal(v) => assert!(v <= 10, "version {v}"),
             other => panic!("{other:?}"),
@@ -559,7 +556,14 @@ mod tests {
             decode(&format!("{text}AAAAAAAA")),
             Err(DecodeError::TrailingBytes)
         );
-        for junk in ["", "hello world", "🙂🙂", "////", &"A".repeat(5000), "AAAAAAAA"] {
+        for junk in [
+            "",
+            "hello world",
+            "🙂🙂",
+            "////",
+            &"A".repeat(5000),
+            "AAAAAAAA",
+        ] {
             assert!(decode(junk).is_err(), "{junk}");
             let _ = split_url(junk);
         }

@@ -32,7 +32,11 @@ pub fn matrix(text: &str) -> Result<Matrix, TooLarge> {
         v => return Err(TooLarge(format!("{v:?}"))),
     };
     let width = code.width();
-    let dark = code.to_colors().into_iter().map(|c| c == Color::Dark).collect();
+    let dark = code
+        .to_colors()
+        .into_iter()
+        .map(|c| c == Color::Dark)
+        .collect();
     Ok(Matrix {
         version,
         width,

@@ -184,7 +184,11 @@ pub fn parse_colour(s: &str) -> Option<(f32, f32, f32)> {
     if h.len() != 6 || !h.is_ascii() {
         return None;
     }
-    let c = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok().map(|v| f32::from(v) / 255.0);
+    let c = |i: usize| {
+        u8::from_str_radix(&h[i..i + 2], 16)
+            .ok()
+            .map(|v| f32::from(v) / 255.0)
+    };
     Some((c(0)?, c(2)?, c(4)?))
 }
 
@@ -212,7 +216,15 @@ fn pt(mm: f32) -> Pt {
 
 impl Page<'_> {
     /// Text with its left edge at x (mm) and baseline at y (mm).
-    fn text(&mut self, s: &str, x_mm: f32, y_mm: f32, size: f32, colour: (f32, f32, f32), bold: bool) {
+    fn text(
+        &mut self,
+        s: &str,
+        x_mm: f32,
+        y_mm: f32,
+        size: f32,
+        colour: (f32, f32, f32),
+        bold: bool,
+    ) {
         if s.is_empty() {
             return;
         }
@@ -221,7 +233,9 @@ impl Page<'_> {
         if bold {
             // One weight is embedded; a thin outline in the same colour thickens the title.
             self.ops.push(Op::SetOutlineColor { col: rgb(colour) });
-            self.ops.push(Op::SetOutlineThickness { pt: Pt(size / 30.0) });
+            self.ops.push(Op::SetOutlineThickness {
+                pt: Pt(size / 30.0),
+            });
             self.ops.push(Op::SetTextRenderingMode {
                 mode: TextRenderingMode::FillStroke,
             });
@@ -248,7 +262,15 @@ impl Page<'_> {
         self.m.width(s, size) * 25.4 / 72.0
     }
 
-    fn centred(&mut self, s: &str, centre_mm: f32, y_mm: f32, size: f32, colour: (f32, f32, f32), bold: bool) {
+    fn centred(
+        &mut self,
+        s: &str,
+        centre_mm: f32,
+        y_mm: f32,
+        size: f32,
+        colour: (f32, f32, f32),
+        bold: bool,
+    ) {
         let w = self.width_mm(s, size);
         self.text(s, centre_mm - w / 2.0, y_mm, size, colour, bold);
     }
@@ -291,7 +313,9 @@ impl Page<'_> {
             })
             .collect();
         self.ops.push(Op::SaveGraphicsState);
-        self.ops.push(Op::SetFillColor { col: rgb((0.0, 0.0, 0.0)) });
+        self.ops.push(Op::SetFillColor {
+            col: rgb((0.0, 0.0, 0.0)),
+        });
         self.ops.push(Op::DrawPolygon {
             polygon: Polygon {
                 rings,
@@ -436,9 +460,22 @@ pub fn render(v: &CertificateView) -> Result<Vec<u8>, RenderError> {
     // Issuer and date above the QR code, right-aligned, where a seal is usually put.
     let right = w - margin;
     page.right(&v.issuer_name, right, qr_y + qr_size + 16.0, 13.0, INK);
-    page.right(&date_zh(v.issued_on), right, qr_y + qr_size + 8.0, 12.0, INK);
+    page.right(
+        &date_zh(v.issued_on),
+        right,
+        qr_y + qr_size + 8.0,
+        12.0,
+        INK,
+    );
     page.qr(&code, qr_x - 4.0, qr_y, qr_size);
-    page.centred("扫码验证 Scan to verify", qr_x - 4.0 + qr_size / 2.0, qr_y - 2.0, 8.0, GREY, false);
+    page.centred(
+        "扫码验证 Scan to verify",
+        qr_x - 4.0 + qr_size / 2.0,
+        qr_y - 2.0,
+        8.0,
+        GREY,
+        false,
+    );
 
     let pdf_page = PdfPage::new(Mm(w), Mm(h), page.ops);
     let info = &mut doc.metadata.info;

@@ -55,7 +55,10 @@ pub async fn counter(db: &impl ConnectionTrait, name: &str) -> Result<i64, DbErr
 }
 
 /// The certificate type set for a session, if any.
-pub async fn session_type(db: &impl ConnectionTrait, session_id: i32) -> Result<Option<i32>, DbErr> {
+pub async fn session_type(
+    db: &impl ConnectionTrait,
+    session_id: i32,
+) -> Result<Option<i32>, DbErr> {
     let row = db
         .query_one_raw(stmt(
             db,
@@ -85,7 +88,10 @@ pub async fn set_session_type(
 }
 
 /// A certificate by id.
-pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<certificate::Model>, DbErr> {
+pub async fn by_id(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<certificate::Model>, DbErr> {
     certificate::Entity::find_by_id(id).one(db).await
 }
 

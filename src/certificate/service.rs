@@ -7,9 +7,9 @@ use super::keys;
 use super::number::{CertificateNumber, NumberPattern, TypeCode};
 use super::payload::{self, Payload};
 use super::render::{self, CertificateView, Field, Orientation, RenderError};
+use super::repo;
 use super::status::{self, Status, StatusList};
 use super::verify::{self, KeysDocument, StatusAnswer, Verification, local_date};
-use super::repo;
 use crate::audit::{self, Actor};
 use crate::error::{AppError, AppResult};
 use crate::exam::attempt_repo;
@@ -35,7 +35,13 @@ pub struct CertificateId(pub i32);
 
 /// Placeholders the wording may use.
 pub const PLACEHOLDERS: [&str; 7] = [
-    "name", "course", "level", "result", "session", "issued_on", "number",
+    "name",
+    "course",
+    "level",
+    "result",
+    "session",
+    "issued_on",
+    "number",
 ];
 
 /// A certificate type as staff send it.
@@ -157,7 +163,10 @@ fn invalid(code: &'static str, message: impl Into<String>) -> AppError {
 fn text(name: &str, s: &str, max: usize, required: bool) -> AppResult<String> {
     let t = s.trim();
     if required && t.is_empty() {
-        return Err(invalid("invalid_certificate_type", format!("{name} is required")));
+        return Err(invalid(
+            "invalid_certificate_type",
+            format!("{name} is required"),
+        ));
     }
     if t.chars().count() > max || t.chars().any(|c| c.is_control() && c != '\n') {
         return Err(invalid(
@@ -175,13 +184,19 @@ fn wording(s: &str) -> AppResult<String> {
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
         let close = after.find('}').ok_or_else(|| {
-            invalid("invalid_wording", "a placeholder in the wording is not closed")
+            invalid(
+                "invalid_wording",
+                "a placeholder in the wording is not closed",
+            )
         })?;
         let name = &after[..close];
         if !PLACEHOLDERS.contains(&name) {
             return Err(invalid(
                 "invalid_wording",
-                format!("unknown placeholder {{{name}}}; use {}", PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(" ")),
+                format!(
+                    "unknown placeholder {{{name}}}; use {}",
+                    PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(" ")
+                ),
             ));
         }
         rest = &after[close + 1..];
@@ -195,7 +210,9 @@ impl TypeSpec {
         let issuer_code = n.issuer_code.trim().to_ascii_uppercase();
         if issuer_code.is_empty()
             || issuer_code.len() > 12
-            || !issuer_code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            || !issuer_code
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         {
             return Err(invalid(
                 "invalid_certificate_type",
@@ -236,7 +253,10 @@ impl TypeSpec {
         }
         let accent = n.accent.unwrap_or_else(|| "#8B1A1A".into());
         if render::parse_colour(&accent).is_none() {
-            return Err(invalid("invalid_certificate_type", "accent is a colour like #8B1A1A"));
+            return Err(invalid(
+                "invalid_certificate_type",
+                "accent is a colour like #8B1A1A",
+            ));
         }
         let spec = TypeSpec {
             code,
@@ -257,7 +277,14 @@ impl TypeSpec {
         // Every fixed text must be printable in the certificate font.
         if let Some(f) = super::font::font() {
             let m = super::font::Metrics::of(f);
-            for t in [&spec.title, &spec.title_en, &spec.wording, &spec.course, &spec.level, &spec.issuer_name] {
+            for t in [
+                &spec.title,
+                &spec.title_en,
+                &spec.wording,
+                &spec.course,
+                &spec.level,
+                &spec.issuer_name,
+            ] {
                 if let Some(c) = m.missing(t) {
                     return Err(glyph_missing(c));
                 }
@@ -317,9 +344,10 @@ pub async fn create_type(
     };
     spec.apply(&mut a);
     let t = a.insert(&txn).await.map_err(|e| match AppError::from(e) {
-        e if e.code == "already_exists" => {
-            AppError::conflict("type_code_exists", "a certificate type with this code exists")
-        }
+        e if e.code == "already_exists" => AppError::conflict(
+            "type_code_exists",
+            "a certificate type with this code exists",
+        ),
         e => e,
     })?;
     audit::record(
@@ -370,9 +398,9 @@ pub async fn update_type(
 
 /// A certificate type, or 404.
 pub async fn get_type(db: &impl ConnectionTrait, id: TypeId) -> AppResult<certificate_type::Model> {
-    repo::type_by_id(db, id.0)
-        .await?
-        .ok_or_else(|| AppError::not_found("certificate_type_not_found", "no such certificate type"))
+    repo::type_by_id(db, id.0).await?.ok_or_else(|| {
+        AppError::not_found("certificate_type_not_found", "no such certificate type")
+    })
 }
 
 /// Sets or clears the certificate type of a session (authors; audited).
@@ -433,7 +461,10 @@ pub fn reason(s: &str) -> AppResult<String> {
         return Err(invalid("reason_required", "give a reason"));
     }
     if t.chars().count() > 500 {
-        return Err(invalid("reason_too_long", "a reason holds at most 500 characters"));
+        return Err(invalid(
+            "reason_too_long",
+            "a reason holds at most 500 characters",
+        ));
     }
     Ok(t.to_string())
 }
@@ -471,16 +502,15 @@ async fn insert(
     let year = chrono::Datelike::year(&d.issued_on);
     let serial = repo::bump(
         txn,
-        &format!("serial:{}", pattern.counter_key(&t.issuer_code, &t.code, year)),
+        &format!(
+            "serial:{}",
+            pattern.counter_key(&t.issuer_code, &t.code, year)
+        ),
     )
     .await?;
-    let number = CertificateNumber::parse(&pattern.render(
-        &t.issuer_code,
-        &t.code,
-        year,
-        serial as u64,
-    ))
-    .map_err(|e| invalid("invalid_number_pattern", e.message))?;
+    let number =
+        CertificateNumber::parse(&pattern.render(&t.issuer_code, &t.code, year, serial as u64))
+            .map_err(|e| invalid("invalid_number_pattern", e.message))?;
     let index = repo::bump(txn, "status_index").await? - 1;
     let p = Payload {
         key_id: key.id.0,
@@ -772,7 +802,10 @@ pub async fn reissue(
     let level = field("level", &fix.level, 30)?;
     if let Some(f) = super::font::font() {
         let m = super::font::Metrics::of(f);
-        for t in [&holder_name, &result, &course, &level].into_iter().flatten() {
+        for t in [&holder_name, &result, &course, &level]
+            .into_iter()
+            .flatten()
+        {
             if let Some(c) = m.missing(t) {
                 return Err(glyph_missing(c));
             }
@@ -940,14 +973,20 @@ impl From<certificate::Model> for CertificateDto {
 
 /// The key document as published.
 pub async fn keys_document(state: &AppState) -> AppResult<KeysDocument> {
-    keys::document(&state.db, &state.config.cert_issuer, &state.config.cert_public_url).await
+    keys::document(
+        &state.db,
+        &state.config.cert_issuer,
+        &state.config.cert_public_url,
+    )
+    .await
 }
 
 /// The signed status list, as of now.
 pub async fn status_list(state: &AppState) -> AppResult<StatusList> {
     let db = &state.db;
     let key = keys::active(db).await?;
-    let size = u32::try_from(repo::counter(db, "status_index").await?).map_err(AppError::internal)?;
+    let size =
+        u32::try_from(repo::counter(db, "status_index").await?).map_err(AppError::internal)?;
     let entries = repo::statuses(db)
         .await?
         .into_iter()
@@ -1111,12 +1150,20 @@ pub fn file_name(c: &certificate::Model) -> String {
 
 /// The current certificate of a candidate (the holder's own download), refusing one that is
 /// not in force.
-pub async fn of_holder(db: &DatabaseConnection, candidate_id: i32) -> AppResult<certificate::Model> {
+pub async fn of_holder(
+    db: &DatabaseConnection,
+    candidate_id: i32,
+) -> AppResult<certificate::Model> {
     let c = repo::of_candidate(db, candidate_id)
         .await?
         .into_iter()
         .find(|c| c.status != Status::Superseded.code())
-        .ok_or_else(|| AppError::not_found("certificate_not_found", "no certificate has been issued to you"))?;
+        .ok_or_else(|| {
+            AppError::not_found(
+                "certificate_not_found",
+                "no certificate has been issued to you",
+            )
+        })?;
     if c.status != Status::Valid.code() {
         return Err(AppError::conflict(
             "certificate_not_valid",
@@ -1157,8 +1204,10 @@ pub async fn session_zip(
         let run = || -> Result<(), String> {
             for c in &certs {
                 let t = types.get(&c.type_id).ok_or("type vanished")?;
-                let bytes = render::render(&view(c, t)).map_err(|e| format!("{}: {e}", c.number))?;
-                zip.start_file(file_name(c), opts).map_err(|e| e.to_string())?;
+                let bytes =
+                    render::render(&view(c, t)).map_err(|e| format!("{}: {e}", c.number))?;
+                zip.start_file(file_name(c), opts)
+                    .map_err(|e| e.to_string())?;
                 std::io::Write::write_all(&mut zip, &bytes).map_err(|e| e.to_string())?;
             }
             let mut sink = zip.finish().map_err(|e| e.to_string())?;

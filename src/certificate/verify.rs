@@ -251,7 +251,10 @@ pub fn verify(
             "签名",
             "Signature",
             CheckResult::Failed,
-            format!("the signature does not match key {}: the text was changed or forged", p.key_id),
+            format!(
+                "the signature does not match key {}: the text was changed or forged",
+                p.key_id
+            ),
         ));
         return not_valid(checks, "bad_signature");
     }
@@ -326,7 +329,11 @@ pub fn verify(
                 } else {
                     CheckResult::Failed
                 },
-                format!("{} as of {}", s.code(), at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                format!(
+                    "{} as of {}",
+                    s.code(),
+                    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                ),
             ));
         }
         StatusAnswer::NotFound => {
@@ -485,7 +492,11 @@ mod tests {
         let v = verify(&text, &d, day(2026, 12, 5), live(Status::Valid));
         assert_eq!(v.outcome, Outcome::Valid);
         assert!(v.complete);
-        assert!(v.checks.iter().all(|c| c.result == CheckResult::Passed), "{:?}", v.checks);
+        assert!(
+            v.checks.iter().all(|c| c.result == CheckResult::Passed),
+            "{:?}",
+            v.checks
+        );
         assert_eq!(v.type_title.as_deref(), Some("合格证"));
     }
 
@@ -517,17 +528,24 @@ mod tests {
         let forged = payload(1, (2026, 12, 1)).sign(&other).unwrap();
         let v = verify(&forged, &d, today, live(Status::Valid));
         assert_eq!(v.reason.as_deref(), Some("bad_signature"));
-        assert!(v.certificate.is_none(), "a forged payload's fields are not shown");
+        assert!(
+            v.certificate.is_none(),
+            "a forged payload's fields are not shown"
+        );
         let unknown = payload(9, (2026, 12, 1)).sign(&k).unwrap();
         assert_eq!(
-            verify(&unknown, &d, today, live(Status::Valid)).reason.as_deref(),
+            verify(&unknown, &d, today, live(Status::Valid))
+                .reason
+                .as_deref(),
             Some("unknown_key")
         );
         let mut revoked = d.clone();
         revoked.keys[0].revoked_at = Some(t("2026-12-03T00:00:00Z"));
         let text = payload(1, (2026, 12, 1)).sign(&k).unwrap();
         assert_eq!(
-            verify(&text, &revoked, today, live(Status::Valid)).reason.as_deref(),
+            verify(&text, &revoked, today, live(Status::Valid))
+                .reason
+                .as_deref(),
             Some("key_revoked")
         );
         for junk in ["", "HTTPS://X/V/", "HTTPS://X/V/!!!", "https://x/y", "AAAA"] {
@@ -552,7 +570,9 @@ mod tests {
         // A certificate dated after the rotation cannot carry the old key's signature.
         let after = payload(1, (2026, 9, 1)).sign(&old).unwrap();
         assert_eq!(
-            verify(&after, &d, day(2026, 12, 5), live(Status::Valid)).reason.as_deref(),
+            verify(&after, &d, day(2026, 12, 5), live(Status::Valid))
+                .reason
+                .as_deref(),
             Some("key_not_valid_on_issue_date")
         );
     }
@@ -567,16 +587,27 @@ mod tests {
         });
         assert_eq!(v.outcome, Outcome::Valid);
         assert!(!v.complete);
-        assert!(v.checks.iter().any(|c| c.name == "status" && c.result == CheckResult::NotChecked));
+        assert!(
+            v.checks
+                .iter()
+                .any(|c| c.name == "status" && c.result == CheckResult::NotChecked)
+        );
     }
 
     #[test]
     fn a_link_to_another_address_fails_the_address_check_only() {
         let k = SigningKey::from_bytes(&[1; 32]);
         let d = doc(vec![published(1, &k, "2026-01-01T00:00:00Z")]);
-        let text = payload::url("https://evil.example", &payload(1, (2026, 12, 1)).sign(&k).unwrap());
+        let text = payload::url(
+            "https://evil.example",
+            &payload(1, (2026, 12, 1)).sign(&k).unwrap(),
+        );
         let v = verify(&text, &d, day(2026, 12, 5), live(Status::Valid));
         assert_eq!(v.outcome, Outcome::Valid);
-        assert!(v.checks.iter().any(|c| c.name == "address" && c.result == CheckResult::Failed));
+        assert!(
+            v.checks
+                .iter()
+                .any(|c| c.name == "address" && c.result == CheckResult::Failed)
+        );
     }
 }

@@ -488,6 +488,9 @@ pub async fn release(state: &AppState, actor: &Actor, s: &session::Model) -> App
     )
     .await?;
     txn.commit().await?;
+    // Right after the commit, in its own transaction: a certificate problem never undoes a
+    // release, and releasing again retries (issuing is idempotent).
+    crate::certificate::service::issue_for_session(state, actor, SessionId(s.id)).await?;
     Ok(())
 }
 

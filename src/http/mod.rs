@@ -5,6 +5,7 @@ pub mod attempts;
 pub mod audit;
 pub mod auth;
 pub mod banks;
+pub mod certificates;
 pub mod dto;
 pub mod exams;
 pub mod frontend;
@@ -43,6 +44,12 @@ use utoipa::{Modify, OpenApi};
         proctor::room, proctor::live, proctor::attempt_live, proctor::pause_room, proctor::resume_room,
         proctor::extend_room, proctor::force_submit, proctor::terminate, proctor::release_device,
         proctor::check_in, proctor::add_incident, proctor::incidents, proctor::close_incident, proctor::report,
+        certificates::list_types, certificates::create_type, certificates::get_type, certificates::update_type,
+        certificates::set_session_type, certificates::issue, certificates::of_session, certificates::find,
+        certificates::get, certificates::pdf, certificates::revoke, certificates::suspend, certificates::reinstate,
+        certificates::reissue, certificates::mine, certificates::my_pdf, certificates::list_keys,
+        certificates::rotate_key, certificates::revoke_key, certificates::published_keys, certificates::status_list,
+        certificates::verify_json, certificates::verify_text, certificates::lookup_json,
     ),
     components(schemas(crate::error::ErrorBody, crate::bank::model::QuestionBody)),
     modifiers(&BearerAuth)
@@ -109,6 +116,7 @@ pub fn configure(max_upload: usize) -> impl FnOnce(&mut web::ServiceConfig) {
         .app_data(web::PathConfig::default().error_handler(|err, _| {
             AppError::not_found("not_found", format!("no such resource: {err}")).into()
         }))
+        .configure(certificates::configure_public)
         .service(
             web::scope("/api")
                 .route("/health", web::get().to(meta::health))
@@ -174,6 +182,73 @@ pub fn configure(max_upload: usize) -> impl FnOnce(&mut web::ServiceConfig) {
                 .route("/sessions/{id}/release", web::post().to(results::release))
                 .route("/sessions/{id}/marking", web::get().to(results::queue))
                 .route("/marks/{id}", web::put().to(results::mark))
+                .route(
+                    "/certificate-types",
+                    web::get().to(certificates::list_types),
+                )
+                .route(
+                    "/certificate-types",
+                    web::post().to(certificates::create_type),
+                )
+                .route(
+                    "/certificate-types/{id}",
+                    web::get().to(certificates::get_type),
+                )
+                .route(
+                    "/certificate-types/{id}",
+                    web::put().to(certificates::update_type),
+                )
+                .route(
+                    "/sessions/{id}/certificate-type",
+                    web::put().to(certificates::set_session_type),
+                )
+                .route(
+                    "/sessions/{id}/certificates",
+                    web::post().to(certificates::issue),
+                )
+                .route(
+                    "/sessions/{id}/certificates",
+                    web::get().to(certificates::of_session),
+                )
+                .route("/certificates", web::get().to(certificates::find))
+                .route("/certificates/{id}", web::get().to(certificates::get))
+                .route("/certificates/{id}/pdf", web::get().to(certificates::pdf))
+                .route(
+                    "/certificates/{id}/revoke",
+                    web::post().to(certificates::revoke),
+                )
+                .route(
+                    "/certificates/{id}/suspend",
+                    web::post().to(certificates::suspend),
+                )
+                .route(
+                    "/certificates/{id}/reinstate",
+                    web::post().to(certificates::reinstate),
+                )
+                .route(
+                    "/certificates/{id}/reissue",
+                    web::post().to(certificates::reissue),
+                )
+                .route("/candidate/certificate", web::get().to(certificates::mine))
+                .route(
+                    "/candidate/certificate/pdf",
+                    web::get().to(certificates::my_pdf),
+                )
+                .route("/certificate-keys", web::get().to(certificates::list_keys))
+                .route(
+                    "/certificate-keys/rotate",
+                    web::post().to(certificates::rotate_key),
+                )
+                .route(
+                    "/certificate-keys/{id}/revoke",
+                    web::post().to(certificates::revoke_key),
+                )
+                .route("/verify", web::post().to(certificates::verify_text))
+                .route("/verify/lookup", web::post().to(certificates::lookup_json))
+                .route(
+                    "/verify/{payload}",
+                    web::get().to(certificates::verify_json),
+                )
                 .route("/candidate/login", web::post().to(attempts::login))
                 .route("/candidate/retake", web::post().to(attempts::retake))
                 .route("/attempts/{id}", web::get().to(attempts::get))

@@ -1,0 +1,599 @@
+//! Certificates over HTTP: types, a session's type, issuing, status changes, correction by
+//! reissue, downloads (staff: one or a session's ZIP; holders: their own), keys, and the public
+//! verification (page, JSON, lookup by number and name, published keys and status list).
+
+use crate::auth::{Role, Staff};
+use crate::certificate::keys::{self, KeyId};
+use crate::certificate::service::{
+    self as svc, CertificateDto, CertificateId, Correction, IssueReport, NewType,
+    OnlineVerification, StatusAction, TypeDto, TypeId,
+};
+use crate::certificate::status::StatusList;
+use crate::certificate::verify::{KeysDocument, PublishedKey};
+use crate::certificate::{lookup, page};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::exam::attempt::CandidateAuth;
+use crate::exam::session::SessionId;
+use crate::state::AppState;
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+fn pdf_response(name: &str, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            "Content-Disposition",
+            format!(
+                "attachment; filename=\"certificate.pdf\"; filename*=UTF-8''{}",
+                percent(name)
+            ),
+        ))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .body(bytes)
+}
+
+/// RFC 5987 encoding of a file name for Content-Disposition.
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The certificate types.
+#[utoipa::path(get, path = "/api/certificate-types", tag = "certificates", security(("bearer" = [])),
+    responses((status = 200, body = [TypeDto])))]
+pub async fn list_types(
+    state: web::Data<AppState>,
+    staff: Staff,
+) -> AppResult<web::Json<Vec<TypeDto>>> {
+    staff.require(Role::Author)?;
+    let types = crate::certificate::repo::types(&state.db).await?;
+    Ok(web::Json(types.into_iter().map(TypeDto::from).collect()))
+}
+
+/// Creates a certificate type (authors).
+#[utoipa::path(post, path = "/api/certificate-types", tag = "certificates", security(("bearer" = [])),
+    request_body = NewType,
+    responses((status = 201, body = TypeDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_type(
+    state: web::Data<AppState>,
+    staff: Staff,
+    body: web::Json<NewType>,
+) -> AppResult<HttpResponse> {
+    staff.require(Role::Author)?;
+    let t = svc::create_type(&state.db, &staff.actor(), body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(TypeDto::from(t)))
+}
+
+/// One certificate type.
+#[utoipa::path(get, path = "/api/certificate-types/{id}", tag = "certificates", security(("bearer" = [])),
+    params(("id" = i32, Path)), responses((status = 200, body = TypeDto), (status = 404, body = ErrorBody)))]
+pub async fn get_type(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+) -> AppResult<web::Json<TypeDto>> {
+    staff.require(Role::Author)?;
+    Ok(web::Json(
+        svc::get_type(&state.db, TypeId(*id)).await?.into(),
+    ))
+}
+
+/// Replaces a certificate type (authors); its code is fixed once certificates carry it.
+#[utoipa::path(put, path = "/api/certificate-types/{id}", tag = "certificates", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = NewType,
+    responses((status = 200, body = TypeDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_type(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: web::Json<NewType>,
+) -> AppResult<web::Json<TypeDto>> {
+    staff.require(Role::Author)?;
+    let t = svc::update_type(&state.db, &staff.actor(), TypeId(*id), body.into_inner()).await?;
+    Ok(web::Json(t.into()))
+}
+
+/// Which certificate type a session issues.
+#[derive(Deserialize, Serialize, ToSchema)]
+pub struct SessionTypeRequest {
+    /// The type (null: the session issues no certificates).
+    pub certificate_type_id: Option<i32>,
+}
+
+/// Sets the certificate type a session issues on releasing its results (authors).
+#[utoipa::path(put, path = "/api/sessions/{id}/certificate-type", tag = "certificates", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = SessionTypeRequest,
+    responses((status = 200, body = SessionTypeRequest), (status = 404, body = ErrorBody)))]
+pub async fn set_session_type(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: web::Json<SessionTypeRequest>,
+) -> AppResult<web::Json<SessionTypeRequest>> {
+    staff.require(Role::Author)?;
+    let t = svc::set_session_type(
+        &state.db,
+        &staff.actor(),
+        SessionId(*id),
+        body.certificate_type_id.map(TypeId),
+    )
+    .await?;
+    Ok(web::Json(SessionTypeRequest {
+        certificate_type_id: t.map(|t| t.id),
+    }))
+}
+
+/// Issues the session's missing certificates in a batch (authors); idempotent.
+#[utoipa::path(post, path = "/api/sessions/{id}/certificates", tag = "certificates", security(("bearer" = [])),
+    params(("id" = i32, Path)),
+    responses((status = 200, body = IssueReport), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn issue(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+) -> AppResult<web::Json<IssueReport>> {
+    staff.require(Role::Author)?;
+    Ok(web::Json(
+        svc::issue_for_session(&state, &staff.actor(), SessionId(*id)).await?,
+    ))
+}
+
+/// How to list a session's certificates.
+#[derive(Deserialize, IntoParams)]
+pub struct SessionCertificatesQuery {
+    /// `json` (default) or `zip` (the PDFs in force).
+    pub format: Option<String>,
+}
+
+/// A session's certificates as JSON, or their PDFs as one ZIP (authors).
+#[utoipa::path(get, path = "/api/sessions/{id}/certificates", tag = "certificates", security(("bearer" = [])),
+    params(("id" = i32, Path), SessionCertificatesQuery),
+    responses((status = 200, body = [CertificateDto]), (status = 404, body = ErrorBody)))]
+pub async fn of_session(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    q: web::Query<SessionCertificatesQuery>,
+) -> AppResult<HttpResponse> {
+    staff.require(Role::Author)?;
+    crate::exam::session::get(&state.db, SessionId(*id)).await?;
+    match q.format.as_deref().unwrap_or("json") {
+        "json" => {
+            let list = crate::certificate::repo::of_session(&state.db, *id).await?;
+            Ok(HttpResponse::Ok().json(
+                list.into_iter()
+                    .map(CertificateDto::from)
+                    .collect::<Vec<_>>(),
+            ))
+        }
+        "zip" => {
+            let rx = svc::session_zip(&state.db, SessionId(*id)).await?;
+            let body = futures_util::stream::unfold(rx, |mut rx| async move {
+                rx.recv().await.map(|chunk| {
+                    (
+                        chunk
+                            .map(actix_web::web::Bytes::from)
+                            .map_err(actix_web::error::ErrorInternalServerError),
+                        rx,
+                    )
+                })
+            });
+            Ok(HttpResponse::Ok()
+                .content_type("application/zip")
+                .insert_header((
+                    "Content-Disposition",
+                    format!("attachment; filename=\"certificates-session-{}.zip\"", *id),
+                ))
+                .streaming(body))
+        }
+        other => Err(AppError::bad_request(
+            "unknown_format",
+            format!("format {other:?} is not json or zip"),
+        )),
+    }
+}
+
+/// Finding a certificate.
+#[derive(Deserialize, IntoParams)]
+pub struct FindQuery {
+    /// Certificate number.
+    pub number: String,
+}
+
+/// Finds a certificate by number (authors).
+#[utoipa::path(get, path = "/api/certificates", tag = "certificates", security(("bearer" = [])),
+    params(FindQuery), responses((status = 200, body = [CertificateDto])))]
+pub async fn find(
+    state: web::Data<AppState>,
+    staff: Staff,
+    q: web::Query<FindQuery>,
+) -> AppResult<web::Json<Vec<CertificateDto>>> {
+    staff.require(Role::Author)?;
+    let Ok(n) = crate::certificate::number::CertificateNumber::parse(&q.number) else {
+        return Ok(web::Json(vec![]));
+    };
+    let found = crate::certificate::repo::by_number(&state.db, n.as_str()).await?;
+    Ok(web::Json(
+        found.into_iter().map(CertificateDto::from).collect(),
+    ))
+}
+
+/// One certificate (authors).
+#[utoipa::path(get, path = "/api/certificates/{id}", tag = "certificates", security(("bearer" = [])),
+    params(("id" = i32, Path)), responses((status = 200, body = CertificateDto), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+) -> AppResult<web::Json<CertificateDto>> {
+    staff.require(Role::Author)?;
+    Ok(web::Json(
+        svc::get(&state.db, CertificateId(*id)).await?.into(),
+    ))
+}
+
+/// The PDF of one certificate (authors).
+#[utoipa::path(get, path = "/api/certificates/{id}/pdf", tag = "certificates", security(("bearer" = [])),
+    params(("id" = i32, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn pdf(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    staff.require(Role::Author)?;
+    let c = svc::get(&state.db, CertificateId(*id)).await?;
+    let bytes = svc::pdf(&state.db, &c).await?;
+    Ok(pdf_response(&svc::file_name(&c), bytes))
+}
+
+/// A reason for a status change.
+#[derive(Deserialize, ToSchema)]
+pub struct ReasonRequest {
+    /// Why (required, recorded in the audit log).
+    pub reason: String,
+}
+
+async fn change(
+    state: &AppState,
+    staff: &Staff,
+    id: i32,
+    action: StatusAction,
+    reason: &str,
+) -> AppResult<web::Json<CertificateDto>> {
+    staff.require(Role::Author)?;
+    let c = svc::set_status(&state.db, &staff.actor(), CertificateId(id), action, reason).await?;
+    Ok(web::Json(c.into()))
+}
+
+/// Revokes a certificate (authors; final).
+#[utoipa::path(post, path = "/api/certificates/{id}/revoke", tag = "certificates", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = ReasonRequest,
+    responses((status = 200, body = CertificateDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn revoke(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: web::Json<ReasonRequest>,
+) -> AppResult<web::Json<CertificateDto>> {
+    change(&state, &staff, *id, StatusAction::Revoke, &body.reason).await
+}
+
+/// Suspends a certificate (authors).
+#[utoipa::path(post, path = "/api/certificates/{id}/suspend", tag = "certificates", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = ReasonRequest,
+    responses((status = 200, body = CertificateDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn suspend(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: web::Json<ReasonRequest>,
+) -> AppResult<web::Json<CertificateDto>> {
+    change(&state, &staff, *id, StatusAction::Suspend, &body.reason).await
+}
+
+/// Reinstates a suspended certificate (authors).
+#[utoipa::path(post, path = "/api/certificates/{id}/reinstate", tag = "certificates", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = ReasonRequest,
+    responses((status = 200, body = CertificateDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reinstate(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: web::Json<ReasonRequest>,
+) -> AppResult<web::Json<CertificateDto>> {
+    change(&state, &staff, *id, StatusAction::Reinstate, &body.reason).await
+}
+
+/// Corrects a certificate by reissuing it (authors): the old one becomes superseded.
+#[utoipa::path(post, path = "/api/certificates/{id}/reissue", tag = "certificates", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = Correction,
+    responses((status = 201, body = CertificateDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reissue(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: web::Json<Correction>,
+) -> AppResult<HttpResponse> {
+    staff.require(Role::Author)?;
+    let c = svc::reissue(
+        &state,
+        &staff.actor(),
+        CertificateId(*id),
+        body.into_inner(),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(CertificateDto::from(c)))
+}
+
+/// The holder's own certificate.
+#[derive(Serialize, ToSchema)]
+pub struct HolderCertificate {
+    /// Number.
+    pub number: String,
+    /// Name.
+    pub holder_name: String,
+    /// Course.
+    pub course: String,
+    /// Result.
+    pub result: String,
+    /// Issue date.
+    #[schema(value_type = String)]
+    pub issued_on: chrono::NaiveDate,
+    /// Expiry date.
+    #[schema(value_type = Option<String>)]
+    pub expires_on: Option<chrono::NaiveDate>,
+    /// The verification link in its QR code.
+    pub qr_text: String,
+}
+
+/// The candidate's own certificate (candidate token).
+#[utoipa::path(get, path = "/api/candidate/certificate", tag = "certificates", security(("bearer" = [])),
+    responses((status = 200, body = HolderCertificate), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn mine(
+    state: web::Data<AppState>,
+    auth: CandidateAuth,
+) -> AppResult<web::Json<HolderCertificate>> {
+    let c = svc::of_holder(&state.db, auth.candidate_id).await?;
+    Ok(web::Json(HolderCertificate {
+        number: c.number,
+        holder_name: c.holder_name,
+        course: c.course,
+        result: c.result,
+        issued_on: c.issued_on,
+        expires_on: c.expires_on,
+        qr_text: c.qr_text,
+    }))
+}
+
+/// The PDF of the candidate's own certificate (candidate token).
+#[utoipa::path(get, path = "/api/candidate/certificate/pdf", tag = "certificates", security(("bearer" = [])),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn my_pdf(state: web::Data<AppState>, auth: CandidateAuth) -> AppResult<HttpResponse> {
+    let c = svc::of_holder(&state.db, auth.candidate_id).await?;
+    let bytes = svc::pdf(&state.db, &c).await?;
+    Ok(pdf_response(&svc::file_name(&c), bytes))
+}
+
+/// Every signing key with its dates (admins).
+#[utoipa::path(get, path = "/api/certificate-keys", tag = "certificates", security(("bearer" = [])),
+    responses((status = 200, body = KeysDocument)))]
+pub async fn list_keys(
+    state: web::Data<AppState>,
+    staff: Staff,
+) -> AppResult<web::Json<KeysDocument>> {
+    staff.require(Role::Admin)?;
+    Ok(web::Json(svc::keys_document(&state).await?))
+}
+
+/// Rotates the signing key (admins): the current key is retired, a new one signs from now.
+#[utoipa::path(post, path = "/api/certificate-keys/rotate", tag = "certificates", security(("bearer" = [])),
+    responses((status = 201, body = PublishedKey)))]
+pub async fn rotate_key(state: web::Data<AppState>, staff: Staff) -> AppResult<HttpResponse> {
+    staff.require(Role::Admin)?;
+    let k = keys::rotate(&state.db, &staff.actor()).await?;
+    Ok(HttpResponse::Created().json(keys::published(&k)))
+}
+
+/// Revokes a signing key (admins): nothing it signed verifies any more.
+#[utoipa::path(post, path = "/api/certificate-keys/{id}/revoke", tag = "certificates", security(("bearer" = [])),
+    params(("id" = u16, Path)), request_body = ReasonRequest,
+    responses((status = 200, body = PublishedKey), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn revoke_key(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<u16>,
+    body: web::Json<ReasonRequest>,
+) -> AppResult<web::Json<PublishedKey>> {
+    staff.require(Role::Admin)?;
+    let k = keys::revoke(&state.db, &staff.actor(), KeyId(*id), &body.reason).await?;
+    Ok(web::Json(keys::published(&k)))
+}
+
+/// The published keys (anyone; cached briefly).
+#[utoipa::path(get, path = "/.well-known/exam-certificate-keys.json", tag = "verification",
+    responses((status = 200, body = KeysDocument)))]
+pub async fn published_keys(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok()
+        .insert_header((CACHE_CONTROL, "public, max-age=300"))
+        .insert_header(("Access-Control-Allow-Origin", "*"))
+        .json(svc::keys_document(&state).await?))
+}
+
+/// The signed status list (anyone).
+#[utoipa::path(get, path = "/.well-known/exam-certificate-status.json", tag = "verification",
+    responses((status = 200, body = StatusList)))]
+pub async fn status_list(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok()
+        .insert_header((CACHE_CONTROL, "public, max-age=60"))
+        .insert_header(("Access-Control-Allow-Origin", "*"))
+        .json(svc::status_list(&state).await?))
+}
+
+/// Verifies a QR payload (what follows `/V/` in the code): the verdict and each check, as the
+/// verify page shows them. A forged or garbled payload is `not_valid` with a reason, not an
+/// error.
+#[utoipa::path(get, path = "/api/verify/{payload}", tag = "verification",
+    params(("payload" = String, Path)), responses((status = 200, body = OnlineVerification)))]
+pub async fn verify_json(
+    state: web::Data<AppState>,
+    payload: web::Path<String>,
+) -> AppResult<web::Json<OnlineVerification>> {
+    Ok(web::Json(svc::verify_online(&state, &payload).await?))
+}
+
+/// A scanned QR text.
+#[derive(Deserialize, ToSchema)]
+pub struct VerifyRequest {
+    /// The whole text of the QR code.
+    pub text: String,
+}
+
+/// Verifies a whole scanned QR text (including the address check).
+#[utoipa::path(post, path = "/api/verify", tag = "verification",
+    request_body = VerifyRequest, responses((status = 200, body = OnlineVerification)))]
+pub async fn verify_text(
+    state: web::Data<AppState>,
+    body: web::Json<VerifyRequest>,
+) -> AppResult<web::Json<OnlineVerification>> {
+    Ok(web::Json(svc::verify_online(&state, &body.text).await?))
+}
+
+/// A lookup by number and name.
+#[derive(Deserialize, ToSchema, IntoParams)]
+pub struct LookupRequest {
+    /// Certificate number.
+    #[serde(default)]
+    pub number: String,
+    /// The holder's full name.
+    #[serde(default)]
+    pub name: String,
+}
+
+/// Looks a certificate up and counts failures per client address, so numbers cannot be
+/// enumerated: a wrong number or name is a 404, and after too many a 429.
+async fn limited_lookup(
+    state: &AppState,
+    req: &HttpRequest,
+    q: &LookupRequest,
+) -> AppResult<OnlineVerification> {
+    let limiter = lookup::limiter(
+        &state.config.database_url,
+        state.config.cert_lookup_max_failures,
+        state.config.cert_lookup_lockout_seconds,
+    );
+    let key = lookup::key(&crate::http::client_ip(req));
+    if let Some(s) = limiter.locked(&[&key]) {
+        return Err(AppError::too_many(
+            "too many failed lookups from this address; try again later",
+            s,
+        ));
+    }
+    match svc::lookup(state, &q.number, &q.name).await {
+        Err(e) if e.code == "certificate_not_found" => {
+            let hold = limiter.failed(&[&key]);
+            tokio::time::sleep(hold).await;
+            Err(e)
+        }
+        other => other,
+    }
+}
+
+/// Looks a certificate up by number and the holder's full name (rate limited per address).
+#[utoipa::path(post, path = "/api/verify/lookup", tag = "verification",
+    request_body = LookupRequest,
+    responses((status = 200, body = OnlineVerification), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn lookup_json(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LookupRequest>,
+) -> AppResult<web::Json<OnlineVerification>> {
+    Ok(web::Json(limited_lookup(&state, &req, &body).await?))
+}
+
+fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((CONTENT_SECURITY_POLICY, page::CSP))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(("Referrer-Policy", "no-referrer"))
+        .body(body)
+}
+
+/// The verify page a scanned code opens (`/V/{payload}`, also `/verify/{payload}`).
+pub async fn verify_page(state: web::Data<AppState>, payload: web::Path<String>) -> HttpResponse {
+    match svc::verify_online(&state, &payload).await {
+        Ok(v) => html(actix_web::http::StatusCode::OK, page::verification(&v)),
+        Err(e) => html(
+            e.status,
+            page::lookup_form(
+                "",
+                "",
+                Some("暂时无法查验，请稍后再试 · Cannot check right now, try again later"),
+            ),
+        ),
+    }
+}
+
+/// The lookup page: a form, or the result of `?number=&name=` (rate limited per address).
+pub async fn lookup_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    q: web::Query<LookupRequest>,
+) -> HttpResponse {
+    use actix_web::http::StatusCode;
+    if q.number.trim().is_empty() && q.name.trim().is_empty() {
+        return html(StatusCode::OK, page::lookup_form("", "", None));
+    }
+    match limited_lookup(&state, &req, &q).await {
+        Ok(v) => html(StatusCode::OK, page::verification(&v)),
+        Err(e) => {
+            let msg = match e.code {
+                "certificate_not_found" => {
+                    "未找到该编号和姓名的证书 · No certificate has this number and name"
+                }
+                "too_many_attempts" => {
+                    "查询失败次数过多，请稍后再试 · Too many failed lookups; try again later"
+                }
+                _ => "暂时无法查询，请稍后再试 · Cannot look up right now, try again later",
+            };
+            html(e.status, page::lookup_form(&q.number, &q.name, Some(msg)))
+        }
+    }
+}
+
+/// Registers the public routes outside `/api`: the verify pages and the well-known files.
+pub fn configure_public(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/.well-known/exam-certificate-keys.json",
+        web::get().to(published_keys),
+    )
+    .route(
+        "/.well-known/exam-certificate-status.json",
+        web::get().to(status_list),
+    )
+    .route("/V/{payload}", web::get().to(verify_page))
+    .route("/v/{payload}", web::get().to(verify_page))
+    .route("/verify/{payload}", web::get().to(verify_page))
+    .route("/verify", web::get().to(lookup_page));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_percent_encoded() {
+        assert_eq!(percent("GD-1 张.pdf"), "GD-1%20%E5%BC%A0.pdf");
+    }
+}

@@ -40,8 +40,11 @@ pub struct MarkingItem {
     pub rubric: String,
     /// What the candidate wrote.
     pub answer: String,
-    /// Points available.
+    /// Points available on this paper.
     pub max_points: f64,
+    /// The question's points in its bank (what the rubric is usually written for); the
+    /// marker scales when the paper weighs it differently.
+    pub question_points: f64,
     /// Points given, once marked.
     pub points: Option<f64>,
     /// The marker's comment.
@@ -103,6 +106,7 @@ pub async fn marking_queue(
             rubric: q.map(|q| q.rubric.clone()).unwrap_or_default(),
             answer,
             max_points: m.max_points,
+            question_points: q.map(|q| q.points).unwrap_or(m.max_points),
             points: m.points,
             comment: m.comment,
             marked_at: m.marked_at,
@@ -227,6 +231,8 @@ pub struct SessionResults {
     pub mean: Option<f64>,
     /// When results were released to candidates (or `at_submit`).
     pub released: bool,
+    /// Points needed to pass (none before anyone has sat).
+    pub pass_line: Option<f64>,
     /// One row per candidate, by rank, then ticket.
     pub rows: Vec<ResultRow>,
 }
@@ -346,6 +352,7 @@ pub async fn session_results(state: &AppState, s: &session::Model) -> AppResult<
             (final_scores.iter().sum::<f64>() / final_scores.len() as f64 * 100.0).round() / 100.0
         }),
         released,
+        pass_line: frozen.as_ref().map(|f| f.definition.pass_line),
         rows,
     })
 }

@@ -11,6 +11,7 @@ use utoipa::IntoParams;
 
 /// Paging and filter for the audit log.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Entries older than this id.
     pub before: Option<i64>,

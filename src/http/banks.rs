@@ -123,6 +123,7 @@ pub async fn categories(
 
 /// How to import.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// native, gift, moodle_xml, aiken, qti, csv or xlsx; guessed from `filename` and content if absent.
     pub format: Option<String>,
@@ -198,6 +199,7 @@ pub async fn import(
 
 /// Export format.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// native (default), gift, moodle_xml, aiken, qti, csv or xlsx.
     pub format: Option<String>,

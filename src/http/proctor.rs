@@ -21,6 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 /// The token of an EventSource request: `Authorization: Bearer …` or `?access_token=…`
 /// (EventSource cannot send headers).
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StreamQuery {
     /// The token, when no header can be sent.
     pub access_token: Option<String>,

@@ -13,6 +13,7 @@ use utoipa::IntoParams;
 
 /// Search filters.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Bank code.
     pub bank: Option<String>,

@@ -13,6 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 
 /// How to return results.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ResultsQuery {
     /// `json` (default), `csv` or `xlsx`.
     pub format: Option<String>,
@@ -72,6 +73,7 @@ pub async fn release(
 
 /// Which marks to list.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MarkingQuery {
     /// Only unmarked answers (default true).
     pub pending: Option<bool>,

@@ -139,18 +139,20 @@ pub async fn create(
     Ok(HttpResponse::Created().json(dto(s, rooms)))
 }
 
-/// The sessions the caller may see (all for authors, assigned ones for proctors).
+/// The sessions the caller may see (all for authors and judges, assigned ones for proctors).
 #[utoipa::path(get, path = "/api/sessions", tag = "sessions", security(("bearer" = [])),
     responses((status = 200, body = [SessionDto])))]
 pub async fn list(
     state: web::Data<AppState>,
     staff: Staff,
 ) -> AppResult<web::Json<Vec<SessionDto>>> {
-    staff.require_any(&[Role::Author, Role::Proctor])?;
+    staff.require_any(&[Role::Author, Role::Proctor, Role::Judge])?;
+    // Judges mark every session's short answers, so they see the list (not the candidates).
+    let judge = staff.roles.allows(Role::Judge);
     let mut out = Vec::new();
     for s in repo::sessions(&state.db).await? {
         let rooms = repo::rooms(&state.db, s.id).await?;
-        if svc::may_see(&staff.roles, staff.id, &rooms) {
+        if judge || svc::may_see(&staff.roles, staff.id, &rooms) {
             out.push(dto(s, rooms));
         }
     }
@@ -208,6 +210,7 @@ pub async fn add_candidate(
 
 /// How to read a roster file.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RosterQuery {
     /// csv or xlsx; guessed from `filename` or the content when absent.
     pub format: Option<String>,

@@ -580,6 +580,7 @@ export default {
       updatedAt: 'As of {at}',
     },
     marking: {
+      bankPoints: 'The rubric is written for the bank\'s {bank} points; on this paper the question is worth {paper}: scale your mark.',
       title: 'Marking',
       titleSession: 'Marking: session #{id}',
       session: 'Session',

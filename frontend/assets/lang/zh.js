@@ -580,6 +580,7 @@ export default {
       updatedAt: '数据时间：{at}',
     },
     marking: {
+      bankPoints: '评分标准按题库分值 {bank} 分编写，本卷此题为 {paper} 分，请按比例给分。',
       title: '阅卷',
       titleSession: '阅卷：场次 #{id}',
       session: '场次',

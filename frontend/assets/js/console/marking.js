@@ -56,7 +56,8 @@ export async function render({ root, params, query, alive }) {
     const prev = el('button', { type: 'button', disabled: index === 0, 'data-test': 'marking-prev', onclick: () => { index -= 1; paint(); } }, tc('marking.prev'));
     const skip = el('button', { type: 'button', disabled: items.length <= 1, 'data-test': 'marking-skip', onclick: () => { index = (index + 1) % items.length; paint(); } }, tc('marking.skip'));
     const form = el('form', { class: 'card mark-form', novalidate: true, 'data-test': 'marking-form' },
-      field(tc('marking.points', { max: fmtNum(it.max_points) }), points),
+      field(tc('marking.points', { max: fmtNum(it.max_points) }), points,
+        it.question_points && it.question_points !== it.max_points ? { hint: tc('marking.bankPoints', { bank: fmtNum(it.question_points), paper: fmtNum(it.max_points) }) } : {}),
       field(tc('marking.comment'), comment),
       el('div', { class: 'actions' }, save, skip, prev));
     form.addEventListener('submit', async (ev) => {

@@ -268,8 +268,10 @@ async fn demo() -> Result<(), String> {
     }
     println!();
     println!(
-        "Sit the exam over the API (the tablet app at http://{addr}/ is still a placeholder), e.g. with curl:"
+        "Sit the exam: open http://{addr}/ on a tablet (or a browser window of tablet size) and log in with a ticket and ID number."
     );
+    println!("Watch the room and mark: the staff console at http://{addr}/console (admin / {pw}).");
+    println!("Or over the API, e.g. with curl:");
     println!(
         "  POST /api/candidate/login {{\"ticket\",\"id_number\"}} → token, attempt_id; then with -H 'authorization: Bearer <token>'"
     );

@@ -662,3 +662,67 @@ async fn only_the_sessions_proctors_may_watch_or_act_and_a_candidate_token_opens
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn the_session_report_also_comes_as_a_pdf_in_chinese() {
+    let r = room(1, &[]).await;
+    let (token, attempt) = login(&r.app.base, &r.candidates[0]).await;
+    r.app
+        .post_json(
+            &token,
+            &format!("/api/attempts/{attempt}/events"),
+            &json!({"events": [{"kind": "fullscreen_exit"}]}),
+        )
+        .await;
+    r.app
+        .post_json(
+            &r.admin,
+            &format!("/api/attempts/{attempt}/pause"),
+            &json!({"reason": "停电"}),
+        )
+        .await;
+    let pdf = r
+        .app
+        .get(
+            &r.admin,
+            &format!("/api/sessions/{}/report?format=pdf", r.session),
+        )
+        .await;
+    assert_eq!(pdf.status(), StatusCode::OK);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let bytes = pdf.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    // pdftotext (poppler-utils, installed by .ci/run) gives the Chinese back when present.
+    if let Ok(dir) = tempfile::tempdir() {
+        let file = dir.path().join("report.pdf");
+        std::fs::write(&file, &bytes).unwrap();
+        match std::process::Command::new("pdftotext")
+            .arg(&file)
+            .arg("-")
+            .output()
+        {
+            Ok(out) => {
+                let text = String::from_utf8_lossy(&out.stdout);
+                for expected in ["考场报告", "考生0", "退出全屏", "监考暂停", "停电"]
+                {
+                    assert!(
+                        text.contains(expected),
+                        "{expected} in the PDF text:\n{text}"
+                    );
+                }
+            }
+            Err(_) => assert!(std::env::var("CI").is_err(), "pdftotext is missing in CI"),
+        }
+    }
+    let bad = r
+        .app
+        .get(
+            &r.admin,
+            &format!("/api/sessions/{}/report?format=doc", r.session),
+        )
+        .await;
+    assert_eq!(
+        error_code(bad).await,
+        (StatusCode::BAD_REQUEST, "unknown_format".into())
+    );
+}

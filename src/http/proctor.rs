@@ -331,22 +331,48 @@ pub async fn close_incident(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// The session report (CSV): per candidate a summary, the timeline of events and actions, and
-/// incidents.
+/// How to return the session report.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportQuery {
+    /// `csv` (default) or `pdf`.
+    pub format: Option<String>,
+}
+
+/// The session report (CSV or PDF): per candidate a summary, the timeline of events and
+/// actions, and incidents.
 #[utoipa::path(get, path = "/api/sessions/{id}/report", tag = "proctoring", security(("bearer" = [])),
-    params(("id" = i32, Path)), responses((status = 200, content_type = "text/csv"), (status = 403, body = ErrorBody)))]
+    params(("id" = i32, Path), ReportQuery), responses((status = 200, content_type = "text/csv"), (status = 200, content_type = "application/pdf"), (status = 403, body = ErrorBody)))]
 pub async fn report(
     state: web::Data<AppState>,
     staff: Staff,
     id: web::Path<i32>,
+    q: web::Query<ReportQuery>,
 ) -> AppResult<HttpResponse> {
     let (s, _) = visible(&state, &staff, *id).await?;
-    let body = crate::proctor::report::csv(&state, s.id).await?;
+    let (body, mime, ext) = match q.format.as_deref().unwrap_or("csv") {
+        "csv" => (
+            crate::proctor::report::csv(&state, s.id).await?,
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        "pdf" => (
+            crate::proctor::report::pdf(&state, s.id).await?,
+            "application/pdf",
+            "pdf",
+        ),
+        other => {
+            return Err(AppError::bad_request(
+                "unknown_format",
+                format!("format {other:?} is not csv or pdf"),
+            ));
+        }
+    };
     Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
+        .content_type(mime)
         .insert_header((
             "Content-Disposition",
-            format!("attachment; filename=\"report-session-{}.csv\"", s.id),
+            format!("attachment; filename=\"report-session-{}.{ext}\"", s.id),
         ))
         .body(body))
 }

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod bus;
 pub mod live;
+pub mod pdf;
 pub mod repo;
 pub mod report;
 pub mod room;

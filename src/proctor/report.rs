@@ -123,3 +123,100 @@ pub async fn csv(state: &AppState, session: i32) -> AppResult<Vec<u8>> {
     }
     w.into_inner().map_err(AppError::internal)
 }
+
+/// A timeline entry's detail as a person reads it: the reason, who and how many minutes, from
+/// the stored JSON; nothing for entries without them.
+fn readable(detail: &str) -> String {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(detail) else {
+        return detail.to_string();
+    };
+    let mut parts = Vec::new();
+    if let Some(r) = v["reason"].as_str().filter(|r| !r.is_empty()) {
+        parts.push(format!("原因：{r}"));
+    }
+    if let Some(m) = v["minutes"].as_u64().filter(|m| *m > 0) {
+        parts.push(format!("{m} 分钟"));
+    }
+    if let Some(b) = v["by"].as_str() {
+        parts.push(b.to_string());
+    }
+    if let Some(s) = v["score"].as_f64() {
+        parts.push(format!("得分 {s}"));
+    }
+    parts.join("，")
+}
+
+/// The session report as a PDF (A4, the certificates' embedded CJK font, subset): the same
+/// content as [`csv`], laid out per candidate.
+pub async fn pdf(state: &AppState, session: i32) -> AppResult<Vec<u8>> {
+    let (s, _) =
+        crate::exam::session::get(&state.db, crate::exam::session::SessionId(session)).await?;
+    let now = chrono::Utc::now().timestamp_millis();
+    let rows = repo::rows(&state.db, session, None).await?;
+    let incidents = repo::incidents(&state.db, session).await?;
+    let mut lines: Vec<(String, f32, f32)> = vec![
+        (format!("考场报告 {} {}", s.name, s.number), 16.0, 0.0),
+        (format!("{} · 生成于 {}", s.venue, beijing(now)), 9.0, 0.0),
+        (String::new(), 6.0, 0.0),
+    ];
+    for r in &rows {
+        let t = room::tile(r, now);
+        lines.push((
+            format!("{} {} 号  {}  {}", r.room, r.seat, r.name, r.ticket),
+            11.0,
+            0.0,
+        ));
+        lines.push((
+            format!(
+                "状态 {:?} · 已答 {}/{} · 换设备 {} · 失焦 {} · 退出全屏 {} · 未结事件 {}",
+                t.state,
+                t.answered,
+                t.total,
+                t.takeovers,
+                t.focus_losses,
+                t.fullscreen_exits,
+                t.incidents
+            ),
+            8.5,
+            4.0,
+        ));
+        let mut timeline: Vec<(i64, String)> = Vec::new();
+        if let Some(a) = &r.attempt {
+            for (at, kind, detail) in attempt_repo::events(&state.db, a.id).await? {
+                let more = readable(&detail);
+                timeline.push((
+                    at,
+                    if more.is_empty() {
+                        kind_zh(&kind).to_string()
+                    } else {
+                        format!("{}（{more}）", kind_zh(&kind))
+                    },
+                ));
+            }
+        }
+        for i in incidents
+            .iter()
+            .filter(|i| i.candidate_id == Some(r.candidate_id))
+        {
+            timeline.push((
+                i.at_ms,
+                format!("{}：{}（{}）", kind_zh(&i.kind), i.text, i.author),
+            ));
+        }
+        timeline.sort_by_key(|e| e.0);
+        for (at, text) in timeline {
+            lines.push((format!("{}  {}", beijing(at), text), 8.5, 8.0));
+        }
+        lines.push((String::new(), 4.0, 0.0));
+    }
+    let notes: Vec<String> = incidents
+        .iter()
+        .filter(|i| i.candidate_id.is_none())
+        .map(|i| format!("{}  {}（{}）", beijing(i.at_ms), i.text, i.author))
+        .collect();
+    if !notes.is_empty() {
+        lines.push(("考场记录".into(), 11.0, 0.0));
+        lines.extend(notes.into_iter().map(|n| (n, 8.5, 4.0)));
+    }
+    super::pdf::text_document(&format!("考场报告 {}", s.name), &lines).map_err(AppError::internal)
+}

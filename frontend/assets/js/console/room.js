@@ -56,13 +56,13 @@ export async function render({ root, params, alive }) {
     el('button', { type: 'button', 'data-test': 'room-resume', onclick: roomAction('resume', () => ({ reason: '' })) }, tc('room.resumeRoom')),
     field(tc('room.minutes'), minutes, { cls: 'inline' }),
     el('button', { type: 'button', 'data-test': 'room-extend', onclick: roomAction('extend', () => ({ minutes: Number(minutes.value), reason: '' })) }, tc('room.extendRoom')),
-    el('a', { class: 'button', href: `/api/sessions/${id}/report`, 'data-test': 'report-link', onclick: downloadReport }, tc('room.report')));
+    el('button', { type: 'button', 'data-test': 'report-csv', onclick: () => downloadReport('csv') }, tc('room.report')),
+    el('button', { type: 'button', 'data-test': 'report-pdf', onclick: () => downloadReport('pdf') }, tc('room.reportPdf')));
 
-  async function downloadReport(ev) {
-    ev.preventDefault();
+  async function downloadReport(format) {
     try {
-      const blob = await call('GET', `/api/sessions/${id}/report`, { accept: 'blob' });
-      const a = el('a', { href: URL.createObjectURL(blob), download: `report-session-${id}.csv` });
+      const blob = await call('GET', `/api/sessions/${id}/report`, { accept: 'blob', query: { format } });
+      const a = el('a', { href: URL.createObjectURL(blob), download: `report-session-${id}.${format}` });
       document.body.append(a);
       a.click();
       a.remove();

@@ -7,7 +7,7 @@ use super::font::{self, Metrics};
 use super::qr;
 use chrono::{Datelike, NaiveDate};
 use printpdf::{
-    Color, FontId, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
+    Color, CurTransMat, FontId, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
     PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb, TextItem, TextRenderingMode,
     WindingOrder,
 };
@@ -295,24 +295,31 @@ impl Page<'_> {
     }
 
     /// The QR code with its lower-left corner at (x, y) mm, `size` mm wide including a
-    /// four-module quiet zone.
+    /// four-module quiet zone. Drawn in module units under a scaling matrix, so the
+    /// coordinates are small integers (short to write, quick to compress).
     fn qr(&mut self, m: &qr::Matrix, x: f32, y: f32, size: f32) {
         let modules = m.width as f32 + 8.0;
-        let unit = size / modules;
-        let top = y + size - 4.0 * unit;
+        let unit = pt(size / modules).0;
+        let top = m.width as f32 + 4.0;
         let rings = m
-            .runs()
+            .rectangles()
             .into_iter()
-            .map(|(row, col, len)| {
-                ring(
-                    x + (4.0 + col as f32) * unit,
-                    top - (row as f32 + 1.0) * unit,
-                    len as f32 * unit,
-                    unit,
-                )
+            .map(|(row, col, w, h)| {
+                let (x0, y0) = (4.0 + col as f32, top - (row + h) as f32);
+                let p = |x: f32, y: f32| LinePoint {
+                    p: Point { x: Pt(x), y: Pt(y) },
+                    bezier: false,
+                };
+                let (w, h) = (w as f32, h as f32);
+                PolygonRing {
+                    points: vec![p(x0, y0), p(x0 + w, y0), p(x0 + w, y0 + h), p(x0, y0 + h)],
+                }
             })
             .collect();
         self.ops.push(Op::SaveGraphicsState);
+        self.ops.push(Op::SetTransformationMatrix {
+            matrix: CurTransMat::Raw([unit, 0.0, 0.0, unit, pt(x).0, pt(y).0]),
+        });
         self.ops.push(Op::SetFillColor {
             col: rgb((0.0, 0.0, 0.0)),
         });

@@ -57,7 +57,7 @@ test('the proctor sees a focus loss, pauses the tablet, gives extra time and see
   const b = await candidatePage(other);
   const p = proctor.page;
   await p.waitForFunction((name) => [...document.querySelectorAll('[data-test=room-tile]')].some((t) => t.textContent.includes(name) && t.dataset.state === 'in_progress'), c.name);
-  assert.match(await p.textContent('[data-test=total-in_progress]'), /2/);
+  await p.waitForFunction(() => /2/.test(document.querySelector('[data-test=total-in_progress]')?.textContent || ''), null, { timeout: 5000 });
 
   // Focus loss on the tablet shows within a moment.
   await a.page.evaluate(() => window.dispatchEvent(new Event('blur')));
@@ -96,7 +96,7 @@ test('the proctor sees a focus loss, pauses the tablet, gives extra time and see
   await p.waitForFunction((name) => [...document.querySelectorAll('[data-test=room-tile]')].find((t) => t.textContent.includes(name))?.dataset.state === 'offline', other.name, { timeout: 60000 });
   const first = await p.locator('[data-test=room-tile]').first().textContent();
   assert.ok(first.includes(other.name), 'offline first');
-  assert.match(await p.textContent('[data-test=total-offline]'), /1/);
+  await p.waitForFunction(() => /1/.test(document.querySelector('[data-test=total-offline]')?.textContent || ''), null, { timeout: 5000 });
   await screenshot(p, 'console-room-offline');
   await b.ctx.setOffline(false);
   await p.waitForFunction((name) => [...document.querySelectorAll('[data-test=room-tile]')].find((t) => t.textContent.includes(name))?.dataset.state === 'in_progress', other.name, { timeout: 30000 });

@@ -378,6 +378,30 @@ async fn passing_candidates_get_one_certificate_each_on_release_and_rerunning_is
     assert_eq!(report["not_passed"], 1);
     s.release().await;
     assert_eq!(s.certificates().await.len(), 2);
+    // The type's code is fixed once certificates carry it; its wording may still change.
+    let r = s
+        .app
+        .put_json(
+            &s.admin,
+            &format!("/api/certificate-types/{}", s.type_id),
+            &certificate_type("GDAF-NEW"),
+        )
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::CONFLICT, "type_in_use".into())
+    );
+    let mut changed = certificate_type("GDAF-JXJY");
+    changed["wording"] = json!("{name}参加{course}，考核合格。");
+    let r = s
+        .app
+        .put_json(
+            &s.admin,
+            &format!("/api/certificate-types/{}", s.type_id),
+            &changed,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
     // Every issue is in the audit log.
     let audit = s
         .app

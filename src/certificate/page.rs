@@ -33,7 +33,7 @@ h1{font-size:1.15rem;margin:.5rem 0 1rem}\
 .valid{background:#1b7f3b}.expired{background:#8a6d00}.suspended{background:#b35c00}\
 .revoked,.not_valid{background:#b3261e}.superseded{background:#5b4b8a}\
 dl{background:#fff;border-radius:.75rem;padding:.5rem 1rem;margin:0 0 1rem}\
-dt{color:#666;font-size:.8rem;margin-top:.6rem}dd{margin:0;font-size:1.05rem;word-break:break-all}\
+dt{color:#666;font-size:.8rem;margin-top:.6rem}dd{margin:0;font-size:1.05rem;overflow-wrap:anywhere}\
 ul{list-style:none;padding:0;margin:0 0 1rem;background:#fff;border-radius:.75rem}\
 li{padding:.6rem 1rem;border-top:1px solid #eee}li:first-child{border-top:0}\
 .passed::before{content:'✓ ';color:#1b7f3b}.failed::before{content:'✗ ';color:#b3261e}\
@@ -135,6 +135,17 @@ pub fn verification(v: &OnlineVerification) -> String {
     body.push_str("</div>");
     if let Some(p) = &ver.certificate {
         body.push_str("<dl>");
+        let title = v
+            .type_title
+            .clone()
+            .or_else(|| ver.type_title.clone())
+            .unwrap_or_else(|| p.type_code.clone());
+        // The English title goes under the Chinese one (escaped here, so the row adds none).
+        let type_html = match v.type_title_en.as_deref().filter(|e| !e.is_empty()) {
+            Some(en) => format!("{}<small>{}</small>", esc(&title), esc(en)),
+            None => esc(&title),
+        };
+        body.push_str(&format!("<dt>证书类型 Type</dt><dd>{type_html}</dd>"));
         let mut row = |zh: &str, en: &str, val: &str| {
             body.push_str(&format!(
                 "<dt>{} {}</dt><dd>{}</dd>",
@@ -143,15 +154,6 @@ pub fn verification(v: &OnlineVerification) -> String {
                 esc(val)
             ));
         };
-        let title = v
-            .type_title
-            .clone()
-            .or_else(|| ver.type_title.clone())
-            .unwrap_or_else(|| p.type_code.clone());
-        row("证书类型", "Type", &title);
-        if let Some(en) = v.type_title_en.as_deref().filter(|e| !e.is_empty()) {
-            row("", "", en);
-        }
         row("证书编号", "Certificate No.", &p.number);
         row("持证人", "Holder", &p.holder);
         if let Some(id) = &p.id_masked {

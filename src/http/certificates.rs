@@ -149,6 +149,7 @@ pub async fn issue(
 
 /// How to list a session's certificates.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SessionCertificatesQuery {
     /// `json` (default) or `zip` (the PDFs in force).
     pub format: Option<String>,
@@ -204,6 +205,7 @@ pub async fn of_session(
 
 /// Finding a certificate.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FindQuery {
     /// Certificate number.
     pub number: String,
@@ -470,6 +472,7 @@ pub async fn verify_text(
 
 /// A lookup by number and name.
 #[derive(Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LookupRequest {
     /// Certificate number.
     #[serde(default)]

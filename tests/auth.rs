@@ -46,6 +46,31 @@ async fn the_openapi_document_describes_the_main_endpoints() {
         );
     }
     assert!(v["components"]["schemas"].get("QuestionBody").is_some());
+    for path in [
+        "/api/candidate/login",
+        "/api/attempts/{id}/answers/{question_id}",
+        "/api/sessions/{id}/live",
+        "/api/sessions/{id}/results",
+    ] {
+        assert!(
+            v["paths"].get(path).is_some(),
+            "{path} missing from OpenAPI"
+        );
+    }
+    // Query parameters are described as such, and every path parameter is in the path.
+    for (path, item) in v["paths"].as_object().unwrap() {
+        for op in item.as_object().unwrap().values() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap();
+                if p["in"] == "path" {
+                    assert!(
+                        path.contains(&format!("{{{name}}}")),
+                        "{path}: {name} is not in the path"
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[tokio::test]

@@ -3,16 +3,24 @@
 //!
 //! - `loadgen setup` logs in as admin, creates (or reuses) a synthetic bank `LOAD`, an exam that
 //!   draws 100 questions from it, a session open now with enough rooms, and a roster of N
-//!   candidates with valid ID numbers; it writes the (ticket, ID number) pairs to a CSV file.
+//!   candidates with valid ID numbers; it writes the (ticket, ID number, room, seat, session)
+//!   rows to a CSV file.
 //! - `loadgen run` starts one task per candidate from that file: log in, fetch the paper, save
 //!   answers at a fixed interval (or a target total rate, optionally a sweep of rates), optionally
-//!   submit; then prints per-phase counts, errors and latency percentiles, the time until every
-//!   candidate had a paper, and the achieved save rate, and with `--json` writes them as JSON.
+//!   send tablet events (heartbeats, window blurs), optionally submit; then prints per-phase
+//!   counts, errors and latency percentiles, the time until every candidate had a paper, and the
+//!   achieved save rate, and with `--json` writes them as JSON.
+//! - With `--watchers N`, `run` also plays N proctors watching the session's live room view
+//!   (Server-Sent Events) and measures how long a candidate's window blur takes to show on their
+//!   screens: from the moment the candidate sends it to the frame whose tile counts it.
+//!   Candidates and watchers can be spread over several server instances (`--base` repeated), so
+//!   delivery between instances is measured too.
 //!
 //! The generator shares the machine with the server, so it is built to be cheap: one
 //! `reqwest::Client` (connection reuse), a small single-worker runtime by default, latencies kept
-//! in per-task vectors (no locks on the hot path), and request bodies serialized straight from
-//! borrowed data.
+//! in per-task vectors (no locks on the hot path), request bodies serialized straight from
+//! borrowed data, and the event streams parsed incrementally from the response chunks into
+//! reused buffers (tiles are read in place, borrowing from the frame).
 
 use chrono::{Duration as ChronoDuration, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand};
@@ -22,12 +30,15 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use reqwest::{Client, Method, StatusCode, Url};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -40,7 +51,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "loadgen",
     version,
-    about = "Load generator for the candidate attempt API (loopback servers only)"
+    about = "Load generator for the candidate attempt API and live proctoring (loopback servers only)"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -58,10 +69,12 @@ enum Command {
 /// Options both phases share.
 #[derive(Args, Clone)]
 struct CommonArgs {
-    /// Server base URL; only loopback hosts (127.x, localhost, [::1]) are accepted.
-    #[arg(long, default_value = "http://127.0.0.1:8080")]
-    base: String,
-    /// The candidates file (ticket,id_number,room,seat) written by setup and read by run.
+    /// Server base URL; only loopback hosts (127.x, localhost, [::1]) are accepted. `run` takes
+    /// several (repeated or comma-separated: instances sharing one database) and spreads the
+    /// candidates over them round-robin, and the watchers too; `setup` takes one.
+    #[arg(long, value_delimiter = ',', default_value = "http://127.0.0.1:8080")]
+    base: Vec<String>,
+    /// The candidates file (ticket,id_number,room,seat,session) written by setup and read by run.
     #[arg(long, default_value = "loadgen-candidates.csv")]
     file: PathBuf,
     /// Tokio worker threads. The server shares the machine, so keep this small.
@@ -154,9 +167,32 @@ struct RunArgs {
     /// Seed for the answer choices and save offsets.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// PID of the server process, to report its CPU time over the run.
+    /// PID of a server process, to report its CPU time over the run (repeat it, or separate
+    /// with commas, for several instances). PostgreSQL processes on this machine are counted too.
+    #[arg(long, value_delimiter = ',')]
+    server_pid: Vec<u32>,
+    /// Each candidate reports a heartbeat this often, at a random offset (0: none).
+    #[arg(long, default_value_t = 0)]
+    heartbeat_ms: u64,
+    /// Each candidate reports one window blur this often, at a random offset (0: none).
+    #[arg(long, default_value_t = 0)]
+    focus_every_ms: u64,
+    /// Proctors watching the session's live room view (needs --admin-password).
+    #[arg(long, default_value_t = 0)]
+    watchers: usize,
+    /// The session to watch; by default the one the candidates file names.
     #[arg(long)]
-    server_pid: Option<u32>,
+    session: Option<i32>,
+    /// Staff account the watchers log in with (admin may watch every session).
+    #[arg(long, default_value = "admin")]
+    admin_user: String,
+    /// Its password.
+    #[arg(long, env = "ADMIN_PASSWORD", hide_env_values = true)]
+    admin_password: Option<String>,
+    /// A blur not on a watcher's screen this long after it was sent counts as lost; the
+    /// watchers keep listening this long after the end.
+    #[arg(long, default_value_t = 5000)]
+    lost_after_ms: u64,
 }
 
 fn main() -> ExitCode {
@@ -362,7 +398,10 @@ fn id_number(i: usize) -> Result<String, String> {
 }
 
 async fn setup(a: SetupArgs) -> Result<(), String> {
-    let base = loopback_base(&a.common.base)?;
+    let base = match a.common.base.as_slice() {
+        [b] => loopback_base(b)?,
+        _ => return Err("setup takes one --base (instances share the database)".into()),
+    };
     if !(1..=99_999).contains(&a.candidates) {
         return Err("--candidates must be 1–99,999 (one session holds at most 99,999)".into());
     }
@@ -513,7 +552,7 @@ async fn setup(a: SetupArgs) -> Result<(), String> {
     }
     let rows = report["rows"].as_array().ok_or("roster: no rows")?;
     let mut out = String::with_capacity(a.candidates * 48);
-    out.push_str("ticket,id_number,room,seat\n");
+    out.push_str("ticket,id_number,room,seat,session\n");
     let mut skipped = Vec::new();
     for row in rows {
         let ident = row["ident"].as_str().unwrap_or("");
@@ -525,7 +564,7 @@ async fn setup(a: SetupArgs) -> Result<(), String> {
             (Some("imported"), Some(ticket), Some(id)) => {
                 let _ = writeln!(
                     out,
-                    "{ticket},{id},{},{}",
+                    "{ticket},{id},{},{},{session_id}",
                     row["room"].as_str().unwrap_or(""),
                     row["seat"]
                 );
@@ -569,7 +608,12 @@ struct Credentials {
     id_number: String,
 }
 
-fn read_candidates(path: &Path, want: Option<usize>) -> Result<Vec<Credentials>, String> {
+/// The candidates of the file (the first `want` of them) and the session they sit, when the
+/// file names it (files written before the `session` column have none).
+fn read_candidates(
+    path: &Path,
+    want: Option<usize>,
+) -> Result<(Vec<Credentials>, Option<i32>), String> {
     let mut reader = csv::Reader::from_path(path).map_err(|e| {
         format!(
             "cannot read {}: {e} (run `loadgen setup` first)",
@@ -577,8 +621,12 @@ fn read_candidates(path: &Path, want: Option<usize>) -> Result<Vec<Credentials>,
         )
     })?;
     let mut out = Vec::new();
+    let mut session = None;
     for record in reader.records() {
         let r = record.map_err(|e| format!("{}: {e}", path.display()))?;
+        if out.is_empty() {
+            session = r.get(4).and_then(|s| s.trim().parse::<i32>().ok());
+        }
         match (r.get(0), r.get(1)) {
             (Some(t), Some(i)) if !t.is_empty() && !i.is_empty() => out.push(Credentials {
                 ticket: t.to_string(),
@@ -602,7 +650,7 @@ fn read_candidates(path: &Path, want: Option<usize>) -> Result<Vec<Credentials>,
             out.len()
         )),
         _ if out.is_empty() => Err(format!("{} holds no candidates", path.display())),
-        _ => Ok(out),
+        _ => Ok((out, session)),
     }
 }
 
@@ -613,13 +661,25 @@ enum Phase {
     Paper = 1,
     Save = 2,
     Submit = 3,
+    /// A heartbeat event from the tablet.
+    Heartbeat = 4,
+    /// A window-blur event from the tablet.
+    Blur = 5,
+    /// A proctor opening the live room view: request until its first frame (the snapshot).
+    Watch = 6,
 }
 
-const PHASES: [(Phase, &str); 4] = [
+/// How many kinds there are.
+const PHASE_COUNT: usize = 7;
+
+const PHASES: [(Phase, &str); PHASE_COUNT] = [
     (Phase::Login, "login"),
     (Phase::Paper, "paper"),
     (Phase::Save, "save"),
     (Phase::Submit, "submit"),
+    (Phase::Heartbeat, "hbeat"),
+    (Phase::Blur, "blur"),
+    (Phase::Watch, "watch"),
 ];
 
 /// One rate step of the save phase.
@@ -637,7 +697,8 @@ struct Step {
 /// What every task reads: the client, the schedule and the shared error log.
 struct Plan {
     client: Client,
-    base: String,
+    /// The servers; candidate `i` talks to `bases[i % bases.len()]`.
+    bases: Vec<String>,
     t0: Instant,
     ramp: Duration,
     steps: Vec<Step>,
@@ -647,8 +708,46 @@ struct Plan {
     seed: u64,
     /// Saves each task may make, to size its latency vector once.
     saves_hint: usize,
+    /// Heartbeat and window-blur intervals of each candidate, when they send any.
+    heartbeat: Option<Duration>,
+    focus: Option<Duration>,
+    /// What candidates and watchers share: who is who, and when each blur was sent.
+    shared: Arc<Shared>,
     /// Failed requests (rare, so a lock is fine): phase, time since t0 in ms, label.
     errors: Mutex<Vec<(Phase, u32, String)>>,
+}
+
+/// Window blurs remembered per candidate (a watcher that falls this far behind counts the
+/// older ones as lost).
+const BLUR_RING: usize = 8;
+
+/// The blurs one candidate sent: how many, and when the latest ones left.
+#[derive(Default)]
+struct BlurSlot {
+    /// Blurs sent so far (only the candidate's task writes it).
+    count: AtomicU32,
+    /// Send time of blur `k` (counting from 1) at `k % BLUR_RING`, in ns since `Shared::epoch`.
+    sent_ns: [AtomicU64; BLUR_RING],
+}
+
+/// Read by candidates and watchers alike, without locks.
+struct Shared {
+    /// Candidate index by ticket, to find a tile's candidate.
+    tickets: HashMap<Box<str>, u32>,
+    /// One slot per candidate.
+    blurs: Box<[BlurSlot]>,
+    /// The origin of `BlurSlot::sent_ns`.
+    epoch: Instant,
+    /// How many servers the candidates are spread over.
+    bases: usize,
+}
+
+impl Shared {
+    fn ns(&self, at: Instant) -> u64 {
+        at.saturating_duration_since(self.epoch)
+            .as_nanos()
+            .min(u128::from(u64::MAX)) as u64
+    }
 }
 
 impl Plan {
@@ -660,6 +759,20 @@ impl Plan {
         if let Ok(mut e) = self.errors.lock() {
             e.push((phase, self.ms(at), label));
         }
+    }
+
+    /// The next time strictly after `now` on a grid of `interval` anchored at the common start,
+    /// at `offset` (0..1 of an interval); `None` without an interval or when the run is over.
+    fn next_tick(&self, interval: Option<Duration>, offset: f64, now: Instant) -> Option<Instant> {
+        let t = interval?.as_secs_f64();
+        let x = now.saturating_duration_since(self.t0).as_secs_f64() / t - offset;
+        let k = if now < self.t0 || x < 0.0 {
+            0.0
+        } else {
+            x.floor() + 1.0
+        };
+        let at = self.t0 + Duration::from_secs_f64((offset + k) * t);
+        (at < self.end).then_some(at)
     }
 
     /// The next save time strictly after `now` for a candidate at `offset` (0..1 of an interval),
@@ -688,7 +801,7 @@ impl Plan {
 
 /// What one task measured: per phase (completion ms since t0, latency µs) of every request.
 struct Local {
-    rec: [Vec<(u32, u32)>; 4],
+    rec: [Vec<(u32, u32)>; PHASE_COUNT],
     ready_ms: Option<u32>,
     not_applied: u64,
 }
@@ -864,18 +977,31 @@ async fn timed(plan: &Plan, local: &mut Local, phase: Phase, req: reqwest::Reque
 
 /// One candidate: log in, fetch the paper, save on schedule until the end, maybe submit.
 async fn candidate(index: usize, cred: Credentials, plan: Arc<Plan>) -> Local {
+    // Events a task may send, to size their latency vectors once.
+    let run_s = plan.end.saturating_duration_since(plan.t0).as_secs_f64();
+    let events_hint = |every: Option<Duration>| {
+        every.map_or(0, |t| (run_s / t.as_secs_f64()).ceil() as usize + 1)
+    };
     let mut local = Local {
         rec: [
             Vec::with_capacity(1),
             Vec::with_capacity(1),
             Vec::with_capacity(plan.saves_hint),
             Vec::with_capacity(usize::from(plan.submit)),
+            Vec::with_capacity(events_hint(plan.heartbeat)),
+            Vec::with_capacity(events_hint(plan.focus)),
+            Vec::new(),
         ],
         ready_ms: None,
         not_applied: 0,
     };
+    let base = &plan.bases[index % plan.bases.len()];
     let mut rng =
         SmallRng::seed_from_u64(plan.seed ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    // Event offsets come from their own generator, so answers and save times stay as without.
+    let mut event_rng = SmallRng::seed_from_u64(
+        plan.seed ^ 0x5EED_E7E7 ^ (index as u64).wrapping_mul(0xD1B5_4A32_D192_ED03),
+    );
     // Candidate i logs in at its share of the ramp, and submits at the same share after the end.
     let ramp_offset = plan.ramp.mul_f64(index as f64 / plan.n as f64);
     tokio::time::sleep_until((plan.t0 + ramp_offset).into()).await;
@@ -885,7 +1011,7 @@ async fn candidate(index: usize, cred: Credentials, plan: Arc<Plan>) -> Local {
             Ok(b) => b,
             Err(_) => return local,
         };
-    let login_url = format!("{}/api/candidate/login", plan.base);
+    let login_url = format!("{base}/api/candidate/login");
     let mut tries = 0;
     let reply: LoginReply = loop {
         tries += 1;
@@ -927,7 +1053,7 @@ async fn candidate(index: usize, cred: Credentials, plan: Arc<Plan>) -> Local {
             return local;
         }
     };
-    let attempt = format!("{}/api/attempts/{}", plan.base, reply.attempt_id);
+    let attempt = format!("{base}/api/attempts/{}", reply.attempt_id);
 
     let req = plan
         .client
@@ -962,12 +1088,59 @@ async fn candidate(index: usize, cred: Credentials, plan: Arc<Plan>) -> Local {
     };
     local.ready_ms = Some(plan.ms(Instant::now()));
 
-    // Saves: a fixed random offset within the interval spreads candidates evenly over it.
+    // Saves, heartbeats and blurs, each on its own grid: a fixed random offset within the
+    // interval spreads candidates evenly over it. One request at a time per candidate.
     let offset: f64 = rng.random();
+    let heartbeat_offset: f64 = event_rng.random();
+    let blur_offset: f64 = event_rng.random();
     let answers = format!("{attempt}/answers/");
+    let events = format!("{attempt}/events");
     let mut url = String::with_capacity(answers.len() + 20);
-    while let Some(at) = plan.next_save(Instant::now(), offset) {
+    let now = Instant::now();
+    let mut next_save = plan.next_save(now, offset);
+    let mut next_heartbeat = plan.next_tick(plan.heartbeat, heartbeat_offset, now);
+    let mut next_blur = plan.next_tick(plan.focus, blur_offset, now);
+    loop {
+        // The earliest due; saves first on a tie.
+        let due = [
+            (next_save, Phase::Save),
+            (next_heartbeat, Phase::Heartbeat),
+            (next_blur, Phase::Blur),
+        ]
+        .into_iter()
+        .filter_map(|(at, what)| at.map(|at| (at, what)))
+        .min_by_key(|&(at, _)| at);
+        let Some((at, what)) = due else {
+            break;
+        };
         tokio::time::sleep_until(at.into()).await;
+        match what {
+            Phase::Heartbeat => {
+                let _ = send_event(&plan, &mut local, Phase::Heartbeat, &events, &auth).await;
+                next_heartbeat = plan.next_tick(plan.heartbeat, heartbeat_offset, Instant::now());
+                continue;
+            }
+            Phase::Blur => {
+                // Remember when the k-th blur left before sending it: a watcher may see it on
+                // the room view before this request returns.
+                let slot = &plan.shared.blurs[index];
+                let k = slot.count.load(Ordering::Relaxed) + 1;
+                slot.sent_ns[k as usize % BLUR_RING]
+                    .store(plan.shared.ns(Instant::now()), Ordering::Relaxed);
+                slot.count.store(k, Ordering::Release);
+                if let Ok((status, _, _)) =
+                    send_event(&plan, &mut local, Phase::Blur, &events, &auth).await
+                    && !status.is_success()
+                {
+                    // Refused, so not stored: it will never show. (A transport failure may
+                    // have been stored, so it stays counted: lost if it never shows.)
+                    slot.count.store(k - 1, Ordering::Release);
+                }
+                next_blur = plan.next_tick(plan.focus, blur_offset, Instant::now());
+                continue;
+            }
+            _ => {}
+        }
         let q = &paper[rng.random_range(0..paper.len())];
         seq += 1;
         let body = match serde_json::to_vec(&SaveBody {
@@ -991,6 +1164,7 @@ async fn candidate(index: usize, cred: Credentials, plan: Arc<Plan>) -> Local {
         {
             local.not_applied += 1;
         }
+        next_save = plan.next_save(Instant::now(), offset);
     }
 
     if plan.submit {
@@ -1007,15 +1181,551 @@ async fn candidate(index: usize, cred: Credentials, plan: Arc<Plan>) -> Local {
     local
 }
 
+/// Reports one tablet event of `phase`'s kind (heartbeat or window blur), stamped with this
+/// machine's clock as the tablet's.
+async fn send_event(
+    plan: &Plan,
+    local: &mut Local,
+    phase: Phase,
+    url: &str,
+    auth: &HeaderValue,
+) -> Sent {
+    let kind = if phase == Phase::Blur {
+        "window_blur"
+    } else {
+        "heartbeat"
+    };
+    let at = Utc::now().timestamp_millis();
+    let body = format!(r#"{{"events":[{{"kind":"{kind}","at":{at}}}]}}"#);
+    let req = plan
+        .client
+        .post(url)
+        .header(AUTHORIZATION, auth.clone())
+        .header(CONTENT_TYPE, "application/json")
+        .body(body);
+    timed(plan, local, phase, req).await
+}
+
 /// CPU time (user + system) of a process from /proc, in seconds.
 fn cpu_seconds(pid: &str) -> Option<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat_cpu_seconds(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
+}
+
+/// CPU time (user + system) from the text of a /proc/PID/stat, in seconds.
+fn stat_cpu_seconds(stat: &str) -> Option<f64> {
     // Fields after the parenthesized command name; utime and stime are fields 14 and 15.
     let rest = stat.rsplit_once(')')?.1;
     let fields: Vec<&str> = rest.split_whitespace().collect();
     let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
     // USER_HZ is 100 on every Linux this runs on (the kernel ABI fixes it for /proc).
     Some(ticks / 100.0)
+}
+
+// ---------------------------------------------------------------------------------------------
+// watchers: proctors on the live room view
+// ---------------------------------------------------------------------------------------------
+
+/// The kinds of Server-Sent Events the room view sends.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum SseEvent {
+    /// Every tile (the first frame, and again after the stream fell behind).
+    Snapshot,
+    /// The tiles that changed.
+    Tiles,
+    /// Anything else (ignored).
+    Other,
+}
+
+/// Longest event line kept (a snapshot of 99,999 tiles is about 40 MB); a longer one is dropped.
+const MAX_SSE_LINE: usize = 64 << 20;
+
+/// An incremental Server-Sent Events parser: chunks in, complete events out, with buffers that
+/// are reused from one event to the next.
+#[derive(Default)]
+struct Sse {
+    /// Received bytes not yet parsed (the start of an incomplete line).
+    buf: Vec<u8>,
+    /// `buf[..scanned]` holds no newline.
+    scanned: usize,
+    /// The current event's name and data.
+    event: Option<SseEvent>,
+    data: Vec<u8>,
+    has_data: bool,
+    /// Every byte received, and the comment lines (keep-alives) among them.
+    bytes: u64,
+    comments: u64,
+    /// Lines dropped for being too long.
+    dropped: u64,
+}
+
+impl Sse {
+    /// Feeds a chunk; calls `on_event` with each event it completes.
+    fn push(&mut self, chunk: &[u8], mut on_event: impl FnMut(SseEvent, &[u8])) {
+        self.bytes += chunk.len() as u64;
+        self.buf.extend_from_slice(chunk);
+        let mut start = 0;
+        let mut from = self.scanned;
+        while let Some(p) = self.buf[from..].iter().position(|&b| b == b'\n') {
+            let end = from + p;
+            let mut line = &self.buf[start..end];
+            if let Some(l) = line.strip_suffix(b"\r") {
+                line = l;
+            }
+            if line.is_empty() {
+                if self.has_data {
+                    on_event(self.event.unwrap_or(SseEvent::Other), &self.data);
+                }
+                self.data.clear();
+                self.has_data = false;
+                self.event = None;
+            } else if line[0] == b':' {
+                self.comments += 1;
+            } else {
+                let (field, value) = match line.iter().position(|&b| b == b':') {
+                    Some(c) => {
+                        let v = &line[c + 1..];
+                        (&line[..c], v.strip_prefix(b" ").unwrap_or(v))
+                    }
+                    None => (line, &[][..]),
+                };
+                match field {
+                    b"event" => {
+                        self.event = Some(match value {
+                            b"snapshot" => SseEvent::Snapshot,
+                            b"tiles" => SseEvent::Tiles,
+                            _ => SseEvent::Other,
+                        });
+                    }
+                    b"data" => {
+                        if self.has_data {
+                            self.data.push(b'\n');
+                        }
+                        self.data.extend_from_slice(value);
+                        self.has_data = true;
+                    }
+                    _ => {}
+                }
+            }
+            start = end + 1;
+            from = start;
+        }
+        self.buf.drain(..start);
+        if self.buf.len() > MAX_SSE_LINE {
+            self.buf.clear();
+            self.dropped += 1;
+        }
+        self.scanned = self.buf.len();
+    }
+}
+
+/// The frame fields a watcher reads; the rest is skipped without being built.
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum FrameField {
+    ServerTimeMs,
+    PublishedAtMs,
+    Tiles,
+    #[serde(other)]
+    Other,
+}
+
+/// The tile fields a watcher reads, borrowed from the frame.
+#[derive(Deserialize)]
+struct TileRef<'a> {
+    #[serde(borrow)]
+    ticket: Cow<'a, str>,
+    #[serde(default)]
+    attempt_id: Option<i64>,
+    #[serde(default)]
+    focus_losses: i64,
+}
+
+/// What one watcher saw.
+struct WatchState {
+    /// The server this watcher is on (an index into the bases).
+    base: usize,
+    /// Blurs seen this late or never count as lost.
+    lost_after: Duration,
+    /// Set once the first frame gave each candidate's focus losses before the run.
+    have_baseline: bool,
+    baseline: Vec<i64>,
+    /// Blurs of this run seen per candidate.
+    seen: Vec<u32>,
+    /// Delivery latencies (µs) of blurs sent through the same server as this watcher's, and
+    /// through another one.
+    same: Vec<u32>,
+    cross: Vec<u32>,
+    /// Blurs seen only after `lost_after` (or so late their send time was forgotten).
+    late: u64,
+    /// Increases beyond what was sent (a miscounted baseline, or someone else's events).
+    unexpected: u64,
+    /// Frames (events with data), tiles in them, frames that did not parse.
+    frames: u64,
+    tiles: u64,
+    bad_frames: u64,
+    /// Per `tiles` frame: the server's time from the oldest change in it to the frame
+    /// (`server_time_ms − published_at_ms`), and from the frame to its arrival here, in ms;
+    /// only for frames that arrive from `timed_from` on (before it, frames wait unread).
+    build_ms: Vec<i32>,
+    transit_ms: Vec<i32>,
+    timed_from: Option<Instant>,
+}
+
+impl WatchState {
+    fn new(base: usize, candidates: usize, lost_after: Duration) -> WatchState {
+        WatchState {
+            base,
+            lost_after,
+            have_baseline: false,
+            baseline: vec![0; candidates],
+            seen: vec![0; candidates],
+            same: Vec::new(),
+            cross: Vec::new(),
+            late: 0,
+            unexpected: 0,
+            frames: 0,
+            tiles: 0,
+            bad_frames: 0,
+            build_ms: Vec::new(),
+            transit_ms: Vec::new(),
+            timed_from: None,
+        }
+    }
+
+    /// One complete event, which arrived at `now` (`now_ms` by the wall clock).
+    fn frame(&mut self, kind: SseEvent, data: &[u8], now: Instant, now_ms: i64, shared: &Shared) {
+        if kind == SseEvent::Other {
+            return;
+        }
+        self.frames += 1;
+        let mut de = serde_json::Deserializer::from_slice(data);
+        let parsed = serde::Deserializer::deserialize_map(
+            &mut de,
+            FrameVisitor {
+                st: self,
+                shared,
+                now,
+            },
+        )
+        .and_then(|times| de.end().map(|()| times));
+        match parsed {
+            Ok((server_ms, published_ms)) => {
+                self.have_baseline = true;
+                // A snapshot may be a picture kept from earlier: its time says nothing of delivery.
+                if kind == SseEvent::Tiles
+                    && self.timed_from.is_some_and(|t| now >= t)
+                    && let Some(s) = server_ms
+                {
+                    if let Some(p) = published_ms {
+                        self.build_ms.push(clamp_ms(s - p));
+                    }
+                    self.transit_ms.push(clamp_ms(now_ms - s));
+                }
+            }
+            Err(_) => self.bad_frames += 1,
+        }
+    }
+
+    /// One tile of a frame: the first frame sets the baseline; later, a rise in focus losses
+    /// to `k` delivers the candidate's blurs up to the k-th of this run.
+    fn tile(&mut self, t: &TileRef, shared: &Shared, now: Instant) {
+        self.tiles += 1;
+        let Some(&i) = shared.tickets.get(&*t.ticket) else {
+            return;
+        };
+        let i = i as usize;
+        if !self.have_baseline {
+            self.baseline[i] = if t.attempt_id.is_some() {
+                t.focus_losses
+            } else {
+                0
+            };
+            return;
+        }
+        let k = t.focus_losses - self.baseline[i];
+        let seen = i64::from(self.seen[i]);
+        if k <= seen {
+            return;
+        }
+        let slot = &shared.blurs[i];
+        let sent = i64::from(slot.count.load(Ordering::Acquire));
+        for j in seen + 1..=k {
+            if j > sent {
+                self.unexpected += 1;
+                continue;
+            }
+            if j + BLUR_RING as i64 <= sent {
+                self.late += 1;
+                continue;
+            }
+            let ns = slot.sent_ns[j as usize % BLUR_RING].load(Ordering::Relaxed);
+            let latency = now.saturating_duration_since(shared.epoch + Duration::from_nanos(ns));
+            if latency > self.lost_after {
+                self.late += 1;
+            }
+            let us = latency.as_micros().min(u128::from(u32::MAX)) as u32;
+            if i % shared.bases == self.base {
+                self.same.push(us);
+            } else {
+                self.cross.push(us);
+            }
+        }
+        self.seen[i] = k.min(i64::from(u32::MAX)) as u32;
+    }
+}
+
+fn clamp_ms(ms: i64) -> i32 {
+    ms.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+}
+
+/// Walks a frame's fields, handing each tile to the watcher as it is read (no tile vector).
+struct FrameVisitor<'s> {
+    st: &'s mut WatchState,
+    shared: &'s Shared,
+    now: Instant,
+}
+
+impl<'de> Visitor<'de> for FrameVisitor<'_> {
+    /// The frame's `server_time_ms` and `published_at_ms`.
+    type Value = (Option<i64>, Option<i64>);
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a room-view frame")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let FrameVisitor { st, shared, now } = self;
+        let (mut server, mut published) = (None, None);
+        while let Some(field) = map.next_key::<FrameField>()? {
+            match field {
+                FrameField::ServerTimeMs => server = map.next_value()?,
+                FrameField::PublishedAtMs => published = map.next_value()?,
+                FrameField::Tiles => map.next_value_seed(TilesSeed {
+                    st: &mut *st,
+                    shared,
+                    now,
+                })?,
+                FrameField::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok((server, published))
+    }
+}
+
+struct TilesSeed<'s> {
+    st: &'s mut WatchState,
+    shared: &'s Shared,
+    now: Instant,
+}
+
+impl<'de> DeserializeSeed<'de> for TilesSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TilesSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of tiles")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(t) = seq.next_element::<TileRef<'de>>()? {
+            self.st.tile(&t, self.shared, self.now);
+        }
+        Ok(())
+    }
+}
+
+/// One proctor's live room view.
+struct Watcher {
+    url: String,
+    /// The open stream, if any.
+    resp: Option<reqwest::Response>,
+    /// How long one request may last (the whole run).
+    stream_timeout: Duration,
+    sse: Sse,
+    st: WatchState,
+    /// Per connection: (ms since t0 of its first frame, µs from the request to it).
+    rec: Vec<(u32, u32)>,
+    /// Failures after the start: (ms since t0, label).
+    errors: Vec<(u32, String)>,
+    reconnects: u32,
+}
+
+impl Watcher {
+    /// Feeds a chunk that arrived at `now`.
+    fn feed(&mut self, chunk: &[u8], now: Instant, shared: &Shared) {
+        let now_ms = Utc::now().timestamp_millis();
+        let st = &mut self.st;
+        self.sse.push(chunk, |kind, data| {
+            st.frame(kind, data, now, now_ms, shared)
+        });
+    }
+
+    /// Opens the stream and reads until its first frame (the snapshot; the first one on this
+    /// watcher sets the baseline); returns how long that took.
+    async fn connect(&mut self, client: &Client, shared: &Shared) -> Result<Duration, String> {
+        let started = Instant::now();
+        let resp = client
+            .get(&self.url)
+            .timeout(self.stream_timeout)
+            .send()
+            .await
+            .map_err(|e| transport_label(&e))?;
+        let status = resp.status();
+        if status != StatusCode::OK {
+            let body = resp.bytes().await.unwrap_or_default();
+            return Err(status_label(status, &body));
+        }
+        // A fresh stream starts with a fresh event.
+        self.sse.buf.clear();
+        self.sse.scanned = 0;
+        self.sse.data.clear();
+        self.sse.has_data = false;
+        self.sse.event = None;
+        let mut resp = resp;
+        let frames = self.st.frames;
+        let deadline = started + Duration::from_secs(60);
+        while self.st.frames == frames {
+            let chunk = match tokio::time::timeout_at(deadline.into(), resp.chunk()).await {
+                Err(_) => return Err("no snapshot within 60 s".into()),
+                Ok(Err(e)) => return Err(transport_label(&e)),
+                Ok(Ok(None)) => return Err("stream ended before its snapshot".into()),
+                Ok(Ok(Some(c))) => c,
+            };
+            let now_ms = Utc::now().timestamp_millis();
+            let st = &mut self.st;
+            self.sse.push(&chunk, |kind, data| {
+                st.frame(kind, data, Instant::now(), now_ms, shared)
+            });
+        }
+        self.resp = Some(resp);
+        Ok(started.elapsed())
+    }
+
+    /// Reads the stream until `stop`, reconnecting (after a second) when it breaks.
+    async fn watch(mut self, shared: Arc<Shared>, plan: Arc<Plan>, stop: Instant) -> Watcher {
+        self.st.timed_from = Some(plan.t0);
+        loop {
+            let Some(resp) = self.resp.as_mut() else {
+                if Instant::now() + Duration::from_secs(1) >= stop {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                self.reconnects += 1;
+                match tokio::time::timeout_at(stop.into(), self.connect(&plan.client, &shared))
+                    .await
+                {
+                    Err(_) => break,
+                    Ok(Ok(took)) => self.rec.push((plan.ms(Instant::now()), micros(took))),
+                    Ok(Err(label)) => {
+                        self.resp = None;
+                        self.errors.push((plan.ms(Instant::now()), label));
+                    }
+                }
+                continue;
+            };
+            match tokio::time::timeout_at(stop.into(), resp.chunk()).await {
+                Err(_) => break,
+                Ok(Ok(Some(chunk))) => self.feed(&chunk, Instant::now(), &shared),
+                Ok(Ok(None)) => {
+                    self.resp = None;
+                    let at = plan.ms(Instant::now());
+                    self.errors.push((at, "stream ended by the server".into()));
+                }
+                Ok(Err(e)) => {
+                    self.resp = None;
+                    let at = plan.ms(Instant::now());
+                    self.errors.push((at, transport_label(&e)));
+                }
+            }
+        }
+        self.resp = None;
+        self
+    }
+}
+
+fn micros(d: Duration) -> u32 {
+    d.as_micros().min(u128::from(u32::MAX)) as u32
+}
+
+/// CPU seconds of the local PostgreSQL processes (command name `postgres`) by PID.
+fn postgres_processes() -> HashMap<u32, f64> {
+    let mut out = HashMap::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for entry in dir.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        if stat
+            .split_once(" (")
+            .is_some_and(|(_, rest)| rest.starts_with("postgres)"))
+            && let Some(cpu) = stat_cpu_seconds(&stat)
+        {
+            out.insert(pid, cpu);
+        }
+    }
+    out
+}
+
+/// One CPU reading: when, each server's CPU seconds, and the PostgreSQL processes' summed CPU
+/// seconds since the first reading.
+struct CpuSample {
+    at: Instant,
+    servers: Vec<Option<f64>>,
+    postgres: Option<f64>,
+}
+
+/// Reads the servers' (and PostgreSQL's) CPU time every second until told to stop, so that the
+/// share can be given over the steady part as well as the whole run.
+async fn sample_cpu(
+    pids: Vec<u32>,
+    mut stop: tokio::sync::oneshot::Receiver<()>,
+) -> Vec<CpuSample> {
+    let mut postgres = postgres_processes();
+    let watch_postgres = !postgres.is_empty();
+    let mut postgres_total = 0.0;
+    let mut samples = Vec::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        let last = tokio::select! {
+            _ = tick.tick() => false,
+            _ = &mut stop => true,
+        };
+        let servers = pids.iter().map(|p| cpu_seconds(&p.to_string())).collect();
+        // A process that started since the last reading counts whole; one that ended since
+        // loses its last second (PostgreSQL's are long-lived pool connections).
+        let pg = watch_postgres.then(|| {
+            let now = postgres_processes();
+            for (pid, cpu) in &now {
+                postgres_total += cpu - postgres.get(pid).copied().unwrap_or(0.0);
+            }
+            postgres = now;
+            postgres_total
+        });
+        samples.push(CpuSample {
+            at: Instant::now(),
+            servers,
+            postgres: pg,
+        });
+        if last {
+            break;
+        }
+    }
+    samples
 }
 
 /// Latency figures of a set of requests.
@@ -1069,11 +1779,27 @@ fn summarize(records: &[(u32, u32)], errors: usize, span_s: Option<f64>) -> Summ
 }
 
 async fn run(a: RunArgs) -> Result<bool, String> {
-    let base = loopback_base(&a.common.base)?;
-    let creds = read_candidates(&a.common.file, a.candidates)?;
+    let bases = a
+        .common
+        .base
+        .iter()
+        .map(|b| loopback_base(b))
+        .collect::<Result<Vec<_>, _>>()?;
+    if bases.is_empty() {
+        return Err("give at least one --base".into());
+    }
+    let (creds, file_session) = read_candidates(&a.common.file, a.candidates)?;
     let n = creds.len();
     if a.duration_s == 0 {
         return Err("--duration-s must be at least 1".into());
+    }
+    for (flag, ms) in [
+        ("--heartbeat-ms", a.heartbeat_ms),
+        ("--focus-every-ms", a.focus_every_ms),
+    ] {
+        if ms != 0 && ms < 100 {
+            return Err(format!("{flag} must be 0 (none) or at least 100"));
+        }
     }
     let rates: Vec<f64> = match &a.rate {
         Some(r) if r.iter().any(|x| !(x.is_finite() && *x > 0.0)) => {
@@ -1091,6 +1817,110 @@ async fn run(a: RunArgs) -> Result<bool, String> {
         Duration::from_secs(a.timeout_s.max(1)),
         Duration::from_millis(a.idle_ms.max(1)),
     )?;
+    let shared = Arc::new(Shared {
+        tickets: creds
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.ticket.as_str().into(), i as u32))
+            .collect(),
+        blurs: (0..n).map(|_| BlurSlot::default()).collect(),
+        epoch: Instant::now(),
+        bases: bases.len(),
+    });
+
+    // The watchers: one staff login, then every stream opened and its snapshot read (the
+    // baseline of each candidate's focus losses) before the candidates start.
+    let lost_after = Duration::from_millis(a.lost_after_ms.max(1));
+    let mut watchers = Vec::with_capacity(a.watchers);
+    if a.watchers > 0 {
+        let session = a.session.or(file_session).ok_or(
+            "--watchers needs the session: give --session, or a candidates file from this setup",
+        )?;
+        let password = a
+            .admin_password
+            .as_deref()
+            .ok_or("--watchers needs --admin-password (or ADMIN_PASSWORD)")?;
+        let staff = StaffApi {
+            client: client.clone(),
+            base: bases[0].clone(),
+            token: String::new(),
+        };
+        let v = staff
+            .expect(
+                Method::POST,
+                "/api/auth/login",
+                &json!({"username": a.admin_user, "password": password}),
+                StatusCode::OK,
+            )
+            .await?;
+        let token = v["token"].as_str().ok_or("login: no token")?;
+        // Every request of one watcher fits in the whole run, with room to spare.
+        let stream_timeout = Duration::from_secs(
+            a.ramp_s + a.duration_s * rates.len() as u64 + a.lost_after_ms / 1000 + 600,
+        );
+        let tasks: Vec<_> = (0..a.watchers)
+            .map(|j| {
+                let base = j % bases.len();
+                let mut w = Watcher {
+                    url: format!(
+                        "{}/api/sessions/{session}/live?access_token={token}",
+                        bases[base]
+                    ),
+                    resp: None,
+                    stream_timeout,
+                    sse: Sse::default(),
+                    st: WatchState::new(base, n, lost_after),
+                    rec: Vec::new(),
+                    errors: Vec::new(),
+                    reconnects: 0,
+                };
+                let client = client.clone();
+                let shared = shared.clone();
+                tokio::spawn(async move {
+                    let took = w.connect(&client, &shared).await;
+                    took.map(|t| {
+                        w.rec.push((0, micros(t)));
+                        w
+                    })
+                })
+            })
+            .collect();
+        for (j, t) in tasks.into_iter().enumerate() {
+            match t.await {
+                Ok(Ok(w)) => watchers.push(w),
+                Ok(Err(e)) => {
+                    return Err(format!(
+                        "watcher {j}: GET /api/sessions/{session}/live: {e}"
+                    ));
+                }
+                Err(e) => return Err(format!("a watcher task failed: {e}")),
+            }
+        }
+        let mut took: Vec<u32> = watchers
+            .iter()
+            .filter_map(|w| w.rec.first())
+            .map(|r| r.1)
+            .collect();
+        took.sort_unstable();
+        println!(
+            "watch: {} proctor(s) on session {session}, {}; snapshot of {} tiles ({:.0} KB) after {:.0} ms (max {:.0} ms)",
+            watchers.len(),
+            (0..bases.len())
+                .map(|b| format!(
+                    "{} on {}",
+                    watchers.iter().filter(|w| w.st.base == b).count(),
+                    bases[b]
+                ))
+                .collect::<Vec<_>>()
+                .join(", "),
+            watchers.first().map_or(0, |w| w.st.tiles),
+            watchers
+                .first()
+                .map_or(0.0, |w| w.sse.bytes as f64 / 1024.0),
+            percentile(&took, 0.5),
+            percentile(&took, 1.0),
+        );
+    }
 
     // The common start lies a little ahead so that spawning every task does not delay it.
     let t0 = Instant::now() + Duration::from_millis(300);
@@ -1120,9 +1950,10 @@ async fn run(a: RunArgs) -> Result<bool, String> {
         .sum::<f64>()
         .ceil() as usize
         + 2;
+    let every = |ms: u64| (ms > 0).then(|| Duration::from_millis(ms));
     let plan = Arc::new(Plan {
         client,
-        base,
+        bases,
         t0,
         ramp,
         steps,
@@ -1131,13 +1962,28 @@ async fn run(a: RunArgs) -> Result<bool, String> {
         submit: a.submit,
         seed: a.seed,
         saves_hint,
+        heartbeat: every(a.heartbeat_ms),
+        focus: every(a.focus_every_ms),
+        shared: shared.clone(),
         errors: Mutex::new(Vec::new()),
     });
-    let server_pid = a.server_pid.map(|p| p.to_string());
     let cpu_before = cpu_seconds("self");
-    let server_before = server_pid.as_deref().and_then(cpu_seconds);
+    let (stop_sampling, sampling) = tokio::sync::oneshot::channel();
+    let sampler = tokio::spawn(sample_cpu(a.server_pid.clone(), sampling));
+    let mut events = Vec::new();
+    if let Some(t) = plan.heartbeat {
+        events.push(format!("a heartbeat every {} ms", t.as_millis()));
+    }
+    if let Some(t) = plan.focus {
+        events.push(format!("a window blur every {} ms", t.as_millis()));
+    }
     println!(
-        "run: {n} candidates, {} step(s) of {} s, ramp {} s, {}",
+        "run: {n} candidates{}, {} step(s) of {} s, ramp {} s, {}{}",
+        if plan.bases.len() > 1 {
+            format!(" over {} servers", plan.bases.len())
+        } else {
+            String::new()
+        },
         plan.steps.len(),
         a.duration_s,
         a.ramp_s,
@@ -1149,9 +1995,20 @@ async fn run(a: RunArgs) -> Result<bool, String> {
                 s.interval.as_millis()
             ))
             .collect::<Vec<_>>()
-            .join(", then ")
+            .join(", then "),
+        if events.is_empty() {
+            String::new()
+        } else {
+            format!("; each sends {}", events.join(" and "))
+        }
     );
 
+    // Watchers listen until every blur has had its time to show.
+    let stop = end + lost_after;
+    let watching: Vec<_> = watchers
+        .into_iter()
+        .map(|w| tokio::spawn(w.watch(shared.clone(), plan.clone(), stop)))
+        .collect();
     let handles: Vec<_> = creds
         .into_iter()
         .enumerate()
@@ -1166,12 +2023,43 @@ async fn run(a: RunArgs) -> Result<bool, String> {
     }
     let wall = plan.t0.elapsed().as_secs_f64();
     let cpu = cpu_before.zip(cpu_seconds("self")).map(|(b, e)| e - b);
-    let server_cpu = server_before
-        .zip(server_pid.as_deref().and_then(cpu_seconds))
-        .map(|(b, e)| e - b);
+    let _ = stop_sampling.send(());
+    let samples = sampler.await.unwrap_or_default();
+    let mut watchers = Vec::with_capacity(watching.len());
+    for h in watching {
+        match h.await {
+            Ok(w) => watchers.push(w),
+            Err(e) => return Err(format!("a watcher task failed: {e}")),
+        }
+    }
 
-    let errors = plan.errors.lock().map(|e| e.clone()).unwrap_or_default();
-    report(&a, &plan, &locals, &errors, wall, cpu, server_cpu)
+    let mut errors = plan.errors.lock().map(|e| e.clone()).unwrap_or_default();
+    for w in &watchers {
+        errors.extend(
+            w.errors
+                .iter()
+                .map(|(ms, l)| (Phase::Watch, *ms, l.clone())),
+        );
+    }
+    let measured = Measured {
+        wall,
+        cpu,
+        samples,
+        watchers,
+    };
+    report(&a, &plan, &locals, &errors, &measured)
+}
+
+/// What `run` measured besides the requests.
+struct Measured {
+    /// Seconds from the common start until the last candidate finished.
+    wall: f64,
+    /// The generator's own CPU seconds over that time.
+    cpu: Option<f64>,
+    /// The servers' CPU readings, about once a second.
+    samples: Vec<CpuSample>,
+    /// The watchers, done.
+    watchers: Vec<Watcher>,
 }
 
 /// Prints the figures, writes the JSON, and says whether the run was clean.
@@ -1180,16 +2068,18 @@ fn report(
     plan: &Plan,
     locals: &[Local],
     errors: &[(Phase, u32, String)],
-    wall: f64,
-    cpu: Option<f64>,
-    server_cpu: Option<f64>,
+    m: &Measured,
 ) -> Result<bool, String> {
     let n = plan.n;
-    let mut by_phase: [Vec<(u32, u32)>; 4] = Default::default();
+    let wall = m.wall;
+    let mut by_phase: [Vec<(u32, u32)>; PHASE_COUNT] = Default::default();
     for l in locals {
         for (p, recs) in l.rec.iter().enumerate() {
             by_phase[p].extend_from_slice(recs);
         }
+    }
+    for w in &m.watchers {
+        by_phase[Phase::Watch as usize].extend_from_slice(&w.rec);
     }
     let errors_in = |phase: Phase, from_ms: u32, to_ms: u32| {
         errors
@@ -1211,6 +2101,10 @@ fn report(
             errors_in(phase, 0, u32::MAX),
             None,
         );
+        // The event kinds only when the run had them.
+        if phase >= Phase::Heartbeat && s.count == 0 && s.errors == 0 {
+            continue;
+        }
         println!(
             "{name:<7} {:>9} {:>7} {:>9.1} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
             s.count, s.errors, s.requests_per_s, s.p50_ms, s.p95_ms, s.p99_ms, s.max_ms
@@ -1337,14 +2231,18 @@ fn report(
             println!("  {:<7} {label:<60} {count}", PHASES[*phase as usize].1);
         }
     }
-    println!();
+    let proctoring = proctoring_report(plan, &m.watchers);
+
+    // CPU: the whole run, and the steady part (from the steady start of step 0 to the end),
+    // which leaves the login storm out.
+    let steady_from = plan.t0
+        + Duration::from_millis(u64::from(all_ready_ms.unwrap_or(0).max(ramp_end_ms) + 1000));
+    let cpu_json = cpu_report(a, plan, &m.samples, steady_from);
     println!(
-        "wall {wall:.1} s; generator CPU {}; server CPU {}",
-        cpu.map(|c| format!("{c:.1} s ({:.0}% of one core)", 100.0 * c / wall))
-            .unwrap_or_else(|| "?".into()),
-        server_cpu
+        "wall {wall:.1} s; generator CPU {}",
+        m.cpu
             .map(|c| format!("{c:.1} s ({:.0}% of one core)", 100.0 * c / wall))
-            .unwrap_or_else(|| "not measured (--server-pid)".into())
+            .unwrap_or_else(|| "?".into()),
     );
 
     if let Some(path) = &a.json {
@@ -1364,9 +2262,11 @@ fn report(
             .collect();
         let doc = json!({
             "config": {
-                "base": plan.base, "candidates": n, "duration_s": a.duration_s, "ramp_s": a.ramp_s,
+                "base": plan.bases, "candidates": n, "duration_s": a.duration_s, "ramp_s": a.ramp_s,
                 "save_interval_ms": a.save_interval_ms, "rate": a.rate, "submit": a.submit,
                 "timeout_s": a.timeout_s, "workers": a.common.workers,
+                "heartbeat_ms": a.heartbeat_ms, "focus_every_ms": a.focus_every_ms,
+                "watchers": a.watchers, "lost_after_ms": a.lost_after_ms,
             },
             "phases": phases_json,
             "ready": {"candidates": n, "ready": ready.len(),
@@ -1376,15 +2276,220 @@ fn report(
             "not_applied": not_applied,
             "errors": grouped.iter().map(|((p, label), c)| json!({"phase": PHASES[*p as usize].1, "label": label, "count": c})).collect::<Vec<_>>(),
             "wall_s": wall,
-            "generator_cpu_s": cpu,
-            "server_cpu_s": server_cpu,
+            "generator_cpu_s": m.cpu,
+            "server_cpu_s": cpu_json["total_cpu_s"],
+            "cpu": cpu_json,
+            "proctoring": proctoring.json,
             "timeline": timeline,
         });
         let bytes = serde_json::to_vec_pretty(&doc).map_err(|e| e.to_string())?;
         std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         println!("figures written to {}", path.display());
     }
-    Ok(errors.is_empty() && ready.len() == n)
+    Ok(errors.is_empty() && ready.len() == n && proctoring.lost == 0)
+}
+
+/// The proctoring figures, printed; their JSON and how many blur deliveries were lost.
+struct ProctoringFigures {
+    json: Value,
+    lost: u64,
+}
+
+fn proctoring_report(plan: &Plan, watchers: &[Watcher]) -> ProctoringFigures {
+    if watchers.is_empty() {
+        return ProctoringFigures {
+            json: Value::Null,
+            lost: 0,
+        };
+    }
+    let sent: Vec<u32> = plan
+        .shared
+        .blurs
+        .iter()
+        .map(|b| b.count.load(Ordering::Acquire))
+        .collect();
+    let blurs: u64 = sent.iter().map(|&c| u64::from(c)).sum();
+    let mut same = Vec::new();
+    let mut cross = Vec::new();
+    let mut build = Vec::new();
+    let mut transit = Vec::new();
+    let (mut never, mut late, mut unexpected) = (0u64, 0u64, 0u64);
+    let (mut frames, mut tiles, mut bytes, mut comments, mut bad, mut reconnects) =
+        (0u64, 0u64, 0u64, 0u64, 0u64, 0u64);
+    let mut per_watcher_p99 = Vec::new();
+    for w in watchers {
+        let st = &w.st;
+        same.extend_from_slice(&st.same);
+        cross.extend_from_slice(&st.cross);
+        build.extend_from_slice(&st.build_ms);
+        transit.extend_from_slice(&st.transit_ms);
+        never += sent
+            .iter()
+            .zip(&st.seen)
+            .map(|(&s, &seen)| u64::from(s.saturating_sub(seen)))
+            .sum::<u64>();
+        late += st.late;
+        unexpected += st.unexpected;
+        frames += st.frames;
+        tiles += st.tiles;
+        bytes += w.sse.bytes;
+        comments += w.sse.comments;
+        bad += st.bad_frames + w.sse.dropped;
+        reconnects += u64::from(w.reconnects);
+        let mut mine: Vec<u32> = st.same.iter().chain(&st.cross).copied().collect();
+        mine.sort_unstable();
+        per_watcher_p99.push(percentile(&mine, 0.99));
+    }
+    let lost = never + late;
+    let mut all: Vec<u32> = same.iter().chain(&cross).copied().collect();
+    all.sort_unstable();
+    same.sort_unstable();
+    cross.sort_unstable();
+    let summary = |v: &[u32]| {
+        json!({"count": v.len(), "p50_ms": percentile(v, 0.50), "p95_ms": percentile(v, 0.95),
+               "p99_ms": percentile(v, 0.99), "max_ms": percentile(v, 1.0)})
+    };
+    println!();
+    println!(
+        "proctoring: {} watcher(s); {blurs} window blurs sent, so {} deliveries expected",
+        watchers.len(),
+        blurs * watchers.len() as u64
+    );
+    println!(
+        "{:<18} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "blur delivery", "count", "p50 ms", "p95 ms", "p99 ms", "max ms"
+    );
+    let mut rows = vec![("all", &all)];
+    if plan.bases.len() > 1 {
+        rows.push(("same server", &same));
+        rows.push(("other server", &cross));
+    }
+    for (name, v) in rows {
+        println!(
+            "{name:<18} {:>9} {:>9.1} {:>9.1} {:>9.1} {:>9.1}",
+            v.len(),
+            percentile(v, 0.50),
+            percentile(v, 0.95),
+            percentile(v, 0.99),
+            percentile(v, 1.0)
+        );
+    }
+    per_watcher_p99.sort_by(f64::total_cmp);
+    println!(
+        "lost (not seen within {} ms): {lost} ({never} never seen, {late} seen later); unexpected increases: {unexpected}",
+        watchers[0].st.lost_after.as_millis()
+    );
+    println!(
+        "p99 per watcher: {:.1}–{:.1} ms",
+        per_watcher_p99.first().copied().unwrap_or(0.0),
+        per_watcher_p99.last().copied().unwrap_or(0.0)
+    );
+    let ms_stats = |v: &mut Vec<i32>| {
+        v.sort_unstable();
+        let at = |q: f64| {
+            if v.is_empty() {
+                0
+            } else {
+                v[((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1]
+            }
+        };
+        (at(0.5), at(0.99), at(1.0))
+    };
+    let (b50, b99, bmax) = ms_stats(&mut build);
+    let (t50, t99, tmax) = ms_stats(&mut transit);
+    println!(
+        "received: {frames} frames ({:.1}/s per watcher), {tiles} tiles, {:.1} MB, {comments} keep-alives; {bad} unreadable; {reconnects} reconnect(s)",
+        frames as f64
+            / watchers.len() as f64
+            / plan
+                .end
+                .saturating_duration_since(plan.t0)
+                .as_secs_f64()
+                .max(1.0),
+        bytes as f64 / 1e6
+    );
+    println!(
+        "tiles frames: oldest change to frame p50 {b50} / p99 {b99} / max {bmax} ms; frame to arrival p50 {t50} / p99 {t99} / max {tmax} ms"
+    );
+    let json = json!({
+        "watchers": watchers.len(),
+        "blurs_sent": blurs,
+        "deliveries_expected": blurs * watchers.len() as u64,
+        "delivery": summary(&all),
+        "delivery_same_server": summary(&same),
+        "delivery_other_server": summary(&cross),
+        "lost": lost, "never_seen": never, "seen_late": late, "unexpected": unexpected,
+        "p99_per_watcher_ms": per_watcher_p99,
+        "frames": frames, "tiles": tiles, "bytes": bytes, "keep_alives": comments,
+        "unreadable": bad, "reconnects": reconnects,
+        "frame_build_ms": {"p50": b50, "p99": b99, "max": bmax},
+        "frame_transit_ms": {"p50": t50, "p99": t99, "max": tmax},
+    });
+    ProctoringFigures { json, lost }
+}
+
+/// Prints each server's CPU share (and PostgreSQL's) over the run and its steady part; returns
+/// them as JSON.
+fn cpu_report(a: &RunArgs, plan: &Plan, samples: &[CpuSample], steady_from: Instant) -> Value {
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get()) as f64;
+    let (Some(first), Some(last)) = (samples.first(), samples.last()) else {
+        return json!({"total_cpu_s": null});
+    };
+    // The steady part: from the first reading at or after its start to the last one.
+    let steady = samples.iter().find(|s| s.at >= steady_from);
+    let span = |from: &CpuSample| last.at.saturating_duration_since(from.at).as_secs_f64();
+    let share = |cpu: f64, secs: f64| if secs > 0.0 { 100.0 * cpu / secs } else { 0.0 };
+    let line = |name: &str, whole: Option<f64>, part: Option<f64>| {
+        let whole_span = span(first);
+        match whole {
+            Some(c) => {
+                let steady_text = match (part, steady) {
+                    (Some(p), Some(s)) if span(s) >= 1.0 => format!(
+                        "; steady {:.1}–{:.1} s: {:.0}% of one core",
+                        f64::from(plan.ms(s.at)) / 1000.0,
+                        f64::from(plan.ms(last.at)) / 1000.0,
+                        share(p, span(s))
+                    ),
+                    _ => String::new(),
+                };
+                println!(
+                    "{name}: {c:.1} s over {whole_span:.1} s = {:.0}% of one core ({:.0}% of the {cores} cores){steady_text}",
+                    share(c, whole_span),
+                    share(c, whole_span) / cores,
+                );
+            }
+            None => println!("{name}: not measured"),
+        }
+        json!({"cpu_s": whole, "share_of_one_core": whole.map(|c| share(c, whole_span) / 100.0),
+               "steady_cpu_s": part, "steady_share_of_one_core": part.zip(steady).map(|(p, s)| share(p, span(s)) / 100.0)})
+    };
+    let mut servers = Vec::new();
+    let mut total = Some(0.0);
+    for (k, pid) in a.server_pid.iter().enumerate() {
+        let at = |s: &CpuSample| s.servers.get(k).copied().flatten();
+        let whole = at(first).zip(at(last)).map(|(b, e)| e - b);
+        let part = steady.and_then(at).zip(at(last)).map(|(b, e)| e - b);
+        total = total.zip(whole).map(|(t, w)| t + w);
+        let mut v = line(&format!("server CPU (pid {pid})"), whole, part);
+        v["pid"] = json!(pid);
+        servers.push(v);
+    }
+    if a.server_pid.is_empty() {
+        println!("server CPU: not measured (--server-pid)");
+        total = None;
+    } else if a.server_pid.len() > 1 {
+        let at = |s: &CpuSample| s.servers.iter().copied().sum::<Option<f64>>();
+        let part = steady.and_then(at).zip(at(last)).map(|(b, e)| e - b);
+        line("servers together", total, part);
+    }
+    let postgres = match (first.postgres, last.postgres) {
+        (Some(b), Some(e)) => {
+            let part = steady.and_then(|s| s.postgres).map(|s| e - s);
+            line("postgres processes", Some(e - b), part)
+        }
+        _ => Value::Null,
+    };
+    json!({"servers": servers, "total_cpu_s": total, "postgres": postgres, "cores": cores})
 }
 
 #[cfg(test)]
@@ -1419,6 +2524,131 @@ mod tests {
         }
     }
 
+    fn test_plan(t0: Instant, steps: Vec<Step>, secs: u64) -> Plan {
+        Plan {
+            client: Client::new(),
+            bases: vec![String::new()],
+            t0,
+            ramp: Duration::ZERO,
+            steps,
+            end: t0 + Duration::from_secs(secs),
+            n: 1,
+            submit: false,
+            seed: 0,
+            saves_hint: 0,
+            heartbeat: None,
+            focus: None,
+            shared: Arc::new(shared(&[], 1)),
+            errors: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn shared(tickets: &[&str], bases: usize) -> Shared {
+        Shared {
+            tickets: tickets
+                .iter()
+                .enumerate()
+                .map(|(i, t)| ((*t).into(), i as u32))
+                .collect(),
+            blurs: tickets.iter().map(|_| BlurSlot::default()).collect(),
+            epoch: Instant::now(),
+            bases,
+        }
+    }
+
+    #[test]
+    fn events_tick_on_their_grid_until_the_end() {
+        let t0 = Instant::now();
+        let plan = test_plan(t0, vec![], 10);
+        let every = Some(Duration::from_secs(3));
+        let mut at = t0;
+        let mut times = Vec::new();
+        while let Some(next) = plan.next_tick(every, 0.5, at) {
+            times.push((next - t0).as_millis());
+            at = next;
+        }
+        assert_eq!(times, vec![1500, 4500, 7500]);
+        assert_eq!(plan.next_tick(None, 0.5, t0), None);
+    }
+
+    #[test]
+    fn the_event_stream_parser_splits_events_across_chunks() {
+        let stream = b"event: snapshot\ndata: {\"a\":1}\n\n: ping\n\nevent: tiles\r\ndata: [1,\ndata: 2]\n\nevent: x\ndata: y\n\n";
+        for size in [1, 2, 7, stream.len()] {
+            let mut sse = Sse::default();
+            let mut got = Vec::new();
+            for chunk in stream.chunks(size) {
+                sse.push(chunk, |kind, data| got.push((kind, data.to_vec())));
+            }
+            assert_eq!(
+                got,
+                vec![
+                    (SseEvent::Snapshot, b"{\"a\":1}".to_vec()),
+                    (SseEvent::Tiles, b"[1,\n2]".to_vec()),
+                    (SseEvent::Other, b"y".to_vec()),
+                ],
+                "chunks of {size}"
+            );
+            assert_eq!(sse.comments, 1);
+            assert_eq!(sse.bytes, stream.len() as u64);
+            assert!(sse.buf.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_watcher_times_each_blur_from_its_send_to_the_tile_that_counts_it() {
+        let shared = shared(&["K1", "K2"], 2);
+        let mut st = WatchState::new(0, 2, Duration::from_secs(5));
+        let frame = |t1: i64, t2: i64| {
+            format!(
+                r#"{{"server_time_ms":1000,"full":false,"tiles":[{{"candidate_id":1,"attempt_id":7,"ticket":"K1","name":"压测","focus_losses":{t1},"state":"in_progress"}},{{"attempt_id":null,"ticket":"K2","focus_losses":{t2}}},{{"ticket":"other","focus_losses":9}}],"totals":{{"in_progress":1}},"published_at_ms":900}}"#
+            )
+        };
+        // The first frame: K1 had 3 focus losses before the run, K2 no attempt yet.
+        st.frame(
+            SseEvent::Snapshot,
+            frame(3, 0).as_bytes(),
+            Instant::now(),
+            0,
+            &shared,
+        );
+        assert!(st.have_baseline);
+        assert_eq!(st.baseline, vec![3, 0]);
+        st.timed_from = Some(Instant::now());
+        // K1 sends its first blur; a frame counts it 40 ms later.
+        let sent = Instant::now();
+        shared.blurs[0].sent_ns[1].store(shared.ns(sent), Ordering::Relaxed);
+        shared.blurs[0].count.store(1, Ordering::Release);
+        let seen = sent + Duration::from_millis(40);
+        st.frame(SseEvent::Tiles, frame(4, 0).as_bytes(), seen, 1100, &shared);
+        assert_eq!(st.same.len(), 1);
+        assert!((39_000..=41_000).contains(&st.same[0]), "{}", st.same[0]);
+        assert_eq!(st.build_ms, vec![100]);
+        assert_eq!(st.transit_ms, vec![100]);
+        // The same count again is no new delivery; a rise nobody sent is unexpected.
+        st.frame(SseEvent::Tiles, frame(4, 1).as_bytes(), seen, 1100, &shared);
+        assert_eq!(st.same.len(), 1);
+        assert_eq!(st.cross.len(), 0);
+        assert_eq!(st.unexpected, 1);
+        // K2 (on the other server) is seen 6 s after it sent: delivered, but late.
+        shared.blurs[1].sent_ns[2].store(shared.ns(sent), Ordering::Relaxed);
+        shared.blurs[1].count.store(2, Ordering::Release);
+        st.frame(
+            SseEvent::Tiles,
+            frame(4, 2).as_bytes(),
+            sent + Duration::from_secs(6),
+            0,
+            &shared,
+        );
+        assert_eq!(st.cross.len(), 1);
+        assert_eq!(st.late, 1);
+        assert_eq!(st.frames, 4);
+        assert_eq!(st.tiles, 12);
+        assert_eq!(st.bad_frames, 0);
+        st.frame(SseEvent::Tiles, b"{not json", seen, 0, &shared);
+        assert_eq!(st.bad_frames, 1);
+    }
+
     #[test]
     fn saves_follow_the_grid_and_stop_at_the_end() {
         let t0 = Instant::now();
@@ -1428,19 +2658,7 @@ mod tests {
             start: t0 + Duration::from_secs(10) * k,
             end: t0 + Duration::from_secs(10) * (k + 1),
         };
-        let plan = Plan {
-            client: Client::new(),
-            base: String::new(),
-            t0,
-            ramp: Duration::ZERO,
-            steps: vec![step(0, 4000), step(1, 1000)],
-            end: t0 + Duration::from_secs(20),
-            n: 1,
-            submit: false,
-            seed: 0,
-            saves_hint: 0,
-            errors: Mutex::new(Vec::new()),
-        };
+        let plan = test_plan(t0, vec![step(0, 4000), step(1, 1000)], 20);
         let mut at = t0;
         let mut times = Vec::new();
         while let Some(next) = plan.next_save(at, 0.5) {

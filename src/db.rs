@@ -67,6 +67,11 @@ pub fn sql(db: &impl sea_orm::ConnectionTrait, text: &str) -> String {
     out
 }
 
+/// `n` comma-separated `?` placeholders, for an `IN (…)` list or a row of values.
+pub fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
 /// A raw statement with `?` placeholders, for either backend.
 pub fn stmt(
     db: &impl sea_orm::ConnectionTrait,

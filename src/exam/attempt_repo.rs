@@ -236,7 +236,7 @@ pub async fn answer_counts(
 ) -> Result<std::collections::HashMap<i32, i64>, DbErr> {
     let mut out = std::collections::HashMap::new();
     for chunk in attempt_ids.chunks(500) {
-        let marks = vec!["?"; chunk.len()].join(", ");
+        let marks = crate::db::placeholders(chunk.len());
         let rows = db
             .query_all_raw(stmt(
                 db,
@@ -302,10 +302,6 @@ pub enum SaveOutcome {
     Refused(Refusal),
 }
 
-fn marks(n: usize) -> String {
-    vec!["?"; n].join(", ")
-}
-
 /// Writes a batch of saves in the caller's transaction and says how each fared, in order.
 ///
 /// Three or four statements whatever the batch size: (1) one guarded UPDATE of the attempts
@@ -333,7 +329,7 @@ pub async fn save_batch(
             &format!(
                 "UPDATE attempts SET last_save_ms = ? WHERE id IN ({}) AND status = 'in_progress' \
                  AND deadline_ms > ? RETURNING id, device_gen",
-                marks(ids.len())
+                crate::db::placeholders(ids.len())
             ),
             values,
         ))
@@ -427,7 +423,7 @@ pub async fn save_batch(
                 db,
                 &format!(
                     "SELECT id, status, device_gen, deadline_ms FROM attempts WHERE id IN ({})",
-                    marks(refused_ids.len())
+                    crate::db::placeholders(refused_ids.len())
                 ),
                 refused_ids.iter().map(|&i| Value::from(i)),
             ))
@@ -539,7 +535,7 @@ pub async fn version_bodies(
                 db,
                 &format!(
                     "SELECT id, body FROM question_versions WHERE id IN ({})",
-                    marks(chunk.len())
+                    crate::db::placeholders(chunk.len())
                 ),
                 chunk.iter().map(|&i| Value::from(i)),
             ))

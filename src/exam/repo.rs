@@ -21,7 +21,7 @@ pub async fn pool(db: &impl ConnectionTrait, banks: &[String]) -> Result<Vec<Poo
         DbBackend::Postgres => "COALESCE(json_array_length((v.body::json)->'options'), 0)",
         _ => "COALESCE(json_array_length(v.body, '$.options'), 0)",
     };
-    let marks = vec!["?"; banks.len()].join(", ");
+    let marks = crate::db::placeholders(banks.len());
     let sql = format!(
         "SELECT q.id AS question_id, v.id AS version_id, b.code AS bank, \
          COALESCE(c.path, '') AS category, q.kind AS kind, q.difficulty AS difficulty, \

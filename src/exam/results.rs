@@ -435,7 +435,7 @@ pub fn table(r: &SessionResults) -> Vec<Vec<String>> {
 }
 
 /// A time as staff read it: Beijing time (UTC+8), to the second.
-fn beijing_time(t: DateTime<Utc>) -> String {
+pub fn beijing_time(t: DateTime<Utc>) -> String {
     match chrono::FixedOffset::east_opt(8 * 3600) {
         Some(tz) => t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string(),
         None => t.to_rfc3339(),

@@ -6,10 +6,6 @@ use crate::exam::clock::Clock;
 use sea_orm::{ConnectionTrait, DbErr, Value};
 use std::collections::HashMap;
 
-fn marks(n: usize) -> String {
-    vec!["?"; n].join(", ")
-}
-
 /// The room-view rows of a session: every candidate with their latest attempt and its counts;
 /// only the candidates of `attempts` when given (a partial refresh after live changes).
 pub async fn rows(
@@ -21,7 +17,7 @@ pub async fn rows(
     let filter = match attempts {
         Some(ids) if !ids.is_empty() => {
             values.extend(ids.iter().map(|&i| Value::from(i)));
-            format!(" AND a.id IN ({})", marks(ids.len()))
+            format!(" AND a.id IN ({})", crate::db::placeholders(ids.len()))
         }
         Some(_) => return Ok(vec![]),
         None => String::new(),
@@ -109,7 +105,7 @@ async fn counts(db: &impl ConnectionTrait, session_id: i32, ids: &[i32]) -> Resu
     let mut answered = HashMap::new();
     let mut events = HashMap::new();
     for chunk in ids.chunks(500) {
-        let list = marks(chunk.len());
+        let list = crate::db::placeholders(chunk.len());
         let values = || chunk.iter().map(|&i| Value::from(i)).collect::<Vec<_>>();
         for r in db
             .query_all_raw(stmt(

@@ -8,15 +8,13 @@ use crate::exam::attempt_repo;
 use crate::state::AppState;
 use std::collections::BTreeMap;
 
+/// A stored Unix-ms time in Beijing time, as the results export shows times.
 fn beijing(ms: i64) -> String {
     use chrono::TimeZone;
-    match (
-        chrono::FixedOffset::east_opt(8 * 3600),
-        chrono::Utc.timestamp_millis_opt(ms).single(),
-    ) {
-        (Some(tz), Some(t)) => t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string(),
-        _ => ms.to_string(),
-    }
+    chrono::Utc
+        .timestamp_millis_opt(ms)
+        .single()
+        .map_or_else(|| ms.to_string(), crate::exam::results::beijing_time)
 }
 
 /// Chinese names of timeline entries, as staff read them.

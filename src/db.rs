@@ -1,9 +1,17 @@
 //! Opening the database: SQLite in WAL mode by default, PostgreSQL when the URL says so.
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::sqlx::Connection as _;
+use sea_orm::sqlx::sqlite::{SqliteConnection, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    RuntimeErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use std::time::Duration;
+
+/// How long a writer waits for SQLite's single write lock before the request is answered
+/// 503 `server_busy`.
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Connects, creating the SQLite file and its folder if needed, and applies migrations.
 pub async fn connect(url: &str, pool: u32) -> Result<DatabaseConnection, DbErr> {
@@ -30,12 +38,134 @@ pub async fn connect(url: &str, pool: u32) -> Result<DatabaseConnection, DbErr> 
         .map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .foreign_keys(true)
+        })
+        // A connection goes back to the pool only outside any transaction; see `released_clean`.
+        .map_sqlx_sqlite_pool_opts(|o| {
+            o.after_release(|conn, _| Box::pin(async move { sqlite_released_clean(conn).await }))
+        })
+        .map_sqlx_postgres_pool_opts(|o| {
+            o.after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
         });
     let db = Database::connect(opts).await?;
     Migrator::up(&db, None).await?;
     Ok(db)
+}
+
+/// Whether a SQLite connection handed back to the pool is outside any transaction, both as
+/// SQLite sees it and as sqlx counts it; if not, the pool closes it (closing rolls back).
+///
+/// This is the mechanism that keeps an acknowledged save durable after a write error. When a
+/// statement or COMMIT fails with SQLITE_FULL, SQLITE_IOERR or SQLITE_BUSY, SQLite may roll the
+/// transaction back by itself; the ROLLBACK that the dropped transaction then sends fails ("no
+/// transaction is active"), so sqlx keeps counting the connection as inside a transaction. Its
+/// next `begin` would then open a SAVEPOINT instead of a transaction, and the opposite case (SQLite
+/// still inside a transaction) turns every later "commit" on that connection into a savepoint
+/// release that never reaches the disk, while its open write lock answers everyone else
+/// "database is locked". A fresh connection has neither problem.
+async fn sqlite_released_clean(conn: &mut SqliteConnection) -> Result<bool, sea_orm::sqlx::Error> {
+    let autocommit = {
+        // Waits until the worker has run what was queued before (the dropped transaction's
+        // rollback), so the state read below is the one the next user would get.
+        let mut handle = conn.lock_handle().await?;
+        // SAFETY: the locked handle guarantees no other thread uses the database handle while it
+        // lives; sqlite3_get_autocommit only reads a flag of that handle.
+        unsafe { libsqlite3_sys::sqlite3_get_autocommit(handle.as_raw_handle().as_ptr()) != 0 }
+    };
+    Ok(autocommit && !conn.is_in_transaction())
+}
+
+/// Opens a transaction that is going to write.
+///
+/// On SQLite it is `BEGIN IMMEDIATE`: it takes the single write lock at once, queueing behind
+/// other writers for up to [`SQLITE_BUSY_TIMEOUT`]. A plain (deferred) transaction that reads
+/// first and writes later cannot wait for the lock when another writer committed meanwhile:
+/// SQLite answers "database is locked" at once, which is what concurrent staff edits got.
+/// PostgreSQL takes row locks as it goes, so an ordinary transaction is right there.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            db.begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await
+        }
+        _ => db.begin().await,
+    }
+}
+
+/// Why a database error is worth retrying: the storage (not the request) failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unavailable {
+    /// Another writer holds the lock, no connection was free in time, or PostgreSQL asked for a
+    /// retry (serialization failure, deadlock).
+    Busy,
+    /// The disk is full or failing, or the connection to the database broke.
+    Storage,
+}
+
+/// Tells a transient storage failure (disk full, I/O error, lock timeout, lost connection) from
+/// everything else, so it is answered 503 and retried instead of 500.
+pub fn unavailable(e: &DbErr) -> Option<Unavailable> {
+    use sea_orm::sqlx::Error as E;
+    let runtime = match e {
+        DbErr::ConnectionAcquire(_) => return Some(Unavailable::Busy),
+        DbErr::Conn(r) | DbErr::Exec(r) | DbErr::Query(r) => r,
+        _ => return None,
+    };
+    let sqlx = match runtime {
+        RuntimeErr::SqlxError(s) => s,
+        RuntimeErr::Internal(m) => return unavailable_message(m),
+        #[allow(unreachable_patterns)]
+        _ => return None,
+    };
+    match &**sqlx {
+        E::PoolTimedOut => Some(Unavailable::Busy),
+        E::Io(_) | E::PoolClosed | E::WorkerCrashed | E::Tls(_) | E::Protocol(_) => {
+            Some(Unavailable::Storage)
+        }
+        E::Database(d) => {
+            let code = d.code()?;
+            if let Ok(n) = code.parse::<i32>() {
+                // SQLite: the primary result code is the low byte of the extended one.
+                return match n & 0xff {
+                    5 | 6 => Some(Unavailable::Busy), // BUSY, LOCKED
+                    // NOMEM, READONLY, IOERR, FULL, CANTOPEN, PROTOCOL
+                    7 | 8 | 10 | 13 | 14 | 15 => Some(Unavailable::Storage),
+                    _ => None,
+                };
+            }
+            // PostgreSQL SQLSTATE: serialization failure and deadlock are retried; connection
+            // exceptions (08), insufficient resources such as a full disk (53), operator
+            // intervention such as a shutdown (57P) and system errors (58) mean the storage.
+            match code.as_ref() {
+                "40001" | "40P01" | "55P03" => Some(Unavailable::Busy),
+                c if c.starts_with("08") || c.starts_with("53") || c.starts_with("58") => {
+                    Some(Unavailable::Storage)
+                }
+                c if c.starts_with("57P") => Some(Unavailable::Storage),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The same, for errors that reach us only as text.
+fn unavailable_message(m: &str) -> Option<Unavailable> {
+    let m = m.to_ascii_lowercase();
+    if m.contains("database is locked") || m.contains("pool timed out") {
+        Some(Unavailable::Busy)
+    } else if m.contains("disk is full")
+        || m.contains("disk i/o error")
+        || m.contains("connection closed")
+    {
+        Some(Unavailable::Storage)
+    } else {
+        None
+    }
 }
 
 /// The file path of a `sqlite://path?…` URL, if it names a file.

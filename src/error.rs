@@ -96,6 +96,24 @@ impl AppError {
             "something went wrong on the server; it has been logged",
         )
     }
+    /// 503: the storage failed for a moment (lock wait, disk full, lost connection); nothing was
+    /// changed and the same request may be sent again (tablets keep the answer queued).
+    pub fn unavailable(kind: crate::db::Unavailable, context: impl fmt::Display) -> AppError {
+        tracing::warn!("storage unavailable ({kind:?}): {context}");
+        let (code, message) = match kind {
+            crate::db::Unavailable::Busy => (
+                "server_busy",
+                "服务器繁忙，未保存任何更改，请稍后重试 / The server is busy; nothing was changed, try again shortly",
+            ),
+            crate::db::Unavailable::Storage => (
+                "storage_unavailable",
+                "数据暂时无法写入，未保存任何更改，请稍后重试 / The data cannot be written at the moment; nothing was changed, try again shortly",
+            ),
+        };
+        let mut e = Self::new(StatusCode::SERVICE_UNAVAILABLE, code, message);
+        e.retry_after = Some(2);
+        e
+    }
     /// Attaches machine-readable details.
     pub fn with_details(mut self, details: impl Serialize) -> AppError {
         self.details = serde_json::to_value(details).ok();
@@ -133,7 +151,10 @@ impl From<sea_orm::DbErr> for AppError {
         if let Some(sea_orm::SqlErr::UniqueConstraintViolation(m)) = e.sql_err() {
             return AppError::conflict("already_exists", format!("already exists: {m}"));
         }
-        AppError::internal(e)
+        match crate::db::unavailable(&e) {
+            Some(kind) => AppError::unavailable(kind, e),
+            None => AppError::internal(e),
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use super::token::StaffClaims;
 use crate::audit::{self, Actor};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use sea_orm::{ActiveValue::Set, DatabaseConnection, IntoActiveModel, TransactionTrait};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, IntoActiveModel};
 use serde_json::json;
 
 /// A login name: 3–32 characters of a–z, 0–9, `.`, `_`, `-`; stored lowercase.
@@ -140,7 +140,7 @@ pub async fn ensure_admin(
         None => (NewPassword::random(), true),
     };
     let hashed = hash(pw.clone()).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let user = repo::insert(&txn, "admin", "Administrator", &hashed, "admin").await?;
     audit::record(
         &txn,
@@ -181,7 +181,7 @@ pub async fn create_user(
         display
     };
     let hashed = hash(pw).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let user = repo::insert(
         &txn,
         username.as_str(),
@@ -221,7 +221,7 @@ pub async fn update_user(
     id: i32,
     change: UserChange,
 ) -> AppResult<entity::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let user = repo::find(&txn, id)
         .await?
         .ok_or_else(|| AppError::not_found("user_not_found", format!("no user {id}")))?;
@@ -286,7 +286,7 @@ pub async fn set_password(
 ) -> AppResult<()> {
     let pw = NewPassword::parse(pass).map_err(bad_password)?;
     let hashed = hash(pw).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let user = repo::find(&txn, id)
         .await?
         .ok_or_else(|| AppError::not_found("user_not_found", format!("no user {id}")))?;

@@ -9,9 +9,7 @@ use super::model::{Question, QuestionBody, QuestionStatus};
 use super::repo;
 use crate::audit::{self, Actor};
 use crate::error::{AppError, AppResult};
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, IntoActiveModel, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, IntoActiveModel};
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::Path;
@@ -71,7 +69,7 @@ pub async fn create_bank(
             "a bank needs a name",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if repo::bank_by_code(&txn, code.as_str()).await?.is_some() {
         return Err(AppError::conflict(
             "bank_exists",
@@ -100,7 +98,7 @@ pub async fn update_bank(
     name: Option<String>,
     description: Option<String>,
 ) -> AppResult<bank::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let b = get_bank(&txn, code).await?;
     let mut am = b.clone().into_active_model();
     if let Some(n) = &name {
@@ -167,7 +165,7 @@ pub async fn import_parsed(
         on_conflict,
         dry_run,
     } = options;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let existing = repo::existing(&txn, bank.id).await?;
     let plan = import::plan(parsed, format, &bank.code, &existing, on_conflict, dry_run);
     if on_conflict == OnConflict::Reject && plan.report.conflicts > 0 {
@@ -251,7 +249,7 @@ pub async fn create_question(
         let ident = format!("Q-{}", q.fingerprint());
         q = q.with_ident(ident)?;
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     check_images(&txn, &q).await?;
     if repo::question_by_ident(&txn, bank.id, &q.ident)
         .await?
@@ -350,7 +348,7 @@ pub async fn update_question(
     mut body: QuestionBody,
     expected_version: Option<i32>,
 ) -> AppResult<QuestionDetail> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = question_detail(&txn, id).await?;
     if let Some(v) = expected_version
         && v != current.row.version
@@ -479,7 +477,7 @@ pub async fn store_image(
         mime: mime.to_string(),
         data,
     });
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     repo::store_media(&txn, &m).await?;
     audit::record(
         &txn,

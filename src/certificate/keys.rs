@@ -13,7 +13,7 @@ use ed25519_dalek::SigningKey;
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde_json::json;
 
@@ -100,7 +100,7 @@ pub async fn active(db: &impl ConnectionTrait) -> AppResult<ActiveKey> {
 /// Retires the current key and makes a new one (admin, audited). Certificates signed before
 /// stay valid: the old key is still published, with the date it was retired.
 pub async fn rotate(db: &DatabaseConnection, actor: &Actor) -> AppResult<key::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let keys = all(&txn).await?;
     let next = keys.last().map(|k| k.id + 1).unwrap_or(1);
     if next > i32::from(u16::MAX) {
@@ -135,7 +135,7 @@ pub async fn revoke(
     reason: &str,
 ) -> AppResult<key::Model> {
     let reason = super::service::reason(reason)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let k = key::Entity::find_by_id(i32::from(id.0))
         .one(&txn)
         .await?

@@ -17,9 +17,7 @@ use crate::exam::identity::IdNumber;
 use crate::exam::session::SessionId;
 use crate::state::AppState;
 use chrono::{DateTime, Months, NaiveDate, Utc};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -336,7 +334,7 @@ pub async fn create_type(
 ) -> AppResult<certificate_type::Model> {
     let spec = TypeSpec::parse(n)?;
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut a = certificate_type::ActiveModel {
         created_by: Set(actor.id),
         created_at: Set(now),
@@ -372,7 +370,7 @@ pub async fn update_type(
     n: NewType,
 ) -> AppResult<certificate_type::Model> {
     let spec = TypeSpec::parse(n)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let old = get_type(&txn, id).await?;
     if old.code != spec.code.as_str() && repo::count_of_type(&txn, id.0).await? > 0 {
         return Err(AppError::conflict(
@@ -410,7 +408,7 @@ pub async fn set_session_type(
     session: SessionId,
     type_id: Option<TypeId>,
 ) -> AppResult<Option<certificate_type::Model>> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     crate::exam::repo::session(&txn, session.0)
         .await?
         .ok_or_else(|| AppError::not_found("session_not_found", "no such session"))?;
@@ -633,7 +631,7 @@ pub async fn issue_for_session(
             }
         }
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // The first statement writes, so concurrent runs queue here (SQLite's write lock,
     // PostgreSQL's row lock) and the second sees what the first issued.
     repo::bump(&txn, "issue_runs").await?;
@@ -730,7 +728,7 @@ pub async fn set_status(
     why: &str,
 ) -> AppResult<certificate::Model> {
     let why = reason(why)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let c = get(&txn, id).await?;
     let from = reason_of_status(&c.status);
     let to = match (action, from) {
@@ -812,7 +810,7 @@ pub async fn reissue(
         }
     }
     let db = &state.db;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     repo::bump(&txn, "issue_runs").await?;
     let old = get(&txn, id).await?;
     match reason_of_status(&old.status) {

@@ -27,7 +27,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use chrono::{DateTime, TimeZone, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -485,7 +485,7 @@ async fn resume(
     a: &attempt::Model,
     client: &str,
 ) -> AppResult<attempt::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let generation = repo::bump_device(&txn, a.id).await?;
     repo::record_event(
         &txn,
@@ -566,7 +566,7 @@ async fn start(
         question_count: Set(paper.items.len() as i32),
         ..Default::default()
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let inserted = repo::insert_attempt(&txn, row).await;
     let a = match inserted {
         Ok(a) => a,
@@ -827,7 +827,10 @@ pub async fn save(
                 e.retry_after = Some(1);
                 e
             }
-            SaveError::Database(m) => AppError::internal(m),
+            SaveError::Database(e) => AppError::unavailable(
+                crate::db::unavailable(&e).unwrap_or(crate::db::Unavailable::Storage),
+                e,
+            ),
         })?;
     match outcome {
         SaveOutcome::Saved { saved_seq, applied } => Ok((saved_seq, applied)),
@@ -903,7 +906,7 @@ pub async fn finish_audited(
     let frozen = state.exams.frozen(db, &s).await?;
     let sitting = state.exams.sitting(db, a).await?;
     let now = now_ms();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if repo::claim_submit(&txn, a.id, now, by).await? {
         let answers = parse_answers(&repo::answers(&txn, a.id).await?)?;
         let result = grade(&frozen, &sitting, &answers, &HashMap::new());
@@ -1164,7 +1167,7 @@ pub async fn change_clock(
     reason: &str,
 ) -> AppResult<attempt::Model> {
     check_extension(action)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let fresh = change_clock_in(&txn, actor, id, action, reason).await?;
     txn.commit().await?;
     state

@@ -10,7 +10,7 @@
 
 use super::attempt_repo::{self, PendingSave, SaveOutcome};
 use crate::proctor::bus::Bus;
-use sea_orm::{DatabaseConnection, DbBackend, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbBackend, DbErr};
 use std::collections::{BTreeMap, BTreeSet};
 use tokio::sync::{mpsc, oneshot};
 
@@ -21,7 +21,7 @@ const QUEUE: usize = 20_000;
 
 struct Job {
     save: PendingSave,
-    reply: oneshot::Sender<Result<SaveOutcome, String>>,
+    reply: oneshot::Sender<Result<SaveOutcome, DbErr>>,
 }
 
 /// Why a save could not be written (the client keeps it queued and retries).
@@ -30,9 +30,10 @@ pub enum SaveError {
     /// Too many saves are waiting.
     #[error("the server is busy; the answer is kept on the tablet and retried")]
     Busy,
-    /// The database refused the batch.
+    /// The database refused the batch (disk full, I/O error, lock timeout, lost connection):
+    /// nothing of it was committed, so the tablet keeps the answer and sends it again.
     #[error("database: {0}")]
-    Database(String),
+    Database(DbErr),
 }
 
 /// Handle to the writer tasks.
@@ -112,12 +113,13 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>, bus: Bus) {
     }
 }
 
-async fn write(db: &DatabaseConnection, saves: &[PendingSave]) -> Result<Vec<SaveOutcome>, String> {
+/// Writes a batch in one transaction. Any error drops the transaction (rolled back; a connection
+/// left in a bad state is discarded by the pool, see `db::connect`), so nothing is acknowledged
+/// unless this commit returned Ok.
+async fn write(db: &DatabaseConnection, saves: &[PendingSave]) -> Result<Vec<SaveOutcome>, DbErr> {
     let now = chrono::Utc::now().timestamp_millis();
-    let txn = db.begin().await.map_err(|e| e.to_string())?;
-    let outcomes = attempt_repo::save_batch(&txn, saves, now)
-        .await
-        .map_err(|e| e.to_string())?;
-    txn.commit().await.map_err(|e| e.to_string())?;
+    let txn = crate::db::begin_write(db).await?;
+    let outcomes = attempt_repo::save_batch(&txn, saves, now).await?;
+    txn.commit().await?;
     Ok(outcomes)
 }

@@ -12,7 +12,6 @@ use crate::audit::{self, Actor};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::{DateTime, TimeZone, Utc};
-use sea_orm::TransactionTrait;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -149,7 +148,7 @@ pub async fn mark(
         .ok_or_else(|| AppError::internal("attempt without session"))?;
     let frozen = state.exams.frozen(db, &s).await?;
     let sitting = state.exams.sitting(db, &a).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     repo::set_mark(&txn, m.id, points, comment.trim(), actor.id).await?;
     let marks: HashMap<i32, Option<f64>> = repo::marks_of(&txn, a.id)
         .await?
@@ -483,7 +482,7 @@ pub fn to_xlsx(r: &SessionResults) -> AppResult<Vec<u8>> {
 
 /// Releases a session's results to its candidates (once; repeating changes nothing). Audited.
 pub async fn release(state: &AppState, actor: &Actor, s: &session::Model) -> AppResult<()> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     repo::release_results(&txn, s.id).await?;
     audit::record(
         &txn,

@@ -8,7 +8,7 @@ use super::repo;
 use crate::audit::{self, Actor};
 use crate::bank::model::QuestionKind;
 use crate::error::{AppError, AppResult};
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -143,7 +143,7 @@ pub async fn create(
     actor: &Actor,
     raw: ExamDefinition,
 ) -> AppResult<(Exam, Feasibility)> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (def, f) = check(&txn, raw).await?;
     if !f.feasible {
         return Err(infeasible(&f));
@@ -178,7 +178,7 @@ pub async fn update(
     raw: ExamDefinition,
     expected_version: Option<i32>,
 ) -> AppResult<(Exam, Feasibility)> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = get(&txn, id).await?;
     if let Some(v) = expected_version
         && v != current.row.version

@@ -10,7 +10,7 @@ use crate::auth::{Role, Roles};
 use crate::bank::format::Skip;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -139,7 +139,7 @@ pub async fn create(
             ));
         }
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if repo::find(&txn, new.exam_id).await?.is_none() {
         return Err(AppError::not_found(
             "exam_not_found",
@@ -234,7 +234,7 @@ pub async fn add_candidates(
     rows: Vec<RosterRow>,
     dry_run: bool,
 ) -> AppResult<RosterReport> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (s, rooms) = get(&txn, id).await?;
     let existing = repo::candidates(&txn, s.id).await?;
     let mut ids: HashSet<String> = existing.iter().map(|c| c.id_number.clone()).collect();

@@ -9,7 +9,6 @@ use crate::error::{AppError, AppResult};
 use crate::exam::attempt::{self, AttemptId, ClockAction};
 use crate::exam::attempt_repo;
 use crate::state::AppState;
-use sea_orm::TransactionTrait;
 use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -55,7 +54,7 @@ pub async fn clock_room(
 ) -> AppResult<RoomReport> {
     attempt::check_extension(action)?;
     let reason = text(reason, false)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     // Taking the write lock first keeps SQLite from failing the upgrade half-way.
     audit::record(
         &txn,
@@ -138,7 +137,7 @@ pub async fn terminate(
         Some((actor, "attempt.terminate", json!({"reason": reason}))),
     )
     .await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     repo::insert_incident(
         &txn,
         &NewIncident {
@@ -172,7 +171,7 @@ pub async fn release_device(
 ) -> AppResult<()> {
     let reason = text(reason, false)?;
     let a = open_attempt(state, id).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let generation = attempt_repo::bump_device(&txn, a.id).await?;
     let detail = json!({"reason": reason, "by": actor.name, "device_gen": generation});
     attempt_repo::record_event(
@@ -208,7 +207,7 @@ pub async fn check_in(
     session: i32,
     candidate: i32,
 ) -> AppResult<()> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     if !repo::check_in(&txn, session, candidate).await? {
         return Err(AppError::not_found(
             "candidate_not_found",
@@ -275,7 +274,7 @@ pub async fn note(
         }
         About::Session => (None, None, None),
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let id = repo::insert_incident(
         &txn,
         &NewIncident {
@@ -310,7 +309,7 @@ pub async fn note(
 
 /// Closes an incident.
 pub async fn close(state: &AppState, actor: &Actor, session: i32, incident: i32) -> AppResult<()> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     if !repo::close_incident(&txn, session, incident).await? {
         return Err(AppError::not_found(
             "incident_not_found",

@@ -354,3 +354,117 @@ async fn an_uploaded_image_is_served_and_usable_in_a_stem() {
         )
     );
 }
+
+/// The review's finding on SQLite: eight parallel edits answered seven 500s "database is locked".
+/// Staff writes of every kind sent at once must queue and all succeed, on both databases; only a
+/// true conflict (two editors of the same version of one question) is refused, with 409.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_staff_edits_queue_and_all_succeed_and_only_a_true_conflict_is_refused() {
+    let app = TestApp::spawn_with_banks().await;
+    let t = app.admin().await;
+    app.create_bank(&t, "PAR").await;
+    let mut ids = vec![];
+    for i in 0..8 {
+        let r = app
+            .post_json(&t, "/api/banks/PAR/questions", &single(&format!("PAR-{i}")))
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        ids.push(r.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
+    }
+    let exam = json!({"name": "并发编辑", "time_limit_minutes": 30, "pass_line": 1,
+        "blueprint": {"sections": [{"cells": [{"bank": "LAW", "kind": "single", "count": 5, "points": 1}]}]}});
+    let r = app.post_json(&t, "/api/exams", &exam).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let exam_id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let now = chrono::Utc::now();
+    let r = app
+        .post_json(
+            &t,
+            "/api/sessions",
+            &json!({"exam_id": exam_id, "name": "并发场次",
+            "starts_at": now, "ends_at": now + chrono::Duration::hours(2),
+            "rooms": [{"name": "第一考场", "seats": 50}]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let sid = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+
+    // Eight of each at once: exam edits, question edits, bank creates, candidates added.
+    let mut requests: Vec<(&str, String, Value)> = vec![];
+    for i in 0..8u32 {
+        let mut e = exam.clone();
+        e["name"] = json!(format!("并发编辑 {i}"));
+        requests.push((
+            "PUT",
+            format!("/api/exams/{exam_id}"),
+            json!({"definition": e}),
+        ));
+    }
+    for (i, id) in ids.iter().enumerate() {
+        let mut body = single(&format!("PAR-{i}"));
+        body["stem"] = json!(format!("保安员应当年满多少周岁？（第{i}版）"));
+        requests.push((
+            "PUT",
+            format!("/api/questions/{id}"),
+            json!({"expected_version": 1, "body": body}),
+        ));
+    }
+    for i in 0..8u32 {
+        requests.push((
+            "POST",
+            "/api/banks".into(),
+            json!({"code": format!("PAR{i}"), "name": format!("并发题库{i}")}),
+        ));
+    }
+    for i in 0..8u32 {
+        requests.push((
+            "POST",
+            format!("/api/sessions/{sid}/candidates"),
+            json!({"name": format!("考生{i}"), "id_number": common::id_number("19900101", 300 + i)}),
+        ));
+    }
+    let (app_ref, t_ref) = (&app, &t);
+    let requests = requests.into_iter().map(|(method, path, body)| async move {
+        if method == "PUT" {
+            app_ref.put_json(t_ref, &path, &body).await
+        } else {
+            app_ref.post_json(t_ref, &path, &body).await
+        }
+    });
+    let mut failures = vec![];
+    for r in futures_util::future::join_all(requests).await {
+        if !r.status().is_success() {
+            let status = r.status();
+            failures.push(format!("{status}: {}", r.text().await.unwrap_or_default()));
+        }
+    }
+    assert_eq!(failures, Vec::<String>::new(), "every edit succeeds");
+    assert_eq!(
+        app.get_json(&t, &format!("/api/sessions/{sid}/candidates"))
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        8
+    );
+
+    // Two editors of the same version of one question: one wins, the other is told (409).
+    let path = format!("/api/questions/{}", ids[0]);
+    let edits = (0..2).map(|i| {
+        let mut body = single("PAR-0");
+        body["stem"] = json!(format!("同时编辑 {i}"));
+        let path = &path;
+        async move {
+            app_ref
+                .put_json(t_ref, path, &json!({"expected_version": 2, "body": body}))
+                .await
+        }
+    });
+    let mut statuses: Vec<u16> = futures_util::future::join_all(edits)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    statuses.sort();
+    assert_eq!(statuses, vec![200, 409]);
+}

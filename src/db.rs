@@ -96,6 +96,26 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     }
 }
 
+/// Locks one row for the rest of the transaction on PostgreSQL, so two transactions that derive
+/// new values from it (the next ticket or seat of a session) run one after the other instead of
+/// colliding on a unique index. On SQLite `begin_write` already holds the database's write lock.
+pub async fn lock_row(
+    txn: &DatabaseTransaction,
+    table: &'static str,
+    id: i32,
+) -> Result<(), DbErr> {
+    use sea_orm::ConnectionTrait;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(stmt(
+            txn,
+            &format!("SELECT id FROM {table} WHERE id = ? FOR UPDATE"),
+            [id.into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// Why a database error is worth retrying: the storage (not the request) failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unavailable {

@@ -235,6 +235,8 @@ pub async fn add_candidates(
     dry_run: bool,
 ) -> AppResult<RosterReport> {
     let txn = crate::db::begin_write(db).await?;
+    // Tickets and seats follow from the session's candidates: one writer per session at a time.
+    crate::db::lock_row(&txn, "exam_sessions", id.0).await?;
     let (s, rooms) = get(&txn, id).await?;
     let existing = repo::candidates(&txn, s.id).await?;
     let mut ids: HashSet<String> = existing.iter().map(|c| c.id_number.clone()).collect();

@@ -23,6 +23,10 @@ pub struct Config {
     pub login_lockout_seconds: u64,
     /// Database connection pool size (`DB_POOL`, default 16).
     pub db_pool: u32,
+    /// How long a SQLite writer waits for the write lock (held by another writer or another
+    /// process) before the request is answered 503 `server_busy` (`DB_BUSY_TIMEOUT_MS`, default
+    /// 10000).
+    pub db_busy_timeout_ms: u64,
     /// Print the admin password to stdout on first start (off in tests).
     pub announce: bool,
     /// The public address certificate QR codes point to (`CERT_PUBLIC_URL`, default
@@ -49,6 +53,7 @@ impl Default for Config {
             login_max_failures: 5,
             login_lockout_seconds: 300,
             db_pool: 16,
+            db_busy_timeout_ms: 10_000,
             announce: true,
             cert_public_url: "http://127.0.0.1:8080".into(),
             cert_issuer: "考试与技能竞赛平台 Exam platform".into(),
@@ -88,6 +93,7 @@ impl Config {
         num("LOGIN_MAX_FAILURES", &mut c.login_max_failures)?;
         num("LOGIN_LOCKOUT_SECONDS", &mut c.login_lockout_seconds)?;
         num("DB_POOL", &mut c.db_pool)?;
+        num("DB_BUSY_TIMEOUT_MS", &mut c.db_busy_timeout_ms)?;
         if let Ok(v) = std::env::var("CERT_PUBLIC_URL") {
             let v = v.trim().trim_end_matches('/').to_string();
             if !(v.starts_with("http://") || v.starts_with("https://")) {

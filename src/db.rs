@@ -9,12 +9,21 @@ use sea_orm::{
 };
 use std::time::Duration;
 
-/// How long a writer waits for SQLite's single write lock before the request is answered
-/// 503 `server_busy`.
+/// How long a writer waits for SQLite's single write lock by default before the request is
+/// answered 503 `server_busy` (`DB_BUSY_TIMEOUT_MS`).
 pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Connects, creating the SQLite file and its folder if needed, and applies migrations.
 pub async fn connect(url: &str, pool: u32) -> Result<DatabaseConnection, DbErr> {
+    connect_with(url, pool, SQLITE_BUSY_TIMEOUT).await
+}
+
+/// [`connect`] with the time a SQLite writer waits for the write lock.
+pub async fn connect_with(
+    url: &str,
+    pool: u32,
+    busy_timeout: Duration,
+) -> Result<DatabaseConnection, DbErr> {
     let url = if url.starts_with("sqlite:") && !url.contains("mode=") {
         if let Some(path) = sqlite_path(url)
             && let Some(dir) = std::path::Path::new(path).parent()
@@ -35,10 +44,10 @@ pub async fn connect(url: &str, pool: u32) -> Result<DatabaseConnection, DbErr> 
         .sqlx_logging(false)
         // WAL lets readers run beside the writer; NORMAL sync keeps every committed
         // transaction through a process crash (only power loss could cost the last ones).
-        .map_sqlx_sqlite_opts(|o| {
+        .map_sqlx_sqlite_opts(move |o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                .busy_timeout(busy_timeout)
                 .foreign_keys(true)
         })
         // A connection goes back to the pool only outside any transaction; see `released_clean`.
@@ -79,7 +88,7 @@ async fn sqlite_released_clean(conn: &mut SqliteConnection) -> Result<bool, sea_
 /// Opens a transaction that is going to write.
 ///
 /// On SQLite it is `BEGIN IMMEDIATE`: it takes the single write lock at once, queueing behind
-/// other writers for up to [`SQLITE_BUSY_TIMEOUT`]. A plain (deferred) transaction that reads
+/// other writers for up to the busy timeout (see [`connect_with`]). A plain (deferred) transaction that reads
 /// first and writes later cannot wait for the lock when another writer committed meanwhile:
 /// SQLite answers "database is locked" at once, which is what concurrent staff edits got.
 /// PostgreSQL takes row locks as it goes, so an ordinary transaction is right there.

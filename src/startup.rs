@@ -39,7 +39,12 @@ impl From<crate::error::AppError> for StartupError {
 
 /// Opens the database, applies migrations and prepares secrets and the first admin.
 pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
-    let db = crate::db::connect(&config.database_url, config.db_pool).await?;
+    let db = crate::db::connect_with(
+        &config.database_url,
+        config.db_pool,
+        std::time::Duration::from_millis(config.db_busy_timeout_ms),
+    )
+    .await?;
     let secret = match std::env::var("JWT_SECRET").ok().filter(|s| s.len() >= 32) {
         Some(s) => s,
         None => {

@@ -468,3 +468,36 @@ async fn concurrent_staff_edits_queue_and_all_succeed_and_only_a_true_conflict_i
     statuses.sort();
     assert_eq!(statuses, vec![200, 409]);
 }
+
+/// Another process holding SQLite's write lock (a backup tool, a second server on the same file)
+/// made writes answer 500. They wait for the lock up to the busy timeout, then answer 503
+/// `server_busy` with Retry-After and change nothing; once the lock is gone they succeed.
+#[tokio::test]
+async fn a_database_locked_by_another_process_answers_503_server_busy_and_changes_nothing() {
+    if std::env::var("TEST_POSTGRES_URL").is_ok() {
+        eprintln!("SQLite only: PostgreSQL has no file lock to hold");
+        return;
+    }
+    let app = TestApp::spawn_with(|c| c.db_busy_timeout_ms = 300).await;
+    let t = app.admin().await;
+    let other = exam_platform::db::connect(&app.database_url, 1)
+        .await
+        .unwrap();
+    let held = exam_platform::db::begin_write(&other).await.unwrap();
+
+    let r = app
+        .post_json(&t, "/api/banks", &json!({"code": "HELD", "name": "被锁"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.headers().get("retry-after").is_some());
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "server_busy");
+
+    held.rollback().await.unwrap();
+    let r = app.get(&t, "/api/banks/HELD").await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "nothing was written");
+    let r = app
+        .post_json(&t, "/api/banks", &json!({"code": "HELD", "name": "被锁"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+}

@@ -193,6 +193,85 @@ struct RunArgs {
     /// watchers keep listening this long after the end.
     #[arg(long, default_value_t = 5000)]
     lost_after_ms: u64,
+    /// A bank file to import while the candidates save (e.g. 50,000 questions from `gen-bank`;
+    /// needs --admin-password). The saves that overlap the import get a line of their own.
+    #[arg(long)]
+    import: Option<PathBuf>,
+    /// The bank the file goes into (created if missing).
+    #[arg(long, default_value = "LOADIMP")]
+    import_bank: String,
+    /// Seconds after the common start at which the import is posted.
+    #[arg(long, default_value_t = 10)]
+    import_at_s: u64,
+}
+
+/// An import posted during a run: when it ran (ms since the common start) and how it ended.
+struct ImportRun {
+    start_ms: u32,
+    end_ms: u32,
+    outcome: String,
+}
+
+/// Logs in, makes sure the bank exists, waits until `at`, posts the file and times it.
+async fn import_during_run(
+    staff: StaffApi,
+    user: String,
+    password: String,
+    bank: String,
+    path: PathBuf,
+    t0: Instant,
+    at: Instant,
+) -> Result<ImportRun, String> {
+    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let format = match path.extension().and_then(|e| e.to_str()) {
+        Some("xlsx") => "xlsx",
+        Some("csv") => "csv",
+        _ => "native",
+    };
+    let mut staff = staff;
+    let v = staff
+        .expect(
+            Method::POST,
+            "/api/auth/login",
+            &json!({"username": user, "password": password}),
+            StatusCode::OK,
+        )
+        .await?;
+    staff.token = v["token"].as_str().ok_or("login: no token")?.to_string();
+    let (status, v) = staff
+        .json(
+            Method::POST,
+            "/api/banks",
+            &json!({"code": bank, "name": "导入测试 import under load"}),
+        )
+        .await?;
+    if !(status.is_success() || status == StatusCode::CONFLICT) {
+        return Err(format!("POST /api/banks: {status} {}", error_text(&v)));
+    }
+    tokio::time::sleep_until(at.into()).await;
+    let started = Instant::now();
+    let (status, v) = staff
+        .call(
+            Method::POST,
+            &format!("/api/banks/{bank}/import?format={format}&on_conflict=update"),
+            Some(("application/octet-stream", bytes)),
+        )
+        .await?;
+    let done = Instant::now();
+    let ms = |t: Instant| t.saturating_duration_since(t0).as_millis() as u32;
+    let outcome = if status.is_success() {
+        format!(
+            "{status}, {} imported, {} updated, {} unchanged, {} skipped",
+            v["imported"], v["updated"], v["unchanged"], v["skipped"]
+        )
+    } else {
+        format!("{status} {}", error_text(&v))
+    };
+    Ok(ImportRun {
+        start_ms: ms(started),
+        end_ms: ms(done),
+        outcome,
+    })
 }
 
 fn main() -> ExitCode {
@@ -2009,6 +2088,29 @@ async fn run(a: RunArgs) -> Result<bool, String> {
         .into_iter()
         .map(|w| tokio::spawn(w.watch(shared.clone(), plan.clone(), stop)))
         .collect();
+    let importing = match &a.import {
+        Some(path) => {
+            let password = a
+                .admin_password
+                .clone()
+                .ok_or("--import needs --admin-password (or ADMIN_PASSWORD)")?;
+            let staff = StaffApi {
+                client: plan.client.clone(),
+                base: plan.bases[0].clone(),
+                token: String::new(),
+            };
+            Some(tokio::spawn(import_during_run(
+                staff,
+                a.admin_user.clone(),
+                password,
+                a.import_bank.clone(),
+                path.clone(),
+                plan.t0,
+                plan.t0 + Duration::from_secs(a.import_at_s),
+            )))
+        }
+        None => None,
+    };
     let handles: Vec<_> = creds
         .into_iter()
         .enumerate()
@@ -2022,6 +2124,36 @@ async fn run(a: RunArgs) -> Result<bool, String> {
         }
     }
     let wall = plan.t0.elapsed().as_secs_f64();
+    if let Some(task) = importing {
+        let run = task
+            .await
+            .map_err(|e| format!("the import task failed: {e}"))??;
+        // Saves in flight at any moment of the import: they started before it ended and
+        // finished after it started.
+        let during: Vec<(u32, u32)> = locals
+            .iter()
+            .flat_map(|l| l.rec[Phase::Save as usize].iter().copied())
+            .filter(|&(done, lat)| {
+                let sent = f64::from(done) - f64::from(lat) / 1000.0;
+                done >= run.start_ms && sent <= f64::from(run.end_ms)
+            })
+            .collect();
+        let s = summarize(&during, 0, None);
+        println!(
+            "import: {} posted at {:.1} s, answered after {:.2} s: {}",
+            a.import
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            f64::from(run.start_ms) / 1000.0,
+            f64::from(run.end_ms - run.start_ms) / 1000.0,
+            run.outcome
+        );
+        println!(
+            "saves during the import: {} (p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms)",
+            s.count, s.p50_ms, s.p95_ms, s.p99_ms, s.max_ms
+        );
+    }
     let cpu = cpu_before.zip(cpu_seconds("self")).map(|(b, e)| e - b);
     let _ = stop_sampling.send(());
     let samples = sampler.await.unwrap_or_default();

@@ -87,7 +87,7 @@ pub struct ImportReport {
 }
 
 /// A stored question, as far as planning needs to know.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Existing {
     /// Its id.
     pub id: i32,

@@ -152,6 +152,11 @@ pub async fn import(
 
 /// Imports what a reader got out of a file: all of it in one transaction, or (on a conflict
 /// under `reject`, or a dry run) nothing. `progress(done, total)` follows the writing.
+///
+/// The plan (every item checked against the bank) is made before the write transaction, on a
+/// blocking thread, so the database's write lock (SQLite has one for everything, candidates'
+/// saves included) is held only while rows are written. Inside the transaction the bank is read
+/// again; if it changed meanwhile, nothing is written and the caller is told to send it again.
 pub async fn import_parsed(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -165,9 +170,14 @@ pub async fn import_parsed(
         on_conflict,
         dry_run,
     } = options;
-    let txn = crate::db::begin_write(db).await?;
-    let existing = repo::existing(&txn, bank.id).await?;
-    let plan = import::plan(parsed, format, &bank.code, &existing, on_conflict, dry_run);
+    let existing = repo::existing(db, bank.id).await?;
+    let code = bank.code.clone();
+    let (plan, existing) = tokio::task::spawn_blocking(move || {
+        let plan = import::plan(parsed, format, &code, &existing, on_conflict, dry_run);
+        (plan, existing)
+    })
+    .await
+    .map_err(AppError::internal)?;
     if on_conflict == OnConflict::Reject && plan.report.conflicts > 0 {
         let n = plan.report.conflicts;
         return Err(AppError::conflict(
@@ -181,6 +191,14 @@ pub async fn import_parsed(
     }
     if dry_run {
         return Ok(plan.report);
+    }
+    let txn = crate::db::begin_write(db).await?;
+    if repo::existing(&txn, bank.id).await? != existing {
+        return Err(AppError::conflict(
+            "bank_changed",
+            "题库在读取文件期间被修改，未导入任何题目，请重新提交 / The bank changed while the file \
+             was being read; nothing was imported, send the file again",
+        ));
     }
     let total = plan.new.len() + plan.changed.len();
     progress(0, total);

@@ -506,7 +506,12 @@ async fn bad_answers_get_clear_codes_and_change_nothing() {
     );
 }
 
-async fn login_from(client: &reqwest::Client, s: &Sitting, ticket: &str, idn: &str) -> reqwest::Response {
+async fn login_from(
+    client: &reqwest::Client,
+    s: &Sitting,
+    ticket: &str,
+    idn: &str,
+) -> reqwest::Response {
     client
         .post(s.app.url("/api/candidate/login"))
         .json(&json!({"ticket": ticket, "id_number": idn}))
@@ -545,7 +550,11 @@ async fn a_guesser_on_another_candidates_ticket_waits_but_the_real_candidate_log
     // The guesser now waits: even the right ID number is not looked at from his address.
     let r = login_from(&guesser, &s, &ticket, &idn).await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
-    let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=300).contains(&wait), "Retry-After {wait}");
     // The real candidate on their own tablet gets in at once, while the guesser still waits.
     let tablet = common::client_from("127.0.0.3");

@@ -83,7 +83,12 @@ async fn admin_logs_in_and_sees_their_own_account() {
     assert!(me.get("password_hash").is_none());
 }
 
-async fn login_from(client: &reqwest::Client, app: &TestApp, user: &str, pw: &str) -> reqwest::Response {
+async fn login_from(
+    client: &reqwest::Client,
+    app: &TestApp,
+    user: &str,
+    pw: &str,
+) -> reqwest::Response {
     client
         .post(app.url("/api/auth/login"))
         .json(&json!({"username": user, "password": pw}))
@@ -105,7 +110,11 @@ async fn a_password_guesser_is_made_to_wait_but_the_real_user_elsewhere_still_lo
     }
     // The guesser's next try is not even looked at, the right password included.
     let r = login_from(&guesser, &app, "admin", ADMIN_PASSWORD).await;
-    let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=300).contains(&wait), "Retry-After {wait}");
     assert_eq!(
         error_code(r).await,
@@ -304,7 +313,9 @@ async fn a_password_reset_ends_the_old_token_and_it_cannot_refresh_itself() {
         error_code(app.get(&stolen, "/api/banks").await).await,
         (StatusCode::UNAUTHORIZED, "token_revoked".into())
     );
-    let r = app.post_json(&stolen, "/api/auth/refresh", &json!({})).await;
+    let r = app
+        .post_json(&stolen, "/api/auth/refresh", &json!({}))
+        .await;
     assert_eq!(
         error_code(r).await,
         (StatusCode::UNAUTHORIZED, "token_revoked".into())
@@ -421,7 +432,10 @@ async fn a_user_changes_their_own_password_only_with_the_current_one() {
     let v: serde_json::Value = r.json().await.unwrap();
     // The answer carries a fresh token, so this tab stays logged in...
     let fresh = v["token"].as_str().unwrap();
-    assert_eq!(app.get_json(fresh, "/api/auth/me").await["username"], "sun.author");
+    assert_eq!(
+        app.get_json(fresh, "/api/auth/me").await["username"],
+        "sun.author"
+    );
     // ...and every earlier token, this tab's old one and any other, is ended.
     for old in [&t, &other_tab] {
         assert_eq!(

@@ -17,9 +17,14 @@ pub struct Config {
     pub max_upload_bytes: usize,
     /// Lifetime of a staff token in minutes (`STAFF_TOKEN_MINUTES`, default 60).
     pub staff_token_minutes: i64,
-    /// Failed logins for one account or address before it is locked out (`LOGIN_MAX_FAILURES`, default 5).
+    /// Longest a staff login lasts through refreshes, in seconds (`STAFF_SESSION_HOURS` × 3600,
+    /// default 12 hours); after it the user logs in again.
+    pub staff_session_seconds: i64,
+    /// Failed logins on one name from one address before that pair has to wait
+    /// (`LOGIN_MAX_FAILURES`, default 5); see `auth::limiter`.
     pub login_max_failures: u32,
-    /// How long a lockout lasts, in seconds (`LOGIN_LOCKOUT_SECONDS`, default 300).
+    /// The longest wait of a pair, in seconds; also how long it takes to forgive one failure
+    /// (`LOGIN_LOCKOUT_SECONDS`, default 300).
     pub login_lockout_seconds: u64,
     /// Database connection pool size (`DB_POOL`, default 16).
     pub db_pool: u32,
@@ -50,6 +55,7 @@ impl Default for Config {
             bank_dir: Some(PathBuf::from("question-bank")),
             max_upload_bytes: 64 * 1024 * 1024,
             staff_token_minutes: 60,
+            staff_session_seconds: 12 * 3600,
             login_max_failures: 5,
             login_lockout_seconds: 300,
             db_pool: 16,
@@ -90,6 +96,12 @@ impl Config {
         }
         num("MAX_UPLOAD_BYTES", &mut c.max_upload_bytes)?;
         num("STAFF_TOKEN_MINUTES", &mut c.staff_token_minutes)?;
+        let mut hours = c.staff_session_seconds / 3600;
+        num("STAFF_SESSION_HOURS", &mut hours)?;
+        if hours < 1 {
+            return Err(format!("STAFF_SESSION_HOURS={hours} must be at least 1"));
+        }
+        c.staff_session_seconds = hours.saturating_mul(3600);
         num("LOGIN_MAX_FAILURES", &mut c.login_max_failures)?;
         num("LOGIN_LOCKOUT_SECONDS", &mut c.login_lockout_seconds)?;
         num("DB_POOL", &mut c.db_pool)?;

@@ -1,6 +1,6 @@
 //! Building the application: database, migrations, secrets, first admin, shipped banks, HTTP.
 
-use crate::auth::limiter::LoginLimiter;
+use crate::auth::limiter::LoginGuard;
 use crate::auth::token::JwtKeys;
 use crate::auth::{repo as auth_repo, service as auth_service};
 use crate::bank::service as bank_service;
@@ -67,17 +67,14 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
     Ok(AppState {
         exams: Arc::new(crate::exam::attempt::ExamRuntime::start(
             &db,
-            lockout,
+            LoginGuard::for_candidates(config.login_max_failures, lockout),
             bus.clone(),
         )),
         live: Arc::new(crate::proctor::live::Live::new(bus)),
         db,
         config: Arc::new(config.clone()),
         keys: Arc::new(JwtKeys::new(secret.as_bytes())),
-        limiter: Arc::new(LoginLimiter::new(
-            config.login_max_failures,
-            Duration::from_secs(config.login_lockout_seconds),
-        )),
+        limiter: Arc::new(LoginGuard::for_staff(config.login_max_failures, lockout)),
     })
 }
 

@@ -1,6 +1,6 @@
 //! What every request handler can reach.
 
-use crate::auth::limiter::LoginLimiter;
+use crate::auth::limiter::LoginGuard;
 use crate::auth::token::JwtKeys;
 use crate::config::Config;
 use crate::exam::attempt::ExamRuntime;
@@ -16,8 +16,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// JWT keys.
     pub keys: Arc<JwtKeys>,
-    /// Failed-login limiter.
-    pub limiter: Arc<LoginLimiter>,
+    /// Staff login limits (per account and address; see `auth::limiter`).
+    pub limiter: Arc<LoginGuard>,
     /// The exam domain's caches, autosave writer and candidate login limits.
     pub exams: Arc<ExamRuntime>,
     /// Live changes and room views (proctoring).

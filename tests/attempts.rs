@@ -506,48 +506,96 @@ async fn bad_answers_get_clear_codes_and_change_nothing() {
     );
 }
 
+async fn login_from(
+    client: &reqwest::Client,
+    s: &Sitting,
+    ticket: &str,
+    idn: &str,
+) -> reqwest::Response {
+    client
+        .post(s.app.url("/api/candidate/login"))
+        .json(&json!({"ticket": ticket, "id_number": idn}))
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
-async fn wrong_credentials_are_refused_and_then_locked_out() {
+async fn a_guesser_on_another_candidates_ticket_waits_but_the_real_candidate_logs_in_elsewhere() {
     let s = sitting("at_submit", false, 1).await;
     let (ticket, idn) = s.candidates[0].clone();
-    let login = |ticket: String, idn: String| {
-        let c = s.app.client.clone();
-        let url = s.app.url("/api/candidate/login");
-        async move {
-            c.post(url)
-                .json(&json!({"ticket": ticket, "id_number": idn}))
-                .send()
-                .await
-                .unwrap()
-        }
-    };
+    let guesser = common::client_from("127.0.0.2");
     let other = id_number("19900101", 7);
-    let r = login(ticket.clone(), other.clone()).await;
+    let r = login_from(&guesser, &s, &ticket, &other).await;
     assert_eq!(
         error_code(r).await,
         (StatusCode::UNAUTHORIZED, "invalid_credentials".into())
     );
-    let r = login("K00000100001Z".into(), idn.clone()).await;
+    // Malformed input is refused and not counted.
+    let r = login_from(&guesser, &s, "K00000100001Z", &idn).await;
     assert_eq!(
         error_code(r).await.0,
         StatusCode::UNPROCESSABLE_ENTITY,
         "a ticket whose check letter is wrong"
     );
-    let r = login(ticket.clone(), "44010619850312".into()).await;
+    let r = login_from(&guesser, &s, &ticket, "44010619850312").await;
     assert_eq!(
         error_code(r).await,
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_id_number".into())
     );
     for _ in 0..4 {
-        login(ticket.clone(), other.clone()).await;
+        let r = login_from(&guesser, &s, &ticket, &other).await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     }
-    let r = login(ticket.clone(), idn.clone()).await;
-    assert_eq!(
-        r.status(),
-        StatusCode::TOO_MANY_REQUESTS,
-        "locked even with the right ID now"
-    );
-    assert!(r.headers().get("retry-after").is_some());
+    // The guesser now waits: even the right ID number is not looked at from his address.
+    let r = login_from(&guesser, &s, &ticket, &idn).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=300).contains(&wait), "Retry-After {wait}");
+    // The real candidate on their own tablet gets in at once, while the guesser still waits.
+    let tablet = common::client_from("127.0.0.3");
+    let r = login_from(&tablet, &s, &ticket, &idn).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = login_from(&guesser, &s, &ticket, &other).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn a_hundred_failures_from_a_venue_address_do_not_lock_out_the_tablets_behind_it() {
+    let s = sitting("at_submit", false, 2).await;
+    let venue = common::client_from("127.0.0.4");
+    // Someone at the venue tries 110 made-up tickets.
+    for i in 0..110 {
+        let r = login_from(&venue, &s, &format!("99{i:08}"), &id_number("19900101", 7)).await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "try {i}");
+    }
+    // The candidates behind the same address still get in with their own ticket and ID.
+    for (ticket, idn) in &s.candidates {
+        let r = login_from(&venue, &s, ticket, idn).await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn a_huge_or_malformed_ticket_is_refused_before_it_is_counted() {
+    let s = sitting("at_submit", false, 1).await;
+    let (ticket, idn) = s.candidates[0].clone();
+    let huge = format!("{ticket}{}", "A".repeat(1000 * 1024));
+    for bad in [huge.as_str(), "K00000100001Z", "短"] {
+        for _ in 0..6 {
+            let r = login_from(&s.app.client, &s, bad, &idn).await;
+            assert_eq!(
+                error_code(r).await,
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_ticket".into()),
+                "never a 429: nothing was counted"
+            );
+        }
+    }
+    assert_eq!(s.try_login(0).await.status(), StatusCode::OK);
 }
 
 #[tokio::test]

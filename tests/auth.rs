@@ -83,23 +83,67 @@ async fn admin_logs_in_and_sees_their_own_account() {
     assert!(me.get("password_hash").is_none());
 }
 
+async fn login_from(
+    client: &reqwest::Client,
+    app: &TestApp,
+    user: &str,
+    pw: &str,
+) -> reqwest::Response {
+    client
+        .post(app.url("/api/auth/login"))
+        .json(&json!({"username": user, "password": pw}))
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
-async fn a_wrong_password_is_refused_and_repeated_failures_lock_the_account() {
+async fn a_password_guesser_is_made_to_wait_but_the_real_user_elsewhere_still_logs_in() {
     let app = TestApp::spawn_with(|c| c.login_max_failures = 3).await;
+    let guesser = common::client_from("127.0.0.2");
     for _ in 0..3 {
-        let r = app.try_login("admin", "wrong-password").await;
+        let r = login_from(&guesser, &app, "admin", "wrong-password").await;
         assert_eq!(
             error_code(r).await,
             (StatusCode::UNAUTHORIZED, "invalid_credentials".into())
         );
     }
-    // Now even the right password is refused until the lockout passes.
-    let r = app.try_login("admin", ADMIN_PASSWORD).await;
-    assert!(r.headers().get("retry-after").is_some());
+    // The guesser's next try is not even looked at, the right password included.
+    let r = login_from(&guesser, &app, "admin", ADMIN_PASSWORD).await;
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=300).contains(&wait), "Retry-After {wait}");
     assert_eq!(
         error_code(r).await,
         (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts".into())
     );
+    // The real user, on their own address, is not locked out.
+    let real = common::client_from("127.0.0.1");
+    let r = login_from(&real, &app, "admin", ADMIN_PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // Nor is another account tried from the guesser's address.
+    app.user_with_roles("wu.author", &["author"]).await;
+    let r = login_from(&guesser, &app, "wu.author", "a-good-password").await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_name_that_cannot_exist_is_refused_before_anything_is_counted() {
+    let app = TestApp::spawn_with(|c| c.login_max_failures = 2).await;
+    let huge = "a".repeat(1000 * 1024);
+    for name in [huge.as_str(), "a b", "x"] {
+        for _ in 0..4 {
+            let r = app.try_login(name, "whatever-123").await;
+            assert_eq!(
+                error_code(r).await,
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_username".into()),
+                "never a 429: nothing was counted"
+            );
+        }
+    }
 }
 
 #[tokio::test]
@@ -252,9 +296,123 @@ async fn a_reset_password_works_and_the_old_one_stops_working() {
 }
 
 #[tokio::test]
+async fn a_password_reset_ends_the_old_token_and_it_cannot_refresh_itself() {
+    let app = TestApp::spawn().await;
+    let stolen = app.user_with_roles("qian.author", &["author"]).await;
+    let me = app.get_json(&stolen, "/api/auth/me").await;
+    let admin = app.admin().await;
+    let r = app
+        .post_json(
+            &admin,
+            &format!("/api/users/{}/password", me["id"]),
+            &json!({"password": "brand-new-pass"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        error_code(app.get(&stolen, "/api/banks").await).await,
+        (StatusCode::UNAUTHORIZED, "token_revoked".into())
+    );
+    let r = app
+        .post_json(&stolen, "/api/auth/refresh", &json!({}))
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNAUTHORIZED, "token_revoked".into())
+    );
+    let fresh = app.login("qian.author", "brand-new-pass").await;
+    app.get_json(&fresh, "/api/banks").await;
+    let log = app.get_json(&admin, "/api/audit?target_type=user").await;
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "user.reset_password" && e["detail"]["tokens_ended"] == true)
+    );
+}
+
+#[tokio::test]
+async fn disabling_an_account_ends_its_tokens_for_good_even_after_it_is_enabled_again() {
+    let app = TestApp::spawn().await;
+    let t = app.user_with_roles("feng.judge", &["judge"]).await;
+    let me = app.get_json(&t, "/api/auth/me").await;
+    let admin = app.admin().await;
+    let path = format!("/api/users/{}", me["id"]);
+    for disabled in [true, false] {
+        let r = app
+            .patch_json(&admin, &path, &json!({"disabled": disabled}))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    assert_eq!(
+        error_code(app.get(&t, "/api/auth/me").await).await,
+        (StatusCode::UNAUTHORIZED, "token_revoked".into())
+    );
+    // A change of name only ends nothing.
+    let t = app.login("feng.judge", "a-good-password").await;
+    let r = app
+        .patch_json(&admin, &path, &json!({"display_name": "冯裁判"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    app.get_json(&t, "/api/auth/me").await;
+}
+
+#[tokio::test]
+async fn a_role_change_ends_the_tokens_issued_before_it() {
+    let app = TestApp::spawn().await;
+    let t = app.user_with_roles("chu.author", &["author"]).await;
+    let me = app.get_json(&t, "/api/auth/me").await;
+    let admin = app.admin().await;
+    let r = app
+        .patch_json(
+            &admin,
+            &format!("/api/users/{}", me["id"]),
+            &json!({"roles": ["author", "proctor"]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        error_code(app.get(&t, "/api/banks").await).await,
+        (StatusCode::UNAUTHORIZED, "token_revoked".into())
+    );
+    let t = app.login("chu.author", "a-good-password").await;
+    assert_eq!(
+        app.get_json(&t, "/api/auth/me").await["roles"],
+        json!(["author", "proctor"])
+    );
+}
+
+#[tokio::test]
+async fn refreshing_keeps_the_original_login_time_and_stops_after_the_longest_session() {
+    let app = TestApp::spawn_with(|c| c.staff_session_seconds = 3).await;
+    let started = chrono::Utc::now().timestamp();
+    let t = app.admin().await;
+    let r = app.post_json(&t, "/api/auth/refresh", &json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert!(
+        v["expires_at"].as_i64().unwrap() <= started + 4,
+        "a refresh never reaches past the login's end"
+    );
+    let refreshed = v["token"].as_str().unwrap().to_string();
+    tokio::time::sleep(std::time::Duration::from_millis(3500)).await;
+    let r = app
+        .post_json(&refreshed, "/api/auth/refresh", &json!({}))
+        .await;
+    let (status, code) = error_code(r).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(
+        code == "session_too_old" || code == "token_expired",
+        "{code}"
+    );
+    app.admin().await;
+}
+
+#[tokio::test]
 async fn a_user_changes_their_own_password_only_with_the_current_one() {
     let app = TestApp::spawn().await;
     let t = app.user_with_roles("sun.author", &["author"]).await;
+    let other_tab = app.login("sun.author", "a-good-password").await;
     let r = app
         .post_json(
             &t,
@@ -270,7 +428,21 @@ async fn a_user_changes_their_own_password_only_with_the_current_one() {
             &json!({"current_password": "a-good-password", "new_password": "another-pass"}),
         )
         .await;
-    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: serde_json::Value = r.json().await.unwrap();
+    // The answer carries a fresh token, so this tab stays logged in...
+    let fresh = v["token"].as_str().unwrap();
+    assert_eq!(
+        app.get_json(fresh, "/api/auth/me").await["username"],
+        "sun.author"
+    );
+    // ...and every earlier token, this tab's old one and any other, is ended.
+    for old in [&t, &other_tab] {
+        assert_eq!(
+            error_code(app.get(old, "/api/auth/me").await).await,
+            (StatusCode::UNAUTHORIZED, "token_revoked".into())
+        );
+    }
     app.login("sun.author", "another-pass").await;
 }
 

@@ -170,3 +170,97 @@ async fn a_candidate_on_one_instance_and_a_proctor_on_another_see_each_other_wit
     a.wait().ok();
     b.wait().ok();
 }
+
+#[tokio::test]
+async fn a_proctors_unlock_on_one_instance_lets_the_candidate_in_on_the_other() {
+    if std::env::var("TEST_POSTGRES_URL").is_err() {
+        eprintln!(
+            "two instances need PostgreSQL (TEST_POSTGRES_URL); the SQLite setup is one instance"
+        );
+        return;
+    }
+    let (url, _dir) = fresh_database().await;
+    let (mut a, base_a) = start_server(&url);
+    let (mut b, base_b) = start_server(&url);
+    let c = Client::new();
+    let post = reqwest::Method::POST;
+    let admin = call(
+        &c,
+        post.clone(),
+        format!("{base_b}/api/auth/login"),
+        None,
+        json!({"username": "admin", "password": BINARY_ADMIN_PASSWORD}),
+    )
+    .await["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let exam = call(&c, post.clone(), format!("{base_b}/api/exams"), Some(&admin), json!({"name": "双实例解锁", "time_limit_minutes": 30, "pass_line": 1,
+        "blueprint": {"sections": [{"cells": [{"bank": "VID", "kind": "single", "count": 5, "points": 1}]}]}})).await;
+    let now = chrono::Utc::now();
+    let session = call(&c, post.clone(), format!("{base_b}/api/sessions"), Some(&admin), json!({"exam_id": exam["id"], "name": "双实例解锁场",
+        "starts_at": now - chrono::Duration::minutes(1), "ends_at": now + chrono::Duration::hours(1), "rooms": [{"name": "第一考场", "seats": 10}]})).await;
+    let sid = session["id"].as_i64().unwrap();
+    let idn = id_number("19880808", 902);
+    let cand = call(
+        &c,
+        post.clone(),
+        format!("{base_b}/api/sessions/{sid}/candidates"),
+        Some(&admin),
+        json!({"name": "考生乙", "id_number": idn}),
+    )
+    .await;
+    let login_on_a = |id: String| {
+        let c = c.clone();
+        let url = format!("{base_a}/api/candidate/login");
+        let ticket = cand["ticket"].clone();
+        async move {
+            c.post(url)
+                .json(&json!({"ticket": ticket, "id_number": id}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // Failed logins on A make the ticket wait there.
+    for _ in 0..5 {
+        login_on_a(id_number("19900101", 7)).await;
+    }
+    assert_eq!(login_on_a(idn.clone()).await, StatusCode::TOO_MANY_REQUESTS);
+    // The proctor unlocks on B; A hears of it through NOTIFY.
+    let roster = c
+        .get(format!("{base_b}/api/sessions/{sid}/candidates"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    let cid = roster[0]["id"].clone();
+    assert_eq!(roster[0]["ticket"], cand["ticket"]);
+    call(
+        &c,
+        post.clone(),
+        format!("{base_b}/api/sessions/{sid}/candidates/{cid}/unlock"),
+        Some(&admin),
+        json!({"reason": "双实例测试"}),
+    )
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let status = login_on_a(idn.clone()).await;
+        if status == StatusCode::OK {
+            break;
+        }
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(Instant::now() < deadline, "A never heard of the unlock");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    a.kill().ok();
+    b.kill().ok();
+    a.wait().ok();
+    b.wait().ok();
+}

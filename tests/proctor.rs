@@ -726,3 +726,96 @@ async fn the_session_report_also_comes_as_a_pdf_in_chinese() {
         (StatusCode::BAD_REQUEST, "unknown_format".into())
     );
 }
+
+#[tokio::test]
+async fn a_proctor_of_the_session_or_an_admin_unlocks_a_candidate_whose_ticket_waits() {
+    let app = TestApp::spawn_with_banks().await;
+    let admin = app.admin().await;
+    let mine = app.user_with_roles("proctor_a", &["proctor"]).await;
+    let other = app.user_with_roles("proctor_b", &["proctor"]).await;
+    let author = app.user_with_roles("author_c", &["author"]).await;
+    let me = app.get_json(&mine, "/api/auth/me").await["id"]
+        .as_i64()
+        .unwrap();
+    let r = room_on(app, 2, &[me]).await;
+    let s = r.session;
+    let (ticket, idn) = r.candidates[0].clone();
+    let roster = r
+        .app
+        .get_json(&r.admin, &format!("/api/sessions/{s}/candidates"))
+        .await;
+    let cand = roster
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["ticket"] == ticket.as_str())
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    // A guesser behind the venue's own address makes the ticket wait there.
+    let venue = common::client_from("127.0.0.5");
+    let try_login = |id: String| {
+        let venue = venue.clone();
+        let url = r.app.url("/api/candidate/login");
+        let ticket = ticket.clone();
+        async move {
+            venue
+                .post(url)
+                .json(&json!({"ticket": ticket, "id_number": id}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            try_login(id_number("19900101", 7)).await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(try_login(idn.clone()).await, StatusCode::TOO_MANY_REQUESTS);
+
+    let path = format!("/api/sessions/{s}/candidates/{cand}/unlock");
+    let body = json!({"reason": "考生本人在场，核对身份证后解锁"});
+    for (who, token) in [("an unassigned proctor", &other), ("an author", &author)] {
+        let res = r.app.post_json(token, &path, &body).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{who}");
+    }
+    let res = r
+        .app
+        .post_json(
+            &mine,
+            &format!("/api/sessions/{s}/candidates/999999/unlock"),
+            &body,
+        )
+        .await;
+    assert_eq!(
+        error_code(res).await,
+        (StatusCode::NOT_FOUND, "candidate_not_found".into())
+    );
+    let res = r.app.post_json(&mine, &path, &body).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.json::<Value>().await.unwrap()["cleared"], 1);
+    assert_eq!(try_login(idn.clone()).await, StatusCode::OK);
+
+    // An admin may unlock too; the audit log says who unlocked whom and why.
+    let res = r.app.post_json(&r.admin, &path, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let log = r
+        .app
+        .get_json(&admin, "/api/audit?target_type=candidate")
+        .await;
+    let unlocks: Vec<&Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "candidate.unlock_login")
+        .collect();
+    assert_eq!(unlocks.len(), 2);
+    assert!(
+        unlocks
+            .iter()
+            .any(|e| e["actor"] == "proctor_a" && e["detail"]["ticket"] == ticket.as_str())
+    );
+}

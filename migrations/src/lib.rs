@@ -10,6 +10,7 @@ mod m20261201_000005_attempts;
 mod m20261201_000006_attempt_seen;
 mod m20261201_000007_proctoring;
 mod m20261201_000010_certificates;
+mod m20261215_000020_token_generation;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_attempt_seen::Migration),
             Box::new(m20261201_000007_proctoring::Migration),
             Box::new(m20261201_000010_certificates::Migration),
+            Box::new(m20261215_000020_token_generation::Migration),
         ]
     }
 }

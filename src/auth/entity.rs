@@ -19,6 +19,8 @@ pub struct Model {
     pub roles: String,
     /// A disabled account cannot log in and its tokens stop working.
     pub disabled: bool,
+    /// Tokens carry the generation they were issued at; moving it on ends them all.
+    pub token_generation: i32,
     /// Created.
     pub created_at: DateTimeUtc,
     /// Last changed.

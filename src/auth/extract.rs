@@ -1,5 +1,6 @@
 //! The `Staff` extractor: a valid staff token for an enabled account, re-read from the database
-//! on every request so that disabling an account or changing roles takes effect at once.
+//! on every request so that disabling an account or changing roles takes effect at once, and a
+//! token issued before the account's last password change, disable or role change is refused.
 
 use super::repo;
 use super::role::{Role, Roles};
@@ -19,6 +20,8 @@ pub struct Staff {
     pub username: String,
     /// Current roles.
     pub roles: Roles,
+    /// When this login proved who the user is (Unix seconds), carried on by refreshes.
+    pub auth_time: i64,
 }
 
 impl Staff {
@@ -109,10 +112,17 @@ pub async fn staff_from_token(state: &AppState, token: &str) -> Result<Staff, Ap
             "this account has been disabled",
         ));
     }
+    if claims.generation != user.token_generation {
+        return Err(AppError::unauthorized(
+            "token_revoked",
+            "this login was ended by a change to the account (password, roles or access); log in again",
+        ));
+    }
     Ok(Staff {
         id: user.id,
         username: user.username,
         roles: Roles::from_stored(&user.roles),
+        auth_time: claims.auth_time,
     })
 }
 

@@ -50,6 +50,7 @@ pub async fn insert(
         password_hash: Set(password_hash.into()),
         roles: Set(roles.into()),
         disabled: Set(false),
+        token_generation: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -65,6 +66,21 @@ pub async fn update(
 ) -> Result<entity::Model, DbErr> {
     model.updated_at = Set(chrono::Utc::now());
     model.update(db).await
+}
+
+/// Ends every token issued to a user so far (moves the token generation on, in the database,
+/// so two changes at once both count).
+pub async fn end_tokens(db: &impl ConnectionTrait, id: i32) -> Result<(), DbErr> {
+    db.execute_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        crate::db::sql(
+            db,
+            "UPDATE users SET token_generation = token_generation + 1 WHERE id = ?",
+        ),
+        [id.into()],
+    ))
+    .await?;
+    Ok(())
 }
 
 /// A setting's value.

@@ -4,7 +4,7 @@ use super::entity;
 use super::password::{self, NewPassword};
 use super::repo;
 use super::role::Roles;
-use super::token::StaffClaims;
+use super::token::{StaffClaims, StaffGrant};
 use crate::audit::{self, Actor};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -64,14 +64,20 @@ fn bad_password(msg: &'static str) -> AppError {
     AppError::unprocessable("weak_password", msg)
 }
 
-/// Issues a token for an account.
-pub fn issue(state: &AppState, user: entity::Model) -> AppResult<LoggedIn> {
+/// Issues a token for an account at its current token generation, for a login that proved
+/// who the user is at `auth_time` (Unix seconds).
+pub fn issue(state: &AppState, user: entity::Model, auth_time: i64) -> AppResult<LoggedIn> {
     let roles = Roles::from_stored(&user.roles);
     let claims = StaffClaims::new(
         user.id,
         &user.username,
         &roles,
-        state.config.staff_token_minutes,
+        StaffGrant {
+            generation: user.token_generation,
+            auth_time,
+            minutes: state.config.staff_token_minutes,
+            max_session_seconds: state.config.staff_session_seconds,
+        },
     );
     let token = state.keys.sign_staff(&claims).map_err(AppError::internal)?;
     Ok(LoggedIn {
@@ -81,24 +87,42 @@ pub fn issue(state: &AppState, user: entity::Model) -> AppResult<LoggedIn> {
     })
 }
 
-/// Checks a username and password. Failures are slowed and, past the limit, locked out per
-/// account and per client address; a wrong name and a wrong password look the same.
+/// A fresh token for a login that proved who the user is at `auth_time`, unless the login has
+/// reached its longest lifetime.
+pub fn refresh(state: &AppState, user: entity::Model, auth_time: i64) -> AppResult<LoggedIn> {
+    let age = chrono::Utc::now().timestamp().saturating_sub(auth_time);
+    if age >= state.config.staff_session_seconds {
+        return Err(AppError::unauthorized(
+            "session_too_old",
+            "this login has reached the longest time a login lasts; log in again",
+        ));
+    }
+    issue(state, user, auth_time)
+}
+
+/// Checks a username and password. Failures make that account wait from that address only
+/// (see [`super::limiter`]), so a wrong password from elsewhere never locks the real user
+/// out; a wrong name and a wrong password look the same.
 pub async fn login(
     state: &AppState,
     username: &str,
     pass: &str,
     client: &str,
 ) -> AppResult<LoggedIn> {
-    let name = username.trim().to_ascii_lowercase();
-    let user_key = format!("user:{name}");
-    let ip_key = format!("ip:{client}");
-    if let Some(wait) = state.limiter.locked(&[&user_key, &ip_key]) {
+    // A name that cannot exist is refused before anything is counted (it says nothing about
+    // which accounts exist, and it keeps limiter keys short).
+    let name = Username::parse(username)?;
+    let who = format!("user:{}", name.as_str());
+    if let Err(wait) = state.limiter.begin(&who, client) {
         return Err(AppError::too_many(
-            format!("too many failed logins; try again in {wait} seconds"),
-            wait,
+            format!(
+                "too many failed logins for this account from this address; try again in {} seconds",
+                wait.seconds()
+            ),
+            wait.seconds(),
         ));
     }
-    let user = repo::find_by_username(&state.db, &name).await?;
+    let user = repo::find_by_username(&state.db, name.as_str()).await?;
     let stored = user
         .as_ref()
         .map(|u| u.password_hash.clone())
@@ -106,13 +130,12 @@ pub async fn login(
     let ok = verify(pass.to_string(), stored).await? && user.is_some();
     match user {
         Some(u) if ok && !u.disabled => {
-            state.limiter.succeeded(&user_key);
-            issue(state, u)
+            state.limiter.succeeded(&who, client);
+            issue(state, u, chrono::Utc::now().timestamp())
         }
         Some(u) if ok && u.disabled => Err(AppError::forbidden("this account is disabled")),
         _ => {
-            let hold = state.limiter.failed(&[&user_key, &ip_key]);
-            tokio::time::sleep(hold).await;
+            tokio::time::sleep(state.limiter.failed(client)).await;
             Err(AppError::unauthorized(
                 "invalid_credentials",
                 "wrong username or password",
@@ -254,16 +277,28 @@ pub async fn update_user(
         detail.insert("display_name".into(), json!(d));
         am.display_name = Set(d);
     }
+    // A role change or a disable (or re-enable) ends the tokens issued before it: a token
+    // must never carry more than the account was granted when it was issued.
+    let mut end_tokens = false;
     if let Some(r) = change.roles {
         detail.insert("roles".into(), json!(r));
         detail.insert("previous_roles".into(), json!(user.roles));
+        end_tokens |= r.to_stored() != user.roles;
         am.roles = Set(r.to_stored());
     }
     if let Some(dis) = change.disabled {
         detail.insert("disabled".into(), json!(dis));
+        end_tokens |= dis != user.disabled;
         am.disabled = Set(dis);
     }
-    let user = repo::update(&txn, am).await?;
+    if end_tokens {
+        detail.insert("tokens_ended".into(), json!(true));
+    }
+    let mut user = repo::update(&txn, am).await?;
+    if end_tokens {
+        repo::end_tokens(&txn, id).await?;
+        user.token_generation += 1;
+    }
     audit::record(
         &txn,
         actor,
@@ -277,13 +312,14 @@ pub async fn update_user(
     Ok(user)
 }
 
-/// Sets a new password for an account (an admin's reset, or the owner's change).
+/// Sets a new password for an account (an admin's reset, or the owner's change) and ends every
+/// token issued to it before; returns the account as changed.
 pub async fn set_password(
     db: &DatabaseConnection,
     actor: &Actor,
     id: i32,
     pass: &str,
-) -> AppResult<()> {
+) -> AppResult<entity::Model> {
     let pw = NewPassword::parse(pass).map_err(bad_password)?;
     let hashed = hash(pw).await?;
     let txn = crate::db::begin_write(db).await?;
@@ -293,27 +329,40 @@ pub async fn set_password(
     let mut am = user.into_active_model();
     am.password_hash = Set(hashed);
     repo::update(&txn, am).await?;
+    repo::end_tokens(&txn, id).await?;
     let action = if actor.id == Some(id) {
         "user.change_password"
     } else {
         "user.reset_password"
     };
-    audit::record(&txn, actor, action, "user", &id.to_string(), json!({})).await?;
+    audit::record(
+        &txn,
+        actor,
+        action,
+        "user",
+        &id.to_string(),
+        json!({"tokens_ended": true}),
+    )
+    .await?;
+    let user = repo::find(&txn, id)
+        .await?
+        .ok_or_else(|| AppError::internal("user vanished"))?;
     txn.commit().await?;
-    Ok(())
+    Ok(user)
 }
 
-/// Checks the current password before the owner changes it.
+/// Checks the current password before the owner changes it. Every earlier token of the account
+/// ends (a stolen one included); the owner gets a fresh one, so they stay logged in here.
 pub async fn change_own_password(
-    db: &DatabaseConnection,
+    state: &AppState,
     actor: &Actor,
     current: &str,
     new: &str,
-) -> AppResult<()> {
+) -> AppResult<LoggedIn> {
     let id = actor
         .id
         .ok_or_else(|| AppError::forbidden("only a user has a password"))?;
-    let user = repo::find(db, id)
+    let user = repo::find(&state.db, id)
         .await?
         .ok_or_else(|| AppError::not_found("user_not_found", "no such user"))?;
     if !verify(current.to_string(), user.password_hash).await? {
@@ -322,5 +371,6 @@ pub async fn change_own_password(
             "the current password is wrong",
         ));
     }
-    set_password(db, actor, id, new).await
+    let user = set_password(&state.db, actor, id, new).await?;
+    issue(state, user, chrono::Utc::now().timestamp())
 }

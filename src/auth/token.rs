@@ -89,23 +89,50 @@ pub struct StaffClaims {
     pub name: String,
     /// Roles when the token was issued (re-checked against the database on each request).
     pub roles: String,
+    /// The account's token generation when issued; a password change or reset, a disable or a
+    /// role change moves the account on, which ends every token issued before. Tokens from
+    /// before this claim existed read as 0, the generation every account starts with.
+    #[serde(default, rename = "gen")]
+    pub generation: i32,
+    /// When the user last proved who they are (logged in or changed their password), Unix
+    /// seconds; refreshes carry it on, so a login has an absolute lifetime. Tokens from before
+    /// this claim existed read as 0 and cannot be refreshed.
+    #[serde(default)]
+    pub auth_time: i64,
     /// Issued at (Unix seconds).
     pub iat: i64,
     /// Expires at (Unix seconds).
     pub exp: i64,
 }
 
+/// What a staff token is issued for.
+#[derive(Debug, Clone, Copy)]
+pub struct StaffGrant {
+    /// The account's token generation.
+    pub generation: i32,
+    /// When the user last proved who they are (Unix seconds).
+    pub auth_time: i64,
+    /// Lifetime of one token, in minutes.
+    pub minutes: i64,
+    /// The longest a login lasts through refreshes, in seconds from `auth_time`.
+    pub max_session_seconds: i64,
+}
+
 impl StaffClaims {
-    /// Claims for a user, valid for `minutes`.
-    pub fn new(user_id: i32, username: &str, roles: &Roles, minutes: i64) -> StaffClaims {
+    /// Claims for a user: valid for `grant.minutes`, but never past `auth_time` plus the
+    /// longest session.
+    pub fn new(user_id: i32, username: &str, roles: &Roles, grant: StaffGrant) -> StaffClaims {
         let now = chrono::Utc::now().timestamp();
         StaffClaims {
             sub: user_id.to_string(),
             aud: STAFF_AUDIENCE.into(),
             name: username.into(),
             roles: roles.to_stored(),
+            generation: grant.generation,
+            auth_time: grant.auth_time,
             iat: now,
-            exp: now + minutes * 60,
+            exp: (now + grant.minutes * 60)
+                .min(grant.auth_time.saturating_add(grant.max_session_seconds)),
         }
     }
 }
@@ -114,10 +141,44 @@ impl StaffClaims {
 mod tests {
     use super::*;
 
+    fn grant(minutes: i64) -> StaffGrant {
+        StaffGrant {
+            generation: 0,
+            auth_time: chrono::Utc::now().timestamp(),
+            minutes,
+            max_session_seconds: 12 * 3600,
+        }
+    }
+
+    #[test]
+    fn a_token_never_outlives_the_longest_session() {
+        let mut g = grant(60);
+        g.auth_time -= 12 * 3600 - 120;
+        let c = StaffClaims::new(7, "admin", &Roles::from_stored("admin"), g);
+        assert_eq!(c.exp, g.auth_time + 12 * 3600);
+        assert!(c.exp - c.iat <= 120);
+    }
+
+    #[test]
+    fn a_token_without_the_new_claims_reads_as_generation_zero_and_no_login_time() {
+        let keys = JwtKeys::new(b"secret-secret-secret-secret-0001");
+        let now = chrono::Utc::now().timestamp();
+        let old = serde_json::json!({"sub": "7", "aud": "staff", "name": "admin", "roles": "admin",
+            "iat": now, "exp": now + 60});
+        let t = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &old,
+            &EncodingKey::from_secret(b"secret-secret-secret-secret-0001"),
+        )
+        .unwrap();
+        let c = keys.verify_staff(&t).unwrap();
+        assert_eq!((c.generation, c.auth_time), (0, 0));
+    }
+
     #[test]
     fn a_signed_staff_token_verifies_and_a_tampered_one_does_not() {
         let keys = JwtKeys::new(b"secret-secret-secret-secret-0001");
-        let c = StaffClaims::new(7, "admin", &Roles::from_stored("admin"), 5);
+        let c = StaffClaims::new(7, "admin", &Roles::from_stored("admin"), grant(5));
         let t = keys.sign_staff(&c).unwrap();
         assert_eq!(keys.verify_staff(&t).unwrap().sub, "7");
         let other = JwtKeys::new(b"another-secret-another-secret-02");
@@ -127,7 +188,7 @@ mod tests {
     #[test]
     fn an_expired_staff_token_is_refused() {
         let keys = JwtKeys::new(b"secret-secret-secret-secret-0001");
-        let mut c = StaffClaims::new(7, "admin", &Roles::from_stored("admin"), 5);
+        let mut c = StaffClaims::new(7, "admin", &Roles::from_stored("admin"), grant(5));
         c.exp = chrono::Utc::now().timestamp() - 60;
         let t = keys.sign_staff(&c).unwrap();
         assert!(keys.verify_staff(&t).is_err());
@@ -153,7 +214,7 @@ mod tests {
                 7,
                 "admin",
                 &Roles::from_stored("admin"),
-                5,
+                grant(5),
             ))
             .unwrap();
         assert!(keys.verify_candidate(&staff).is_err());
@@ -162,7 +223,7 @@ mod tests {
     #[test]
     fn a_token_for_another_audience_is_refused() {
         let keys = JwtKeys::new(b"secret-secret-secret-secret-0001");
-        let mut c = StaffClaims::new(7, "admin", &Roles::from_stored("admin"), 5);
+        let mut c = StaffClaims::new(7, "admin", &Roles::from_stored("admin"), grant(5));
         c.aud = "candidate".into();
         let t = keys.sign_staff(&c).unwrap();
         assert!(keys.verify_staff(&t).is_err());

@@ -20,7 +20,7 @@ use super::identity::{IdNumber, TicketNumber};
 use super::paper::{ALGORITHM_VERSION, DrawIndex, Paper};
 use super::scoring::Response;
 use super::service::ExamId;
-use crate::auth::limiter::LoginLimiter;
+use crate::auth::limiter::LoginGuard;
 use crate::auth::token::{CANDIDATE_AUDIENCE, CandidateClaims};
 use crate::bank::model::{Question, QuestionBody};
 use crate::error::{AppError, AppResult};
@@ -39,11 +39,8 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AttemptId(pub i32);
 
-/// Failed candidate logins per ticket before a lockout.
-const TICKET_FAILURES: u32 = 5;
-/// Failed candidate logins per address before a lockout. A venue's tablets often share one
-/// address behind NAT, so this is far higher than the per-ticket limit.
-const ADDRESS_FAILURES: u32 = 100;
+/// The live-bus kind that tells every instance a proctor unlocked a ticket's logins.
+const UNLOCK_KIND: &str = "unlock_login:";
 /// How long a candidate token lasts beyond the time limit (to read a released result).
 const TOKEN_SLACK_SECONDS: i64 = 12 * 3600;
 /// How often the sweeper looks for attempts out of time.
@@ -74,15 +71,14 @@ pub struct Sitting {
 }
 
 /// What the exam domain keeps in memory per process: caches, the autosave writer and the
-/// candidate login limiters.
+/// candidate login limits.
 pub struct ExamRuntime {
     questions: RwLock<HashMap<i32, Arc<Question>>>,
     sessions: RwLock<HashMap<i32, Arc<Frozen>>>,
     sittings: RwLock<HashMap<i32, Arc<Sitting>>>,
     freezing: tokio::sync::Mutex<()>,
     saver: Saver,
-    by_ticket: LoginLimiter,
-    by_address: LoginLimiter,
+    logins: Arc<LoginGuard>,
     /// Per-attempt throttle of reported events.
     pub events: super::events::Throttle,
 }
@@ -95,20 +91,38 @@ fn write<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
 }
 
 impl ExamRuntime {
-    /// Starts the autosave writer; call inside the runtime.
+    /// Starts the autosave writer and the listener for other instances' login unlocks; call
+    /// inside the runtime.
     pub fn start(
         db: &DatabaseConnection,
-        lockout: Duration,
+        logins: LoginGuard,
         bus: crate::proctor::bus::Bus,
     ) -> ExamRuntime {
+        let logins = Arc::new(logins);
+        let mut changes = bus.subscribe();
+        let guard = Arc::downgrade(&logins);
+        tokio::spawn(async move {
+            use tokio::sync::broadcast::error::RecvError;
+            loop {
+                match changes.recv().await {
+                    Ok(c) => {
+                        let Some(g) = guard.upgrade() else { break };
+                        if let Some(ticket) = c.kind.strip_prefix(UNLOCK_KIND) {
+                            g.unlock(&ticket_who(ticket));
+                        }
+                    }
+                    Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => break,
+                }
+            }
+        });
         ExamRuntime {
             questions: RwLock::new(HashMap::new()),
             sessions: RwLock::new(HashMap::new()),
             sittings: RwLock::new(HashMap::new()),
             freezing: tokio::sync::Mutex::new(()),
             saver: Saver::start(db.clone(), bus),
-            by_ticket: LoginLimiter::new(TICKET_FAILURES, lockout),
-            by_address: LoginLimiter::new(ADDRESS_FAILURES, lockout),
+            logins,
             events: Default::default(),
         }
     }
@@ -210,6 +224,20 @@ impl ExamRuntime {
         });
         write(&self.sittings).insert(a.id, s.clone());
         Ok(s)
+    }
+
+    /// Forgets every failed login on a ticket, from any address, here and (through the live
+    /// bus) on the other instances; returns how many address pairs were waiting or counted here.
+    pub async fn unlock_logins(
+        &self,
+        bus: &crate::proctor::bus::Bus,
+        session: i32,
+        ticket: &str,
+    ) -> usize {
+        let cleared = self.logins.unlock(&ticket_who(ticket));
+        bus.publish(session, vec![], &format!("{UNLOCK_KIND}{ticket}"))
+            .await;
+        cleared
     }
 
     /// Drops a cached sitting (after submission nothing saves to it any more).
@@ -362,8 +390,9 @@ pub struct CandidateLogin {
 }
 
 /// Logs a candidate in with ticket and ID number: starts their attempt (drawing their paper)
-/// or resumes it, taking it over from any other device. Wrong credentials are slowed and, past
-/// the limit, locked out per ticket and per address.
+/// or resumes it, taking it over from any other device. Wrong credentials make that ticket wait
+/// from that address only (see [`crate::auth::limiter`]), so a guesser elsewhere never locks
+/// the candidate out.
 pub async fn login(
     state: &AppState,
     ticket: &str,
@@ -371,64 +400,44 @@ pub async fn login(
     client: &str,
 ) -> AppResult<CandidateLogin> {
     let rt = &state.exams;
-    let ticket_key = format!("ticket:{}", ticket.trim().to_ascii_uppercase());
-    let address_key = format!("ip:{client}");
-    if let Some(wait) = rt
-        .by_ticket
-        .locked(&[&ticket_key])
-        .max(rt.by_address.locked(&[&address_key]))
-    {
+    // Malformed input is refused before anything is counted: it cannot match a candidate, and
+    // counting it would let any text become a limiter key.
+    let t = TicketNumber::parse(ticket).map_err(|e| {
+        AppError::unprocessable(
+            "invalid_ticket",
+            format!("the ticket number is not valid: {e}"),
+        )
+        .with_details(json!({"reason": e.code()}))
+    })?;
+    let idn = IdNumber::parse(id_number).map_err(|e| {
+        AppError::unprocessable(
+            "invalid_id_number",
+            format!("the ID number is not valid: {e}"),
+        )
+        .with_details(json!({"reason": e.code()}))
+    })?;
+    let who = ticket_who(t.as_str());
+    if let Err(wait) = rt.logins.begin(&who, client) {
         return Err(AppError::too_many(
-            format!("too many failed logins; try again in {wait} seconds"),
-            wait,
+            format!(
+                "too many failed logins for this ticket from this address; try again in {} seconds or ask the proctor",
+                wait.seconds()
+            ),
+            wait.seconds(),
         ));
     }
-    let fail = |e: AppError| async {
-        let hold = rt
-            .by_ticket
-            .failed(&[&ticket_key])
-            .max(rt.by_address.failed(&[&address_key]));
-        tokio::time::sleep(hold).await;
-        Err(e)
-    };
-    let t = match TicketNumber::parse(ticket) {
-        Ok(t) => t,
-        Err(e) => {
-            return fail(
-                AppError::unprocessable(
-                    "invalid_ticket",
-                    format!("the ticket number is not valid: {e}"),
-                )
-                .with_details(json!({"reason": e.code()})),
-            )
-            .await;
-        }
-    };
-    let idn = match IdNumber::parse(id_number) {
-        Ok(i) => i,
-        Err(e) => {
-            return fail(
-                AppError::unprocessable(
-                    "invalid_id_number",
-                    format!("the ID number is not valid: {e}"),
-                )
-                .with_details(json!({"reason": e.code()})),
-            )
-            .await;
-        }
-    };
     let db = &state.db;
     let c = match repo::candidate_by_ticket(db, t.as_str()).await? {
         Some(c) if c.id_number == idn.as_str() => c,
         _ => {
-            return fail(AppError::unauthorized(
+            tokio::time::sleep(rt.logins.failed(client)).await;
+            return Err(AppError::unauthorized(
                 "invalid_credentials",
                 "the ticket number and ID number do not match a candidate",
-            ))
-            .await;
+            ));
         }
     };
-    rt.by_ticket.succeeded(&ticket_key);
+    rt.logins.succeeded(&who, client);
     let s = super::repo::session(db, c.session_id)
         .await?
         .ok_or_else(|| AppError::internal("candidate without session"))?;
@@ -439,6 +448,11 @@ pub async fn login(
     };
     state.live.bus.publish(s.id, vec![a.id], "login").await;
     signed_in(state, &s, c, &a).await
+}
+
+/// The limiter name of a ticket (already parsed, so bounded and canonical).
+fn ticket_who(ticket: &str) -> String {
+    format!("ticket:{ticket}")
 }
 
 /// The token and state a login or retake answers with: a candidate token for the attempt's

@@ -214,6 +214,12 @@ pub async fn get(
     Ok((s, rooms))
 }
 
+/// Whether a user is a proctor assigned to one of a session's rooms.
+pub fn proctors(user_id: i32, rooms: &[room::Model]) -> bool {
+    let id = user_id.to_string();
+    rooms.iter().any(|r| r.proctors.split(',').any(|p| p == id))
+}
+
 /// Whether a staff member may see a session: admins and authors always, proctors when assigned
 /// to one of its rooms.
 pub fn may_see(roles: &Roles, user_id: i32, rooms: &[room::Model]) -> bool {

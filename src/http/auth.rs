@@ -5,7 +5,7 @@ use super::dto::{ChangePasswordRequest, LoginRequest, LoginResponse, UserDto};
 use crate::auth::{Staff, repo, service};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 
 /// Logs a staff member in.
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
@@ -25,7 +25,8 @@ pub async fn login(
     }))
 }
 
-/// Swaps a valid token for a fresh one (same account, new expiry).
+/// Swaps a valid token for a fresh one (same account, new expiry), until the login reaches its
+/// longest lifetime (`STAFF_SESSION_HOURS`); then 401 `session_too_old` and the user logs in again.
 #[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody)))]
 pub async fn refresh(
@@ -35,7 +36,7 @@ pub async fn refresh(
     let user = repo::find(&state.db, staff.id)
         .await?
         .ok_or_else(|| AppError::unauthorized("invalid_token", "the account no longer exists"))?;
-    let l = service::issue(&state, user)?;
+    let l = service::refresh(&state, user, staff.auth_time)?;
     Ok(web::Json(LoginResponse {
         token: l.token,
         expires_at: l.expires_at,
@@ -53,21 +54,26 @@ pub async fn me(state: web::Data<AppState>, staff: Staff) -> AppResult<web::Json
     Ok(web::Json(user.into()))
 }
 
-/// Changes one's own password (the current one is required).
+/// Changes one's own password (the current one is required). Every earlier token of the
+/// account ends; the answer carries a fresh one, so this tab stays logged in.
 #[utoipa::path(post, path = "/api/auth/password", tag = "auth", security(("bearer" = [])),
     request_body = ChangePasswordRequest,
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn change_password(
     state: web::Data<AppState>,
     staff: Staff,
     body: web::Json<ChangePasswordRequest>,
-) -> AppResult<HttpResponse> {
-    service::change_own_password(
-        &state.db,
+) -> AppResult<web::Json<LoginResponse>> {
+    let l = service::change_own_password(
+        &state,
         &staff.actor(),
         &body.current_password,
         &body.new_password,
     )
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(web::Json(LoginResponse {
+        token: l.token,
+        expires_at: l.expires_at,
+        user: l.user.into(),
+    }))
 }

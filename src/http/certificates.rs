@@ -495,16 +495,15 @@ async fn limited_lookup(
         state.config.cert_lookup_lockout_seconds,
     );
     let key = lookup::key(&crate::http::client_ip(req));
-    if let Some(s) = limiter.locked(&[&key]) {
+    if let Some(wait) = limiter.wait(&key) {
         return Err(AppError::too_many(
             "too many failed lookups from this address; try again later",
-            s,
+            crate::auth::limiter::retry_after(wait),
         ));
     }
     match svc::lookup(state, &q.number, &q.name).await {
         Err(e) if e.code == "certificate_not_found" => {
-            let hold = limiter.failed(&[&key]);
-            tokio::time::sleep(hold).await;
+            limiter.count(&key);
             Err(e)
         }
         other => other,

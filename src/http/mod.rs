@@ -43,7 +43,7 @@ use utoipa::{Modify, OpenApi};
         results::list, results::release, results::queue, results::mark,
         proctor::room, proctor::live, proctor::attempt_live, proctor::pause_room, proctor::resume_room,
         proctor::extend_room, proctor::force_submit, proctor::terminate, proctor::release_device,
-        proctor::check_in, proctor::add_incident, proctor::incidents, proctor::close_incident, proctor::report,
+        proctor::check_in, proctor::unlock_login, proctor::add_incident, proctor::incidents, proctor::close_incident, proctor::report,
         certificates::list_types, certificates::create_type, certificates::get_type, certificates::update_type,
         certificates::set_session_type, certificates::issue, certificates::of_session, certificates::find,
         certificates::get, certificates::pdf, certificates::revoke, certificates::suspend, certificates::reinstate,
@@ -287,6 +287,10 @@ pub fn configure(max_upload: usize) -> impl FnOnce(&mut web::ServiceConfig) {
                 .route(
                     "/sessions/{id}/candidates/{candidate_id}/check-in",
                     web::post().to(proctor::check_in),
+                )
+                .route(
+                    "/sessions/{id}/candidates/{candidate_id}/unlock",
+                    web::post().to(proctor::unlock_login),
                 )
                 .route(
                     "/sessions/{id}/incidents",

@@ -2,8 +2,8 @@
 //! actions, check-in, incidents, the session report, and the tablet's own live stream.
 //! Only admins, authors and the proctors assigned to the session get in.
 
-use crate::auth::Staff;
 use crate::auth::extract::{candidate_from_token, staff_from_token};
+use crate::auth::{Role, Staff};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::exam::attempt::{AttemptId, ClockAction};
 use crate::exam::attempt_repo;
@@ -273,6 +273,39 @@ pub async fn check_in(
     let (s, _) = visible(&state, &staff, id).await?;
     actions::check_in(&state, &staff.actor(), s.id, candidate).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// How an unlock went.
+#[derive(serde::Serialize, ToSchema)]
+pub struct UnlockReport {
+    /// Addresses whose failed logins on the ticket were forgotten on this instance (0: nothing
+    /// was waiting here; the other instances forget theirs too).
+    pub cleared: usize,
+}
+
+/// Lets a candidate log in again after failed logins on their ticket made it wait (from any
+/// address). For an admin or a proctor assigned to the session; audited.
+#[utoipa::path(post, path = "/api/sessions/{id}/candidates/{candidate_id}/unlock", tag = "proctoring", security(("bearer" = [])),
+    params(("id" = i32, Path), ("candidate_id" = i32, Path)), request_body = ReasonRequest,
+    responses((status = 200, body = UnlockReport), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn unlock_login(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(i32, i32)>,
+    body: Option<web::Json<ReasonRequest>>,
+) -> AppResult<web::Json<UnlockReport>> {
+    let (id, candidate) = path.into_inner();
+    staff.require(Role::Proctor)?;
+    let (s, rooms) =
+        crate::exam::session::get(&state.db, crate::exam::session::SessionId(id)).await?;
+    if !staff.roles.allows(Role::Admin) && !crate::exam::session::proctors(staff.id, &rooms) {
+        return Err(AppError::forbidden(
+            "only an admin or a proctor of this session may unlock a login",
+        ));
+    }
+    let b = body.map(|b| b.into_inner()).unwrap_or_default();
+    let cleared = actions::unlock_login(&state, &staff.actor(), s.id, candidate, &b.reason).await?;
+    Ok(web::Json(UnlockReport { cleared }))
 }
 
 /// An incident note on a candidate, a room or the session.

@@ -66,7 +66,7 @@ pub async fn update(
     Ok(web::Json(user.into()))
 }
 
-/// Sets a new password for an account.
+/// Sets a new password for an account; every token issued to it before stops working.
 #[utoipa::path(post, path = "/api/users/{id}/password", tag = "users", security(("bearer" = [])),
     params(("id" = i32, Path, description = "user id")), request_body = ResetPasswordRequest,
     responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]

@@ -1,6 +1,6 @@
 //! What a proctor does: pause, resume or give time to one candidate or a whole room, release an
 //! attempt from its tablet so it continues on a new one, force-submit, terminate for misconduct,
-//! check candidates in and write incident notes. Every action is one transaction with its audit
+//! check candidates in, unlock a candidate's login and write incident notes. Every action is one transaction with its audit
 //! entry and takes effect on the tablet at once through the live bus.
 
 use super::repo::{self, NewIncident};
@@ -226,6 +226,44 @@ pub async fn check_in(
     txn.commit().await?;
     state.live.bus.publish(session, vec![], "checked_in").await;
     Ok(())
+}
+
+/// Lets a candidate log in again after failed logins on their ticket made it wait (a guesser
+/// behind the venue's own address, or the candidate's own typos): forgets every failed login on
+/// the ticket from any address, on every instance. Audited; returns how many address pairs
+/// were counted on this instance.
+pub async fn unlock_login(
+    state: &AppState,
+    actor: &Actor,
+    session: i32,
+    candidate: i32,
+    reason: &str,
+) -> AppResult<usize> {
+    let reason = text(reason, false)?;
+    let c = attempt_repo::candidate(&state.db, candidate)
+        .await?
+        .filter(|c| c.session_id == session)
+        .ok_or_else(|| {
+            AppError::not_found(
+                "candidate_not_found",
+                format!("session {session} has no candidate {candidate}"),
+            )
+        })?;
+    let txn = state.db.begin().await?;
+    audit::record(
+        &txn,
+        actor,
+        "candidate.unlock_login",
+        "candidate",
+        &c.id.to_string(),
+        json!({"session_id": session, "ticket": c.ticket, "reason": reason}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(state
+        .exams
+        .unlock_logins(&state.live.bus, session, &c.ticket)
+        .await)
 }
 
 /// What an incident note is about.

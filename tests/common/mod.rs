@@ -297,3 +297,12 @@ pub fn start_server(database_url: &str) -> (std::process::Child, String) {
     std::thread::spawn(move || for _ in lines {});
     (child, base)
 }
+
+/// A client whose requests come from another loopback address (e.g. `127.0.0.2`; Linux answers
+/// on all of 127.0.0.0/8), so the server sees another client address.
+pub fn client_from(ip: &str) -> Client {
+    Client::builder()
+        .local_address(ip.parse::<std::net::IpAddr>().expect("an IP address"))
+        .build()
+        .expect("client")
+}

@@ -117,7 +117,7 @@ async function login({ root }) {
   const submit = el('button', { type: 'submit', class: 'primary', 'data-test': 'login-submit' }, tc('login.submit'));
   // Kept until the next login: the login screen may render twice (check of the kept token, then the hash change).
   const reason = sessionStorage.getItem('console.logoutReason');
-  if (reason === 'expired') show(msg, 'warn', tc('login.expired'));
+  if (reason === 'expired' || reason === 'revoked') show(msg, 'warn', tc(`login.${reason}`));
   const form = el('form', { class: 'card login', 'data-test': 'login-form', novalidate: true },
     field(tc('login.username'), username),
     field(tc('login.password'), password),
@@ -147,8 +147,8 @@ async function login({ root }) {
   username.focus();
 }
 
-setUnauthorizedHandler(() => {
-  sessionStorage.setItem('console.logoutReason', 'expired');
+setUnauthorizedHandler((e) => {
+  sessionStorage.setItem('console.logoutReason', e && e.code === 'token_revoked' ? 'revoked' : 'expired');
   sessionStorage.setItem('console.return', location.hash);
   location.replace('#/login');
 });

@@ -173,10 +173,10 @@ export async function render({ root, params, alive }) {
   const dTitle = el('h2', { tabindex: '-1' });
   root.append(dialog);
 
-  async function act(path, body, method = 'POST') {
+  async function act(path, body, method = 'POST', done = tc('room.done')) {
     try {
       await call(method, path, { body });
-      show(dMsg, 'ok', tc('room.done'));
+      show(dMsg, 'ok', done);
     } catch (e) { show(dMsg, 'error', errorText(e)); }
   }
 
@@ -190,7 +190,12 @@ export async function render({ root, params, alive }) {
     dialog.dataset.candidate = String(candidateId);
     fillDialog(t);
     const a = t.attempt_id;
-    const btn = (key, test, fn, cls = '') => el('button', { type: 'button', class: cls, 'data-test': test, disabled: !a && test !== 'act-checkin' && test !== 'act-note', onclick: fn }, tc(key));
+    const always = ['act-checkin', 'act-note', 'act-unlock'];
+    const btn = (key, test, fn, cls = '') => el('button', { type: 'button', class: cls, 'data-test': test, disabled: !a && !always.includes(test), onclick: fn }, tc(key));
+    // Only the session's proctors and admins may unlock a login (admins hold every role).
+    const unlock = session.has('proctor')
+      ? [btn('room.unlockLogin', 'act-unlock', () => act(`/api/sessions/${id}/candidates/${candidateId}/unlock`, { reason: reason.value }, 'POST', tc('room.unlocked')))]
+      : [];
     dialog.replaceChildren(dTitle,
       field(tc('room.reason'), reason),
       el('div', { class: 'actions' },
@@ -200,6 +205,7 @@ export async function render({ root, params, alive }) {
         field(tc('room.minutes'), dMinutes, { cls: 'inline' }),
         btn('room.extend', 'act-extend', () => act(`/api/attempts/${a}/extend`, { minutes: Number(dMinutes.value), reason: reason.value })),
         btn('room.releaseDevice', 'act-release', () => act(`/api/attempts/${a}/release-device`, { reason: reason.value })),
+        ...unlock,
         btn('room.note', 'act-note', () => act(`/api/sessions/${id}/incidents`, { candidate_id: candidateId, text: reason.value })),
         btn('room.forceSubmit', 'act-submit', () => { if (confirm(tc('room.confirmSubmit'))) act(`/api/attempts/${a}/force-submit`, { reason: reason.value }); }, 'danger'),
         btn('room.terminate', 'act-terminate', () => { if (confirm(tc('room.confirmTerminate'))) act(`/api/attempts/${a}/terminate`, { reason: reason.value }); }, 'danger primary'),

@@ -249,7 +249,7 @@ pub async fn unlock_login(
                 format!("session {session} has no candidate {candidate}"),
             )
         })?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     audit::record(
         &txn,
         actor,

@@ -45,6 +45,15 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
         std::time::Duration::from_millis(config.db_busy_timeout_ms),
     )
     .await?;
+    // Imports a stop interrupted are finished or undone before anyone can see half of one.
+    let min_age = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => std::time::Duration::from_secs(600),
+        _ => std::time::Duration::ZERO,
+    };
+    let recovered = bank_service::recover_imports(&db, min_age).await?;
+    if recovered > 0 {
+        tracing::warn!("finished or undid {recovered} interrupted import(s)");
+    }
     let secret = match std::env::var("JWT_SECRET").ok().filter(|s| s.len() >= 32) {
         Some(s) => s,
         None => {

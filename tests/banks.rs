@@ -501,3 +501,102 @@ async fn a_database_locked_by_another_process_answers_503_server_busy_and_change
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
 }
+
+/// A big import is written in short transactions (so candidates' saves get the write lock in
+/// between) into a hidden staging bank first. A stop in the middle must never leave half a file
+/// visible: at the next start, an import whose questions were all written and checked is
+/// finished, and any other is removed with the categories it made.
+#[tokio::test]
+async fn an_import_interrupted_by_a_stop_is_finished_or_undone_at_the_next_start() {
+    use exam_platform::bank::{model, repo};
+    let app = TestApp::spawn().await;
+    let t = app.admin().await;
+    app.create_bank(&t, "HALF").await;
+    app.create_bank(&t, "DONE").await;
+    let db = exam_platform::db::connect(&app.database_url, 1)
+        .await
+        .unwrap();
+    let half = repo::bank_by_code(&db, "HALF").await.unwrap().unwrap();
+    let done = repo::bank_by_code(&db, "DONE").await.unwrap().unwrap();
+    let question = |ident: &str| {
+        let body: model::QuestionBody = serde_json::from_value(single(ident)).unwrap();
+        model::Question::parse(body).unwrap()
+    };
+    // What a stop leaves: one import still writing (with a category it made), one publishing.
+    let cats = repo::ensure_categories(&db, half.id, [vec!["半途".to_string()]])
+        .await
+        .unwrap();
+    let writing = repo::create_staging(
+        &db,
+        &repo::Staging {
+            target: half.id,
+            state: "staging".into(),
+            categories: cats.values().copied().collect(),
+        },
+    )
+    .await
+    .unwrap();
+    let staged: Vec<_> = (0..3).map(|i| question(&format!("HALF-{i}"))).collect();
+    repo::insert_questions(&db, writing.id, &staged, &cats, None, &|_| {})
+        .await
+        .unwrap();
+    let publishing = repo::create_staging(
+        &db,
+        &repo::Staging {
+            target: done.id,
+            state: "publishing".into(),
+            categories: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    let staged: Vec<_> = (0..4).map(|i| question(&format!("DONE-{i}"))).collect();
+    repo::insert_questions(
+        &db,
+        publishing.id,
+        &staged,
+        &std::collections::HashMap::new(),
+        None,
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    // Nobody sees staged questions, nor the hidden banks.
+    assert_eq!(app.count(&t, "HALF").await, 0);
+    let all = app.get_json(&t, "/api/questions?q=HALF-").await;
+    assert_eq!(all["total"], 0, "{all}");
+    let banks = app.get_json(&t, "/api/banks").await;
+    assert_eq!(banks.as_array().unwrap().len(), 2, "{banks}");
+    // Both stopped an hour ago (on PostgreSQL a fresh staging may belong to another instance).
+    use sea_orm::ConnectionTrait;
+    let hour_ago = chrono::Utc::now() - chrono::Duration::hours(1);
+    db.execute_raw(exam_platform::db::stmt(
+        &db,
+        "UPDATE banks SET updated_at = ? WHERE id IN (?, ?)",
+        [hour_ago.into(), writing.id.into(), publishing.id.into()],
+    ))
+    .await
+    .unwrap();
+    db.close().await.ok();
+
+    // The next start.
+    let app = TestApp::start(app.config.clone()).await;
+    let t = app.admin().await;
+    assert_eq!(
+        app.count(&t, "HALF").await,
+        0,
+        "the unfinished import is undone"
+    );
+    let tree = app.get_json(&t, "/api/banks/HALF/categories").await;
+    assert!(
+        !tree.to_string().contains("半途"),
+        "and the category it made is gone: {tree}"
+    );
+    assert_eq!(
+        app.count(&t, "DONE").await,
+        4,
+        "the checked import is finished"
+    );
+    let banks = app.get_json(&t, "/api/banks").await;
+    assert_eq!(banks.as_array().unwrap().len(), 2);
+}

@@ -30,11 +30,148 @@ pub async fn bank_by_code(
         .await
 }
 
+/// Code prefix of the hidden banks an import stages its new questions in. A real bank's code
+/// cannot start with it (see `BankCode`), so no request can name one.
+pub const STAGING_PREFIX: &str = "~IMPORT-";
+
+/// Where a staged import stands, kept in its hidden bank's description so that a restart can
+/// finish or undo it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Staging {
+    /// The bank the questions are for.
+    pub target: i32,
+    /// `staging` while questions are written (undo on a restart), `publishing` once they are all
+    /// written and checked (finish on a restart).
+    pub state: String,
+    /// Categories the import created in the target bank (removed again if the import is undone
+    /// and they are still empty).
+    pub categories: Vec<i32>,
+}
+
+/// Creates the hidden bank an import stages its new questions in.
+pub async fn create_staging(
+    db: &impl ConnectionTrait,
+    staging: &Staging,
+) -> Result<bank::Model, DbErr> {
+    let now = chrono::Utc::now();
+    let code = format!(
+        "{STAGING_PREFIX}{}-{:08x}",
+        staging.target,
+        rand::random::<u32>()
+    );
+    bank::ActiveModel {
+        code: Set(code),
+        name: Set("import staging".into()),
+        description: Set(serde_json::to_string(staging).map_err(|e| DbErr::Custom(e.to_string()))?),
+        synthetic: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Records a staged import's state.
+pub async fn set_staging(
+    db: &impl ConnectionTrait,
+    id: i32,
+    staging: &Staging,
+) -> Result<(), DbErr> {
+    bank::ActiveModel {
+        id: Set(id),
+        description: Set(serde_json::to_string(staging).map_err(|e| DbErr::Custom(e.to_string()))?),
+        updated_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .map(|_| ())
+}
+
+/// The hidden staging banks left by imports that did not finish, with their state.
+pub async fn stagings(db: &impl ConnectionTrait) -> Result<Vec<(bank::Model, Staging)>, DbErr> {
+    Ok(bank::Entity::find()
+        .filter(bank::Column::Code.starts_with(STAGING_PREFIX))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|b| {
+            let s = serde_json::from_str(&b.description).ok()?;
+            Some((b, s))
+        })
+        .collect())
+}
+
+/// Moves up to `limit` staged questions into their bank; returns how many moved.
+pub async fn move_staged(
+    db: &impl ConnectionTrait,
+    staging: i32,
+    target: i32,
+    limit: usize,
+) -> Result<u64, DbErr> {
+    let r = db
+        .execute_raw(stmt(
+            db,
+            &format!(
+                "UPDATE questions SET bank_id = ? WHERE id IN \
+                 (SELECT id FROM questions WHERE bank_id = ? ORDER BY id LIMIT {limit})"
+            ),
+            [target.into(), staging.into()],
+        ))
+        .await?;
+    Ok(r.rows_affected())
+}
+
+/// Deletes up to `limit` staged questions with their versions; returns how many went.
+pub async fn delete_staged(
+    db: &impl ConnectionTrait,
+    staging: i32,
+    limit: usize,
+) -> Result<u64, DbErr> {
+    let ids = format!("SELECT id FROM questions WHERE bank_id = ? ORDER BY id LIMIT {limit}");
+    db.execute_raw(stmt(
+        db,
+        &format!("DELETE FROM question_versions WHERE question_id IN ({ids})"),
+        [staging.into()],
+    ))
+    .await?;
+    let r = db
+        .execute_raw(stmt(
+            db,
+            &format!("DELETE FROM questions WHERE id IN ({ids})"),
+            [staging.into()],
+        ))
+        .await?;
+    Ok(r.rows_affected())
+}
+
+/// Deletes a staging bank (its questions gone) and those of `categories` that hold nothing.
+pub async fn drop_staging(
+    db: &impl ConnectionTrait,
+    staging: i32,
+    categories: &[i32],
+) -> Result<(), DbErr> {
+    for c in categories.iter().rev() {
+        db.execute_raw(stmt(
+            db,
+            "DELETE FROM categories WHERE id = ? \
+             AND NOT EXISTS (SELECT 1 FROM questions WHERE category_id = ?) \
+             AND NOT EXISTS (SELECT 1 FROM categories WHERE parent_id = ?)",
+            [(*c).into(), (*c).into(), (*c).into()],
+        ))
+        .await?;
+    }
+    bank::Entity::delete_by_id(staging).exec(db).await?;
+    Ok(())
+}
+
 /// Every bank by code, with how many questions each holds.
 pub async fn banks_with_counts(
     db: &impl ConnectionTrait,
 ) -> Result<Vec<(bank::Model, i64)>, DbErr> {
     let banks = bank::Entity::find()
+        .filter(bank::Column::Code.not_like(format!("{STAGING_PREFIX}%")))
         .order_by_asc(bank::Column::Code)
         .all(db)
         .await?;
@@ -254,18 +391,21 @@ pub async fn insert_questions(
             .exec_without_returning(db)
             .await?;
     }
-    let ids: HashMap<String, i32> = question::Entity::find()
-        .select_only()
-        .column(question::Column::Ident)
-        .column(question::Column::Id)
-        .filter(question::Column::BankId.eq(bank_id))
-        .into_tuple::<(String, i32)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
     let mut done = 0;
     for chunk in questions.chunks(CHUNK) {
+        // Only this chunk's ids: an import written in many transactions must not re-read the
+        // whole bank each time.
+        let ids: HashMap<String, i32> = question::Entity::find()
+            .select_only()
+            .column(question::Column::Ident)
+            .column(question::Column::Id)
+            .filter(question::Column::BankId.eq(bank_id))
+            .filter(question::Column::Ident.is_in(chunk.iter().map(|q| q.ident.clone())))
+            .into_tuple::<(String, i32)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
         let mut rows = Vec::with_capacity(chunk.len());
         for q in chunk {
             let id = *ids
@@ -452,8 +592,14 @@ pub async fn search(
     per_page: u64,
 ) -> Result<(u64, Vec<question::Model>), DbErr> {
     let mut q = question::Entity::find();
-    if let Some(b) = s.bank_id {
-        q = q.filter(question::Column::BankId.eq(b));
+    match s.bank_id {
+        Some(b) => q = q.filter(question::Column::BankId.eq(b)),
+        // Not the questions an import is still staging.
+        None => {
+            q = q.filter(sea_orm::sea_query::Expr::cust(format!(
+                "bank_id NOT IN (SELECT id FROM banks WHERE code LIKE '{STAGING_PREFIX}%')"
+            )))
+        }
     }
     if let Some(ids) = &s.category_ids {
         q = q.filter(question::Column::CategoryId.is_in(ids.clone()));

@@ -192,19 +192,8 @@ pub async fn import_parsed(
     if dry_run {
         return Ok(plan.report);
     }
-    let txn = crate::db::begin_write(db).await?;
-    if repo::existing(&txn, bank.id).await? != existing {
-        return Err(AppError::conflict(
-            "bank_changed",
-            "题库在读取文件期间被修改，未导入任何题目，请重新提交 / The bank changed while the file \
-             was being read; nothing was imported, send the file again",
-        ));
-    }
     let total = plan.new.len() + plan.changed.len();
     progress(0, total);
-    for m in &plan.media {
-        repo::store_media(&txn, m).await?;
-    }
     let paths = plan
         .new
         .iter()
@@ -212,15 +201,81 @@ pub async fn import_parsed(
         .filter(|q| !q.category.is_empty())
         .map(|q| q.category.clone())
         .collect::<std::collections::BTreeSet<_>>();
-    let categories = repo::ensure_categories(&txn, bank.id, paths).await?;
-    repo::insert_questions(&txn, bank.id, &plan.new, &categories, actor.id, &|done| {
-        progress(done, total)
-    })
-    .await?;
-    for (i, (id, version_no, q)) in plan.changed.iter().enumerate() {
-        repo::add_version(&txn, *id, *version_no, q, &categories, actor.id).await?;
-        progress(plan.new.len() + i + 1, total);
+
+    // 1. Images, categories and a hidden bank to stage the new questions in.
+    let txn = crate::db::begin_write(db).await?;
+    for m in &plan.media {
+        repo::store_media(&txn, m).await?;
     }
+    let before: std::collections::HashSet<i32> = repo::categories(&txn, bank.id)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let categories = repo::ensure_categories(&txn, bank.id, paths).await?;
+    let mut staging = repo::Staging {
+        target: bank.id,
+        state: "staging".into(),
+        categories: categories
+            .values()
+            .copied()
+            .filter(|id| !before.contains(id))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+    };
+    let hidden = repo::create_staging(&txn, &staging).await?;
+    txn.commit().await?;
+
+    // 2. The new questions, a short transaction per chunk so that other writers (candidates'
+    //    saves above all) get the lock in between. Nobody sees them yet.
+    let staged = async {
+        for (k, chunk) in plan.new.chunks(STAGE_CHUNK).enumerate() {
+            let txn = crate::db::begin_write(db).await?;
+            repo::insert_questions(&txn, hidden.id, chunk, &categories, actor.id, &|_| {}).await?;
+            txn.commit().await?;
+            progress(k * STAGE_CHUNK + chunk.len(), total);
+        }
+        // 3. Still the bank the plan was made against? Then nothing can stop the import now.
+        let txn = crate::db::begin_write(db).await?;
+        if repo::existing(&txn, bank.id).await? != existing {
+            return Err(AppError::conflict(
+                "bank_changed",
+                "题库在读取文件期间被修改，未导入任何题目，请重新提交 / The bank changed while the \
+                 file was being read; nothing was imported, send the file again",
+            ));
+        }
+        staging.state = "publishing".into();
+        repo::set_staging(&txn, hidden.id, &staging).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+    .await;
+    if let Err(e) = staged {
+        // Undo what was staged; if even that fails, the next start does it.
+        if let Err(undo) = undo_staging(db, hidden.id, &staging.categories).await {
+            tracing::warn!(
+                "import into {}: undo of the staged questions failed: {undo}",
+                bank.code
+            );
+        }
+        return Err(e);
+    }
+
+    // 4. Publish: move the staged questions into the bank, then the new versions of changed
+    //    ones, in short transactions; a restart in between finishes the move (see
+    //    `recover_imports`).
+    publish_staging(db, hidden.id, bank.id).await?;
+    for (k, chunk) in plan.changed.chunks(STAGE_CHUNK / 4).enumerate() {
+        let txn = crate::db::begin_write(db).await?;
+        for (id, version_no, q) in chunk {
+            repo::add_version(&txn, *id, *version_no, q, &categories, actor.id).await?;
+        }
+        txn.commit().await?;
+        progress(plan.new.len() + k * (STAGE_CHUNK / 4) + chunk.len(), total);
+    }
+    let txn = crate::db::begin_write(db).await?;
+    repo::drop_staging(&txn, hidden.id, &[]).await?;
     let r = &plan.report;
     audit::record(
         &txn,
@@ -234,6 +289,63 @@ pub async fn import_parsed(
     .await?;
     txn.commit().await?;
     Ok(plan.report)
+}
+
+/// Questions written (or moved) per transaction by an import: small enough that a candidate's
+/// save waits only milliseconds for SQLite's write lock.
+const STAGE_CHUNK: usize = 500;
+
+/// Moves every staged question of a hidden bank into its bank, a chunk per transaction.
+async fn publish_staging(db: &DatabaseConnection, hidden: i32, target: i32) -> AppResult<()> {
+    loop {
+        let txn = crate::db::begin_write(db).await?;
+        let moved = repo::move_staged(&txn, hidden, target, STAGE_CHUNK).await?;
+        txn.commit().await?;
+        if moved == 0 {
+            return Ok(());
+        }
+    }
+}
+
+/// Deletes what an import staged, a chunk per transaction, and the categories it made.
+async fn undo_staging(db: &DatabaseConnection, hidden: i32, categories: &[i32]) -> AppResult<()> {
+    loop {
+        let txn = crate::db::begin_write(db).await?;
+        let gone = repo::delete_staged(&txn, hidden, STAGE_CHUNK).await?;
+        if gone == 0 {
+            repo::drop_staging(&txn, hidden, categories).await?;
+            txn.commit().await?;
+            return Ok(());
+        }
+        txn.commit().await?;
+    }
+}
+
+/// Finishes or undoes the imports a stop interrupted: one whose questions were all written and
+/// checked is published, any other is removed with the categories it made. Runs at start, on
+/// stagings untouched for `min_age` (with several instances on PostgreSQL another one may be
+/// importing right now; SQLite has one server).
+pub async fn recover_imports(
+    db: &DatabaseConnection,
+    min_age: std::time::Duration,
+) -> AppResult<usize> {
+    let cutoff = chrono::Utc::now() - chrono::Duration::from_std(min_age).unwrap_or_default();
+    let stagings: Vec<_> = repo::stagings(db)
+        .await?
+        .into_iter()
+        .filter(|(b, _)| b.updated_at <= cutoff)
+        .collect();
+    for (hidden, s) in &stagings {
+        if s.state == "publishing" {
+            publish_staging(db, hidden.id, s.target).await?;
+            let txn = crate::db::begin_write(db).await?;
+            repo::drop_staging(&txn, hidden.id, &[]).await?;
+            txn.commit().await?;
+        } else {
+            undo_staging(db, hidden.id, &s.categories).await?;
+        }
+    }
+    Ok(stagings.len())
 }
 
 /// Checks that every stored image a stem names exists.

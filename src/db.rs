@@ -7,6 +7,9 @@ use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
     RuntimeErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 /// How long a writer waits for SQLite's single write lock by default before the request is
@@ -58,8 +61,40 @@ pub async fn connect_with(
             o.after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
         });
     let db = Database::connect(opts).await?;
+    if let Some(file) = sqlite_file(&db) {
+        gate(file, busy_timeout);
+    }
     Migrator::up(&db, None).await?;
     Ok(db)
+}
+
+/// This process's queue for one SQLite file's write lock, and how long a writer may wait in it.
+struct Gate {
+    turn: Arc<tokio::sync::Mutex<()>>,
+    wait: Duration,
+}
+
+/// One gate per SQLite file (tests run many databases in one process).
+static GATES: LazyLock<Mutex<HashMap<PathBuf, Gate>>> = LazyLock::new(Default::default);
+
+/// The gate of a file, made with `wait` on first use.
+fn gate(file: PathBuf, wait: Duration) -> (Arc<tokio::sync::Mutex<()>>, Duration) {
+    let mut gates = GATES.lock().unwrap_or_else(|p| p.into_inner());
+    let g = gates.entry(file).or_insert_with(|| Gate {
+        turn: Arc::new(tokio::sync::Mutex::new(())),
+        wait,
+    });
+    (g.turn.clone(), g.wait)
+}
+
+/// The file behind a SQLite pool.
+fn sqlite_file(db: &DatabaseConnection) -> Option<PathBuf> {
+    (db.get_database_backend() == DbBackend::Sqlite).then(|| {
+        db.get_sqlite_connection_pool()
+            .connect_options()
+            .get_filename()
+            .to_path_buf()
+    })
 }
 
 /// Whether a SQLite connection handed back to the pool is outside any transaction, both as
@@ -87,32 +122,87 @@ async fn sqlite_released_clean(conn: &mut SqliteConnection) -> Result<bool, sea_
 
 /// Opens a transaction that is going to write.
 ///
-/// On SQLite it is `BEGIN IMMEDIATE`: it takes the single write lock at once, queueing behind
-/// other writers for up to the busy timeout (see [`connect_with`]). A plain (deferred) transaction that reads
+/// On SQLite the writers of this process first queue for their turn, first come first served,
+/// then the transaction begins with `BEGIN IMMEDIATE`, taking the single write lock at once
+/// (waiting for other processes up to the busy timeout). A plain (deferred) transaction that reads
 /// first and writes later cannot wait for the lock when another writer committed meanwhile:
-/// SQLite answers "database is locked" at once, which is what concurrent staff edits got.
-/// PostgreSQL takes row locks as it goes, so an ordinary transaction is right there.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    match db.get_database_backend() {
-        DbBackend::Sqlite => {
-            db.begin_with_options(TransactionOptions {
-                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                ..Default::default()
+/// SQLite answers "database is locked" at once, which is what concurrent staff edits got. And
+/// SQLite's own waiting is polling with growing sleeps, so a writer that commits and begins again
+/// at once (an import's next chunk) can starve one that is sleeping (the candidates' saves): the
+/// queue keeps the turns fair. PostgreSQL takes row locks as it goes; an ordinary transaction.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
+    match sqlite_file(db) {
+        Some(file) => {
+            let (turn, wait) = gate(file, SQLITE_BUSY_TIMEOUT);
+            let turn = tokio::time::timeout(wait, turn.lock_owned())
+                .await
+                .map_err(|_| DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout))?;
+            let txn = db
+                .begin_with_options(TransactionOptions {
+                    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                    ..Default::default()
+                })
+                .await?;
+            Ok(WriteTxn {
+                txn,
+                _turn: Some(turn),
             })
-            .await
         }
-        _ => db.begin().await,
+        None => Ok(WriteTxn {
+            txn: db.begin().await?,
+            _turn: None,
+        }),
+    }
+}
+
+/// A transaction opened by [`begin_write`]: on SQLite it holds this process's turn at the write
+/// lock until it is committed, rolled back or dropped (dropping rolls back).
+pub struct WriteTxn {
+    // Declared first, so it is dropped (and its rollback queued) before the turn is passed on.
+    txn: DatabaseTransaction,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTxn {
+    /// Commits; an error means nothing was committed.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+    /// Rolls back.
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
+}
+
+#[async_trait::async_trait]
+impl sea_orm::ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+    async fn execute_raw(&self, stmt: sea_orm::Statement) -> Result<sea_orm::ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+    async fn execute_unprepared(&self, sql: &str) -> Result<sea_orm::ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+    async fn query_one_raw(
+        &self,
+        stmt: sea_orm::Statement,
+    ) -> Result<Option<sea_orm::QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+    async fn query_all_raw(
+        &self,
+        stmt: sea_orm::Statement,
+    ) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
     }
 }
 
 /// Locks one row for the rest of the transaction on PostgreSQL, so two transactions that derive
 /// new values from it (the next ticket or seat of a session) run one after the other instead of
 /// colliding on a unique index. On SQLite `begin_write` already holds the database's write lock.
-pub async fn lock_row(
-    txn: &DatabaseTransaction,
-    table: &'static str,
-    id: i32,
-) -> Result<(), DbErr> {
+pub async fn lock_row(txn: &WriteTxn, table: &'static str, id: i32) -> Result<(), DbErr> {
     use sea_orm::ConnectionTrait;
     if txn.get_database_backend() == DbBackend::Postgres {
         txn.execute_raw(stmt(

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod banks;
 pub mod certificates;
 pub mod dto;
+pub mod edge;
 pub mod exams;
 pub mod frontend;
 pub mod media;
@@ -85,7 +86,7 @@ pub fn configure(max_upload: usize) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         cfg.app_data(
             web::JsonConfig::default()
-                .limit(1024 * 1024)
+                .limit(edge::JSON_LIMIT)
                 .error_handler(|err, _| {
                     use actix_web::error::JsonPayloadError as E;
                     let e = match &err {

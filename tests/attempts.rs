@@ -1418,3 +1418,40 @@ async fn retakes_that_do_not_avoid_seen_questions_are_flagged_in_the_editor() {
         .unwrap();
     assert_eq!(f["warnings"][0]["code"], "retake_not_avoiding");
 }
+
+#[tokio::test]
+async fn a_tablet_beating_hundreds_of_times_a_second_writes_one_heartbeat_per_interval() {
+    let s = sitting("at_submit", false, 1).await;
+    let (token, attempt, _) = s.login(0).await;
+    let path = format!("/api/attempts/{attempt}/events");
+    let beat = json!({"events": [{"kind": "heartbeat"}]});
+    let db = Database::connect(&s.app.database_url).await.unwrap();
+    let last_seen = || async {
+        db.query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT last_seen_ms FROM attempts WHERE id = {attempt}"),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "last_seen_ms")
+        .unwrap()
+    };
+    let r = s.app.post_json(&token, &path, &beat).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let first = last_seen().await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    for _ in 0..200 {
+        let r = s.app.post_json(&token, &path, &beat).await;
+        assert_eq!(r.status(), StatusCode::OK, "the tablet is never refused");
+        assert_eq!(r.json::<Value>().await.unwrap()["stored"], 0);
+    }
+    assert_eq!(last_seen().await, first, "one heartbeat written, not 201");
+    // A takeover still shows at once, even while beats are not written.
+    let (_, _, _) = s.login(0).await;
+    let r = s.app.post_json(&token, &path, &beat).await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNAUTHORIZED, "taken_over".into())
+    );
+}

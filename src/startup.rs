@@ -130,10 +130,10 @@ impl Application {
                 .configure(crate::http::configure(max_upload))
                 .configure(crate::http::frontend::configure)
         })
-        // The head of a request must arrive within 10 s (bodies: see `http::edge`), and a
-        // client that stops reading its response is dropped after 5 s.
-        .client_request_timeout(Duration::from_secs(10))
-        .client_disconnect_timeout(Duration::from_secs(5))
+        // The head of a request must arrive within 5 s (bodies: `http::edge` cuts off a slow
+        // one), and a connection being closed gets 2 s to finish before it is dropped.
+        .client_request_timeout(Duration::from_secs(5))
+        .client_disconnect_timeout(Duration::from_secs(2))
         .listen(listener)
         .map_err(|e| StartupError(e.to_string()))?
         .run();

@@ -121,6 +121,11 @@ async fn a_control_character_in_a_stem_a_path_or_a_query_is_refused_and_nothing_
         .await
         .unwrap();
     json_error(r, StatusCode::UNPROCESSABLE_ENTITY, "control_character").await;
+    // A page number past any end is an empty page, not an overflow.
+    let page = app
+        .get_json(&t, "/api/questions?page=9223372036854775808")
+        .await;
+    assert_eq!(page["items"], json!([]));
     let r = app.get(&t, "/api/questions?q=%E4%B8%AD%09").await;
     assert_eq!(r.status(), StatusCode::OK, "a tab in a query is text");
 }
@@ -337,4 +342,51 @@ async fn a_request_body_trickled_slowly_is_cut_off_with_408() {
     // A body that arrives at once is not affected.
     let r = app.try_login("admin", common::ADMIN_PASSWORD).await;
     assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_openapi_document_declares_every_path_parameter_so_fuzzers_reach_each_operation() {
+    let app = TestApp::spawn().await;
+    let v: Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut missing = vec![];
+    for (path, item) in v["paths"].as_object().unwrap() {
+        let names: Vec<&str> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|s| s.split('}').next())
+            .collect();
+        for (method, op) in item.as_object().unwrap() {
+            for name in &names {
+                let declared = op["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|p| p["in"] == "path" && p["name"] == *name);
+                if !declared {
+                    missing.push(format!("{method} {path}: {name}"));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "undeclared path parameters: {missing:#?}"
+    );
+    // And every schema it refers to is in it.
+    let text = v.to_string();
+    for r in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+        let name = r.split('"').next().unwrap();
+        assert!(
+            v["components"]["schemas"].get(name).is_some(),
+            "{name} is referred to but not described"
+        );
+    }
 }

@@ -52,7 +52,7 @@ use utoipa::{Modify, OpenApi};
         certificates::rotate_key, certificates::revoke_key, certificates::published_keys, certificates::status_list,
         certificates::verify_json, certificates::verify_text, certificates::lookup_json,
     ),
-    components(schemas(crate::error::ErrorBody, crate::bank::model::QuestionBody)),
+    components(schemas(crate::error::ErrorBody, crate::bank::model::QuestionBody, crate::bank::import::OnConflict)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

@@ -1335,6 +1335,13 @@ async fn a_blank_submission_with_a_retake_left_shows_no_key_so_the_retake_cannot
             .collect()
     };
     assert_eq!(ids(&first), ids(&second), "the same 15 questions again");
+    // While the last sitting runs, the first one's keys stay hidden too.
+    let earlier = s
+        .app
+        .get_json(&token, &format!("/api/attempts/{attempt}"))
+        .await;
+    assert_eq!(earlier["result"]["review_withheld"], "sittings_left");
+    assert!(keys_shown(&earlier).is_empty());
     let r = s
         .app
         .post_json(&t2, &format!("/api/attempts/{a2}/submit"), &json!({}))

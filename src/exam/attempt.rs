@@ -280,8 +280,8 @@ pub struct ResultView {
     /// explanation. Empty while the review is withheld.
     pub items: Vec<ReviewItem>,
     /// Why the review (keys, explanations, right or wrong per question) is not shown yet:
-    /// `sittings_left` (the candidate may sit again) or `session_open` (the exam shows it once
-    /// the session has closed); none once it is shown.
+    /// `sittings_left` (the candidate may sit again, or is sitting) or `session_open` (the exam
+    /// shows it once the session has closed); none once it is shown.
     pub review_withheld: Option<&'static str>,
 }
 
@@ -1057,19 +1057,22 @@ async fn view(state: &AppState, s: &session::Model, a: &attempt::Model) -> AppRe
 }
 
 /// Why a candidate may not see the review of a submitted paper yet, or none when they may.
-/// Pure: `sittings_used` counts the candidate's attempts, `session_closed` is true once the
-/// session's window has passed and none of its attempts still runs.
+/// Pure: `sittings_used` counts the candidate's attempts, `sitting_now` is true while one of
+/// them still runs (an earlier paper's keys would help with it), `session_closed` is true once
+/// the session's window has passed and none of its attempts still runs.
 pub fn review_withheld(
     def: &ExamDefinition,
     sittings_used: usize,
+    sitting_now: bool,
     session_closed: bool,
 ) -> Option<&'static str> {
     if session_closed {
         return None;
     }
+    let all_used = sittings_used as u64 >= u64::from(def.attempts_allowed);
     match def.review {
         Review::AfterClose => Some("session_open"),
-        Review::NoSittingsLeft if sittings_used as u64 >= u64::from(def.attempts_allowed) => None,
+        Review::NoSittingsLeft if all_used && !sitting_now => None,
         Review::NoSittingsLeft => Some("sittings_left"),
     }
 }
@@ -1082,12 +1085,14 @@ async fn review_state(
     a: &attempt::Model,
 ) -> AppResult<Option<&'static str>> {
     let closed = Utc::now() >= s.ends_at && repo::open_in_session(&state.db, s.id).await? == 0;
-    let used = if closed || def.review == Review::AfterClose {
-        0
+    let (used, sitting_now) = if closed || def.review == Review::AfterClose {
+        (0, false)
     } else {
-        repo::attempts_of(&state.db, a.candidate_id).await?.len()
+        let all = repo::attempts_of(&state.db, a.candidate_id).await?;
+        let running = all.iter().any(|x| x.status != repo::SUBMITTED);
+        (all.len(), running)
     };
-    Ok(review_withheld(def, used, closed))
+    Ok(review_withheld(def, used, sitting_now, closed))
 }
 
 fn review(
@@ -1360,11 +1365,20 @@ mod tests {
     #[test]
     fn the_review_waits_for_the_last_sitting_or_the_close_of_the_session() {
         let d = def("no_sittings_left", 2);
-        assert_eq!(review_withheld(&d, 1, false), Some("sittings_left"));
-        assert_eq!(review_withheld(&d, 2, false), None);
-        assert_eq!(review_withheld(&d, 1, true), None, "nobody can sit again");
+        assert_eq!(review_withheld(&d, 1, false, false), Some("sittings_left"));
+        assert_eq!(
+            review_withheld(&d, 2, true, false),
+            Some("sittings_left"),
+            "not while the last sitting runs: the first paper's keys would help"
+        );
+        assert_eq!(review_withheld(&d, 2, false, false), None);
+        assert_eq!(
+            review_withheld(&d, 1, false, true),
+            None,
+            "nobody can sit again"
+        );
         let d = def("after_close", 1);
-        assert_eq!(review_withheld(&d, 1, false), Some("session_open"));
-        assert_eq!(review_withheld(&d, 1, true), None);
+        assert_eq!(review_withheld(&d, 1, false, false), Some("session_open"));
+        assert_eq!(review_withheld(&d, 1, false, true), None);
     }
 }

@@ -44,6 +44,9 @@ pub struct Config {
     pub cert_lookup_max_failures: u32,
     /// How long a lookup lockout lasts, in seconds (`CERT_LOOKUP_LOCKOUT_SECONDS`, default 600).
     pub cert_lookup_lockout_seconds: u64,
+    /// Seconds a request body may take before it must average 16 KiB/s, or it is cut off with
+    /// 408 (`BODY_GRACE_SECONDS`, default 20).
+    pub body_grace_seconds: u64,
 }
 
 impl Default for Config {
@@ -65,6 +68,7 @@ impl Default for Config {
             cert_issuer: "考试与技能竞赛平台 Exam platform".into(),
             cert_lookup_max_failures: 10,
             cert_lookup_lockout_seconds: 600,
+            body_grace_seconds: 20,
         }
     }
 }
@@ -123,6 +127,7 @@ impl Config {
             "CERT_LOOKUP_LOCKOUT_SECONDS",
             &mut c.cert_lookup_lockout_seconds,
         )?;
+        num("BODY_GRACE_SECONDS", &mut c.body_grace_seconds)?;
         Ok(c)
     }
 }

@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 pub mod exam;
 pub mod http;
+pub mod input;
 pub mod proctor;
 pub mod startup;
 pub mod state;

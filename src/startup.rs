@@ -128,13 +128,23 @@ impl Application {
             .port();
         let data = web::Data::new(state.clone());
         let max_upload = config.max_upload_bytes;
+        let edge = crate::http::edge::Edge {
+            body_grace: Duration::from_secs(config.body_grace_seconds),
+        };
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
+                .wrap(actix_web::middleware::from_fn(move |req, next| {
+                    crate::http::edge::check(edge, req, next)
+                }))
                 .wrap(actix_web::middleware::Compress::default())
                 .configure(crate::http::configure(max_upload))
                 .configure(crate::http::frontend::configure)
         })
+        // The head of a request must arrive within 5 s (bodies: `http::edge` cuts off a slow
+        // one), and a connection being closed gets 2 s to finish before it is dropped.
+        .client_request_timeout(Duration::from_secs(5))
+        .client_disconnect_timeout(Duration::from_secs(2))
         .listen(listener)
         .map_err(|e| StartupError(e.to_string()))?
         .run();

@@ -20,8 +20,9 @@ fn definition(release: &str, with_short: bool) -> Value {
     if with_short {
         cells.push(json!({"bank": "VID", "kind": "short", "count": 1, "points": 10}));
     }
+    // One sitting, so the review (keys, explanations) is shown as soon as it is submitted.
     json!({"name": "安防从业人员继续教育培训考试", "time_limit_minutes": 60, "pass_line": 12,
-    "release": release, "multiple_policy": "proportional",
+    "release": release, "multiple_policy": "proportional", "review": "no_sittings_left",
     "blueprint": {"sections": [
         {"title": "一、客观题", "cells": cells[..4].to_vec()},
         {"title": "二、简答题", "cells": cells[4..].to_vec()}
@@ -1245,4 +1246,267 @@ async fn the_tablet_app_and_its_assets_are_served_with_a_strict_content_security
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+/// An app with a bank `RT` of exactly 15 true/false questions (keys alternate), an exam drawing
+/// all 15 of them (`extra` merged into its definition), and a session of one candidate that
+/// closes in `closes_in_s` seconds. Returns the sitting and the exam's check answer.
+async fn fifteen_question_pool(extra: Value, closes_in_s: i64) -> (Sitting, Value) {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    app.create_bank(&admin, "RT").await;
+    for i in 0..15 {
+        let q = json!({"ident": format!("RT-{i}"), "kind": "true_false", "category": ["复考"],
+            "stem": format!("第 {i} 题：这一说法正确吗？"), "key": {"type": "true_false", "value": i % 2 == 0},
+            "explanation": format!("第 {i} 题的解析")});
+        let r = app.post_json(&admin, "/api/banks/RT/questions", &q).await;
+        assert_eq!(r.status(), StatusCode::CREATED, "question {i}");
+    }
+    let mut def = json!({"name": "补考测试", "time_limit_minutes": 30, "pass_line": 9, "release": "at_submit",
+        "show_explanations": true, "attempts_allowed": 2,
+        "blueprint": {"sections": [{"cells": [{"bank": "RT", "kind": "true_false", "count": 15, "points": 1}]}]}});
+    for (k, v) in extra.as_object().unwrap() {
+        def[k] = v.clone();
+    }
+    let check = app.post_json(&admin, "/api/exams/check", &def).await;
+    assert_eq!(check.status(), StatusCode::OK);
+    let check: Value = check.json().await.unwrap();
+    let r = app.post_json(&admin, "/api/exams", &def).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "the warning does not stop a save"
+    );
+    let saved: Value = r.json().await.unwrap();
+    assert_eq!(saved["feasibility"]["warnings"], check["warnings"]);
+    let now = chrono::Utc::now();
+    let r = app
+        .post_json(&admin, "/api/sessions", &json!({"exam_id": saved["id"], "name": "补考场",
+            "starts_at": now - chrono::Duration::minutes(1), "ends_at": now + chrono::Duration::seconds(closes_in_s),
+            "rooms": [{"name": "第一考场", "seats": 5}]}))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED, "session");
+    let session_id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let idn = id_number("19850312", 100);
+    let r = app
+        .post_json(
+            &admin,
+            &format!("/api/sessions/{session_id}/candidates"),
+            &json!({"name": "考生甲", "id_number": idn}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED, "candidate");
+    let ticket = r.json::<Value>().await.unwrap()["ticket"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let s = Sitting {
+        app,
+        admin,
+        session_id,
+        candidates: vec![(ticket, idn)],
+    };
+    (s, check)
+}
+
+/// Every key the result of an attempt state reveals, by question id.
+fn keys_shown(state: &Value) -> Vec<(i64, Value)> {
+    state["result"]["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter(|i| !i["key"].is_null())
+                .map(|i| (i["question_id"].as_i64().unwrap(), i["key"].clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_blank_submission_with_a_retake_left_shows_no_key_so_the_retake_cannot_copy_them() {
+    let (s, check) = fifteen_question_pool(json!({"review": "no_sittings_left"}), 7200).await;
+    // The editor is told that a retake can only repeat the paper.
+    let w = &check["warnings"][0];
+    assert_eq!(w["code"], "retake_repeats", "{check}");
+    assert_eq!(w["repeats"], 15);
+    assert_eq!(w["cells"][0]["needed"], 30);
+    assert_eq!(w["cells"][0]["available"], 15);
+
+    let (token, attempt, _) = s.login(0).await;
+    let first = s.paper(&token, attempt).await;
+    let r = s
+        .app
+        .post_json(
+            &token,
+            &format!("/api/attempts/{attempt}/submit"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let blank: Value = r.json().await.unwrap();
+    assert_eq!(
+        blank["result"]["total"], 0.0,
+        "the score is shown at submit"
+    );
+    assert_eq!(blank["result"]["review_withheld"], "sittings_left");
+    assert!(
+        keys_shown(&blank).is_empty(),
+        "no key while a sitting is left: {}",
+        blank["result"]
+    );
+    assert_eq!(
+        blank["result"]["items"],
+        json!([]),
+        "not even right or wrong per question"
+    );
+    assert!(!blank.to_string().contains("解析"), "no explanation either");
+
+    // The retake repeats every question (the pool is the paper), but nothing was learnt.
+    let r = s
+        .app
+        .post_json(&token, "/api/candidate/retake", &json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    let (t2, a2) = (
+        v["token"].as_str().unwrap().to_string(),
+        v["attempt_id"].as_i64().unwrap(),
+    );
+    let second = s.paper(&t2, a2).await;
+    let ids = |p: &Value| -> std::collections::BTreeSet<i64> {
+        p["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(ids(&first), ids(&second), "the same 15 questions again");
+    // While the last sitting runs, the first one's keys stay hidden too.
+    let earlier = s
+        .app
+        .get_json(&token, &format!("/api/attempts/{attempt}"))
+        .await;
+    assert_eq!(earlier["result"]["review_withheld"], "sittings_left");
+    assert!(keys_shown(&earlier).is_empty());
+    let r = s
+        .app
+        .post_json(&t2, &format!("/api/attempts/{a2}/submit"), &json!({}))
+        .await;
+    let last: Value = r.json().await.unwrap();
+    // No sitting left: now the review is shown, for both sittings.
+    assert!(
+        last["result"]["review_withheld"].is_null(),
+        "{}",
+        last["result"]
+    );
+    assert_eq!(keys_shown(&last).len(), 15);
+    assert!(
+        last["result"]["items"][0]["explanation"]
+            .as_str()
+            .is_some_and(|e| e.contains("解析"))
+    );
+    let earlier = s
+        .app
+        .get_json(&token, &format!("/api/attempts/{attempt}"))
+        .await;
+    assert_eq!(keys_shown(&earlier).len(), 15);
+}
+
+#[tokio::test]
+async fn by_default_the_keys_wait_until_the_session_has_closed() {
+    let (s, check) = fifteen_question_pool(json!({"attempts_allowed": 1}), 4).await;
+    assert_eq!(
+        check["warnings"],
+        json!([]),
+        "one sitting: nothing to warn about"
+    );
+    let (token, attempt, _) = s.login(0).await;
+    let r = s
+        .app
+        .post_json(
+            &token,
+            &format!("/api/attempts/{attempt}/submit"),
+            &json!({}),
+        )
+        .await;
+    let done: Value = r.json().await.unwrap();
+    assert_eq!(done["result"]["review_withheld"], "session_open");
+    assert!(keys_shown(&done).is_empty());
+    tokio::time::sleep(std::time::Duration::from_millis(4500)).await;
+    let after = s
+        .app
+        .get_json(&token, &format!("/api/attempts/{attempt}"))
+        .await;
+    assert!(after["result"]["review_withheld"].is_null());
+    assert_eq!(keys_shown(&after).len(), 15);
+}
+
+#[tokio::test]
+async fn retakes_that_do_not_avoid_seen_questions_are_flagged_in_the_editor() {
+    let app = TestApp::spawn_with_banks().await;
+    let admin = app.admin().await;
+    let mut def = definition("at_submit", false);
+    def["blueprint"]["sections"]
+        .as_array_mut()
+        .unwrap()
+        .truncate(1);
+    def["attempts_allowed"] = json!(3);
+    let f: Value = app
+        .post_json(&admin, "/api/exams/check", &def)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        f["warnings"],
+        json!([]),
+        "the shipped banks give three fresh papers: {f}"
+    );
+    def["avoid_seen_on_retake"] = json!(false);
+    let f: Value = app
+        .post_json(&admin, "/api/exams/check", &def)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(f["warnings"][0]["code"], "retake_not_avoiding");
+}
+
+#[tokio::test]
+async fn a_tablet_beating_hundreds_of_times_a_second_writes_one_heartbeat_per_interval() {
+    let s = sitting("at_submit", false, 1).await;
+    let (token, attempt, _) = s.login(0).await;
+    let path = format!("/api/attempts/{attempt}/events");
+    let beat = json!({"events": [{"kind": "heartbeat"}]});
+    let db = Database::connect(&s.app.database_url).await.unwrap();
+    let last_seen = || async {
+        db.query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT last_seen_ms FROM attempts WHERE id = {attempt}"),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "last_seen_ms")
+        .unwrap()
+    };
+    let r = s.app.post_json(&token, &path, &beat).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let first = last_seen().await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    for _ in 0..200 {
+        let r = s.app.post_json(&token, &path, &beat).await;
+        assert_eq!(r.status(), StatusCode::OK, "the tablet is never refused");
+        assert_eq!(r.json::<Value>().await.unwrap()["stored"], 0);
+    }
+    assert_eq!(last_seen().await, first, "one heartbeat written, not 201");
+    // A takeover still shows at once, even while beats are not written.
+    let (_, _, _) = s.login(0).await;
+    let r = s.app.post_json(&token, &path, &beat).await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNAUTHORIZED, "taken_over".into())
+    );
 }

@@ -1101,3 +1101,83 @@ async fn bad_certificate_types_are_refused_with_clear_codes() {
     assert!(openapi["paths"]["/api/certificates/{id}/reissue"].is_object());
     assert!(openapi["paths"]["/.well-known/exam-certificate-keys.json"].is_object());
 }
+
+#[tokio::test]
+async fn the_own_certificate_endpoints_refuse_the_token_of_a_tablet_that_was_taken_over() {
+    let s = setup(1).await;
+    let old = s.sit(0).await;
+    s.release().await;
+    assert_eq!(
+        s.app.get(&old, "/api/candidate/certificate").await.status(),
+        StatusCode::OK
+    );
+    // The candidate logs in on another tablet: the old one's token is done, here too.
+    let (ticket, idn, _) = &s.candidates[0];
+    let r = s
+        .app
+        .client
+        .post(s.app.url("/api/candidate/login"))
+        .json(&json!({"ticket": ticket, "id_number": idn}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let new = r.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for path in [
+        "/api/candidate/certificate",
+        "/api/candidate/certificate/pdf",
+    ] {
+        assert_eq!(
+            error_code(s.app.get(&old, path).await).await,
+            (StatusCode::UNAUTHORIZED, "taken_over".into()),
+            "{path}"
+        );
+        assert_eq!(
+            s.app.get(&new, path).await.status(),
+            StatusCode::OK,
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_genuine_code_on_a_foreign_address_says_where_it_points_and_is_not_called_valid() {
+    let s = setup(1).await;
+    s.sit(0).await;
+    s.release().await;
+    let qr = s.certificates().await[0]["qr_text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ours = s.verify(&qr).await;
+    assert_eq!(ours["outcome"], "valid", "{ours}");
+    let issuer = ours["issuer_address"].as_str().unwrap().to_string();
+    assert!(
+        ours["points_to"]
+            .as_str()
+            .unwrap()
+            .eq_ignore_ascii_case(&issuer)
+    );
+    let foreign = format!("HTTP://EVIL.EXAMPLE/V/{}", payload_of(&qr));
+    let v = s.verify(&foreign).await;
+    assert_eq!(v["outcome"], "points_elsewhere", "{v}");
+    assert_eq!(v["reason"], "foreign_address");
+    assert_eq!(v["points_to"], "HTTP://EVIL.EXAMPLE");
+    assert_eq!(v["issuer_address"], issuer.as_str());
+    assert!(
+        !v["certificate"].is_null(),
+        "the genuine fields are still shown"
+    );
+    let address = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "address")
+        .unwrap();
+    assert_eq!(address["result"], "failed");
+    // The bare payload (no address to judge) is valid.
+    assert_eq!(s.verify(payload_of(&qr)).await["outcome"], "valid");
+}

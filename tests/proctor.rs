@@ -130,6 +130,19 @@ impl Sse {
         }
     }
 
+    /// True when the server ends the stream within `within` (whatever it sends before).
+    async fn ends_within(&mut self, within: Duration) -> bool {
+        let deadline = Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, self.resp.chunk()).await {
+                Err(_) => return false,
+                Ok(Ok(Some(_))) => continue,
+                Ok(Ok(None)) | Ok(Err(_)) => return true,
+            }
+        }
+    }
+
     /// Waits for a tiles frame whose tile for `attempt` satisfies `ok`; returns it.
     async fn tile_where(
         &mut self,
@@ -818,4 +831,49 @@ async fn a_proctor_of_the_session_or_an_admin_unlocks_a_candidate_whose_ticket_w
             .iter()
             .any(|e| e["actor"] == "proctor_a" && e["detail"]["ticket"] == ticket.as_str())
     );
+
+async fn a_token_holds_at_most_four_live_streams_and_a_fifth_closes_the_oldest() {
+    let r = room(1, &[]).await;
+    let (token, attempt) = login(&r.app.base, &r.candidates[0]).await;
+    for (what, url) in [
+        (
+            "tablet",
+            r.app.url(&format!(
+                "/api/attempts/{attempt}/live?access_token={token}"
+            )),
+        ),
+        (
+            "room view",
+            r.app.url(&format!(
+                "/api/sessions/{}/live?access_token={}",
+                r.session, r.admin
+            )),
+        ),
+    ] {
+        let mut streams = vec![];
+        for _ in 0..4 {
+            let mut s = Sse::open(&url).await;
+            s.next(Duration::from_secs(5)).await;
+            streams.push(s);
+        }
+        for s in &mut streams {
+            assert!(
+                !s.ends_within(Duration::from_millis(300)).await,
+                "{what}: four streams stay open"
+            );
+        }
+        let mut fifth = Sse::open(&url).await;
+        fifth.next(Duration::from_secs(5)).await;
+        assert!(
+            streams[0].ends_within(Duration::from_secs(2)).await,
+            "{what}: the oldest stream is closed"
+        );
+        for s in &mut streams[1..] {
+            assert!(!s.ends_within(Duration::from_millis(200)).await, "{what}");
+        }
+        assert!(
+            !fifth.ends_within(Duration::from_millis(200)).await,
+            "{what}"
+        );
+    }
 }

@@ -178,6 +178,22 @@ pub fn plan(
                 continue;
             }
         };
+        // PostgreSQL cannot store NUL and no view shows a control character: such an item is
+        // skipped while planning, so a dry run reports exactly what the import does.
+        if let Some(found) = serde_json::to_value(&body)
+            .ok()
+            .and_then(|v| crate::input::find_in_json(&v))
+        {
+            let reason = format!(
+                "the text at {} holds the control character {}",
+                found.at,
+                found.code_point()
+            );
+            skip(&mut line, "control_character", reason);
+            report.skipped += 1;
+            report.items.push(line);
+            continue;
+        }
         let mut item_media = Vec::new();
         body.stem = attach_images(&body.stem, &by_name, &mut item_media, &mut line.warnings);
         for o in &mut body.options {
@@ -376,6 +392,28 @@ mod tests {
         assert_eq!(p.report.items[1].code.as_deref(), Some("unsupported_type"));
         assert_eq!(p.report.items[2].code.as_deref(), Some("empty_stem"));
         assert_eq!(p.new.len(), 1);
+    }
+
+    #[test]
+    fn an_item_with_a_control_character_is_skipped_in_a_dry_run_and_for_real_alike() {
+        for dry_run in [true, false] {
+            let f = file(vec![
+                item(1, Ok(body("A", "题干\u{0}"))),
+                item(2, Ok(body("B", "正常\t题干"))),
+            ]);
+            let p = plan(
+                f,
+                Format::Csv,
+                "T",
+                &HashMap::new(),
+                OnConflict::Reject,
+                dry_run,
+            );
+            assert_eq!(p.report.items[0].code.as_deref(), Some("control_character"));
+            assert!(p.report.items[0].reason.as_ref().unwrap().contains("/stem"));
+            assert_eq!(p.report.items[1].outcome, Outcome::Imported);
+            assert_eq!(p.new.len(), 1);
+        }
     }
 
     #[test]

@@ -625,7 +625,12 @@ pub async fn search(
     let items = q
         .order_by_asc(question::Column::BankId)
         .order_by_asc(question::Column::Ident)
-        .offset(page.saturating_sub(1) * per_page)
+        // Any page number is accepted; past the end it is simply empty (never an overflow).
+        .offset(
+            page.saturating_sub(1)
+                .saturating_mul(per_page)
+                .min(i64::MAX as u64),
+        )
         .limit(per_page)
         .all(db)
         .await?;

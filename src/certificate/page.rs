@@ -31,7 +31,7 @@ h1{font-size:1.15rem;margin:.5rem 0 1rem}\
 .verdict{border-radius:.75rem;padding:1rem 1.1rem;color:#fff;margin-bottom:1rem}\
 .verdict b{display:block;font-size:1.6rem}\
 .valid{background:#1b7f3b}.expired{background:#8a6d00}.suspended{background:#b35c00}\
-.revoked,.not_valid{background:#b3261e}.superseded{background:#5b4b8a}\
+.revoked,.not_valid{background:#b3261e}.superseded{background:#5b4b8a}.elsewhere{background:#8a6d00}\
 dl{background:#fff;border-radius:.75rem;padding:.5rem 1rem;margin:0 0 1rem}\
 dt{color:#666;font-size:.8rem;margin-top:.6rem}dd{margin:0;font-size:1.05rem;overflow-wrap:anywhere}\
 ul{list-style:none;padding:0;margin:0 0 1rem;background:#fff;border-radius:.75rem}\
@@ -65,6 +65,7 @@ fn outcome_class(o: Outcome) -> &'static str {
         Outcome::Suspended => "suspended",
         Outcome::Revoked => "revoked",
         Outcome::Superseded => "superseded",
+        Outcome::PointsElsewhere => "elsewhere",
         Outcome::NotValid => "not_valid",
     }
 }
@@ -89,6 +90,10 @@ fn reason_text(code: &str) -> (&'static str, &'static str) {
             "The issuer has no record of this certificate",
         ),
         "issued_in_future" => ("签发日期晚于今天", "The issue date is after today"),
+        "foreign_address" => (
+            "二维码中的网址不是发证机构的网址，请勿相信该网址显示的内容",
+            "The code's link is not the issuer's address: do not trust what that address shows",
+        ),
         "not_a_certificate_link" => ("不是证书二维码", "Not a certificate code"),
         "payload_truncated" => ("二维码内容不完整", "The code's content is incomplete"),
         _ => ("二维码内容无法识别", "The code's content cannot be read"),
@@ -113,6 +118,17 @@ pub fn verification(v: &OnlineVerification) -> String {
             "<small style=\"color:#fff\">{} · {}</small>",
             esc(zh),
             esc(en)
+        ));
+    }
+    if let Some(to) = ver
+        .points_to
+        .as_ref()
+        .filter(|to| !to.eq_ignore_ascii_case(&ver.issuer_address))
+    {
+        body.push_str(&format!(
+            "<small style=\"color:#fff\">二维码指向 The code points to: {} · 发证机构网址 Issuer's address: {}</small>",
+            esc(to),
+            esc(&ver.issuer_address)
         ));
     }
     if let Some(n) = &v.superseded_by {

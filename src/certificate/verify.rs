@@ -74,6 +74,9 @@ pub enum Outcome {
     Revoked,
     /// Genuine, replaced by a corrected certificate.
     Superseded,
+    /// Genuine and in force, but the scanned link points to another address than the issuer's
+    /// (a copied code on a look-alike site, or a changed link): `points_to` says where.
+    PointsElsewhere,
     /// Not a genuine certificate of this issuer (see the reason).
     NotValid,
 }
@@ -87,6 +90,7 @@ impl Outcome {
             Self::Suspended => "已暂停",
             Self::Revoked => "已撤销",
             Self::Superseded => "已被更正证书取代",
+            Self::PointsElsewhere => "证书真实，但二维码指向其他网址",
             Self::NotValid => "无效",
         }
     }
@@ -98,6 +102,7 @@ impl Outcome {
             Self::Suspended => "Suspended",
             Self::Revoked => "Revoked",
             Self::Superseded => "Superseded by a corrected certificate",
+            Self::PointsElsewhere => "Genuine, but the code points to another address",
             Self::NotValid => "Not valid",
         }
     }
@@ -147,6 +152,10 @@ pub struct Verification {
     pub type_title: Option<String>,
     /// As of when the status is known (the status list's date offline; now online).
     pub status_as_of: Option<DateTime<Utc>>,
+    /// The address the scanned link points to (when a whole link was given).
+    pub points_to: Option<String>,
+    /// The issuer's address, which a genuine code points to.
+    pub issuer_address: String,
 }
 
 /// What a status source knows about a certificate.
@@ -185,6 +194,8 @@ fn not_valid(checks: Vec<Check>, reason: &str) -> Verification {
         certificate: None,
         type_title: None,
         status_as_of: None,
+        points_to: None,
+        issuer_address: String::new(),
     }
 }
 
@@ -193,6 +204,18 @@ fn not_valid(checks: Vec<Check>, reason: &str) -> Verification {
 /// compares the dates with `today`. Never panics; anything unreadable is `not_valid` with a
 /// reason code.
 pub fn verify(
+    text: &str,
+    keys: &KeysDocument,
+    today: NaiveDate,
+    status: impl FnOnce(&Payload) -> StatusAnswer,
+) -> Verification {
+    let mut v = check_text(text, keys, today, status);
+    v.points_to = payload::split_url(text).ok().map(|(a, _)| a.to_string());
+    v.issuer_address = keys.public_url.trim_end_matches('/').to_string();
+    v
+}
+
+fn check_text(
     text: &str,
     keys: &KeysDocument,
     today: NaiveDate,
@@ -410,8 +433,12 @@ pub fn verify(
                 format!("the link points to the issuer's address {ours}"),
             )
         } else {
-            // The signature is what makes a certificate genuine; a link elsewhere is worth a
-            // warning (a copied code on a look-alike site) but does not make it invalid.
+            // The signature makes the certificate genuine, but whoever follows this code lands
+            // on another site, which may show anything: never a plain "valid" for it.
+            if outcome == Outcome::Valid {
+                outcome = Outcome::PointsElsewhere;
+                reason = Some("foreign_address".to_string());
+            }
             check(
                 "address",
                 "网址",
@@ -429,6 +456,8 @@ pub fn verify(
         type_title: keys.types.get(&p.type_code).cloned(),
         certificate: Some(p.clone()),
         status_as_of,
+        points_to: None,
+        issuer_address: String::new(),
     }
 }
 
@@ -595,7 +624,7 @@ mod tests {
     }
 
     #[test]
-    fn a_link_to_another_address_fails_the_address_check_only() {
+    fn a_genuine_payload_behind_another_address_is_not_called_plainly_valid() {
         let k = SigningKey::from_bytes(&[1; 32]);
         let d = doc(vec![published(1, &k, "2026-01-01T00:00:00Z")]);
         let text = payload::url(
@@ -603,11 +632,22 @@ mod tests {
             &payload(1, (2026, 12, 1)).sign(&k).unwrap(),
         );
         let v = verify(&text, &d, day(2026, 12, 5), live(Status::Valid));
-        assert_eq!(v.outcome, Outcome::Valid);
+        assert_eq!(v.outcome, Outcome::PointsElsewhere, "never a plain valid");
+        assert_eq!(v.reason.as_deref(), Some("foreign_address"));
+        assert_eq!(v.points_to.as_deref(), Some("HTTPS://EVIL.EXAMPLE"));
+        assert_eq!(v.issuer_address, "https://cert.example.org");
+        assert!(
+            v.certificate.is_some(),
+            "the genuine fields are still shown"
+        );
         assert!(
             v.checks
                 .iter()
                 .any(|c| c.name == "address" && c.result == CheckResult::Failed)
         );
+        // A revoked one stays revoked: the address only adds to it.
+        let v = verify(&text, &d, day(2026, 12, 5), live(Status::Revoked));
+        assert_eq!(v.outcome, Outcome::Revoked);
+        assert!(v.points_to.is_some());
     }
 }

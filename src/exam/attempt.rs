@@ -12,7 +12,7 @@ use super::attempt_repo::{self as repo, Refusal, SaveOutcome, Snapshot};
 use super::autosave::{SaveError, Saver};
 use super::blueprint::PoolItem;
 use super::clock::Clock;
-use super::definition::{ExamDefinition, Release};
+use super::definition::{ExamDefinition, Release, Review};
 use super::delivery::{self, DeliveredQuestion, TabletResponse};
 use super::entity::{attempt, candidate, mark, session};
 use super::grading::{self, AttemptResult};
@@ -304,8 +304,13 @@ pub struct ResultView {
     pub pass_line: f64,
     /// Per section.
     pub sections: Vec<grading::SectionResult>,
-    /// Per question: earned, right or not, and (if the exam shows them) the explanation.
+    /// Per question: earned, right or not, and (if the exam shows them) the key and the
+    /// explanation. Empty while the review is withheld.
     pub items: Vec<ReviewItem>,
+    /// Why the review (keys, explanations, right or wrong per question) is not shown yet:
+    /// `sittings_left` (the candidate may sit again, or is sitting) or `session_open` (the exam
+    /// shows it once the session has closed); none once it is shown.
+    pub review_withheld: Option<&'static str>,
 }
 
 /// One question of a released result.
@@ -1040,7 +1045,8 @@ async fn view(state: &AppState, s: &session::Model, a: &attempt::Model) -> AppRe
     let result = match (&a.result, submitted && released(&frozen.definition, s)) {
         (Some(json), true) => {
             let r: AttemptResult = serde_json::from_str(json).map_err(AppError::internal)?;
-            Some(review(&frozen.definition, &sitting, seed, r))
+            let withheld = review_state(state, &frozen.definition, s, a).await?;
+            Some(review(&frozen.definition, &sitting, seed, r, withheld))
         }
         _ => None,
     };
@@ -1067,10 +1073,60 @@ async fn view(state: &AppState, s: &session::Model, a: &attempt::Model) -> AppRe
     })
 }
 
-fn review(def: &ExamDefinition, sitting: &Sitting, seed: u64, r: AttemptResult) -> ResultView {
+/// Why a candidate may not see the review of a submitted paper yet, or none when they may.
+/// Pure: `sittings_used` counts the candidate's attempts, `sitting_now` is true while one of
+/// them still runs (an earlier paper's keys would help with it), `session_closed` is true once
+/// the session's window has passed and none of its attempts still runs.
+pub fn review_withheld(
+    def: &ExamDefinition,
+    sittings_used: usize,
+    sitting_now: bool,
+    session_closed: bool,
+) -> Option<&'static str> {
+    if session_closed {
+        return None;
+    }
+    let all_used = sittings_used as u64 >= u64::from(def.attempts_allowed);
+    match def.review {
+        Review::AfterClose => Some("session_open"),
+        Review::NoSittingsLeft if all_used && !sitting_now => None,
+        Review::NoSittingsLeft => Some("sittings_left"),
+    }
+}
+
+/// [`review_withheld`] for a candidate's attempt, read from the database.
+async fn review_state(
+    state: &AppState,
+    def: &ExamDefinition,
+    s: &session::Model,
+    a: &attempt::Model,
+) -> AppResult<Option<&'static str>> {
+    let closed = Utc::now() >= s.ends_at && repo::open_in_session(&state.db, s.id).await? == 0;
+    let (used, sitting_now) = if closed || def.review == Review::AfterClose {
+        (0, false)
+    } else {
+        let all = repo::attempts_of(&state.db, a.candidate_id).await?;
+        let running = all.iter().any(|x| x.status != repo::SUBMITTED);
+        (all.len(), running)
+    };
+    Ok(review_withheld(def, used, sitting_now, closed))
+}
+
+fn review(
+    def: &ExamDefinition,
+    sitting: &Sitting,
+    seed: u64,
+    r: AttemptResult,
+    withheld: Option<&'static str>,
+) -> ResultView {
     use crate::bank::model::Key;
-    let items = r
-        .items
+    // While withheld, not even right or wrong per question: with a true/false paper that is the key.
+    let shown = if withheld.is_none() {
+        &r.items[..]
+    } else {
+        &[]
+    };
+    let items = shown
         .iter()
         .map(|i| {
             let q = delivery::item_for(&sitting.paper, i.question_id)
@@ -1108,6 +1164,7 @@ fn review(def: &ExamDefinition, sitting: &Sitting, seed: u64, r: AttemptResult) 
         pass_line: def.pass_line,
         sections: r.sections,
         items,
+        review_withheld: withheld,
     }
 }
 
@@ -1307,4 +1364,38 @@ pub fn time_left(a: &attempt::Model) -> (DateTime<Utc>, i64) {
     let now = now_ms();
     let c = clock_of(a);
     (at(c.deadline_ms(now)), c.remaining_ms(now) / 1000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn def(review: &str, attempts: u32) -> ExamDefinition {
+        serde_json::from_value(json!({
+            "name": "复考", "time_limit_minutes": 30, "pass_line": 6, "attempts_allowed": attempts,
+            "release": "at_submit", "review": review,
+            "blueprint": {"sections": [{"cells": [{"bank": "LAW", "kind": "true_false", "count": 15, "points": 1}]}]}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_review_waits_for_the_last_sitting_or_the_close_of_the_session() {
+        let d = def("no_sittings_left", 2);
+        assert_eq!(review_withheld(&d, 1, false, false), Some("sittings_left"));
+        assert_eq!(
+            review_withheld(&d, 2, true, false),
+            Some("sittings_left"),
+            "not while the last sitting runs: the first paper's keys would help"
+        );
+        assert_eq!(review_withheld(&d, 2, false, false), None);
+        assert_eq!(
+            review_withheld(&d, 1, false, true),
+            None,
+            "nobody can sit again"
+        );
+        let d = def("after_close", 1);
+        assert_eq!(review_withheld(&d, 1, false, false), Some("session_open"));
+        assert_eq!(review_withheld(&d, 1, false, true), None);
+    }
 }

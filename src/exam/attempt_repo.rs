@@ -112,6 +112,16 @@ pub async fn attempts_in_session(
         .await
 }
 
+/// How many attempts of a session are still running (in progress or paused).
+pub async fn open_in_session(db: &impl ConnectionTrait, session_id: i32) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    attempt::Entity::find()
+        .filter(attempt::Column::SessionId.eq(session_id))
+        .filter(attempt::Column::Status.ne(SUBMITTED))
+        .count(db)
+        .await
+}
+
 /// An attempt by id.
 pub async fn attempt(db: &impl ConnectionTrait, id: i32) -> Result<Option<attempt::Model>, DbErr> {
     attempt::Entity::find_by_id(id).one(db).await

@@ -17,6 +17,21 @@ pub enum Release {
     ByStaff,
 }
 
+/// When a candidate sees the review of a submitted paper: the keys, the explanations and which
+/// questions they got right. Until then the result shows the score and the points per section
+/// only, since a candidate who can still sit again (or a neighbour still sitting) could use them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Review {
+    /// Once the session has closed and no attempt in it is still running. The default: nobody
+    /// who can still sit the paper learns its keys from anyone.
+    #[default]
+    AfterClose,
+    /// As soon as the candidate has no sitting left (their last allowed sitting is submitted,
+    /// or the session has closed).
+    NoSittingsLeft,
+}
+
 /// What staff write to define an exam. Anything may be wrong here; [`ExamDefinition::parse`] checks it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ExamDefinition {
@@ -46,6 +61,9 @@ pub struct ExamDefinition {
     /// Show explanations (解析) with released results.
     #[serde(default = "yes")]
     pub show_explanations: bool,
+    /// When the review (keys, explanations, right or wrong per question) is shown.
+    #[serde(default)]
+    pub review: Review,
 }
 
 fn yes() -> bool {
@@ -154,6 +172,11 @@ mod tests {
         assert_eq!(d.name, "第七十四期 继续教育考试");
         assert_eq!(d.attempts_allowed, 1);
         assert_eq!(d.release, Release::ByStaff);
+        assert_eq!(
+            d.review,
+            Review::AfterClose,
+            "the safe review rule by default"
+        );
         assert_eq!(d.multiple_policy, MultiplePolicy::AllOrNothing);
         assert_eq!(d.banks(), vec!["LAW", "STD"]);
     }

@@ -2,7 +2,7 @@
 //! candidates with valid, stable ID numbers, so someone trying the platform can sit an exam at once.
 
 use super::blueprint::{Blueprint, Cell, DEFAULT_TOLERANCE, Section};
-use super::definition::{ExamDefinition, Release};
+use super::definition::{ExamDefinition, Release, Review};
 use super::identity::id_check_char;
 use super::roster::{self, RosterRow};
 use super::scoring::MultiplePolicy;
@@ -135,6 +135,7 @@ pub fn exam_definition() -> ExamDefinition {
         avoid_seen_on_retake: true,
         release: Release::AtSubmit,
         show_explanations: true,
+        review: Review::AfterClose,
     }
 }
 

@@ -51,6 +51,19 @@ pub fn check(
     phone: &str,
     room: Option<&str>,
 ) -> Result<NewCandidate, Skip> {
+    // A roster file is text from outside like any request: no control characters (see `input`).
+    for (field, text) in [
+        ("姓名", name),
+        ("工作单位", employer),
+        ("考场", room.unwrap_or("")),
+    ] {
+        if let Some(c) = crate::input::first_forbidden(text) {
+            return Err(Skip::new(
+                "control_character",
+                format!("{field} holds the control character U+{:04X}", c as u32),
+            ));
+        }
+    }
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 50 {
         return Err(Skip::new("invalid_name", "a name needs 1–50 characters"));
@@ -173,6 +186,19 @@ mod tests {
         assert_eq!(out[2].ident, "row 5");
         assert_eq!(out[2].result.as_ref().unwrap_err().code, "invalid_name");
         assert_eq!(out[3].result.as_ref().unwrap_err().code, "invalid_phone");
+    }
+
+    #[test]
+    fn a_row_with_a_control_character_is_skipped_with_its_code() {
+        let out = parse(vec![
+            row(1, &["姓名", "身份证号", "工作单位"]),
+            row(2, &["张\u{0}三", "11010519491231002X", ""]),
+            row(3, &["李四", "11010519491231002X", "某\u{1b}单位"]),
+        ])
+        .unwrap();
+        for r in &out {
+            assert_eq!(r.result.as_ref().unwrap_err().code, "control_character");
+        }
     }
 
     #[test]

@@ -53,6 +53,88 @@ pub struct Feasibility {
     pub pool: usize,
     /// Every cell that cannot be filled.
     pub shortages: Vec<CellShortage>,
+    /// What staff should know that does not stop the exam being saved.
+    pub warnings: Vec<ExamWarning>,
+}
+
+/// A warning about a definition that can be saved as it is.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ExamWarning {
+    /// `retake_repeats`: the pool cannot give every allowed sitting new questions, so a retake
+    /// repeats some (the cells say where; `missing` is how many repeat at least). Or
+    /// `retake_not_avoiding`: retakes are drawn without avoiding questions already seen.
+    pub code: &'static str,
+    /// A sentence for people.
+    pub message: String,
+    /// Sittings allowed.
+    pub sittings: u32,
+    /// Questions the later sittings repeat at least, over all sittings.
+    pub repeats: usize,
+    /// Per cell: `needed` counts every sitting, `missing` the questions that must repeat.
+    pub cells: Vec<CellShortage>,
+}
+
+fn cell_shortages(def: &ExamDefinition, found: Vec<Shortage>, per: usize) -> Vec<CellShortage> {
+    found
+        .into_iter()
+        .map(|s: Shortage| {
+            let c = &def.blueprint.sections[s.section].cells[s.cell];
+            CellShortage {
+                section: s.section + 1,
+                cell: s.cell + 1,
+                bank: c.bank.clone(),
+                category: c.category.clone(),
+                kind: c.kind,
+                difficulty: [c.min_difficulty, c.max_difficulty],
+                needed: s.needed,
+                available: s.available,
+                missing: s.needed.saturating_sub(s.available).min(c.count * per),
+            }
+        })
+        .collect()
+}
+
+/// Whether retakes can draw new questions: every sitting's cells together must fit in the pool
+/// (counted in the worst case, like the feasibility of one paper), or a retake repeats questions
+/// the candidate has already seen, and perhaps seen the keys of.
+fn retake_warnings(def: &ExamDefinition, pool: &[blueprint::PoolItem]) -> Vec<ExamWarning> {
+    let sittings = def.attempts_allowed;
+    if sittings < 2 {
+        return vec![];
+    }
+    if !def.avoid_seen_on_retake {
+        return vec![ExamWarning {
+            code: "retake_not_avoiding",
+            message: format!(
+                "{sittings} sittings are allowed and retakes do not avoid questions already seen"
+            ),
+            sittings,
+            repeats: 0,
+            cells: vec![],
+        }];
+    }
+    let mut all = def.blueprint.clone();
+    for c in all.sections.iter_mut().flat_map(|s| s.cells.iter_mut()) {
+        c.count *= sittings as usize;
+    }
+    let cells = cell_shortages(
+        def,
+        blueprint::feasibility(&all, pool),
+        sittings as usize - 1,
+    );
+    if cells.is_empty() {
+        return vec![];
+    }
+    let repeats = cells.iter().map(|c| c.missing).sum();
+    vec![ExamWarning {
+        code: "retake_repeats",
+        message: format!(
+            "the pool cannot give each of the {sittings} sittings new questions: at least {repeats} question(s) repeat on retakes"
+        ),
+        sittings,
+        repeats,
+        cells,
+    }]
 }
 
 fn invalid(e: super::definition::DefinitionError) -> AppError {
@@ -79,29 +161,19 @@ pub async fn check(
         ));
     }
     let pool = repo::pool(db, &banks).await?;
-    let shortages = blueprint::feasibility(&def.blueprint, &pool)
-        .into_iter()
-        .map(|s: Shortage| {
-            let c = &def.blueprint.sections[s.section].cells[s.cell];
-            CellShortage {
-                section: s.section + 1,
-                cell: s.cell + 1,
-                bank: c.bank.clone(),
-                category: c.category.clone(),
-                kind: c.kind,
-                difficulty: [c.min_difficulty, c.max_difficulty],
-                needed: s.needed,
-                available: s.available,
-                missing: s.needed.saturating_sub(s.available),
-            }
-        })
-        .collect::<Vec<_>>();
+    let shortages = cell_shortages(&def, blueprint::feasibility(&def.blueprint, &pool), 1);
+    let warnings = if shortages.is_empty() {
+        retake_warnings(&def, &pool)
+    } else {
+        vec![]
+    };
     let f = Feasibility {
         feasible: shortages.is_empty(),
         questions: def.blueprint.total_count(),
         total_points: def.blueprint.total_points(),
         pool: pool.len(),
         shortages,
+        warnings,
     };
     Ok((def, f))
 }

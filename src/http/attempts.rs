@@ -94,6 +94,7 @@ pub async fn retake(
 
 /// The candidate's paper: questions in their order, options under opaque ids, no key.
 #[utoipa::path(get, path = "/api/attempts/{id}/paper", tag = "attempts", security(("bearer" = [])),
+    params(("id" = i32, Path)),
     responses((status = 200, body = PaperView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn paper(
     state: web::Data<AppState>,
@@ -125,6 +126,7 @@ pub struct SaveAnswerResponse {
 
 /// Saves one answer; idempotent by sequence number; answered only once committed.
 #[utoipa::path(put, path = "/api/attempts/{id}/answers/{question_id}", tag = "attempts", security(("bearer" = [])),
+    params(("id" = i32, Path), ("question_id" = i32, Path)),
     request_body = SaveAnswerRequest,
     responses((status = 200, body = SaveAnswerResponse), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -152,6 +154,7 @@ pub async fn save(
 
 /// The attempt's state: status, server time, deadline, saved answers, and the result once released.
 #[utoipa::path(get, path = "/api/attempts/{id}", tag = "attempts", security(("bearer" = [])),
+    params(("id" = i32, Path)),
     responses((status = 200, body = AttemptState), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn get(
     state: web::Data<AppState>,
@@ -165,6 +168,7 @@ pub async fn get(
 
 /// Submits the attempt; repeating it changes nothing.
 #[utoipa::path(post, path = "/api/attempts/{id}/submit", tag = "attempts", security(("bearer" = [])),
+    params(("id" = i32, Path)),
     responses((status = 200, body = AttemptState), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn submit(
     state: web::Data<AppState>,
@@ -179,6 +183,7 @@ pub async fn submit(
 /// Re-draws an attempt's paper from its seed and says whether it is the stored one (authors,
 /// and proctors of the session).
 #[utoipa::path(get, path = "/api/attempts/{id}/audit", tag = "attempts", security(("bearer" = [])),
+    params(("id" = i32, Path)),
     responses((status = 200, body = PaperAudit), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn audit(
     state: web::Data<AppState>,
@@ -248,6 +253,7 @@ async fn clock(
 
 /// Pauses one attempt: its clock stops and saves wait until it resumes (proctors of the session).
 #[utoipa::path(post, path = "/api/attempts/{id}/pause", tag = "attempts", security(("bearer" = [])),
+    params(("id" = i32, Path)),
     request_body = ClockRequest,
     responses((status = 200, body = ClockDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn pause(
@@ -262,6 +268,7 @@ pub async fn pause(
 
 /// Resumes a paused attempt; its deadline moves on by the pause.
 #[utoipa::path(post, path = "/api/attempts/{id}/resume", tag = "attempts", security(("bearer" = [])),
+    params(("id" = i32, Path)),
     request_body = ClockRequest,
     responses((status = 200, body = ClockDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn resume(
@@ -276,6 +283,7 @@ pub async fn resume(
 
 /// Gives one attempt extra minutes.
 #[utoipa::path(post, path = "/api/attempts/{id}/extend", tag = "attempts", security(("bearer" = [])),
+    params(("id" = i32, Path)),
     request_body = ClockRequest,
     responses((status = 200, body = ClockDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn extend(
@@ -310,6 +318,7 @@ pub struct EventsResponse {
 
 /// Reports heartbeats and page-hidden, window-blur and fullscreen-exit events of the candidate's tablet.
 #[utoipa::path(post, path = "/api/attempts/{id}/events", tag = "attempts", security(("bearer" = [])),
+    params(("id" = i32, Path)),
     request_body = EventsRequest,
     responses((status = 200, body = EventsResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn events(

@@ -12,7 +12,7 @@ use crate::certificate::status::StatusList;
 use crate::certificate::verify::{KeysDocument, PublishedKey};
 use crate::certificate::{lookup, page};
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::exam::attempt::CandidateAuth;
+use crate::exam::attempt::{AttemptId, CandidateAuth};
 use crate::exam::session::SessionId;
 use crate::state::AppState;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY};
@@ -360,11 +360,12 @@ pub struct HolderCertificate {
 
 /// The candidate's own certificate (candidate token).
 #[utoipa::path(get, path = "/api/candidate/certificate", tag = "certificates", security(("bearer" = [])),
-    responses((status = 200, body = HolderCertificate), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = HolderCertificate), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn mine(
     state: web::Data<AppState>,
     auth: CandidateAuth,
 ) -> AppResult<web::Json<HolderCertificate>> {
+    current_login(&state, &auth).await?;
     let c = svc::of_holder(&state.db, auth.candidate_id).await?;
     Ok(web::Json(HolderCertificate {
         number: c.number,
@@ -377,10 +378,18 @@ pub async fn mine(
     }))
 }
 
+/// Refuses a candidate token like the attempt endpoints do: 401 `taken_over` once the attempt
+/// was continued on another device.
+async fn current_login(state: &AppState, auth: &CandidateAuth) -> AppResult<()> {
+    crate::exam::attempt::own_attempt(state, auth, AttemptId(auth.attempt_id)).await?;
+    Ok(())
+}
+
 /// The PDF of the candidate's own certificate (candidate token).
 #[utoipa::path(get, path = "/api/candidate/certificate/pdf", tag = "certificates", security(("bearer" = [])),
-    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn my_pdf(state: web::Data<AppState>, auth: CandidateAuth) -> AppResult<HttpResponse> {
+    current_login(&state, &auth).await?;
     let c = svc::of_holder(&state.db, auth.candidate_id).await?;
     let bytes = svc::pdf(&state.db, &c).await?;
     Ok(pdf_response(&svc::file_name(&c), bytes))

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod banks;
 pub mod certificates;
 pub mod dto;
+pub mod edge;
 pub mod exams;
 pub mod frontend;
 pub mod media;
@@ -51,7 +52,7 @@ use utoipa::{Modify, OpenApi};
         certificates::rotate_key, certificates::revoke_key, certificates::published_keys, certificates::status_list,
         certificates::verify_json, certificates::verify_text, certificates::lookup_json,
     ),
-    components(schemas(crate::error::ErrorBody, crate::bank::model::QuestionBody)),
+    components(schemas(crate::error::ErrorBody, crate::bank::model::QuestionBody, crate::bank::import::OnConflict)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -85,7 +86,7 @@ pub fn configure(max_upload: usize) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         cfg.app_data(
             web::JsonConfig::default()
-                .limit(1024 * 1024)
+                .limit(edge::JSON_LIMIT)
                 .error_handler(|err, _| {
                     use actix_web::error::JsonPayloadError as E;
                     let e = match &err {

@@ -75,10 +75,11 @@ pub async fn live(
     id: web::Path<i32>,
     q: web::Query<StreamQuery>,
 ) -> AppResult<HttpResponse> {
-    let staff = staff_from_token(&state, &token_of(&req, &q)?).await?;
+    let token = token_of(&req, &q)?;
+    let staff = staff_from_token(&state, &token).await?;
     let (s, _) = visible(&state, &staff, *id).await?;
     let stream = state.live.watch(&state, s.id).await?;
-    Ok(event_stream(stream))
+    Ok(event_stream(state.live.streams.limit(&token, stream)))
 }
 
 /// The tablet's live stream of its own attempt: `state` (status and time) now and after each
@@ -91,15 +92,16 @@ pub async fn attempt_live(
     id: web::Path<i32>,
     q: web::Query<StreamQuery>,
 ) -> AppResult<HttpResponse> {
-    let auth = candidate_from_token(&state, &token_of(&req, &q)?)?;
+    let token = token_of(&req, &q)?;
+    let auth = candidate_from_token(&state, &token)?;
     if auth.attempt_id != *id {
         return Err(AppError::forbidden("this token does not open that attempt"));
     }
     // Refuse at once (401 taken_over, 404) rather than open a stream that ends immediately.
     crate::exam::attempt::clock_state(&state, &auth, AttemptId(*id)).await?;
-    Ok(event_stream(live::attempt_stream(
-        state.get_ref().clone(),
-        auth,
+    Ok(event_stream(state.live.streams.limit(
+        &token,
+        live::attempt_stream(state.get_ref().clone(), auth),
     )))
 }
 

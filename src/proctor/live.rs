@@ -21,6 +21,8 @@ const PARTIAL_EVERY: Duration = Duration::from_millis(250);
 const FULL_EVERY: Duration = Duration::from_secs(2);
 /// A comment line this often keeps proxies from closing an idle stream.
 const PING_EVERY: Duration = Duration::from_secs(15);
+/// Live streams one token may hold open at once; opening another closes its oldest.
+pub const STREAMS_PER_TOKEN: usize = 4;
 
 /// One SSE frame of a room view.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -50,6 +52,75 @@ pub struct Live {
     /// The bus changes arrive on.
     pub bus: Bus,
     feeds: Mutex<HashMap<i32, Weak<Feed>>>,
+    /// The open streams per token.
+    pub streams: Streams,
+}
+
+type OpenStreams = HashMap<[u8; 32], Vec<(u64, tokio::sync::oneshot::Sender<()>)>>;
+
+/// The live streams open per token, at most [`STREAMS_PER_TOKEN`] each. Opening one more
+/// closes the oldest rather than refusing the new one: a tablet whose Wi-Fi dropped reconnects
+/// while the server may not have noticed the old connection is dead yet, and it must get in.
+#[derive(Default)]
+pub struct Streams {
+    open: Arc<Mutex<OpenStreams>>,
+    next: std::sync::atomic::AtomicU64,
+}
+
+/// A stream's place among its token's streams; dropping it (the stream ends) frees the place.
+pub struct StreamSlot {
+    open: Arc<Mutex<OpenStreams>>,
+    key: [u8; 32],
+    id: u64,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(list) = open.get_mut(&self.key) {
+            list.retain(|(id, _)| *id != self.id);
+            if list.is_empty() {
+                open.remove(&self.key);
+            }
+        }
+    }
+}
+
+impl Streams {
+    /// Wraps a stream opened with `token`: it ends when it is the oldest of the token's streams
+    /// and another one opens beyond the limit.
+    pub fn limit<S>(
+        &self,
+        token: &str,
+        stream: S,
+    ) -> impl futures_util::Stream<Item = S::Item> + use<S>
+    where
+        S: futures_util::Stream,
+    {
+        use futures_util::StreamExt;
+        use sha2::{Digest, Sha256};
+        let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        let id = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        {
+            let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+            let list = open.entry(key).or_default();
+            list.push((id, tx));
+            while list.len() > STREAMS_PER_TOKEN {
+                // Dropping the sender ends that stream.
+                list.remove(0);
+            }
+        }
+        let slot = StreamSlot {
+            open: self.open.clone(),
+            key,
+            id,
+        };
+        stream.take_until(rx).map(move |item| {
+            let _held = &slot;
+            item
+        })
+    }
 }
 
 fn sse(event: &str, data: &str) -> Bytes {
@@ -62,6 +133,7 @@ impl Live {
         Live {
             bus,
             feeds: Mutex::new(HashMap::new()),
+            streams: Streams::default(),
         }
     }
 

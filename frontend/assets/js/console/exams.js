@@ -7,6 +7,7 @@ import {
 
 const POLICIES = ['all_or_nothing', 'proportional', 'penalty'];
 const RELEASES = ['at_submit', 'by_staff'];
+const REVIEWS = ['after_close', 'no_sittings_left'];
 const CHECK_DELAY_MS = 400;
 
 /** Total questions and points of a definition (for the list). */
@@ -43,7 +44,7 @@ function newCell(bank) {
 function newDefinition(bank) {
   return {
     name: '', time_limit_minutes: 60, pass_line: 6, multiple_policy: 'all_or_nothing', release: 'at_submit',
-    shuffle_options: true, show_explanations: true, attempts_allowed: 1, avoid_seen_on_retake: true,
+    shuffle_options: true, show_explanations: true, attempts_allowed: 1, avoid_seen_on_retake: true, review: 'after_close',
     blueprint: { sections: [{ title: tc('exams.defaultSection'), shuffle_questions: true, cells: [newCell(bank)] }], target_difficulty: null, tolerance: 0.3 },
   };
 }
@@ -190,6 +191,15 @@ export async function editor({ root, params, alive }) {
       }))));
   }
 
+  // Retakes that must repeat questions: the exam can be saved, but the author should know.
+  function warningList(warnings) {
+    return el('ul', { class: 'warnings', 'data-test': 'bp-warnings' }, ...warnings.map((w) => el('li', { 'data-code': w.code },
+      el('span', { class: 'warn' }, '⚠ ', tc(`exams.warnings.${w.code}`, { sittings: w.sittings, repeats: w.repeats })),
+      w.cells && w.cells.length ? el('ul', {}, ...w.cells.map((c) => el('li', {}, tc('exams.retakeCell', {
+        section: c.section, cell: c.cell, bank: c.bank, kind: kindText(c.kind), needed: c.needed, available: c.available, missing: c.missing,
+      })))) : null)));
+  }
+
   let lastFeas = null;
   let checkSeq = 0;
   function paintFeasibility(state, f, err) {
@@ -208,6 +218,7 @@ export async function editor({ root, params, alive }) {
         stat('totalPoints', fmtNum(f.total_points), 'bp-total-points'),
         stat('pool', String(f.pool), 'bp-pool')));
       if (f.shortages.length) parts.push(shortageList(f.shortages));
+      if (f.warnings && f.warnings.length) parts.push(warningList(f.warnings));
     }
     feas.replaceChildren(...parts);
   }
@@ -239,6 +250,8 @@ export async function editor({ root, params, alive }) {
   const passLine = input(def, 'pass_line', { type: 'number', min: '0', step: '0.5', inputmode: 'decimal', 'data-test': 'exam-pass-line' }, num);
   const policy = chooser(def, 'multiple_policy', POLICIES.map((p) => [p, tc(`exams.policies.${p}`)]), { 'data-test': 'exam-policy' });
   const release = chooser(def, 'release', RELEASES.map((r) => [r, tc(`exams.releases.${r}`)]), { 'data-test': 'exam-release' });
+  const review = chooser(def, 'review', REVIEWS.map((r) => [r, tc(`exams.reviews.${r}`)]), { 'data-test': 'exam-review' });
+  if (!def.review) def.review = 'after_close';
   const attempts = input(def, 'attempts_allowed', { type: 'number', min: '1', max: '10', step: '1', inputmode: 'numeric', 'data-test': 'exam-attempts' }, num);
   const target = input(bp, 'target_difficulty', { type: 'number', min: '1', max: '5', step: '0.1', inputmode: 'decimal', 'data-test': 'exam-target-difficulty', placeholder: tc('exams.targetAny') }, num);
   const tolerance = input(bp, 'tolerance', { type: 'number', min: '0', max: '4', step: '0.1', inputmode: 'decimal', 'data-test': 'exam-tolerance' }, num);
@@ -257,7 +270,7 @@ export async function editor({ root, params, alive }) {
       el('div', { class: 'grid' },
         field(tc('exams.timeLimitLabel'), timeLimit), field(tc('exams.passLine'), passLine),
         field(tc('exams.policy'), policy, { hint: tc('exams.policyHint') }), field(tc('exams.release'), release),
-        field(tc('exams.attempts'), attempts), field(tc('exams.targetDifficulty'), target, { hint: tc('exams.targetHint') }),
+        field(tc('exams.attempts'), attempts), field(tc('exams.review'), review, { hint: tc('exams.reviewHint') }), field(tc('exams.targetDifficulty'), target, { hint: tc('exams.targetHint') }),
         field(tc('exams.tolerance'), tolerance)),
       el('div', { class: 'toolbar' },
         flag(def, 'shuffle_options', tc('exams.shuffleOptions'), { 'data-test': 'exam-shuffle-options' }),

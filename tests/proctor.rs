@@ -831,7 +831,9 @@ async fn a_proctor_of_the_session_or_an_admin_unlocks_a_candidate_whose_ticket_w
             .iter()
             .any(|e| e["actor"] == "proctor_a" && e["detail"]["ticket"] == ticket.as_str())
     );
+}
 
+#[tokio::test]
 async fn a_token_holds_at_most_four_live_streams_and_a_fifth_closes_the_oldest() {
     let r = room(1, &[]).await;
     let (token, attempt) = login(&r.app.base, &r.candidates[0]).await;

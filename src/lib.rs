@@ -11,5 +11,6 @@ pub mod error;
 pub mod exam;
 pub mod http;
 pub mod proctor;
+pub mod spreadsheet;
 pub mod startup;
 pub mod state;

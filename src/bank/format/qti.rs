@@ -1260,9 +1260,12 @@ fn read_zip(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
         if entry.size() > MAX_ENTRY_BYTES {
             return None;
         }
-        let mut data = Vec::new();
+        let cap = MAX_ENTRY_BYTES.min(budget.get());
+        // Sized from the declared size (checked before): growing by doubling would hold up to
+        // one and a half times the entry while it is read.
+        let mut data = Vec::with_capacity(usize::try_from(entry.size().min(cap)).unwrap_or(0));
         entry
-            .take(MAX_ENTRY_BYTES.min(budget.get()))
+            .take(cap)
             .read_to_end(&mut data)
             .ok()?;
         budget.set(budget.get().saturating_sub(data.len() as u64));

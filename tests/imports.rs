@@ -902,13 +902,17 @@ async fn health_checks_are_answered_while_big_files_are_parsed() {
     }
     let health = reqwest::Client::new();
     let mut slowest = std::time::Duration::ZERO;
-    let mut checks = 0;
+    let (mut checks, mut failed) = (0, 0);
     while imports.iter().any(|i| !i.is_finished()) {
         let t0 = std::time::Instant::now();
-        let r = health.get(app.url("/api/health")).send().await.unwrap();
-        assert_eq!(r.status(), StatusCode::OK);
+        let ok = health
+            .get(app.url("/api/health"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == StatusCode::OK);
         slowest = slowest.max(t0.elapsed());
         checks += 1;
+        failed += usize::from(!ok);
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     let took = started.elapsed();
@@ -916,8 +920,8 @@ async fn health_checks_are_answered_while_big_files_are_parsed() {
         i.await.unwrap();
     }
     assert!(
-        slowest < took / 3,
-        "the slowest of {checks} health checks took {slowest:?} while {n} imports took {took:?}"
+        failed == 0 && slowest < took / 3,
+        "{failed} of {checks} health checks failed and the slowest took {slowest:?}, while {n} imports took {took:?}"
     );
 }
 

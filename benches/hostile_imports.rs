@@ -165,10 +165,7 @@ async fn measure(port: u16, query: &str, file: Vec<u8>) -> Figures {
     };
     let t0 = Instant::now();
     let r = client
-        .post(format!(
-            "{}/api/banks/HOSTILE/import?{query}",
-            server.base
-        ))
+        .post(format!("{}/api/banks/HOSTILE/import?{query}", server.base))
         .bearer_auth(&token)
         .body(file)
         .send()

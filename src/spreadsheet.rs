@@ -91,7 +91,17 @@ mod tests {
     #[test]
     fn undefusing_gives_back_exactly_what_was_defused() {
         for original in [
-            "=1+1", "-5℃", "@x", "+86", "'=already", "''-two", "'plain", "'", "", "张三", "a=b",
+            "=1+1",
+            "-5℃",
+            "@x",
+            "+86",
+            "'=already",
+            "''-two",
+            "'plain",
+            "'",
+            "",
+            "张三",
+            "a=b",
         ] {
             assert_eq!(undefuse(&defuse(original)), original, "{original:?}");
         }

@@ -742,11 +742,7 @@ async fn an_xlsx_whose_shared_string_unpacks_far_beyond_any_cell_is_refused_for_
     app.create_bank(&t, "XBOMB").await;
     // 4 MiB of one letter: a few kilobytes packed, more than Excel lets a cell hold unpacked.
     let long = "x".repeat(4 * 1024 * 1024);
-    let bank = xlsx_with_shared_string(
-        &["题型", "题干", "答案"],
-        &["判断", "{}", "对"],
-        &long,
-    );
+    let bank = xlsx_with_shared_string(&["题型", "题干", "答案"], &["判断", "{}", "对"], &long);
     assert!(bank.len() < 64 * 1024, "{} bytes", bank.len());
     let (status, body) = app.import(&t, "XBOMB", "format=xlsx", bank).await;
     assert_eq!(
@@ -806,8 +802,7 @@ async fn an_xlsx_whose_shared_string_unpacks_far_beyond_any_cell_is_refused_for_
 }
 
 #[tokio::test]
-async fn an_item_with_an_oversized_field_is_skipped_with_its_field_and_limit_and_the_rest_import()
-{
+async fn an_item_with_an_oversized_field_is_skipped_with_its_field_and_limit_and_the_rest_import() {
     let app = TestApp::spawn().await;
     let t = app.admin().await;
     app.create_bank(&t, "LONG").await;
@@ -836,9 +831,7 @@ async fn an_item_with_an_oversized_field_is_skipped_with_its_field_and_limit_and
         "编号,题型,题干,选项A,选项B,答案\nC1,单选,题,{},乙,A\nC2,单选,题二,甲,乙,B\n",
         "甲".repeat(2_001)
     );
-    let (status, report) = app
-        .import(&t, "LONG", "format=csv", csv.into_bytes())
-        .await;
+    let (status, report) = app.import(&t, "LONG", "format=csv", csv.into_bytes()).await;
     assert_eq!(status, StatusCode::OK, "{report}");
     let c1 = outcome_of(&report, "C1");
     assert_eq!(c1["code"], "field_too_long");
@@ -846,7 +839,8 @@ async fn an_item_with_an_oversized_field_is_skipped_with_its_field_and_limit_and
     assert_eq!(outcome_of(&report, "C2")["outcome"], "imported");
 
     // The JSON API refuses the same with 422 and says which field and limit.
-    let q = json!({"kind": "true_false", "stem": stem, "key": {"type": "true_false", "value": true}});
+    let q =
+        json!({"kind": "true_false", "stem": stem, "key": {"type": "true_false", "value": true}});
     let r = app.post_json(&t, "/api/banks/LONG/questions", &q).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let v: Value = r.json().await.unwrap();

@@ -353,7 +353,9 @@ pub enum QuestionError {
         found: usize,
     },
     /// All texts together longer than [`limits::ITEM`].
-    #[error("试题内容过长：共 {found} 字，最多 {limit} 字 (the question's texts have {found} characters together; at most {limit} are allowed)")]
+    #[error(
+        "试题内容过长：共 {found} 字，最多 {limit} 字 (the question's texts have {found} characters together; at most {limit} are allowed)"
+    )]
     ItemTooLarge {
         /// The limit in characters.
         limit: usize,
@@ -546,7 +548,11 @@ pub fn check_limits(body: &QuestionBody) -> Result<(), QuestionError> {
     text(Field::Rubric, &body.rubric, limits::RUBRIC)?;
     text(Field::Source, &body.source, limits::SOURCE)?;
     let filled = |list: &[String]| list.iter().filter(|s| !s.trim().is_empty()).count();
-    count(Field::Category, filled(&body.category), limits::CATEGORY_DEPTH)?;
+    count(
+        Field::Category,
+        filled(&body.category),
+        limits::CATEGORY_DEPTH,
+    )?;
     for c in &body.category {
         text(Field::Category, c, limits::CATEGORY)?;
     }
@@ -938,9 +944,15 @@ mod tests {
         b.explanation = "解".repeat(limits::EXPLANATION);
         b.rubric = "评".repeat(limits::RUBRIC);
         b.source = "出".repeat(limits::SOURCE);
-        b.options = (0..8).map(|i| format!("{i}{}", "选".repeat(1_999))).collect();
-        b.tags = (0..limits::TAGS).map(|i| format!("{i:02}{}", "t".repeat(48))).collect();
-        b.category = (0..limits::CATEGORY_DEPTH).map(|_| "类".repeat(100)).collect();
+        b.options = (0..8)
+            .map(|i| format!("{i}{}", "选".repeat(1_999)))
+            .collect();
+        b.tags = (0..limits::TAGS)
+            .map(|i| format!("{i:02}{}", "t".repeat(48)))
+            .collect();
+        b.category = (0..limits::CATEGORY_DEPTH)
+            .map(|_| "类".repeat(100))
+            .collect();
         assert_eq!(Question::parse(b).unwrap_err().code(), "item_too_large");
         let mut b = single(&["甲", "乙"], vec![0]);
         b.tags = (0..=limits::TAGS).map(|i| format!("t{i}")).collect();

@@ -104,7 +104,6 @@ pub fn xlsx_with_shared_string(headers: &[&str], row: &[&str], text: &str) -> Ve
     zip_of(&files)
 }
 
-
 /// A GIFT file with one true/false question whose stem is `len` bytes of one letter, and one
 /// ordinary question after it.
 pub fn gift_long_stem(len: usize) -> Vec<u8> {

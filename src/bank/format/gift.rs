@@ -224,10 +224,7 @@ fn entries(text: &str) -> Vec<Entry> {
             target.push('\n');
             continue;
         }
-        if start.is_some()
-            && (t.starts_with("::") || t.starts_with("$CATEGORY:"))
-            && braces > 0
-        {
+        if start.is_some() && (t.starts_with("::") || t.starts_with("$CATEGORY:")) && braces > 0 {
             flush(&mut out, &mut lines, &mut start, &mut comments);
             braces = 0;
             comments = std::mem::take(&mut trailing);

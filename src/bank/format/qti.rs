@@ -1264,10 +1264,7 @@ fn read_zip(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
         // Sized from the declared size (checked before): growing by doubling would hold up to
         // one and a half times the entry while it is read.
         let mut data = Vec::with_capacity(usize::try_from(entry.size().min(cap)).unwrap_or(0));
-        entry
-            .take(cap)
-            .read_to_end(&mut data)
-            .ok()?;
+        entry.take(cap).read_to_end(&mut data).ok()?;
         budget.set(budget.get().saturating_sub(data.len() as u64));
         (budget.get() > 0).then_some(data)
     };

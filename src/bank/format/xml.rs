@@ -35,7 +35,10 @@ mod tests {
     #[test]
     fn a_plain_doctype_is_read_and_one_declaring_entities_is_refused() {
         let plain = "<!DOCTYPE quiz SYSTEM \"quiz.dtd\"><quiz><a>x &amp; y</a></quiz>";
-        assert_eq!(parse(plain).unwrap().root_element().tag_name().name(), "quiz");
+        assert_eq!(
+            parse(plain).unwrap().root_element().tag_name().name(),
+            "quiz"
+        );
         let bomb = "<!DOCTYPE q [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;\">]><q>&b;</q>";
         assert_eq!(parse(bomb).unwrap_err().code, "xml_entities_refused");
         let param = "<!DOCTYPE q [<!ENTITY % p \"x\">]><q/>";

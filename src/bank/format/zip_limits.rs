@@ -49,17 +49,24 @@ fn too_large(message: String) -> FormatError {
 /// Checks every entry of a ZIP archive against `limits`. An archive that cannot be opened
 /// passes: the reader that opens it next reports it in its own words.
 pub fn check(bytes: &[u8], limits: &ZipLimits) -> Result<(), FormatError> {
+    let too_many = |n: u64| {
+        too_large(format!(
+            "压缩包内有 {n} 个文件，最多 {} 个 (the archive holds {n} files; at most {} are allowed)",
+            limits.entries, limits.entries
+        ))
+    };
+    // Opening an archive reads its whole directory into memory (a few hundred bytes per
+    // entry): a 64 MiB upload of empty entries would take hundreds of megabytes, so the count
+    // its footer declares is checked first.
+    let declared = declared_entries(bytes);
+    if declared > limits.entries as u64 {
+        return Err(too_many(declared));
+    }
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());
     };
     if archive.len() > limits.entries {
-        return Err(too_large(format!(
-            "压缩包内有 {} 个文件，最多 {} 个 (the archive holds {} files; at most {} are allowed)",
-            archive.len(),
-            limits.entries,
-            archive.len(),
-            limits.entries
-        )));
+        return Err(too_many(archive.len() as u64));
     }
     let mut total = 0u64;
     for i in 0..archive.len() {
@@ -119,6 +126,44 @@ pub fn check(bytes: &[u8], limits: &ZipLimits) -> Result<(), FormatError> {
         }
     }
     Ok(())
+}
+
+/// The largest entry count that any end-of-central-directory record near the end of the
+/// archive declares (ZIP64 ones included): the ZIP reader trusts one of them and reads that
+/// many directory entries.
+fn declared_entries(bytes: &[u8]) -> u64 {
+    const EOCD: [u8; 4] = [0x50, 0x4b, 0x05, 0x06];
+    const EOCD64: [u8; 4] = [0x50, 0x4b, 0x06, 0x06];
+    // The footer is 22 bytes plus a comment of at most 65,535; ZIP64 records sit just before.
+    let from = bytes.len().saturating_sub(22 + 65_535 + 56 + 20);
+    let tail = &bytes[from..];
+    let u16_at = |b: &[u8], i: usize| {
+        b.get(i..i + 2)
+            .map_or(0, |v| u64::from(u16::from_le_bytes([v[0], v[1]])))
+    };
+    let u64_at = |b: &[u8], i: usize| {
+        b.get(i..i + 8)
+            .and_then(|v| v.try_into().ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    let mut most = 0;
+    for i in 0..tail.len().saturating_sub(3) {
+        if tail[i..i + 4] == EOCD {
+            most = most.max(u16_at(tail, i + 8)).max(u16_at(tail, i + 10));
+        } else if tail[i..i + 4] == EOCD64 {
+            most = most.max(u64_at(tail, i + 24)).max(u64_at(tail, i + 32));
+        }
+    }
+    // A ZIP64 footer can also sit far from the end, pointed at by its locator.
+    for i in 0..tail.len().saturating_sub(19) {
+        if tail[i..i + 4] == [0x50, 0x4b, 0x06, 0x07] {
+            let at = usize::try_from(u64_at(tail, i + 8)).unwrap_or(usize::MAX);
+            if bytes.get(at..at + 4) == Some(&EOCD64[..]) {
+                most = most.max(u64_at(bytes, at + 24)).max(u64_at(bytes, at + 32));
+            }
+        }
+    }
+    most
 }
 
 /// Counts the text bytes of each XML record: a shared string (`<si>…</si>`) or a cell
@@ -233,7 +278,10 @@ mod tests {
     #[test]
     fn entries_within_the_limits_pass() {
         let ok = zip(&[
-            ("a.xml", b"<sst><si><t>short</t></si><si><t>also short</t></si></sst>"),
+            (
+                "a.xml",
+                b"<sst><si><t>short</t></si><si><t>also short</t></si></sst>",
+            ),
             ("b.bin", &[7u8; 900]),
         ]);
         check(&ok, &SMALL).unwrap();
@@ -268,6 +316,21 @@ mod tests {
             "2".repeat(90)
         );
         check(&zip(&[("s.xml", cells.as_bytes())]), &SMALL).unwrap();
+    }
+
+    #[test]
+    fn an_archive_declaring_more_entries_than_allowed_is_refused_before_it_is_opened() {
+        let mut bytes = zip(&[("a", b"")]);
+        let eocd = bytes
+            .windows(4)
+            .rposition(|w| w == [0x50, 0x4b, 0x05, 0x06])
+            .unwrap();
+        assert_eq!(declared_entries(&bytes), 1);
+        bytes[eocd + 8..eocd + 12].copy_from_slice(&[0xff, 0xfe, 0xff, 0xfe]);
+        assert_eq!(declared_entries(&bytes), 0xfeff);
+        let err = check(&bytes, &SMALL).unwrap_err();
+        assert_eq!(err.code, "file_too_large_unpacked");
+        assert!(err.message.contains("65279"), "{}", err.message);
     }
 
     #[test]

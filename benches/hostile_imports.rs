@@ -243,6 +243,21 @@ async fn main() {
             ),
         ),
     ];
+    // For comparison, a genuine big file: 50,000 questions as XLSX, imported as a dry run.
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("bank.xlsx");
+    let out = Command::new(bin())
+        .args(["gen-bank", "--questions", "50000", "--format", "xlsx", "-o"])
+        .arg(&real)
+        .output()
+        .expect("gen-bank");
+    assert!(out.status.success(), "gen-bank failed");
+    let mut files = files;
+    files.push((
+        "XLSX 50,000 genuine questions (dry run, for comparison)",
+        "format=xlsx&dry_run=true",
+        std::fs::read(&real).unwrap(),
+    ));
     println!(
         "| file | size | answer | import | idle RSS | peak over idle | health max | health p99 | checks | health max at idle |"
     );

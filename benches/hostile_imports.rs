@@ -64,21 +64,25 @@ async fn start(port: u16) -> Server {
         .stderr(Stdio::null())
         .spawn()
         .expect("start target/release/exam-platform (cargo build --release first)");
-    let base = format!("http://127.0.0.1:{port}");
+    // Owned at once, so that the server is stopped (and waited for) on every path.
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+        _dir: dir,
+    };
     let client = reqwest::Client::new();
     for _ in 0..300 {
-        if let Ok(r) = client.get(format!("{base}/api/health")).send().await
+        if let Ok(r) = client
+            .get(format!("{}/api/health", server.base))
+            .send()
+            .await
             && r.status().is_success()
         {
-            return Server {
-                child,
-                base,
-                _dir: dir,
-            };
+            return server;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("the server did not come up on {base}");
+    panic!("the server did not come up on {}", server.base);
 }
 
 struct Figures {

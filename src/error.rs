@@ -170,8 +170,7 @@ impl From<crate::bank::format::FormatError> for AppError {
 
 impl From<crate::bank::model::QuestionError> for AppError {
     fn from(e: crate::bank::model::QuestionError) -> Self {
-        AppError::unprocessable("invalid_question", e.to_string())
-            .with_details(serde_json::json!({ "reason": e.code() }))
+        AppError::unprocessable("invalid_question", e.to_string()).with_details(e.details())
     }
 }
 

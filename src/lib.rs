@@ -12,5 +12,6 @@ pub mod exam;
 pub mod http;
 pub mod input;
 pub mod proctor;
+pub mod spreadsheet;
 pub mod startup;
 pub mod state;

@@ -2,8 +2,11 @@
 //! dry runs, bad files, conflicts, encodings, images and round trips in every format.
 
 mod common;
+#[path = "common/hostile.rs"]
+mod hostile;
 
 use common::{TestApp, fixture};
+use hostile::{qti_entity_bomb, qti_item, qti_package, xlsx_with_shared_string, zip_of};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -669,4 +672,350 @@ fn the_import_command_shows_the_report_and_writes_the_bank() {
     assert!(stdout.contains("6 unchanged"), "{stdout}");
     let bad = run(&["import", "/nonexistent.gift", "--bank", "CLI"]);
     assert!(!bad.status.success());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile files: each is refused without the server holding what it would expand to, and
+// every other item of a file still imports.
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn an_xml_file_whose_doctype_declares_entities_is_refused_before_they_expand() {
+    let app = TestApp::spawn().await;
+    let t = app.admin().await;
+    app.create_bank(&t, "DTD").await;
+    let (status, body) = app
+        .import(&t, "DTD", "format=qti", qti_entity_bomb(1000, 200))
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("xml_entities_refused")
+        ),
+        "{body}"
+    );
+    let moodle = r#"<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>
+<quiz><question type="truefalse"><name><text>T</text></name><questiontext format="html"><text>&b;</text></questiontext>
+<answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer></question></quiz>"#;
+    let (status, body) = app
+        .import(&t, "DTD", "format=moodle_xml", moodle.as_bytes().to_vec())
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("xml_entities_refused")
+        ),
+        "{body}"
+    );
+    // The same item in a package: that item is refused, with the same code.
+    let package = zip_of(&[
+        (
+            "imsmanifest.xml".into(),
+            br#"<manifest><resources><resource identifier="R" type="imsqti_item_xmlv2p1" href="b.xml"/></resources></manifest>"#.to_vec(),
+        ),
+        ("b.xml".into(), qti_entity_bomb(1000, 200)),
+    ]);
+    let (status, body) = app.import(&t, "DTD", "format=qti", package).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["imported"], 0, "{body}");
+    assert_eq!(body["items"][0]["code"], "xml_entities_refused", "{body}");
+    // A plain DOCTYPE without entities is still read.
+    let plain = qti_item(
+        "PLAIN",
+        "带 DOCTYPE 的题",
+        r#"<!DOCTYPE assessmentItem SYSTEM "imsqti_v2p1.dtd">"#,
+    );
+    let (status, body) = app
+        .import(&t, "DTD", "format=qti", plain.into_bytes())
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["imported"], 1, "{body}");
+}
+
+#[tokio::test]
+async fn an_xlsx_whose_shared_string_unpacks_far_beyond_any_cell_is_refused_for_banks_and_rosters()
+{
+    let app = TestApp::spawn_with_banks().await;
+    let t = app.admin().await;
+    app.create_bank(&t, "XBOMB").await;
+    // 4 MiB of one letter: a few kilobytes packed, more than Excel lets a cell hold unpacked.
+    let long = "x".repeat(4 * 1024 * 1024);
+    let bank = xlsx_with_shared_string(&["题型", "题干", "答案"], &["判断", "{}", "对"], &long);
+    assert!(bank.len() < 64 * 1024, "{} bytes", bank.len());
+    let (status, body) = app.import(&t, "XBOMB", "format=xlsx", bank).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("file_too_large_unpacked")
+        ),
+        "{body}"
+    );
+    assert_eq!(app.count(&t, "XBOMB").await, 0);
+
+    let exam = app
+        .post_json(
+            &t,
+            "/api/exams",
+            &json!({"name": "继续教育考试", "time_limit_minutes": 60, "pass_line": 6,
+                "blueprint": {"sections": [{"cells": [{"bank": "LAW", "kind": "single", "count": 10, "points": 1}]}]}}),
+        )
+        .await;
+    assert_eq!(exam.status(), StatusCode::CREATED);
+    let exam_id = exam.json::<Value>().await.unwrap()["id"].clone();
+    let session = app
+        .post_json(
+            &t,
+            "/api/sessions",
+            &json!({"exam_id": exam_id, "name": "培训", "number": "第一期", "venue": "广州站",
+                "starts_at": "2026-12-01T01:00:00Z", "ends_at": "2026-12-01T03:00:00Z",
+                "rooms": [{"name": "第一考场", "seats": 10}]}),
+        )
+        .await;
+    assert_eq!(session.status(), StatusCode::CREATED);
+    let sid = session.json::<Value>().await.unwrap()["id"].clone();
+    let roster = xlsx_with_shared_string(
+        &["姓名", "身份证号", "工作单位"],
+        &["张三", "11010519491231002X", "{}"],
+        &long,
+    );
+    let r = app
+        .post_bytes(
+            &t,
+            &format!("/api/sessions/{sid}/roster?format=xlsx"),
+            roster,
+        )
+        .await;
+    assert_eq!(
+        common::error_code(r).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "file_too_large_unpacked".into()
+        )
+    );
+    let seated = app
+        .get_json(&t, &format!("/api/sessions/{sid}/candidates"))
+        .await;
+    assert_eq!(seated.as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn an_item_with_an_oversized_field_is_skipped_with_its_field_and_limit_and_the_rest_import() {
+    let app = TestApp::spawn().await;
+    let t = app.admin().await;
+    app.create_bank(&t, "LONG").await;
+    let stem = "长".repeat(10_001);
+    let gift = format!("::BIG:: {stem} {{T}}\n\n::OK:: 一道正常的题 {{F}}\n");
+    let (status, report) = app
+        .import(&t, "LONG", "format=gift", gift.into_bytes())
+        .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let big = outcome_of(&report, "BIG");
+    assert_eq!(big["code"], "field_too_long", "{big}");
+    let reason = big["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("题干") && reason.contains("10000") && reason.contains("stem"),
+        "{reason}"
+    );
+    assert_eq!(outcome_of(&report, "OK")["outcome"], "imported");
+
+    // Stems in a QTI package, and an option over its limit in a CSV row.
+    let package = qti_package(&[("HUGE", "题".repeat(20_000)), ("FINE", "正常".into())]);
+    let (status, report) = app.import(&t, "LONG", "format=qti", package).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(outcome_of(&report, "HUGE")["code"], "field_too_long");
+    assert_eq!(outcome_of(&report, "FINE")["outcome"], "imported");
+    let csv = format!(
+        "编号,题型,题干,选项A,选项B,答案\nC1,单选,题,{},乙,A\nC2,单选,题二,甲,乙,B\n",
+        "甲".repeat(2_001)
+    );
+    let (status, report) = app.import(&t, "LONG", "format=csv", csv.into_bytes()).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let c1 = outcome_of(&report, "C1");
+    assert_eq!(c1["code"], "field_too_long");
+    assert!(c1["reason"].as_str().unwrap().contains("选项A"), "{c1}");
+    assert_eq!(outcome_of(&report, "C2")["outcome"], "imported");
+
+    // The JSON API refuses the same with 422 and says which field and limit.
+    let q =
+        json!({"kind": "true_false", "stem": stem, "key": {"type": "true_false", "value": true}});
+    let r = app.post_json(&t, "/api/banks/LONG/questions", &q).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "invalid_question");
+    assert_eq!(
+        v["error"]["details"],
+        json!({"reason": "field_too_long", "field": "stem", "limit": 10000, "found": 10001})
+    );
+    let many_tags: Vec<String> = (0..51).map(|i| format!("t{i}")).collect();
+    let q = json!({"kind": "true_false", "stem": "标签太多", "tags": many_tags,
+        "key": {"type": "true_false", "value": true}});
+    let r = app.post_json(&t, "/api/banks/LONG/questions", &q).await;
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["details"]["reason"], "too_many_entries", "{v}");
+    assert_eq!(app.count(&t, "LONG").await, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_checks_are_answered_while_big_files_are_parsed() {
+    let app = TestApp::spawn().await;
+    let t = app.admin().await;
+    app.create_bank(&t, "SLOW").await;
+    // A workbook of 150,000 rows without the bank's header: the reader takes seconds to load
+    // the sheet before it finds no header (422, a small answer). As many at once as the server
+    // has workers, so that every worker would be busy.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for r in 0..150_000u32 {
+        ws.write_number(r, 0, r).unwrap();
+        ws.write_number(r, 1, 2 * r).unwrap();
+    }
+    let file = wb.save_to_buffer().unwrap();
+    let n = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let started = std::time::Instant::now();
+    let mut imports = Vec::new();
+    for _ in 0..n {
+        let client = reqwest::Client::new();
+        let url = app.url("/api/banks/SLOW/import?format=xlsx&dry_run=true");
+        let (t, file) = (t.clone(), file.clone());
+        imports.push(tokio::spawn(async move {
+            let r = client
+                .post(url)
+                .bearer_auth(t)
+                .body(file)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            let body: Value = r.json().await.unwrap();
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+            assert_eq!(body["error"]["code"], "missing_column", "{body}");
+        }));
+    }
+    let health = reqwest::Client::new();
+    let mut slowest = std::time::Duration::ZERO;
+    let (mut checks, mut failed) = (0, 0);
+    while imports.iter().any(|i| !i.is_finished()) {
+        let t0 = std::time::Instant::now();
+        let ok = health
+            .get(app.url("/api/health"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == StatusCode::OK);
+        slowest = slowest.max(t0.elapsed());
+        checks += 1;
+        failed += usize::from(!ok);
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let took = started.elapsed();
+    for i in imports {
+        i.await.unwrap();
+    }
+    assert!(
+        failed == 0 && slowest < took / 3,
+        "{failed} of {checks} health checks failed and the slowest took {slowest:?}, while {n} imports took {took:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_gift_question_with_an_unclosed_brace_is_reported_alone_and_the_next_ones_import() {
+    let app = TestApp::spawn().await;
+    let t = app.admin().await;
+    app.create_bank(&t, "BRACE").await;
+    // No blank lines between questions, as many exported files have them.
+    let mut gift = String::from("::Broken:: 缺少右括号的题 {=甲 ~乙\n");
+    let n = 20_000;
+    for i in 0..n {
+        gift.push_str(&format!("::Q{i}:: 第 {i} 题 {{T}}\n"));
+    }
+    let started = std::time::Instant::now();
+    let (status, report) = app
+        .import(&t, "BRACE", "format=gift&dry_run=true", gift.into_bytes())
+        .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(report["total"], n + 1);
+    assert_eq!(report["imported"], n);
+    let broken = outcome_of(&report, "Broken");
+    assert_eq!(broken["code"], "invalid_question", "{broken}");
+    assert_eq!(broken["line"], 1);
+    assert_eq!(outcome_of(&report, "Q0")["outcome"], "imported");
+}
+
+#[tokio::test]
+async fn an_aiken_option_wrapped_onto_a_second_line_refuses_its_question_with_a_code() {
+    let app = TestApp::spawn().await;
+    let t = app.admin().await;
+    app.create_bank(&t, "WRAP").await;
+    let aiken = "以下哪一项是正确的？\nA. 第一个选项很长，\n被编辑器折到了第二行\nB. 乙\nC. 丙\nANSWER: C\n\n\
+                 下一题照常导入？\nA. 是\nB. 否\nANSWER: A\n\n\
+                 标号错乱的题\nB. 乙\nC. 丙\nANSWER: C\n";
+    let (status, report) = app
+        .import(&t, "WRAP", "format=aiken", aiken.as_bytes().to_vec())
+        .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["total"], 3, "{report}");
+    let wrapped = outcome_of(&report, "question 1");
+    assert_eq!(
+        (&wrapped["outcome"], &wrapped["code"]),
+        (&json!("skipped"), &json!("wrapped_option")),
+        "{wrapped}"
+    );
+    assert!(
+        wrapped["reason"]
+            .as_str()
+            .unwrap()
+            .contains("被编辑器折到了第二行"),
+        "{wrapped}"
+    );
+    assert_eq!(outcome_of(&report, "question 2")["outcome"], "imported");
+    assert_eq!(
+        outcome_of(&report, "question 3")["code"],
+        "bad_option_labels"
+    );
+    assert_eq!(app.count(&t, "WRAP").await, 1);
+}
+
+#[tokio::test]
+async fn the_bank_csv_export_defuses_formulas_and_reads_back_unchanged() {
+    let app = TestApp::spawn().await;
+    let t = app.admin().await;
+    app.create_bank(&t, "FORM").await;
+    let q = json!({"ident": "F-1", "kind": "single", "stem": "=HYPERLINK(\"http://evil\",\"点我\")",
+        "options": ["-5℃", "@home", "+86", "'=already quoted"], "key": {"type": "choice", "correct": [0]},
+        "explanation": "-这是解析", "tags": ["=tag"]});
+    let r = app.post_json(&t, "/api/banks/FORM/questions", &q).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = app.get(&t, "/api/banks/FORM/export?format=csv").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let row = &rows[1];
+    assert_eq!(&row[2], "'=HYPERLINK(\"http://evil\",\"点我\")");
+    assert_eq!(&row[3], "'-5℃");
+    assert_eq!(&row[4], "'@home");
+    assert_eq!(&row[5], "'+86");
+    assert_eq!(&row[6], "''=already quoted");
+    for cell in row.iter() {
+        assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell:?} is live");
+    }
+    app.create_bank(&t, "FORM2").await;
+    let (status, report) = app.import(&t, "FORM2", "format=csv", bytes).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["imported"], 1, "{report}");
+    let original = question_by_ident(&app, &t, "FORM", "F-1").await;
+    let back = question_by_ident(&app, &t, "FORM2", "F-1").await;
+    for field in ["stem", "options", "key", "explanation", "tags"] {
+        assert_eq!(back[field], original[field], "{field}");
+    }
 }

@@ -10,6 +10,43 @@ pub const MAX_OPTIONS: usize = 8;
 /// The text that marks a blank in a fill-in-the-blank stem: three or more underscores.
 pub const BLANK_MARKER: &str = "___";
 
+/// How much one question may hold, in characters (or entries). Far above any real question
+/// (the longest shipped stem has about 100 characters), low enough that one item of a hostile
+/// file cannot fill memory, the database or every listing that shows it. Checked by
+/// [`Question::parse`], so every format and the JSON API share them.
+pub mod limits {
+    /// Stem.
+    pub const STEM: usize = 10_000;
+    /// One option.
+    pub const OPTION: usize = 2_000;
+    /// Explanation (解析).
+    pub const EXPLANATION: usize = 10_000;
+    /// Rubric (评分标准).
+    pub const RUBRIC: usize = 10_000;
+    /// Reference answer of a short answer or practical task.
+    pub const REFERENCE: usize = 10_000;
+    /// One accepted answer of a blank.
+    pub const ACCEPTED: usize = 500;
+    /// Blanks of a fill-in question, and accepted answers of one blank.
+    pub const BLANKS: usize = 50;
+    /// Source (出处).
+    pub const SOURCE: usize = 1_000;
+    /// One category name.
+    pub const CATEGORY: usize = 100;
+    /// Levels of a category path.
+    pub const CATEGORY_DEPTH: usize = 10;
+    /// One tag.
+    pub const TAG: usize = 50;
+    /// Tags of a question.
+    pub const TAGS: usize = 50;
+    /// One aspect of a marking scheme.
+    pub const ASPECT: usize = 1_000;
+    /// Aspects of a marking scheme.
+    pub const ASPECTS: usize = 100;
+    /// All texts of one question together.
+    pub const ITEM: usize = 50_000;
+}
+
 /// The kinds of question the platform knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -295,6 +332,121 @@ pub enum QuestionError {
         /// The task's points.
         points: f64,
     },
+    /// A text longer than [`limits`] allow.
+    #[error("{}过长：{found} 字，最多 {limit} 字 ({} has {found} characters; at most {limit} are allowed)", field.chinese(), field.english())]
+    FieldTooLong {
+        /// Which text.
+        field: Field,
+        /// Its limit in characters.
+        limit: usize,
+        /// Its length in characters.
+        found: usize,
+    },
+    /// More entries (tags, category levels, blanks, accepted answers, aspects) than [`limits`] allow.
+    #[error("{}太多：{found} 个，最多 {limit} 个 (too many {}: {found}; at most {limit} are allowed)", field.list_names().0, field.list_names().1)]
+    TooManyEntries {
+        /// Which list.
+        field: Field,
+        /// Its limit.
+        limit: usize,
+        /// Its length.
+        found: usize,
+    },
+    /// All texts together longer than [`limits::ITEM`].
+    #[error(
+        "试题内容过长：共 {found} 字，最多 {limit} 字 (the question's texts have {found} characters together; at most {limit} are allowed)"
+    )]
+    ItemTooLarge {
+        /// The limit in characters.
+        limit: usize,
+        /// All texts' length in characters.
+        found: usize,
+    },
+}
+
+/// A part of a question that has a size limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// 题干
+    Stem,
+    /// 选项 (0-based index)
+    Option(usize),
+    /// 解析
+    Explanation,
+    /// 评分标准
+    Rubric,
+    /// 参考答案
+    Reference,
+    /// An accepted answer of a blank (or the blanks, or one blank's answers, for counts).
+    Accepted,
+    /// 出处
+    Source,
+    /// 分类
+    Category,
+    /// 标签
+    Tags,
+    /// 评分细则
+    Scheme,
+}
+
+impl Field {
+    /// Stable snake_case name, used in API error details.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Stem => "stem",
+            Self::Option(_) => "options",
+            Self::Explanation => "explanation",
+            Self::Rubric => "rubric",
+            Self::Reference => "reference",
+            Self::Accepted => "accepted",
+            Self::Source => "source",
+            Self::Category => "category",
+            Self::Tags => "tags",
+            Self::Scheme => "scheme",
+        }
+    }
+
+    /// The text's name in Chinese (题干, 选项B, …).
+    fn chinese(self) -> String {
+        match self {
+            Self::Stem => "题干".into(),
+            Self::Option(i) => format!("选项{}", option_label(i)),
+            Self::Explanation => "解析".into(),
+            Self::Rubric => "评分标准".into(),
+            Self::Reference => "参考答案".into(),
+            Self::Accepted => "填空答案".into(),
+            Self::Source => "出处".into(),
+            Self::Category => "分类名称".into(),
+            Self::Tags => "标签".into(),
+            Self::Scheme => "评分细则".into(),
+        }
+    }
+
+    /// The text's name in English (the stem, option B, …).
+    fn english(self) -> String {
+        match self {
+            Self::Stem => "the stem".into(),
+            Self::Option(i) => format!("option {}", option_label(i)),
+            Self::Explanation => "the explanation".into(),
+            Self::Rubric => "the rubric".into(),
+            Self::Reference => "the reference answer".into(),
+            Self::Accepted => "an accepted answer".into(),
+            Self::Source => "the source".into(),
+            Self::Category => "a category name".into(),
+            Self::Tags => "a tag".into(),
+            Self::Scheme => "a marking scheme aspect".into(),
+        }
+    }
+
+    /// The list's name in Chinese and English, for counts.
+    fn list_names(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Category => ("分类层级", "category levels"),
+            Self::Tags => ("标签", "tags"),
+            Self::Scheme => ("评分细则", "marking scheme aspects"),
+            _ => ("填空或答案", "blanks or accepted answers"),
+        }
+    }
 }
 
 impl QuestionError {
@@ -317,8 +469,121 @@ impl QuestionError {
             Self::BadDifficulty(_) => "bad_difficulty",
             Self::BadIdent(_) => "bad_ident",
             Self::SchemeMismatch { .. } => "scheme_mismatch",
+            Self::FieldTooLong { .. } => "field_too_long",
+            Self::TooManyEntries { .. } => "too_many_entries",
+            Self::ItemTooLarge { .. } => "item_too_large",
         }
     }
+
+    /// Machine-readable details for an API error: which field and its limit, where there is one.
+    pub fn details(&self) -> serde_json::Value {
+        match self {
+            Self::FieldTooLong {
+                field,
+                limit,
+                found,
+            }
+            | Self::TooManyEntries {
+                field,
+                limit,
+                found,
+            } => serde_json::json!({
+                "reason": self.code(), "field": field.code(), "limit": limit, "found": found
+            }),
+            Self::ItemTooLarge { limit, found } => {
+                serde_json::json!({ "reason": self.code(), "limit": limit, "found": found })
+            }
+            _ => serde_json::json!({ "reason": self.code() }),
+        }
+    }
+}
+
+/// Trims a string where it is, without copying it (a hostile text may be tens of megabytes).
+fn trim_in_place(s: &mut String) {
+    let end = s.trim_end().len();
+    s.truncate(end);
+    let start = s.len() - s.trim_start().len();
+    s.drain(..start);
+}
+
+/// Checks every text and list of a body against [`limits`]. Fails with the first one over.
+/// Texts count as trimmed and empty list entries not at all, as [`Question::parse`] keeps them,
+/// so a reader may check a body before it is parsed.
+pub fn check_limits(body: &QuestionBody) -> Result<(), QuestionError> {
+    let mut total = 0usize;
+    let mut text = |field: Field, s: &str, limit: usize| {
+        let s = s.trim();
+        // Counting stops just past the limit, so a huge text costs no more than a small one.
+        let found = if s.len() <= limit {
+            s.chars().count()
+        } else {
+            s.chars().take(limit + 1).count()
+        };
+        if found > limit {
+            return Err(QuestionError::FieldTooLong {
+                field,
+                limit,
+                found: s.chars().count(),
+            });
+        }
+        total += found;
+        Ok(())
+    };
+    let count = |field: Field, n: usize, limit: usize| {
+        if n > limit {
+            Err(QuestionError::TooManyEntries {
+                field,
+                limit,
+                found: n,
+            })
+        } else {
+            Ok(())
+        }
+    };
+    text(Field::Stem, &body.stem, limits::STEM)?;
+    for (i, o) in body.options.iter().enumerate() {
+        text(Field::Option(i), o, limits::OPTION)?;
+    }
+    text(Field::Explanation, &body.explanation, limits::EXPLANATION)?;
+    text(Field::Rubric, &body.rubric, limits::RUBRIC)?;
+    text(Field::Source, &body.source, limits::SOURCE)?;
+    let filled = |list: &[String]| list.iter().filter(|s| !s.trim().is_empty()).count();
+    count(
+        Field::Category,
+        filled(&body.category),
+        limits::CATEGORY_DEPTH,
+    )?;
+    for c in &body.category {
+        text(Field::Category, c, limits::CATEGORY)?;
+    }
+    count(Field::Tags, filled(&body.tags), limits::TAGS)?;
+    for t in &body.tags {
+        text(Field::Tags, t, limits::TAG)?;
+    }
+    count(Field::Scheme, body.scheme.len(), limits::ASPECTS)?;
+    for a in &body.scheme {
+        text(Field::Scheme, &a.text, limits::ASPECT)?;
+    }
+    match &body.key {
+        Key::Open { reference } => text(Field::Reference, reference, limits::REFERENCE)?,
+        Key::Blanks { accepted } => {
+            count(Field::Accepted, accepted.len(), limits::BLANKS)?;
+            for blank in accepted {
+                count(Field::Accepted, filled(blank), limits::BLANKS)?;
+                for a in blank {
+                    text(Field::Accepted, a, limits::ACCEPTED)?;
+                }
+            }
+        }
+        Key::Choice { .. } | Key::TrueFalse { .. } => {}
+    }
+    if total > limits::ITEM {
+        return Err(QuestionError::ItemTooLarge {
+            limit: limits::ITEM,
+            found: total,
+        });
+    }
+    Ok(())
 }
 
 /// The option letter for an index: 0 → 'A'.
@@ -401,26 +666,29 @@ impl std::ops::Deref for Question {
 impl Question {
     /// Checks a body and normalizes it (trimmed texts, sorted key). Fails with the first problem.
     pub fn parse(mut body: QuestionBody) -> Result<Question, QuestionError> {
-        body.ident = body.ident.trim().to_string();
-        body.stem = body.stem.trim().to_string();
-        body.explanation = body.explanation.trim().to_string();
-        body.source = body.source.trim().to_string();
-        body.rubric = body.rubric.trim().to_string();
-        body.category = body
-            .category
-            .iter()
-            .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty())
-            .collect();
-        body.tags = body
-            .tags
-            .iter()
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect();
-        for o in &mut body.options {
-            *o = o.trim().to_string();
+        for s in [
+            &mut body.ident,
+            &mut body.stem,
+            &mut body.explanation,
+            &mut body.source,
+            &mut body.rubric,
+        ] {
+            trim_in_place(s);
         }
+        for s in body
+            .category
+            .iter_mut()
+            .chain(body.tags.iter_mut())
+            .chain(body.options.iter_mut())
+        {
+            trim_in_place(s);
+        }
+        body.category.retain(|c| !c.is_empty());
+        body.tags.retain(|t| !t.is_empty());
+        if let Key::Open { reference } = &mut body.key {
+            trim_in_place(reference);
+        }
+        check_limits(&body)?;
         if !body.ident.is_empty()
             && (body.ident.chars().count() > 64
                 || body
@@ -653,6 +921,42 @@ mod tests {
             Some(QuestionKind::Multiple)
         );
         assert_eq!(QuestionKind::parse("论述"), None);
+    }
+
+    #[test]
+    fn a_text_over_its_limit_is_refused_with_the_field_and_the_limit() {
+        let mut b = single(&["甲", "乙"], vec![0]);
+        b.options[1] = "乙".repeat(limits::OPTION + 1);
+        let err = Question::parse(b.clone()).unwrap_err();
+        assert_eq!(err.code(), "field_too_long");
+        assert_eq!(err.details()["field"], "options");
+        assert!(err.to_string().contains("选项B"), "{err}");
+        // Spaces around a text do not count, as they are trimmed.
+        b.options[1] = format!("  {}  ", "乙".repeat(limits::OPTION));
+        assert!(check_limits(&b).is_ok());
+        assert!(Question::parse(b).is_ok());
+    }
+
+    #[test]
+    fn all_texts_together_have_a_limit_and_lists_a_length() {
+        let mut b = single(&["甲", "乙"], vec![0]);
+        b.stem = "题".repeat(limits::STEM);
+        b.explanation = "解".repeat(limits::EXPLANATION);
+        b.rubric = "评".repeat(limits::RUBRIC);
+        b.source = "出".repeat(limits::SOURCE);
+        b.options = (0..8)
+            .map(|i| format!("{i}{}", "选".repeat(1_999)))
+            .collect();
+        b.tags = (0..limits::TAGS)
+            .map(|i| format!("{i:02}{}", "t".repeat(48)))
+            .collect();
+        b.category = (0..limits::CATEGORY_DEPTH)
+            .map(|_| "类".repeat(100))
+            .collect();
+        assert_eq!(Question::parse(b).unwrap_err().code(), "item_too_large");
+        let mut b = single(&["甲", "乙"], vec![0]);
+        b.tags = (0..=limits::TAGS).map(|i| format!("t{i}")).collect();
+        assert_eq!(Question::parse(b).unwrap_err().code(), "too_many_entries");
     }
 
     #[test]

@@ -142,12 +142,24 @@ pub async fn import(
     actor: &Actor,
     bank: &bank::Model,
     format: Format,
-    bytes: &[u8],
+    bytes: impl AsRef<[u8]> + Send + 'static,
     options: ImportOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> AppResult<ImportReport> {
-    let parsed = format::read(format, bytes)?;
+    let parsed = read_off_workers(format, bytes).await?;
     import_parsed(db, actor, bank, format, parsed, options, progress).await
+}
+
+/// Reads a file on a blocking thread: a big file takes seconds to parse, and on an async
+/// worker that would stall every other request the worker holds (saves, health checks).
+pub async fn read_off_workers(
+    format: Format,
+    bytes: impl AsRef<[u8]> + Send + 'static,
+) -> AppResult<format::ParsedFile> {
+    let parsed = tokio::task::spawn_blocking(move || format::read(format, bytes.as_ref()))
+        .await
+        .map_err(AppError::internal)??;
+    Ok(parsed)
 }
 
 /// Imports what a reader got out of a file: all of it in one transaction, or (on a conflict

@@ -356,16 +356,6 @@ pub async fn session_results(state: &AppState, s: &session::Model) -> AppResult<
     })
 }
 
-/// A spreadsheet cell's text made safe: a leading `= + - @` (or tab/CR) would make Excel run
-/// it as a formula, so it gets a leading apostrophe.
-pub fn defuse(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
-}
-
 fn status_zh(s: &str) -> &'static str {
     match s {
         "absent" => "缺考",
@@ -409,11 +399,11 @@ pub fn table(r: &SessionResults) -> Vec<Vec<String>> {
     for row in &r.rows {
         let mut line = vec![
             row.rank.map(|r| r.to_string()).unwrap_or_default(),
-            defuse(&row.ticket),
-            defuse(&row.name),
-            defuse(&row.id_number),
-            defuse(&row.employer),
-            defuse(&row.room),
+            row.ticket.clone(),
+            row.name.clone(),
+            row.id_number.clone(),
+            row.employer.clone(),
+            row.room.clone(),
             row.seat.to_string(),
             status_zh(&row.status).to_string(),
             num(row.score),
@@ -441,13 +431,14 @@ pub fn beijing_time(t: DateTime<Utc>) -> String {
     }
 }
 
-/// The results as CSV (UTF-8 with a byte-order mark, so Excel on Chinese Windows reads it).
+/// The results as CSV (UTF-8 with a byte-order mark, so Excel on Chinese Windows reads it;
+/// cells defused against formulas).
 pub fn to_csv(r: &SessionResults) -> AppResult<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let mut w = crate::spreadsheet::CsvWriter::new();
     for line in table(r) {
-        w.write_record(&line).map_err(AppError::internal)?;
+        w.row(&line).map_err(AppError::internal)?;
     }
-    w.into_inner().map_err(AppError::internal)
+    w.finish().map_err(AppError::internal)
 }
 
 /// The results as an XLSX workbook with one sheet.
@@ -564,15 +555,6 @@ pub async fn audit_paper(state: &AppState, a: &attempt_entity::Model) -> AppResu
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cells_that_excel_would_run_as_formulas_are_defused() {
-        assert_eq!(defuse("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(defuse("+86 138"), "'+86 138");
-        assert_eq!(defuse("-1"), "'-1");
-        assert_eq!(defuse("@SUM"), "'@SUM");
-        assert_eq!(defuse("张三"), "张三");
-    }
 
     #[test]
     fn work_codes_are_stable_and_do_not_show_the_attempt_id() {

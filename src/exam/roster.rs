@@ -101,6 +101,11 @@ pub fn check(
     })
 }
 
+/// Reads a roster file (XLSX, or CSV in UTF-8 or GBK) into checked rows.
+pub fn read(bytes: &[u8], xlsx: bool) -> Result<Vec<RosterRow>, FormatError> {
+    parse(crate::bank::format::sheet::rows(bytes, xlsx)?)
+}
+
 /// Reads rows (header first) into candidates. The header is the first row naming 姓名 and
 /// 身份证号; a file without one is refused as a whole.
 pub fn parse(rows: Vec<(usize, Vec<String>)>) -> Result<Vec<RosterRow>, FormatError> {

@@ -38,7 +38,7 @@ pub async fn list(
     match q.format.as_deref() {
         None | Some("json") => Ok(HttpResponse::Ok().json(items)),
         Some("csv") => {
-            let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+            let mut w = crate::spreadsheet::CsvWriter::new();
             let header = [
                 "id",
                 "at",
@@ -48,9 +48,9 @@ pub async fn list(
                 "target_id",
                 "detail",
             ];
-            w.write_record(header).map_err(AppError::internal)?;
+            w.row(header).map_err(AppError::internal)?;
             for a in &items {
-                w.write_record([
+                w.row([
                     a.id.to_string(),
                     a.at.to_rfc3339(),
                     a.actor.clone(),
@@ -61,7 +61,7 @@ pub async fn list(
                 ])
                 .map_err(AppError::internal)?;
             }
-            let bytes = w.into_inner().map_err(AppError::internal)?;
+            let bytes = w.finish().map_err(AppError::internal)?;
             Ok(HttpResponse::Ok()
                 .content_type("text/csv; charset=utf-8")
                 .insert_header(("Content-Disposition", "attachment; filename=\"audit.csv\""))

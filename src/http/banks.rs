@@ -186,7 +186,7 @@ pub async fn import(
         &staff.actor(),
         &b,
         format,
-        &body,
+        body,
         service::ImportOptions {
             on_conflict: q.on_conflict,
             dry_run: q.dry_run,

@@ -2,7 +2,6 @@
 //! list tickets.
 
 use crate::auth::{Role, Staff};
-use crate::bank::format::sheet;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::exam::entity::{room, session};
 use crate::exam::identity::IdNumber;
@@ -257,7 +256,10 @@ pub async fn import_roster(
                     .is_some_and(|f| f.to_ascii_lowercase().ends_with(".xlsx"))
         }
     };
-    let rows = roster::parse(sheet::rows(&body, xlsx)?)?;
+    // A roster can be a big workbook: read it off the async workers.
+    let rows = tokio::task::spawn_blocking(move || roster::read(&body, xlsx))
+        .await
+        .map_err(AppError::internal)??;
     let report =
         svc::add_candidates(&state.db, &staff.actor(), SessionId(*id), rows, q.dry_run).await?;
     Ok(web::Json(report))

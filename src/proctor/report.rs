@@ -55,9 +55,9 @@ pub async fn csv(state: &AppState, session: i32) -> AppResult<Vec<u8>> {
             None => room_notes.push(i),
         }
     }
-    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let cell = crate::exam::results::defuse;
-    w.write_record(["准考证号", "姓名", "考场", "座号", "时间", "类别", "详情"])
+    // The shared writer defuses every cell (names and notes are typed by people).
+    let mut w = crate::spreadsheet::CsvWriter::new();
+    w.row(["准考证号", "姓名", "考场", "座号", "时间", "类别", "详情"])
         .map_err(AppError::internal)?;
     for r in &rows {
         let t = room::tile(r, now);
@@ -72,15 +72,15 @@ pub async fn csv(state: &AppState, session: i32) -> AppResult<Vec<u8>> {
             t.incidents
         );
         let base = [
-            cell(&r.ticket),
-            cell(&r.name),
-            cell(&r.room),
+            r.ticket.clone(),
+            r.name.clone(),
+            r.room.clone(),
             r.seat.to_string(),
         ];
         let mut line = |time: String, kind: &str, detail: String| -> AppResult<()> {
             let mut rec: Vec<String> = base.to_vec();
-            rec.extend([time, kind.to_string(), cell(&detail)]);
-            w.write_record(&rec).map_err(AppError::internal)
+            rec.extend([time, kind.to_string(), detail]);
+            w.row(&rec).map_err(AppError::internal)
         };
         line(String::new(), "汇总", summary)?;
         let mut timeline: Vec<(i64, String, String)> = Vec::new();
@@ -108,18 +108,18 @@ pub async fn csv(state: &AppState, session: i32) -> AppResult<Vec<u8>> {
             .find(|r| Some(r.room_id) == i.room_id)
             .map(|r| r.room.clone())
             .unwrap_or_else(|| "全场".into());
-        w.write_record([
+        w.row([
             String::new(),
             String::new(),
-            cell(&room),
+            room,
             String::new(),
             beijing(i.at_ms),
             kind_zh(&i.kind).to_string(),
-            cell(&format!("{}（{}）", i.text, i.author)),
+            format!("{}（{}）", i.text, i.author),
         ])
         .map_err(AppError::internal)?;
     }
-    w.into_inner().map_err(AppError::internal)
+    w.finish().map_err(AppError::internal)
 }
 
 /// A timeline entry's detail as a person reads it: the reason, who and how many minutes, from

@@ -10,8 +10,11 @@
 //! A question is one or more stem lines, option lines (`A. text` or `A) text`; `A．` `A、` `A）`
 //! as Chinese keyboards type them are accepted too) and an `ANSWER: B` line (`答案：B` too), which
 //! ends it. A question without an ANSWER line, with no options, or whose answer letter is not
-//! among its options is an item skipped as `invalid_question`. Aiken has no titles or
-//! categories, so items are named `question N`.
+//! among its options is an item skipped as `invalid_question`. A line straight after an option
+//! that is neither an option nor the ANSWER line means the option wrapped onto a second line:
+//! the question is skipped as `wrapped_option` (read on, it would import with a cut option or
+//! as a wrong question); options not labelled A, B, C… in order are skipped as
+//! `bad_option_labels`. Aiken has no titles or categories, so items are named `question N`.
 //!
 //! Writing: only single-choice questions can be written, and only the stem, options and key
 //! survive (identifier, category, points, difficulty, explanation, source, tags and status are
@@ -19,7 +22,7 @@
 //! an option with a line break, or a stem line that would read as an option or an ANSWER line.
 
 use super::text::decode_text;
-use super::{FormatError, ParsedFile, ParsedItem, Skip};
+use super::{FormatError, MAX_ITEM_BYTES, ParsedFile, ParsedItem, Skip};
 use crate::bank::model::{
     Key, Question, QuestionBody, QuestionKind, QuestionStatus, full_to_half, option_label,
 };
@@ -29,6 +32,33 @@ struct Pending {
     line: usize,
     stem: Vec<String>,
     options: Vec<(char, String)>,
+    /// A line right after an option that is neither an option nor the ANSWER line: the
+    /// option's text wrapped onto it (its label and the line).
+    wrapped: Option<(char, String)>,
+    /// Bytes of its lines; over [`MAX_ITEM_BYTES`] they are no longer kept.
+    bytes: usize,
+}
+
+impl Pending {
+    fn new(line: usize) -> Pending {
+        Pending {
+            line,
+            stem: vec![],
+            options: vec![],
+            wrapped: None,
+            bytes: 0,
+        }
+    }
+
+    /// A line's text to keep: itself, or nothing once the question is over the size limit.
+    fn keep(&mut self, t: &str) -> String {
+        self.bytes += t.len() + 1;
+        if self.bytes > MAX_ITEM_BYTES {
+            String::new()
+        } else {
+            t.to_string()
+        }
+    }
 }
 
 /// Reads an option line (`A. text`, `B) text`, `C、text`): its label and text.
@@ -70,8 +100,30 @@ fn answer_line(t: &str) -> Option<&str> {
 /// Makes an item out of a finished question and its answer text.
 fn finish(p: Pending, answer: Option<&str>, n: usize) -> ParsedItem {
     let invalid = |reason: String| Err(Skip::new("invalid_question", reason));
-    let mut warnings = Vec::new();
+    let warnings = Vec::new();
+    let labels: String = p.options.iter().map(|(l, _)| *l).collect();
+    let expected: String = (0..p.options.len()).map(option_label).collect();
     let result = match answer {
+        // Reading on would give the question a wrong option text or key, or make the wrapped
+        // text a question of its own.
+        _ if p.bytes > MAX_ITEM_BYTES => Err(Skip::item_too_large(p.bytes)),
+        _ if p.wrapped.is_some() => {
+            let (label, text) = p.wrapped.unwrap_or_default();
+            Err(Skip::new(
+                "wrapped_option",
+                format!(
+                    "选项 {label} 之后的一行“{text}”既不是选项也不是 ANSWER 行：Aiken 的选项必须写在一行内（或上一题缺少 ANSWER 行） \
+                     (the line {text:?} after option {label} is neither an option nor the ANSWER line: an Aiken option must fit on one line, \
+                     or the question before lacks its ANSWER line)"
+                ),
+            ))
+        }
+        _ if !p.options.is_empty() && labels != expected => Err(Skip::new(
+            "bad_option_labels",
+            format!(
+                "选项标号为 {labels}，应依次为 {expected} (options are labelled {labels}; Aiken options run {expected} in order)"
+            ),
+        )),
         _ if p.options.is_empty() && answer.is_none() => {
             invalid("the question has no options and no ANSWER line".to_string())
         }
@@ -96,13 +148,6 @@ fn finish(p: Pending, answer: Option<&str>, n: usize) -> ParsedItem {
                             "ANSWER: {letter} names an option the question does not have"
                         )),
                         Some(index) => {
-                            let labels: String = p.options.iter().map(|(l, _)| *l).collect();
-                            let expected: String = (0..p.options.len()).map(option_label).collect();
-                            if labels != expected {
-                                warnings.push(format!(
-                                    "options are labelled {labels}; they are imported in order as {expected}"
-                                ));
-                            }
                             let stem = p.stem.join("\n").trim().to_string();
                             Ok(QuestionBody {
                                 ident: String::new(),
@@ -145,6 +190,8 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
     let text = decode_text(bytes)?;
     let mut file = ParsedFile::default();
     let mut pending: Option<Pending> = None;
+    // Whether the previous line was an option line (no blank line since).
+    let mut after_option = false;
     for (i, raw) in text.lines().enumerate() {
         let t = raw.trim();
         if t.is_empty() {
@@ -152,47 +199,52 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
             if let Some(p) = pending.as_mut().filter(|p| p.options.is_empty()) {
                 p.stem.push(String::new());
             }
+            after_option = false;
             continue;
         }
         if let Some(answer) = answer_line(t) {
-            let p = pending.take().unwrap_or(Pending {
-                line: i + 1,
-                stem: vec![],
-                options: vec![],
-            });
+            let p = pending.take().unwrap_or_else(|| Pending::new(i + 1));
             let n = file.items.len() + 1;
-            file.items.push(finish(p, Some(answer), n));
+            file.push(finish(p, Some(answer), n));
+            after_option = false;
             continue;
         }
         if let Some((label, option)) = option_line(t) {
-            pending
-                .get_or_insert_with(|| Pending {
-                    line: i + 1,
-                    stem: vec![],
-                    options: vec![],
-                })
-                .options
-                .push((label, option.to_string()));
+            let p = pending.get_or_insert_with(|| Pending::new(i + 1));
+            let option = p.keep(option);
+            p.options.push((label, option));
+            after_option = true;
             continue;
         }
         match pending.as_mut() {
-            Some(p) if p.options.is_empty() => p.stem.push(t.to_string()),
+            Some(p) if p.options.is_empty() => {
+                let line = p.keep(t);
+                p.stem.push(line);
+            }
+            // Straight after an option: the option wrapped. The question is refused when its
+            // ANSWER line comes; until then its lines stay with it.
+            Some(p) if after_option => {
+                if p.wrapped.is_none() {
+                    let label = p.options.last().map_or('?', |(l, _)| *l);
+                    let shown: String = t.chars().take(40).collect();
+                    p.wrapped = Some((label, shown));
+                }
+            }
             _ => {
                 if let Some(p) = pending.take() {
                     let n = file.items.len() + 1;
-                    file.items.push(finish(p, None, n));
+                    file.push(finish(p, None, n));
                 }
-                pending = Some(Pending {
-                    line: i + 1,
-                    stem: vec![t.to_string()],
-                    options: vec![],
-                });
+                let mut p = Pending::new(i + 1);
+                let line = p.keep(t);
+                p.stem.push(line);
+                pending = Some(p);
             }
         }
     }
     if let Some(p) = pending {
         let n = file.items.len() + 1;
-        file.items.push(finish(p, None, n));
+        file.push(finish(p, None, n));
     }
     Ok(file)
 }

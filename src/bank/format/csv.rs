@@ -13,12 +13,15 @@
 //! 草稿/启用/停用 (or draft/active/retired). Empty rows are passed over; a row with a problem is an
 //! item skipped with a reason naming the column.
 //!
+//! A cell that starts with `'` followed by `=`, `+`, `-` or `@` loses that one apostrophe:
+//! the writer adds it so that Excel shows such a text instead of running it as a formula.
+//!
 //! Not kept by the writer: a practical task's marking scheme (only its rubric); a category
 //! name containing `/` or `>`, a tag containing a comma, or a blank answer containing `;` or
 //! `|` do not come back the same.
 
 use super::text::decode_text;
-use super::{FormatError, ParsedFile, ParsedItem, Skip};
+use super::{FormatError, MAX_ITEM_BYTES, ParsedFile, ParsedItem, Skip};
 use crate::bank::model::{
     Key, MAX_OPTIONS, Question, QuestionBody, QuestionKind, QuestionStatus, full_to_half,
     option_index, option_label, parse_letters, parse_true_false,
@@ -590,16 +593,24 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
             }
             None => row,
         };
-        let cells: Vec<&str> = record.iter().collect();
+        // Undo the writer's formula defusing, so an exported bank reads back as it was.
+        let cells: Vec<&str> = record.iter().map(crate::spreadsheet::undefuse).collect();
         match &layout {
             None => match search.row(&cells) {
                 Some(Ok(l)) => layout = Some(l),
                 Some(Err(e)) => return Err(e),
                 None => {}
             },
+            // A row over the item size is reported without copying its cells.
+            Some(_) if record.as_slice().len() > MAX_ITEM_BYTES => file.push(ParsedItem {
+                ident: format!("row {row}"),
+                line: Some(line),
+                result: Err(Skip::item_too_large(record.as_slice().len())),
+                warnings: vec![],
+            }),
             Some(l) => {
                 if let Some(item) = row_item(l, &cells, row, line) {
-                    file.items.push(item);
+                    file.push(item);
                 }
             }
         }
@@ -610,23 +621,20 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
     Ok(file)
 }
 
-/// Writes questions as CSV: UTF-8 with BOM (so Excel reads the Chinese right), the Chinese
-/// headers, one row per question. A practical task's marking scheme is not kept.
+/// Writes questions as CSV with the writer every CSV export shares (UTF-8 with BOM so Excel
+/// reads the Chinese right, cells that Excel would run as formulas defused with a leading `'`,
+/// which [`read`] takes off again): the Chinese headers, one row per question. A practical
+/// task's marking scheme is not kept.
 pub fn write(questions: &[Question]) -> Result<Vec<u8>, FormatError> {
     let fail = |e: ::csv::Error| FormatError::new("export_failed", e.to_string());
-    let mut out = Vec::with_capacity(64 + questions.len() * 256);
-    out.extend_from_slice(&[0xEF, 0xBB, 0xBF]);
-    let mut w = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer(out);
-    w.write_record(WRITE_COLUMNS.iter().map(|c| c.header()))
+    let mut w = crate::spreadsheet::CsvWriter::new();
+    w.row(WRITE_COLUMNS.iter().map(|c| c.header()))
         .map_err(fail)?;
     for q in questions {
-        w.write_record(WRITE_COLUMNS.iter().map(|&c| cell_text(q, c).into_owned()))
+        w.row(WRITE_COLUMNS.iter().map(|&c| cell_text(q, c)))
             .map_err(fail)?;
     }
-    w.into_inner()
-        .map_err(|e| FormatError::new("export_failed", e.to_string()))
+    w.finish().map_err(fail)
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@
 use super::html;
 use super::moodle::{category_path, category_text, ident_from, percent, percent_weight};
 use super::text::decode_text;
-use super::{FormatError, ParsedFile, ParsedItem, Skip};
+use super::{FormatError, MAX_ITEM_BYTES, ParsedFile, ParsedItem, Skip};
 use crate::bank::model::{
     BLANK_MARKER, Key, Question, QuestionBody, QuestionKind, QuestionStatus, option_label,
 };
@@ -124,14 +124,60 @@ enum Entry {
         text: String,
         comments: String,
     },
+    /// A question whose lines are over [`MAX_ITEM_BYTES`]: not copied, only reported.
+    Oversized {
+        line: usize,
+        title: String,
+        bytes: usize,
+    },
+}
+
+/// Braces in a line, escapes aside (as [`protect`] would leave them), without copying it.
+fn count_braces(line: &str) -> usize {
+    let mut n = 0;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                // An escaped character is skipped; any other backslash stands for itself.
+                if let Some(next) = chars.clone().next()
+                    && ESCAPES.iter().any(|(e, _)| *e == next)
+                {
+                    chars.next();
+                }
+            }
+            '{' | '}' => n += 1,
+            _ => {}
+        }
+    }
+    n
+}
+
+/// The `::title::` at the start of a line, if it has one within its first bytes.
+fn title_of(line: &str) -> String {
+    let head = line.trim_start();
+    let mut end = head.len().min(256);
+    while !head.is_char_boundary(end) {
+        end -= 1;
+    }
+    head[..end]
+        .strip_prefix("::")
+        .and_then(|rest| rest.find("::").map(|e| rest[..e].trim().to_string()))
+        .unwrap_or_default()
 }
 
 /// Splits a file into category switches and question blocks. Blocks are separated by blank
-/// lines; a `::title::` or `$CATEGORY:` line right after a complete question (its answer block
-/// closed) also starts a new block, as files without blank lines between questions are common.
+/// lines; a `::title::` or `$CATEGORY:` line after a question that has an answer block also
+/// starts a new block, as files without blank lines between questions are common. That holds
+/// for a block whose `{` is never closed too, so a broken question is reported alone instead
+/// of swallowing every question after it (a title cannot sit inside an answer block: its `:`
+/// would have to be escaped there).
 fn entries(text: &str) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut lines: Vec<&str> = Vec::new();
+    // Braces (escapes aside) in the block's lines so far, counted line by line so that deciding
+    // where a block ends stays linear in the file.
+    let mut braces = 0usize;
     let mut start: Option<usize> = None;
     // Comments before and inside the block, and comments after its last line so far.
     let mut comments = String::new();
@@ -141,10 +187,19 @@ fn entries(text: &str) -> Vec<Entry> {
                  start: &mut Option<usize>,
                  comments: &mut String| {
         if let Some(line) = start.take() {
-            out.push(Entry::Question {
-                line,
-                text: lines.join("\n"),
-                comments: std::mem::take(comments),
+            let bytes: usize = lines.iter().map(|l| l.len() + 1).sum();
+            out.push(if bytes > MAX_ITEM_BYTES {
+                Entry::Oversized {
+                    line,
+                    title: lines.first().map(|l| title_of(l)).unwrap_or_default(),
+                    bytes,
+                }
+            } else {
+                Entry::Question {
+                    line,
+                    text: lines.join("\n"),
+                    comments: std::mem::take(comments),
+                }
             });
         }
         lines.clear();
@@ -156,6 +211,7 @@ fn entries(text: &str) -> Vec<Entry> {
             comments.push_str(&trailing);
             trailing.clear();
             flush(&mut out, &mut lines, &mut start, &mut comments);
+            braces = 0;
             continue;
         }
         if t.starts_with("//") {
@@ -168,11 +224,9 @@ fn entries(text: &str) -> Vec<Entry> {
             target.push('\n');
             continue;
         }
-        if start.is_some()
-            && (t.starts_with("::") || t.starts_with("$CATEGORY:"))
-            && complete(&lines)
-        {
+        if start.is_some() && (t.starts_with("::") || t.starts_with("$CATEGORY:")) && braces > 0 {
             flush(&mut out, &mut lines, &mut start, &mut comments);
+            braces = 0;
             comments = std::mem::take(&mut trailing);
         }
         comments.push_str(&trailing);
@@ -185,18 +239,12 @@ fn entries(text: &str) -> Vec<Entry> {
             }
             start = Some(i + 1);
         }
+        braces += count_braces(raw);
         lines.push(raw);
     }
     comments.push_str(&trailing);
     flush(&mut out, &mut lines, &mut start, &mut comments);
     out
-}
-
-/// Whether question lines hold a closed answer block (as many `{` as `}`, escapes aside).
-fn complete(lines: &[&str]) -> bool {
-    let text = protect(&lines.join("\n"));
-    let open = text.matches('{').count();
-    open > 0 && open == text.matches('}').count()
 }
 
 /// The values of `[key:value]` tokens in comment lines (`\]` is a `]` inside a value).
@@ -503,6 +551,20 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
                 text,
                 comments,
             } => (line, text, comments),
+            Entry::Oversized { line, title, bytes } => {
+                let ident = if title.is_empty() {
+                    format!("question {}", file.items.len() + 1)
+                } else {
+                    title
+                };
+                file.push(ParsedItem {
+                    ident,
+                    line: Some(line),
+                    result: Err(Skip::item_too_large(bytes)),
+                    warnings: vec![],
+                });
+                continue;
+            }
         };
         let protected = protect(text.trim());
         let mut rest = protected.as_str();
@@ -545,7 +607,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
         } else {
             format!("question {}", file.items.len() + 1)
         };
-        file.items.push(ParsedItem {
+        file.push(ParsedItem {
             ident,
             line: Some(line),
             result,

@@ -11,6 +11,8 @@ pub mod qti;
 pub mod sheet;
 pub mod text;
 pub mod xlsx;
+mod xml;
+pub mod zip_limits;
 
 use super::model::{Question, QuestionBody};
 use serde::{Deserialize, Serialize};
@@ -208,7 +210,25 @@ impl Skip {
             reason: reason.into(),
         }
     }
+
+    /// An item whose text in the file is over [`MAX_ITEM_BYTES`].
+    pub fn item_too_large(bytes: usize) -> Skip {
+        let (mib, limit) = (bytes / (1024 * 1024), MAX_ITEM_BYTES / (1024 * 1024));
+        Skip::new(
+            "item_too_large",
+            format!(
+                "这道题在文件中占 {mib} MiB，超过 {limit} MiB 上限，未读取 \
+                 (the item takes {bytes} bytes of the file, more than the {limit} MiB an item may; it was not read)"
+            ),
+        )
+    }
 }
+
+/// Most bytes one item may take in a file (a GIFT or Aiken question, a CSV row, a Moodle
+/// `<question>`, a QTI item). A question within [`crate::bank::model::limits`] needs far less,
+/// markup included; a bigger one is refused before it is read, so a hostile file cannot make
+/// a reader copy tens of megabytes over and over.
+pub const MAX_ITEM_BYTES: usize = 2 * 1024 * 1024;
 
 /// One item of a file as a reader saw it.
 #[derive(Debug, Clone)]
@@ -239,6 +259,20 @@ pub struct ParsedFile {
     pub items: Vec<ParsedItem>,
     /// Images and other files the items refer to by name.
     pub attachments: Vec<Attachment>,
+}
+
+impl ParsedFile {
+    /// Adds an item. A body over the question limits becomes a skip here, at once, so that a
+    /// file of many oversized items never holds them all (the limits are those of
+    /// [`crate::bank::model::check_limits`], which [`Question::parse`] applies again).
+    pub fn push(&mut self, mut item: ParsedItem) {
+        if let Ok(body) = &item.result
+            && let Err(e) = crate::bank::model::check_limits(body)
+        {
+            item.result = Err(Skip::new(e.code(), e.to_string()));
+        }
+        self.items.push(item);
+    }
 }
 
 /// A file-level problem: the file cannot be read at all, so nothing is imported.

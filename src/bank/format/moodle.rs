@@ -25,7 +25,7 @@ use super::html;
 use super::text::{
     decode_text, image_mime, map_image_refs, media_hash, mime_extension, sniff_image,
 };
-use super::{Attachment, FormatError, ParsedFile, ParsedItem, Skip};
+use super::{Attachment, FormatError, MAX_ITEM_BYTES, ParsedFile, ParsedItem, Skip};
 use crate::bank::model::{BLANK_MARKER, Key, Question, QuestionBody, QuestionKind, QuestionStatus};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -40,12 +40,7 @@ const REFERENCE_LABELS: [&str; 2] = ["参考答案", "Reference answer"];
 /// Reads a Moodle XML file.
 pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
     let text = decode_text(bytes)?;
-    let doc = roxmltree::Document::parse(&text).map_err(|e| {
-        FormatError::new(
-            "malformed_xml",
-            format!("malformed XML at line {}: {e}", e.pos().row),
-        )
-    })?;
+    let doc = super::xml::parse(&text)?;
     let root = doc.root_element();
     if !root.has_tag_name("quiz") {
         return Err(FormatError::new(
@@ -73,15 +68,27 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
             name.clone()
         };
         let mut warnings = Vec::new();
-        let result = read_question(
-            q,
-            qtype,
-            &name,
-            &category,
-            &mut file.attachments,
-            &mut warnings,
-        );
-        file.items.push(ParsedItem {
+        // Text nodes borrow from the file; a question whose text (embedded image files
+        // aside) is over the size limit is refused before any of it is copied.
+        let text_bytes: usize = q
+            .descendants()
+            .filter(|n| n.is_text() && !n.parent().is_some_and(|p| p.has_tag_name("file")))
+            .filter_map(|n| n.text())
+            .map(str::len)
+            .sum();
+        let result = if text_bytes > MAX_ITEM_BYTES {
+            Err(Skip::item_too_large(text_bytes))
+        } else {
+            read_question(
+                q,
+                qtype,
+                &name,
+                &category,
+                &mut file.attachments,
+                &mut warnings,
+            )
+        };
+        file.push(ParsedItem {
             ident,
             line: Some(line),
             result,

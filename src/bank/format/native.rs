@@ -252,7 +252,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
             .map(|k| format!("unknown field {k:?} ignored"))
             .collect();
         warnings.sort();
-        file.items.push(ParsedItem {
+        file.push(ParsedItem {
             ident,
             line: Some(line),
             result: body_from_table(&table),

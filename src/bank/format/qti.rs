@@ -28,13 +28,13 @@
 //! practical). Runs of spaces and empty lines in texts collapse, as HTML does.
 
 use super::text::{decode_text, image_mime, media_hash, mime_extension, sniff_image};
-use super::{Attachment, FormatError, ParsedFile, ParsedItem, Skip, html};
+use super::{Attachment, FormatError, MAX_ITEM_BYTES, ParsedFile, ParsedItem, Skip, html};
 use crate::bank::model::{
     Aspect, BLANK_MARKER, Key, Question, QuestionBody, QuestionKind, QuestionStatus,
 };
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use roxmltree::{Document, Node, ParsingOptions};
+use roxmltree::{Document, Node};
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -44,8 +44,8 @@ use std::io::{Cursor, Read, Write};
 const CATALOG: &str = "exam-platform";
 /// The class of the scorer rubric block that carries a practical task's marking scheme.
 const SCHEME_CLASS: &str = "practical-scheme";
-/// Largest file taken out of a package (guards against ZIP bombs).
-const MAX_ENTRY_BYTES: u64 = 64 * 1024 * 1024;
+/// Largest file taken out of a package (the package was checked against these before).
+const MAX_ENTRY_BYTES: u64 = super::zip_limits::QTI.entry;
 /// Reads an option text as true or false only when it is one of the words that mean exactly
 /// that; letters and digits such as `x`, `y`, `1`, `0` stay ordinary options.
 fn true_false_word(s: &str) -> Option<bool> {
@@ -79,8 +79,9 @@ fn too_deep(root: Node) -> bool {
 const MAX_SECTION_DEPTH: usize = 32;
 /// Most element nesting in an item body; deeper bodies are refused, not recursed into.
 const MAX_BODY_DEPTH: usize = 100;
-/// Most bytes read from all entries of one ZIP package together.
-const MAX_PACKAGE_BYTES: u64 = 256 * 1024 * 1024;
+/// Most bytes read from all entries of one ZIP package together, counting an entry each time
+/// it is read (a test may refer to one item file many times).
+const MAX_PACKAGE_BYTES: u64 = super::zip_limits::QTI.total;
 
 /// Reads a QTI 2.1 `assessmentItem` or `assessmentTest` XML file, or a content package (ZIP).
 /// Files that a plain XML file references (items of a test, images) are not available here,
@@ -164,16 +165,7 @@ pub fn write(
 // ---------------------------------------------------------------------------------------------
 
 fn parse_xml(text: &str) -> Result<Document<'_>, FormatError> {
-    let opts = ParsingOptions {
-        allow_dtd: true,
-        ..ParsingOptions::default()
-    };
-    Document::parse_with_options(text, opts).map_err(|e| {
-        FormatError::new(
-            "malformed_xml",
-            format!("malformed XML at line {}: {e}", e.pos().row),
-        )
-    })
+    super::xml::parse(text)
 }
 
 fn line(node: Node) -> usize {
@@ -743,7 +735,7 @@ impl<'r> Package<'r> {
                 let (result, warnings) = self.item(root, path, "");
                 let ident = item_ident(&result, attr(root, "identifier"))
                     .unwrap_or_else(|| format!("item {}", file.items.len() + 1));
-                file.items.push(ParsedItem {
+                file.push(ParsedItem {
                     ident,
                     line: Some(line(root)),
                     result,
@@ -799,7 +791,7 @@ impl<'r> Package<'r> {
                 "assessmentItemRef" => {
                     let item = self.item_ref(c, path, category, file.items.len() + 1);
                     if let Some(item) = item {
-                        file.items.push(item);
+                        file.push(item);
                     }
                 }
                 _ => {}
@@ -828,14 +820,14 @@ impl<'r> Package<'r> {
             warnings: vec![],
         };
         if self.open_sections.contains(&target) || self.open_sections.len() >= MAX_SECTION_DEPTH {
-            file.items.push(skip(
+            file.push(skip(
                 "circular_reference",
                 format!("the section file {href} refers back into itself or nests too deeply"),
             ));
             return;
         }
         let Some(bytes) = self.fetch(&target) else {
-            file.items.push(skip(
+            file.push(skip(
                 "missing_item_file",
                 format!(
                     "the referenced section file {href} is not included, so its items were not read"
@@ -937,7 +929,16 @@ impl<'r> Package<'r> {
         fallback: &str,
     ) -> (Result<QuestionBody, Skip>, Vec<String>) {
         let mut h = Html::new(parent_dir(path));
-        let mut result = if too_deep(item) {
+        // Text nodes borrow from the file; an item whose text is over the size limit is
+        // refused before any of it is copied (images in data: URIs are attributes, not text).
+        let text_bytes: usize = item
+            .descendants()
+            .filter_map(|n| n.text().filter(|_| n.is_text()))
+            .map(str::len)
+            .sum();
+        let mut result = if text_bytes > MAX_ITEM_BYTES {
+            Err(Skip::item_too_large(text_bytes))
+        } else if too_deep(item) {
             Err(Skip::new(
                 "too_deeply_nested",
                 format!("the item body nests elements more than {MAX_BODY_DEPTH} levels deep"),
@@ -1221,6 +1222,7 @@ struct Resource {
 }
 
 fn read_zip(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
+    super::zip_limits::check(bytes, &super::zip_limits::QTI)?;
     let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         FormatError::new(
             "malformed_zip",
@@ -1258,11 +1260,11 @@ fn read_zip(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
         if entry.size() > MAX_ENTRY_BYTES {
             return None;
         }
-        let mut data = Vec::new();
-        entry
-            .take(MAX_ENTRY_BYTES.min(budget.get()))
-            .read_to_end(&mut data)
-            .ok()?;
+        let cap = MAX_ENTRY_BYTES.min(budget.get());
+        // Sized from the declared size (checked before): growing by doubling would hold up to
+        // one and a half times the entry while it is read.
+        let mut data = Vec::with_capacity(usize::try_from(entry.size().min(cap)).unwrap_or(0));
+        entry.take(cap).read_to_end(&mut data).ok()?;
         budget.set(budget.get().saturating_sub(data.len() as u64));
         (budget.get() > 0).then_some(data)
     };
@@ -1331,7 +1333,7 @@ fn read_zip(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
             continue;
         }
         let Some(bytes) = fetch(&r.path) else {
-            file.items.push(ParsedItem {
+            file.push(ParsedItem {
                 ident: r.path.clone(),
                 line: None,
                 result: Err(Skip::new(
@@ -1351,7 +1353,7 @@ fn read_zip(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
             pkg.read_root(&doc, &r.path, &mut file)
         });
         if let Err(e) = outcome {
-            file.items.push(ParsedItem {
+            file.push(ParsedItem {
                 ident: r.path.clone(),
                 line: None,
                 result: Err(Skip::new(e.code, format!("{}: {}", r.path, e.message))),

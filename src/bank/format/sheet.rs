@@ -87,6 +87,7 @@ pub(crate) fn check_first_sheet_size<RS: std::io::Read + std::io::Seek>(
 
 fn xlsx_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, FormatError> {
     let malformed = |m: String| FormatError::new("malformed_xlsx", m);
+    super::zip_limits::check(bytes, &super::zip_limits::XLSX)?;
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| malformed(format!("not a readable .xlsx workbook: {e}")))?;
     check_first_sheet_size(&mut workbook)?;

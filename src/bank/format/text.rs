@@ -2,16 +2,19 @@
 //! line numbers.
 
 use super::FormatError;
+use std::borrow::Cow;
 
 /// The URL prefix under which stored images are served; a stored stem refers to
 /// `/api/media/<sha256>`.
 pub const MEDIA_PREFIX: &str = "/api/media/";
 
 /// Decodes a text file: UTF-8 (with or without BOM), UTF-16 with BOM, or else GBK/GB18030 as
-/// Excel and Notepad save on Chinese Windows.
-pub fn decode_text(bytes: &[u8]) -> Result<String, FormatError> {
+/// Excel and Notepad save on Chinese Windows. UTF-8 is borrowed, not copied: an upload may be
+/// tens of megabytes.
+pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, FormatError> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return String::from_utf8(rest.to_vec())
+        return std::str::from_utf8(rest)
+            .map(Cow::Borrowed)
             .map_err(|e| FormatError::new("bad_encoding", format!("invalid UTF-8: {e}")));
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
@@ -24,10 +27,10 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, FormatError> {
         if bad {
             return Err(FormatError::new("bad_encoding", "invalid UTF-16 text"));
         }
-        return Ok(text.into_owned());
+        return Ok(text);
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(s.to_string());
+        return Ok(Cow::Borrowed(s));
     }
     let (text, _, bad) = encoding_rs::GB18030.decode(bytes);
     if bad {
@@ -36,7 +39,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, FormatError> {
             "the file is neither UTF-8 nor GBK/GB18030 text",
         ));
     }
-    Ok(text.into_owned())
+    Ok(text)
 }
 
 /// The 1-based line of a byte offset in a text.

@@ -37,6 +37,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
             "this is an old Excel 97–2003 .xls workbook; save it as .xlsx and import again",
         ));
     }
+    super::zip_limits::check(bytes, &super::zip_limits::XLSX)?;
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| malformed(format!("not a readable .xlsx workbook: {e}")))?;
     super::sheet::check_first_sheet_size(&mut workbook)?;
@@ -61,7 +62,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
             },
             Some(l) => {
                 if let Some(item) = row_item(l, &cells, number, number) {
-                    file.items.push(item);
+                    file.push(item);
                 }
             }
         }

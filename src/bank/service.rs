@@ -242,11 +242,12 @@ pub async fn import_parsed(
     // 2. The new questions, a short transaction per chunk so that other writers (candidates'
     //    saves above all) get the lock in between. Nobody sees them yet.
     let staged = async {
-        for (k, chunk) in plan.new.chunks(STAGE_CHUNK).enumerate() {
+        let n = stage_chunk(db);
+        for (k, chunk) in plan.new.chunks(n).enumerate() {
             let txn = crate::db::begin_write(db).await?;
             repo::insert_questions(&txn, hidden.id, chunk, &categories, actor.id, &|_| {}).await?;
             txn.commit().await?;
-            progress(k * STAGE_CHUNK + chunk.len(), total);
+            progress(k * n + chunk.len(), total);
         }
         // 3. Still the bank the plan was made against? Then nothing can stop the import now.
         let txn = crate::db::begin_write(db).await?;
@@ -278,13 +279,14 @@ pub async fn import_parsed(
     //    ones, in short transactions; a restart in between finishes the move (see
     //    `recover_imports`).
     publish_staging(db, hidden.id, bank.id).await?;
-    for (k, chunk) in plan.changed.chunks(STAGE_CHUNK / 4).enumerate() {
+    let n = stage_chunk(db) / 4;
+    for (k, chunk) in plan.changed.chunks(n).enumerate() {
         let txn = crate::db::begin_write(db).await?;
         for (id, version_no, q) in chunk {
             repo::add_version(&txn, *id, *version_no, q, &categories, actor.id).await?;
         }
         txn.commit().await?;
-        progress(plan.new.len() + k * (STAGE_CHUNK / 4) + chunk.len(), total);
+        progress(plan.new.len() + k * n + chunk.len(), total);
     }
     let txn = crate::db::begin_write(db).await?;
     repo::drop_staging(&txn, hidden.id, &[]).await?;
@@ -303,15 +305,21 @@ pub async fn import_parsed(
     Ok(plan.report)
 }
 
-/// Questions written (or moved) per transaction by an import: small enough that a candidate's
-/// save waits only milliseconds for SQLite's write lock.
-const STAGE_CHUNK: usize = 500;
+/// Questions written (or moved) per transaction by an import. SQLite has one write lock for
+/// everything: small enough that a candidate's save waits only milliseconds for it. PostgreSQL
+/// locks rows, so larger chunks there only save round trips.
+fn stage_chunk(db: &DatabaseConnection) -> usize {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => 5000,
+        _ => 500,
+    }
+}
 
 /// Moves every staged question of a hidden bank into its bank, a chunk per transaction.
 async fn publish_staging(db: &DatabaseConnection, hidden: i32, target: i32) -> AppResult<()> {
     loop {
         let txn = crate::db::begin_write(db).await?;
-        let moved = repo::move_staged(&txn, hidden, target, STAGE_CHUNK).await?;
+        let moved = repo::move_staged(&txn, hidden, target, stage_chunk(db)).await?;
         txn.commit().await?;
         if moved == 0 {
             return Ok(());
@@ -323,7 +331,7 @@ async fn publish_staging(db: &DatabaseConnection, hidden: i32, target: i32) -> A
 async fn undo_staging(db: &DatabaseConnection, hidden: i32, categories: &[i32]) -> AppResult<()> {
     loop {
         let txn = crate::db::begin_write(db).await?;
-        let gone = repo::delete_staged(&txn, hidden, STAGE_CHUNK).await?;
+        let gone = repo::delete_staged(&txn, hidden, stage_chunk(db)).await?;
         if gone == 0 {
             repo::drop_staging(&txn, hidden, categories).await?;
             txn.commit().await?;

@@ -161,6 +161,37 @@ async fn tablet(
     }
 }
 
+/// One tablet per candidate, saving until stopped; what they saw is collected.
+fn start_tablets(
+    client: &Client,
+    base: &str,
+    candidates: &[(String, String)],
+) -> (
+    Acked,
+    Arc<Tally>,
+    Arc<AtomicBool>,
+    Vec<tokio::task::JoinHandle<()>>,
+) {
+    let acked: Acked = Arc::new(Mutex::new(HashMap::new()));
+    let tally = Arc::new(Tally::default());
+    let stop = Arc::new(AtomicBool::new(false));
+    let tasks = candidates
+        .iter()
+        .map(|(ticket, idn)| {
+            tokio::spawn(tablet(
+                client.clone(),
+                base.to_string(),
+                ticket.clone(),
+                idn.clone(),
+                acked.clone(),
+                tally.clone(),
+                stop.clone(),
+            ))
+        })
+        .collect();
+    (acked, tally, stop, tasks)
+}
+
 /// Restarts the server on `url` and checks that every acknowledged save is stored (the same seq
 /// with the same answer, or a later seq). Returns how many were checked.
 async fn check_acknowledged(
@@ -222,23 +253,7 @@ async fn every_acknowledged_save_survives_a_sigkill_of_the_server() {
     let admin = admin_token(&client, &base).await;
     let (_, candidates) = exam_with_candidates(&client, &base, &admin, 16).await;
 
-    let acked: Acked = Arc::new(Mutex::new(HashMap::new()));
-    let tally = Arc::new(Tally::default());
-    let stop = Arc::new(AtomicBool::new(false));
-    let tasks: Vec<_> = candidates
-        .iter()
-        .map(|(ticket, idn)| {
-            tokio::spawn(tablet(
-                client.clone(),
-                base.clone(),
-                ticket.clone(),
-                idn.clone(),
-                acked.clone(),
-                tally.clone(),
-                stop.clone(),
-            ))
-        })
-        .collect();
+    let (acked, tally, _stop, tasks) = start_tablets(&client, &base, &candidates);
     // Let the saves run, then kill the server mid-stream with SIGKILL (Child::kill on Unix).
     tokio::time::sleep(Duration::from_millis(1500)).await;
     server.kill().expect("kill -9 the server");
@@ -350,23 +365,7 @@ async fn acknowledged_saves_survive_a_full_disk_and_the_server_recovers_when_spa
     let (_, candidates) = exam_with_candidates(&client, &base, &admin, 16).await;
     let (savers, spare) = candidates.split_at(12);
 
-    let acked: Acked = Arc::new(Mutex::new(HashMap::new()));
-    let tally = Arc::new(Tally::default());
-    let stop = Arc::new(AtomicBool::new(false));
-    let tasks: Vec<_> = savers
-        .iter()
-        .map(|(ticket, idn)| {
-            tokio::spawn(tablet(
-                client.clone(),
-                base.clone(),
-                ticket.clone(),
-                idn.clone(),
-                acked.clone(),
-                tally.clone(),
-                stop.clone(),
-            ))
-        })
-        .collect();
+    let (acked, tally, stop, tasks) = start_tablets(&client, &base, savers);
     wait_for("saves before the disk fills", || {
         tally.acked.load(Ordering::Relaxed) >= 100
     })

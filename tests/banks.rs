@@ -530,7 +530,7 @@ async fn an_import_interrupted_by_a_stop_is_finished_or_undone_at_the_next_start
         &db,
         &repo::Staging {
             target: half.id,
-            state: "staging".into(),
+            state: repo::StagingState::Staging,
             categories: cats.values().copied().collect(),
         },
     )
@@ -544,7 +544,7 @@ async fn an_import_interrupted_by_a_stop_is_finished_or_undone_at_the_next_start
         &db,
         &repo::Staging {
             target: done.id,
-            state: "publishing".into(),
+            state: repo::StagingState::Publishing,
             categories: vec![],
         },
     )

@@ -40,12 +40,21 @@ pub const STAGING_PREFIX: &str = "~IMPORT-";
 pub struct Staging {
     /// The bank the questions are for.
     pub target: i32,
-    /// `staging` while questions are written (undo on a restart), `publishing` once they are all
-    /// written and checked (finish on a restart).
-    pub state: String,
+    /// How far it got.
+    pub state: StagingState,
     /// Categories the import created in the target bank (removed again if the import is undone
     /// and they are still empty).
     pub categories: Vec<i32>,
+}
+
+/// How far a staged import got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StagingState {
+    /// Questions are being written: a restart undoes it.
+    Staging,
+    /// All written and checked against the bank: a restart finishes the move.
+    Publishing,
 }
 
 /// Creates the hidden bank an import stages its new questions in.

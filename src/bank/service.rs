@@ -227,7 +227,7 @@ pub async fn import_parsed(
     let categories = repo::ensure_categories(&txn, bank.id, paths).await?;
     let mut staging = repo::Staging {
         target: bank.id,
-        state: "staging".into(),
+        state: repo::StagingState::Staging,
         categories: categories
             .values()
             .copied()
@@ -258,7 +258,7 @@ pub async fn import_parsed(
                  file was being read; nothing was imported, send the file again",
             ));
         }
-        staging.state = "publishing".into();
+        staging.state = repo::StagingState::Publishing;
         repo::set_staging(&txn, hidden.id, &staging).await?;
         txn.commit().await?;
         Ok(())
@@ -356,7 +356,7 @@ pub async fn recover_imports(
         .filter(|(b, _)| b.updated_at <= cutoff)
         .collect();
     for (hidden, s) in &stagings {
-        if s.state == "publishing" {
+        if s.state == repo::StagingState::Publishing {
             publish_staging(db, hidden.id, s.target).await?;
             let txn = crate::db::begin_write(db).await?;
             repo::drop_staging(&txn, hidden.id, &[]).await?;

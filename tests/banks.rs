@@ -480,10 +480,13 @@ async fn a_database_locked_by_another_process_answers_503_server_busy_and_change
     }
     let app = TestApp::spawn_with(|c| c.db_busy_timeout_ms = 300).await;
     let t = app.admin().await;
-    let other = exam_platform::db::connect(&app.database_url, 1)
-        .await
-        .unwrap();
-    let held = exam_platform::db::begin_write(&other).await.unwrap();
+    // Another program's connection (not ours, so outside this process's queue of writers)
+    // takes the write lock and keeps it.
+    use sea_orm::ConnectionTrait;
+    let mut opts = sea_orm::ConnectOptions::new(app.database_url.clone());
+    opts.max_connections(1).min_connections(1);
+    let other = sea_orm::Database::connect(opts).await.unwrap();
+    other.execute_unprepared("BEGIN IMMEDIATE").await.unwrap();
 
     let r = app
         .post_json(&t, "/api/banks", &json!({"code": "HELD", "name": "被锁"}))
@@ -493,7 +496,7 @@ async fn a_database_locked_by_another_process_answers_503_server_busy_and_change
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["code"], "server_busy");
 
-    held.rollback().await.unwrap();
+    other.execute_unprepared("ROLLBACK").await.unwrap();
     let r = app.get(&t, "/api/banks/HELD").await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND, "nothing was written");
     let r = app

@@ -33,6 +33,20 @@ impl Found {
     }
 }
 
+/// Whether a JSON text could decode to a string holding a forbidden character. Such a character
+/// can only be written raw (a C0 byte, DEL, or C1 as UTF-8 `C2 80`–`C2 9F`) or as a `\u` escape;
+/// a text with none of these needs no parse to be cleared, which keeps a second parse of every
+/// body off the autosave path.
+pub fn json_may_hold_forbidden(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'\t' | b'\n' | b'\r' => false,
+        0..=0x1f | 0x7f => true,
+        b'\\' => bytes.get(i + 1) == Some(&b'u'),
+        0xc2 => bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
+        _ => false,
+    })
+}
+
 /// The first forbidden character in any string or object key of a JSON value, depth first.
 pub fn find_in_json(v: &Value) -> Option<Found> {
     fn walk(v: &Value, at: &mut String) -> Option<Found> {
@@ -81,6 +95,31 @@ mod tests {
             assert_eq!(first_forbidden(&format!("题干{c}")), Some(c), "{c:?}");
         }
         assert!(!forbidden('\u{a0}'), "a no-break space is text");
+    }
+
+    #[test]
+    fn only_json_that_could_hold_a_control_character_needs_a_closer_look() {
+        for clean in [
+            r#"{"response":{"type":"choice","selected":["a"]},"seq":3}"#,
+            "{\"stem\": \"第一行\\n第二行\",\n\t\"x\": \"\u{a0}\"}",
+            r#"{"path": "C:\\dir"}"#,
+        ] {
+            assert!(!json_may_hold_forbidden(clean.as_bytes()), "{clean}");
+        }
+        for suspect in [
+            r#"{"a": "\u0000"}"#,
+            r#"{"a": "\u00e9"}"#,
+            "{\"a\": \"x\u{7f}\"}",
+            "{\"a\": \"x\u{85}\"}",
+            "{\"a\": \"x\u{1}\"}",
+        ] {
+            assert!(json_may_hold_forbidden(suspect.as_bytes()), "{suspect}");
+        }
+        // Whatever the shortcut clears, the full check clears too.
+        for text in [r#"{"a":["x","y\\u"]}"#, r#"{"b":"\\\\"}"#] {
+            let v: Value = serde_json::from_str(text).unwrap();
+            assert!(json_may_hold_forbidden(text.as_bytes()) || find_in_json(&v).is_none());
+        }
     }
 
     #[test]

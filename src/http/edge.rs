@@ -53,8 +53,9 @@ pub async fn check(
         if is_json(&req) {
             match buffer_json(timed).await {
                 Buffered::Whole(bytes) => {
-                    if let Some(found) = serde_json::from_slice(&bytes)
-                        .ok()
+                    if let Some(found) = input::json_may_hold_forbidden(&bytes)
+                        .then(|| serde_json::from_slice(&bytes).ok())
+                        .flatten()
                         .and_then(|v| input::find_in_json(&v))
                     {
                         return Ok(req.error_response(control_error("the JSON body", &found)));

@@ -20,11 +20,11 @@ use super::identity::{IdNumber, TicketNumber};
 use super::paper::{ALGORITHM_VERSION, DrawIndex, Paper};
 use super::scoring::Response;
 use super::service::ExamId;
+use crate::auth::CandidateAuth;
 use crate::auth::limiter::LoginGuard;
-use crate::auth::token::{CANDIDATE_AUDIENCE, CandidateClaims};
 use crate::bank::model::{Question, QuestionBody};
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::live::Bus;
 use actix_web::http::StatusCode;
 use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection};
@@ -79,6 +79,8 @@ pub struct ExamRuntime {
     freezing: tokio::sync::Mutex<()>,
     saver: Saver,
     logins: Arc<LoginGuard>,
+    /// The live bus, to tell proctors (here and on other instances) what changed.
+    pub bus: Bus,
     /// Per-attempt throttle of reported events.
     pub events: super::events::Throttle,
 }
@@ -93,11 +95,7 @@ fn write<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
 impl ExamRuntime {
     /// Starts the autosave writer and the listener for other instances' login unlocks; call
     /// inside the runtime.
-    pub fn start(
-        db: &DatabaseConnection,
-        logins: LoginGuard,
-        bus: crate::proctor::bus::Bus,
-    ) -> ExamRuntime {
+    pub fn start(db: &DatabaseConnection, logins: LoginGuard, bus: Bus) -> ExamRuntime {
         let logins = Arc::new(logins);
         let mut changes = bus.subscribe();
         let guard = Arc::downgrade(&logins);
@@ -121,7 +119,8 @@ impl ExamRuntime {
             sessions: RwLock::new(HashMap::new()),
             sittings: RwLock::new(HashMap::new()),
             freezing: tokio::sync::Mutex::new(()),
-            saver: Saver::start(db.clone(), bus),
+            saver: Saver::start(db.clone(), bus.clone()),
+            bus,
             logins,
             events: Default::default(),
         }
@@ -228,14 +227,10 @@ impl ExamRuntime {
 
     /// Forgets every failed login on a ticket, from any address, here and (through the live
     /// bus) on the other instances; returns how many address pairs were waiting or counted here.
-    pub async fn unlock_logins(
-        &self,
-        bus: &crate::proctor::bus::Bus,
-        session: i32,
-        ticket: &str,
-    ) -> usize {
+    pub async fn unlock_logins(&self, session: i32, ticket: &str) -> usize {
         let cleared = self.logins.unlock(&ticket_who(ticket));
-        bus.publish(session, vec![], &format!("{UNLOCK_KIND}{ticket}"))
+        self.bus
+            .publish(session, vec![], &format!("{UNLOCK_KIND}{ticket}"))
             .await;
         cleared
     }
@@ -243,28 +238,6 @@ impl ExamRuntime {
     /// Drops a cached sitting (after submission nothing saves to it any more).
     fn forget(&self, id: i32) {
         write(&self.sittings).remove(&id);
-    }
-}
-
-/// The signed-in candidate, from a candidate token (see [`crate::auth::extract`]).
-#[derive(Debug, Clone, Copy)]
-pub struct CandidateAuth {
-    /// The candidate.
-    pub candidate_id: i32,
-    /// The attempt the token opens.
-    pub attempt_id: i32,
-    /// The login generation the token came from.
-    pub device_gen: i32,
-}
-
-impl CandidateAuth {
-    /// Refuses with 403 unless the token opens this attempt.
-    fn opens(&self, id: AttemptId) -> AppResult<()> {
-        if self.attempt_id == id.0 {
-            Ok(())
-        } else {
-            Err(AppError::forbidden("this token does not open that attempt"))
-        }
     }
 }
 
@@ -380,10 +353,12 @@ fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
 }
 
-/// What a successful candidate login gives.
+/// What a successful candidate login gives; the caller signs the token for `auth`.
 pub struct CandidateLogin {
-    /// The candidate token.
-    pub token: String,
+    /// Who the token names: candidate, attempt, login generation.
+    pub auth: CandidateAuth,
+    /// When the token is issued (Unix seconds).
+    pub issued_at: i64,
     /// When it expires.
     pub expires_at: DateTime<Utc>,
     /// The candidate.
@@ -399,12 +374,12 @@ pub struct CandidateLogin {
 /// from that address only (see [`crate::auth::limiter`]), so a guesser elsewhere never locks
 /// the candidate out.
 pub async fn login(
-    state: &AppState,
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
     ticket: &str,
     id_number: &str,
     client: &str,
 ) -> AppResult<CandidateLogin> {
-    let rt = &state.exams;
     // Malformed input is refused before anything is counted: it cannot match a candidate, and
     // counting it would let any text become a limiter key.
     let t = TicketNumber::parse(ticket).map_err(|e| {
@@ -431,7 +406,6 @@ pub async fn login(
             wait.seconds(),
         ));
     }
-    let db = &state.db;
     let c = match repo::candidate_by_ticket(db, t.as_str()).await? {
         Some(c) if c.id_number == idn.as_str() => c,
         _ => {
@@ -449,10 +423,10 @@ pub async fn login(
     let attempts = repo::attempts_of(db, c.id).await?;
     let a = match attempts.last() {
         Some(a) => resume(db, a, client).await?,
-        None => start(state, &s, &c, 1, &HashSet::new(), client).await?,
+        None => start(db, rt, &s, &c, 1, &HashSet::new(), client).await?,
     };
-    state.live.bus.publish(s.id, vec![a.id], "login").await;
-    signed_in(state, &s, c, &a).await
+    rt.bus.publish(s.id, vec![a.id], "login").await;
+    signed_in(db, rt, &s, c, &a).await
 }
 
 /// The limiter name of a ticket (already parsed, so bounded and canonical).
@@ -463,13 +437,14 @@ fn ticket_who(ticket: &str) -> String {
 /// The token and state a login or retake answers with: a candidate token for the attempt's
 /// current login generation, valid for the time limit plus a margin to read the result.
 async fn signed_in(
-    state: &AppState,
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
     s: &session::Model,
     c: candidate::Model,
     a: &attempt::Model,
 ) -> AppResult<CandidateLogin> {
-    let frozen = state.exams.frozen(&state.db, s).await?;
-    let room = super::repo::rooms(&state.db, s.id)
+    let frozen = rt.frozen(db, s).await?;
+    let room = super::repo::rooms(db, s.id)
         .await?
         .into_iter()
         .find(|r| r.id == c.room_id)
@@ -477,20 +452,14 @@ async fn signed_in(
         .unwrap_or_default();
     let now = Utc::now().timestamp();
     let exp = now + i64::from(frozen.definition.time_limit_minutes) * 60 + TOKEN_SLACK_SECONDS;
-    let token = state
-        .keys
-        .sign_candidate(&CandidateClaims {
-            sub: c.id.to_string(),
-            aud: CANDIDATE_AUDIENCE.into(),
-            att: a.id,
-            dev: a.device_gen,
-            iat: now,
-            exp,
-        })
-        .map_err(AppError::internal)?;
-    let attempt = view(state, s, a).await?;
+    let attempt = view(db, rt, s, a).await?;
     Ok(CandidateLogin {
-        token,
+        auth: CandidateAuth {
+            candidate_id: c.id,
+            attempt_id: a.id,
+            device_gen: a.device_gen,
+        },
+        issued_at: now,
         expires_at: Utc.timestamp_opt(exp, 0).single().unwrap_or_default(),
         candidate: c,
         room,
@@ -524,7 +493,8 @@ async fn resume(
 /// Starts attempt `number` of a candidate: draws the paper (avoiding `seen` questions where
 /// the exam says so and the bank allows), starts the clock.
 async fn start(
-    state: &AppState,
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
     s: &session::Model,
     c: &candidate::Model,
     number: i32,
@@ -544,7 +514,7 @@ async fn start(
             format!("the session closed at {}", s.ends_at.to_rfc3339()),
         ));
     }
-    let frozen = state.exams.frozen(&state.db, s).await?;
+    let frozen = rt.frozen(db, s).await?;
     let def = &frozen.definition;
     let avoid = if def.avoid_seen_on_retake {
         seen.clone()
@@ -585,7 +555,7 @@ async fn start(
         question_count: Set(paper.items.len() as i32),
         ..Default::default()
     };
-    let txn = crate::db::begin_write(&state.db).await?;
+    let txn = crate::db::begin_write(db).await?;
     let inserted = repo::insert_attempt(&txn, row).await;
     let a = match inserted {
         Ok(a) => a,
@@ -597,12 +567,12 @@ async fn start(
             ) =>
         {
             drop(txn);
-            let existing = repo::attempts_of(&state.db, c.id)
+            let existing = repo::attempts_of(db, c.id)
                 .await?
                 .into_iter()
                 .find(|a| a.number == number)
                 .ok_or_else(|| AppError::internal("attempt vanished"))?;
-            return resume(&state.db, &existing, client).await;
+            return resume(db, &existing, client).await;
         }
         Err(e) => return Err(e.into()),
     };
@@ -621,11 +591,11 @@ async fn start(
 /// Starts a retake for a candidate whose last attempt is submitted, if the exam allows more
 /// sittings; avoids the questions of earlier papers where the bank allows.
 pub async fn retake(
-    state: &AppState,
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
     auth: &CandidateAuth,
     client: &str,
 ) -> AppResult<CandidateLogin> {
-    let db = &state.db;
     let c = repo::candidate(db, auth.candidate_id)
         .await?
         .ok_or_else(|| AppError::unauthorized("invalid_token", "the candidate no longer exists"))?;
@@ -645,7 +615,7 @@ pub async fn retake(
     let s = super::repo::session(db, c.session_id)
         .await?
         .ok_or_else(|| AppError::internal("candidate without session"))?;
-    let frozen = state.exams.frozen(db, &s).await?;
+    let frozen = rt.frozen(db, &s).await?;
     if attempts.len() as u32 >= frozen.definition.attempts_allowed {
         return Err(AppError::conflict(
             "no_attempts_left",
@@ -656,8 +626,8 @@ pub async fn retake(
         ));
     }
     let seen = seen_before(&attempts, last.number + 1)?;
-    let a = start(state, &s, &c, last.number + 1, &seen, client).await?;
-    signed_in(state, &s, c, &a).await
+    let a = start(db, rt, &s, &c, last.number + 1, &seen, client).await?;
+    signed_in(db, rt, &s, c, &a).await
 }
 
 /// The questions a candidate's sittings before sitting `number` showed.
@@ -711,12 +681,12 @@ pub struct PaperView {
 
 /// The attempt a candidate token opens, if its login is still the newest.
 pub async fn own_attempt(
-    state: &AppState,
+    db: &DatabaseConnection,
     auth: &CandidateAuth,
     id: AttemptId,
 ) -> AppResult<attempt::Model> {
-    auth.opens(id)?;
-    let a = repo::attempt(&state.db, id.0)
+    auth.opens(id.0)?;
+    let a = repo::attempt(db, id.0)
         .await?
         .filter(|a| a.candidate_id == auth.candidate_id)
         .ok_or_else(|| AppError::not_found("attempt_not_found", "no such attempt"))?;
@@ -733,11 +703,16 @@ async fn session_of(db: &DatabaseConnection, a: &attempt::Model) -> AppResult<se
 }
 
 /// The candidate's paper.
-pub async fn paper(state: &AppState, auth: &CandidateAuth, id: AttemptId) -> AppResult<PaperView> {
-    let a = own_attempt(state, auth, id).await?;
-    let s = session_of(&state.db, &a).await?;
-    let frozen = state.exams.frozen(&state.db, &s).await?;
-    let sitting = state.exams.sitting(&state.db, &a).await?;
+pub async fn paper(
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
+    auth: &CandidateAuth,
+    id: AttemptId,
+) -> AppResult<PaperView> {
+    let a = own_attempt(db, auth, id).await?;
+    let s = session_of(db, &a).await?;
+    let frozen = rt.frozen(db, &s).await?;
+    let sitting = rt.sitting(db, &a).await?;
     let def = &frozen.definition;
     let mut questions = Vec::with_capacity(sitting.paper.items.len());
     for (n, item) in sitting.paper.items.iter().enumerate() {
@@ -785,13 +760,14 @@ pub struct SaveRequest {
 /// Saves one answer. Idempotent: a repeated or older sequence number changes nothing and
 /// returns the stored one. Returns only once the save is committed.
 pub async fn save(
-    state: &AppState,
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
     auth: &CandidateAuth,
     id: AttemptId,
     question_id: i32,
     req: SaveRequest,
 ) -> AppResult<(i64, bool)> {
-    auth.opens(id)?;
+    auth.opens(id.0)?;
     if req.seq < 1 {
         return Err(AppError::unprocessable(
             "invalid_seq",
@@ -799,14 +775,14 @@ pub async fn save(
         ));
     }
     // The guard must be gone before any await: `sitting` takes the write lock on a miss.
-    let cached = read(&state.exams.sittings).get(&id.0).cloned();
+    let cached = read(&rt.sittings).get(&id.0).cloned();
     let sitting = match cached {
         Some(s) => s,
         None => {
-            let a = repo::attempt(&state.db, id.0)
+            let a = repo::attempt(db, id.0)
                 .await?
                 .ok_or_else(|| AppError::not_found("attempt_not_found", "no such attempt"))?;
-            state.exams.sitting(&state.db, &a).await?
+            rt.sitting(db, &a).await?
         }
     };
     if sitting.candidate_id != auth.candidate_id {
@@ -824,8 +800,7 @@ pub async fn save(
         .ok_or_else(|| AppError::internal("question version missing"))?;
     let response = delivery::to_response(sitting.paper.seed, item, q, req.response)
         .map_err(|e| AppError::unprocessable(e.code(), e.to_string()))?;
-    let outcome = state
-        .exams
+    let outcome = rt
         .saver
         .save(repo::PendingSave {
             attempt_id: id.0,
@@ -877,53 +852,64 @@ fn refusal(r: Refusal) -> AppError {
 
 /// The attempt's state for its tablet. An attempt found out of time is submitted first, so a
 /// tablet coming back after the deadline sees the final state without waiting for the sweeper.
-pub async fn get(state: &AppState, auth: &CandidateAuth, id: AttemptId) -> AppResult<AttemptState> {
-    let mut a = own_attempt(state, auth, id).await?;
-    let s = session_of(&state.db, &a).await?;
+pub async fn get(
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
+    auth: &CandidateAuth,
+    id: AttemptId,
+) -> AppResult<AttemptState> {
+    let mut a = own_attempt(db, auth, id).await?;
+    let s = session_of(db, &a).await?;
     if a.status == repo::IN_PROGRESS && clock_of(&a).is_up(now_ms()) {
-        a = finish(state, &a, "timeout").await?;
+        a = finish(db, rt, &a, "timeout").await?;
     }
-    view(state, &s, &a).await
+    view(db, rt, &s, &a).await
 }
 
 /// Submits the candidate's attempt; repeating it changes nothing.
 pub async fn submit(
-    state: &AppState,
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
     auth: &CandidateAuth,
     id: AttemptId,
 ) -> AppResult<AttemptState> {
-    let a = own_attempt(state, auth, id).await?;
-    let s = session_of(&state.db, &a).await?;
+    let a = own_attempt(db, auth, id).await?;
+    let s = session_of(db, &a).await?;
     let by = if clock_of(&a).is_up(now_ms()) {
         "timeout"
     } else {
         "candidate"
     };
-    let a = finish(state, &a, by).await?;
-    view(state, &s, &a).await
+    let a = finish(db, rt, &a, by).await?;
+    view(db, rt, &s, &a).await
 }
 
 /// Submits an attempt (unless already submitted) and scores it, in one transaction: the
 /// status change comes first, so no save can land after the answers are read.
-pub async fn finish(state: &AppState, a: &attempt::Model, by: &str) -> AppResult<attempt::Model> {
-    finish_audited(state, a, by, None).await
+pub async fn finish(
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
+    a: &attempt::Model,
+    by: &str,
+) -> AppResult<attempt::Model> {
+    finish_audited(db, rt, a, by, None).await
 }
 
 /// [`finish`] with an audit entry written in the same transaction (a proctor's force-submit or
 /// termination): who, the action, and the detail (with the reason).
 pub async fn finish_audited(
-    state: &AppState,
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
     a: &attempt::Model,
     by: &str,
     audit: Option<(&crate::audit::Actor, &str, serde_json::Value)>,
 ) -> AppResult<attempt::Model> {
-    let db = &state.db;
     if a.status == repo::SUBMITTED {
         return Ok(a.clone());
     }
     let s = session_of(db, a).await?;
-    let frozen = state.exams.frozen(db, &s).await?;
-    let sitting = state.exams.sitting(db, a).await?;
+    let frozen = rt.frozen(db, &s).await?;
+    let sitting = rt.sitting(db, a).await?;
     let now = now_ms();
     let txn = crate::db::begin_write(db).await?;
     if repo::claim_submit(&txn, a.id, now, by).await? {
@@ -965,12 +951,8 @@ pub async fn finish_audited(
         .await?
         .ok_or_else(|| AppError::internal("attempt vanished"))?;
     txn.commit().await?;
-    state.exams.forget(a.id);
-    state
-        .live
-        .bus
-        .publish(a.session_id, vec![a.id], "submitted")
-        .await;
+    rt.forget(a.id);
+    rt.bus.publish(a.session_id, vec![a.id], "submitted").await;
     Ok(fresh)
 }
 
@@ -1022,10 +1004,15 @@ pub fn released(def: &ExamDefinition, s: &session::Model) -> bool {
     def.release == Release::AtSubmit || s.results_released_at.is_some()
 }
 
-async fn view(state: &AppState, s: &session::Model, a: &attempt::Model) -> AppResult<AttemptState> {
-    let rows = repo::answers(&state.db, a.id).await?;
+async fn view(
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
+    s: &session::Model,
+    a: &attempt::Model,
+) -> AppResult<AttemptState> {
+    let rows = repo::answers(db, a.id).await?;
     let seed = a.seed as u64;
-    let sitting = state.exams.sitting(&state.db, a).await?;
+    let sitting = rt.sitting(db, a).await?;
     let answers = rows
         .iter()
         .map(|r| {
@@ -1041,11 +1028,11 @@ async fn view(state: &AppState, s: &session::Model, a: &attempt::Model) -> AppRe
     let now = now_ms();
     let clock = clock_of(a);
     let submitted = a.status == repo::SUBMITTED;
-    let frozen = state.exams.frozen(&state.db, s).await?;
+    let frozen = rt.frozen(db, s).await?;
     let result = match (&a.result, submitted && released(&frozen.definition, s)) {
         (Some(json), true) => {
             let r: AttemptResult = serde_json::from_str(json).map_err(AppError::internal)?;
-            let withheld = review_state(state, &frozen.definition, s, a).await?;
+            let withheld = review_state(db, rt, &frozen.definition, s, a).await?;
             Some(review(&frozen.definition, &sitting, seed, r, withheld))
         }
         _ => None,
@@ -1096,16 +1083,17 @@ pub fn review_withheld(
 
 /// [`review_withheld`] for a candidate's attempt, read from the database.
 async fn review_state(
-    state: &AppState,
+    db: &DatabaseConnection,
+    _rt: &ExamRuntime,
     def: &ExamDefinition,
     s: &session::Model,
     a: &attempt::Model,
 ) -> AppResult<Option<&'static str>> {
-    let closed = Utc::now() >= s.ends_at && repo::open_in_session(&state.db, s.id).await? == 0;
+    let closed = Utc::now() >= s.ends_at && repo::open_in_session(db, s.id).await? == 0;
     let (used, sitting_now) = if closed || def.review == Review::AfterClose {
         (0, false)
     } else {
-        let all = repo::attempts_of(&state.db, a.candidate_id).await?;
+        let all = repo::attempts_of(db, a.candidate_id).await?;
         let running = all.iter().any(|x| x.status != repo::SUBMITTED);
         (all.len(), running)
     };
@@ -1169,17 +1157,17 @@ fn review(
 }
 
 /// Submits every attempt whose time is up, in batches, until none is left.
-pub async fn sweep(state: &AppState) -> AppResult<usize> {
+pub async fn sweep(db: &DatabaseConnection, rt: &ExamRuntime) -> AppResult<usize> {
     let mut done = 0;
     loop {
-        let due = repo::overdue(&state.db, now_ms(), 100).await?;
+        let due = repo::overdue(db, now_ms(), 100).await?;
         if due.is_empty() {
             return Ok(done);
         }
         let n = due.len();
         for id in due {
-            if let Some(a) = repo::attempt(&state.db, id).await? {
-                finish(state, &a, "timeout").await?;
+            if let Some(a) = repo::attempt(db, id).await? {
+                finish(db, rt, &a, "timeout").await?;
                 done += 1;
             }
         }
@@ -1191,13 +1179,13 @@ pub async fn sweep(state: &AppState) -> AppResult<usize> {
 
 /// Runs [`sweep`] every few seconds for as long as the server runs; errors are logged and
 /// the next round tries again.
-pub fn spawn_sweeper(state: AppState) {
+pub fn spawn_sweeper(db: DatabaseConnection, rt: Arc<ExamRuntime>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(SWEEP_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            match sweep(&state).await {
+            match sweep(&db, &rt).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!("submitted {n} attempt(s) whose time was up"),
                 Err(e) => tracing::warn!("sweeper: {e}"),
@@ -1231,19 +1219,18 @@ impl ClockAction {
 /// Pauses, resumes or extends one attempt, in one audited transaction. Refused for a
 /// submitted attempt, one whose time is already up, or a pause of a paused one.
 pub async fn change_clock(
-    state: &AppState,
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
     actor: &crate::audit::Actor,
     id: AttemptId,
     action: ClockAction,
     reason: &str,
 ) -> AppResult<attempt::Model> {
     check_extension(action)?;
-    let txn = crate::db::begin_write(&state.db).await?;
+    let txn = crate::db::begin_write(db).await?;
     let fresh = change_clock_in(&txn, actor, id, action, reason).await?;
     txn.commit().await?;
-    state
-        .live
-        .bus
+    rt.bus
         .publish(fresh.session_id, vec![fresh.id], action.code())
         .await;
     Ok(fresh)
@@ -1343,11 +1330,12 @@ pub struct ClockState {
 
 /// The attempt's status and time for its tablet.
 pub async fn clock_state(
-    state: &AppState,
+    db: &DatabaseConnection,
+    _rt: &ExamRuntime,
     auth: &CandidateAuth,
     id: AttemptId,
 ) -> AppResult<ClockState> {
-    let a = own_attempt(state, auth, id).await?;
+    let a = own_attempt(db, auth, id).await?;
     let (deadline, left) = time_left(&a);
     Ok(ClockState {
         id: a.id,

@@ -3,10 +3,12 @@
 //! the other events are stored on the attempt's timeline for proctors. A tablet that reports
 //! absurdly often is throttled on its own, so it cannot slow anyone else down.
 
-use super::attempt::{AttemptId, CandidateAuth};
+use super::attempt::AttemptId;
+use super::attempt::ExamRuntime;
 use super::attempt_repo as repo;
+use crate::auth::CandidateAuth;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::HashMap;
@@ -115,7 +117,8 @@ impl Throttle {
 
 /// Stores what a tablet reports; returns how many events were stored (heartbeats not counted).
 pub async fn report(
-    state: &AppState,
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
     auth: &CandidateAuth,
     id: AttemptId,
     events: Vec<ClientEvent>,
@@ -126,23 +129,23 @@ pub async fn report(
             format!("send at most {MAX_BATCH} events at a time"),
         ));
     }
-    let a = super::attempt::own_attempt(state, auth, id).await?;
+    let a = super::attempt::own_attempt(db, auth, id).await?;
     let stored: Vec<&ClientEvent> = events
         .iter()
         .filter(|e| e.kind != EventKind::Heartbeat)
         .collect();
-    if !state.exams.events.admit(a.id, stored.len() as u32) {
+    if !rt.events.admit(a.id, stored.len() as u32) {
         return Err(AppError::too_many(
             "too many events from this tablet; slow down",
             10,
         ));
     }
     // Heartbeats only: written at most every few seconds per attempt, whatever the tablet does.
-    if stored.is_empty() && !state.exams.events.beat_due(a.id) {
+    if stored.is_empty() && !rt.events.beat_due(a.id) {
         return Ok(0);
     }
     let now = chrono::Utc::now().timestamp_millis();
-    let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
+    let txn = sea_orm::TransactionTrait::begin(db).await?;
     repo::touch_seen(&txn, a.id, now).await?;
     for e in &stored {
         repo::record_event(
@@ -156,11 +159,7 @@ pub async fn report(
     }
     txn.commit().await?;
     if !stored.is_empty() {
-        state
-            .live
-            .bus
-            .publish(a.session_id, vec![a.id], "event")
-            .await;
+        rt.bus.publish(a.session_id, vec![a.id], "event").await;
     }
     Ok(stored.len())
 }

@@ -13,6 +13,7 @@ pub mod entity;
 pub mod events;
 pub mod grading;
 pub mod identity;
+pub mod outcome;
 pub mod paper;
 pub mod ranking;
 pub mod repo;

@@ -1,9 +1,10 @@
 //! Candidates: log in with ticket and ID number, fetch the paper, save answers, read the
 //! attempt's state and result, submit. Staff: audit an attempt's paper against its seed.
 
+use crate::auth::candidate::{self, CandidateAuth};
 use crate::auth::{Role, Staff};
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::exam::attempt::{self, AttemptId, AttemptState, CandidateAuth, PaperView, SaveRequest};
+use crate::exam::attempt::{self, AttemptId, AttemptState, PaperView, SaveRequest};
 use crate::exam::attempt_repo;
 use crate::exam::delivery::TabletResponse;
 use crate::exam::results::{self, PaperAudit};
@@ -51,9 +52,11 @@ pub struct CandidateLoginResponse {
     pub attempt: AttemptState,
 }
 
-fn login_dto(l: attempt::CandidateLogin) -> CandidateLoginResponse {
-    CandidateLoginResponse {
-        token: l.token,
+/// Signs the candidate's token for a login or retake and shapes the answer.
+fn login_dto(state: &AppState, l: attempt::CandidateLogin) -> AppResult<CandidateLoginResponse> {
+    let token = candidate::sign(&state.keys, l.auth, l.issued_at, l.expires_at.timestamp())?;
+    Ok(CandidateLoginResponse {
+        token,
         attempt_id: l.attempt.id,
         expires_at: l.expires_at,
         candidate: CandidateDto {
@@ -63,7 +66,7 @@ fn login_dto(l: attempt::CandidateLogin) -> CandidateLoginResponse {
             seat: l.candidate.seat,
         },
         attempt: l.attempt,
-    }
+    })
 }
 
 /// Logs a candidate in: starts their attempt or resumes it (taking it over from another tablet).
@@ -76,8 +79,15 @@ pub async fn login(
     req: HttpRequest,
     body: web::Json<CandidateLoginRequest>,
 ) -> AppResult<web::Json<CandidateLoginResponse>> {
-    let l = attempt::login(&state, &body.ticket, &body.id_number, &client_ip(&req)).await?;
-    Ok(web::Json(login_dto(l)))
+    let l = attempt::login(
+        &state.db,
+        &state.exams,
+        &body.ticket,
+        &body.id_number,
+        &client_ip(&req),
+    )
+    .await?;
+    Ok(web::Json(login_dto(&state, l)?))
 }
 
 /// Starts the next sitting after a submitted one, if the exam allows retakes.
@@ -88,8 +98,8 @@ pub async fn retake(
     req: HttpRequest,
     auth: CandidateAuth,
 ) -> AppResult<web::Json<CandidateLoginResponse>> {
-    let l = attempt::retake(&state, &auth, &client_ip(&req)).await?;
-    Ok(web::Json(login_dto(l)))
+    let l = attempt::retake(&state.db, &state.exams, &auth, &client_ip(&req)).await?;
+    Ok(web::Json(login_dto(&state, l)?))
 }
 
 /// The candidate's paper: questions in their order, options under opaque ids, no key.
@@ -102,7 +112,7 @@ pub async fn paper(
     id: web::Path<i32>,
 ) -> AppResult<web::Json<PaperView>> {
     Ok(web::Json(
-        attempt::paper(&state, &auth, AttemptId(id.into_inner())).await?,
+        attempt::paper(&state.db, &state.exams, &auth, AttemptId(id.into_inner())).await?,
     ))
 }
 
@@ -139,7 +149,8 @@ pub async fn save(
     let (id, question) = path.into_inner();
     let body = body.into_inner();
     let (saved_seq, applied) = attempt::save(
-        &state,
+        &state.db,
+        &state.exams,
         &auth,
         AttemptId(id),
         question,
@@ -162,7 +173,7 @@ pub async fn get(
     id: web::Path<i32>,
 ) -> AppResult<web::Json<AttemptState>> {
     Ok(web::Json(
-        attempt::get(&state, &auth, AttemptId(id.into_inner())).await?,
+        attempt::get(&state.db, &state.exams, &auth, AttemptId(id.into_inner())).await?,
     ))
 }
 
@@ -176,7 +187,7 @@ pub async fn submit(
     id: web::Path<i32>,
 ) -> AppResult<web::Json<AttemptState>> {
     Ok(web::Json(
-        attempt::submit(&state, &auth, AttemptId(id.into_inner())).await?,
+        attempt::submit(&state.db, &state.exams, &auth, AttemptId(id.into_inner())).await?,
     ))
 }
 
@@ -198,7 +209,9 @@ pub async fn audit(
     if !sessions::may_see(&staff.roles, staff.id, &rooms) {
         return Err(AppError::forbidden("you are not assigned to this session"));
     }
-    Ok(web::Json(results::audit_paper(&state, &a).await?))
+    Ok(web::Json(
+        results::audit_paper(&state.db, &state.exams, &a).await?,
+    ))
 }
 
 /// A staff change to an attempt's time.
@@ -240,8 +253,15 @@ async fn clock(
     if !sessions::may_see(&staff.roles, staff.id, &rooms) {
         return Err(AppError::forbidden("you are not assigned to this session"));
     }
-    let a =
-        attempt::change_clock(state, &staff.actor(), AttemptId(id), action, reason.trim()).await?;
+    let a = attempt::change_clock(
+        &state.db,
+        &state.exams,
+        &staff.actor(),
+        AttemptId(id),
+        action,
+        reason.trim(),
+    )
+    .await?;
     let (deadline, remaining) = attempt::time_left(&a);
     Ok(web::Json(ClockDto {
         id: a.id,
@@ -327,8 +347,13 @@ pub async fn events(
     id: web::Path<i32>,
     body: web::Json<EventsRequest>,
 ) -> AppResult<web::Json<EventsResponse>> {
-    let stored =
-        crate::exam::events::report(&state, &auth, AttemptId(*id), body.into_inner().events)
-            .await?;
+    let stored = crate::exam::events::report(
+        &state.db,
+        &state.exams,
+        &auth,
+        AttemptId(*id),
+        body.into_inner().events,
+    )
+    .await?;
     Ok(web::Json(EventsResponse { stored }))
 }

@@ -17,7 +17,7 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> AppResult<web::Json<LoginResponse>> {
     let ip = client_ip(&req);
-    let l = service::login(&state, &body.username, &body.password, &ip).await?;
+    let l = service::login(&state.db, &state.staff, &body.username, &body.password, &ip).await?;
     Ok(web::Json(LoginResponse {
         token: l.token,
         expires_at: l.expires_at,
@@ -36,7 +36,7 @@ pub async fn refresh(
     let user = repo::find(&state.db, staff.id)
         .await?
         .ok_or_else(|| AppError::unauthorized("invalid_token", "the account no longer exists"))?;
-    let l = service::refresh(&state, user, staff.auth_time)?;
+    let l = service::refresh(&state.staff, user, staff.auth_time)?;
     Ok(web::Json(LoginResponse {
         token: l.token,
         expires_at: l.expires_at,
@@ -65,7 +65,8 @@ pub async fn change_password(
     body: web::Json<ChangePasswordRequest>,
 ) -> AppResult<web::Json<LoginResponse>> {
     let l = service::change_own_password(
-        &state,
+        &state.db,
+        &state.staff,
         &staff.actor(),
         &body.current_password,
         &body.new_password,

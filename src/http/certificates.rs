@@ -2,17 +2,21 @@
 //! reissue, downloads (staff: one or a session's ZIP; holders: their own), keys, and the public
 //! verification (page, JSON, lookup by number and name, published keys and status list).
 
+use crate::auth::CandidateAuth;
 use crate::auth::{Role, Staff};
+use crate::certificate::download;
+use crate::certificate::issue::{self, IssueReport};
 use crate::certificate::keys::{self, KeyId};
-use crate::certificate::service::{
-    self as svc, CertificateDto, CertificateId, Correction, IssueReport, NewType,
-    OnlineVerification, StatusAction, TypeDto, TypeId,
-};
+use crate::certificate::lifecycle::{self, StatusAction};
+use crate::certificate::online::{self, OnlineVerification};
+use crate::certificate::record::{self, CertificateDto, CertificateId};
+use crate::certificate::reissue::{self, Correction};
 use crate::certificate::status::StatusList;
+use crate::certificate::types::{self, NewType, TypeDto, TypeId};
 use crate::certificate::verify::{KeysDocument, PublishedKey};
 use crate::certificate::{lookup, page};
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::exam::attempt::{AttemptId, CandidateAuth};
+use crate::exam::attempt::AttemptId;
 use crate::exam::session::SessionId;
 use crate::state::AppState;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY};
@@ -69,7 +73,7 @@ pub async fn create_type(
     body: web::Json<NewType>,
 ) -> AppResult<HttpResponse> {
     staff.require(Role::Author)?;
-    let t = svc::create_type(&state.db, &staff.actor(), body.into_inner()).await?;
+    let t = types::create_type(&state.db, &staff.actor(), body.into_inner()).await?;
     Ok(HttpResponse::Created().json(TypeDto::from(t)))
 }
 
@@ -83,7 +87,7 @@ pub async fn get_type(
 ) -> AppResult<web::Json<TypeDto>> {
     staff.require(Role::Author)?;
     Ok(web::Json(
-        svc::get_type(&state.db, TypeId(*id)).await?.into(),
+        types::get_type(&state.db, TypeId(*id)).await?.into(),
     ))
 }
 
@@ -98,7 +102,7 @@ pub async fn update_type(
     body: web::Json<NewType>,
 ) -> AppResult<web::Json<TypeDto>> {
     staff.require(Role::Author)?;
-    let t = svc::update_type(&state.db, &staff.actor(), TypeId(*id), body.into_inner()).await?;
+    let t = types::update_type(&state.db, &staff.actor(), TypeId(*id), body.into_inner()).await?;
     Ok(web::Json(t.into()))
 }
 
@@ -120,7 +124,7 @@ pub async fn set_session_type(
     body: web::Json<SessionTypeRequest>,
 ) -> AppResult<web::Json<SessionTypeRequest>> {
     staff.require(Role::Author)?;
-    let t = svc::set_session_type(
+    let t = types::set_session_type(
         &state.db,
         &staff.actor(),
         SessionId(*id),
@@ -143,7 +147,7 @@ pub async fn issue(
 ) -> AppResult<web::Json<IssueReport>> {
     staff.require(Role::Author)?;
     Ok(web::Json(
-        svc::issue_for_session(&state, &staff.actor(), SessionId(*id)).await?,
+        issue::issue_for_session(&state.db, &state.issuer, &staff.actor(), SessionId(*id)).await?,
     ))
 }
 
@@ -177,7 +181,7 @@ pub async fn of_session(
             ))
         }
         "zip" => {
-            let rx = svc::session_zip(&state.db, SessionId(*id)).await?;
+            let rx = download::session_zip(&state.db, SessionId(*id)).await?;
             let body = futures_util::stream::unfold(rx, |mut rx| async move {
                 rx.recv().await.map(|chunk| {
                     (
@@ -239,7 +243,7 @@ pub async fn get(
 ) -> AppResult<web::Json<CertificateDto>> {
     staff.require(Role::Author)?;
     Ok(web::Json(
-        svc::get(&state.db, CertificateId(*id)).await?.into(),
+        record::get(&state.db, CertificateId(*id)).await?.into(),
     ))
 }
 
@@ -253,9 +257,9 @@ pub async fn pdf(
     id: web::Path<i32>,
 ) -> AppResult<HttpResponse> {
     staff.require(Role::Author)?;
-    let c = svc::get(&state.db, CertificateId(*id)).await?;
-    let bytes = svc::pdf(&state.db, &c).await?;
-    Ok(pdf_response(&svc::file_name(&c), bytes))
+    let c = record::get(&state.db, CertificateId(*id)).await?;
+    let bytes = download::pdf(&state.db, &c).await?;
+    Ok(pdf_response(&download::file_name(&c), bytes))
 }
 
 /// A reason for a status change.
@@ -273,7 +277,8 @@ async fn change(
     reason: &str,
 ) -> AppResult<web::Json<CertificateDto>> {
     staff.require(Role::Author)?;
-    let c = svc::set_status(&state.db, &staff.actor(), CertificateId(id), action, reason).await?;
+    let c =
+        lifecycle::set_status(&state.db, &staff.actor(), CertificateId(id), action, reason).await?;
     Ok(web::Json(c.into()))
 }
 
@@ -327,8 +332,9 @@ pub async fn reissue(
     body: web::Json<Correction>,
 ) -> AppResult<HttpResponse> {
     staff.require(Role::Author)?;
-    let c = svc::reissue(
-        &state,
+    let c = reissue::reissue(
+        &state.db,
+        &state.issuer,
         &staff.actor(),
         CertificateId(*id),
         body.into_inner(),
@@ -366,7 +372,7 @@ pub async fn mine(
     auth: CandidateAuth,
 ) -> AppResult<web::Json<HolderCertificate>> {
     current_login(&state, &auth).await?;
-    let c = svc::of_holder(&state.db, auth.candidate_id).await?;
+    let c = record::of_holder(&state.db, auth.candidate_id).await?;
     Ok(web::Json(HolderCertificate {
         number: c.number,
         holder_name: c.holder_name,
@@ -381,7 +387,7 @@ pub async fn mine(
 /// Refuses a candidate token like the attempt endpoints do: 401 `taken_over` once the attempt
 /// was continued on another device.
 async fn current_login(state: &AppState, auth: &CandidateAuth) -> AppResult<()> {
-    crate::exam::attempt::own_attempt(state, auth, AttemptId(auth.attempt_id)).await?;
+    crate::exam::attempt::own_attempt(&state.db, auth, AttemptId(auth.attempt_id)).await?;
     Ok(())
 }
 
@@ -390,9 +396,9 @@ async fn current_login(state: &AppState, auth: &CandidateAuth) -> AppResult<()> 
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn my_pdf(state: web::Data<AppState>, auth: CandidateAuth) -> AppResult<HttpResponse> {
     current_login(&state, &auth).await?;
-    let c = svc::of_holder(&state.db, auth.candidate_id).await?;
-    let bytes = svc::pdf(&state.db, &c).await?;
-    Ok(pdf_response(&svc::file_name(&c), bytes))
+    let c = record::of_holder(&state.db, auth.candidate_id).await?;
+    let bytes = download::pdf(&state.db, &c).await?;
+    Ok(pdf_response(&download::file_name(&c), bytes))
 }
 
 /// Every signing key with its dates (admins).
@@ -403,7 +409,9 @@ pub async fn list_keys(
     staff: Staff,
 ) -> AppResult<web::Json<KeysDocument>> {
     staff.require(Role::Admin)?;
-    Ok(web::Json(svc::keys_document(&state).await?))
+    Ok(web::Json(
+        online::keys_document(&state.db, &state.issuer).await?,
+    ))
 }
 
 /// Rotates the signing key (admins): the current key is retired, a new one signs from now.
@@ -437,7 +445,7 @@ pub async fn published_keys(state: web::Data<AppState>) -> AppResult<HttpRespons
     Ok(HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "public, max-age=300"))
         .insert_header(("Access-Control-Allow-Origin", "*"))
-        .json(svc::keys_document(&state).await?))
+        .json(online::keys_document(&state.db, &state.issuer).await?))
 }
 
 /// The signed status list (anyone).
@@ -447,7 +455,7 @@ pub async fn status_list(state: web::Data<AppState>) -> AppResult<HttpResponse> 
     Ok(HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "public, max-age=60"))
         .insert_header(("Access-Control-Allow-Origin", "*"))
-        .json(svc::status_list(&state).await?))
+        .json(online::status_list(&state.db, &state.issuer).await?))
 }
 
 /// Verifies a QR payload (what follows `/V/` in the code): the verdict and each check, as the
@@ -459,7 +467,9 @@ pub async fn verify_json(
     state: web::Data<AppState>,
     payload: web::Path<String>,
 ) -> AppResult<web::Json<OnlineVerification>> {
-    Ok(web::Json(svc::verify_online(&state, &payload).await?))
+    Ok(web::Json(
+        online::verify_online(&state.db, &state.issuer, &payload).await?,
+    ))
 }
 
 /// A scanned QR text.
@@ -476,7 +486,9 @@ pub async fn verify_text(
     state: web::Data<AppState>,
     body: web::Json<VerifyRequest>,
 ) -> AppResult<web::Json<OnlineVerification>> {
-    Ok(web::Json(svc::verify_online(&state, &body.text).await?))
+    Ok(web::Json(
+        online::verify_online(&state.db, &state.issuer, &body.text).await?,
+    ))
 }
 
 /// A lookup by number and name.
@@ -510,7 +522,7 @@ async fn limited_lookup(
             crate::auth::limiter::retry_after(wait),
         ));
     }
-    match svc::lookup(state, &q.number, &q.name).await {
+    match online::lookup(&state.db, &state.issuer, &q.number, &q.name).await {
         Err(e) if e.code == "certificate_not_found" => {
             limiter.count(&key);
             Err(e)
@@ -543,7 +555,7 @@ fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
 
 /// The verify page a scanned code opens (`/V/{payload}`, also `/verify/{payload}`).
 pub async fn verify_page(state: web::Data<AppState>, payload: web::Path<String>) -> HttpResponse {
-    match svc::verify_online(&state, &payload).await {
+    match online::verify_online(&state.db, &state.issuer, &payload).await {
         Ok(v) => html(actix_web::http::StatusCode::OK, page::verification(&v)),
         Err(e) => html(
             e.status,

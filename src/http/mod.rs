@@ -9,6 +9,7 @@ pub mod certificates;
 pub mod dto;
 pub mod edge;
 pub mod exams;
+pub mod extract;
 pub mod frontend;
 pub mod media;
 pub mod meta;

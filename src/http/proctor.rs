@@ -2,7 +2,8 @@
 //! actions, check-in, incidents, the session report, and the tablet's own live stream.
 //! Only admins, authors and the proctors assigned to the session get in.
 
-use crate::auth::extract::{candidate_from_token, staff_from_token};
+use crate::auth::candidate::candidate_from_token;
+use crate::auth::staff::staff_from_token;
 use crate::auth::{Role, Staff};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::exam::attempt::{AttemptId, ClockAction};
@@ -28,7 +29,7 @@ pub struct StreamQuery {
 }
 
 fn token_of(req: &HttpRequest, q: &StreamQuery) -> AppResult<String> {
-    crate::auth::extract::bearer(req)
+    crate::http::extract::bearer(req)
         .map(str::to_string)
         .or_else(|| q.access_token.clone())
         .ok_or_else(|| AppError::unauthorized("missing_token", "log in first: no token was sent"))
@@ -55,7 +56,7 @@ pub async fn room(
     id: web::Path<i32>,
 ) -> AppResult<web::Json<Frame>> {
     let (s, _) = visible(&state, &staff, *id).await?;
-    let (tiles, totals) = live::full(&state, s.id).await?;
+    let (tiles, totals) = live::full(&state.db, s.id).await?;
     Ok(web::Json(Frame {
         server_time_ms: chrono::Utc::now().timestamp_millis(),
         full: true,
@@ -76,9 +77,9 @@ pub async fn live(
     q: web::Query<StreamQuery>,
 ) -> AppResult<HttpResponse> {
     let token = token_of(&req, &q)?;
-    let staff = staff_from_token(&state, &token).await?;
+    let staff = staff_from_token(&state.db, &state.keys, &token).await?;
     let (s, _) = visible(&state, &staff, *id).await?;
-    let stream = state.live.watch(&state, s.id).await?;
+    let stream = state.live.watch(&state.db, s.id).await?;
     Ok(event_stream(state.live.streams.limit(&token, stream)))
 }
 
@@ -93,15 +94,15 @@ pub async fn attempt_live(
     q: web::Query<StreamQuery>,
 ) -> AppResult<HttpResponse> {
     let token = token_of(&req, &q)?;
-    let auth = candidate_from_token(&state, &token)?;
+    let auth = candidate_from_token(&state.keys, &token)?;
     if auth.attempt_id != *id {
         return Err(AppError::forbidden("this token does not open that attempt"));
     }
     // Refuse at once (401 taken_over, 404) rather than open a stream that ends immediately.
-    crate::exam::attempt::clock_state(&state, &auth, AttemptId(*id)).await?;
+    crate::exam::attempt::clock_state(&state.db, &state.exams, &auth, AttemptId(*id)).await?;
     Ok(event_stream(state.live.streams.limit(
         &token,
-        live::attempt_stream(state.get_ref().clone(), auth),
+        live::attempt_stream(state.db.clone(), state.exams.clone(), auth),
     )))
 }
 
@@ -136,7 +137,8 @@ async fn room_clock(
     }
     Ok(web::Json(
         actions::clock_room(
-            state,
+            &state.db,
+            &state.exams,
             &staff.actor(),
             s.id,
             body.room_id,
@@ -228,7 +230,14 @@ pub async fn force_submit(
 ) -> AppResult<HttpResponse> {
     let a = assigned_attempt(&state, &staff, *id).await?;
     let b = body.map(|b| b.into_inner()).unwrap_or_default();
-    let done = actions::force_submit(&state, &staff.actor(), AttemptId(a.id), &b.reason).await?;
+    let done = actions::force_submit(
+        &state.db,
+        &state.exams,
+        &staff.actor(),
+        AttemptId(a.id),
+        &b.reason,
+    )
+    .await?;
     Ok(HttpResponse::Ok()
         .json(json!({"id": done.id, "status": done.status, "submitted_by": done.submitted_by})))
 }
@@ -243,7 +252,14 @@ pub async fn terminate(
     body: web::Json<ReasonRequest>,
 ) -> AppResult<HttpResponse> {
     let a = assigned_attempt(&state, &staff, *id).await?;
-    let done = actions::terminate(&state, &staff.actor(), AttemptId(a.id), &body.reason).await?;
+    let done = actions::terminate(
+        &state.db,
+        &state.exams,
+        &staff.actor(),
+        AttemptId(a.id),
+        &body.reason,
+    )
+    .await?;
     Ok(HttpResponse::Ok()
         .json(json!({"id": done.id, "status": done.status, "submitted_by": done.submitted_by})))
 }
@@ -259,7 +275,14 @@ pub async fn release_device(
 ) -> AppResult<HttpResponse> {
     let a = assigned_attempt(&state, &staff, *id).await?;
     let b = body.map(|b| b.into_inner()).unwrap_or_default();
-    actions::release_device(&state, &staff.actor(), AttemptId(a.id), &b.reason).await?;
+    actions::release_device(
+        &state.db,
+        &state.exams,
+        &staff.actor(),
+        AttemptId(a.id),
+        &b.reason,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -273,7 +296,7 @@ pub async fn check_in(
 ) -> AppResult<HttpResponse> {
     let (id, candidate) = path.into_inner();
     let (s, _) = visible(&state, &staff, id).await?;
-    actions::check_in(&state, &staff.actor(), s.id, candidate).await?;
+    actions::check_in(&state.db, &state.exams, &staff.actor(), s.id, candidate).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -306,7 +329,15 @@ pub async fn unlock_login(
         ));
     }
     let b = body.map(|b| b.into_inner()).unwrap_or_default();
-    let cleared = actions::unlock_login(&state, &staff.actor(), s.id, candidate, &b.reason).await?;
+    let cleared = actions::unlock_login(
+        &state.db,
+        &state.exams,
+        &staff.actor(),
+        s.id,
+        candidate,
+        &b.reason,
+    )
+    .await?;
     Ok(web::Json(UnlockReport { cleared }))
 }
 
@@ -336,7 +367,15 @@ pub async fn add_incident(
         (None, Some(r)) => About::Room(r),
         (None, None) => About::Session,
     };
-    let incident = actions::note(&state, &staff.actor(), s.id, about, &body.text).await?;
+    let incident = actions::note(
+        &state.db,
+        &state.exams,
+        &staff.actor(),
+        s.id,
+        about,
+        &body.text,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(json!({"id": incident})))
 }
 
@@ -362,7 +401,7 @@ pub async fn close_incident(
 ) -> AppResult<HttpResponse> {
     let (id, incident) = path.into_inner();
     let (s, _) = visible(&state, &staff, id).await?;
-    actions::close(&state, &staff.actor(), s.id, incident).await?;
+    actions::close(&state.db, &state.exams, &staff.actor(), s.id, incident).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -387,12 +426,12 @@ pub async fn report(
     let (s, _) = visible(&state, &staff, *id).await?;
     let (body, mime, ext) = match q.format.as_deref().unwrap_or("csv") {
         "csv" => (
-            crate::proctor::report::csv(&state, s.id).await?,
+            crate::proctor::report::csv(&state.db, &state.exams, s.id).await?,
             "text/csv; charset=utf-8",
             "csv",
         ),
         "pdf" => (
-            crate::proctor::report::pdf(&state, s.id).await?,
+            crate::proctor::report::pdf(&state.db, &state.exams, s.id).await?,
             "application/pdf",
             "pdf",
         ),

@@ -30,7 +30,7 @@ pub async fn list(
     q: web::Query<ResultsQuery>,
 ) -> AppResult<HttpResponse> {
     let (s, _) = visible(&state, &staff, *id).await?;
-    let r = results::session_results(&state, &s).await?;
+    let r = results::session_results(&state.db, &state.exams, &s).await?;
     let name = format!("results-session-{}", s.id);
     match q.format.as_deref().unwrap_or("json") {
         "json" => Ok(HttpResponse::Ok().json(r)),
@@ -66,9 +66,20 @@ pub async fn release(
 ) -> AppResult<web::Json<SessionResults>> {
     staff.require(Role::Author)?;
     let (s, _) = visible(&state, &staff, *id).await?;
-    results::release(&state, &staff.actor(), &s).await?;
+    results::release(&state.db, &staff.actor(), &s).await?;
+    // Right after the release commits, in its own transaction: a certificate problem never
+    // undoes a release, and releasing again retries (issuing is idempotent).
+    crate::certificate::issue::issue_for_session(
+        &state.db,
+        &state.issuer,
+        &staff.actor(),
+        SessionId(s.id),
+    )
+    .await?;
     let (s, _) = visible(&state, &staff, *id).await?;
-    Ok(web::Json(results::session_results(&state, &s).await?))
+    Ok(web::Json(
+        results::session_results(&state.db, &state.exams, &s).await?,
+    ))
 }
 
 /// Which marks to list.
@@ -97,7 +108,13 @@ pub async fn queue(
     may_mark(&staff)?;
     crate::exam::session::get(&state.db, SessionId(*id)).await?;
     Ok(web::Json(
-        results::marking_queue(&state, SessionId(*id), q.pending.unwrap_or(true)).await?,
+        results::marking_queue(
+            &state.db,
+            &state.exams,
+            SessionId(*id),
+            q.pending.unwrap_or(true),
+        )
+        .await?,
     ))
 }
 
@@ -124,7 +141,8 @@ pub async fn mark(
     may_mark(&staff)?;
     Ok(web::Json(
         results::mark(
-            &state,
+            &state.db,
+            &state.exams,
             &staff.actor(),
             MarkId(*id),
             body.points,

@@ -1,4 +1,4 @@
-//! The CJK font certificates are printed in, compiled into the binary (see `font/README.md`
+//! The CJK font certificates and reports are printed in, compiled into the binary (see `font/README.md`
 //! for its source and `font/OFL.txt` for its license) and parsed once per process.
 
 use printpdf::ParsedFont;

@@ -1,7 +1,7 @@
 //! A plain paginated text document in the platform's embedded CJK font (the certificates'
 //! font, subset on save), for reports staff print or file.
 
-use crate::certificate::font::{self, Metrics};
+use super::font::{self, Metrics};
 use printpdf::{
     Color, Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rgb, TextItem,
 };

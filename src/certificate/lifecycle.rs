@@ -1,7 +1,7 @@
 //! Revoking, suspending and reinstating a certificate (audited, with a reason).
 
 use super::entity::certificate;
-use super::record::{CertificateId, get};
+use super::record::{CertificateId, get, reason_of_status};
 use super::status::Status;
 use super::types::invalid;
 use crate::audit::{self, Actor};
@@ -9,10 +9,6 @@ use crate::error::{AppError, AppResult};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
 use serde_json::json;
-
-pub(super) fn reason_of_status(s: &str) -> Status {
-    Status::parse(s).unwrap_or(Status::Revoked)
-}
 
 /// Checks a reason given for a status change: required, at most 500 characters.
 pub fn reason(s: &str) -> AppResult<String> {

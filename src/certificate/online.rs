@@ -4,9 +4,9 @@
 use super::entity::certificate;
 use super::issuer::Issuer;
 use super::keys;
-use super::lifecycle::reason_of_status;
 use super::number::CertificateNumber;
 use super::payload::{self};
+use super::record::reason_of_status;
 use super::repo;
 use super::status::{self, Status, StatusList};
 use super::verify::{self, KeysDocument, StatusAnswer, Verification, local_date};

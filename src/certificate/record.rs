@@ -1,7 +1,6 @@
 //! A stored certificate as staff and holders read it.
 
 use super::entity::certificate;
-use super::lifecycle::reason_of_status;
 use super::repo;
 use super::status::Status;
 use crate::error::{AppError, AppResult};
@@ -124,4 +123,8 @@ pub async fn of_holder(
         ));
     }
     Ok(c)
+}
+
+pub(super) fn reason_of_status(s: &str) -> Status {
+    Status::parse(s).unwrap_or(Status::Revoked)
 }

@@ -10,6 +10,7 @@ pub mod definition;
 pub mod delivery;
 pub mod demo;
 pub mod entity;
+pub mod event_throttle;
 pub mod events;
 pub mod grading;
 pub mod identity;

@@ -6,12 +6,13 @@
 //! 解析, 难度, 分类, 分值, 标签, 出处, 状态, 评分标准. 题型, 题干 and 答案 are required; rows above the
 //! header (a title row) are passed over.
 //!
-//! Cells: 题型 as in [`QuestionKind::parse`]; choice answers as letters (`ACD`, `A,C`); 判断 as
-//! 对/错 (or a letter naming the option 对/错); 填空 blanks separated by `;`/`；`, alternatives
-//! within a blank by `|`; 简答/实操 answer = the reference answer; 分类 a path separated by `/`
-//! or `>`; 标签 separated by `,`/`，`; 难度 1–5 or 易/较易/中等/较难/难; 分值 a number; 状态
-//! 草稿/启用/停用 (or draft/active/retired). Empty rows are passed over; a row with a problem is an
-//! item skipped with a reason naming the column.
+//! Cells: 题型 as in [`QuestionKind::parse`](crate::bank::model::QuestionKind::parse); choice
+//! answers as letters (`ACD`, `A,C`); 判断 as 对/错 (or a letter naming the option 对/错); 填空
+//! blanks separated by `;`/`；`, alternatives within a blank by `|`; 简答/实操 answer = the
+//! reference answer; 分类 a path separated by `/` or `>`; 标签 separated by `,`/`，`; 难度 1–5
+//! or 易/较易/中等/较难/难; 分值 a number; 状态 草稿/启用/停用 (or draft/active/retired). Empty
+//! rows are passed over; a row with a problem is an item skipped with a reason naming the
+//! column.
 //!
 //! A cell that starts with `'` followed by `=`, `+`, `-` or `@` loses that one apostrophe:
 //! the writer adds it so that Excel shows such a text instead of running it as a formula.

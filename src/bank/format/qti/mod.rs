@@ -30,7 +30,7 @@
 //! Where each part lives: [`read`] walks a file, a test and its sections (`read.rs`), one
 //! `assessmentItem` becomes a question body in `read_item.rs`, its XHTML becomes the platform's
 //! text in `read_body.rs`, a manifest's LOM metadata is read in `read_lom.rs`; `package.rs`
-//! opens and writes ZIP content packages; [`write`] assembles a package (`write.rs`) from item
+//! opens and writes ZIP content packages; [`write()`] assembles a package (`write.rs`) from item
 //! files (`write_item.rs`), `test.xml` and `imsmanifest.xml` (`write_test.rs`); `dom.rs` holds
 //! the node and path helpers reading shares.
 

@@ -199,6 +199,7 @@ pub async fn extend_room(
 
 /// Why a proctor acts.
 #[derive(Deserialize, ToSchema, Default)]
+#[schema(as = ProctorReasonRequest)]
 pub struct ReasonRequest {
     /// Why (required to terminate).
     #[serde(default)]

@@ -74,6 +74,7 @@ fn dto(s: session::Model, rooms: Vec<room::Model>) -> SessionDto {
 
 /// A candidate as the staff list shows it (ID number masked).
 #[derive(Serialize, ToSchema)]
+#[schema(as = SessionCandidateDto)]
 pub struct CandidateDto {
     /// Id.
     pub id: i32,

@@ -137,7 +137,9 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(move |req, next| {
                     crate::http::edge::check(edge, req, next)
                 }))
-                .wrap(actix_web::middleware::Compress::default());
+                .wrap(actix_web::middleware::Compress::default())
+                // Outermost, so the edge's own answers are traced too.
+                .wrap(actix_web::middleware::from_fn(crate::http::trace::request));
             crate::http::routes(app, max_upload)
         })
         // The head of a request must arrive within 5 s (bodies: `http::edge` cuts off a slow

@@ -1,7 +1,7 @@
-//! HTTP wiring: routes, extractor limits and error shapes, the OpenAPI document. Handlers are
-//! thin: extract, call the domain, map to a DTO. Each handler carries its route and its OpenAPI
-//! entry in one place (`#[utoipa::path]` over `#[get("…")]`), and each area's `configure`
-//! registers its handlers, which adds them to the document too.
+//! HTTP wiring: routes, extractor limits and error shapes, the OpenAPI document, request tracing
+//! (`trace`). Handlers are thin: extract, call the domain, map to a DTO. Each handler carries its
+//! route and its OpenAPI entry in one place (`#[utoipa::path]` over `#[get("…")]`), and each
+//! area's `configure` registers its handlers, which adds them to the document too.
 
 pub mod attempts;
 pub mod audit;
@@ -18,6 +18,7 @@ pub mod proctor;
 pub mod questions;
 pub mod results;
 pub mod sessions;
+pub mod trace;
 pub mod users;
 
 use crate::error::AppError;

@@ -152,14 +152,15 @@ impl Application {
             body_grace: Duration::from_secs(config.body_grace_seconds),
         };
         let server = HttpServer::new(move || {
-            App::new()
+            let app = App::new()
                 .app_data(data.clone())
                 .wrap(actix_web::middleware::from_fn(move |req, next| {
                     crate::http::edge::check(edge, req, next)
                 }))
                 .wrap(actix_web::middleware::Compress::default())
-                .configure(crate::http::configure(max_upload))
-                .configure(crate::http::frontend::configure)
+                // Outermost, so the edge's own answers are traced too.
+                .wrap(actix_web::middleware::from_fn(crate::http::trace::request));
+            crate::http::routes(app, max_upload)
         })
         // The head of a request must arrive within 5 s (bodies: `http::edge` cuts off a slow
         // one), and a connection being closed gets 2 s to finish before it is dropped.

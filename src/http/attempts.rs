@@ -12,6 +12,7 @@ use crate::exam::session::{self as sessions, SessionId};
 use crate::http::client_ip;
 use crate::state::AppState;
 use actix_web::{HttpRequest, web};
+use actix_web::{get, post, put};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -70,10 +71,11 @@ fn login_dto(state: &AppState, l: attempt::CandidateLogin) -> AppResult<Candidat
 }
 
 /// Logs a candidate in: starts their attempt or resumes it (taking it over from another tablet).
-#[utoipa::path(post, path = "/api/candidate/login", tag = "attempts",
+#[utoipa::path(tag = "attempts",
     request_body = CandidateLoginRequest,
     responses((status = 200, body = CandidateLoginResponse), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[post("/candidate/login")]
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -91,8 +93,9 @@ pub async fn login(
 }
 
 /// Starts the next sitting after a submitted one, if the exam allows retakes.
-#[utoipa::path(post, path = "/api/candidate/retake", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     responses((status = 200, body = CandidateLoginResponse), (status = 409, body = ErrorBody)))]
+#[post("/candidate/retake")]
 pub async fn retake(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -103,9 +106,10 @@ pub async fn retake(
 }
 
 /// The candidate's paper: questions in their order, options under opaque ids, no key.
-#[utoipa::path(get, path = "/api/attempts/{id}/paper", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path)),
     responses((status = 200, body = PaperView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[get("/attempts/{id}/paper")]
 pub async fn paper(
     state: web::Data<AppState>,
     auth: CandidateAuth,
@@ -135,11 +139,12 @@ pub struct SaveAnswerResponse {
 }
 
 /// Saves one answer; idempotent by sequence number; answered only once committed.
-#[utoipa::path(put, path = "/api/attempts/{id}/answers/{question_id}", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path), ("question_id" = i32, Path)),
     request_body = SaveAnswerRequest,
     responses((status = 200, body = SaveAnswerResponse), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[put("/attempts/{id}/answers/{question_id}")]
 pub async fn save(
     state: web::Data<AppState>,
     auth: CandidateAuth,
@@ -164,9 +169,10 @@ pub async fn save(
 }
 
 /// The attempt's state: status, server time, deadline, saved answers, and the result once released.
-#[utoipa::path(get, path = "/api/attempts/{id}", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path)),
     responses((status = 200, body = AttemptState), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[get("/attempts/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     auth: CandidateAuth,
@@ -178,9 +184,10 @@ pub async fn get(
 }
 
 /// Submits the attempt; repeating it changes nothing.
-#[utoipa::path(post, path = "/api/attempts/{id}/submit", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path)),
     responses((status = 200, body = AttemptState), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[post("/attempts/{id}/submit")]
 pub async fn submit(
     state: web::Data<AppState>,
     auth: CandidateAuth,
@@ -193,9 +200,10 @@ pub async fn submit(
 
 /// Re-draws an attempt's paper from its seed and says whether it is the stored one (authors,
 /// and proctors of the session).
-#[utoipa::path(get, path = "/api/attempts/{id}/audit", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path)),
     responses((status = 200, body = PaperAudit), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[get("/attempts/{id}/audit")]
 pub async fn audit(
     state: web::Data<AppState>,
     staff: Staff,
@@ -272,10 +280,11 @@ async fn clock(
 }
 
 /// Pauses one attempt: its clock stops and saves wait until it resumes (proctors of the session).
-#[utoipa::path(post, path = "/api/attempts/{id}/pause", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path)),
     request_body = ClockRequest,
     responses((status = 200, body = ClockDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/attempts/{id}/pause")]
 pub async fn pause(
     state: web::Data<AppState>,
     staff: Staff,
@@ -287,10 +296,11 @@ pub async fn pause(
 }
 
 /// Resumes a paused attempt; its deadline moves on by the pause.
-#[utoipa::path(post, path = "/api/attempts/{id}/resume", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path)),
     request_body = ClockRequest,
     responses((status = 200, body = ClockDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/attempts/{id}/resume")]
 pub async fn resume(
     state: web::Data<AppState>,
     staff: Staff,
@@ -302,10 +312,11 @@ pub async fn resume(
 }
 
 /// Gives one attempt extra minutes.
-#[utoipa::path(post, path = "/api/attempts/{id}/extend", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path)),
     request_body = ClockRequest,
     responses((status = 200, body = ClockDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/attempts/{id}/extend")]
 pub async fn extend(
     state: web::Data<AppState>,
     staff: Staff,
@@ -337,10 +348,11 @@ pub struct EventsResponse {
 }
 
 /// Reports heartbeats and page-hidden, window-blur and fullscreen-exit events of the candidate's tablet.
-#[utoipa::path(post, path = "/api/attempts/{id}/events", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path)),
     request_body = EventsRequest,
     responses((status = 200, body = EventsResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[post("/attempts/{id}/events")]
 pub async fn events(
     state: web::Data<AppState>,
     auth: CandidateAuth,
@@ -356,4 +368,19 @@ pub async fn events(
     )
     .await?;
     Ok(web::Json(EventsResponse { stored }))
+}
+
+/// Registers the attempts routes under `/api`, each with its OpenAPI entry.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(login)
+        .service(retake)
+        .service(get)
+        .service(paper)
+        .service(save)
+        .service(submit)
+        .service(audit)
+        .service(events)
+        .service(pause)
+        .service(resume)
+        .service(extend);
 }

@@ -21,6 +21,7 @@ use crate::exam::session::SessionId;
 use crate::state::AppState;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY};
 use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{get, post, put};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -52,8 +53,9 @@ fn percent(s: &str) -> String {
 }
 
 /// The certificate types.
-#[utoipa::path(get, path = "/api/certificate-types", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     responses((status = 200, body = [TypeDto])))]
+#[get("/certificate-types")]
 pub async fn list_types(
     state: web::Data<AppState>,
     staff: Staff,
@@ -64,9 +66,10 @@ pub async fn list_types(
 }
 
 /// Creates a certificate type (authors).
-#[utoipa::path(post, path = "/api/certificate-types", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     request_body = NewType,
     responses((status = 201, body = TypeDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/certificate-types")]
 pub async fn create_type(
     state: web::Data<AppState>,
     staff: Staff,
@@ -78,8 +81,9 @@ pub async fn create_type(
 }
 
 /// One certificate type.
-#[utoipa::path(get, path = "/api/certificate-types/{id}", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)), responses((status = 200, body = TypeDto), (status = 404, body = ErrorBody)))]
+#[get("/certificate-types/{id}")]
 pub async fn get_type(
     state: web::Data<AppState>,
     staff: Staff,
@@ -92,9 +96,10 @@ pub async fn get_type(
 }
 
 /// Replaces a certificate type (authors); its code is fixed once certificates carry it.
-#[utoipa::path(put, path = "/api/certificate-types/{id}", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = NewType,
     responses((status = 200, body = TypeDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[put("/certificate-types/{id}")]
 pub async fn update_type(
     state: web::Data<AppState>,
     staff: Staff,
@@ -114,9 +119,10 @@ pub struct SessionTypeRequest {
 }
 
 /// Sets the certificate type a session issues on releasing its results (authors).
-#[utoipa::path(put, path = "/api/sessions/{id}/certificate-type", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = SessionTypeRequest,
     responses((status = 200, body = SessionTypeRequest), (status = 404, body = ErrorBody)))]
+#[put("/sessions/{id}/certificate-type")]
 pub async fn set_session_type(
     state: web::Data<AppState>,
     staff: Staff,
@@ -137,9 +143,10 @@ pub async fn set_session_type(
 }
 
 /// Issues the session's missing certificates in a batch (authors); idempotent.
-#[utoipa::path(post, path = "/api/sessions/{id}/certificates", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)),
     responses((status = 200, body = IssueReport), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/sessions/{id}/certificates")]
 pub async fn issue(
     state: web::Data<AppState>,
     staff: Staff,
@@ -160,9 +167,10 @@ pub struct SessionCertificatesQuery {
 }
 
 /// A session's certificates as JSON, or their PDFs as one ZIP (authors).
-#[utoipa::path(get, path = "/api/sessions/{id}/certificates", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path), SessionCertificatesQuery),
     responses((status = 200, body = [CertificateDto]), (status = 404, body = ErrorBody)))]
+#[get("/sessions/{id}/certificates")]
 pub async fn of_session(
     state: web::Data<AppState>,
     staff: Staff,
@@ -216,8 +224,9 @@ pub struct FindQuery {
 }
 
 /// Finds a certificate by number (authors).
-#[utoipa::path(get, path = "/api/certificates", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(FindQuery), responses((status = 200, body = [CertificateDto])))]
+#[get("/certificates")]
 pub async fn find(
     state: web::Data<AppState>,
     staff: Staff,
@@ -234,8 +243,9 @@ pub async fn find(
 }
 
 /// One certificate (authors).
-#[utoipa::path(get, path = "/api/certificates/{id}", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)), responses((status = 200, body = CertificateDto), (status = 404, body = ErrorBody)))]
+#[get("/certificates/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     staff: Staff,
@@ -248,9 +258,10 @@ pub async fn get(
 }
 
 /// The PDF of one certificate (authors).
-#[utoipa::path(get, path = "/api/certificates/{id}/pdf", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[get("/certificates/{id}/pdf")]
 pub async fn pdf(
     state: web::Data<AppState>,
     staff: Staff,
@@ -283,9 +294,10 @@ async fn change(
 }
 
 /// Revokes a certificate (authors; final).
-#[utoipa::path(post, path = "/api/certificates/{id}/revoke", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = ReasonRequest,
     responses((status = 200, body = CertificateDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/certificates/{id}/revoke")]
 pub async fn revoke(
     state: web::Data<AppState>,
     staff: Staff,
@@ -296,9 +308,10 @@ pub async fn revoke(
 }
 
 /// Suspends a certificate (authors).
-#[utoipa::path(post, path = "/api/certificates/{id}/suspend", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = ReasonRequest,
     responses((status = 200, body = CertificateDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/certificates/{id}/suspend")]
 pub async fn suspend(
     state: web::Data<AppState>,
     staff: Staff,
@@ -309,9 +322,10 @@ pub async fn suspend(
 }
 
 /// Reinstates a suspended certificate (authors).
-#[utoipa::path(post, path = "/api/certificates/{id}/reinstate", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = ReasonRequest,
     responses((status = 200, body = CertificateDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/certificates/{id}/reinstate")]
 pub async fn reinstate(
     state: web::Data<AppState>,
     staff: Staff,
@@ -322,9 +336,10 @@ pub async fn reinstate(
 }
 
 /// Corrects a certificate by reissuing it (authors): the old one becomes superseded.
-#[utoipa::path(post, path = "/api/certificates/{id}/reissue", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = Correction,
     responses((status = 201, body = CertificateDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/certificates/{id}/reissue")]
 pub async fn reissue(
     state: web::Data<AppState>,
     staff: Staff,
@@ -365,8 +380,9 @@ pub struct HolderCertificate {
 }
 
 /// The candidate's own certificate (candidate token).
-#[utoipa::path(get, path = "/api/candidate/certificate", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     responses((status = 200, body = HolderCertificate), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[get("/candidate/certificate")]
 pub async fn mine(
     state: web::Data<AppState>,
     auth: CandidateAuth,
@@ -392,8 +408,9 @@ async fn current_login(state: &AppState, auth: &CandidateAuth) -> AppResult<()> 
 }
 
 /// The PDF of the candidate's own certificate (candidate token).
-#[utoipa::path(get, path = "/api/candidate/certificate/pdf", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[get("/candidate/certificate/pdf")]
 pub async fn my_pdf(state: web::Data<AppState>, auth: CandidateAuth) -> AppResult<HttpResponse> {
     current_login(&state, &auth).await?;
     let c = record::of_holder(&state.db, auth.candidate_id).await?;
@@ -402,8 +419,9 @@ pub async fn my_pdf(state: web::Data<AppState>, auth: CandidateAuth) -> AppResul
 }
 
 /// Every signing key with its dates (admins).
-#[utoipa::path(get, path = "/api/certificate-keys", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     responses((status = 200, body = KeysDocument)))]
+#[get("/certificate-keys")]
 pub async fn list_keys(
     state: web::Data<AppState>,
     staff: Staff,
@@ -415,8 +433,9 @@ pub async fn list_keys(
 }
 
 /// Rotates the signing key (admins): the current key is retired, a new one signs from now.
-#[utoipa::path(post, path = "/api/certificate-keys/rotate", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     responses((status = 201, body = PublishedKey)))]
+#[post("/certificate-keys/rotate")]
 pub async fn rotate_key(state: web::Data<AppState>, staff: Staff) -> AppResult<HttpResponse> {
     staff.require(Role::Admin)?;
     let k = keys::rotate(&state.db, &staff.actor()).await?;
@@ -424,9 +443,10 @@ pub async fn rotate_key(state: web::Data<AppState>, staff: Staff) -> AppResult<H
 }
 
 /// Revokes a signing key (admins): nothing it signed verifies any more.
-#[utoipa::path(post, path = "/api/certificate-keys/{id}/revoke", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = u16, Path)), request_body = ReasonRequest,
     responses((status = 200, body = PublishedKey), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/certificate-keys/{id}/revoke")]
 pub async fn revoke_key(
     state: web::Data<AppState>,
     staff: Staff,
@@ -439,8 +459,9 @@ pub async fn revoke_key(
 }
 
 /// The published keys (anyone; cached briefly).
-#[utoipa::path(get, path = "/.well-known/exam-certificate-keys.json", tag = "verification",
+#[utoipa::path(tag = "verification",
     responses((status = 200, body = KeysDocument)))]
+#[get("/.well-known/exam-certificate-keys.json")]
 pub async fn published_keys(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "public, max-age=300"))
@@ -449,8 +470,9 @@ pub async fn published_keys(state: web::Data<AppState>) -> AppResult<HttpRespons
 }
 
 /// The signed status list (anyone).
-#[utoipa::path(get, path = "/.well-known/exam-certificate-status.json", tag = "verification",
+#[utoipa::path(tag = "verification",
     responses((status = 200, body = StatusList)))]
+#[get("/.well-known/exam-certificate-status.json")]
 pub async fn status_list(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "public, max-age=60"))
@@ -461,8 +483,9 @@ pub async fn status_list(state: web::Data<AppState>) -> AppResult<HttpResponse> 
 /// Verifies a QR payload (what follows `/V/` in the code): the verdict and each check, as the
 /// verify page shows them. A forged or garbled payload is `not_valid` with a reason, not an
 /// error.
-#[utoipa::path(get, path = "/api/verify/{payload}", tag = "verification",
+#[utoipa::path(tag = "verification",
     params(("payload" = String, Path)), responses((status = 200, body = OnlineVerification)))]
+#[get("/verify/{payload}")]
 pub async fn verify_json(
     state: web::Data<AppState>,
     payload: web::Path<String>,
@@ -480,8 +503,9 @@ pub struct VerifyRequest {
 }
 
 /// Verifies a whole scanned QR text (including the address check).
-#[utoipa::path(post, path = "/api/verify", tag = "verification",
+#[utoipa::path(tag = "verification",
     request_body = VerifyRequest, responses((status = 200, body = OnlineVerification)))]
+#[post("/verify")]
 pub async fn verify_text(
     state: web::Data<AppState>,
     body: web::Json<VerifyRequest>,
@@ -532,9 +556,10 @@ async fn limited_lookup(
 }
 
 /// Looks a certificate up by number and the holder's full name (rate limited per address).
-#[utoipa::path(post, path = "/api/verify/lookup", tag = "verification",
+#[utoipa::path(tag = "verification",
     request_body = LookupRequest,
     responses((status = 200, body = OnlineVerification), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[post("/verify/lookup")]
 pub async fn lookup_json(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -595,20 +620,42 @@ pub async fn lookup_page(
     }
 }
 
-/// Registers the public routes outside `/api`: the verify pages and the well-known files.
-pub fn configure_public(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/.well-known/exam-certificate-keys.json",
-        web::get().to(published_keys),
-    )
-    .route(
-        "/.well-known/exam-certificate-status.json",
-        web::get().to(status_list),
-    )
-    .route("/V/{payload}", web::get().to(verify_page))
-    .route("/v/{payload}", web::get().to(verify_page))
-    .route("/verify/{payload}", web::get().to(verify_page))
-    .route("/verify", web::get().to(lookup_page));
+/// Registers the public routes outside `/api`: the well-known files (documented) and the verify
+/// pages (HTML for people, so not in the OpenAPI document).
+pub fn configure_public(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(published_keys)
+        .service(status_list)
+        .route("/V/{payload}", web::get().to(verify_page))
+        .route("/v/{payload}", web::get().to(verify_page))
+        .route("/verify/{payload}", web::get().to(verify_page))
+        .route("/verify", web::get().to(lookup_page));
+}
+
+/// Registers the certificates routes under `/api`, each with its OpenAPI entry.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_types)
+        .service(create_type)
+        .service(get_type)
+        .service(update_type)
+        .service(set_session_type)
+        .service(issue)
+        .service(of_session)
+        .service(find)
+        .service(get)
+        .service(pdf)
+        .service(revoke)
+        .service(suspend)
+        .service(reinstate)
+        .service(reissue)
+        .service(mine)
+        .service(my_pdf)
+        .service(list_keys)
+        .service(rotate_key)
+        .service(revoke_key)
+        .service(verify_text)
+        // Before `/verify/{payload}`, which would also match it.
+        .service(lookup_json)
+        .service(verify_json);
 }
 
 #[cfg(test)]

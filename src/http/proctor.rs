@@ -15,6 +15,7 @@ use crate::proctor::repo::{self, Incident};
 use crate::state::AppState;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
@@ -48,8 +49,9 @@ fn event_stream(
 }
 
 /// The room view now: one tile per candidate and the totals.
-#[utoipa::path(get, path = "/api/sessions/{id}/room", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path)), responses((status = 200, body = Frame), (status = 403, body = ErrorBody)))]
+#[get("/sessions/{id}/room")]
 pub async fn room(
     state: web::Data<AppState>,
     staff: Staff,
@@ -68,9 +70,10 @@ pub async fn room(
 
 /// The room view live, as Server-Sent Events: `snapshot` (every tile), then `tiles` with the
 /// tiles that changed and the new totals.
-#[utoipa::path(get, path = "/api/sessions/{id}/live", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(operation_id = "live", tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path), StreamQuery), responses((status = 200, content_type = "text/event-stream", body = Frame), (status = 403, body = ErrorBody)))]
-pub async fn live(
+#[get("/sessions/{id}/live")]
+pub async fn room_stream(
     state: web::Data<AppState>,
     req: HttpRequest,
     id: web::Path<i32>,
@@ -85,8 +88,9 @@ pub async fn live(
 
 /// The tablet's live stream of its own attempt: `state` (status and time) now and after each
 /// proctor action; `taken_over` when another device took over.
-#[utoipa::path(get, path = "/api/attempts/{id}/live", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path), StreamQuery), responses((status = 200, content_type = "text/event-stream"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[get("/attempts/{id}/live")]
 pub async fn attempt_live(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -150,8 +154,9 @@ async fn room_clock(
 }
 
 /// Pauses every open attempt of a room (or the session).
-#[utoipa::path(post, path = "/api/sessions/{id}/pause", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = RoomClockRequest, responses((status = 200, body = RoomReport)))]
+#[post("/sessions/{id}/pause")]
 pub async fn pause_room(
     state: web::Data<AppState>,
     staff: Staff,
@@ -169,8 +174,9 @@ pub async fn pause_room(
 }
 
 /// Resumes every paused attempt of a room (or the session).
-#[utoipa::path(post, path = "/api/sessions/{id}/resume", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = RoomClockRequest, responses((status = 200, body = RoomReport)))]
+#[post("/sessions/{id}/resume")]
 pub async fn resume_room(
     state: web::Data<AppState>,
     staff: Staff,
@@ -188,8 +194,9 @@ pub async fn resume_room(
 }
 
 /// Gives every open attempt of a room (or the session) extra minutes.
-#[utoipa::path(post, path = "/api/sessions/{id}/extend", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = RoomClockRequest, responses((status = 200, body = RoomReport), (status = 422, body = ErrorBody)))]
+#[post("/sessions/{id}/extend")]
 pub async fn extend_room(
     state: web::Data<AppState>,
     staff: Staff,
@@ -201,6 +208,7 @@ pub async fn extend_room(
 
 /// Why a proctor acts.
 #[derive(Deserialize, ToSchema, Default)]
+#[schema(as = ProctorReasonRequest)]
 pub struct ReasonRequest {
     /// Why (required to terminate).
     #[serde(default)]
@@ -220,8 +228,9 @@ async fn assigned_attempt(
 }
 
 /// Submits a candidate's attempt now.
-#[utoipa::path(post, path = "/api/attempts/{id}/force-submit", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = ReasonRequest, responses((status = 200), (status = 409, body = ErrorBody)))]
+#[post("/attempts/{id}/force-submit")]
 pub async fn force_submit(
     state: web::Data<AppState>,
     staff: Staff,
@@ -243,8 +252,9 @@ pub async fn force_submit(
 }
 
 /// Ends an attempt for misconduct; a reason is required.
-#[utoipa::path(post, path = "/api/attempts/{id}/terminate", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = ReasonRequest, responses((status = 200), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/attempts/{id}/terminate")]
 pub async fn terminate(
     state: web::Data<AppState>,
     staff: Staff,
@@ -265,8 +275,9 @@ pub async fn terminate(
 }
 
 /// Logs the attempt out of its tablet so the candidate continues on a new one.
-#[utoipa::path(post, path = "/api/attempts/{id}/release-device", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = ReasonRequest, responses((status = 204), (status = 409, body = ErrorBody)))]
+#[post("/attempts/{id}/release-device")]
 pub async fn release_device(
     state: web::Data<AppState>,
     staff: Staff,
@@ -287,8 +298,9 @@ pub async fn release_device(
 }
 
 /// Checks a candidate in.
-#[utoipa::path(post, path = "/api/sessions/{id}/candidates/{candidate_id}/check-in", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path), ("candidate_id" = i32, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
+#[post("/sessions/{id}/candidates/{candidate_id}/check-in")]
 pub async fn check_in(
     state: web::Data<AppState>,
     staff: Staff,
@@ -310,9 +322,10 @@ pub struct UnlockReport {
 
 /// Lets a candidate log in again after failed logins on their ticket made it wait (from any
 /// address). For an admin or a proctor assigned to the session; audited.
-#[utoipa::path(post, path = "/api/sessions/{id}/candidates/{candidate_id}/unlock", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path), ("candidate_id" = i32, Path)), request_body = ReasonRequest,
     responses((status = 200, body = UnlockReport), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[post("/sessions/{id}/candidates/{candidate_id}/unlock")]
 pub async fn unlock_login(
     state: web::Data<AppState>,
     staff: Staff,
@@ -353,8 +366,9 @@ pub struct IncidentRequest {
 }
 
 /// Writes an incident note.
-#[utoipa::path(post, path = "/api/sessions/{id}/incidents", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = IncidentRequest, responses((status = 201), (status = 422, body = ErrorBody)))]
+#[post("/sessions/{id}/incidents")]
 pub async fn add_incident(
     state: web::Data<AppState>,
     staff: Staff,
@@ -380,8 +394,9 @@ pub async fn add_incident(
 }
 
 /// A session's incidents.
-#[utoipa::path(get, path = "/api/sessions/{id}/incidents", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path)), responses((status = 200, body = [Incident])))]
+#[get("/sessions/{id}/incidents")]
 pub async fn incidents(
     state: web::Data<AppState>,
     staff: Staff,
@@ -392,8 +407,9 @@ pub async fn incidents(
 }
 
 /// Closes an incident.
-#[utoipa::path(post, path = "/api/sessions/{id}/incidents/{incident_id}/close", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path), ("incident_id" = i32, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
+#[post("/sessions/{id}/incidents/{incident_id}/close")]
 pub async fn close_incident(
     state: web::Data<AppState>,
     staff: Staff,
@@ -415,8 +431,9 @@ pub struct ReportQuery {
 
 /// The session report (CSV or PDF): per candidate a summary, the timeline of events and
 /// actions, and incidents.
-#[utoipa::path(get, path = "/api/sessions/{id}/report", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path), ReportQuery), responses((status = 200, content_type = "text/csv"), (status = 200, content_type = "application/pdf"), (status = 403, body = ErrorBody)))]
+#[get("/sessions/{id}/report")]
 pub async fn report(
     state: web::Data<AppState>,
     staff: Staff,
@@ -449,4 +466,23 @@ pub async fn report(
             format!("attachment; filename=\"report-session-{}.{ext}\"", s.id),
         ))
         .body(body))
+}
+
+/// Registers the proctor routes under `/api`, each with its OpenAPI entry.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(attempt_live)
+        .service(force_submit)
+        .service(terminate)
+        .service(release_device)
+        .service(room)
+        .service(room_stream)
+        .service(pause_room)
+        .service(resume_room)
+        .service(extend_room)
+        .service(check_in)
+        .service(unlock_login)
+        .service(incidents)
+        .service(add_incident)
+        .service(close_incident)
+        .service(report);
 }

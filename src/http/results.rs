@@ -8,6 +8,7 @@ use crate::exam::session::SessionId;
 use crate::http::sessions::visible;
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
+use actix_web::{get, post, put};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -20,9 +21,10 @@ pub struct ResultsQuery {
 }
 
 /// A session's results table: rank, score, pass, per section; with pass rate and mean.
-#[utoipa::path(get, path = "/api/sessions/{id}/results", tag = "results", security(("bearer" = [])),
+#[utoipa::path(tag = "results", security(("bearer" = [])),
     params(("id" = i32, Path), ResultsQuery),
     responses((status = 200, body = SessionResults), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[get("/sessions/{id}/results")]
 pub async fn list(
     state: web::Data<AppState>,
     staff: Staff,
@@ -56,9 +58,10 @@ pub async fn list(
 }
 
 /// Releases a session's results to its candidates (authors).
-#[utoipa::path(post, path = "/api/sessions/{id}/release", tag = "results", security(("bearer" = [])),
+#[utoipa::path(tag = "results", security(("bearer" = [])),
     params(("id" = i32, Path)),
     responses((status = 200, body = SessionResults), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[post("/sessions/{id}/release")]
 pub async fn release(
     state: web::Data<AppState>,
     staff: Staff,
@@ -96,9 +99,10 @@ fn may_mark(staff: &Staff) -> AppResult<()> {
 
 /// The session's short-answer marking queue, with stem, reference answer, rubric and the
 /// candidate's answer under an anonymous work code (authors and judges).
-#[utoipa::path(get, path = "/api/sessions/{id}/marking", tag = "results", security(("bearer" = [])),
+#[utoipa::path(tag = "results", security(("bearer" = [])),
     params(("id" = i32, Path), MarkingQuery),
     responses((status = 200, body = [MarkingItem]), (status = 403, body = ErrorBody)))]
+#[get("/sessions/{id}/marking")]
 pub async fn queue(
     state: web::Data<AppState>,
     staff: Staff,
@@ -129,9 +133,10 @@ pub struct MarkRequest {
 }
 
 /// Marks one answer and re-grades its attempt (final once its last answer is marked).
-#[utoipa::path(put, path = "/api/marks/{id}", tag = "results", security(("bearer" = [])),
+#[utoipa::path(tag = "results", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = MarkRequest,
     responses((status = 200, body = MarkingItem), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[put("/marks/{id}")]
 pub async fn mark(
     state: web::Data<AppState>,
     staff: Staff,
@@ -150,4 +155,12 @@ pub async fn mark(
         )
         .await?,
     ))
+}
+
+/// Registers the results routes under `/api`, each with its OpenAPI entry.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list)
+        .service(release)
+        .service(queue)
+        .service(mark);
 }

@@ -5,12 +5,12 @@
 use crate::auth::CandidateAuth;
 use crate::auth::{Role, Staff};
 use crate::certificate::download;
-use crate::certificate::issue::{self, IssueReport};
+use crate::certificate::issue::{self as issuing, IssueReport};
 use crate::certificate::keys::{self, KeyId};
 use crate::certificate::lifecycle::{self, StatusAction};
 use crate::certificate::online::{self, OnlineVerification};
 use crate::certificate::record::{self, CertificateDto, CertificateId};
-use crate::certificate::reissue::{self, Correction};
+use crate::certificate::reissue::{self as correcting, Correction};
 use crate::certificate::status::StatusList;
 use crate::certificate::types::{self, NewType, TypeDto, TypeId};
 use crate::certificate::verify::{KeysDocument, PublishedKey};
@@ -154,7 +154,8 @@ pub async fn issue(
 ) -> AppResult<web::Json<IssueReport>> {
     staff.require(Role::Author)?;
     Ok(web::Json(
-        issue::issue_for_session(&state.db, &state.issuer, &staff.actor(), SessionId(*id)).await?,
+        issuing::issue_for_session(&state.db, &state.issuer, &staff.actor(), SessionId(*id))
+            .await?,
     ))
 }
 
@@ -347,7 +348,7 @@ pub async fn reissue(
     body: web::Json<Correction>,
 ) -> AppResult<HttpResponse> {
     staff.require(Role::Author)?;
-    let c = reissue::reissue(
+    let c = correcting::reissue(
         &state.db,
         &state.issuer,
         &staff.actor(),

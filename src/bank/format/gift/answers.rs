@@ -1,8 +1,8 @@
 //! A GIFT answer block (`{=right ~wrong}`, `{T}`, `{#42}`, `{}`, …) and the text around it:
 //! the kind, options, key and explanation of a question.
 
-use super::read::{convert, restore};
 use super::{TextFormat, split_format};
+use super::{convert, restore};
 use crate::bank::format::Skip;
 use crate::bank::format::moodle::percent_weight;
 use crate::bank::model::{BLANK_MARKER, Key, QuestionKind, option_label};

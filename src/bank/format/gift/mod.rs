@@ -34,11 +34,48 @@ mod answers;
 mod read;
 mod write;
 
+/// Converts a (protected) GIFT text to platform text: format prefix removed, escapes undone,
+/// HTML turned into plain text.
+pub(super) fn convert(s: &str, default: TextFormat) -> String {
+    let (f, body) = split_format(s);
+    let body = restore(body);
+    match f.unwrap_or(default) {
+        TextFormat::Html => html::to_text(&body),
+        _ => body.trim().to_string(),
+    }
+}
+
+/// Turns placeholders back into the characters they stand for.
+pub(super) fn restore(s: &str) -> String {
+    s.chars()
+        .map(|c| match ESCAPES.iter().find(|(_, p)| *p == c) {
+            Some(('n', _)) => '\n',
+            Some((e, _)) => *e,
+            None => c,
+        })
+        .collect()
+}
+
+/// The escapable characters and the private-use placeholders that stand for them while a
+/// question is parsed (`n` is the `\n` line break).
+const ESCAPES: [(char, char); 8] = [
+    ('\\', '\u{E000}'),
+    (':', '\u{E001}'),
+    ('#', '\u{E002}'),
+    ('=', '\u{E003}'),
+    ('{', '\u{E004}'),
+    ('}', '\u{E005}'),
+    ('~', '\u{E006}'),
+    ('n', '\u{E007}'),
+];
+
 #[cfg(test)]
 mod tests;
 
 pub use read::read;
 pub use write::write;
+
+use crate::bank::format::html;
 
 /// A text format a GIFT text may announce with a `[name]` prefix.
 #[derive(Clone, Copy, PartialEq)]

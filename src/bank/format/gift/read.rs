@@ -2,24 +2,11 @@
 //! the question texts, each handed to the answer parser.
 
 use super::answers::parse_parts;
-use super::{TextFormat, split_format};
+use super::{ESCAPES, restore};
 use crate::bank::format::moodle::{category_path, ident_from};
 use crate::bank::format::text::decode_text;
-use crate::bank::format::{FormatError, MAX_ITEM_BYTES, ParsedFile, ParsedItem, Skip, html};
+use crate::bank::format::{FormatError, MAX_ITEM_BYTES, ParsedFile, ParsedItem, Skip};
 use crate::bank::model::{QuestionBody, QuestionStatus};
-
-/// The escapable characters and the private-use placeholders that stand for them while a
-/// question is parsed (`n` is the `\n` line break).
-const ESCAPES: [(char, char); 8] = [
-    ('\\', '\u{E000}'),
-    (':', '\u{E001}'),
-    ('#', '\u{E002}'),
-    ('=', '\u{E003}'),
-    ('{', '\u{E004}'),
-    ('}', '\u{E005}'),
-    ('~', '\u{E006}'),
-    ('n', '\u{E007}'),
-];
 
 /// Replaces escapes (`\:`) with placeholders so the parser does not see them.
 fn protect(s: &str) -> String {
@@ -40,28 +27,6 @@ fn protect(s: &str) -> String {
         out.push(c);
     }
     out
-}
-
-/// Turns placeholders back into the characters they stand for.
-pub(super) fn restore(s: &str) -> String {
-    s.chars()
-        .map(|c| match ESCAPES.iter().find(|(_, p)| *p == c) {
-            Some(('n', _)) => '\n',
-            Some((e, _)) => *e,
-            None => c,
-        })
-        .collect()
-}
-
-/// Converts a (protected) GIFT text to platform text: format prefix removed, escapes undone,
-/// HTML turned into plain text.
-pub(super) fn convert(s: &str, default: TextFormat) -> String {
-    let (f, body) = split_format(s);
-    let body = restore(body);
-    match f.unwrap_or(default) {
-        TextFormat::Html => html::to_text(&body),
-        _ => body.trim().to_string(),
-    }
 }
 
 /// A piece of a GIFT file: a category switch or a question's lines.

@@ -1,8 +1,8 @@
 //! Cloze (`multianswer`) questions: the embedded parts of a stem, taken when they are all short
 //! answers.
 
+use super::full;
 use super::percent_weight;
-use super::read::full;
 use crate::bank::format::Skip;
 use crate::bank::model::BLANK_MARKER;
 

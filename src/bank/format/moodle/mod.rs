@@ -29,6 +29,11 @@ mod cloze;
 mod read;
 mod write;
 
+/// Whether a fraction in percent is full credit.
+pub(super) fn full(f: f64) -> bool {
+    f >= 100.0 - 1e-4
+}
+
 #[cfg(test)]
 mod tests;
 

@@ -2,7 +2,7 @@
 //! path of those that follow, embedded files becoming attachments.
 
 use super::cloze::parse_cloze;
-use super::{PLUGINFILE, REFERENCE_LABELS, category_path, ident_from};
+use super::{PLUGINFILE, REFERENCE_LABELS, category_path, full, ident_from};
 use crate::bank::format::text::{decode_text, image_mime, map_image_refs, sniff_image};
 use crate::bank::format::{
     Attachment, FormatError, MAX_ITEM_BYTES, ParsedFile, ParsedItem, Skip, html,
@@ -267,11 +267,6 @@ fn fraction(answer: Node) -> f64 {
         .attribute("fraction")
         .and_then(|f| f.trim().parse::<f64>().ok())
         .unwrap_or(0.0)
-}
-
-/// Whether a fraction in percent is full credit.
-pub(super) fn full(f: f64) -> bool {
-    f >= 100.0 - 1e-4
 }
 
 /// Reads one non-category `<question>`.

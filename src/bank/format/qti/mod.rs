@@ -44,13 +44,51 @@ mod write;
 mod write_item;
 mod write_test;
 
+/// Reads a QTI 2.1 `assessmentItem` or `assessmentTest` XML file, or a content package (ZIP).
+/// Files that a plain XML file references (items of a test, images) are not available here,
+/// so they are reported as missing; use [`read_package`] to supply them.
+pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
+    if bytes.starts_with(b"PK") {
+        return read_zip(bytes);
+    }
+    read_package(bytes, &|_| None)
+}
+
+const QTI_NS: &str = "xmlns=\"http://www.imsglobal.org/xsd/imsqti_v2p1\" \
+xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+xsi:schemaLocation=\"http://www.imsglobal.org/xsd/imsqti_v2p1 http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd\"";
+
+/// One question as it goes into the package.
+struct Entry<'q> {
+    pub(super) id: String,
+    pub(super) href: String,
+    pub(super) images: Vec<String>,
+    pub(super) question: &'q Question,
+}
+
+fn esc(s: &str) -> String {
+    html::escape(s)
+}
+
+fn number(p: f64) -> String {
+    if p.fract() == 0.0 && p.abs() < 1e15 {
+        format!("{}", p as i64)
+    } else {
+        format!("{p}")
+    }
+}
+
 #[cfg(test)]
 mod hostile_input_tests;
 #[cfg(test)]
 mod tests;
 
-pub use read::{read, read_package};
+pub use read::read_package;
 pub use write::write;
+
+use crate::bank::format::{FormatError, ParsedFile, html};
+use crate::bank::model::Question;
+use package::read_zip;
 
 /// The LOM identifier catalog under which the writer records the platform's own identifier.
 const CATALOG: &str = "exam-platform";

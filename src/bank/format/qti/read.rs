@@ -2,7 +2,6 @@
 //! through a resolver (a folder, or the entries of a ZIP package), with the images they use.
 
 use super::dom::{attr, is_external, join_path, line, parent_dir, parse_xml, percent_decode};
-use super::package::read_zip;
 use super::read_body::Html;
 use super::read_item::item_body;
 use super::read_lom::Meta;
@@ -35,16 +34,6 @@ fn too_deep(root: Node) -> bool {
 const MAX_SECTION_DEPTH: usize = 32;
 /// Most element nesting in an item body; deeper bodies are refused, not recursed into.
 const MAX_BODY_DEPTH: usize = 100;
-
-/// Reads a QTI 2.1 `assessmentItem` or `assessmentTest` XML file, or a content package (ZIP).
-/// Files that a plain XML file references (items of a test, images) are not available here,
-/// so they are reported as missing; use [`read_package`] to supply them.
-pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
-    if bytes.starts_with(b"PK") {
-        return read_zip(bytes);
-    }
-    read_package(bytes, &|_| None)
-}
 
 /// Reads a QTI file whose referenced files (item files of a test, images) are found by
 /// `resolve`, which gets paths relative to the main file's folder (`items/q1.xml`,

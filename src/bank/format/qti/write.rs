@@ -1,11 +1,12 @@
 //! Writing questions as a QTI 2.1 content package: one item file per question, the images the
 //! stems use, the test and the manifest, zipped.
 
+use super::Entry;
 use super::package::zip_files;
 use super::write_item::item_xml;
 use super::write_test::{manifest_xml, test_xml};
 use crate::bank::format::text::{media_hash, mime_extension};
-use crate::bank::format::{Attachment, FormatError, html};
+use crate::bank::format::{Attachment, FormatError};
 use crate::bank::model::Question;
 use std::collections::{BTreeMap, HashSet};
 
@@ -58,30 +59,6 @@ pub fn write(
     out.extend(files);
     out.extend(images);
     zip_files(out)
-}
-
-pub(super) const QTI_NS: &str = "xmlns=\"http://www.imsglobal.org/xsd/imsqti_v2p1\" \
-xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
-xsi:schemaLocation=\"http://www.imsglobal.org/xsd/imsqti_v2p1 http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd\"";
-
-/// One question as it goes into the package.
-pub(super) struct Entry<'q> {
-    pub(super) id: String,
-    pub(super) href: String,
-    pub(super) images: Vec<String>,
-    pub(super) question: &'q Question,
-}
-
-pub(super) fn esc(s: &str) -> String {
-    html::escape(s)
-}
-
-pub(super) fn number(p: f64) -> String {
-    if p.fract() == 0.0 && p.abs() < 1e15 {
-        format!("{}", p as i64)
-    } else {
-        format!("{p}")
-    }
 }
 
 /// A QTI identifier (and file name) for a question: its own identifier when that is a plain

@@ -2,7 +2,7 @@
 //! interaction, and response processing that gives full marks for a correct answer.
 
 use super::SCHEME_CLASS;
-use super::write::{QTI_NS, esc, number};
+use super::{QTI_NS, esc, number};
 use crate::bank::model::{BLANK_MARKER, Key, Question, QuestionKind};
 
 /// Platform text to XHTML: escaped text, `<br/>` for line breaks, `<img/>` for images.

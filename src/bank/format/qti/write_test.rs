@@ -2,8 +2,8 @@
 //! its `imsmanifest.xml` (one resource per item, with LOM metadata).
 
 use super::CATALOG;
-use super::write::{Entry, QTI_NS, esc};
 use super::write_item::title_of;
+use super::{Entry, QTI_NS, esc};
 use crate::bank::model::QuestionStatus;
 
 /// A section of the written test: a title, then items and subsections in order.

@@ -5,6 +5,9 @@
 //! `cargo bench --bench certificates` (CERT_BENCH_COUNT, default 10000; CERT_BENCH_THREADS,
 //! default every core; CERT_BENCH_SAMPLE=path.pdf also writes one certificate).
 
+// A benchmark fails by panicking, like a test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use chrono::{NaiveDate, Utc};
 use ed25519_dalek::SigningKey;
 use exam_platform::certificate::entity::{certificate, certificate_type};

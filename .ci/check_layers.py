@@ -83,7 +83,7 @@ def paths_in(text):
     return found
 
 
-def resolve(path, here, mods, is_mod_file):
+def resolve(path, here, mods):
     parts = path.split("::")
     if parts[0] == "crate":
         base, rest = (), parts[1:]
@@ -146,9 +146,8 @@ def main():
     file_graph, folder_graph, problems = {}, {}, []
     for m, p in mods.items():
         text = open(p, encoding="utf-8").read()
-        is_mod_file = p.endswith("mod.rs") or p.endswith("lib.rs")
         for path in paths_in(text):
-            target = resolve(path, m, mods, is_mod_file)
+            target = resolve(path, m, mods)
             if target is None or target == m or target[: len(m)] == m:
                 continue
             file_graph.setdefault(m, set()).add(target)

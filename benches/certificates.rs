@@ -12,6 +12,7 @@ use chrono::{NaiveDate, Utc};
 use ed25519_dalek::SigningKey;
 use exam_platform::certificate::entity::{certificate, certificate_type};
 use exam_platform::certificate::payload::{self, Payload};
+use exam_platform::certificate::status::Status;
 use exam_platform::certificate::{download, render};
 use std::time::Instant;
 
@@ -101,7 +102,7 @@ fn cert(i: usize, key: &SigningKey) -> certificate::Model {
         expires_on,
         key_id: 1,
         status_index: i as i64,
-        status: "valid".into(),
+        status: Status::Valid,
         status_reason: None,
         status_changed_at: None,
         replaces: None,

@@ -8,13 +8,16 @@ use serde_json::Value;
 use std::fmt;
 use utoipa::ToSchema;
 
+mod code;
+pub use code::{ErrorCode, Seen};
+
 /// An error a request ends with.
 #[derive(Debug)]
 pub struct AppError {
     /// HTTP status.
     pub status: StatusCode,
     /// Stable snake_case code.
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// A sentence for people.
     pub message: String,
     /// Extra machine-readable detail (e.g. an import report).
@@ -34,7 +37,8 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable snake_case code.
-    pub code: String,
+    #[schema(value_type = String)]
+    pub code: ErrorCode,
     /// A sentence for people.
     pub message: String,
     /// Extra machine-readable detail.
@@ -44,7 +48,7 @@ pub struct ErrorDetail {
 
 impl AppError {
     /// An error with a status, code and message.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> AppError {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> AppError {
         AppError {
             status,
             code,
@@ -54,36 +58,40 @@ impl AppError {
         }
     }
     /// 400: the request is malformed.
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> AppError {
+    pub fn bad_request(code: ErrorCode, message: impl Into<String>) -> AppError {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
     /// 401: no valid credentials.
-    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> AppError {
+    pub fn unauthorized(code: ErrorCode, message: impl Into<String>) -> AppError {
         Self::new(StatusCode::UNAUTHORIZED, code, message)
     }
     /// 403: valid credentials, not allowed.
     pub fn forbidden(message: impl Into<String>) -> AppError {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+        Self::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, message)
     }
     /// 403 with a code of its own (e.g. `session_not_open`).
-    pub fn forbidden_code(code: &'static str, message: impl Into<String>) -> AppError {
+    pub fn forbidden_code(code: ErrorCode, message: impl Into<String>) -> AppError {
         Self::new(StatusCode::FORBIDDEN, code, message)
     }
     /// 404: no such thing.
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> AppError {
+    pub fn not_found(code: ErrorCode, message: impl Into<String>) -> AppError {
         Self::new(StatusCode::NOT_FOUND, code, message)
     }
     /// 409: conflicts with what is stored.
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> AppError {
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> AppError {
         Self::new(StatusCode::CONFLICT, code, message)
     }
     /// 422: well-formed but not acceptable.
-    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> AppError {
+    pub fn unprocessable(code: ErrorCode, message: impl Into<String>) -> AppError {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
     /// 429: too many attempts; try again after `seconds`.
     pub fn too_many(message: impl Into<String>, seconds: u64) -> AppError {
-        let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", message);
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::TooManyAttempts,
+            message,
+        );
         e.retry_after = Some(seconds);
         e
     }
@@ -92,7 +100,7 @@ impl AppError {
         tracing::error!("internal error: {context}");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
+            ErrorCode::InternalError,
             "something went wrong on the server; it has been logged",
         )
     }
@@ -102,11 +110,11 @@ impl AppError {
         tracing::warn!("storage unavailable ({kind:?}): {context}");
         let (code, message) = match kind {
             crate::db::Unavailable::Busy => (
-                "server_busy",
+                ErrorCode::ServerBusy,
                 "服务器繁忙，未保存任何更改，请稍后重试 / The server is busy; nothing was changed, try again shortly",
             ),
             crate::db::Unavailable::Storage => (
-                "storage_unavailable",
+                ErrorCode::StorageUnavailable,
                 "数据暂时无法写入，未保存任何更改，请稍后重试 / The data cannot be written at the moment; nothing was changed, try again shortly",
             ),
         };
@@ -138,7 +146,7 @@ impl ResponseError for AppError {
         }
         res.json(ErrorBody {
             error: ErrorDetail {
-                code: self.code.to_string(),
+                code: self.code,
                 message: self.message.clone(),
                 details: self.details.clone(),
             },
@@ -149,7 +157,7 @@ impl ResponseError for AppError {
 impl From<sea_orm::DbErr> for AppError {
     fn from(e: sea_orm::DbErr) -> Self {
         if let Some(sea_orm::SqlErr::UniqueConstraintViolation(m)) = e.sql_err() {
-            return AppError::conflict("already_exists", format!("already exists: {m}"));
+            return AppError::conflict(ErrorCode::AlreadyExists, format!("already exists: {m}"));
         }
         match crate::db::unavailable(&e) {
             Some(kind) => AppError::unavailable(kind, e),
@@ -161,7 +169,7 @@ impl From<sea_orm::DbErr> for AppError {
 impl From<crate::bank::format::FormatError> for AppError {
     fn from(e: crate::bank::format::FormatError) -> Self {
         let status = match e.code {
-            "unsupported_format" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UnsupportedFormat => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         };
         AppError::new(status, e.code, e.message)
@@ -170,9 +178,120 @@ impl From<crate::bank::format::FormatError> for AppError {
 
 impl From<crate::bank::model::QuestionError> for AppError {
     fn from(e: crate::bank::model::QuestionError) -> Self {
-        AppError::unprocessable("invalid_question", e.to_string()).with_details(e.details())
+        AppError::unprocessable(ErrorCode::InvalidQuestion, e.to_string()).with_details(e.details())
     }
 }
 
 /// Result of a request path.
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    const ZH: &str = include_str!("../frontend/assets/lang/zh.js");
+    const EN: &str = include_str!("../frontend/assets/lang/en.js");
+
+    /// The text of the `{ ... }` block that follows `opening` in `text`, quotes respected.
+    fn block<'a>(text: &'a str, opening: &str) -> &'a str {
+        let start = text.find(opening).expect(opening) + opening.len() - 1;
+        let (mut depth, mut quote, mut escaped) = (0, None, false);
+        for (i, c) in text[start..].char_indices() {
+            match (quote, c) {
+                (Some(_), _) if escaped => escaped = false,
+                (Some(_), '\\') => escaped = true,
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '\'' | '"' | '`') => quote = Some(c),
+                (None, '{') => depth += 1,
+                (None, '}') => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return &text[start..=start + i];
+                    }
+                }
+                _ => {}
+            }
+        }
+        panic!("{opening} is not closed")
+    }
+
+    /// The keys of the console's map `name` (`errors` or `reasons`) in a language file.
+    fn keys(lang: &str, name: &str) -> BTreeSet<String> {
+        let console = block(lang, "\n  console: {");
+        block(console, &format!("\n    {name}: {{"))
+            .lines()
+            .filter_map(|l| l.trim().split_once(':'))
+            .filter(|(k, _)| {
+                !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            })
+            .map(|(k, _)| k.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn every_code_has_a_chinese_and_an_english_text_where_the_console_shows_it() {
+        let mut missing = vec![];
+        for (lang, text) in [("zh.js", ZH), ("en.js", EN)] {
+            let (errors, reasons) = (keys(text, "errors"), keys(text, "reasons"));
+            for &code in ErrorCode::ALL {
+                let seen = code.seen();
+                if matches!(seen, Seen::Error | Seen::Both) && !errors.contains(code.as_str()) {
+                    missing.push(format!("{lang} console.errors.{code}"));
+                }
+                if matches!(seen, Seen::Reason | Seen::Both) && !reasons.contains(code.as_str()) {
+                    missing.push(format!("{lang} console.reasons.{code}"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "codes without a text: {missing:#?}");
+    }
+
+    #[test]
+    fn the_chinese_and_english_files_hold_the_same_error_texts() {
+        for name in ["errors", "reasons"] {
+            let (zh, en) = (keys(ZH, name), keys(EN, name));
+            let only_zh: Vec<_> = zh.difference(&en).collect();
+            let only_en: Vec<_> = en.difference(&zh).collect();
+            assert!(
+                only_zh.is_empty() && only_en.is_empty(),
+                "console.{name}: only in zh.js {only_zh:?}, only in en.js {only_en:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_code_serialises_to_its_own_snake_case_string_and_back() {
+        let mut seen = BTreeSet::new();
+        for &code in ErrorCode::ALL {
+            let s = code.as_str();
+            assert!(seen.insert(s), "{s} twice");
+            assert!(
+                s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            );
+            assert_eq!(serde_json::to_value(code).unwrap(), Value::from(s));
+            assert_eq!(
+                serde_json::from_value::<ErrorCode>(Value::from(s)).unwrap(),
+                code
+            );
+        }
+    }
+
+    #[test]
+    fn an_error_body_carries_the_code_as_a_string() {
+        let body = serde_json::to_value(ErrorBody {
+            error: ErrorDetail {
+                code: ErrorCode::BankChanged,
+                message: "changed".into(),
+                details: None,
+            },
+        })
+        .unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"error": {"code": "bank_changed", "message": "changed"}})
+        );
+    }
+}

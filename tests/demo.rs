@@ -5,6 +5,7 @@ mod common;
 
 use chrono::Utc;
 use common::TestApp;
+use exam_platform::error::ErrorCode;
 use exam_platform::exam::demo;
 use exam_platform::exam::identity::IdNumber;
 
@@ -76,5 +77,5 @@ async fn without_the_shipped_banks_the_demo_exam_is_refused() {
         .await
         .expect("connect");
     let err = demo::ensure(&db, Utc::now()).await.unwrap_err();
-    assert_eq!(err.code, "unknown_bank", "{}", err.message);
+    assert_eq!(err.code, ErrorCode::UnknownBank, "{}", err.message);
 }

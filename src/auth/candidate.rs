@@ -3,7 +3,7 @@
 //! is still open is the exam's business.
 
 use super::token::{CANDIDATE_AUDIENCE, CandidateClaims, JwtKeys};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 /// The signed-in candidate, from a candidate token.
 #[derive(Debug, Clone, Copy)]
@@ -46,16 +46,17 @@ pub fn candidate_from_token(keys: &JwtKeys, token: &str) -> Result<CandidateAuth
     let claims = keys.verify_candidate(token).map_err(|e| {
         use jsonwebtoken::errors::ErrorKind;
         match e.kind() {
-            ErrorKind::ExpiredSignature => {
-                AppError::unauthorized("token_expired", "the login has expired; log in again")
-            }
-            _ => AppError::unauthorized("invalid_token", "the token is not valid"),
+            ErrorKind::ExpiredSignature => AppError::unauthorized(
+                ErrorCode::TokenExpired,
+                "the login has expired; log in again",
+            ),
+            _ => AppError::unauthorized(ErrorCode::InvalidToken, "the token is not valid"),
         }
     })?;
     let candidate_id = claims
         .sub
         .parse()
-        .map_err(|_| AppError::unauthorized("invalid_token", "the token is not valid"))?;
+        .map_err(|_| AppError::unauthorized(ErrorCode::InvalidToken, "the token is not valid"))?;
     Ok(CandidateAuth {
         candidate_id,
         attempt_id: claims.att,

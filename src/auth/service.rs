@@ -8,7 +8,7 @@ use super::role::Roles;
 use super::token::JwtKeys;
 use super::token::{StaffClaims, StaffGrant};
 use crate::audit::{self, Actor};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, IntoActiveModel};
 use serde_json::json;
 use std::sync::Arc;
@@ -28,7 +28,7 @@ impl Username {
             Ok(Username(s))
         } else {
             Err(AppError::unprocessable(
-                "invalid_username",
+                ErrorCode::InvalidUsername,
                 "a username has 3–32 characters: letters a–z, digits, '.', '_' or '-'",
             ))
         }
@@ -76,7 +76,7 @@ async fn verify(p: String, stored: String) -> AppResult<bool> {
 }
 
 fn bad_password(msg: &'static str) -> AppError {
-    AppError::unprocessable("weak_password", msg)
+    AppError::unprocessable(ErrorCode::WeakPassword, msg)
 }
 
 /// Issues a token for an account at its current token generation, for a login that proved
@@ -111,7 +111,7 @@ pub fn refresh(logins: &StaffLogins, user: entity::Model, auth_time: i64) -> App
     let age = chrono::Utc::now().timestamp().saturating_sub(auth_time);
     if age >= logins.session_seconds {
         return Err(AppError::unauthorized(
-            "session_too_old",
+            ErrorCode::SessionTooOld,
             "this login has reached the longest time a login lasts; log in again",
         ));
     }
@@ -156,7 +156,7 @@ pub async fn login(
         _ => {
             tokio::time::sleep(logins.limiter.failed(client)).await;
             Err(AppError::unauthorized(
-                "invalid_credentials",
+                ErrorCode::InvalidCredentials,
                 "wrong username or password",
             ))
         }
@@ -212,7 +212,7 @@ pub async fn create_user(
         .is_some()
     {
         return Err(AppError::conflict(
-            "username_taken",
+            ErrorCode::UsernameTaken,
             format!("the username {} is taken", username.as_str()),
         ));
     }
@@ -266,11 +266,11 @@ pub async fn update_user(
     let txn = crate::db::begin_write(db).await?;
     let user = repo::find(&txn, id)
         .await?
-        .ok_or_else(|| AppError::not_found("user_not_found", format!("no user {id}")))?;
+        .ok_or_else(|| AppError::not_found(ErrorCode::UserNotFound, format!("no user {id}")))?;
     if actor.id == Some(id) {
         if change.disabled == Some(true) {
             return Err(AppError::conflict(
-                "cannot_disable_self",
+                ErrorCode::CannotDisableSelf,
                 "you cannot disable your own account",
             ));
         }
@@ -278,7 +278,7 @@ pub async fn update_user(
             && !r.allows(super::Role::Admin)
         {
             return Err(AppError::conflict(
-                "cannot_demote_self",
+                ErrorCode::CannotDemoteSelf,
                 "you cannot remove the admin role from your own account",
             ));
         }
@@ -289,7 +289,7 @@ pub async fn update_user(
         let d = d.trim().to_string();
         if d.is_empty() {
             return Err(AppError::unprocessable(
-                "invalid_display_name",
+                ErrorCode::InvalidDisplayName,
                 "the display name cannot be empty",
             ));
         }
@@ -344,7 +344,7 @@ pub async fn set_password(
     let txn = crate::db::begin_write(db).await?;
     let user = repo::find(&txn, id)
         .await?
-        .ok_or_else(|| AppError::not_found("user_not_found", format!("no user {id}")))?;
+        .ok_or_else(|| AppError::not_found(ErrorCode::UserNotFound, format!("no user {id}")))?;
     let mut am = user.into_active_model();
     am.password_hash = Set(hashed);
     repo::update(&txn, am).await?;
@@ -384,10 +384,10 @@ pub async fn change_own_password(
         .ok_or_else(|| AppError::forbidden("only a user has a password"))?;
     let user = repo::find(db, id)
         .await?
-        .ok_or_else(|| AppError::not_found("user_not_found", "no such user"))?;
+        .ok_or_else(|| AppError::not_found(ErrorCode::UserNotFound, "no such user"))?;
     if !verify(current.to_string(), user.password_hash).await? {
         return Err(AppError::unauthorized(
-            "invalid_credentials",
+            ErrorCode::InvalidCredentials,
             "the current password is wrong",
         ));
     }

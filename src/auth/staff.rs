@@ -7,7 +7,7 @@ use super::repo;
 use super::role::{Role, Roles};
 use super::token::JwtKeys;
 use crate::audit::Actor;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use sea_orm::DatabaseConnection;
 
 /// The staff member making the request.
@@ -69,28 +69,29 @@ pub async fn staff_from_token(
     let claims = keys.verify_staff(token).map_err(|e| {
         use jsonwebtoken::errors::ErrorKind;
         match e.kind() {
-            ErrorKind::ExpiredSignature => {
-                AppError::unauthorized("token_expired", "the session has expired; log in again")
-            }
-            _ => AppError::unauthorized("invalid_token", "the token is not valid"),
+            ErrorKind::ExpiredSignature => AppError::unauthorized(
+                ErrorCode::TokenExpired,
+                "the session has expired; log in again",
+            ),
+            _ => AppError::unauthorized(ErrorCode::InvalidToken, "the token is not valid"),
         }
     })?;
     let id: i32 = claims
         .sub
         .parse()
-        .map_err(|_| AppError::unauthorized("invalid_token", "the token is not valid"))?;
-    let user = repo::find(db, id)
-        .await?
-        .ok_or_else(|| AppError::unauthorized("invalid_token", "the account no longer exists"))?;
+        .map_err(|_| AppError::unauthorized(ErrorCode::InvalidToken, "the token is not valid"))?;
+    let user = repo::find(db, id).await?.ok_or_else(|| {
+        AppError::unauthorized(ErrorCode::InvalidToken, "the account no longer exists")
+    })?;
     if user.disabled {
         return Err(AppError::unauthorized(
-            "account_disabled",
+            ErrorCode::AccountDisabled,
             "this account has been disabled",
         ));
     }
     if claims.generation != user.token_generation {
         return Err(AppError::unauthorized(
-            "token_revoked",
+            ErrorCode::TokenRevoked,
             "this login was ended by a change to the account (password, roles or access); log in again",
         ));
     }

@@ -4,6 +4,7 @@
 use super::format::text::{MEDIA_PREFIX, map_image_refs, media_hash};
 use super::format::{Attachment, Format, ParsedFile};
 use super::model::Question;
+use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -51,7 +52,8 @@ pub struct ItemReport {
     pub outcome: Outcome,
     /// Why it was skipped (stable code).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub code: Option<ErrorCode>,
     /// Why it was skipped (for people).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -165,15 +167,15 @@ pub fn plan(
             reason: None,
             warnings: item.warnings,
         };
-        let skip = |line: &mut ItemReport, code: &str, reason: String| {
+        let skip = |line: &mut ItemReport, code: ErrorCode, reason: String| {
             line.outcome = Outcome::Skipped;
-            line.code = Some(code.to_string());
+            line.code = Some(code);
             line.reason = Some(reason);
         };
         let mut body = match item.result {
             Ok(b) => b,
             Err(s) => {
-                skip(&mut line, &s.code, s.reason);
+                skip(&mut line, s.code, s.reason);
                 report.skipped += 1;
                 report.items.push(line);
                 continue;
@@ -190,7 +192,7 @@ pub fn plan(
                 found.at,
                 found.code_point()
             );
-            skip(&mut line, "control_character", reason);
+            skip(&mut line, ErrorCode::ControlCharacter, reason);
             report.skipped += 1;
             report.items.push(line);
             continue;
@@ -236,7 +238,7 @@ pub fn plan(
             let at = first.map(|l| format!(" (line {l})")).unwrap_or_default();
             skip(
                 &mut line,
-                "duplicate_identifier",
+                ErrorCode::DuplicateIdentifier,
                 format!("identifier {ident} was already used earlier in this file{at}"),
             );
             report.skipped += 1;
@@ -267,7 +269,7 @@ pub fn plan(
                     }
                     skip(
                         &mut line,
-                        "identifier_exists",
+                        ErrorCode::IdentifierExists,
                         format!(
                             "the bank already has {ident} with other content (version {})",
                             e.version
@@ -374,7 +376,7 @@ mod tests {
     fn every_item_gets_a_line_in_the_report_in_file_order() {
         let f = file(vec![
             item(1, Ok(body("A", "甲"))),
-            item(2, Err(Skip::new("unsupported_type", "matching"))),
+            item(2, Err(Skip::new(ErrorCode::UnsupportedType, "matching"))),
             item(3, Ok(body("", ""))),
         ]);
         let p = plan(
@@ -390,8 +392,8 @@ mod tests {
             outcomes,
             vec![Outcome::Imported, Outcome::Skipped, Outcome::Skipped]
         );
-        assert_eq!(p.report.items[1].code.as_deref(), Some("unsupported_type"));
-        assert_eq!(p.report.items[2].code.as_deref(), Some("empty_stem"));
+        assert_eq!(p.report.items[1].code, Some(ErrorCode::UnsupportedType));
+        assert_eq!(p.report.items[2].code, Some(ErrorCode::EmptyStem));
         assert_eq!(p.new.len(), 1);
     }
 
@@ -410,7 +412,7 @@ mod tests {
                 OnConflict::Reject,
                 dry_run,
             );
-            assert_eq!(p.report.items[0].code.as_deref(), Some("control_character"));
+            assert_eq!(p.report.items[0].code, Some(ErrorCode::ControlCharacter));
             assert!(p.report.items[0].reason.as_ref().unwrap().contains("/stem"));
             assert_eq!(p.report.items[1].outcome, Outcome::Imported);
             assert_eq!(p.new.len(), 1);
@@ -431,10 +433,7 @@ mod tests {
             OnConflict::Reject,
             true,
         );
-        assert_eq!(
-            p.report.items[1].code.as_deref(),
-            Some("duplicate_identifier")
-        );
+        assert_eq!(p.report.items[1].code, Some(ErrorCode::DuplicateIdentifier));
         assert!(
             p.report.items[1]
                 .reason

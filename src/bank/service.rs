@@ -8,7 +8,7 @@ use super::import::{self, ImportReport, OnConflict};
 use super::model::{Question, QuestionBody, QuestionStatus};
 use super::repo;
 use crate::audit::{self, Actor};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, IntoActiveModel};
 use serde_json::json;
 use std::collections::HashMap;
@@ -29,7 +29,7 @@ impl BankCode {
             Ok(BankCode(s))
         } else {
             Err(AppError::unprocessable(
-                "invalid_bank_code",
+                ErrorCode::InvalidBankCode,
                 "a bank code has 1–32 characters: letters A–Z, digits, '-' or '_'",
             ))
         }
@@ -48,10 +48,13 @@ pub struct QuestionId(pub i32);
 /// A bank by code, or 404.
 pub async fn get_bank(db: &impl ConnectionTrait, code: &str) -> AppResult<bank::Model> {
     let code = BankCode::parse(code)
-        .map_err(|_| AppError::not_found("bank_not_found", format!("no bank {code:?}")))?;
-    repo::bank_by_code(db, code.as_str())
-        .await?
-        .ok_or_else(|| AppError::not_found("bank_not_found", format!("no bank {}", code.as_str())))
+        .map_err(|_| AppError::not_found(ErrorCode::BankNotFound, format!("no bank {code:?}")))?;
+    repo::bank_by_code(db, code.as_str()).await?.ok_or_else(|| {
+        AppError::not_found(
+            ErrorCode::BankNotFound,
+            format!("no bank {}", code.as_str()),
+        )
+    })
 }
 
 /// Creates a bank; 409 if the code is taken.
@@ -65,14 +68,14 @@ pub async fn create_bank(
     let name = name.trim();
     if name.is_empty() {
         return Err(AppError::unprocessable(
-            "invalid_bank_name",
+            ErrorCode::InvalidBankName,
             "a bank needs a name",
         ));
     }
     let txn = crate::db::begin_write(db).await?;
     if repo::bank_by_code(&txn, code.as_str()).await?.is_some() {
         return Err(AppError::conflict(
-            "bank_exists",
+            ErrorCode::BankExists,
             format!("a bank with code {} exists", code.as_str()),
         ));
     }
@@ -104,7 +107,7 @@ pub async fn update_bank(
     if let Some(n) = &name {
         if n.trim().is_empty() {
             return Err(AppError::unprocessable(
-                "invalid_bank_name",
+                ErrorCode::InvalidBankName,
                 "a bank needs a name",
             ));
         }
@@ -193,7 +196,7 @@ pub async fn import_parsed(
     if on_conflict == OnConflict::Reject && plan.report.conflicts > 0 {
         let n = plan.report.conflicts;
         return Err(AppError::conflict(
-            "identifier_exists",
+            ErrorCode::IdentifierExists,
             format!(
                 "{n} item(s) have identifiers the bank already holds with other content; \
                  nothing was imported (choose on_conflict=update or skip)"
@@ -253,7 +256,7 @@ pub async fn import_parsed(
         let txn = crate::db::begin_write(db).await?;
         if repo::existing(&txn, bank.id).await? != existing {
             return Err(AppError::conflict(
-                "bank_changed",
+                ErrorCode::BankChanged,
                 "题库在读取文件期间被修改，未导入任何题目，请重新提交 / The bank changed while the \
                  file was being read; nothing was imported, send the file again",
             ));
@@ -375,7 +378,7 @@ async fn check_images(db: &impl ConnectionTrait, q: &Question) -> AppResult<()> 
             Some(h) if repo::media(db, h).await?.is_some() => {}
             _ => {
                 return Err(AppError::unprocessable(
-                    "unknown_image",
+                    ErrorCode::UnknownImage,
                     format!(
                         "the stem shows {}, which is not a stored image; upload it to /api/media first",
                         r.target
@@ -406,7 +409,7 @@ pub async fn create_question(
         .is_some()
     {
         return Err(AppError::conflict(
-            "identifier_exists",
+            ErrorCode::IdentifierExists,
             format!("the bank already has a question {}", q.ident),
         ));
     }
@@ -457,7 +460,7 @@ pub async fn question_detail(
     id: QuestionId,
 ) -> AppResult<QuestionDetail> {
     let row = repo::question(db, id.0).await?.ok_or_else(|| {
-        AppError::not_found("question_not_found", format!("no question {}", id.0))
+        AppError::not_found(ErrorCode::QuestionNotFound, format!("no question {}", id.0))
     })?;
     let v = repo::version(db, row.id, row.version)
         .await?
@@ -480,7 +483,7 @@ pub async fn question_version(
 ) -> AppResult<(version::Model, Question)> {
     let v = repo::version(db, id.0, version_no).await?.ok_or_else(|| {
         AppError::not_found(
-            "version_not_found",
+            ErrorCode::VersionNotFound,
             format!("question {} has no version {version_no}", id.0),
         )
     })?;
@@ -504,7 +507,7 @@ pub async fn update_question(
         && v != current.row.version
     {
         return Err(AppError::conflict(
-            "version_conflict",
+            ErrorCode::VersionConflict,
             format!(
                 "the question is at version {}, not {v}; reload it and edit again",
                 current.row.version
@@ -524,7 +527,7 @@ pub async fn update_question(
             .is_some()
     {
         return Err(AppError::conflict(
-            "identifier_exists",
+            ErrorCode::IdentifierExists,
             format!("the bank already has a question {}", q.ident),
         ));
     }
@@ -618,7 +621,7 @@ pub async fn store_image(
     let mime = format::text::sniff_image(&data).ok_or_else(|| {
         AppError::new(
             actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_image",
+            ErrorCode::UnsupportedImage,
             "only PNG, JPEG, GIF, WebP and BMP images are accepted",
         )
     })?;

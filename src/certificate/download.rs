@@ -5,7 +5,7 @@ use super::render::{self, CertificateView, Field, Orientation, RenderError};
 use super::repo;
 use super::status::Status;
 use super::types::{TypeId, get_type, glyph_missing, invalid};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::exam::session::SessionId;
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
@@ -44,7 +44,7 @@ fn view(c: &certificate::Model, t: &certificate_type::Model) -> CertificateView 
 fn render_error(e: RenderError) -> AppError {
     match e {
         RenderError::MissingGlyph(c, _) => glyph_missing(c),
-        RenderError::QrTooLarge(m) => invalid("qr_too_large", m),
+        RenderError::QrTooLarge(m) => invalid(ErrorCode::QrTooLarge, m),
         RenderError::NoFont => AppError::internal("the certificate font could not be loaded"),
     }
 }
@@ -79,7 +79,7 @@ pub async fn session_zip(
     let certs: Vec<certificate::Model> = repo::of_session(db, session.0)
         .await?
         .into_iter()
-        .filter(|c| c.status == Status::Valid.code() || c.status == Status::Suspended.code())
+        .filter(|c| c.status == Status::Valid || c.status == Status::Suspended)
         .collect();
     let mut types = HashMap::new();
     for c in &certs {

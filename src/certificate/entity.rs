@@ -88,6 +88,7 @@ pub mod key {
 
 /// The `certificates` table.
 pub mod certificate {
+    use crate::certificate::status::Status;
     use sea_orm::entity::prelude::*;
 
     /// An issued certificate.
@@ -133,8 +134,8 @@ pub mod certificate {
         pub key_id: i32,
         /// Index in the status list.
         pub status_index: i64,
-        /// `valid`, `suspended`, `revoked` or `superseded`.
-        pub status: String,
+        /// Valid, suspended, revoked or superseded.
+        pub status: Status,
         /// Why the status last changed.
         pub status_reason: Option<String>,
         /// When the status last changed.

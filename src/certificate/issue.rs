@@ -11,7 +11,7 @@ use super::status::Status;
 use super::types::{TypeId, get_type, invalid};
 use super::verify::local_date;
 use crate::audit::{self, Actor};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::exam::identity::IdNumber;
 use crate::exam::outcome;
 use crate::exam::session::SessionId;
@@ -80,7 +80,7 @@ pub(super) async fn insert(
     .await?;
     let number =
         CertificateNumber::parse(&pattern.render(&t.issuer_code, &t.code, year, serial as u64))
-            .map_err(|e| invalid("invalid_number_pattern", e.message))?;
+            .map_err(|e| invalid(ErrorCode::InvalidNumberPattern, e.message))?;
     let index = repo::bump(txn, "status_index").await? - 1;
     let p = Payload {
         key_id: key.id.0,
@@ -94,11 +94,11 @@ pub(super) async fn insert(
     };
     let signed = p
         .sign(&key.signing)
-        .map_err(|e| invalid("payload_too_large", e.to_string()))?;
+        .map_err(|e| invalid(ErrorCode::PayloadTooLarge, e.to_string()))?;
     let qr_text = payload::url(&issuer.public_url, &signed);
     super::qr::matrix(&qr_text).map_err(|e| {
         invalid(
-            "qr_too_large",
+            ErrorCode::QrTooLarge,
             format!("{e}; use a shorter CERT_PUBLIC_URL, type code or number pattern"),
         )
     })?;
@@ -122,7 +122,7 @@ pub(super) async fn insert(
         expires_on: Set(d.expires_on),
         key_id: Set(i32::from(key.id.0)),
         status_index: Set(index),
-        status: Set(Status::Valid.code().into()),
+        status: Set(Status::Valid),
         status_reason: Set(None),
         status_changed_at: Set(None),
         replaces: Set(d.replaces),
@@ -177,7 +177,7 @@ pub async fn issue_for_session(
 ) -> AppResult<IssueReport> {
     let s = crate::exam::repo::session(db, session.0)
         .await?
-        .ok_or_else(|| AppError::not_found("session_not_found", "no such session"))?;
+        .ok_or_else(|| AppError::not_found(ErrorCode::SessionNotFound, "no such session"))?;
     let mut report = IssueReport {
         session_id: s.id,
         certificate_type_id: repo::session_type(db, s.id).await?,
@@ -188,7 +188,7 @@ pub async fn issue_for_session(
     };
     if s.results_released_at.is_none() {
         return Err(AppError::conflict(
-            "results_not_released",
+            ErrorCode::ResultsNotReleased,
             "release the session's results first",
         ));
     }

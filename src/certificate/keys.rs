@@ -5,7 +5,7 @@
 use super::entity::key;
 use super::verify::{KeysDocument, PublishedKey};
 use crate::audit::{self, Actor};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use chrono::Utc;
@@ -92,7 +92,7 @@ pub async fn active(db: &impl ConnectionTrait) -> AppResult<ActiveKey> {
         return signing(&first);
     }
     Err(AppError::conflict(
-        "no_signing_key",
+        ErrorCode::NoSigningKey,
         "every certificate key is revoked; rotate to make a new one",
     ))
 }
@@ -104,7 +104,10 @@ pub async fn rotate(db: &DatabaseConnection, actor: &Actor) -> AppResult<key::Mo
     let keys = all(&txn).await?;
     let next = keys.last().map(|k| k.id + 1).unwrap_or(1);
     if next > i32::from(u16::MAX) {
-        return Err(AppError::conflict("too_many_keys", "no key ids left"));
+        return Err(AppError::conflict(
+            ErrorCode::TooManyKeys,
+            "no key ids left",
+        ));
     }
     let now = Utc::now();
     for k in keys.iter().filter(|k| k.retired_at.is_none()) {
@@ -139,10 +142,10 @@ pub async fn revoke(
     let k = key::Entity::find_by_id(i32::from(id.0))
         .one(&txn)
         .await?
-        .ok_or_else(|| AppError::not_found("key_not_found", format!("no key {}", id.0)))?;
+        .ok_or_else(|| AppError::not_found(ErrorCode::KeyNotFound, format!("no key {}", id.0)))?;
     if k.revoked_at.is_some() {
         return Err(AppError::conflict(
-            "already_revoked",
+            ErrorCode::AlreadyRevoked,
             "the key is already revoked",
         ));
     }

@@ -1,11 +1,11 @@
 //! Revoking, suspending and reinstating a certificate (audited, with a reason).
 
 use super::entity::certificate;
-use super::record::{CertificateId, get, reason_of_status};
+use super::record::{CertificateId, get};
 use super::status::Status;
 use super::types::invalid;
 use crate::audit::{self, Actor};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
 use serde_json::json;
@@ -14,11 +14,11 @@ use serde_json::json;
 pub fn reason(s: &str) -> AppResult<String> {
     let t = s.trim();
     if t.is_empty() {
-        return Err(invalid("reason_required", "give a reason"));
+        return Err(invalid(ErrorCode::ReasonRequired, "give a reason"));
     }
     if t.chars().count() > 500 {
         return Err(invalid(
-            "reason_too_long",
+            ErrorCode::ReasonTooLong,
             "a reason holds at most 500 characters",
         ));
     }
@@ -48,20 +48,20 @@ pub async fn set_status(
     let why = reason(why)?;
     let txn = crate::db::begin_write(db).await?;
     let c = get(&txn, id).await?;
-    let from = reason_of_status(&c.status);
+    let from = c.status;
     let to = match (action, from) {
         (StatusAction::Revoke, Status::Valid | Status::Suspended) => Status::Revoked,
         (StatusAction::Suspend, Status::Valid) => Status::Suspended,
         (StatusAction::Reinstate, Status::Suspended) => Status::Valid,
         _ => {
             return Err(AppError::conflict(
-                "status_conflict",
+                ErrorCode::StatusConflict,
                 format!("a {} certificate cannot be changed that way", from.code()),
             ));
         }
     };
     let mut a: certificate::ActiveModel = c.clone().into();
-    a.status = Set(to.code().into());
+    a.status = Set(to);
     a.status_reason = Set(Some(why.clone()));
     a.status_changed_at = Set(Some(Utc::now()));
     let c = a.update(&txn).await?;

@@ -1,6 +1,7 @@
 //! Certificate numbers, their configurable pattern, and certificate type codes: types that can
 //! only hold valid values.
 
+use crate::error::ErrorCode;
 use serde::Serialize;
 use std::fmt;
 
@@ -9,12 +10,12 @@ use std::fmt;
 #[error("{message}")]
 pub struct NumberError {
     /// Stable snake_case code.
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// A sentence for people.
     pub message: String,
 }
 
-fn err(code: &'static str, message: impl Into<String>) -> NumberError {
+fn err(code: ErrorCode, message: impl Into<String>) -> NumberError {
     NumberError {
         code,
         message: message.into(),
@@ -42,13 +43,13 @@ impl CertificateNumber {
         let n = text.chars().count();
         if !(4..=super::payload::MAX_NUMBER).contains(&n) {
             return Err(err(
-                "invalid_certificate_number",
+                ErrorCode::InvalidCertificateNumber,
                 "a certificate number has 4 to 32 characters",
             ));
         }
         if !text.chars().all(allowed) || text.starts_with('-') {
             return Err(err(
-                "invalid_certificate_number",
+                ErrorCode::InvalidCertificateNumber,
                 "a certificate number has only letters, digits and hyphens",
             ));
         }
@@ -80,7 +81,7 @@ impl TypeCode {
             || !text.chars().all(allowed)
         {
             return Err(err(
-                "invalid_type_code",
+                ErrorCode::InvalidTypeCode,
                 "a type code has 1 to 16 letters, digits or hyphens",
             ));
         }
@@ -117,7 +118,7 @@ pub struct NumberPattern {
 impl NumberPattern {
     /// Parses a pattern.
     pub fn parse(s: &str) -> Result<NumberPattern, NumberError> {
-        let bad = |m: &str| err("invalid_number_pattern", m.to_string());
+        let bad = |m: &str| err(ErrorCode::InvalidNumberPattern, m.to_string());
         let mut pieces = Vec::new();
         let mut rest = s.trim();
         let mut serials = 0;
@@ -262,7 +263,7 @@ mod tests {
         ] {
             assert_eq!(
                 NumberPattern::parse(bad).unwrap_err().code,
-                "invalid_number_pattern",
+                ErrorCode::InvalidNumberPattern,
                 "{bad}"
             );
         }

@@ -6,11 +6,10 @@ use super::issuer::Issuer;
 use super::keys;
 use super::number::CertificateNumber;
 use super::payload::{self};
-use super::record::reason_of_status;
 use super::repo;
-use super::status::{self, Status, StatusList};
+use super::status::{self, StatusList};
 use super::verify::{self, KeysDocument, StatusAnswer, Verification, local_date};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use serde::Serialize;
@@ -29,7 +28,7 @@ pub async fn status_list(db: &DatabaseConnection, issuer: &Issuer) -> AppResult<
     let entries = repo::statuses(db)
         .await?
         .into_iter()
-        .filter_map(|(i, s)| Some((u32::try_from(i).ok()?, Status::parse(&s)?)));
+        .filter_map(|(i, s)| Some((u32::try_from(i).ok()?, s)));
     Ok(status::sign(
         &issuer.name,
         Utc::now(),
@@ -81,7 +80,7 @@ pub async fn verify_online(
                     .map(|(_, stored)| stored.eq_ignore_ascii_case(&scanned_payload))
                     .unwrap_or(false) =>
         {
-            StatusAnswer::Known(reason_of_status(&r.status), now)
+            StatusAnswer::Known(r.status, now)
         }
         _ => StatusAnswer::NotFound,
     });
@@ -124,7 +123,7 @@ pub async fn lookup(
 ) -> AppResult<OnlineVerification> {
     let not_found = || {
         AppError::not_found(
-            "certificate_not_found",
+            ErrorCode::CertificateNotFound,
             "no certificate has this number and name",
         )
     };

@@ -3,7 +3,7 @@
 use super::entity::certificate;
 use super::repo;
 use super::status::Status;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde::Serialize;
@@ -17,7 +17,7 @@ pub struct CertificateId(pub i32);
 pub async fn get(db: &impl ConnectionTrait, id: CertificateId) -> AppResult<certificate::Model> {
     repo::by_id(db, id.0)
         .await?
-        .ok_or_else(|| AppError::not_found("certificate_not_found", "no such certificate"))
+        .ok_or_else(|| AppError::not_found(ErrorCode::CertificateNotFound, "no such certificate"))
 }
 
 /// A certificate as staff see it.
@@ -75,7 +75,7 @@ impl From<certificate::Model> for CertificateDto {
     fn from(c: certificate::Model) -> Self {
         CertificateDto {
             id: c.id,
-            status: reason_of_status(&c.status),
+            status: c.status,
             number: c.number,
             type_id: c.type_id,
             session_id: c.session_id,
@@ -109,22 +109,18 @@ pub async fn of_holder(
     let c = repo::of_candidate(db, candidate_id)
         .await?
         .into_iter()
-        .find(|c| c.status != Status::Superseded.code())
+        .find(|c| c.status != Status::Superseded)
         .ok_or_else(|| {
             AppError::not_found(
-                "certificate_not_found",
+                ErrorCode::CertificateNotFound,
                 "no certificate has been issued to you",
             )
         })?;
-    if c.status != Status::Valid.code() {
+    if c.status != Status::Valid {
         return Err(AppError::conflict(
-            "certificate_not_valid",
-            format!("your certificate is {}; ask the issuer", c.status),
+            ErrorCode::CertificateNotValid,
+            format!("your certificate is {}; ask the issuer", c.status.code()),
         ));
     }
     Ok(c)
-}
-
-pub(super) fn reason_of_status(s: &str) -> Status {
-    Status::parse(s).unwrap_or(Status::Revoked)
 }

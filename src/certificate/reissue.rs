@@ -5,14 +5,13 @@ use super::issue::{Draft, insert};
 use super::issuer::Issuer;
 use super::keys;
 use super::lifecycle::reason;
-use super::record::reason_of_status;
 use super::record::{CertificateId, get};
 use super::repo;
 use super::status::Status;
 use super::types::{TypeId, get_type, glyph_missing, invalid, text};
 use super::verify::local_date;
 use crate::audit::{self, Actor};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
 use serde::Deserialize;
@@ -47,7 +46,10 @@ pub async fn reissue(
     let why = reason(&fix.reason)?;
     let field = |name: &str, v: &Option<String>, max: usize| -> AppResult<Option<String>> {
         v.as_deref()
-            .map(|s| text(name, s, max, true).map_err(|e| invalid("invalid_correction", e.message)))
+            .map(|s| {
+                text(name, s, max, true)
+                    .map_err(|e| invalid(ErrorCode::InvalidCorrection, e.message))
+            })
             .transpose()
     };
     let holder_name = field("holder_name", &fix.holder_name, 40)?;
@@ -68,17 +70,17 @@ pub async fn reissue(
     let txn = crate::db::begin_write(db).await?;
     repo::bump(&txn, "issue_runs").await?;
     let old = get(&txn, id).await?;
-    match reason_of_status(&old.status) {
+    match old.status {
         Status::Valid | Status::Suspended => {}
         Status::Superseded => {
             return Err(AppError::conflict(
-                "already_superseded",
+                ErrorCode::AlreadySuperseded,
                 "this certificate was already corrected; correct the newest one",
             ));
         }
         Status::Revoked => {
             return Err(AppError::conflict(
-                "certificate_revoked",
+                ErrorCode::CertificateRevoked,
                 "a revoked certificate cannot be reissued",
             ));
         }
@@ -86,7 +88,7 @@ pub async fn reissue(
     let issued_on = local_date(Utc::now());
     if old.expires_on.is_some_and(|e| e <= issued_on) {
         return Err(AppError::conflict(
-            "certificate_expired",
+            ErrorCode::CertificateExpired,
             "an expired certificate is not corrected; it needs a new result",
         ));
     }
@@ -119,7 +121,7 @@ pub async fn reissue(
     )
     .await?;
     let mut a: certificate::ActiveModel = old.clone().into();
-    a.status = Set(Status::Superseded.code().into());
+    a.status = Set(Status::Superseded);
     a.status_reason = Set(Some(why.clone()));
     a.status_changed_at = Set(Some(Utc::now()));
     a.superseded_by = Set(Some(new.id));

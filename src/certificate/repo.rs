@@ -2,6 +2,7 @@
 //! certificate type.
 
 use super::entity::{certificate, certificate_type};
+use crate::certificate::status::Status;
 use crate::db::stmt;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -142,12 +143,12 @@ pub async fn of_candidate(
 }
 
 /// Every certificate's status index and status, for the status list.
-pub async fn statuses(db: &impl ConnectionTrait) -> Result<Vec<(i64, String)>, DbErr> {
+pub async fn statuses(db: &impl ConnectionTrait) -> Result<Vec<(i64, Status)>, DbErr> {
     certificate::Entity::find()
         .select_only()
         .column(certificate::Column::StatusIndex)
         .column(certificate::Column::Status)
-        .into_tuple::<(i64, String)>()
+        .into_tuple::<(i64, Status)>()
         .all(db)
         .await
 }

@@ -6,23 +6,41 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use chrono::{DateTime, Utc};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use sea_orm::entity::prelude::{DeriveActiveEnum, EnumIter, StringLen};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// Prepended to the list before signing (never confusable with a payload signature).
 pub const SIGNING_CONTEXT: &[u8] = b"EXAM-CERT-STATUS-V1\0";
 
-/// The status of one certificate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+/// The status of one certificate; stored (the `certificates.status` column) as its code.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
 #[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum Status {
     /// In force.
+    #[sea_orm(string_value = "valid")]
     Valid,
     /// Suspended (暂停): may be reinstated.
+    #[sea_orm(string_value = "suspended")]
     Suspended,
     /// Revoked (撤销): final.
+    #[sea_orm(string_value = "revoked")]
     Revoked,
     /// Replaced by a corrected reissue (已被更正证书取代).
+    #[sea_orm(string_value = "superseded")]
     Superseded,
 }
 

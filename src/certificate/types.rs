@@ -6,7 +6,7 @@ use super::number::{CertificateNumber, NumberPattern, TypeCode};
 use super::render::{self, Field, Orientation};
 use super::repo;
 use crate::audit::{self, Actor};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::exam::session::SessionId;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection};
@@ -142,7 +142,7 @@ struct TypeSpec {
     accent: String,
 }
 
-pub(super) fn invalid(code: &'static str, message: impl Into<String>) -> AppError {
+pub(super) fn invalid(code: ErrorCode, message: impl Into<String>) -> AppError {
     AppError::unprocessable(code, message)
 }
 
@@ -150,13 +150,13 @@ pub(super) fn text(name: &str, s: &str, max: usize, required: bool) -> AppResult
     let t = s.trim();
     if required && t.is_empty() {
         return Err(invalid(
-            "invalid_certificate_type",
+            ErrorCode::InvalidCertificateType,
             format!("{name} is required"),
         ));
     }
     if t.chars().count() > max || t.chars().any(|c| c.is_control() && c != '\n') {
         return Err(invalid(
-            "invalid_certificate_type",
+            ErrorCode::InvalidCertificateType,
             format!("{name} holds at most {max} characters and no control characters"),
         ));
     }
@@ -171,14 +171,14 @@ pub(super) fn wording(s: &str) -> AppResult<String> {
         let after = &rest[open + 1..];
         let close = after.find('}').ok_or_else(|| {
             invalid(
-                "invalid_wording",
+                ErrorCode::InvalidWording,
                 "a placeholder in the wording is not closed",
             )
         })?;
         let name = &after[..close];
         if !PLACEHOLDERS.contains(&name) {
             return Err(invalid(
-                "invalid_wording",
+                ErrorCode::InvalidWording,
                 format!(
                     "unknown placeholder {{{name}}}; use {}",
                     PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(" ")
@@ -201,7 +201,7 @@ impl TypeSpec {
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         {
             return Err(invalid(
-                "invalid_certificate_type",
+                ErrorCode::InvalidCertificateType,
                 "issuer_code has 1 to 12 letters or digits",
             ));
         }
@@ -215,7 +215,7 @@ impl TypeSpec {
         let longest = pattern.render(&issuer_code, code.as_str(), 2099, 0);
         CertificateNumber::parse(&longest).map_err(|_| {
             invalid(
-                "invalid_number_pattern",
+                ErrorCode::InvalidNumberPattern,
                 format!("the pattern makes numbers like {longest}, which is not 4 to 32 characters of A-Z 0-9 -"),
             )
         })?;
@@ -224,7 +224,7 @@ impl TypeSpec {
             Some(y @ 1..=50) => Some(y as i32),
             Some(_) => {
                 return Err(invalid(
-                    "invalid_certificate_type",
+                    ErrorCode::InvalidCertificateType,
                     "validity_years is from 1 to 50 (leave it out for no expiry)",
                 ));
             }
@@ -233,14 +233,14 @@ impl TypeSpec {
         let mut seen = HashSet::new();
         if fields.is_empty() || !fields.iter().all(|f| seen.insert(*f)) {
             return Err(invalid(
-                "invalid_certificate_type",
+                ErrorCode::InvalidCertificateType,
                 "fields lists each field at most once, and at least one",
             ));
         }
         let accent = n.accent.unwrap_or_else(|| "#8B1A1A".into());
         if render::parse_colour(&accent).is_none() {
             return Err(invalid(
-                "invalid_certificate_type",
+                ErrorCode::InvalidCertificateType,
                 "accent is a colour like #8B1A1A",
             ));
         }
@@ -305,7 +305,7 @@ impl TypeSpec {
 
 pub(super) fn glyph_missing(c: char) -> AppError {
     invalid(
-        "glyph_missing",
+        ErrorCode::GlyphMissing,
         format!(
             "the certificate font cannot print {c:?} (U+{:04X})",
             u32::from(c)
@@ -330,8 +330,8 @@ pub async fn create_type(
     };
     spec.apply(&mut a);
     let t = a.insert(&txn).await.map_err(|e| match AppError::from(e) {
-        e if e.code == "already_exists" => AppError::conflict(
-            "type_code_exists",
+        e if e.code == ErrorCode::AlreadyExists => AppError::conflict(
+            ErrorCode::TypeCodeExists,
             "a certificate type with this code exists",
         ),
         e => e,
@@ -362,7 +362,7 @@ pub async fn update_type(
     let old = get_type(&txn, id).await?;
     if old.code != spec.code.as_str() && repo::count_of_type(&txn, id.0).await? > 0 {
         return Err(AppError::conflict(
-            "type_in_use",
+            ErrorCode::TypeInUse,
             "certificates of this type were issued; its code cannot change",
         ));
     }
@@ -385,7 +385,10 @@ pub async fn update_type(
 /// A certificate type, or 404.
 pub async fn get_type(db: &impl ConnectionTrait, id: TypeId) -> AppResult<certificate_type::Model> {
     repo::type_by_id(db, id.0).await?.ok_or_else(|| {
-        AppError::not_found("certificate_type_not_found", "no such certificate type")
+        AppError::not_found(
+            ErrorCode::CertificateTypeNotFound,
+            "no such certificate type",
+        )
     })
 }
 
@@ -399,7 +402,7 @@ pub async fn set_session_type(
     let txn = crate::db::begin_write(db).await?;
     crate::exam::repo::session(&txn, session.0)
         .await?
-        .ok_or_else(|| AppError::not_found("session_not_found", "no such session"))?;
+        .ok_or_else(|| AppError::not_found(ErrorCode::SessionNotFound, "no such session"))?;
     let t = match type_id {
         Some(id) => Some(get_type(&txn, id).await?),
         None => None,

@@ -5,6 +5,7 @@ use exam_platform::audit::Actor;
 use exam_platform::bank::format::{self, Format};
 use exam_platform::bank::import::{ImportReport, OnConflict, Outcome};
 use exam_platform::bank::{repo, service, synthetic};
+use exam_platform::error::ErrorCode;
 use exam_platform::startup;
 use std::path::PathBuf;
 
@@ -159,7 +160,7 @@ fn print_report(r: &ImportReport) {
             "  skipped {} ({}): {} — {}",
             i.ident,
             i.line.map(|l| format!("line {l}")).unwrap_or_default(),
-            i.code.as_deref().unwrap_or(""),
+            i.code.map(ErrorCode::as_str).unwrap_or(""),
             i.reason.as_deref().unwrap_or("")
         );
     }

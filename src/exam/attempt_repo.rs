@@ -3,17 +3,11 @@
 
 use super::entity::{attempt, candidate, mark};
 use crate::db::stmt;
+use crate::exam::entity::attempt::{AttemptStatus, SubmittedBy};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter, QueryOrder, Value,
 };
-
-/// Attempt statuses as stored.
-pub const IN_PROGRESS: &str = "in_progress";
-/// Paused by a proctor: time stands, saves are refused.
-pub const PAUSED: &str = "paused";
-/// Submitted (by the candidate, the sweeper or staff); final.
-pub const SUBMITTED: &str = "submitted";
 
 /// The session's frozen exam definition and pool.
 pub struct Snapshot {
@@ -117,7 +111,7 @@ pub async fn open_in_session(db: &impl ConnectionTrait, session_id: i32) -> Resu
     use sea_orm::PaginatorTrait;
     attempt::Entity::find()
         .filter(attempt::Column::SessionId.eq(session_id))
-        .filter(attempt::Column::Status.ne(SUBMITTED))
+        .filter(attempt::Column::Status.ne(AttemptStatus::Submitted))
         .count(db)
         .await
 }
@@ -426,7 +420,7 @@ pub async fn save_batch(
         .copied()
         .filter(|i| saves.iter().any(|s| s.attempt_id == *i && !accepted(s)))
         .collect();
-    let mut why: HashMap<i32, (String, i32, i64)> = HashMap::new();
+    let mut why: HashMap<i32, (AttemptStatus, i32, i64)> = HashMap::new();
     if !refused_ids.is_empty() {
         for r in db
             .query_all_raw(stmt(
@@ -461,9 +455,9 @@ pub async fn save_batch(
             }
             SaveOutcome::Refused(match why.get(&s.attempt_id) {
                 None => Refusal::Missing,
-                Some((status, _, _)) if status == SUBMITTED => Refusal::Submitted,
+                Some((status, _, _)) if *status == AttemptStatus::Submitted => Refusal::Submitted,
                 Some((_, generation, _)) if *generation != s.device_gen => Refusal::TakenOver,
-                Some((status, _, _)) if status == PAUSED => Refusal::Paused,
+                Some((status, _, _)) if *status == AttemptStatus::Paused => Refusal::Paused,
                 Some(_) => Refusal::TimeUp,
             })
         })
@@ -476,7 +470,7 @@ pub async fn claim_submit(
     db: &impl ConnectionTrait,
     id: i32,
     now_ms: i64,
-    by: &str,
+    by: SubmittedBy,
 ) -> Result<bool, DbErr> {
     let r = db
         .execute_raw(stmt(
@@ -648,7 +642,7 @@ pub async fn lock_attempt(
 pub async fn store_clock(
     db: &impl ConnectionTrait,
     id: i32,
-    status: &str,
+    status: AttemptStatus,
     clock: &super::clock::Clock,
 ) -> Result<(), DbErr> {
     db.execute_raw(stmt(

@@ -9,7 +9,7 @@
 //! gets several, with saves sharded by attempt so one attempt's saves stay in order.
 
 use super::attempt_repo::{self, PendingSave, SaveOutcome};
-use crate::live::Bus;
+use crate::live::{Bus, ChangeKind};
 use sea_orm::{DatabaseConnection, DbBackend, DbErr};
 use std::collections::{BTreeMap, BTreeSet};
 use tokio::sync::{mpsc, oneshot};
@@ -99,7 +99,7 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>, bus: Bus) {
                     let _ = job.reply.send(Ok(outcome));
                 }
                 for (session, attempts) in saved {
-                    bus.publish(session, attempts.into_iter().collect(), "saved")
+                    bus.publish(session, attempts.into_iter().collect(), ChangeKind::Saved)
                         .await;
                 }
             }

@@ -14,6 +14,7 @@
 //! a blueprint with a broad cell before a narrow one is best written narrow cell first.
 
 use crate::bank::model::QuestionKind;
+use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -153,16 +154,16 @@ pub enum BlueprintError {
 
 impl BlueprintError {
     /// Stable snake_case code for reports and API errors.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::NoSections => "no_sections",
-            Self::EmptySection { .. } => "empty_section",
-            Self::EmptyBank { .. } => "empty_bank",
-            Self::ZeroCount { .. } => "zero_count",
-            Self::BadPoints { .. } => "bad_points",
-            Self::BadDifficultyRange { .. } => "bad_difficulty_range",
-            Self::BadTolerance(_) => "bad_tolerance",
-            Self::BadTarget(_) => "bad_target",
+            Self::NoSections => ErrorCode::NoSections,
+            Self::EmptySection { .. } => ErrorCode::EmptySection,
+            Self::EmptyBank { .. } => ErrorCode::EmptyBank,
+            Self::ZeroCount { .. } => ErrorCode::ZeroCount,
+            Self::BadPoints { .. } => ErrorCode::BadPoints,
+            Self::BadDifficultyRange { .. } => ErrorCode::BadDifficultyRange,
+            Self::BadTolerance(_) => ErrorCode::BadTolerance,
+            Self::BadTarget(_) => ErrorCode::BadTarget,
         }
     }
 }
@@ -477,14 +478,17 @@ mod tests {
     fn a_blueprint_without_sections_is_refused() {
         let mut bp = blueprint(vec![cell(None, 1)]);
         bp.sections.clear();
-        assert_eq!(Blueprint::parse(bp).unwrap_err().code(), "no_sections");
+        assert_eq!(
+            Blueprint::parse(bp).unwrap_err().code(),
+            ErrorCode::NoSections
+        );
     }
 
     #[test]
     fn a_section_without_cells_is_refused() {
         let err = Blueprint::parse(blueprint(vec![])).unwrap_err();
         assert_eq!(err, BlueprintError::EmptySection { section: 0 });
-        assert_eq!(err.code(), "empty_section");
+        assert_eq!(err.code(), ErrorCode::EmptySection);
     }
 
     #[test]
@@ -509,7 +513,7 @@ mod tests {
         c.bank = "  ".into();
         assert_eq!(
             Blueprint::parse(blueprint(vec![c])).unwrap_err().code(),
-            "empty_bank"
+            ErrorCode::EmptyBank
         );
     }
 
@@ -519,7 +523,7 @@ mod tests {
             let mut c = cell(None, 1);
             c.points = bad;
             let err = Blueprint::parse(blueprint(vec![c])).unwrap_err();
-            assert_eq!(err.code(), "bad_points", "{bad}");
+            assert_eq!(err.code(), ErrorCode::BadPoints, "{bad}");
         }
         let mut c = cell(None, 1);
         c.points = 100.0;
@@ -533,7 +537,7 @@ mod tests {
             c.min_difficulty = min;
             c.max_difficulty = max;
             let err = Blueprint::parse(blueprint(vec![c])).unwrap_err();
-            assert_eq!(err.code(), "bad_difficulty_range", "{min}–{max}");
+            assert_eq!(err.code(), ErrorCode::BadDifficultyRange, "{min}–{max}");
         }
     }
 
@@ -541,11 +545,17 @@ mod tests {
     fn a_negative_tolerance_and_a_target_off_the_scale_are_refused() {
         let mut bp = blueprint(vec![cell(None, 1)]);
         bp.tolerance = -0.1;
-        assert_eq!(Blueprint::parse(bp).unwrap_err().code(), "bad_tolerance");
+        assert_eq!(
+            Blueprint::parse(bp).unwrap_err().code(),
+            ErrorCode::BadTolerance
+        );
         for bad in [0.9, 5.1, f64::NAN] {
             let mut bp = blueprint(vec![cell(None, 1)]);
             bp.target_difficulty = Some(bad);
-            assert_eq!(Blueprint::parse(bp).unwrap_err().code(), "bad_target");
+            assert_eq!(
+                Blueprint::parse(bp).unwrap_err().code(),
+                ErrorCode::BadTarget
+            );
         }
         let mut bp = blueprint(vec![cell(None, 1)]);
         bp.target_difficulty = Some(5.0);

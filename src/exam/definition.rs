@@ -3,6 +3,7 @@
 
 use super::blueprint::{Blueprint, BlueprintError};
 use super::scoring::MultiplePolicy;
+use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -100,13 +101,13 @@ pub enum DefinitionError {
 
 impl DefinitionError {
     /// Stable snake_case code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::EmptyName => "empty_name",
+            Self::EmptyName => ErrorCode::EmptyName,
             Self::Blueprint(e) => e.code(),
-            Self::BadTimeLimit(_) => "bad_time_limit",
-            Self::BadPassLine { .. } => "bad_pass_line",
-            Self::BadAttempts(_) => "bad_attempts",
+            Self::BadTimeLimit(_) => ErrorCode::BadTimeLimit,
+            Self::BadPassLine { .. } => ErrorCode::BadPassLine,
+            Self::BadAttempts(_) => ErrorCode::BadAttempts,
         }
     }
 }
@@ -184,7 +185,7 @@ mod tests {
     #[test]
     fn a_pass_line_above_the_papers_total_is_refused() {
         let err = ExamDefinition::parse(raw(101.0)).unwrap_err();
-        assert_eq!(err.code(), "bad_pass_line");
+        assert_eq!(err.code(), ErrorCode::BadPassLine);
         assert!(ExamDefinition::parse(raw(100.0)).is_ok());
     }
 
@@ -194,20 +195,29 @@ mod tests {
         d.time_limit_minutes = 0;
         assert_eq!(
             ExamDefinition::parse(d).unwrap_err().code(),
-            "bad_time_limit"
+            ErrorCode::BadTimeLimit
         );
         let mut d = raw(60.0);
         d.attempts_allowed = 11;
-        assert_eq!(ExamDefinition::parse(d).unwrap_err().code(), "bad_attempts");
+        assert_eq!(
+            ExamDefinition::parse(d).unwrap_err().code(),
+            ErrorCode::BadAttempts
+        );
         let mut d = raw(60.0);
         d.name = "  ".into();
-        assert_eq!(ExamDefinition::parse(d).unwrap_err().code(), "empty_name");
+        assert_eq!(
+            ExamDefinition::parse(d).unwrap_err().code(),
+            ErrorCode::EmptyName
+        );
     }
 
     #[test]
     fn a_malformed_blueprint_reports_its_own_code() {
         let mut d = raw(10.0);
         d.blueprint.sections[0].cells[0].count = 0;
-        assert_eq!(ExamDefinition::parse(d).unwrap_err().code(), "zero_count");
+        assert_eq!(
+            ExamDefinition::parse(d).unwrap_err().code(),
+            ErrorCode::ZeroCount
+        );
     }
 }

@@ -13,6 +13,7 @@
 use super::paper::{Paper, PaperItem};
 use super::scoring::{Response, ShapeError};
 use crate::bank::model::{Question, QuestionKind, count_blanks};
+use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -89,9 +90,9 @@ pub enum AnswerError {
 
 impl AnswerError {
     /// Stable snake_case code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::UnknownOption(_) => "unknown_option",
+            Self::UnknownOption(_) => ErrorCode::UnknownOption,
             Self::Shape(e) => e.code(),
         }
     }
@@ -306,12 +307,12 @@ mod tests {
             },
         )
         .unwrap_err();
-        assert_eq!(e.code(), "unknown_option");
+        assert_eq!(e.code(), ErrorCode::UnknownOption);
         let e = to_response(42, &it, &q, TabletResponse::TrueFalse { value: true }).unwrap_err();
-        assert_eq!(e.code(), "wrong_response_type");
+        assert_eq!(e.code(), ErrorCode::WrongResponseType);
         let two = vec![option_id(42, 7, 0), option_id(42, 7, 1)];
         let e = to_response(42, &it, &q, TabletResponse::Choice { selected: two }).unwrap_err();
-        assert_eq!(e.code(), "too_many_selections");
+        assert_eq!(e.code(), ErrorCode::TooManySelections);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::session::{self, NewRoom, NewSession, SessionId};
 use super::{repo, service};
 use crate::audit::Actor;
 use crate::bank::model::QuestionKind;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::DatabaseConnection;
 
@@ -232,7 +232,7 @@ pub async fn ensure(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<De
             .filter_map(|r| Some(format!("{}: {}", r.ident, r.reason.as_deref()?)))
             .collect();
         return Err(AppError::unprocessable(
-            "demo_roster_rejected",
+            ErrorCode::DemoRosterRejected,
             format!("demo candidates were refused: {}", reasons.join("; ")),
         ));
     }

@@ -7,7 +7,8 @@ use super::attempt::AttemptId;
 use super::attempt::ExamRuntime;
 use super::attempt_repo as repo;
 use crate::auth::CandidateAuth;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::live::ChangeKind;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use serde_json::json;
@@ -72,7 +73,7 @@ pub async fn report(
 ) -> AppResult<usize> {
     if events.len() > MAX_BATCH {
         return Err(AppError::unprocessable(
-            "too_many_events",
+            ErrorCode::TooManyEvents,
             format!("send at most {MAX_BATCH} events at a time"),
         ));
     }
@@ -106,7 +107,9 @@ pub async fn report(
     }
     txn.commit().await?;
     if !stored.is_empty() {
-        rt.bus.publish(a.session_id, vec![a.id], "event").await;
+        rt.bus
+            .publish(a.session_id, vec![a.id], ChangeKind::Event)
+            .await;
     }
     Ok(stored.len())
 }

@@ -2,6 +2,7 @@
 //! only hold valid values (parse, don't validate).
 
 use crate::bank::model::full_to_half;
+use crate::error::ErrorCode;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -63,13 +64,13 @@ pub enum IdError {
 
 impl IdError {
     /// Stable snake_case code for API errors.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::WrongLength(_) => "wrong_length",
-            Self::BadCharacter(_) => "bad_character",
-            Self::BadCheckDigit => "bad_check_digit",
-            Self::BadBirthDate => "bad_birth_date",
-            Self::BadRegion => "bad_region",
+            Self::WrongLength(_) => ErrorCode::WrongLength,
+            Self::BadCharacter(_) => ErrorCode::BadCharacter,
+            Self::BadCheckDigit => ErrorCode::BadCheckDigit,
+            Self::BadBirthDate => ErrorCode::BadBirthDate,
+            Self::BadRegion => ErrorCode::BadRegion,
         }
     }
 }
@@ -232,12 +233,12 @@ pub enum TicketError {
 
 impl TicketError {
     /// Stable snake_case code for API errors.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::WrongLength(_) => "wrong_length",
-            Self::BadCharacter(_) => "bad_character",
-            Self::BadCheckCharacter => "bad_check_character",
-            Self::BadPrefix => "bad_prefix",
+            Self::WrongLength(_) => ErrorCode::WrongLength,
+            Self::BadCharacter(_) => ErrorCode::BadCharacter,
+            Self::BadCheckCharacter => ErrorCode::BadCheckCharacter,
+            Self::BadPrefix => ErrorCode::BadPrefix,
         }
     }
 }
@@ -449,7 +450,7 @@ mod tests {
     fn flipping_one_digit_gives_bad_check_digit() {
         let err = id_err("11010519491231012X");
         assert_eq!(err, IdError::BadCheckDigit);
-        assert_eq!(err.code(), "bad_check_digit");
+        assert_eq!(err.code(), ErrorCode::BadCheckDigit);
     }
 
     #[test]
@@ -462,14 +463,14 @@ mod tests {
         assert_eq!(id_err("110105194912310"), IdError::WrongLength(15));
         assert_eq!(id_err("11010519491231002X1"), IdError::WrongLength(19));
         assert_eq!(id_err(""), IdError::WrongLength(0));
-        assert_eq!(id_err("110105194912310").code(), "wrong_length");
+        assert_eq!(id_err("110105194912310").code(), ErrorCode::WrongLength);
     }
 
     #[test]
     fn a_letter_among_the_digits_is_a_bad_character() {
         let err = id_err("1101051949123100AX");
         assert_eq!(err, IdError::BadCharacter(17));
-        assert_eq!(err.code(), "bad_character");
+        assert_eq!(err.code(), ErrorCode::BadCharacter);
         // X is only allowed last.
         assert_eq!(id_err("X10105194912310020"), IdError::BadCharacter(1));
         // A space inside is not trimmed away.
@@ -480,7 +481,7 @@ mod tests {
     fn the_thirtieth_of_february_is_a_bad_birth_date() {
         let err = id_err(&with_check("44010620230230123"));
         assert_eq!(err, IdError::BadBirthDate);
-        assert_eq!(err.code(), "bad_birth_date");
+        assert_eq!(err.code(), ErrorCode::BadBirthDate);
     }
 
     #[test]
@@ -508,7 +509,7 @@ mod tests {
         ] {
             let err = id_err(&with_check(&format!("{region}010619900307123")));
             assert_eq!(err, IdError::BadRegion, "region {region}");
-            assert_eq!(err.code(), "bad_region");
+            assert_eq!(err.code(), ErrorCode::BadRegion);
         }
     }
 
@@ -599,7 +600,7 @@ mod tests {
         let swapped: String = chars.into_iter().collect();
         let err = TicketNumber::parse(&swapped).unwrap_err();
         assert_eq!(err, TicketError::BadCheckCharacter);
-        assert_eq!(err.code(), "bad_check_character");
+        assert_eq!(err.code(), ErrorCode::BadCheckCharacter);
     }
 
     #[test]
@@ -644,7 +645,7 @@ mod tests {
         );
         assert_eq!(
             TicketNumber::parse("A1234").unwrap_err().code(),
-            "wrong_length"
+            ErrorCode::WrongLength
         );
         assert!(TicketNumber::parse("A12345").is_ok());
         assert!(TicketNumber::parse(&"1".repeat(20)).is_ok());
@@ -666,7 +667,7 @@ mod tests {
         );
         assert_eq!(
             TicketNumber::parse("BA 12345").unwrap_err().code(),
-            "bad_character"
+            ErrorCode::BadCharacter
         );
     }
 
@@ -681,7 +682,7 @@ mod tests {
             TicketNumber::generate(&"A".repeat(15), 1)
                 .unwrap_err()
                 .code(),
-            "bad_prefix"
+            ErrorCode::BadPrefix
         );
         // A serial past 99999 takes more digits and so more room.
         assert_eq!(

@@ -2,7 +2,8 @@
 //! it is final (submitted with nothing left to mark), and whether it passed (never when it was
 //! ended for misconduct). The results table, certificates and competitions all read it here.
 
-use super::attempt_repo::{self, IN_PROGRESS, PAUSED, SUBMITTED};
+use super::attempt_repo;
+use super::entity::attempt::{AttemptStatus, SubmittedBy};
 use super::entity::{attempt, candidate};
 use sea_orm::{ConnectionTrait, DbErr};
 use std::collections::HashMap;
@@ -29,9 +30,9 @@ impl Standing {
     pub fn code(self) -> &'static str {
         match self {
             Standing::Absent => "absent",
-            Standing::InProgress => IN_PROGRESS,
-            Standing::Paused => PAUSED,
-            Standing::AwaitingMarks => SUBMITTED,
+            Standing::InProgress => "in_progress",
+            Standing::Paused => "paused",
+            Standing::AwaitingMarks => "submitted",
             Standing::Final => "final",
             Standing::Terminated => "terminated",
         }
@@ -41,11 +42,13 @@ impl Standing {
     pub fn of(a: Option<&attempt::Model>) -> Standing {
         match a {
             None => Standing::Absent,
-            Some(a) if a.submitted_by.as_deref() == Some("terminated") => Standing::Terminated,
-            Some(a) if a.status == SUBMITTED && a.pending_marks == 0 => Standing::Final,
-            Some(a) if a.status == SUBMITTED => Standing::AwaitingMarks,
-            Some(a) if a.status == PAUSED => Standing::Paused,
-            Some(_) => Standing::InProgress,
+            Some(a) if a.submitted_by == Some(SubmittedBy::Terminated) => Standing::Terminated,
+            Some(a) => match a.status {
+                AttemptStatus::Submitted if a.pending_marks == 0 => Standing::Final,
+                AttemptStatus::Submitted => Standing::AwaitingMarks,
+                AttemptStatus::Paused => Standing::Paused,
+                AttemptStatus::InProgress => Standing::InProgress,
+            },
         }
     }
 }
@@ -121,13 +124,13 @@ pub async fn of_session(db: &impl ConnectionTrait, session_id: i32) -> Result<Ve
 mod tests {
     use super::*;
 
-    fn attempt(candidate: i32, number: i32, status: &str) -> attempt::Model {
+    fn attempt(candidate: i32, number: i32, status: AttemptStatus) -> attempt::Model {
         attempt::Model {
             id: candidate * 100 + number,
             session_id: 1,
             candidate_id: candidate,
             number,
-            status: status.into(),
+            status,
             seed: 0,
             algorithm_version: 1,
             paper: "{}".into(),
@@ -170,9 +173,9 @@ mod tests {
     #[test]
     fn the_latest_attempt_of_each_candidate_counts() {
         let latest = latest_attempts(vec![
-            attempt(1, 2, SUBMITTED),
-            attempt(1, 1, SUBMITTED),
-            attempt(2, 1, IN_PROGRESS),
+            attempt(1, 2, AttemptStatus::Submitted),
+            attempt(1, 1, AttemptStatus::Submitted),
+            attempt(2, 1, AttemptStatus::InProgress),
         ]);
         assert_eq!(latest[&1].number, 2);
         assert_eq!(latest[&2].number, 1);
@@ -180,8 +183,8 @@ mod tests {
 
     #[test]
     fn a_terminated_attempt_never_passes_whatever_it_scored() {
-        let mut a = attempt(1, 1, SUBMITTED);
-        a.submitted_by = Some("terminated".into());
+        let mut a = attempt(1, 1, AttemptStatus::Submitted);
+        a.submitted_by = Some(SubmittedBy::Terminated);
         let o = &outcomes(vec![candidate(1)], vec![a])[0];
         assert_eq!(o.standing, Standing::Terminated);
         assert_eq!(o.passed(), Some(false));
@@ -190,7 +193,7 @@ mod tests {
 
     #[test]
     fn a_submitted_attempt_is_final_only_when_nothing_is_left_to_mark() {
-        let mut a = attempt(1, 1, SUBMITTED);
+        let mut a = attempt(1, 1, AttemptStatus::Submitted);
         a.pending_marks = 2;
         let waiting = &outcomes(vec![candidate(1)], vec![a.clone()])[0];
         assert_eq!(waiting.standing, Standing::AwaitingMarks);
@@ -205,7 +208,7 @@ mod tests {
     fn a_candidate_who_never_sat_is_absent_and_a_paused_one_is_paused() {
         let all = outcomes(
             vec![candidate(1), candidate(2)],
-            vec![attempt(2, 1, PAUSED)],
+            vec![attempt(2, 1, AttemptStatus::Paused)],
         );
         assert_eq!(all[0].standing, Standing::Absent);
         assert_eq!(all[1].standing, Standing::Paused);

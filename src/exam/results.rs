@@ -10,7 +10,7 @@ use super::identity::IdNumber;
 use super::ranking;
 use super::session::SessionId;
 use crate::audit::{self, Actor};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::DatabaseConnection;
 use serde::Serialize;
@@ -127,17 +127,17 @@ pub async fn mark(
 ) -> AppResult<MarkingItem> {
     let m = repo::mark(db, id.0)
         .await?
-        .ok_or_else(|| AppError::not_found("mark_not_found", format!("no mark {}", id.0)))?;
+        .ok_or_else(|| AppError::not_found(ErrorCode::MarkNotFound, format!("no mark {}", id.0)))?;
     if !(points.is_finite() && (0.0..=m.max_points + 1e-9).contains(&points)) {
         return Err(AppError::unprocessable(
-            "invalid_points",
+            ErrorCode::InvalidPoints,
             format!("points must be from 0 to {}", m.max_points),
         ));
     }
     let points = (points * 100.0).round() / 100.0;
     if comment.chars().count() > 2000 {
         return Err(AppError::unprocessable(
-            "comment_too_long",
+            ErrorCode::CommentTooLong,
             "a comment holds at most 2,000 characters",
         ));
     }
@@ -510,7 +510,7 @@ pub async fn audit_paper(
     };
     if a.algorithm_version as u32 != super::paper::ALGORITHM_VERSION {
         return Err(AppError::conflict(
-            "algorithm_retired",
+            ErrorCode::AlgorithmRetired,
             format!(
                 "the paper was drawn with algorithm version {}, this server runs version {}",
                 a.algorithm_version,
@@ -521,7 +521,7 @@ pub async fn audit_paper(
     let again = frozen
         .index
         .draw(a.seed as u64, &avoid)
-        .map_err(|e| AppError::conflict("paper_unavailable", e.to_string()))?;
+        .map_err(|e| AppError::conflict(ErrorCode::PaperUnavailable, e.to_string()))?;
     Ok(PaperAudit {
         attempt_id: a.id,
         seed: (a.seed as u64).to_string(),

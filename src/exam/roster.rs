@@ -3,6 +3,7 @@
 
 use super::identity::IdNumber;
 use crate::bank::format::{FormatError, Skip};
+use crate::error::ErrorCode;
 
 /// A candidate as a roster row gives it, checked.
 #[derive(Debug, Clone)]
@@ -59,14 +60,17 @@ pub fn check(
     ] {
         if let Some(c) = crate::input::first_forbidden(text) {
             return Err(Skip::new(
-                "control_character",
+                ErrorCode::ControlCharacter,
                 format!("{field} holds the control character U+{:04X}", c as u32),
             ));
         }
     }
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 50 {
-        return Err(Skip::new("invalid_name", "a name needs 1–50 characters"));
+        return Err(Skip::new(
+            ErrorCode::InvalidName,
+            "a name needs 1–50 characters",
+        ));
     }
     let id_number =
         IdNumber::parse(id_number).map_err(|e| Skip::new(e.code(), format!("身份证号: {e}")))?;
@@ -78,14 +82,14 @@ pub fn check(
                 .all(|c| c.is_ascii_digit() || "+- ".contains(c)));
     if !phone_ok {
         return Err(Skip::new(
-            "invalid_phone",
+            ErrorCode::InvalidPhone,
             format!("手机 {phone:?} is not a phone number"),
         ));
     }
     let employer = employer.trim();
     if employer.chars().count() > 200 {
         return Err(Skip::new(
-            "invalid_employer",
+            ErrorCode::InvalidEmployer,
             "工作单位 is longer than 200 characters",
         ));
     }
@@ -113,7 +117,7 @@ pub fn parse(rows: Vec<(usize, Vec<String>)>) -> Result<Vec<RosterRow>, FormatEr
     let (name_col, id_col, employer_col, phone_col, room_col) = loop {
         let Some((_, header)) = iter.next() else {
             return Err(FormatError::new(
-                "missing_column",
+                ErrorCode::MissingColumn,
                 "no header row with 姓名 and 身份证号 was found",
             ));
         };
@@ -187,10 +191,19 @@ mod tests {
             ("张三", "广州某安防公司")
         );
         assert_eq!(ok.id_number.masked(), "110105********002X");
-        assert_eq!(out[1].result.as_ref().unwrap_err().code, "bad_check_digit");
+        assert_eq!(
+            out[1].result.as_ref().unwrap_err().code,
+            ErrorCode::BadCheckDigit
+        );
         assert_eq!(out[2].ident, "row 5");
-        assert_eq!(out[2].result.as_ref().unwrap_err().code, "invalid_name");
-        assert_eq!(out[3].result.as_ref().unwrap_err().code, "invalid_phone");
+        assert_eq!(
+            out[2].result.as_ref().unwrap_err().code,
+            ErrorCode::InvalidName
+        );
+        assert_eq!(
+            out[3].result.as_ref().unwrap_err().code,
+            ErrorCode::InvalidPhone
+        );
     }
 
     #[test]
@@ -202,13 +215,16 @@ mod tests {
         ])
         .unwrap();
         for r in &out {
-            assert_eq!(r.result.as_ref().unwrap_err().code, "control_character");
+            assert_eq!(
+                r.result.as_ref().unwrap_err().code,
+                ErrorCode::ControlCharacter
+            );
         }
     }
 
     #[test]
     fn a_roster_without_the_required_header_is_refused() {
         let err = parse(vec![row(1, &["名字", "证号"]), row(2, &["张三", "x"])]).unwrap_err();
-        assert_eq!(err.code, "missing_column");
+        assert_eq!(err.code, ErrorCode::MissingColumn);
     }
 }

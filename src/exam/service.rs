@@ -7,7 +7,7 @@ use super::entity::exam as entity;
 use super::repo;
 use crate::audit::{self, Actor};
 use crate::bank::model::QuestionKind;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde::Serialize;
 use serde_json::json;
@@ -138,7 +138,7 @@ fn retake_warnings(def: &ExamDefinition, pool: &[blueprint::PoolItem]) -> Vec<Ex
 }
 
 fn invalid(e: super::definition::DefinitionError) -> AppError {
-    AppError::unprocessable("invalid_exam", e.to_string())
+    AppError::unprocessable(ErrorCode::InvalidExam, e.to_string())
         .with_details(json!({ "reason": e.code() }))
 }
 
@@ -156,7 +156,7 @@ pub async fn check(
         .collect();
     if !unknown.is_empty() {
         return Err(AppError::unprocessable(
-            "unknown_bank",
+            ErrorCode::UnknownBank,
             format!("the blueprint names banks that do not exist: {unknown:?}"),
         ));
     }
@@ -190,7 +190,7 @@ fn infeasible(f: &Feasibility) -> AppError {
         })
         .unwrap_or_default();
     AppError::unprocessable(
-        "blueprint_infeasible",
+        ErrorCode::BlueprintInfeasible,
         format!("{} cell(s) cannot be filled{first}", f.shortages.len()),
     )
     .with_details(f)
@@ -256,7 +256,7 @@ pub async fn update(
         && v != current.row.version
     {
         return Err(AppError::conflict(
-            "version_conflict",
+            ErrorCode::VersionConflict,
             format!(
                 "the exam is at version {}, not {v}; reload it and edit again",
                 current.row.version
@@ -292,7 +292,7 @@ pub async fn update(
 pub async fn get(db: &impl ConnectionTrait, id: ExamId) -> AppResult<Exam> {
     let row = repo::find(db, id.0)
         .await?
-        .ok_or_else(|| AppError::not_found("exam_not_found", format!("no exam {}", id.0)))?;
+        .ok_or_else(|| AppError::not_found(ErrorCode::ExamNotFound, format!("no exam {}", id.0)))?;
     to_exam(row)
 }
 

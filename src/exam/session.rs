@@ -8,7 +8,7 @@ use super::roster::{NewCandidate, RosterRow};
 use crate::audit::{self, Actor};
 use crate::auth::{Role, Roles};
 use crate::bank::format::Skip;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection};
 use serde::{Deserialize, Serialize};
@@ -78,7 +78,8 @@ pub struct RosterLine {
     pub seat: Option<i32>,
     /// Why it was skipped (stable code).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub code: Option<ErrorCode>,
     /// Why it was skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -99,7 +100,7 @@ pub struct RosterReport {
     pub rows: Vec<RosterLine>,
 }
 
-fn bad(code: &'static str, msg: impl Into<String>) -> AppError {
+fn bad(code: ErrorCode, msg: impl Into<String>) -> AppError {
     AppError::unprocessable(code, msg)
 }
 
@@ -112,29 +113,32 @@ pub async fn create(
 ) -> AppResult<(session::Model, Vec<room::Model>)> {
     let name = new.name.trim();
     if name.is_empty() {
-        return Err(bad("invalid_session", "a session needs a name"));
+        return Err(bad(ErrorCode::InvalidSession, "a session needs a name"));
     }
     if new.ends_at <= new.starts_at {
         return Err(bad(
-            "invalid_window",
+            ErrorCode::InvalidWindow,
             "the session must end after it starts",
         ));
     }
     if new.rooms.is_empty() {
-        return Err(bad("invalid_rooms", "a session needs at least one room"));
+        return Err(bad(
+            ErrorCode::InvalidRooms,
+            "a session needs at least one room",
+        ));
     }
     let mut names = HashSet::new();
     for r in &new.rooms {
         let n = r.name.trim();
         if n.is_empty() || !names.insert(n.to_string()) {
             return Err(bad(
-                "invalid_rooms",
+                ErrorCode::InvalidRooms,
                 format!("room names must be present and different ({n:?})"),
             ));
         }
         if !(1..=MAX_SEATS).contains(&r.seats) {
             return Err(bad(
-                "invalid_rooms",
+                ErrorCode::InvalidRooms,
                 format!("room {n} must have 1–{MAX_SEATS} seats"),
             ));
         }
@@ -142,7 +146,7 @@ pub async fn create(
     let txn = crate::db::begin_write(db).await?;
     if repo::find(&txn, new.exam_id).await?.is_none() {
         return Err(AppError::not_found(
-            "exam_not_found",
+            ErrorCode::ExamNotFound,
             format!("no exam {}", new.exam_id),
         ));
     }
@@ -157,7 +161,7 @@ pub async fn create(
             .is_some_and(|u| !u.disabled && Roles::from_stored(&u.roles).allows(Role::Proctor));
         if !ok {
             return Err(bad(
-                "invalid_proctor",
+                ErrorCode::InvalidProctor,
                 format!("user {id} is not an active proctor"),
             ));
         }
@@ -207,9 +211,9 @@ pub async fn get(
     db: &impl ConnectionTrait,
     id: SessionId,
 ) -> AppResult<(session::Model, Vec<room::Model>)> {
-    let s = repo::session(db, id.0)
-        .await?
-        .ok_or_else(|| AppError::not_found("session_not_found", format!("no session {}", id.0)))?;
+    let s = repo::session(db, id.0).await?.ok_or_else(|| {
+        AppError::not_found(ErrorCode::SessionNotFound, format!("no session {}", id.0))
+    })?;
     let rooms = repo::rooms(db, s.id).await?;
     Ok((s, rooms))
 }
@@ -329,20 +333,23 @@ fn place<'r>(
     let c = c?;
     if !ids.insert(c.id_number.as_str().to_string()) {
         return Err(Skip::new(
-            "duplicate_id_number",
+            ErrorCode::DuplicateIdNumber,
             "this ID number is already on the session's roster",
         ));
     }
     if serial >= MAX_CANDIDATES {
         return Err(Skip::new(
-            "session_full",
+            ErrorCode::SessionFull,
             "a session holds at most 99,999 candidates",
         ));
     }
     let candidates: Vec<&room::Model> = match &c.room {
         Some(name) => {
             let r = rooms.iter().find(|r| &r.name == name).ok_or_else(|| {
-                Skip::new("unknown_room", format!("the session has no room {name:?}"))
+                Skip::new(
+                    ErrorCode::UnknownRoom,
+                    format!("the session has no room {name:?}"),
+                )
             })?;
             vec![r]
         }
@@ -355,13 +362,13 @@ fn place<'r>(
             // Fixed widths (6-digit session, 5-digit serial) keep tickets of different sessions apart.
             let ticket =
                 TicketNumber::generate(&format!("K{:06}", session_id), (serial + 1) as u32)
-                    .map_err(|e| Skip::new("ticket_failed", e.to_string()))?;
+                    .map_err(|e| Skip::new(ErrorCode::TicketFailed, e.to_string()))?;
             return Ok((c, room, seat, ticket));
         }
     }
     ids.remove(c.id_number.as_str());
     Err(Skip::new(
-        "no_free_seat",
+        ErrorCode::NoFreeSeat,
         "no seat is left in the room(s) this candidate may sit in",
     ))
 }

@@ -3,10 +3,11 @@
 
 use crate::auth::candidate::{self, CandidateAuth};
 use crate::auth::{Role, Staff};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::exam::attempt::{self, AttemptId, AttemptState, PaperView, SaveRequest};
 use crate::exam::attempt_repo;
 use crate::exam::delivery::TabletResponse;
+use crate::exam::entity::attempt::AttemptStatus;
 use crate::exam::results::{self, PaperAudit};
 use crate::exam::session::{self as sessions, SessionId};
 use crate::http::client_ip;
@@ -212,7 +213,7 @@ pub async fn audit(
     staff.require_any(&[Role::Author, Role::Proctor])?;
     let a = attempt_repo::attempt(&state.db, id.into_inner())
         .await?
-        .ok_or_else(|| AppError::not_found("attempt_not_found", "no such attempt"))?;
+        .ok_or_else(|| AppError::not_found(ErrorCode::AttemptNotFound, "no such attempt"))?;
     let (_, rooms) = sessions::get(&state.db, SessionId(a.session_id)).await?;
     if !sessions::may_see(&staff.roles, staff.id, &rooms) {
         return Err(AppError::forbidden("you are not assigned to this session"));
@@ -239,7 +240,8 @@ pub struct ClockDto {
     /// The attempt.
     pub id: i32,
     /// `in_progress` or `paused`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: AttemptStatus,
     /// When time is up (while paused: if resumed now).
     pub deadline: chrono::DateTime<chrono::Utc>,
     /// Seconds left (standing still while paused).
@@ -256,7 +258,7 @@ async fn clock(
     staff.require_any(&[Role::Author, Role::Proctor])?;
     let a = attempt_repo::attempt(&state.db, id)
         .await?
-        .ok_or_else(|| AppError::not_found("attempt_not_found", "no such attempt"))?;
+        .ok_or_else(|| AppError::not_found(ErrorCode::AttemptNotFound, "no such attempt"))?;
     let (_, rooms) = sessions::get(&state.db, SessionId(a.session_id)).await?;
     if !sessions::may_see(&staff.roles, staff.id, &rooms) {
         return Err(AppError::forbidden("you are not assigned to this session"));

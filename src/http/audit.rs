@@ -3,7 +3,7 @@
 use super::dto::AuditDto;
 use crate::audit;
 use crate::auth::{Role, Staff};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::state::AppState;
 use actix_web::get;
 use actix_web::{HttpResponse, web};
@@ -70,7 +70,7 @@ pub async fn list(
                 .body(bytes))
         }
         Some(other) => Err(AppError::bad_request(
-            "unknown_format",
+            ErrorCode::UnknownFormat,
             format!("format {other:?} is not json or csv"),
         )),
     }

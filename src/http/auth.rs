@@ -3,7 +3,7 @@
 use super::client_ip;
 use super::dto::{ChangePasswordRequest, LoginRequest, LoginResponse, UserDto};
 use crate::auth::{Staff, repo, service};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::state::AppState;
 use actix_web::{HttpRequest, web};
 use actix_web::{get, post};
@@ -36,9 +36,9 @@ pub async fn refresh(
     state: web::Data<AppState>,
     staff: Staff,
 ) -> AppResult<web::Json<LoginResponse>> {
-    let user = repo::find(&state.db, staff.id)
-        .await?
-        .ok_or_else(|| AppError::unauthorized("invalid_token", "the account no longer exists"))?;
+    let user = repo::find(&state.db, staff.id).await?.ok_or_else(|| {
+        AppError::unauthorized(ErrorCode::InvalidToken, "the account no longer exists")
+    })?;
     let l = service::refresh(&state.staff, user, staff.auth_time)?;
     Ok(web::Json(LoginResponse {
         token: l.token,
@@ -52,9 +52,9 @@ pub async fn refresh(
     responses((status = 200, body = UserDto), (status = 401, body = ErrorBody)))]
 #[get("/auth/me")]
 pub async fn me(state: web::Data<AppState>, staff: Staff) -> AppResult<web::Json<UserDto>> {
-    let user = repo::find(&state.db, staff.id)
-        .await?
-        .ok_or_else(|| AppError::unauthorized("invalid_token", "the account no longer exists"))?;
+    let user = repo::find(&state.db, staff.id).await?.ok_or_else(|| {
+        AppError::unauthorized(ErrorCode::InvalidToken, "the account no longer exists")
+    })?;
     Ok(web::Json(user.into()))
 }
 

@@ -6,7 +6,7 @@ use crate::bank::entity::category;
 use crate::bank::format::{self, Format};
 use crate::bank::import::{ImportReport, OnConflict};
 use crate::bank::{repo, service};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use actix_web::{get, patch, post};
@@ -147,7 +147,7 @@ fn pick_format(q: &ImportQuery, bytes: &[u8]) -> AppResult<Format> {
     match &q.format {
         Some(f) => Format::parse(f).ok_or_else(|| {
             AppError::bad_request(
-                "unknown_format",
+                ErrorCode::UnknownFormat,
                 format!(
                     "format {f:?} is not one of native, gift, moodle_xml, aiken, qti, csv, xlsx"
                 ),
@@ -156,7 +156,7 @@ fn pick_format(q: &ImportQuery, bytes: &[u8]) -> AppResult<Format> {
         None => format::guess(q.filename.as_deref(), bytes).ok_or_else(|| {
             AppError::new(
                 actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unknown_format",
+                ErrorCode::UnknownFormat,
                 "cannot tell the file's format; say format=…",
             )
         }),
@@ -183,7 +183,7 @@ pub async fn import(
     let b = service::get_bank(&state.db, &code).await?;
     if body.is_empty() {
         return Err(AppError::bad_request(
-            "empty_file",
+            ErrorCode::EmptyFile,
             "the request body holds no file",
         ));
     }
@@ -228,7 +228,10 @@ pub async fn export(
     let format = match &q.format {
         None => Format::Native,
         Some(f) => Format::parse(f).ok_or_else(|| {
-            AppError::bad_request("unknown_format", format!("format {f:?} is not known"))
+            AppError::bad_request(
+                ErrorCode::UnknownFormat,
+                format!("format {f:?} is not known"),
+            )
         })?,
     };
     let bytes = service::export(&state.db, &b, format).await?;

@@ -15,7 +15,7 @@ use crate::certificate::status::StatusList;
 use crate::certificate::types::{self, NewType, TypeDto, TypeId};
 use crate::certificate::verify::{KeysDocument, PublishedKey};
 use crate::certificate::{lookup, page};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::exam::attempt::AttemptId;
 use crate::exam::session::SessionId;
 use crate::state::AppState;
@@ -210,7 +210,7 @@ pub async fn of_session(
                 .streaming(body))
         }
         other => Err(AppError::bad_request(
-            "unknown_format",
+            ErrorCode::UnknownFormat,
             format!("format {other:?} is not json or zip"),
         )),
     }
@@ -548,7 +548,7 @@ async fn limited_lookup(
         ));
     }
     match online::lookup(&state.db, &state.issuer, &q.number, &q.name).await {
-        Err(e) if e.code == "certificate_not_found" => {
+        Err(e) if e.code == ErrorCode::CertificateNotFound => {
             limiter.count(&key);
             Err(e)
         }
@@ -608,10 +608,10 @@ pub async fn lookup_page(
         Ok(v) => html(StatusCode::OK, page::verification(&v)),
         Err(e) => {
             let msg = match e.code {
-                "certificate_not_found" => {
+                ErrorCode::CertificateNotFound => {
                     "未找到该编号和姓名的证书 · No certificate has this number and name"
                 }
-                "too_many_attempts" => {
+                ErrorCode::TooManyAttempts => {
                     "查询失败次数过多，请稍后再试 · Too many failed lookups; try again later"
                 }
                 _ => "暂时无法查询，请稍后再试 · Cannot look up right now, try again later",

@@ -7,7 +7,7 @@
 //! - every error under `/api/` leaves as the JSON error body, also the ones actix writes itself
 //!   (405 without a route, 413 of a raw body, extractor errors without a handler).
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::input::{self, Found};
 use actix_web::HttpMessage;
 use actix_web::body::{BoxBody, MessageBody};
@@ -69,7 +69,7 @@ pub async fn check(
                 }
                 Buffered::Failed(e) => {
                     return Ok(req.error_response(AppError::bad_request(
-                        "body_unreadable",
+                        ErrorCode::BodyUnreadable,
                         format!("the request body could not be read: {e}"),
                     )));
                 }
@@ -113,7 +113,7 @@ fn is_api(path: &str) -> bool {
 fn body_timeout() -> AppError {
     AppError::new(
         StatusCode::REQUEST_TIMEOUT,
-        "body_timeout",
+        ErrorCode::BodyTimeout,
         "the request body arrived too slowly and was cut off; send it again",
     )
 }
@@ -126,7 +126,7 @@ pub fn control_error(what: &str, found: &Found) -> AppError {
         format!(" at {}", found.at)
     };
     AppError::unprocessable(
-        "control_character",
+        ErrorCode::ControlCharacter,
         format!(
             "{what} holds the control character {}{place}; text may hold tabs and line breaks but no other control characters",
             found.code_point()
@@ -228,30 +228,33 @@ fn as_json_error(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
 /// The error with a code for a status that came without one.
 fn error_for(status: StatusCode) -> AppError {
     let (code, message) = match status {
-        StatusCode::BAD_REQUEST => ("bad_request", "the request is malformed"),
-        StatusCode::UNAUTHORIZED => ("unauthorized", "log in first"),
-        StatusCode::FORBIDDEN => ("forbidden", "this is not allowed"),
-        StatusCode::NOT_FOUND => ("not_found", "no such resource"),
+        StatusCode::BAD_REQUEST => (ErrorCode::BadRequest, "the request is malformed"),
+        StatusCode::UNAUTHORIZED => (ErrorCode::Unauthorized, "log in first"),
+        StatusCode::FORBIDDEN => (ErrorCode::Forbidden, "this is not allowed"),
+        StatusCode::NOT_FOUND => (ErrorCode::NotFound, "no such resource"),
         StatusCode::METHOD_NOT_ALLOWED => (
-            "method_not_allowed",
+            ErrorCode::MethodNotAllowed,
             "this endpoint does not take that method",
         ),
-        StatusCode::REQUEST_TIMEOUT => ("request_timeout", "the request took too long"),
-        StatusCode::LENGTH_REQUIRED => ("length_required", "send a Content-Length"),
-        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the request body is too large"),
-        StatusCode::URI_TOO_LONG => ("uri_too_long", "the address is too long"),
+        StatusCode::REQUEST_TIMEOUT => (ErrorCode::RequestTimeout, "the request took too long"),
+        StatusCode::LENGTH_REQUIRED => (ErrorCode::LengthRequired, "send a Content-Length"),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            (ErrorCode::PayloadTooLarge, "the request body is too large")
+        }
+        StatusCode::URI_TOO_LONG => (ErrorCode::UriTooLong, "the address is too long"),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => (
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "the body's content type is not accepted here",
         ),
-        StatusCode::SERVICE_UNAVAILABLE => {
-            ("server_busy", "the server is busy; try again in a moment")
-        }
+        StatusCode::SERVICE_UNAVAILABLE => (
+            ErrorCode::ServerBusy,
+            "the server is busy; try again in a moment",
+        ),
         s if s.is_server_error() => (
-            "internal_error",
+            ErrorCode::InternalError,
             "something went wrong on the server; it has been logged",
         ),
-        _ => ("request_refused", "the request was refused"),
+        _ => (ErrorCode::RequestRefused, "the request was refused"),
     };
     AppError::new(status, code, message)
 }

@@ -3,7 +3,7 @@
 
 use crate::auth::candidate::{CandidateAuth, candidate_from_token};
 use crate::auth::staff::{Staff, staff_from_token};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use std::future::Future;
@@ -29,7 +29,10 @@ impl FromRequest for Staff {
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::internal("app state missing"))?;
             let token = token.ok_or_else(|| {
-                AppError::unauthorized("missing_token", "log in first: no bearer token was sent")
+                AppError::unauthorized(
+                    ErrorCode::MissingToken,
+                    "log in first: no bearer token was sent",
+                )
             })?;
             staff_from_token(&state.db, &state.keys, &token).await
         })
@@ -49,7 +52,10 @@ impl FromRequest for CandidateAuth {
                 .app_data::<web::Data<AppState>>()
                 .ok_or_else(|| AppError::internal("app state missing"))?;
             let token = bearer(req).ok_or_else(|| {
-                AppError::unauthorized("missing_token", "log in first: no bearer token was sent")
+                AppError::unauthorized(
+                    ErrorCode::MissingToken,
+                    "log in first: no bearer token was sent",
+                )
             })?;
             candidate_from_token(&state.keys, token)
         };

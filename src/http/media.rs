@@ -4,7 +4,7 @@ use super::dto::MediaDto;
 use crate::auth::{Role, Staff};
 use crate::bank::format::text::MEDIA_PREFIX;
 use crate::bank::{repo, service};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use actix_web::{get, post};
@@ -43,7 +43,7 @@ pub async fn get(state: web::Data<AppState>, sha: web::Path<String>) -> AppResul
     } else {
         None
     };
-    let m = m.ok_or_else(|| AppError::not_found("media_not_found", "no such image"))?;
+    let m = m.ok_or_else(|| AppError::not_found(ErrorCode::MediaNotFound, "no such image"))?;
     Ok(HttpResponse::Ok()
         .content_type(m.mime)
         .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))

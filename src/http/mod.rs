@@ -22,7 +22,7 @@ pub mod sessions;
 pub mod trace;
 pub mod users;
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use actix_web::dev::{ServiceFactory, ServiceRequest};
 use actix_web::{App, HttpRequest, HttpResponse, web};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -92,30 +92,28 @@ fn configure(max_upload: usize) -> impl FnOnce(&mut ServiceConfig) {
                     let e = match &err {
                         E::OverflowKnownLength { .. } | E::Overflow { .. } => AppError::new(
                             actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-                            "payload_too_large",
+                            ErrorCode::PayloadTooLarge,
                             "the JSON body is too large",
                         ),
                         E::ContentType => AppError::new(
                             actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                            "unsupported_media_type",
+                            ErrorCode::UnsupportedMediaType,
                             "send the body as application/json",
                         ),
                         E::Deserialize(d) if d.is_data() => {
-                            AppError::unprocessable("invalid_body", d.to_string())
+                            AppError::unprocessable(ErrorCode::InvalidBody, d.to_string())
                         }
-                        _ => AppError::bad_request("malformed_json", err.to_string()),
+                        _ => AppError::bad_request(ErrorCode::MalformedJson, err.to_string()),
                     };
                     e.into()
                 }),
         )
         .app_data(web::PayloadConfig::default().limit(max_upload))
-        .app_data(
-            web::QueryConfig::default().error_handler(|err, _| {
-                AppError::bad_request("invalid_query", err.to_string()).into()
-            }),
-        )
+        .app_data(web::QueryConfig::default().error_handler(|err, _| {
+            AppError::bad_request(ErrorCode::InvalidQuery, err.to_string()).into()
+        }))
         .app_data(web::PathConfig::default().error_handler(|err, _| {
-            AppError::not_found("not_found", format!("no such resource: {err}")).into()
+            AppError::not_found(ErrorCode::NotFound, format!("no such resource: {err}")).into()
         }))
         .configure(certificates::configure_public)
         .service(
@@ -141,5 +139,8 @@ fn configure(max_upload: usize) -> impl FnOnce(&mut ServiceConfig) {
 }
 
 async fn not_found() -> Result<HttpResponse, AppError> {
-    Err(AppError::not_found("not_found", "no such API endpoint"))
+    Err(AppError::not_found(
+        ErrorCode::NotFound,
+        "no such API endpoint",
+    ))
 }

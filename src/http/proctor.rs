@@ -5,7 +5,7 @@
 use crate::auth::candidate::candidate_from_token;
 use crate::auth::staff::staff_from_token;
 use crate::auth::{Role, Staff};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::exam::attempt::{AttemptId, ClockAction};
 use crate::exam::attempt_repo;
 use crate::http::sessions::visible;
@@ -33,7 +33,9 @@ fn token_of(req: &HttpRequest, q: &StreamQuery) -> AppResult<String> {
     crate::http::extract::bearer(req)
         .map(str::to_string)
         .or_else(|| q.access_token.clone())
-        .ok_or_else(|| AppError::unauthorized("missing_token", "log in first: no token was sent"))
+        .ok_or_else(|| {
+            AppError::unauthorized(ErrorCode::MissingToken, "log in first: no token was sent")
+        })
 }
 
 fn event_stream(
@@ -135,7 +137,7 @@ async fn room_clock(
         && !rooms.iter().any(|x| x.id == r)
     {
         return Err(AppError::not_found(
-            "room_not_found",
+            ErrorCode::RoomNotFound,
             "no such room in this session",
         ));
     }
@@ -222,7 +224,7 @@ async fn assigned_attempt(
 ) -> AppResult<crate::exam::entity::attempt::Model> {
     let a = attempt_repo::attempt(&state.db, id)
         .await?
-        .ok_or_else(|| AppError::not_found("attempt_not_found", "no such attempt"))?;
+        .ok_or_else(|| AppError::not_found(ErrorCode::AttemptNotFound, "no such attempt"))?;
     visible(state, staff, a.session_id).await?;
     Ok(a)
 }
@@ -454,7 +456,7 @@ pub async fn report(
         ),
         other => {
             return Err(AppError::bad_request(
-                "unknown_format",
+                ErrorCode::UnknownFormat,
                 format!("format {other:?} is not csv or pdf"),
             ));
         }

@@ -5,7 +5,7 @@ use crate::auth::{Role, Staff};
 use crate::bank::model::{QuestionBody, QuestionKind, QuestionStatus};
 use crate::bank::repo::{self, Search};
 use crate::bank::service::{self, QuestionId};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use actix_web::{get, post, put};
@@ -53,7 +53,7 @@ pub async fn search(
         }
     } else if q.category.is_some() {
         return Err(AppError::bad_request(
-            "category_needs_bank",
+            ErrorCode::CategoryNeedsBank,
             "a category filter needs bank=… too",
         ));
     }
@@ -63,13 +63,13 @@ pub async fn search(
             .filter(|t| !t.is_empty());
     if let Some(k) = &q.kind {
         s.kind = Some(QuestionKind::parse(k).ok_or_else(|| {
-            AppError::bad_request("unknown_kind", format!("kind {k:?} is not known"))
+            AppError::bad_request(ErrorCode::UnknownKind, format!("kind {k:?} is not known"))
         })?);
     }
     if let Some(st) = &q.status {
         s.status = Some(QuestionStatus::parse(st).ok_or_else(|| {
             AppError::bad_request(
-                "unknown_status",
+                ErrorCode::UnknownStatus,
                 format!("status {st:?} is not draft, active or retired"),
             )
         })?);

@@ -2,7 +2,7 @@
 //! the short-answer marking queue.
 
 use crate::auth::{Role, Staff};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::exam::results::{self, MarkId, MarkingItem, SessionResults};
 use crate::exam::session::SessionId;
 use crate::http::sessions::visible;
@@ -51,7 +51,7 @@ pub async fn list(
             ))
             .body(results::to_xlsx(&r)?)),
         other => Err(AppError::bad_request(
-            "unknown_format",
+            ErrorCode::UnknownFormat,
             format!("format {other:?} is not json, csv or xlsx"),
         )),
     }

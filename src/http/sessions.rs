@@ -2,7 +2,7 @@
 //! list tickets.
 
 use crate::auth::{Role, Staff};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::exam::entity::{room, session};
 use crate::exam::identity::IdNumber;
 use crate::exam::repo;
@@ -205,7 +205,7 @@ pub async fn add_candidate(
     let line = report.rows.remove(0);
     if line.outcome != "imported" {
         return Err(AppError::unprocessable(
-            "candidate_refused",
+            ErrorCode::CandidateRefused,
             line.reason.clone().unwrap_or_default(),
         )
         .with_details(serde_json::json!({ "reason": line.code, "row": line })));
@@ -243,7 +243,7 @@ pub async fn import_roster(
     staff.require(Role::Author)?;
     if body.is_empty() {
         return Err(AppError::bad_request(
-            "empty_file",
+            ErrorCode::EmptyFile,
             "the request body holds no file",
         ));
     }
@@ -252,7 +252,7 @@ pub async fn import_roster(
         Some("csv") => false,
         Some(other) => {
             return Err(AppError::bad_request(
-                "unknown_format",
+                ErrorCode::UnknownFormat,
                 format!("format {other:?} is not csv or xlsx"),
             ));
         }

@@ -3,14 +3,17 @@
 use super::dto::{CreateUserRequest, ResetPasswordRequest, UpdateUserRequest, UserDto};
 use crate::auth::service::{self, UserChange, Username};
 use crate::auth::{Role, Roles, Staff, repo};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use actix_web::{get, patch, post};
 
 fn roles(list: Vec<Role>) -> AppResult<Roles> {
     Roles::new(list).ok_or_else(|| {
-        AppError::unprocessable("invalid_roles", "an account needs at least one role")
+        AppError::unprocessable(
+            ErrorCode::InvalidRoles,
+            "an account needs at least one role",
+        )
     })
 }
 

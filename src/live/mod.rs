@@ -25,10 +25,87 @@ pub struct Change {
     pub session: i32,
     /// The attempts concerned; empty means the whole session (e.g. a new candidate).
     pub attempts: Vec<i32>,
-    /// What happened: `login`, `takeover`, `saved`, `event`, `paused`, `submitted`, ….
-    pub kind: String,
+    /// What happened.
+    pub kind: ChangeKind,
     /// When it was published (server clock, Unix ms), for delivery-latency figures.
     pub at_ms: i64,
+}
+
+/// What happened to the attempts of a [`Change`]. Sent between instances as the snake_case
+/// name (`unlock_login:<ticket>` for an unlock), as it always was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum ChangeKind {
+    /// A candidate logged in.
+    Login,
+    /// A login took an attempt over from another device.
+    Takeover,
+    /// Answers were saved.
+    Saved,
+    /// The tablet reported an event (focus lost, fullscreen left, heartbeat, …).
+    Event,
+    /// A proctor paused the clock.
+    Paused,
+    /// A proctor resumed it.
+    Resumed,
+    /// A proctor gave extra time.
+    Extended,
+    /// The attempt was submitted.
+    Submitted,
+    /// A proctor ended it for misconduct.
+    Terminated,
+    /// A candidate was checked in.
+    CheckedIn,
+    /// An incident was recorded or closed.
+    Incident,
+    /// A proctor unlocked this ticket's logins: every instance forgets its failed tries.
+    UnlockLogin(String),
+}
+
+/// The name an unlock is sent under, before the ticket.
+const UNLOCK_LOGIN: &str = "unlock_login:";
+
+impl From<ChangeKind> for String {
+    fn from(k: ChangeKind) -> String {
+        let name = match k {
+            ChangeKind::Login => "login",
+            ChangeKind::Takeover => "takeover",
+            ChangeKind::Saved => "saved",
+            ChangeKind::Event => "event",
+            ChangeKind::Paused => "paused",
+            ChangeKind::Resumed => "resumed",
+            ChangeKind::Extended => "extended",
+            ChangeKind::Submitted => "submitted",
+            ChangeKind::Terminated => "terminated",
+            ChangeKind::CheckedIn => "checked_in",
+            ChangeKind::Incident => "incident",
+            ChangeKind::UnlockLogin(ticket) => return format!("{UNLOCK_LOGIN}{ticket}"),
+        };
+        name.to_string()
+    }
+}
+
+impl TryFrom<String> for ChangeKind {
+    type Error = String;
+    fn try_from(s: String) -> Result<ChangeKind, String> {
+        Ok(match s.as_str() {
+            "login" => ChangeKind::Login,
+            "takeover" => ChangeKind::Takeover,
+            "saved" => ChangeKind::Saved,
+            "event" => ChangeKind::Event,
+            "paused" => ChangeKind::Paused,
+            "resumed" => ChangeKind::Resumed,
+            "extended" => ChangeKind::Extended,
+            "submitted" => ChangeKind::Submitted,
+            "terminated" => ChangeKind::Terminated,
+            "checked_in" => ChangeKind::CheckedIn,
+            "incident" => ChangeKind::Incident,
+            _ => match s.strip_prefix(UNLOCK_LOGIN) {
+                Some(ticket) => ChangeKind::UnlockLogin(ticket.to_string()),
+                None => return Err(format!("unknown change kind {s:?}")),
+            },
+        })
+    }
 }
 
 /// The live-change bus of one instance.
@@ -64,7 +141,7 @@ impl Bus {
 
     /// Publishes a change here and, with PostgreSQL, to the other instances. Never fails the
     /// caller: a lost live update only delays a screen until its next full refresh.
-    pub async fn publish(&self, session: i32, attempts: Vec<i32>, kind: &str) {
+    pub async fn publish(&self, session: i32, attempts: Vec<i32>, kind: ChangeKind) {
         let at_ms = chrono::Utc::now().timestamp_millis();
         let chunks: Vec<Vec<i32>> = if attempts.is_empty() {
             vec![vec![]]
@@ -79,7 +156,7 @@ impl Bus {
                 origin: self.origin,
                 session,
                 attempts,
-                kind: kind.to_string(),
+                kind: kind.clone(),
                 at_ms,
             };
             if let Some(db) = &self.db
@@ -131,5 +208,38 @@ async fn listen(db: DatabaseConnection, tx: broadcast::Sender<Change>, origin: u
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_kind_travels_between_instances_under_the_name_it_always_had() {
+        for (kind, name) in [
+            (ChangeKind::Login, "login"),
+            (ChangeKind::Takeover, "takeover"),
+            (ChangeKind::Saved, "saved"),
+            (ChangeKind::Event, "event"),
+            (ChangeKind::Paused, "paused"),
+            (ChangeKind::Resumed, "resumed"),
+            (ChangeKind::Extended, "extended"),
+            (ChangeKind::Submitted, "submitted"),
+            (ChangeKind::Terminated, "terminated"),
+            (ChangeKind::CheckedIn, "checked_in"),
+            (ChangeKind::Incident, "incident"),
+            (
+                ChangeKind::UnlockLogin("K0000010000".into()),
+                "unlock_login:K0000010000",
+            ),
+        ] {
+            assert_eq!(serde_json::to_value(&kind).unwrap(), name);
+            assert_eq!(
+                serde_json::from_value::<ChangeKind>(name.into()).unwrap(),
+                kind
+            );
+        }
+        assert!(serde_json::from_value::<ChangeKind>("moved".into()).is_err());
     }
 }

@@ -5,10 +5,12 @@
 
 use super::repo::{self, NewIncident};
 use crate::audit::{self, Actor};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::exam::attempt::ExamRuntime;
 use crate::exam::attempt::{self, AttemptId, ClockAction};
 use crate::exam::attempt_repo;
+use crate::exam::entity::attempt::{AttemptStatus, SubmittedBy};
+use crate::live::ChangeKind;
 use sea_orm::DatabaseConnection;
 use serde::Serialize;
 use serde_json::json;
@@ -21,13 +23,13 @@ fn text(t: &str, required: bool) -> AppResult<String> {
     let t = t.trim();
     if required && t.is_empty() {
         return Err(AppError::unprocessable(
-            "reason_required",
+            ErrorCode::ReasonRequired,
             "say why: a reason is required for this action",
         ));
     }
     if t.chars().count() > MAX_TEXT {
         return Err(AppError::unprocessable(
-            "text_too_long",
+            ErrorCode::TextTooLong,
             format!("at most {MAX_TEXT} characters"),
         ));
     }
@@ -81,7 +83,7 @@ pub async fn clock_room(
     }
     txn.commit().await?;
     rt.bus
-        .publish(session, report.changed.clone(), action.code())
+        .publish(session, report.changed.clone(), ChangeKind::from(action))
         .await;
     Ok(report)
 }
@@ -93,10 +95,10 @@ async fn open_attempt(
 ) -> AppResult<crate::exam::entity::attempt::Model> {
     let a = attempt_repo::attempt(db, id.0)
         .await?
-        .ok_or_else(|| AppError::not_found("attempt_not_found", "no such attempt"))?;
-    if a.status == attempt_repo::SUBMITTED {
+        .ok_or_else(|| AppError::not_found(ErrorCode::AttemptNotFound, "no such attempt"))?;
+    if a.status == AttemptStatus::Submitted {
         return Err(AppError::conflict(
-            "attempt_submitted",
+            ErrorCode::AttemptSubmitted,
             "this attempt is already submitted; nothing more can be done to it",
         ));
     }
@@ -117,7 +119,7 @@ pub async fn force_submit(
         db,
         rt,
         &a,
-        "staff",
+        SubmittedBy::Staff,
         Some((actor, "attempt.force_submit", json!({"reason": reason}))),
     )
     .await
@@ -138,7 +140,7 @@ pub async fn terminate(
         db,
         rt,
         &a,
-        "terminated",
+        SubmittedBy::Terminated,
         Some((actor, "attempt.terminate", json!({"reason": reason}))),
     )
     .await?;
@@ -158,7 +160,9 @@ pub async fn terminate(
     )
     .await?;
     txn.commit().await?;
-    rt.bus.publish(a.session_id, vec![a.id], "terminated").await;
+    rt.bus
+        .publish(a.session_id, vec![a.id], ChangeKind::Terminated)
+        .await;
     Ok(done)
 }
 
@@ -194,7 +198,9 @@ pub async fn release_device(
     )
     .await?;
     txn.commit().await?;
-    rt.bus.publish(a.session_id, vec![a.id], "takeover").await;
+    rt.bus
+        .publish(a.session_id, vec![a.id], ChangeKind::Takeover)
+        .await;
     Ok(())
 }
 
@@ -209,7 +215,7 @@ pub async fn check_in(
     let txn = crate::db::begin_write(db).await?;
     if !repo::check_in(&txn, session, candidate).await? {
         return Err(AppError::not_found(
-            "candidate_not_found",
+            ErrorCode::CandidateNotFound,
             format!("session {session} has no candidate {candidate}"),
         ));
     }
@@ -223,7 +229,7 @@ pub async fn check_in(
     )
     .await?;
     txn.commit().await?;
-    rt.bus.publish(session, vec![], "checked_in").await;
+    rt.bus.publish(session, vec![], ChangeKind::CheckedIn).await;
     Ok(())
 }
 
@@ -245,7 +251,7 @@ pub async fn unlock_login(
         .filter(|c| c.session_id == session)
         .ok_or_else(|| {
             AppError::not_found(
-                "candidate_not_found",
+                ErrorCode::CandidateNotFound,
                 format!("session {session} has no candidate {candidate}"),
             )
         })?;
@@ -291,7 +297,10 @@ pub async fn note(
                 .await?
                 .filter(|x| x.session_id == s.id)
                 .ok_or_else(|| {
-                    AppError::not_found("candidate_not_found", "no such candidate in this session")
+                    AppError::not_found(
+                        ErrorCode::CandidateNotFound,
+                        "no such candidate in this session",
+                    )
                 })?;
             let latest = attempt_repo::attempts_of(db, cand.id)
                 .await?
@@ -302,7 +311,7 @@ pub async fn note(
         About::Room(r) => {
             if !rooms.iter().any(|x| x.id == r) {
                 return Err(AppError::not_found(
-                    "room_not_found",
+                    ErrorCode::RoomNotFound,
                     "no such room in this session",
                 ));
             }
@@ -336,7 +345,7 @@ pub async fn note(
     .await?;
     txn.commit().await?;
     rt.bus
-        .publish(s.id, attempt_id.into_iter().collect(), "incident")
+        .publish(s.id, attempt_id.into_iter().collect(), ChangeKind::Incident)
         .await;
     Ok(id)
 }
@@ -352,7 +361,7 @@ pub async fn close(
     let txn = crate::db::begin_write(db).await?;
     if !repo::close_incident(&txn, session, incident).await? {
         return Err(AppError::not_found(
-            "incident_not_found",
+            ErrorCode::IncidentNotFound,
             "no open incident with that id in this session",
         ));
     }
@@ -366,6 +375,6 @@ pub async fn close(
     )
     .await?;
     txn.commit().await?;
-    rt.bus.publish(session, vec![], "incident").await;
+    rt.bus.publish(session, vec![], ChangeKind::Incident).await;
     Ok(())
 }

@@ -7,8 +7,9 @@
 use super::repo;
 use super::room::{self, Tile, Totals};
 use crate::auth::CandidateAuth;
+use crate::error::ErrorCode;
 use crate::exam::attempt::{self, AttemptId, ExamRuntime};
-use crate::live::{Bus, Change};
+use crate::live::{Bus, Change, ChangeKind};
 use actix_web::web::Bytes;
 use sea_orm::DatabaseConnection;
 use serde::Serialize;
@@ -348,14 +349,14 @@ pub fn attempt_stream(
                 if send_state {
                     let data = match attempt::clock_state(&rt.0, &rt.1, &auth, id).await {
                         Ok(s) => sse("state", &serde_json::to_string(&s).unwrap_or_default()),
-                        Err(e) if e.code == "taken_over" => sse("taken_over", "{}"),
+                        Err(e) if e.code == ErrorCode::TakenOver => sse("taken_over", "{}"),
                         Err(_) => return None,
                     };
                     return Some((Ok(data), (false, rx, ping, rt, auth)));
                 }
                 tokio::select! {
                     m = rx.recv() => match m {
-                        Ok(c) if c.attempts.contains(&auth.attempt_id) && c.kind != "saved" && c.kind != "event" => send_state = true,
+                        Ok(c) if c.attempts.contains(&auth.attempt_id) && c.kind != ChangeKind::Saved && c.kind != ChangeKind::Event => send_state = true,
                         Ok(_) => {}
                         Err(broadcast::error::RecvError::Lagged(_)) => send_state = true,
                         Err(broadcast::error::RecvError::Closed) => return None,

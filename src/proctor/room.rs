@@ -2,6 +2,7 @@
 //! together, and the room's totals. Pure: built from stored rows and `now`.
 
 use crate::exam::clock::Clock;
+use crate::exam::entity::attempt::{AttemptStatus, SubmittedBy};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -40,9 +41,9 @@ pub struct AttemptRow {
     /// Attempt id.
     pub id: i32,
     /// Stored status.
-    pub status: String,
+    pub status: AttemptStatus,
     /// Who submitted it.
-    pub submitted_by: Option<String>,
+    pub submitted_by: Option<SubmittedBy>,
     /// Its clock.
     pub clock: Option<Clock>,
     /// Last heartbeat or event.
@@ -125,10 +126,12 @@ pub fn state(row: &Row, now_ms: i64) -> State {
     let Some(a) = &row.attempt else {
         return State::NotStarted;
     };
-    match a.status.as_str() {
-        "submitted" if a.submitted_by.as_deref() == Some("terminated") => State::Terminated,
-        "submitted" => State::Submitted,
-        "paused" => State::Paused,
+    match a.status {
+        AttemptStatus::Submitted if a.submitted_by == Some(SubmittedBy::Terminated) => {
+            State::Terminated
+        }
+        AttemptStatus::Submitted => State::Submitted,
+        AttemptStatus::Paused => State::Paused,
         _ => {
             let seen = a.last_seen_ms.unwrap_or(0);
             if now_ms - seen > OFFLINE_AFTER_MS {
@@ -227,7 +230,7 @@ mod tests {
 
     const NOW: i64 = 10_000_000;
 
-    fn sitting(status: &str, seen_ago: i64, saved_ago: i64) -> Row {
+    fn sitting(status: AttemptStatus, seen_ago: i64, saved_ago: i64) -> Row {
         Row {
             candidate_id: 1,
             ticket: "K00000100001Y".into(),
@@ -239,7 +242,7 @@ mod tests {
             incidents: 0,
             attempt: Some(AttemptRow {
                 id: 7,
-                status: status.into(),
+                status,
                 submitted_by: None,
                 clock: Some(Clock::start(NOW - 600_000, 3_600_000)),
                 last_seen_ms: Some(NOW - seen_ago),
@@ -255,7 +258,7 @@ mod tests {
 
     #[test]
     fn a_candidate_heard_from_recently_who_saves_is_in_progress_with_time_left() {
-        let t = tile(&sitting("in_progress", 5_000, 20_000), NOW);
+        let t = tile(&sitting(AttemptStatus::InProgress, 5_000, 20_000), NOW);
         assert_eq!(t.state, State::InProgress);
         assert_eq!(t.remaining_seconds, Some(3000));
         assert_eq!(t.since_heartbeat, Some(5));
@@ -265,11 +268,11 @@ mod tests {
     #[test]
     fn no_heartbeat_for_thirty_seconds_is_offline_and_no_save_for_three_minutes_is_idle() {
         assert_eq!(
-            state(&sitting("in_progress", 31_000, 20_000), NOW),
+            state(&sitting(AttemptStatus::InProgress, 31_000, 20_000), NOW),
             State::Offline
         );
         assert_eq!(
-            state(&sitting("in_progress", 2_000, 181_000), NOW),
+            state(&sitting(AttemptStatus::InProgress, 2_000, 181_000), NOW),
             State::Idle
         );
     }
@@ -277,13 +280,13 @@ mod tests {
     #[test]
     fn paused_submitted_and_terminated_attempts_say_so_whatever_the_heartbeat() {
         assert_eq!(
-            state(&sitting("paused", 999_000, 999_000), NOW),
+            state(&sitting(AttemptStatus::Paused, 999_000, 999_000), NOW),
             State::Paused
         );
-        let mut r = sitting("submitted", 999_000, 999_000);
+        let mut r = sitting(AttemptStatus::Submitted, 999_000, 999_000);
         assert_eq!(state(&r, NOW), State::Submitted);
         assert_eq!(tile(&r, NOW).remaining_seconds, Some(0));
-        r.attempt.as_mut().unwrap().submitted_by = Some("terminated".into());
+        r.attempt.as_mut().unwrap().submitted_by = Some(SubmittedBy::Terminated);
         assert_eq!(state(&r, NOW), State::Terminated);
     }
 
@@ -295,8 +298,8 @@ mod tests {
         };
         let tiles = vec![
             tile(&waiting, NOW),
-            tile(&sitting("in_progress", 1_000, 1_000), NOW),
-            tile(&sitting("in_progress", 60_000, 1_000), NOW),
+            tile(&sitting(AttemptStatus::InProgress, 1_000, 1_000), NOW),
+            tile(&sitting(AttemptStatus::InProgress, 60_000, 1_000), NOW),
         ];
         assert_eq!(tiles[0].state, State::NotStarted);
         assert_eq!(tiles[0].remaining_seconds, None);

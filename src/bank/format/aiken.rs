@@ -26,6 +26,7 @@ use super::{FormatError, MAX_ITEM_BYTES, ParsedFile, ParsedItem, Skip};
 use crate::bank::model::{
     Key, Question, QuestionBody, QuestionKind, QuestionStatus, full_to_half, option_label,
 };
+use crate::error::ErrorCode;
 
 /// A question being read: where it starts, its stem lines and its labelled options.
 struct Pending {
@@ -99,7 +100,7 @@ fn answer_line(t: &str) -> Option<&str> {
 
 /// Makes an item out of a finished question and its answer text.
 fn finish(p: Pending, answer: Option<&str>, n: usize) -> ParsedItem {
-    let invalid = |reason: String| Err(Skip::new("invalid_question", reason));
+    let invalid = |reason: String| Err(Skip::new(ErrorCode::InvalidQuestion, reason));
     let warnings = Vec::new();
     let labels: String = p.options.iter().map(|(l, _)| *l).collect();
     let expected: String = (0..p.options.len()).map(option_label).collect();
@@ -110,7 +111,7 @@ fn finish(p: Pending, answer: Option<&str>, n: usize) -> ParsedItem {
         _ if p.wrapped.is_some() => {
             let (label, text) = p.wrapped.unwrap_or_default();
             Err(Skip::new(
-                "wrapped_option",
+                ErrorCode::WrappedOption,
                 format!(
                     "选项 {label} 之后的一行“{text}”既不是选项也不是 ANSWER 行：Aiken 的选项必须写在一行内（或上一题缺少 ANSWER 行） \
                      (the line {text:?} after option {label} is neither an option nor the ANSWER line: an Aiken option must fit on one line, \
@@ -119,7 +120,7 @@ fn finish(p: Pending, answer: Option<&str>, n: usize) -> ParsedItem {
             ))
         }
         _ if !p.options.is_empty() && labels != expected => Err(Skip::new(
-            "bad_option_labels",
+            ErrorCode::BadOptionLabels,
             format!(
                 "选项标号为 {labels}，应依次为 {expected} (options are labelled {labels}; Aiken options run {expected} in order)"
             ),
@@ -347,7 +348,7 @@ ANSWER: A, B
     fn malformed_questions_are_items_skipped_with_a_reason_and_line() {
         let f = read(SAMPLE.as_bytes()).unwrap();
         let no_answer = f.items[2].result.as_ref().unwrap_err();
-        assert_eq!(no_answer.code, "invalid_question");
+        assert_eq!(no_answer.code, ErrorCode::InvalidQuestion);
         assert!(
             no_answer.reason.contains("no ANSWER"),
             "{}",
@@ -356,11 +357,11 @@ ANSWER: A, B
         assert_eq!(f.items[2].line, Some(13));
         assert_eq!(f.items[2].ident, "question 3");
         let out_of_range = f.items[3].result.as_ref().unwrap_err();
-        assert_eq!(out_of_range.code, "invalid_question");
+        assert_eq!(out_of_range.code, ErrorCode::InvalidQuestion);
         assert!(out_of_range.reason.contains('E'));
         assert_eq!(f.items[3].line, Some(17));
         let two = f.items[4].result.as_ref().unwrap_err();
-        assert_eq!(two.code, "invalid_question");
+        assert_eq!(two.code, ErrorCode::InvalidQuestion);
     }
 
     #[test]
@@ -369,7 +370,7 @@ ANSWER: A, B
         assert_eq!(f.items.len(), 1);
         assert_eq!(
             f.items[0].result.as_ref().unwrap_err().code,
-            "invalid_question"
+            ErrorCode::InvalidQuestion
         );
     }
 

@@ -15,6 +15,7 @@ mod xml;
 pub mod zip_limits;
 
 use super::model::{Question, QuestionBody};
+use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -197,16 +198,17 @@ pub struct Attachment {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Skip {
     /// Stable code, e.g. `unsupported_interaction`, `invalid_question`, `missing_field`.
-    pub code: String,
+    #[schema(value_type = String)]
+    pub code: ErrorCode,
     /// A sentence a bank keeper understands.
     pub reason: String,
 }
 
 impl Skip {
     /// A skip with a code and reason.
-    pub fn new(code: &str, reason: impl Into<String>) -> Skip {
+    pub fn new(code: ErrorCode, reason: impl Into<String>) -> Skip {
         Skip {
-            code: code.to_string(),
+            code,
             reason: reason.into(),
         }
     }
@@ -215,7 +217,7 @@ impl Skip {
     pub fn item_too_large(bytes: usize) -> Skip {
         let (mib, limit) = (bytes / (1024 * 1024), MAX_ITEM_BYTES / (1024 * 1024));
         Skip::new(
-            "item_too_large",
+            ErrorCode::ItemTooLarge,
             format!(
                 "这道题在文件中占 {mib} MiB，超过 {limit} MiB 上限，未读取 \
                  (the item takes {bytes} bytes of the file, more than the {limit} MiB an item may; it was not read)"
@@ -280,14 +282,14 @@ impl ParsedFile {
 #[error("{message}")]
 pub struct FormatError {
     /// Stable code, e.g. `malformed_xml`, `malformed_toml`, `bad_encoding`, `missing_column`.
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// What is wrong, with the line or position where known.
     pub message: String,
 }
 
 impl FormatError {
     /// A file-level error.
-    pub fn new(code: &'static str, message: impl Into<String>) -> FormatError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> FormatError {
         FormatError {
             code,
             message: message.into(),

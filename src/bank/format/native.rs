@@ -5,6 +5,7 @@ use super::{Attachment, FormatError, ParsedFile, ParsedItem, Skip};
 use crate::bank::model::{
     Aspect, Key, Question, QuestionBody, QuestionKind, QuestionStatus, option_label, parse_letters,
 };
+use crate::error::ErrorCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
@@ -196,19 +197,20 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         FormatError::new(
-            "bad_encoding",
+            ErrorCode::BadEncoding,
             format!("a native bank file must be UTF-8: {e}"),
         )
     })?;
     let (rest, chunks) = split_questions(text);
-    let raw: RawFile = toml::from_str(&rest)
-        .map_err(|e| FormatError::new("malformed_toml", e.to_string().trim().to_string()))?;
+    let raw: RawFile = toml::from_str(&rest).map_err(|e| {
+        FormatError::new(ErrorCode::MalformedToml, e.to_string().trim().to_string())
+    })?;
     let mut questions = Vec::with_capacity(chunks.len());
     for (first_line, chunk) in chunks {
         let mut one: RawFile = toml::from_str(chunk).map_err(|e| {
             let at = e.span().map(|s| line_of(chunk, s.start)).unwrap_or(1);
             FormatError::new(
-                "malformed_toml",
+                ErrorCode::MalformedToml,
                 format!(
                     "TOML parse error at line {}: {}",
                     first_line + at - 1,
@@ -231,7 +233,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
     for (name, m) in raw.media {
         let data = B64.decode(m.base64.trim()).map_err(|e| {
             FormatError::new(
-                "malformed_media",
+                ErrorCode::MalformedMedia,
                 format!("media {name:?}: bad base64: {e}"),
             )
         })?;
@@ -267,7 +269,7 @@ fn str_field(t: &RawQuestion, name: &str) -> Result<String, Skip> {
         None => Ok(String::new()),
         Some(Value::String(s)) => Ok(s.clone()),
         Some(_) => Err(Skip::new(
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("field {name:?} must be a string"),
         )),
     }
@@ -294,11 +296,14 @@ fn number(v: &Value) -> Option<f64> {
 fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
     let kind_text = str_field(t, "type")?;
     if kind_text.is_empty() {
-        return Err(Skip::new("missing_field", "field \"type\" is missing"));
+        return Err(Skip::new(
+            ErrorCode::MissingField,
+            "field \"type\" is missing",
+        ));
     }
     let kind = QuestionKind::parse(&kind_text).ok_or_else(|| {
         Skip::new(
-            "unknown_type",
+            ErrorCode::UnknownType,
             format!("unknown question type {kind_text:?}"),
         )
     })?;
@@ -308,7 +313,7 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
         Some(Value::Array(a)) => a.iter().filter_map(scalar_text).collect(),
         Some(_) => {
             return Err(Skip::new(
-                "invalid_field",
+                ErrorCode::InvalidField,
                 "field \"category\" must be a string like \"法规/条例\"",
             ));
         }
@@ -318,19 +323,20 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
         Some(Value::Array(a)) => a
             .iter()
             .map(|v| {
-                scalar_text(v)
-                    .ok_or_else(|| Skip::new("invalid_field", "every option must be a string"))
+                scalar_text(v).ok_or_else(|| {
+                    Skip::new(ErrorCode::InvalidField, "every option must be a string")
+                })
             })
             .collect::<Result<_, _>>()?,
         Some(_) => {
             return Err(Skip::new(
-                "invalid_field",
+                ErrorCode::InvalidField,
                 "field \"options\" must be a list of strings",
             ));
         }
     };
     let answer = t.get("answer");
-    let bad_answer = |what: &str| Skip::new("invalid_answer", what.to_string());
+    let bad_answer = |what: &str| Skip::new(ErrorCode::InvalidAnswer, what.to_string());
     let key = match kind {
         QuestionKind::Single | QuestionKind::Multiple => {
             let text = answer.and_then(Value::as_str).ok_or_else(|| {
@@ -393,26 +399,25 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
                         points,
                     }),
                     _ => Err(Skip::new(
-                        "invalid_field",
+                        ErrorCode::InvalidField,
                         "each scheme entry needs text and points",
                     )),
                 }
             })
             .collect::<Result<_, _>>()?,
-        Some(_) => return Err(Skip::new("invalid_field", "scheme must be a list")),
+        Some(_) => return Err(Skip::new(ErrorCode::InvalidField, "scheme must be a list")),
     };
     let points = match t.get("points") {
         None => 1.0,
-        Some(v) => {
-            number(v).ok_or_else(|| Skip::new("invalid_field", "points must be a number"))?
-        }
+        Some(v) => number(v)
+            .ok_or_else(|| Skip::new(ErrorCode::InvalidField, "points must be a number"))?,
     };
     let difficulty = match t.get("difficulty") {
         None => 3,
         Some(Value::Integer(i)) if (0..=255).contains(i) => *i as u8,
         Some(_) => {
             return Err(Skip::new(
-                "invalid_field",
+                ErrorCode::InvalidField,
                 "difficulty must be a whole number from 1 to 5",
             ));
         }
@@ -421,7 +426,12 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
         None => vec![],
         Some(Value::Array(a)) => a.iter().filter_map(scalar_text).collect(),
         Some(Value::String(s)) => s.split([',', '，']).map(str::to_string).collect(),
-        Some(_) => return Err(Skip::new("invalid_field", "tags must be a list of strings")),
+        Some(_) => {
+            return Err(Skip::new(
+                ErrorCode::InvalidField,
+                "tags must be a list of strings",
+            ));
+        }
     };
     let status_text = str_field(t, "status")?;
     let status = if status_text.is_empty() {
@@ -429,7 +439,7 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
     } else {
         QuestionStatus::parse(&status_text).ok_or_else(|| {
             Skip::new(
-                "invalid_field",
+                ErrorCode::InvalidField,
                 format!("status {status_text:?} is not draft, active or retired"),
             )
         })?
@@ -558,7 +568,8 @@ pub fn write_bank(
     };
     out.insert(
         "bank".into(),
-        Value::try_from(bank).map_err(|e| FormatError::new("export_failed", e.to_string()))?,
+        Value::try_from(bank)
+            .map_err(|e| FormatError::new(ErrorCode::ExportFailed, e.to_string()))?,
     );
     let mut list = Vec::with_capacity(questions.len());
     for q in questions {
@@ -584,7 +595,7 @@ pub fn write_bank(
     }
     toml::to_string(&out)
         .map(String::into_bytes)
-        .map_err(|e| FormatError::new("export_failed", e.to_string()))
+        .map_err(|e| FormatError::new(ErrorCode::ExportFailed, e.to_string()))
 }
 
 #[cfg(test)]
@@ -639,7 +650,7 @@ colour = "red"
             }
         );
         let skip = f.items[2].result.as_ref().unwrap_err();
-        assert_eq!(skip.code, "invalid_answer");
+        assert_eq!(skip.code, ErrorCode::InvalidAnswer);
         assert_eq!(
             f.items[2].warnings,
             vec!["unknown field \"colour\" ignored"]
@@ -649,7 +660,7 @@ colour = "red"
     #[test]
     fn malformed_toml_names_the_line() {
         let err = read(b"[bank]\nname = \n").unwrap_err();
-        assert_eq!(err.code, "malformed_toml");
+        assert_eq!(err.code, ErrorCode::MalformedToml);
         assert!(err.message.contains("line 2"), "{}", err.message);
         let text = format!("{SAMPLE}\n[[question]]\nid = \"T-9\"\nstem = \"unterminated\n");
         let err = read(text.as_bytes()).unwrap_err();

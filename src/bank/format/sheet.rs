@@ -3,6 +3,7 @@
 
 use super::FormatError;
 use super::text::decode_text;
+use crate::error::ErrorCode;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use std::io::Cursor;
 
@@ -36,9 +37,9 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, FormatError> {
         while start < text.len() && matches!(text.as_bytes()[start], b'\r' | b'\n') {
             start += 1;
         }
-        let more = reader
-            .read_record(&mut record)
-            .map_err(|e| FormatError::new("malformed_csv", format!("unreadable CSV: {e}")))?;
+        let more = reader.read_record(&mut record).map_err(|e| {
+            FormatError::new(ErrorCode::MalformedCsv, format!("unreadable CSV: {e}"))
+        })?;
         if !more {
             break;
         }
@@ -59,7 +60,7 @@ const MAX_GRID_CELLS: u64 = 20_000_000;
 pub(crate) fn check_first_sheet_size<RS: std::io::Read + std::io::Seek>(
     workbook: &mut Xlsx<RS>,
 ) -> Result<(), FormatError> {
-    let malformed = |m: String| FormatError::new("malformed_xlsx", m);
+    let malformed = |m: String| FormatError::new(ErrorCode::MalformedXlsx, m);
     let Some(name) = workbook.sheet_names().first().cloned() else {
         return Err(malformed("the workbook has no worksheet".into()));
     };
@@ -86,7 +87,7 @@ pub(crate) fn check_first_sheet_size<RS: std::io::Read + std::io::Seek>(
 }
 
 fn xlsx_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, FormatError> {
-    let malformed = |m: String| FormatError::new("malformed_xlsx", m);
+    let malformed = |m: String| FormatError::new(ErrorCode::MalformedXlsx, m);
     super::zip_limits::check(bytes, &super::zip_limits::XLSX)?;
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| malformed(format!("not a readable .xlsx workbook: {e}")))?;
@@ -127,10 +128,13 @@ mod tests {
         ws.write_string(0, 0, "姓名").unwrap();
         ws.write_string(1_048_575, 16_383, "x").unwrap();
         let bytes = wb.save_to_buffer().unwrap();
-        assert_eq!(rows(&bytes, true).unwrap_err().code, "malformed_xlsx");
+        assert_eq!(
+            rows(&bytes, true).unwrap_err().code,
+            ErrorCode::MalformedXlsx
+        );
         assert_eq!(
             super::super::xlsx::read(&bytes).unwrap_err().code,
-            "malformed_xlsx"
+            ErrorCode::MalformedXlsx
         );
     }
 

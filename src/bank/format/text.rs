@@ -2,6 +2,7 @@
 //! line numbers.
 
 use super::FormatError;
+use crate::error::ErrorCode;
 use std::borrow::Cow;
 
 /// The URL prefix under which stored images are served; a stored stem refers to
@@ -15,7 +16,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, FormatError> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return std::str::from_utf8(rest)
             .map(Cow::Borrowed)
-            .map_err(|e| FormatError::new("bad_encoding", format!("invalid UTF-8: {e}")));
+            .map_err(|e| FormatError::new(ErrorCode::BadEncoding, format!("invalid UTF-8: {e}")));
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         let enc = if bytes[0] == 0xFF {
@@ -25,7 +26,10 @@ pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, FormatError> {
         };
         let (text, _, bad) = enc.decode(bytes);
         if bad {
-            return Err(FormatError::new("bad_encoding", "invalid UTF-16 text"));
+            return Err(FormatError::new(
+                ErrorCode::BadEncoding,
+                "invalid UTF-16 text",
+            ));
         }
         return Ok(text);
     }
@@ -35,7 +39,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, FormatError> {
     let (text, _, bad) = encoding_rs::GB18030.decode(bytes);
     if bad {
         return Err(FormatError::new(
-            "bad_encoding",
+            ErrorCode::BadEncoding,
             "the file is neither UTF-8 nor GBK/GB18030 text",
         ));
     }

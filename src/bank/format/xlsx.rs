@@ -6,6 +6,7 @@
 use super::csv::{Column, HeaderSearch, WRITE_COLUMNS, cell_text, row_item};
 use super::{FormatError, ParsedFile};
 use crate::bank::model::Question;
+use crate::error::ErrorCode;
 use calamine::{DataRef, ReaderRef, Xlsx, open_workbook_from_rs};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use std::borrow::Cow;
@@ -27,7 +28,7 @@ fn text<'r>(d: &'r DataRef<'_>) -> Cow<'r, str> {
 }
 
 fn malformed(message: impl Into<String>) -> FormatError {
-    FormatError::new("malformed_xlsx", message)
+    FormatError::new(ErrorCode::MalformedXlsx, message)
 }
 
 /// Reads the first worksheet of an XLSX workbook.
@@ -85,7 +86,7 @@ fn column_width(c: Column) -> f64 {
 
 /// Writes questions as an XLSX workbook with the Chinese headers, one row per question.
 pub fn write(questions: &[Question]) -> Result<Vec<u8>, FormatError> {
-    build(questions).map_err(|e| FormatError::new("export_failed", e.to_string()))
+    build(questions).map_err(|e| FormatError::new(ErrorCode::ExportFailed, e.to_string()))
 }
 
 fn build(questions: &[Question]) -> Result<Vec<u8>, XlsxError> {
@@ -275,7 +276,7 @@ mod tests {
         assert_eq!(f.items[1].ident, "row 4");
         assert_eq!(f.items[1].line, Some(4));
         let skip = f.items[1].result.as_ref().unwrap_err();
-        assert_eq!(skip.code, "invalid_row");
+        assert_eq!(skip.code, ErrorCode::InvalidRow);
         assert!(skip.reason.contains("分值"), "{}", skip.reason);
     }
 
@@ -286,18 +287,18 @@ mod tests {
             .write_row(0, 0, ["题型", "题干", "选项A"])
             .unwrap();
         let err = read(&wb.save_to_buffer().unwrap()).unwrap_err();
-        assert_eq!(err.code, "missing_column");
+        assert_eq!(err.code, ErrorCode::MissingColumn);
         assert!(err.message.contains("答案"), "{}", err.message);
     }
 
     #[test]
     fn bytes_that_are_not_an_xlsx_workbook_are_refused() {
-        assert_eq!(read(b"hello").unwrap_err().code, "malformed_xlsx");
+        assert_eq!(read(b"hello").unwrap_err().code, ErrorCode::MalformedXlsx);
         assert_eq!(
             read(&[0xD0, 0xCF, 0x11, 0xE0, 0, 0]).unwrap_err().code,
-            "malformed_xlsx"
+            ErrorCode::MalformedXlsx
         );
         let csv = "题型,题干,答案\n单选,x,A\n".as_bytes();
-        assert_eq!(read(csv).unwrap_err().code, "malformed_xlsx");
+        assert_eq!(read(csv).unwrap_err().code, ErrorCode::MalformedXlsx);
     }
 }

@@ -1,6 +1,7 @@
 //! Parsing the XML formats (Moodle XML, QTI) with the same guards.
 
 use super::FormatError;
+use crate::error::ErrorCode;
 use roxmltree::{Document, ParsingOptions};
 
 /// Most nodes (elements, texts, comments) one XML file may have. Each costs the tree about a
@@ -22,20 +23,20 @@ pub(crate) fn parse(text: &str) -> Result<Document<'_>, FormatError> {
     };
     Document::parse_with_options(text, opts).map_err(|e| match e {
         roxmltree::Error::DtdDetected => FormatError::new(
-            "xml_entities_refused",
+            ErrorCode::XmlEntitiesRefused,
             "文件的 DOCTYPE 声明了实体（<!ENTITY>），出于安全原因不予导入；请删除 DOCTYPE 后再导入 \
              (the file's DOCTYPE declares entities, which are refused for safety; remove the \
              DOCTYPE and import again)",
         ),
         roxmltree::Error::NodesLimitReached => FormatError::new(
-            "file_too_large_unpacked",
+            ErrorCode::FileTooLargeUnpacked,
             format!(
                 "文件的 XML 节点超过 {MAX_NODES} 个，不予导入；请分成几个文件 \
                  (the file has more than {MAX_NODES} XML nodes; split it into several files)"
             ),
         ),
         e => FormatError::new(
-            "malformed_xml",
+            ErrorCode::MalformedXml,
             format!("malformed XML at line {}: {e}", e.pos().row),
         ),
     })
@@ -48,7 +49,10 @@ mod tests {
     #[test]
     fn a_file_of_millions_of_tiny_elements_is_refused_before_the_tree_grows() {
         let text = format!("<quiz>{}</quiz>", "<a/>".repeat(MAX_NODES as usize + 10));
-        assert_eq!(parse(&text).unwrap_err().code, "file_too_large_unpacked");
+        assert_eq!(
+            parse(&text).unwrap_err().code,
+            ErrorCode::FileTooLargeUnpacked
+        );
         let fine = format!("<quiz>{}</quiz>", "<a/>".repeat(1000));
         assert!(parse(&fine).is_ok());
     }
@@ -61,9 +65,12 @@ mod tests {
             "quiz"
         );
         let bomb = "<!DOCTYPE q [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;\">]><q>&b;</q>";
-        assert_eq!(parse(bomb).unwrap_err().code, "xml_entities_refused");
+        assert_eq!(parse(bomb).unwrap_err().code, ErrorCode::XmlEntitiesRefused);
         let param = "<!DOCTYPE q [<!ENTITY % p \"x\">]><q/>";
-        assert_eq!(parse(param).unwrap_err().code, "xml_entities_refused");
-        assert_eq!(parse("<q>").unwrap_err().code, "malformed_xml");
+        assert_eq!(
+            parse(param).unwrap_err().code,
+            ErrorCode::XmlEntitiesRefused
+        );
+        assert_eq!(parse("<q>").unwrap_err().code, ErrorCode::MalformedXml);
     }
 }

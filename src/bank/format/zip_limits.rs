@@ -6,6 +6,7 @@
 //! declare a small size and inflate to far more), and its declared size is checked too.
 
 use super::FormatError;
+use crate::error::ErrorCode;
 use std::io::{Cursor, Read};
 
 /// Limits for one kind of archive.
@@ -43,7 +44,7 @@ pub const QTI: ZipLimits = ZipLimits {
 };
 
 fn too_large(message: String) -> FormatError {
-    FormatError::new("file_too_large_unpacked", message)
+    FormatError::new(ErrorCode::FileTooLargeUnpacked, message)
 }
 
 /// Checks every entry of a ZIP archive against `limits`. An archive that cannot be opened
@@ -292,7 +293,7 @@ mod tests {
         let big = zip(&[("a.bin", &[0u8; 1001])]);
         assert_eq!(
             check(&big, &SMALL).unwrap_err().code,
-            "file_too_large_unpacked"
+            ErrorCode::FileTooLargeUnpacked
         );
         let total = zip(&[("a.bin", &[0u8; 800]), ("b.bin", &[0u8; 800])]);
         assert!(check(&total, &SMALL).is_err());
@@ -329,7 +330,7 @@ mod tests {
         bytes[eocd + 8..eocd + 12].copy_from_slice(&[0xff, 0xfe, 0xff, 0xfe]);
         assert_eq!(declared_entries(&bytes), 0xfeff);
         let err = check(&bytes, &SMALL).unwrap_err();
-        assert_eq!(err.code, "file_too_large_unpacked");
+        assert_eq!(err.code, ErrorCode::FileTooLargeUnpacked);
         assert!(err.message.contains("65279"), "{}", err.message);
     }
 
@@ -346,6 +347,6 @@ mod tests {
             .unwrap();
         bytes[cd + 24..cd + 28].copy_from_slice(&lie);
         let err = check(&bytes, &SMALL).unwrap_err();
-        assert_eq!(err.code, "file_too_large_unpacked");
+        assert_eq!(err.code, ErrorCode::FileTooLargeUnpacked);
     }
 }

@@ -1,6 +1,7 @@
 //! Why a body is not a valid question: each reason with a stable code, and the field at fault.
 
 use super::{MAX_OPTIONS, QuestionKind, option_label};
+use crate::error::ErrorCode;
 
 /// Why a body is not a valid question. Each variant has a stable code.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -182,27 +183,27 @@ impl Field {
 
 impl QuestionError {
     /// Stable snake_case code for reports and API errors.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::EmptyStem => "empty_stem",
-            Self::TooFewOptions(_) => "too_few_options",
-            Self::TooManyOptions(_) => "too_many_options",
-            Self::EmptyOption(_) => "empty_option",
-            Self::DuplicateOption(..) => "duplicate_option",
-            Self::KeyOutOfRange(_) => "key_out_of_range",
-            Self::KeyKindMismatch(_) => "key_kind_mismatch",
-            Self::SingleNeedsOneCorrect(_) => "single_needs_one_correct",
-            Self::NoCorrectOption => "no_correct_option",
-            Self::UnexpectedOptions(_) => "unexpected_options",
-            Self::EmptyBlank => "empty_blank",
-            Self::BlankCountMismatch { .. } => "blank_count_mismatch",
-            Self::BadPoints(_) => "bad_points",
-            Self::BadDifficulty(_) => "bad_difficulty",
-            Self::BadIdent(_) => "bad_ident",
-            Self::SchemeMismatch { .. } => "scheme_mismatch",
-            Self::FieldTooLong { .. } => "field_too_long",
-            Self::TooManyEntries { .. } => "too_many_entries",
-            Self::ItemTooLarge { .. } => "item_too_large",
+            Self::EmptyStem => ErrorCode::EmptyStem,
+            Self::TooFewOptions(_) => ErrorCode::TooFewOptions,
+            Self::TooManyOptions(_) => ErrorCode::TooManyOptions,
+            Self::EmptyOption(_) => ErrorCode::EmptyOption,
+            Self::DuplicateOption(..) => ErrorCode::DuplicateOption,
+            Self::KeyOutOfRange(_) => ErrorCode::KeyOutOfRange,
+            Self::KeyKindMismatch(_) => ErrorCode::KeyKindMismatch,
+            Self::SingleNeedsOneCorrect(_) => ErrorCode::SingleNeedsOneCorrect,
+            Self::NoCorrectOption => ErrorCode::NoCorrectOption,
+            Self::UnexpectedOptions(_) => ErrorCode::UnexpectedOptions,
+            Self::EmptyBlank => ErrorCode::EmptyBlank,
+            Self::BlankCountMismatch { .. } => ErrorCode::BlankCountMismatch,
+            Self::BadPoints(_) => ErrorCode::BadPoints,
+            Self::BadDifficulty(_) => ErrorCode::BadDifficulty,
+            Self::BadIdent(_) => ErrorCode::BadIdent,
+            Self::SchemeMismatch { .. } => ErrorCode::SchemeMismatch,
+            Self::FieldTooLong { .. } => ErrorCode::FieldTooLong,
+            Self::TooManyEntries { .. } => ErrorCode::TooManyEntries,
+            Self::ItemTooLarge { .. } => ErrorCode::ItemTooLarge,
         }
     }
 

@@ -1,4 +1,5 @@
 use super::*;
+use crate::error::ErrorCode;
 
 fn single(options: &[&str], correct: Vec<usize>) -> QuestionBody {
     QuestionBody {
@@ -27,13 +28,13 @@ fn a_well_formed_single_choice_question_parses() {
 #[test]
 fn a_key_naming_a_missing_option_is_refused() {
     let err = Question::parse(single(&["甲", "乙"], vec![3])).unwrap_err();
-    assert_eq!(err.code(), "key_out_of_range");
+    assert_eq!(err.code(), ErrorCode::KeyOutOfRange);
 }
 
 #[test]
 fn single_choice_with_two_correct_options_is_refused() {
     let err = Question::parse(single(&["甲", "乙"], vec![0, 1])).unwrap_err();
-    assert_eq!(err.code(), "single_needs_one_correct");
+    assert_eq!(err.code(), ErrorCode::SingleNeedsOneCorrect);
 }
 
 #[test]
@@ -46,7 +47,10 @@ fn duplicate_option_texts_are_refused() {
 fn a_true_false_key_on_a_choice_question_is_refused() {
     let mut b = single(&["甲", "乙"], vec![0]);
     b.key = Key::TrueFalse { value: true };
-    assert_eq!(Question::parse(b).unwrap_err().code(), "key_kind_mismatch");
+    assert_eq!(
+        Question::parse(b).unwrap_err().code(),
+        ErrorCode::KeyKindMismatch
+    );
 }
 
 #[test]
@@ -59,7 +63,7 @@ fn fill_blanks_must_match_the_markers_in_the_stem() {
     };
     assert_eq!(
         Question::parse(b.clone()).unwrap_err().code(),
-        "blank_count_mismatch"
+        ErrorCode::BlankCountMismatch
     );
     b.key = Key::Blanks {
         accepted: vec![vec!["前端".into()], vec!["存储".into(), "记录".into()]],
@@ -92,7 +96,7 @@ fn a_text_over_its_limit_is_refused_with_the_field_and_the_limit() {
     let mut b = single(&["甲", "乙"], vec![0]);
     b.options[1] = "乙".repeat(limits::OPTION + 1);
     let err = Question::parse(b.clone()).unwrap_err();
-    assert_eq!(err.code(), "field_too_long");
+    assert_eq!(err.code(), ErrorCode::FieldTooLong);
     assert_eq!(err.details()["field"], "options");
     assert!(err.to_string().contains("选项B"), "{err}");
     // Spaces around a text do not count, as they are trimmed.
@@ -117,10 +121,16 @@ fn all_texts_together_have_a_limit_and_lists_a_length() {
     b.category = (0..limits::CATEGORY_DEPTH)
         .map(|_| "类".repeat(100))
         .collect();
-    assert_eq!(Question::parse(b).unwrap_err().code(), "item_too_large");
+    assert_eq!(
+        Question::parse(b).unwrap_err().code(),
+        ErrorCode::ItemTooLarge
+    );
     let mut b = single(&["甲", "乙"], vec![0]);
     b.tags = (0..=limits::TAGS).map(|i| format!("t{i}")).collect();
-    assert_eq!(Question::parse(b).unwrap_err().code(), "too_many_entries");
+    assert_eq!(
+        Question::parse(b).unwrap_err().code(),
+        ErrorCode::TooManyEntries
+    );
 }
 
 #[test]

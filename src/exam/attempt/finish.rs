@@ -7,9 +7,11 @@ use super::view::session_of;
 use crate::error::{AppError, AppResult};
 use crate::exam::attempt_repo::{self as repo};
 use crate::exam::delivery::{self};
+use crate::exam::entity::attempt::{AttemptStatus, SubmittedBy};
 use crate::exam::entity::{attempt, mark};
 use crate::exam::grading::{self, AttemptResult};
 use crate::exam::scoring::Response;
+use crate::live::ChangeKind;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection};
 use serde_json::json;
 use std::collections::HashMap;
@@ -20,7 +22,7 @@ pub async fn finish(
     db: &DatabaseConnection,
     rt: &ExamRuntime,
     a: &attempt::Model,
-    by: &str,
+    by: SubmittedBy,
 ) -> AppResult<attempt::Model> {
     finish_audited(db, rt, a, by, None).await
 }
@@ -31,10 +33,10 @@ pub async fn finish_audited(
     db: &DatabaseConnection,
     rt: &ExamRuntime,
     a: &attempt::Model,
-    by: &str,
+    by: SubmittedBy,
     audit: Option<(&crate::audit::Actor, &str, serde_json::Value)>,
 ) -> AppResult<attempt::Model> {
-    if a.status == repo::SUBMITTED {
+    if a.status == AttemptStatus::Submitted {
         return Ok(a.clone());
     }
     let s = session_of(db, a).await?;
@@ -82,7 +84,9 @@ pub async fn finish_audited(
         .ok_or_else(|| AppError::internal("attempt vanished"))?;
     txn.commit().await?;
     rt.forget(a.id);
-    rt.bus.publish(a.session_id, vec![a.id], "submitted").await;
+    rt.bus
+        .publish(a.session_id, vec![a.id], ChangeKind::Submitted)
+        .await;
     Ok(fresh)
 }
 

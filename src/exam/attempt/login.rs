@@ -5,12 +5,14 @@ use super::runtime::ExamRuntime;
 use super::view::{AttemptState, view};
 use super::{TOKEN_SLACK_SECONDS, now_ms, taken_over, ticket_who};
 use crate::auth::CandidateAuth;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::exam::attempt_repo::{self as repo};
 use crate::exam::clock::Clock;
+use crate::exam::entity::attempt::AttemptStatus;
 use crate::exam::entity::{attempt, candidate, session};
 use crate::exam::identity::{IdNumber, TicketNumber};
 use crate::exam::paper::{ALGORITHM_VERSION, Paper};
+use crate::live::ChangeKind;
 use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::{ActiveValue::Set, DatabaseConnection};
 use serde_json::json;
@@ -47,14 +49,14 @@ pub async fn login(
     // counting it would let any text become a limiter key.
     let t = TicketNumber::parse(ticket).map_err(|e| {
         AppError::unprocessable(
-            "invalid_ticket",
+            ErrorCode::InvalidTicket,
             format!("the ticket number is not valid: {e}"),
         )
         .with_details(json!({"reason": e.code()}))
     })?;
     let idn = IdNumber::parse(id_number).map_err(|e| {
         AppError::unprocessable(
-            "invalid_id_number",
+            ErrorCode::InvalidIdNumber,
             format!("the ID number is not valid: {e}"),
         )
         .with_details(json!({"reason": e.code()}))
@@ -74,7 +76,7 @@ pub async fn login(
         _ => {
             tokio::time::sleep(rt.logins.failed(client)).await;
             return Err(AppError::unauthorized(
-                "invalid_credentials",
+                ErrorCode::InvalidCredentials,
                 "the ticket number and ID number do not match a candidate",
             ));
         }
@@ -88,7 +90,7 @@ pub async fn login(
         Some(a) => resume(db, a, client).await?,
         None => start(db, rt, &s, &c, 1, &HashSet::new(), client).await?,
     };
-    rt.bus.publish(s.id, vec![a.id], "login").await;
+    rt.bus.publish(s.id, vec![a.id], ChangeKind::Login).await;
     signed_in(db, rt, &s, c, &a).await
 }
 
@@ -162,13 +164,13 @@ pub(super) async fn start(
     let now = Utc::now();
     if now < s.starts_at {
         return Err(AppError::forbidden_code(
-            "session_not_open",
+            ErrorCode::SessionNotOpen,
             format!("the session opens at {}", s.starts_at.to_rfc3339()),
         ));
     }
     if now >= s.ends_at {
         return Err(AppError::forbidden_code(
-            "session_closed",
+            ErrorCode::SessionClosed,
             format!("the session closed at {}", s.ends_at.to_rfc3339()),
         ));
     }
@@ -181,8 +183,11 @@ pub(super) async fn start(
     };
     let seed: u64 = rand::random();
     let paper = frozen.index.draw(seed, &avoid).map_err(|e| {
-        AppError::conflict("paper_unavailable", format!("no paper can be drawn: {e}"))
-            .with_details(json!({"reason": e.code()}))
+        AppError::conflict(
+            ErrorCode::PaperUnavailable,
+            format!("no paper can be drawn: {e}"),
+        )
+        .with_details(json!({"reason": e.code()}))
     })?;
     let ms = now.timestamp_millis();
     let clock = Clock::start(ms, i64::from(def.time_limit_minutes) * 60_000);
@@ -190,7 +195,7 @@ pub(super) async fn start(
         session_id: Set(s.id),
         candidate_id: Set(c.id),
         number: Set(number),
-        status: Set(repo::IN_PROGRESS.into()),
+        status: Set(AttemptStatus::InProgress),
         seed: Set(seed as i64),
         algorithm_version: Set(ALGORITHM_VERSION as i32),
         paper: Set(serde_json::to_string(&paper).map_err(AppError::internal)?),
@@ -256,17 +261,19 @@ pub async fn retake(
 ) -> AppResult<CandidateLogin> {
     let c = repo::candidate(db, auth.candidate_id)
         .await?
-        .ok_or_else(|| AppError::unauthorized("invalid_token", "the candidate no longer exists"))?;
+        .ok_or_else(|| {
+            AppError::unauthorized(ErrorCode::InvalidToken, "the candidate no longer exists")
+        })?;
     let attempts = repo::attempts_of(db, c.id).await?;
-    let last = attempts
-        .last()
-        .ok_or_else(|| AppError::conflict("no_attempt", "log in to start the first sitting"))?;
+    let last = attempts.last().ok_or_else(|| {
+        AppError::conflict(ErrorCode::NoAttempt, "log in to start the first sitting")
+    })?;
     if last.id != auth.attempt_id || last.device_gen != auth.device_gen {
         return Err(taken_over());
     }
-    if last.status != repo::SUBMITTED {
+    if last.status != AttemptStatus::Submitted {
         return Err(AppError::conflict(
-            "attempt_in_progress",
+            ErrorCode::AttemptInProgress,
             "the current sitting is not submitted yet",
         ));
     }
@@ -276,7 +283,7 @@ pub async fn retake(
     let frozen = rt.frozen(db, &s).await?;
     if attempts.len() as u32 >= frozen.definition.attempts_allowed {
         return Err(AppError::conflict(
-            "no_attempts_left",
+            ErrorCode::NoAttemptsLeft,
             format!(
                 "this exam allows {} sitting(s)",
                 frozen.definition.attempts_allowed

@@ -31,7 +31,7 @@ pub use view::{
     own_attempt, paper, released, review_withheld,
 };
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::exam::clock::Clock;
 use crate::exam::entity::attempt;
 use chrono::{DateTime, TimeZone, Utc};
@@ -41,8 +41,6 @@ use std::time::Duration;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AttemptId(pub i32);
 
-/// The live-bus kind that tells every instance a proctor unlocked a ticket's logins.
-const UNLOCK_KIND: &str = "unlock_login:";
 /// How long a candidate token lasts beyond the time limit (to read a released result).
 const TOKEN_SLACK_SECONDS: i64 = 12 * 3600;
 /// How often the sweeper looks for attempts out of time.
@@ -50,7 +48,7 @@ const SWEEP_EVERY: Duration = Duration::from_secs(2);
 
 fn taken_over() -> AppError {
     AppError::unauthorized(
-        "taken_over",
+        ErrorCode::TakenOver,
         "this exam was continued on another device; log in again here to continue on this one",
     )
 }

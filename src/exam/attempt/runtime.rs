@@ -1,7 +1,7 @@
 //! What the exam domain keeps in memory per process: frozen sessions, papers, question
 //! versions, the autosave writer, the live bus and the candidate login limits.
 
-use super::{UNLOCK_KIND, ticket_who};
+use super::ticket_who;
 use crate::auth::limiter::LoginGuard;
 use crate::bank::model::{Question, QuestionBody};
 use crate::error::{AppError, AppResult};
@@ -12,7 +12,7 @@ use crate::exam::definition::ExamDefinition;
 use crate::exam::entity::{attempt, session};
 use crate::exam::paper::{DrawIndex, Paper};
 use crate::exam::service::ExamId;
-use crate::live::Bus;
+use crate::live::{Bus, ChangeKind};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -76,7 +76,7 @@ impl ExamRuntime {
                 match changes.recv().await {
                     Ok(c) => {
                         let Some(g) = guard.upgrade() else { break };
-                        if let Some(ticket) = c.kind.strip_prefix(UNLOCK_KIND) {
+                        if let ChangeKind::UnlockLogin(ticket) = &c.kind {
                             g.unlock(&ticket_who(ticket));
                         }
                     }
@@ -201,7 +201,7 @@ impl ExamRuntime {
     pub async fn unlock_logins(&self, session: i32, ticket: &str) -> usize {
         let cleared = self.logins.unlock(&ticket_who(ticket));
         self.bus
-            .publish(session, vec![], &format!("{UNLOCK_KIND}{ticket}"))
+            .publish(session, vec![], ChangeKind::UnlockLogin(ticket.to_string()))
             .await;
         cleared
     }

@@ -3,7 +3,7 @@
 use super::runtime::{ExamRuntime, read};
 use super::{AttemptId, taken_over};
 use crate::auth::CandidateAuth;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::exam::attempt_repo::{self as repo, Refusal, SaveOutcome};
 use crate::exam::autosave::SaveError;
 use crate::exam::delivery::{self, TabletResponse};
@@ -31,7 +31,7 @@ pub async fn save(
     auth.opens(id.0)?;
     if req.seq < 1 {
         return Err(AppError::unprocessable(
-            "invalid_seq",
+            ErrorCode::InvalidSeq,
             "seq must be a whole number from 1 up",
         ));
     }
@@ -40,9 +40,9 @@ pub async fn save(
     let sitting = match cached {
         Some(s) => s,
         None => {
-            let a = repo::attempt(db, id.0)
-                .await?
-                .ok_or_else(|| AppError::not_found("attempt_not_found", "no such attempt"))?;
+            let a = repo::attempt(db, id.0).await?.ok_or_else(|| {
+                AppError::not_found(ErrorCode::AttemptNotFound, "no such attempt")
+            })?;
             rt.sitting(db, &a).await?
         }
     };
@@ -51,7 +51,7 @@ pub async fn save(
     }
     let item = delivery::item_for(&sitting.paper, question_id).ok_or_else(|| {
         AppError::not_found(
-            "question_not_on_paper",
+            ErrorCode::QuestionNotOnPaper,
             format!("question {question_id} is not on this paper"),
         )
     })?;
@@ -76,7 +76,7 @@ pub async fn save(
             SaveError::Busy => {
                 let mut e = AppError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "server_busy",
+                    ErrorCode::ServerBusy,
                     "the server is busy; the answer stays on the tablet and is sent again",
                 );
                 e.retry_after = Some(1);
@@ -96,17 +96,18 @@ pub async fn save(
 fn refusal(r: Refusal) -> AppError {
     match r {
         Refusal::Submitted => AppError::conflict(
-            "attempt_submitted",
+            ErrorCode::AttemptSubmitted,
             "the exam has been submitted; answers can no longer change",
         ),
         Refusal::Paused => AppError::conflict(
-            "attempt_paused",
+            ErrorCode::AttemptPaused,
             "the proctor has paused this exam; the answer stays on the tablet until it resumes",
         ),
-        Refusal::TimeUp => {
-            AppError::conflict("time_up", "time is up; answers can no longer change")
-        }
+        Refusal::TimeUp => AppError::conflict(
+            ErrorCode::TimeUp,
+            "time is up; answers can no longer change",
+        ),
         Refusal::TakenOver => taken_over(),
-        Refusal::Missing => AppError::not_found("attempt_not_found", "no such attempt"),
+        Refusal::Missing => AppError::not_found(ErrorCode::AttemptNotFound, "no such attempt"),
     }
 }

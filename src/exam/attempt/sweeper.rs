@@ -5,6 +5,7 @@ use super::runtime::ExamRuntime;
 use super::{SWEEP_EVERY, now_ms};
 use crate::error::AppResult;
 use crate::exam::attempt_repo::{self as repo};
+use crate::exam::entity::attempt::SubmittedBy;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
@@ -19,7 +20,7 @@ pub async fn sweep(db: &DatabaseConnection, rt: &ExamRuntime) -> AppResult<usize
         let n = due.len();
         for id in due {
             if let Some(a) = repo::attempt(db, id).await? {
-                finish(db, rt, &a, "timeout").await?;
+                finish(db, rt, &a, SubmittedBy::Timeout).await?;
                 done += 1;
             }
         }

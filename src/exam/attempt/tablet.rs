@@ -7,7 +7,7 @@ use super::view::{AttemptState, own_attempt, session_of, view};
 use super::{AttemptId, clock_of, now_ms};
 use crate::auth::CandidateAuth;
 use crate::error::AppResult;
-use crate::exam::attempt_repo as repo;
+use crate::exam::entity::attempt::{AttemptStatus, SubmittedBy};
 use sea_orm::DatabaseConnection;
 
 /// The attempt's state for its tablet. An attempt found out of time is submitted first, so a
@@ -20,8 +20,8 @@ pub async fn get(
 ) -> AppResult<AttemptState> {
     let mut a = own_attempt(db, auth, id).await?;
     let s = session_of(db, &a).await?;
-    if a.status == repo::IN_PROGRESS && clock_of(&a).is_up(now_ms()) {
-        a = finish(db, rt, &a, "timeout").await?;
+    if a.status == AttemptStatus::InProgress && clock_of(&a).is_up(now_ms()) {
+        a = finish(db, rt, &a, SubmittedBy::Timeout).await?;
     }
     view(db, rt, &s, &a).await
 }
@@ -36,9 +36,9 @@ pub async fn submit(
     let a = own_attempt(db, auth, id).await?;
     let s = session_of(db, &a).await?;
     let by = if clock_of(&a).is_up(now_ms()) {
-        "timeout"
+        SubmittedBy::Timeout
     } else {
-        "candidate"
+        SubmittedBy::Candidate
     };
     let a = finish(db, rt, &a, by).await?;
     view(db, rt, &s, &a).await

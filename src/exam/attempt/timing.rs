@@ -4,9 +4,11 @@ use super::runtime::ExamRuntime;
 use super::view::own_attempt;
 use super::{AttemptId, at, clock_of, now_ms};
 use crate::auth::CandidateAuth;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::exam::attempt_repo::{self as repo};
 use crate::exam::entity::attempt;
+use crate::exam::entity::attempt::{AttemptStatus, SubmittedBy};
+use crate::live::ChangeKind;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde::Serialize;
@@ -22,6 +24,16 @@ pub enum ClockAction {
     Resume,
     /// Add minutes (1–360).
     Extend(u32),
+}
+
+impl From<ClockAction> for ChangeKind {
+    fn from(a: ClockAction) -> ChangeKind {
+        match a {
+            ClockAction::Pause => ChangeKind::Paused,
+            ClockAction::Resume => ChangeKind::Resumed,
+            ClockAction::Extend(_) => ChangeKind::Extended,
+        }
+    }
 }
 
 impl ClockAction {
@@ -50,7 +62,7 @@ pub async fn change_clock(
     let fresh = change_clock_in(&txn, actor, id, action, reason).await?;
     txn.commit().await?;
     rt.bus
-        .publish(fresh.session_id, vec![fresh.id], action.code())
+        .publish(fresh.session_id, vec![fresh.id], ChangeKind::from(action))
         .await;
     Ok(fresh)
 }
@@ -61,7 +73,7 @@ pub fn check_extension(action: ClockAction) -> AppResult<()> {
         && !(1..=360).contains(&m)
     {
         return Err(AppError::unprocessable(
-            "invalid_extension",
+            ErrorCode::InvalidExtension,
             "an extension is 1–360 minutes",
         ));
     }
@@ -80,37 +92,37 @@ pub async fn change_clock_in(
     let now = now_ms();
     let a = repo::lock_attempt(txn, id.0)
         .await?
-        .ok_or_else(|| AppError::not_found("attempt_not_found", "no such attempt"))?;
-    if a.status == repo::SUBMITTED {
+        .ok_or_else(|| AppError::not_found(ErrorCode::AttemptNotFound, "no such attempt"))?;
+    if a.status == AttemptStatus::Submitted {
         return Err(AppError::conflict(
-            "attempt_submitted",
+            ErrorCode::AttemptSubmitted,
             "the attempt is already submitted; its time can no longer change",
         ));
     }
     let clock = clock_of(&a);
     if clock.is_up(now) {
         return Err(AppError::conflict(
-            "time_up",
+            ErrorCode::TimeUp,
             "time is already up for this attempt",
         ));
     }
-    let paused = a.status == repo::PAUSED;
+    let paused = a.status == AttemptStatus::Paused;
     let (status, clock) = match action {
         ClockAction::Pause if paused => {
             return Err(AppError::conflict(
-                "already_paused",
+                ErrorCode::AlreadyPaused,
                 "the attempt is already paused",
             ));
         }
         ClockAction::Resume if !paused => {
             return Err(AppError::conflict(
-                "not_paused",
+                ErrorCode::NotPaused,
                 "the attempt is not paused",
             ));
         }
-        ClockAction::Pause => (repo::PAUSED, clock.pause(now)),
-        ClockAction::Resume => (repo::IN_PROGRESS, clock.resume(now)),
-        ClockAction::Extend(m) => (a.status.as_str(), clock.extend(i64::from(m) * 60_000)),
+        ClockAction::Pause => (AttemptStatus::Paused, clock.pause(now)),
+        ClockAction::Resume => (AttemptStatus::InProgress, clock.resume(now)),
+        ClockAction::Extend(m) => (a.status, clock.extend(i64::from(m) * 60_000)),
     };
     repo::store_clock(txn, a.id, status, &clock).await?;
     let detail = json!({"action": action.code(), "minutes": match action { ClockAction::Extend(m) => m, _ => 0 },
@@ -136,7 +148,8 @@ pub struct ClockState {
     /// The attempt.
     pub id: i32,
     /// `in_progress`, `paused` or `submitted`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: AttemptStatus,
     /// The server's clock.
     pub server_time: DateTime<Utc>,
     /// When time is up (while paused: if resumed now).
@@ -144,7 +157,8 @@ pub struct ClockState {
     /// Seconds left.
     pub remaining_seconds: i64,
     /// Who submitted: `candidate`, `timeout`, `staff` or `terminated`.
-    pub submitted_by: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub submitted_by: Option<SubmittedBy>,
 }
 
 /// The attempt's status and time for its tablet.
@@ -160,7 +174,11 @@ pub async fn clock_state(
         id: a.id,
         server_time: Utc::now(),
         deadline,
-        remaining_seconds: if a.status == repo::SUBMITTED { 0 } else { left },
+        remaining_seconds: if a.status == AttemptStatus::Submitted {
+            0
+        } else {
+            left
+        },
         status: a.status,
         submitted_by: a.submitted_by,
     })

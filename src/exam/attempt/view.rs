@@ -4,10 +4,11 @@
 use super::runtime::{ExamRuntime, Sitting};
 use super::{AttemptId, at, clock_of, now_ms, taken_over};
 use crate::auth::CandidateAuth;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::exam::attempt_repo::{self as repo};
 use crate::exam::definition::{ExamDefinition, Release, Review};
 use crate::exam::delivery::{self, DeliveredQuestion, TabletResponse};
+use crate::exam::entity::attempt::{AttemptStatus, SubmittedBy};
 use crate::exam::entity::{attempt, session};
 use crate::exam::grading::{self, AttemptResult};
 use crate::exam::scoring::Response;
@@ -81,7 +82,8 @@ pub struct AttemptState {
     /// The attempt.
     pub id: i32,
     /// `in_progress`, `paused` or `submitted`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: AttemptStatus,
     /// The server's clock (tablets count down from this, not their own clock).
     pub server_time: DateTime<Utc>,
     /// Started.
@@ -99,7 +101,8 @@ pub struct AttemptState {
     /// Submitted.
     pub submitted_at: Option<DateTime<Utc>>,
     /// Who submitted: `candidate`, `timeout` or `staff`.
-    pub submitted_by: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub submitted_by: Option<SubmittedBy>,
     /// The result, once released.
     pub result: Option<ResultView>,
 }
@@ -153,7 +156,7 @@ pub async fn own_attempt(
     let a = repo::attempt(db, id.0)
         .await?
         .filter(|a| a.candidate_id == auth.candidate_id)
-        .ok_or_else(|| AppError::not_found("attempt_not_found", "no such attempt"))?;
+        .ok_or_else(|| AppError::not_found(ErrorCode::AttemptNotFound, "no such attempt"))?;
     if a.device_gen != auth.device_gen {
         return Err(taken_over());
     }
@@ -244,7 +247,7 @@ pub(super) async fn view(
         .collect::<AppResult<Vec<_>>>()?;
     let now = now_ms();
     let clock = clock_of(a);
-    let submitted = a.status == repo::SUBMITTED;
+    let submitted = a.status == AttemptStatus::Submitted;
     let frozen = rt.frozen(db, s).await?;
     let result = match (&a.result, submitted && released(&frozen.definition, s)) {
         (Some(json), true) => {
@@ -256,7 +259,7 @@ pub(super) async fn view(
     };
     Ok(AttemptState {
         id: a.id,
-        status: a.status.clone(),
+        status: a.status,
         server_time: at(now),
         started_at: at(a.started_ms),
         deadline: at(clock.deadline_ms(now)),
@@ -272,7 +275,7 @@ pub(super) async fn view(
         total: sitting.paper.items.len(),
         answers,
         submitted_at: a.submitted_ms.map(at),
-        submitted_by: a.submitted_by.clone(),
+        submitted_by: a.submitted_by,
         result,
     })
 }
@@ -311,7 +314,7 @@ async fn review_state(
         (0, false)
     } else {
         let all = repo::attempts_of(db, a.candidate_id).await?;
-        let running = all.iter().any(|x| x.status != repo::SUBMITTED);
+        let running = all.iter().any(|x| x.status != AttemptStatus::Submitted);
         (all.len(), running)
     };
     Ok(review_withheld(def, used, sitting_now, closed))

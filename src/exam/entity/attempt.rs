@@ -1,6 +1,7 @@
 //! The `attempts` table: one sitting of one candidate.
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
 /// An attempt row. Times are Unix milliseconds so the save guard compares numbers.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -15,8 +16,8 @@ pub struct Model {
     pub candidate_id: i32,
     /// 1 for the first sitting, 2 for a retake, …
     pub number: i32,
-    /// `in_progress`, `paused` or `submitted`.
-    pub status: String,
+    /// Running, paused or submitted.
+    pub status: AttemptStatus,
     /// The paper's seed (a u64 stored bit for bit).
     pub seed: i64,
     /// The drawing algorithm's version.
@@ -41,8 +42,8 @@ pub struct Model {
     pub last_save_ms: Option<i64>,
     /// Submitted.
     pub submitted_ms: Option<i64>,
-    /// `candidate`, `timeout` or a staff action.
-    pub submitted_by: Option<String>,
+    /// Who or what submitted it.
+    pub submitted_by: Option<SubmittedBy>,
     /// Points earned (objective, plus marked short answers).
     pub score: Option<f64>,
     /// Points available.
@@ -57,6 +58,44 @@ pub struct Model {
     pub last_seen_ms: Option<i64>,
     /// Questions on the paper.
     pub question_count: i32,
+}
+
+/// Where an attempt stands; stored as the snake_case string, which the API also sends.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptStatus {
+    /// Running: saves are taken until time is up. A new attempt starts so.
+    #[default]
+    #[sea_orm(string_value = "in_progress")]
+    InProgress,
+    /// Paused by a proctor: time stands, saves are refused.
+    #[sea_orm(string_value = "paused")]
+    Paused,
+    /// Submitted (by the candidate, the sweeper or staff); final.
+    #[sea_orm(string_value = "submitted")]
+    Submitted,
+}
+
+/// Who or what submitted an attempt; stored as the snake_case string, which the API also sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum SubmittedBy {
+    /// The candidate, before time was up.
+    #[sea_orm(string_value = "candidate")]
+    Candidate,
+    /// Time ran out (the tablet or the sweeper found it so).
+    #[sea_orm(string_value = "timeout")]
+    Timeout,
+    /// A proctor's force-submit.
+    #[sea_orm(string_value = "staff")]
+    Staff,
+    /// A proctor ended it for misconduct: it never passes.
+    #[sea_orm(string_value = "terminated")]
+    Terminated,
 }
 
 /// No relations navigated.

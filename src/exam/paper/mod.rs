@@ -36,6 +36,7 @@ mod tests;
 pub use draw::DrawIndex;
 
 use super::blueprint::Shortage;
+use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -104,10 +105,10 @@ pub enum DrawError {
 
 impl DrawError {
     /// Stable snake_case code for reports and API errors.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Shortage(_) => "shortage",
-            Self::NotParallel { .. } => "not_parallel",
+            Self::Shortage(_) => ErrorCode::Shortage,
+            Self::NotParallel { .. } => ErrorCode::NotParallel,
         }
     }
 }

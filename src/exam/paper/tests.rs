@@ -1,6 +1,7 @@
 use super::rng::{Rng, splitmix64};
 use super::*;
 use crate::bank::model::QuestionKind;
+use crate::error::ErrorCode;
 use crate::exam::blueprint::{Blueprint, Cell, PoolItem, Section};
 use std::collections::HashSet;
 
@@ -337,7 +338,7 @@ fn a_target_far_from_the_pool_mean_gives_not_parallel() {
     let mut bp = blueprint(vec![vec![cell(None, QuestionKind::Single, 5)]]);
     bp.target_difficulty = Some(4.5);
     let err = DrawIndex::build(&bp, &pool).draw(3, &none()).unwrap_err();
-    assert_eq!(err.code(), "not_parallel");
+    assert_eq!(err.code(), ErrorCode::NotParallel);
     let DrawError::NotParallel { best } = err else {
         panic!("{err:?}")
     };
@@ -475,12 +476,15 @@ fn draw_errors_have_stable_codes_and_name_the_cells() {
         needed: 4,
         available: 1,
     }]);
-    assert_eq!(err.code(), "shortage");
+    assert_eq!(err.code(), ErrorCode::Shortage);
     assert_eq!(
         err.to_string(),
         "the question pool cannot fill section 2 cell 1 (needs 4, has 1)"
     );
-    assert_eq!(DrawError::NotParallel { best: 2.0 }.code(), "not_parallel");
+    assert_eq!(
+        DrawError::NotParallel { best: 2.0 }.code(),
+        ErrorCode::NotParallel
+    );
 }
 
 #[test]

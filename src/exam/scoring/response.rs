@@ -2,6 +2,7 @@
 //! be one to that question at all.
 
 use crate::bank::model::{Key, Question, QuestionKind};
+use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -80,15 +81,15 @@ pub enum ShapeError {
 
 impl ShapeError {
     /// Stable snake_case code for API errors.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::WrongType { .. } => "wrong_response_type",
-            Self::OptionOutOfRange(_) => "option_out_of_range",
-            Self::DuplicateSelection(_) => "duplicate_selection",
-            Self::TooManySelections(_) => "too_many_selections",
-            Self::BlankCountMismatch { .. } => "blank_count_mismatch",
-            Self::BlankTooLong(_) => "blank_too_long",
-            Self::TextTooLong(_) => "text_too_long",
+            Self::WrongType { .. } => ErrorCode::WrongResponseType,
+            Self::OptionOutOfRange(_) => ErrorCode::OptionOutOfRange,
+            Self::DuplicateSelection(_) => ErrorCode::DuplicateSelection,
+            Self::TooManySelections(_) => ErrorCode::TooManySelections,
+            Self::BlankCountMismatch { .. } => ErrorCode::BlankCountMismatch,
+            Self::BlankTooLong(_) => ErrorCode::BlankTooLong,
+            Self::TextTooLong(_) => ErrorCode::TextTooLong,
         }
     }
 }

@@ -1,5 +1,6 @@
 use super::*;
 use crate::bank::model::{QuestionBody, QuestionStatus};
+use crate::error::ErrorCode;
 
 fn question(kind: QuestionKind, stem: &str, options: &[&str], key: Key) -> Question {
     Question::parse(QuestionBody {
@@ -97,7 +98,7 @@ fn earned(q: &Question, r: &Response, policy: MultiplePolicy) -> f64 {
 #[test]
 fn a_choice_response_to_a_fill_question_is_the_wrong_type() {
     let err = choose(&[0]).check_shape(&fill()).unwrap_err();
-    assert_eq!(err.code(), "wrong_response_type");
+    assert_eq!(err.code(), ErrorCode::WrongResponseType);
     assert_eq!(
         err,
         ShapeError::WrongType {
@@ -112,7 +113,7 @@ fn a_text_response_to_a_true_false_question_is_the_wrong_type() {
     let r = Response::Text { text: "对".into() };
     assert_eq!(
         r.check_shape(&true_false()).unwrap_err().code(),
-        "wrong_response_type"
+        ErrorCode::WrongResponseType
     );
 }
 
@@ -120,20 +121,20 @@ fn a_text_response_to_a_true_false_question_is_the_wrong_type() {
 fn a_selection_beyond_the_last_option_is_out_of_range() {
     let err = choose(&[0, 5]).check_shape(&multiple()).unwrap_err();
     assert_eq!(err, ShapeError::OptionOutOfRange(5));
-    assert_eq!(err.code(), "option_out_of_range");
+    assert_eq!(err.code(), ErrorCode::OptionOutOfRange);
 }
 
 #[test]
 fn selecting_the_same_option_twice_is_refused() {
     let err = choose(&[2, 0, 2]).check_shape(&multiple()).unwrap_err();
     assert_eq!(err, ShapeError::DuplicateSelection(2));
-    assert_eq!(err.code(), "duplicate_selection");
+    assert_eq!(err.code(), ErrorCode::DuplicateSelection);
 }
 
 #[test]
 fn two_selections_for_a_single_choice_question_are_refused() {
     let err = choose(&[0, 1]).check_shape(&single()).unwrap_err();
-    assert_eq!(err.code(), "too_many_selections");
+    assert_eq!(err.code(), ErrorCode::TooManySelections);
 }
 
 #[test]
@@ -171,7 +172,7 @@ fn the_wrong_number_of_blanks_is_refused() {
             found: 1
         }
     );
-    assert_eq!(err.code(), "blank_count_mismatch");
+    assert_eq!(err.code(), ErrorCode::BlankCountMismatch);
 }
 
 #[test]
@@ -179,7 +180,7 @@ fn an_over_long_blank_is_refused() {
     let long = "字".repeat(MAX_BLANK_CHARS + 1);
     let err = blanks(&["a", &long]).check_shape(&fill()).unwrap_err();
     assert_eq!(err, ShapeError::BlankTooLong(1));
-    assert_eq!(err.code(), "blank_too_long");
+    assert_eq!(err.code(), ErrorCode::BlankTooLong);
 }
 
 #[test]
@@ -193,7 +194,7 @@ fn text_is_limited_to_twenty_thousand_characters_not_bytes() {
     };
     let err = too_long.check_shape(&short()).unwrap_err();
     assert_eq!(err, ShapeError::TextTooLong(MAX_TEXT_CHARS + 1));
-    assert_eq!(err.code(), "text_too_long");
+    assert_eq!(err.code(), ErrorCode::TextTooLong);
 }
 
 #[test]

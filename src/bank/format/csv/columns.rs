@@ -3,6 +3,7 @@
 
 use crate::bank::format::FormatError;
 use crate::bank::model::{MAX_OPTIONS, full_to_half, option_index};
+use crate::error::ErrorCode;
 
 /// A column of the spreadsheet layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,7 +225,7 @@ impl HeaderSearch {
             .clone()
             .unwrap_or_else(|| REQUIRED.iter().map(|c| c.header()).collect());
         FormatError::new(
-            "missing_column",
+            ErrorCode::MissingColumn,
             format!(
                 "the header row lacks the required column(s) {}",
                 missing.join(", ")

@@ -36,6 +36,7 @@ pub(crate) use row::{cell_text, number_text, row_item};
 use super::text::decode_text;
 use super::{FormatError, MAX_ITEM_BYTES, ParsedFile, ParsedItem, Skip};
 use crate::bank::model::Question;
+use crate::error::ErrorCode;
 
 /// Picks the delimiter Excel used: comma, or tab / semicolon when the header line has more.
 fn sniff_delimiter(text: &str) -> u8 {
@@ -79,7 +80,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
                 .position()
                 .map(|p| format!(" at line {}", p.line()))
                 .unwrap_or_default();
-            FormatError::new("malformed_csv", format!("unreadable CSV{at}: {e}"))
+            FormatError::new(ErrorCode::MalformedCsv, format!("unreadable CSV{at}: {e}"))
         })?;
         if !more {
             break;
@@ -134,7 +135,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
 /// which [`read`] takes off again): the Chinese headers, one row per question. A practical
 /// task's marking scheme is not kept.
 pub fn write(questions: &[Question]) -> Result<Vec<u8>, FormatError> {
-    let fail = |e: ::csv::Error| FormatError::new("export_failed", e.to_string());
+    let fail = |e: ::csv::Error| FormatError::new(ErrorCode::ExportFailed, e.to_string());
     let mut w = crate::spreadsheet::CsvWriter::new();
     w.row(WRITE_COLUMNS.iter().map(|c| c.header()))
         .map_err(fail)?;

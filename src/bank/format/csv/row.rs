@@ -7,6 +7,7 @@ use crate::bank::model::{
     Key, MAX_OPTIONS, Question, QuestionBody, QuestionKind, QuestionStatus, full_to_half,
     option_label, parse_letters, parse_true_false,
 };
+use crate::error::ErrorCode;
 use std::borrow::Cow;
 
 /// Maps one data row to an item; `None` for an empty row. `row` is the sheet's row number
@@ -36,12 +37,12 @@ pub(crate) fn row_item<S: AsRef<str>>(
 }
 
 fn invalid(reason: String) -> Skip {
-    Skip::new("invalid_row", reason)
+    Skip::new(ErrorCode::InvalidRow, reason)
 }
 
 fn missing(column: Column) -> Skip {
     Skip::new(
-        "missing_field",
+        ErrorCode::MissingField,
         format!("column {} is empty", column.header()),
     )
 }

@@ -1,6 +1,7 @@
 use super::row::parse_difficulty;
 use super::*;
 use crate::bank::model::{Aspect, Key, QuestionBody, QuestionKind, QuestionStatus};
+use crate::error::ErrorCode;
 
 fn questions() -> Vec<Question> {
     let base = QuestionBody {
@@ -167,11 +168,11 @@ fn header_variants_are_recognized() {
 #[test]
 fn a_file_without_the_required_columns_is_refused_naming_them() {
     let err = read("题型,题目说明\n单选,x\n".as_bytes()).unwrap_err();
-    assert_eq!(err.code, "missing_column");
+    assert_eq!(err.code, ErrorCode::MissingColumn);
     assert!(err.message.contains("题干"), "{}", err.message);
     assert!(err.message.contains("答案"), "{}", err.message);
     assert!(!err.message.contains("题型"), "{}", err.message);
-    assert_eq!(read(b"").unwrap_err().code, "missing_column");
+    assert_eq!(read(b"").unwrap_err().code, ErrorCode::MissingColumn);
 }
 
 #[test]
@@ -191,7 +192,7 @@ fn a_bad_row_is_skipped_with_its_reason_and_row_number_and_empty_rows_are_passed
     assert_eq!(bad.ident, "row 4");
     assert_eq!(bad.line, Some(4));
     let skip = bad.result.as_ref().unwrap_err();
-    assert_eq!(skip.code, "invalid_row");
+    assert_eq!(skip.code, ErrorCode::InvalidRow);
     assert!(skip.reason.contains("答案"), "{}", skip.reason);
     let reasons: Vec<String> = f.items[2..]
         .iter()
@@ -202,7 +203,7 @@ fn a_bad_row_is_skipped_with_its_reason_and_row_number_and_empty_rows_are_passed
     assert!(reasons[2].contains("分值"), "{}", reasons[2]);
     assert_eq!(
         f.items[5].result.as_ref().unwrap_err().code,
-        "missing_field"
+        ErrorCode::MissingField
     );
 }
 

@@ -6,6 +6,7 @@ use super::{convert, restore};
 use crate::bank::format::Skip;
 use crate::bank::format::moodle::percent_weight;
 use crate::bank::model::{BLANK_MARKER, Key, QuestionKind, option_label};
+use crate::error::ErrorCode;
 
 /// Whether a weight in percent is full credit.
 fn full(w: f64) -> bool {
@@ -25,7 +26,7 @@ pub(super) struct Parts {
 pub(super) fn parse_parts(text: &str, warnings: &mut Vec<String>) -> Result<Parts, Skip> {
     let brace_error = || {
         Skip::new(
-            "invalid_question",
+            ErrorCode::InvalidQuestion,
             "the answer block needs one { and one matching }; write a literal brace as \\{ or \\}",
         )
     };
@@ -34,7 +35,7 @@ pub(super) fn parse_parts(text: &str, warnings: &mut Vec<String>) -> Result<Part
     let (open, close) = match (open, close) {
         (None, _) if !text.contains('}') => {
             return Err(Skip::new(
-                "not_a_question",
+                ErrorCode::NotAQuestion,
                 "a text with no answer block {…} is a description, not a question",
             ));
         }
@@ -46,7 +47,7 @@ pub(super) fn parse_parts(text: &str, warnings: &mut Vec<String>) -> Result<Part
     }
     if text[close + 1..].contains(['{', '}']) {
         return Err(Skip::new(
-            "invalid_question",
+            ErrorCode::InvalidQuestion,
             "a question has one answer block {…}; write literal braces as \\{ and \\}",
         ));
     }
@@ -96,7 +97,7 @@ pub(super) fn parse_parts(text: &str, warnings: &mut Vec<String>) -> Result<Part
     }
     if answer.contains('=') && answer.contains("->") {
         return Err(Skip::new(
-            "unsupported_type",
+            ErrorCode::UnsupportedType,
             "matching questions are not supported",
         ));
     }
@@ -207,13 +208,13 @@ fn numerical(block: &str, warnings: &mut Vec<String>) -> Result<Vec<String>, Ski
     let answers = answer_list(main, '=');
     if answers.iter().all(|a| a.is_empty()) {
         return Err(Skip::new(
-            "invalid_question",
+            ErrorCode::InvalidQuestion,
             "the numerical question has no answer",
         ));
     }
     let range = || {
         Skip::new(
-            "unsupported_type",
+            ErrorCode::UnsupportedType,
             "numerical questions with a tolerance range are not supported",
         )
     };
@@ -238,7 +239,7 @@ fn numerical(block: &str, warnings: &mut Vec<String>) -> Result<Vec<String>, Ski
         }
         if value.parse::<f64>().is_err() {
             return Err(Skip::new(
-                "invalid_question",
+                ErrorCode::InvalidQuestion,
                 format!("the numerical answer {value:?} is not a number"),
             ));
         }

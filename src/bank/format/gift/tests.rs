@@ -1,6 +1,7 @@
 use super::*;
 use crate::bank::format::{ParsedItem, Skip};
 use crate::bank::model::{Aspect, Key, Question, QuestionBody, QuestionKind};
+use crate::error::ErrorCode;
 
 const FIXTURE: &[u8] = include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -60,7 +61,7 @@ fn the_moodle_fixture_yields_every_item_with_its_kind_and_line() {
     assert_eq!(essay.stem, "How are you?");
     assert_eq!(essay.ident, "Q8");
 
-    assert_eq!(skip(&f.items[1]).code, "unsupported_type");
+    assert_eq!(skip(&f.items[1]).code, ErrorCode::UnsupportedType);
     assert!(skip(&f.items[1]).reason.contains("matching"));
 
     let single = body(&f.items[2]);
@@ -78,7 +79,7 @@ fn the_moodle_fixture_yields_every_item_with_its_kind_and_line() {
         }
     );
 
-    assert_eq!(skip(&f.items[4]).code, "unsupported_type");
+    assert_eq!(skip(&f.items[4]).code, ErrorCode::UnsupportedType);
     assert!(skip(&f.items[4]).reason.contains("tolerance"));
 
     let short = &f.items[5];
@@ -205,8 +206,8 @@ fn an_exact_number_becomes_a_fill_in_but_a_range_is_skipped() {
         }
     );
     assert_eq!(f.items[1].warnings.len(), 1);
-    assert_eq!(skip(&f.items[2]).code, "unsupported_type");
-    assert_eq!(skip(&f.items[3]).code, "invalid_question");
+    assert_eq!(skip(&f.items[2]).code, ErrorCode::UnsupportedType);
+    assert_eq!(skip(&f.items[3]).code, ErrorCode::InvalidQuestion);
 }
 
 #[test]
@@ -226,10 +227,10 @@ fn a_description_and_an_unclosed_brace_are_items_skipped_with_reasons() {
     let text = "Just some text.\n\n::Broken:: What? {=a ~b\n\n::Two:: a {=x ~y} b {=z ~w}\n\n// only a comment\n";
     let f = read(text.as_bytes()).unwrap();
     assert_eq!(f.items.len(), 3);
-    assert_eq!(skip(&f.items[0]).code, "not_a_question");
-    assert_eq!(skip(&f.items[1]).code, "invalid_question");
+    assert_eq!(skip(&f.items[0]).code, ErrorCode::NotAQuestion);
+    assert_eq!(skip(&f.items[1]).code, ErrorCode::InvalidQuestion);
     assert_eq!(f.items[1].line, Some(3));
-    assert_eq!(skip(&f.items[2]).code, "invalid_question");
+    assert_eq!(skip(&f.items[2]).code, ErrorCode::InvalidQuestion);
 }
 
 #[test]

@@ -5,6 +5,7 @@ use super::full;
 use super::percent_weight;
 use crate::bank::format::Skip;
 use crate::bank::model::BLANK_MARKER;
+use crate::error::ErrorCode;
 
 /// Splits a cloze answer list on `sep` where it is not escaped with a backslash.
 fn split_unescaped(s: &str, sep: char) -> Vec<String> {
@@ -62,7 +63,7 @@ pub(super) fn parse_cloze(
         };
         if !CLOZE_SHORT.contains(&qtype.to_ascii_uppercase().as_str()) {
             return Err(Skip::new(
-                "unsupported_type",
+                ErrorCode::UnsupportedType,
                 format!(
                     "embedded answers (cloze) questions with {qtype} parts are not supported; \
                      only short-answer parts are"
@@ -104,7 +105,7 @@ pub(super) fn parse_cloze(
     out.push_str(rest);
     if accepted.is_empty() {
         return Err(Skip::new(
-            "invalid_question",
+            ErrorCode::InvalidQuestion,
             "the cloze question has no embedded answers",
         ));
     }

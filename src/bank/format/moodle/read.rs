@@ -8,6 +8,7 @@ use crate::bank::format::{
     Attachment, FormatError, MAX_ITEM_BYTES, ParsedFile, ParsedItem, Skip, html,
 };
 use crate::bank::model::{Key, QuestionBody, QuestionKind, QuestionStatus};
+use crate::error::ErrorCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use roxmltree::Node;
@@ -19,7 +20,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
     let root = doc.root_element();
     if !root.has_tag_name("quiz") {
         return Err(FormatError::new(
-            "malformed_xml",
+            ErrorCode::MalformedXml,
             format!(
                 "the root element is <{}>, but a Moodle XML file starts with <quiz>",
                 root.tag_name().name()
@@ -283,11 +284,16 @@ fn read_question(
         | "multianswer" => {}
         "description" => {
             return Err(Skip::new(
-                "not_a_question",
+                ErrorCode::NotAQuestion,
                 "a description is text shown between questions, not a question",
             ));
         }
-        other => return Err(Skip::new("unsupported_type", unsupported_reason(other))),
+        other => {
+            return Err(Skip::new(
+                ErrorCode::UnsupportedType,
+                unsupported_reason(other),
+            ));
+        }
     }
     let mut stem = rich_text(child(q, "questiontext"), attachments, warnings);
     let explanation = rich_text(child(q, "generalfeedback"), attachments, warnings);
@@ -349,14 +355,14 @@ fn read_question(
                 .find(|a| fraction(**a) > 0.0)
                 .ok_or_else(|| {
                     Skip::new(
-                        "invalid_question",
+                        ErrorCode::InvalidQuestion,
                         "neither true nor false is marked as the right answer",
                     )
                 })?;
             let text = child_text_or_own(*right);
             let value = crate::bank::model::parse_true_false(&text).ok_or_else(|| {
                 Skip::new(
-                    "invalid_question",
+                    ErrorCode::InvalidQuestion,
                     format!(
                         "the right answer {:?} is neither true nor false",
                         text.trim()
@@ -384,14 +390,14 @@ fn read_question(
                 let text = child_text_or_own(*a);
                 if f > 0.0 && tolerance != 0.0 && text.trim() != "*" {
                     return Err(Skip::new(
-                        "unsupported_type",
+                        ErrorCode::UnsupportedType,
                         "numerical questions with a tolerance range are not supported",
                     ));
                 }
                 let t = text.trim();
                 if f > 0.0 && t != "*" && t.parse::<f64>().is_err() {
                     return Err(Skip::new(
-                        "invalid_question",
+                        ErrorCode::InvalidQuestion,
                         format!("the numerical answer {t:?} is not a number"),
                     ));
                 }

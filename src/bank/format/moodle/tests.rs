@@ -4,6 +4,7 @@ use crate::bank::format::text::map_image_refs;
 use crate::bank::format::{Attachment, ParsedItem, Skip};
 use crate::bank::model::Aspect;
 use crate::bank::model::{Key, Question, QuestionBody, QuestionKind};
+use crate::error::ErrorCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use sha2::{Digest, Sha256};
@@ -73,14 +74,14 @@ fn the_nested_categories_fixture_reads_every_question_with_its_category() {
 fn malformed_xml_is_refused_with_its_line() {
     let err = read(b"<?xml version=\"1.0\"?>\n<quiz>\n<question type=\"truefalse\">\n</quiz>\n")
         .unwrap_err();
-    assert_eq!(err.code, "malformed_xml");
+    assert_eq!(err.code, ErrorCode::MalformedXml);
     assert!(err.message.contains("line 4"), "{}", err.message);
 }
 
 #[test]
 fn a_file_that_is_not_a_quiz_is_refused() {
     let err = read(b"<assessmentItem/>").unwrap_err();
-    assert_eq!(err.code, "malformed_xml");
+    assert_eq!(err.code, ErrorCode::MalformedXml);
     assert!(err.message.contains("<quiz>"));
 }
 
@@ -223,7 +224,7 @@ fn each_supported_type_maps_to_its_kind() {
             accepted: vec![vec!["2".into()]]
         }
     );
-    assert_eq!(skip(&f.items[4]).code, "unsupported_type");
+    assert_eq!(skip(&f.items[4]).code, ErrorCode::UnsupportedType);
     assert!(skip(&f.items[4]).reason.contains("tolerance"));
 
     let essay = body(&f.items[5]);
@@ -245,10 +246,10 @@ fn each_supported_type_maps_to_its_kind() {
         }
     );
     assert!(skip(&f.items[7]).reason.contains("MULTICHOICE"));
-    assert_eq!(skip(&f.items[8]).code, "unsupported_type");
+    assert_eq!(skip(&f.items[8]).code, ErrorCode::UnsupportedType);
     assert!(skip(&f.items[8]).reason.contains("matching"));
-    assert_eq!(skip(&f.items[9]).code, "not_a_question");
-    assert_eq!(skip(&f.items[10]).code, "unsupported_type");
+    assert_eq!(skip(&f.items[9]).code, ErrorCode::NotAQuestion);
+    assert_eq!(skip(&f.items[10]).code, ErrorCode::UnsupportedType);
     assert_eq!(f.items[10].ident, "question 11");
 
     for item in f.items.iter().filter(|i| i.result.is_ok()) {

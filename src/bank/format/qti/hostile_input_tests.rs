@@ -1,5 +1,6 @@
 use super::*;
 use crate::bank::model::{Key, QuestionKind};
+use crate::error::ErrorCode;
 use std::io::Write;
 
 fn zip(files: &[(&str, String)]) -> Vec<u8> {
@@ -30,7 +31,7 @@ fn a_section_that_refers_to_itself_is_reported_not_followed_forever() {
     assert!(
         f.items
             .iter()
-            .any(|i| matches!(&i.result, Err(s) if s.code == "circular_reference"))
+            .any(|i| matches!(&i.result, Err(s) if s.code == ErrorCode::CircularReference))
     );
 }
 
@@ -44,7 +45,7 @@ fn a_deeply_nested_item_body_is_skipped_not_recursed_into() {
     let f = read(item.as_bytes()).unwrap();
     assert_eq!(
         f.items[0].result.as_ref().unwrap_err().code,
-        "too_deeply_nested"
+        ErrorCode::TooDeeplyNested
     );
 }
 

@@ -6,6 +6,7 @@ use super::read::Package;
 use super::read_lom::Meta;
 use crate::bank::format::text::decode_text;
 use crate::bank::format::{FormatError, ParsedFile, ParsedItem, Skip, zip_limits};
+use crate::error::ErrorCode;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::{Cursor, Read, Write};
@@ -27,7 +28,7 @@ pub(super) fn read_zip(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
     zip_limits::check(bytes, &zip_limits::QTI)?;
     let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         FormatError::new(
-            "malformed_zip",
+            ErrorCode::MalformedZip,
             format!("not a readable ZIP content package: {e}"),
         )
     })?;
@@ -139,7 +140,7 @@ pub(super) fn read_zip(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
                 ident: r.path.clone(),
                 line: None,
                 result: Err(Skip::new(
-                    "missing_item_file",
+                    ErrorCode::MissingItemFile,
                     format!(
                         "the manifest lists {} but the package does not hold it",
                         r.path
@@ -165,7 +166,7 @@ pub(super) fn read_zip(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
     }
     if file.items.is_empty() && resources.is_empty() {
         return Err(FormatError::new(
-            "unsupported_format",
+            ErrorCode::UnsupportedFormat,
             "the ZIP holds no QTI assessmentItem or assessmentTest",
         ));
     }
@@ -174,7 +175,7 @@ pub(super) fn read_zip(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
 }
 
 pub(super) fn zip_files(files: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, FormatError> {
-    let fail = |e: &dyn std::fmt::Display| FormatError::new("export_failed", e.to_string());
+    let fail = |e: &dyn std::fmt::Display| FormatError::new(ErrorCode::ExportFailed, e.to_string());
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);

@@ -8,6 +8,7 @@ use super::read_lom::Meta;
 use crate::bank::format::text::{decode_text, image_mime, media_hash, sniff_image};
 use crate::bank::format::{Attachment, FormatError, MAX_ITEM_BYTES, ParsedFile, ParsedItem, Skip};
 use crate::bank::model::QuestionBody;
+use crate::error::ErrorCode;
 use roxmltree::{Document, Node};
 use std::collections::{HashMap, HashSet};
 
@@ -114,11 +115,11 @@ impl<'r> Package<'r> {
                 Ok(())
             }
             "questestinterop" => Err(FormatError::new(
-                "unsupported_format",
+                ErrorCode::UnsupportedFormat,
                 "this is QTI 1.2 (questestinterop); only QTI 2.x assessmentItem and assessmentTest files can be read",
             )),
             other => Err(FormatError::new(
-                "unsupported_format",
+                ErrorCode::UnsupportedFormat,
                 format!(
                     "the root element is <{other}>, not a QTI 2.x assessmentItem or assessmentTest"
                 ),
@@ -171,7 +172,7 @@ impl<'r> Package<'r> {
         let href = attr(node, "href");
         let target = join_path(parent_dir(path), href);
         let ident = attr(node, "identifier").to_string();
-        let skip = |code: &str, reason: String| ParsedItem {
+        let skip = |code: ErrorCode, reason: String| ParsedItem {
             ident: if ident.is_empty() {
                 href.to_string()
             } else {
@@ -183,14 +184,14 @@ impl<'r> Package<'r> {
         };
         if self.open_sections.contains(&target) || self.open_sections.len() >= MAX_SECTION_DEPTH {
             file.push(skip(
-                "circular_reference",
+                ErrorCode::CircularReference,
                 format!("the section file {href} refers back into itself or nests too deeply"),
             ));
             return;
         }
         let Some(bytes) = self.fetch(&target) else {
             file.push(skip(
-                "missing_item_file",
+                ErrorCode::MissingItemFile,
                 format!(
                     "the referenced section file {href} is not included, so its items were not read"
                 ),
@@ -202,7 +203,7 @@ impl<'r> Package<'r> {
             let root = doc.root_element();
             if root.tag_name().name() != "assessmentSection" {
                 return Err(FormatError::new(
-                    "unsupported_format",
+                    ErrorCode::UnsupportedFormat,
                     format!("{href} is not an assessmentSection"),
                 ));
             }
@@ -243,7 +244,7 @@ impl<'r> Package<'r> {
         } else {
             ref_ident.to_string()
         };
-        let skipped = |code: &str, reason: String| ParsedItem {
+        let skipped = |code: ErrorCode, reason: String| ParsedItem {
             ident: fallback.clone(),
             line: Some(line(node)),
             result: Err(Skip::new(code, reason)),
@@ -251,7 +252,7 @@ impl<'r> Package<'r> {
         };
         let Some(bytes) = self.fetch(&target) else {
             return Some(skipped(
-                "missing_item_file",
+                ErrorCode::MissingItemFile,
                 format!("the referenced item file {href} is not available"),
             ));
         };
@@ -266,7 +267,7 @@ impl<'r> Package<'r> {
         let root = doc.root_element();
         if root.tag_name().name() != "assessmentItem" {
             return Some(skipped(
-                "unsupported_format",
+                ErrorCode::UnsupportedFormat,
                 format!("{href} is not an assessmentItem"),
             ));
         }
@@ -302,7 +303,7 @@ impl<'r> Package<'r> {
             Err(Skip::item_too_large(text_bytes))
         } else if too_deep(item) {
             Err(Skip::new(
-                "too_deeply_nested",
+                ErrorCode::TooDeeplyNested,
                 format!("the item body nests elements more than {MAX_BODY_DEPTH} levels deep"),
             ))
         } else {

@@ -6,6 +6,7 @@ use super::dom::{attr, child, children, has_class, is, plain};
 use super::read_body::Html;
 use crate::bank::format::{Skip, html};
 use crate::bank::model::{Aspect, Key, QuestionBody, QuestionKind, QuestionStatus};
+use crate::error::ErrorCode;
 use roxmltree::Node;
 use std::collections::HashMap;
 
@@ -170,7 +171,7 @@ fn describe(interaction: &str) -> &'static str {
 }
 
 fn unsupported(reason: impl Into<String>) -> Skip {
-    Skip::new("unsupported_interaction", reason)
+    Skip::new(ErrorCode::UnsupportedInteraction, reason)
 }
 
 /// Reads an assessmentItem into a body, or says why it cannot become one.
@@ -225,7 +226,7 @@ pub(super) fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> 
             let wanted = decl.choice_key();
             if wanted.is_empty() {
                 return Err(Skip::new(
-                    "missing_key",
+                    ErrorCode::MissingKey,
                     format!(
                         "no correct response is declared for {}",
                         attr(first, "responseIdentifier")
@@ -240,7 +241,7 @@ pub(super) fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> 
                 .collect();
             if correct.is_empty() {
                 return Err(Skip::new(
-                    "missing_key",
+                    ErrorCode::MissingKey,
                     format!(
                         "the correct response {} names none of the choices",
                         wanted.join(", ")
@@ -299,7 +300,7 @@ pub(super) fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> 
                 }
                 if answers.is_empty() {
                     return Err(Skip::new(
-                        "missing_key",
+                        ErrorCode::MissingKey,
                         format!("blank {} ({response}) has no correct response", i + 1),
                     ));
                 }

@@ -5,6 +5,7 @@ use crate::bank::format::text;
 use crate::bank::format::{Attachment, ParsedFile, ParsedItem, Skip};
 use crate::bank::model::option_label;
 use crate::bank::model::{Aspect, Key, Question, QuestionBody, QuestionKind, QuestionStatus};
+use crate::error::ErrorCode;
 use roxmltree::Document;
 use sha2::{Digest, Sha256};
 use std::io::{Cursor, Read};
@@ -167,7 +168,7 @@ fn match_and_order_items_are_skipped_naming_the_interaction() {
         let item = one(&bytes);
         assert_eq!(item.ident, ident);
         let skip = skipped(&item);
-        assert_eq!(skip.code, "unsupported_interaction");
+        assert_eq!(skip.code, ErrorCode::UnsupportedInteraction);
         assert!(skip.reason.contains(name), "{}", skip.reason);
     }
 }
@@ -324,7 +325,7 @@ fn the_sachsen_test_reads_every_reference_with_its_section_as_category() {
                 Question::parse(b.clone()).unwrap();
             }
             Err(skip) => {
-                assert_eq!(skip.code, "missing_item_file");
+                assert_eq!(skip.code, ErrorCode::MissingItemFile);
                 assert!(
                     skip.reason.contains(&format!("{}.xml", item.ident)),
                     "{}",
@@ -346,7 +347,7 @@ fn a_test_read_without_its_folder_reports_every_item_file_missing() {
     assert!(
         f.items
             .iter()
-            .all(|i| skipped(i).code == "missing_item_file")
+            .all(|i| skipped(i).code == ErrorCode::MissingItemFile)
     );
 }
 
@@ -372,13 +373,16 @@ fn images_found_by_the_resolver_become_attachments_named_as_in_the_stem() {
 fn malformed_xml_is_refused_with_its_line() {
     let err = read(b"<?xml version=\"1.0\"?>\n<assessmentItem identifier=\"x\">\n<itemBody>\n</assessmentItem>")
         .unwrap_err();
-    assert_eq!(err.code, "malformed_xml");
+    assert_eq!(err.code, ErrorCode::MalformedXml);
     assert!(err.message.contains("line 4"), "{}", err.message);
 }
 
 #[test]
 fn a_root_that_is_not_qti_is_refused() {
-    assert_eq!(read(b"<quiz/>").unwrap_err().code, "unsupported_format");
+    assert_eq!(
+        read(b"<quiz/>").unwrap_err().code,
+        ErrorCode::UnsupportedFormat
+    );
 }
 
 const TOLERANCE: &str = r#"<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="pi" title="pi">
@@ -397,7 +401,7 @@ fn a_numeric_entry_scored_with_a_tolerance_is_skipped_as_a_numeric_range() {
     let item = one(TOLERANCE.as_bytes());
     assert_eq!(item.ident, "pi");
     let skip = skipped(&item);
-    assert_eq!(skip.code, "unsupported_interaction");
+    assert_eq!(skip.code, ErrorCode::UnsupportedInteraction);
     assert!(skip.reason.contains("numeric range"), "{}", skip.reason);
 }
 
@@ -412,7 +416,7 @@ fn an_item_mixing_kinds_of_interaction_is_skipped_as_composite() {
   </itemBody>
 </assessmentItem>"#;
     let skip = one(xml.as_bytes()).result.unwrap_err();
-    assert_eq!(skip.code, "unsupported_interaction");
+    assert_eq!(skip.code, ErrorCode::UnsupportedInteraction);
     assert!(skip.reason.contains("composite item"), "{}", skip.reason);
     assert!(skip.reason.contains("choiceInteraction"), "{}", skip.reason);
 }
@@ -677,12 +681,15 @@ fn a_zip_without_a_manifest_is_read_item_by_item_with_its_images() {
     assert!(stem.contains("](pack/images/sign.png)"), "{stem}");
     assert_eq!(f.attachments[0].name, "pack/images/sign.png");
     assert_eq!(f.attachments[0].data, png);
-    assert_eq!(skipped(&f.items[1]).code, "unsupported_interaction");
+    assert_eq!(skipped(&f.items[1]).code, ErrorCode::UnsupportedInteraction);
 }
 
 #[test]
 fn a_broken_zip_is_refused() {
-    assert_eq!(read(b"PK\x03\x04broken").unwrap_err().code, "malformed_zip");
+    assert_eq!(
+        read(b"PK\x03\x04broken").unwrap_err().code,
+        ErrorCode::MalformedZip
+    );
 }
 
 #[test]

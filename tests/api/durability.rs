@@ -2,9 +2,7 @@
 //! restarted on the same database, and every save it had acknowledged must be there; the same
 //! after the disk under SQLite filled up and freed again while candidates were saving.
 
-mod common;
-
-use common::{fresh_database, id_number, start_server};
+use crate::support::{BINARY_ADMIN_PASSWORD, fresh_database, id_number, start_server};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -12,7 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const ADMIN: &str = common::BINARY_ADMIN_PASSWORD;
+const ADMIN: &str = BINARY_ADMIN_PASSWORD;
 
 async fn post(client: &Client, base: &str, token: Option<&str>, path: &str, body: &Value) -> Value {
     let mut req = client.post(format!("{base}{path}")).json(body);

@@ -1,9 +1,7 @@
 //! Candidates sitting exams over HTTP: login, paper, autosave, takeover, submit, scoring,
 //! marking, results, time limits, and bad input.
 
-mod common;
-
-use common::{TestApp, error_code, id_number};
+use crate::support::{TestApp, client_from, error_code, id_number};
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
@@ -525,7 +523,7 @@ async fn login_from(
 async fn a_guesser_on_another_candidates_ticket_waits_but_the_real_candidate_logs_in_elsewhere() {
     let s = sitting("at_submit", false, 1).await;
     let (ticket, idn) = s.candidates[0].clone();
-    let guesser = common::client_from("127.0.0.2");
+    let guesser = client_from("127.0.0.2");
     let other = id_number("19900101", 7);
     let r = login_from(&guesser, &s, &ticket, &other).await;
     assert_eq!(
@@ -558,7 +556,7 @@ async fn a_guesser_on_another_candidates_ticket_waits_but_the_real_candidate_log
         .unwrap();
     assert!((1..=300).contains(&wait), "Retry-After {wait}");
     // The real candidate on their own tablet gets in at once, while the guesser still waits.
-    let tablet = common::client_from("127.0.0.3");
+    let tablet = client_from("127.0.0.3");
     let r = login_from(&tablet, &s, &ticket, &idn).await;
     assert_eq!(r.status(), StatusCode::OK);
     let r = login_from(&guesser, &s, &ticket, &other).await;
@@ -568,7 +566,7 @@ async fn a_guesser_on_another_candidates_ticket_waits_but_the_real_candidate_log
 #[tokio::test]
 async fn a_hundred_failures_from_a_venue_address_do_not_lock_out_the_tablets_behind_it() {
     let s = sitting("at_submit", false, 2).await;
-    let venue = common::client_from("127.0.0.4");
+    let venue = client_from("127.0.0.4");
     // Someone at the venue tries 110 made-up tickets.
     for i in 0..110 {
         let r = login_from(&venue, &s, &format!("99{i:08}"), &id_number("19900101", 7)).await;

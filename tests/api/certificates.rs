@@ -6,9 +6,7 @@
 //! The PDF tools come from poppler-utils, qpdf and zbar-tools. Outside CI a test that needs
 //! them and finds them missing says so and skips; in CI (CI=true) that is a failure.
 
-mod common;
-
-use common::{TestApp, error_code, id_number};
+use crate::support::{TestApp, error_code, id_number, shipped_banks};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -47,7 +45,7 @@ async fn setup_with(
     adjust: impl FnOnce(&mut exam_platform::config::Config),
 ) -> Setup {
     let app = TestApp::spawn_with(|c| {
-        c.bank_dir = Some(common::shipped_banks());
+        c.bank_dir = Some(shipped_banks());
         adjust(c);
     })
     .await;

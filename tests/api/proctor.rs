@@ -1,9 +1,7 @@
 //! Live proctoring over HTTP: the room view and its live stream, proctor actions reaching the
 //! tablet, incidents, the session report, who may watch, and two instances on one PostgreSQL.
 
-mod common;
-
-use common::{TestApp, error_code, id_number};
+use crate::support::{TestApp, client_from, error_code, id_number};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -766,7 +764,7 @@ async fn a_proctor_of_the_session_or_an_admin_unlocks_a_candidate_whose_ticket_w
         .as_i64()
         .unwrap();
     // A guesser behind the venue's own address makes the ticket wait there.
-    let venue = common::client_from("127.0.0.5");
+    let venue = client_from("127.0.0.5");
     let try_login = |id: String| {
         let venue = venue.clone();
         let url = r.app.url("/api/candidate/login");

@@ -3,9 +3,7 @@
 //! PostgreSQL LISTEN/NOTIFY. Needs TEST_POSTGRES_URL (CI's PostgreSQL tier sets it); with the
 //! embedded SQLite database there is one instance by design, so there is nothing to prove.
 
-mod common;
-
-use common::{BINARY_ADMIN_PASSWORD, fresh_database, id_number, start_server};
+use crate::support::{BINARY_ADMIN_PASSWORD, fresh_database, id_number, start_server};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};

@@ -1,6 +1,5 @@
 //! Test harness: spawns the app on port 0 with a fresh database (SQLite in a temp folder, or a
 //! fresh PostgreSQL database when TEST_POSTGRES_URL is set) and talks to it over HTTP.
-#![allow(dead_code)]
 
 use exam_platform::config::Config;
 use exam_platform::startup::Application;

@@ -3,7 +3,7 @@
 //! PostgreSQL LISTEN/NOTIFY. Needs TEST_POSTGRES_URL (CI's PostgreSQL tier sets it); with the
 //! embedded SQLite database there is one instance by design, so there is nothing to prove.
 
-use crate::support::{BINARY_ADMIN_PASSWORD, fresh_database, id_number, start_server};
+use crate::support::{BINARY_ADMIN_PASSWORD, Sse, fresh_database, id_number, start_server};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -22,27 +22,6 @@ async fn call(
     let r = req.send().await.unwrap();
     assert!(r.status().is_success(), "{url}: {}", r.status());
     r.json().await.unwrap_or(Value::Null)
-}
-
-/// The next SSE data block of a stream, within `within`.
-async fn next_data(resp: &mut reqwest::Response, buf: &mut String, within: Duration) -> Value {
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(end) = buf.find("\n\n") {
-            let block: String = buf.drain(..end + 2).collect();
-            if let Some(d) = block.lines().find_map(|l| l.strip_prefix("data: ")) {
-                return serde_json::from_str(d).unwrap();
-            }
-            continue;
-        }
-        let left = deadline.saturating_duration_since(Instant::now());
-        let chunk = tokio::time::timeout(left, resp.chunk())
-            .await
-            .expect("an event in time")
-            .unwrap()
-            .expect("open stream");
-        buf.push_str(&String::from_utf8_lossy(&chunk));
-    }
 }
 
 #[tokio::test]
@@ -87,7 +66,7 @@ async fn a_candidate_on_one_instance_and_a_proctor_on_another_see_each_other_wit
     .await;
 
     // The proctor watches on B.
-    let mut room = c
+    let room = c
         .get(format!(
             "{base_b}/api/sessions/{sid}/live?access_token={admin_b}"
         ))
@@ -95,8 +74,8 @@ async fn a_candidate_on_one_instance_and_a_proctor_on_another_see_each_other_wit
         .await
         .unwrap();
     assert_eq!(room.status(), StatusCode::OK);
-    let mut room_buf = String::new();
-    let snapshot = next_data(&mut room, &mut room_buf, Duration::from_secs(5)).await;
+    let mut room = Sse::reading(room);
+    let snapshot = room.next_data(Duration::from_secs(5)).await;
     assert_eq!(snapshot["tiles"][0]["state"], "not_started");
 
     // The candidate logs in and loses focus on A; B's view shows both within a second each.
@@ -120,7 +99,7 @@ async fn a_candidate_on_one_instance_and_a_proctor_on_another_see_each_other_wit
     )
     .await;
     loop {
-        let frame = next_data(&mut room, &mut room_buf, Duration::from_secs(2)).await;
+        let frame = room.next_data(Duration::from_secs(2)).await;
         let seen = frame["tiles"]
             .as_array()
             .unwrap()
@@ -136,15 +115,15 @@ async fn a_candidate_on_one_instance_and_a_proctor_on_another_see_each_other_wit
     assert!(latency < Duration::from_secs(1), "A → B took {latency:?}");
 
     // The tablet listens on A; the proctor pauses on B; the tablet's clock stops within a second.
-    let mut tablet = c
-        .get(format!(
+    let mut tablet = Sse::reading(
+        c.get(format!(
             "{base_a}/api/attempts/{attempt}/live?access_token={token}"
         ))
         .send()
         .await
-        .unwrap();
-    let mut tablet_buf = String::new();
-    let first = next_data(&mut tablet, &mut tablet_buf, Duration::from_secs(5)).await;
+        .unwrap(),
+    );
+    let first = tablet.next_data(Duration::from_secs(5)).await;
     assert_eq!(first["status"], "in_progress");
     let sent = Instant::now();
     call(
@@ -155,7 +134,7 @@ async fn a_candidate_on_one_instance_and_a_proctor_on_another_see_each_other_wit
         json!({"reason": "双实例测试"}),
     )
     .await;
-    let paused = next_data(&mut tablet, &mut tablet_buf, Duration::from_secs(2)).await;
+    let paused = tablet.next_data(Duration::from_secs(2)).await;
     assert_eq!(paused["status"], "paused");
     assert!(
         sent.elapsed() < Duration::from_secs(1),

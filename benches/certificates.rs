@@ -5,11 +5,14 @@
 //! `cargo bench --bench certificates` (CERT_BENCH_COUNT, default 10000; CERT_BENCH_THREADS,
 //! default every core; CERT_BENCH_SAMPLE=path.pdf also writes one certificate).
 
+// A benchmark fails by panicking, like a test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use chrono::{NaiveDate, Utc};
 use ed25519_dalek::SigningKey;
 use exam_platform::certificate::entity::{certificate, certificate_type};
 use exam_platform::certificate::payload::{self, Payload};
-use exam_platform::certificate::{render, service};
+use exam_platform::certificate::{download, render};
 use std::time::Instant;
 
 // The server binary allocates with mimalloc (src/main.rs); so does its benchmark.
@@ -130,14 +133,14 @@ fn batch(range: std::ops::Range<usize>, key: &SigningKey) -> (usize, u64, usize)
     let (mut n, mut total, mut largest) = (0, 0u64, 0);
     for i in range {
         let c = cert(i, key);
-        let pdf = match render::render(&service::view_for(&c, &t)) {
+        let pdf = match render::render(&download::view_for(&c, &t)) {
             Ok(p) => p,
             Err(e) => {
                 eprintln!("certificate {i}: {e}");
                 continue;
             }
         };
-        if zip.start_file(service::file_name(&c), opts).is_ok() {
+        if zip.start_file(download::file_name(&c), opts).is_ok() {
             let _ = std::io::Write::write_all(&mut zip, &pdf);
         }
         n += 1;
@@ -161,7 +164,7 @@ fn main() {
         .max(1);
     let key = SigningKey::from_bytes(&[42u8; 32]);
     if let Ok(path) = std::env::var("CERT_BENCH_SAMPLE") {
-        match render::render(&service::view_for(&cert(0, &key), &kind())) {
+        match render::render(&download::view_for(&cert(0, &key), &kind())) {
             Ok(pdf) => {
                 let _ = std::fs::write(&path, pdf);
                 println!("sample certificate written to {path}");

@@ -7,6 +7,9 @@
 //!
 //! Run: `cargo build --release && cargo bench --bench hostile_imports` (Linux only).
 
+// A benchmark fails by panicking, like a test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "../tests/api/support/hostile.rs"]
 mod hostile;
 

@@ -5,6 +5,9 @@
 //! Run: `cargo bench --bench import` (QUESTIONS=… and RUNS=… override the defaults;
 //! BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 adds PostgreSQL runs).
 
+// A benchmark fails by panicking, like a test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::process::Command;
 use std::time::Instant;
 

@@ -7,6 +7,9 @@
 //!
 //! Run: `cargo bench --bench paper` (DRAWS=… overrides the number of draws).
 
+// A benchmark fails by panicking, like a test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use exam_platform::bank::model::QuestionKind;
 use exam_platform::exam::blueprint::{self, Blueprint, Cell, PoolItem, Section};
 use exam_platform::exam::paper::{self, DrawIndex, Paper};

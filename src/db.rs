@@ -27,6 +27,17 @@ pub async fn connect_with(
     pool: u32,
     busy_timeout: Duration,
 ) -> Result<DatabaseConnection, DbErr> {
+    let db = open(url, pool, busy_timeout).await?;
+    Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// Opens the pool without applying migrations (the `migrate` command decides itself).
+pub async fn open(
+    url: &str,
+    pool: u32,
+    busy_timeout: Duration,
+) -> Result<DatabaseConnection, DbErr> {
     let url = if url.starts_with("sqlite:") && !url.contains("mode=") {
         if let Some(path) = sqlite_path(url)
             && let Some(dir) = std::path::Path::new(path).parent()
@@ -64,7 +75,6 @@ pub async fn connect_with(
     if let Some(file) = sqlite_file(&db) {
         gate(file, busy_timeout);
     }
-    Migrator::up(&db, None).await?;
     Ok(db)
 }
 

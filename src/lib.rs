@@ -11,6 +11,8 @@ pub mod error;
 pub mod exam;
 pub mod http;
 pub mod input;
+pub mod live;
+pub mod pdf;
 pub mod proctor;
 pub mod spreadsheet;
 pub mod startup;

@@ -1,14 +1,17 @@
 //! Building the application: database, migrations, secrets, first admin, shipped banks, HTTP.
 
 use crate::auth::limiter::LoginGuard;
+use crate::auth::service::StaffLogins;
 use crate::auth::token::JwtKeys;
 use crate::auth::{repo as auth_repo, service as auth_service};
 use crate::bank::service as bank_service;
+use crate::certificate::issuer::Issuer;
 use crate::config::Config;
 use crate::state::AppState;
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
 use rand::RngCore;
+use sea_orm::DatabaseConnection;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,8 +40,10 @@ impl From<crate::error::AppError> for StartupError {
     }
 }
 
-/// Opens the database, applies migrations and prepares secrets and the first admin.
-pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
+/// Opens the database, applies migrations, finishes or undoes interrupted imports and makes
+/// the first admin: all a command that only reads or writes data needs (no autosave writer, no
+/// live bus, no listener).
+pub async fn open_database(config: &Config) -> Result<DatabaseConnection, StartupError> {
     let db = crate::db::connect_with(
         &config.database_url,
         config.db_pool,
@@ -54,6 +59,22 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
     if recovered > 0 {
         tracing::warn!("finished or undid {recovered} interrupted import(s)");
     }
+    if let Some(pw) = auth_service::ensure_admin(&db, config.admin_password.as_deref()).await?
+        && config.announce
+    {
+        println!("Created the first account: username admin, password {pw}");
+        println!(
+            "(shown once; change it after logging in, or set ADMIN_PASSWORD before the first start)"
+        );
+    }
+    Ok(db)
+}
+
+/// Everything a server needs: the database as [`open_database`] leaves it, the token secret,
+/// and the runtime pieces (call inside the runtime: it starts the autosave writer and, on
+/// PostgreSQL, the live-bus listener).
+pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
+    let db = open_database(config).await?;
     let secret = match std::env::var("JWT_SECRET").ok().filter(|s| s.len() >= 32) {
         Some(s) => s,
         None => {
@@ -63,16 +84,9 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
             auth_repo::setting_or_insert(&db, "jwt_secret", &hex::encode(bytes)).await?
         }
     };
-    if let Some(pw) = auth_service::ensure_admin(&db, config.admin_password.as_deref()).await?
-        && config.announce
-    {
-        println!("Created the first account: username admin, password {pw}");
-        println!(
-            "(shown once; change it after logging in, or set ADMIN_PASSWORD before the first start)"
-        );
-    }
     let lockout = Duration::from_secs(config.login_lockout_seconds);
-    let bus = crate::proctor::bus::Bus::start(&db);
+    let bus = crate::live::Bus::start(&db);
+    let keys = Arc::new(JwtKeys::new(secret.as_bytes()));
     Ok(AppState {
         exams: Arc::new(crate::exam::attempt::ExamRuntime::start(
             &db,
@@ -82,8 +96,14 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
         live: Arc::new(crate::proctor::live::Live::new(bus)),
         db,
         config: Arc::new(config.clone()),
-        keys: Arc::new(JwtKeys::new(secret.as_bytes())),
-        limiter: Arc::new(LoginGuard::for_staff(config.login_max_failures, lockout)),
+        staff: Arc::new(StaffLogins {
+            keys: keys.clone(),
+            limiter: LoginGuard::for_staff(config.login_max_failures, lockout),
+            token_minutes: config.staff_token_minutes,
+            session_seconds: config.staff_session_seconds,
+        }),
+        keys,
+        issuer: Arc::new(Issuer::from_config(config)),
     })
 }
 
@@ -119,7 +139,7 @@ impl Application {
                 );
             }
         }
-        crate::exam::attempt::spawn_sweeper(state.clone());
+        crate::exam::attempt::spawn_sweeper(state.db.clone(), state.exams.clone());
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| StartupError(format!("cannot listen on {}: {e}", config.bind)))?;
         let port = listener
@@ -132,14 +152,15 @@ impl Application {
             body_grace: Duration::from_secs(config.body_grace_seconds),
         };
         let server = HttpServer::new(move || {
-            App::new()
+            let app = App::new()
                 .app_data(data.clone())
                 .wrap(actix_web::middleware::from_fn(move |req, next| {
                     crate::http::edge::check(edge, req, next)
                 }))
                 .wrap(actix_web::middleware::Compress::default())
-                .configure(crate::http::configure(max_upload))
-                .configure(crate::http::frontend::configure)
+                // Outermost, so the edge's own answers are traced too.
+                .wrap(actix_web::middleware::from_fn(crate::http::trace::request));
+            crate::http::routes(app, max_upload)
         })
         // The head of a request must arrive within 5 s (bodies: `http::edge` cuts off a slow
         // one), and a connection being closed gets 2 s to finish before it is dropped.

@@ -1,9 +1,12 @@
-//! What every request handler can reach.
+//! What every request handler can reach. Only `http` and `startup` know this type: domain
+//! services take a connection plus the one runtime piece they need (see each field).
 
-use crate::auth::limiter::LoginGuard;
+use crate::auth::service::StaffLogins;
 use crate::auth::token::JwtKeys;
+use crate::certificate::issuer::Issuer;
 use crate::config::Config;
 use crate::exam::attempt::ExamRuntime;
+use crate::proctor::live::Live;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
@@ -14,12 +17,14 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Settings.
     pub config: Arc<Config>,
-    /// JWT keys.
+    /// Token signing keys (staff and candidate tokens).
     pub keys: Arc<JwtKeys>,
-    /// Staff login limits (per account and address; see `auth::limiter`).
-    pub limiter: Arc<LoginGuard>,
-    /// The exam domain's caches, autosave writer and candidate login limits.
+    /// Staff logins: keys, limits per account and address, token lifetimes.
+    pub staff: Arc<StaffLogins>,
+    /// The exam domain's caches, autosave writer, live bus and candidate login limits.
     pub exams: Arc<ExamRuntime>,
-    /// Live changes and room views (proctoring).
-    pub live: Arc<crate::proctor::live::Live>,
+    /// Live room views (proctoring).
+    pub live: Arc<Live>,
+    /// Who issues certificates and where they are verified.
+    pub issuer: Arc<Issuer>,
 }

@@ -1,5 +1,6 @@
 //! Database migrations, one change per file, each with up and down.
 
+pub use sea_orm_migration::MigrationStatus;
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_accounts;

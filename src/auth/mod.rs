@@ -1,13 +1,15 @@
-//! Staff authentication: accounts, roles, password hashing, tokens and the request extractor.
+//! Who is asking: staff accounts, roles, password hashing, tokens and logins; candidate tokens.
 
+pub mod candidate;
 pub mod entity;
-pub mod extract;
 pub mod limiter;
 pub mod password;
 pub mod repo;
 pub mod role;
 pub mod service;
+pub mod staff;
 pub mod token;
 
-pub use extract::Staff;
+pub use candidate::CandidateAuth;
 pub use role::{Role, Roles};
+pub use staff::Staff;

@@ -1,15 +1,17 @@
 //! Staff account rules: logging in, the first admin, creating and changing accounts.
 
 use super::entity;
+use super::limiter::LoginGuard;
 use super::password::{self, NewPassword};
 use super::repo;
 use super::role::Roles;
+use super::token::JwtKeys;
 use super::token::{StaffClaims, StaffGrant};
 use crate::audit::{self, Actor};
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 use sea_orm::{ActiveValue::Set, DatabaseConnection, IntoActiveModel};
 use serde_json::json;
+use std::sync::Arc;
 
 /// A login name: 3–32 characters of a–z, 0–9, `.`, `_`, `-`; stored lowercase.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +37,19 @@ impl Username {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// What staff logins need at run time: the signing keys, the login limits, and how long a token
+/// and a whole login last.
+pub struct StaffLogins {
+    /// The token signing keys (shared with candidate tokens).
+    pub keys: Arc<JwtKeys>,
+    /// Failed-login limits per account and address.
+    pub limiter: LoginGuard,
+    /// Minutes a token lasts before it must be refreshed.
+    pub token_minutes: i64,
+    /// Seconds a login lasts at most, refreshes included.
+    pub session_seconds: i64,
 }
 
 /// A successful login.
@@ -66,7 +81,7 @@ fn bad_password(msg: &'static str) -> AppError {
 
 /// Issues a token for an account at its current token generation, for a login that proved
 /// who the user is at `auth_time` (Unix seconds).
-pub fn issue(state: &AppState, user: entity::Model, auth_time: i64) -> AppResult<LoggedIn> {
+pub fn issue(logins: &StaffLogins, user: entity::Model, auth_time: i64) -> AppResult<LoggedIn> {
     let roles = Roles::from_stored(&user.roles);
     let claims = StaffClaims::new(
         user.id,
@@ -75,11 +90,14 @@ pub fn issue(state: &AppState, user: entity::Model, auth_time: i64) -> AppResult
         StaffGrant {
             generation: user.token_generation,
             auth_time,
-            minutes: state.config.staff_token_minutes,
-            max_session_seconds: state.config.staff_session_seconds,
+            minutes: logins.token_minutes,
+            max_session_seconds: logins.session_seconds,
         },
     );
-    let token = state.keys.sign_staff(&claims).map_err(AppError::internal)?;
+    let token = logins
+        .keys
+        .sign_staff(&claims)
+        .map_err(AppError::internal)?;
     Ok(LoggedIn {
         token,
         expires_at: claims.exp,
@@ -89,22 +107,23 @@ pub fn issue(state: &AppState, user: entity::Model, auth_time: i64) -> AppResult
 
 /// A fresh token for a login that proved who the user is at `auth_time`, unless the login has
 /// reached its longest lifetime.
-pub fn refresh(state: &AppState, user: entity::Model, auth_time: i64) -> AppResult<LoggedIn> {
+pub fn refresh(logins: &StaffLogins, user: entity::Model, auth_time: i64) -> AppResult<LoggedIn> {
     let age = chrono::Utc::now().timestamp().saturating_sub(auth_time);
-    if age >= state.config.staff_session_seconds {
+    if age >= logins.session_seconds {
         return Err(AppError::unauthorized(
             "session_too_old",
             "this login has reached the longest time a login lasts; log in again",
         ));
     }
-    issue(state, user, auth_time)
+    issue(logins, user, auth_time)
 }
 
 /// Checks a username and password. Failures make that account wait from that address only
 /// (see [`super::limiter`]), so a wrong password from elsewhere never locks the real user
 /// out; a wrong name and a wrong password look the same.
 pub async fn login(
-    state: &AppState,
+    db: &DatabaseConnection,
+    logins: &StaffLogins,
     username: &str,
     pass: &str,
     client: &str,
@@ -113,7 +132,7 @@ pub async fn login(
     // which accounts exist, and it keeps limiter keys short).
     let name = Username::parse(username)?;
     let who = format!("user:{}", name.as_str());
-    if let Err(wait) = state.limiter.begin(&who, client) {
+    if let Err(wait) = logins.limiter.begin(&who, client) {
         return Err(AppError::too_many(
             format!(
                 "too many failed logins for this account from this address; try again in {} seconds",
@@ -122,7 +141,7 @@ pub async fn login(
             wait.seconds(),
         ));
     }
-    let user = repo::find_by_username(&state.db, name.as_str()).await?;
+    let user = repo::find_by_username(db, name.as_str()).await?;
     let stored = user
         .as_ref()
         .map(|u| u.password_hash.clone())
@@ -130,12 +149,12 @@ pub async fn login(
     let ok = verify(pass.to_string(), stored).await? && user.is_some();
     match user {
         Some(u) if ok && !u.disabled => {
-            state.limiter.succeeded(&who, client);
-            issue(state, u, chrono::Utc::now().timestamp())
+            logins.limiter.succeeded(&who, client);
+            issue(logins, u, chrono::Utc::now().timestamp())
         }
         Some(u) if ok && u.disabled => Err(AppError::forbidden("this account is disabled")),
         _ => {
-            tokio::time::sleep(state.limiter.failed(client)).await;
+            tokio::time::sleep(logins.limiter.failed(client)).await;
             Err(AppError::unauthorized(
                 "invalid_credentials",
                 "wrong username or password",
@@ -354,7 +373,8 @@ pub async fn set_password(
 /// Checks the current password before the owner changes it. Every earlier token of the account
 /// ends (a stolen one included); the owner gets a fresh one, so they stay logged in here.
 pub async fn change_own_password(
-    state: &AppState,
+    db: &DatabaseConnection,
+    logins: &StaffLogins,
     actor: &Actor,
     current: &str,
     new: &str,
@@ -362,7 +382,7 @@ pub async fn change_own_password(
     let id = actor
         .id
         .ok_or_else(|| AppError::forbidden("only a user has a password"))?;
-    let user = repo::find(&state.db, id)
+    let user = repo::find(db, id)
         .await?
         .ok_or_else(|| AppError::not_found("user_not_found", "no such user"))?;
     if !verify(current.to_string(), user.password_hash).await? {
@@ -371,6 +391,6 @@ pub async fn change_own_password(
             "the current password is wrong",
         ));
     }
-    let user = set_password(&state.db, actor, id, new).await?;
-    issue(state, user, chrono::Utc::now().timestamp())
+    let user = set_password(db, actor, id, new).await?;
+    issue(logins, user, chrono::Utc::now().timestamp())
 }

@@ -25,6 +25,7 @@ pub enum OnConflict {
 /// How an item fared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ImportOutcome)]
 pub enum Outcome {
     /// A new question (or would be, in a dry run).
     Imported,

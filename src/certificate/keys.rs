@@ -134,7 +134,7 @@ pub async fn revoke(
     id: KeyId,
     reason: &str,
 ) -> AppResult<key::Model> {
-    let reason = super::service::reason(reason)?;
+    let reason = super::lifecycle::reason(reason)?;
     let txn = crate::db::begin_write(db).await?;
     let k = key::Entity::find_by_id(i32::from(id.0))
         .one(&txn)

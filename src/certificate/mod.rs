@@ -8,17 +8,23 @@
 //! [`status`] (the signed list), [`verify`] (every check, online and offline), [`qr`],
 //! [`render`] and [`page`].
 
+pub mod download;
 pub mod entity;
-pub mod font;
+pub mod issue;
+pub mod issuer;
 pub mod keys;
+pub mod lifecycle;
 pub mod lookup;
 pub mod number;
 pub mod offline;
+pub mod online;
 pub mod page;
 pub mod payload;
 pub mod qr;
+pub mod record;
+pub mod reissue;
 pub mod render;
 pub mod repo;
-pub mod service;
 pub mod status;
+pub mod types;
 pub mod verify;

@@ -1,8 +1,8 @@
 //! The public verification pages: server-rendered, phone-first HTML in Chinese with English,
 //! no script, no outside fonts or styles (the page must work on any phone that scans a code).
 
+use super::online::OnlineVerification;
 use super::render::date_zh;
-use super::service::OnlineVerification;
 use super::verify::{CheckResult, Outcome};
 
 /// Content-Security-Policy of the pages: nothing but their own inline style and form.

@@ -3,8 +3,8 @@
 //! vector rectangles. The QR text is also written into the PDF's metadata (Subject), so the
 //! offline checker can read it from the file when it cannot rasterize the page.
 
-use super::font::{self, Metrics};
 use super::qr;
+use crate::pdf::font::{self, Metrics};
 use chrono::{Datelike, NaiveDate};
 use printpdf::{
     Color, CurTransMat, FontId, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,

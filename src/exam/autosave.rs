@@ -9,7 +9,7 @@
 //! gets several, with saves sharded by attempt so one attempt's saves stay in order.
 
 use super::attempt_repo::{self, PendingSave, SaveOutcome};
-use crate::proctor::bus::Bus;
+use crate::live::Bus;
 use sea_orm::{DatabaseConnection, DbBackend, DbErr};
 use std::collections::{BTreeMap, BTreeSet};
 use tokio::sync::{mpsc, oneshot};

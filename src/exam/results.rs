@@ -2,16 +2,17 @@
 //! CSV and XLSX export), releasing results to candidates, and the paper audit that re-derives
 //! a paper from its seed.
 
+use super::attempt::ExamRuntime;
 use super::attempt::{self, Frozen};
 use super::attempt_repo as repo;
-use super::entity::{attempt as attempt_entity, candidate, session};
+use super::entity::{attempt as attempt_entity, session};
 use super::identity::IdNumber;
 use super::ranking;
 use super::session::SessionId;
 use crate::audit::{self, Actor};
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 use chrono::{DateTime, TimeZone, Utc};
+use sea_orm::DatabaseConnection;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -61,14 +62,14 @@ fn work_code(attempt_id: i32, seed: i64) -> String {
 
 /// The marking queue of a session (only unmarked answers when `pending`).
 pub async fn marking_queue(
-    state: &AppState,
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
     session: SessionId,
     pending: bool,
 ) -> AppResult<Vec<MarkingItem>> {
-    let db = &state.db;
     let marks = repo::marks_in_session(db, session.0, pending).await?;
     let versions: Vec<i32> = marks.iter().map(|m| m.version_id).collect();
-    let questions = state.exams.questions(db, &versions).await?;
+    let questions = rt.questions(db, &versions).await?;
     let mut out = Vec::with_capacity(marks.len());
     let mut attempts: HashMap<i32, attempt_entity::Model> = HashMap::new();
     for m in marks {
@@ -117,13 +118,13 @@ pub async fn marking_queue(
 /// Records a marker's points for one answer and re-grades its attempt; the result becomes
 /// final (pass or fail decided) when its last answer is marked. One transaction, audited.
 pub async fn mark(
-    state: &AppState,
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
     actor: &Actor,
     id: MarkId,
     points: f64,
     comment: &str,
 ) -> AppResult<MarkingItem> {
-    let db = &state.db;
     let m = repo::mark(db, id.0)
         .await?
         .ok_or_else(|| AppError::not_found("mark_not_found", format!("no mark {}", id.0)))?;
@@ -146,8 +147,8 @@ pub async fn mark(
     let s = super::repo::session(db, a.session_id)
         .await?
         .ok_or_else(|| AppError::internal("attempt without session"))?;
-    let frozen = state.exams.frozen(db, &s).await?;
-    let sitting = state.exams.sitting(db, &a).await?;
+    let frozen = rt.frozen(db, &s).await?;
+    let sitting = rt.sitting(db, &a).await?;
     let txn = crate::db::begin_write(db).await?;
     repo::set_mark(&txn, m.id, points, comment.trim(), actor.id).await?;
     let marks: HashMap<i32, Option<f64>> = repo::marks_of(&txn, a.id)
@@ -168,7 +169,7 @@ pub async fn mark(
     )
     .await?;
     txn.commit().await?;
-    marking_queue(state, SessionId(s.id), false)
+    marking_queue(db, rt, SessionId(s.id), false)
         .await?
         .into_iter()
         .find(|i| i.id == m.id)
@@ -237,27 +238,22 @@ pub struct SessionResults {
 }
 
 /// The results table of a session.
-pub async fn session_results(state: &AppState, s: &session::Model) -> AppResult<SessionResults> {
-    let db = &state.db;
-    let candidates: Vec<candidate::Model> = super::repo::candidates(db, s.id).await?;
+pub async fn session_results(
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
+    s: &session::Model,
+) -> AppResult<SessionResults> {
+    let outcomes = super::outcome::of_session(db, s.id).await?;
     let rooms: HashMap<i32, String> = super::repo::rooms(db, s.id)
         .await?
         .into_iter()
         .map(|r| (r.id, r.name))
         .collect();
-    let mut latest: HashMap<i32, attempt_entity::Model> = HashMap::new();
-    for a in repo::attempts_in_session(db, s.id).await? {
-        match latest.get(&a.candidate_id) {
-            Some(b) if b.number >= a.number => {}
-            _ => {
-                latest.insert(a.candidate_id, a);
-            }
-        }
-    }
-    let frozen: Option<std::sync::Arc<Frozen>> = if latest.is_empty() {
+    let sat = outcomes.iter().filter(|o| o.attempt.is_some()).count();
+    let frozen: Option<std::sync::Arc<Frozen>> = if sat == 0 {
         None
     } else {
-        Some(state.exams.frozen(db, s).await?)
+        Some(rt.frozen(db, s).await?)
     };
     let titles: Vec<String> = frozen
         .as_ref()
@@ -270,22 +266,14 @@ pub async fn session_results(state: &AppState, s: &session::Model) -> AppResult<
                 .collect()
         })
         .unwrap_or_default();
-    let mut rows: Vec<ResultRow> = candidates
+    let mut rows: Vec<ResultRow> = outcomes
         .iter()
-        .map(|c| {
-            let a = latest.get(&c.id);
+        .map(|o| {
+            let c = &o.candidate;
+            let a = o.attempt.as_ref();
             let result: Option<super::grading::AttemptResult> = a
                 .and_then(|a| a.result.as_deref())
                 .and_then(|r| serde_json::from_str(r).ok());
-            let status = match a {
-                None => "absent".to_string(),
-                Some(a) if a.submitted_by.as_deref() == Some("terminated") => "terminated".into(),
-                Some(a) if a.status == repo::SUBMITTED && a.pending_marks == 0 => "final".into(),
-                Some(a) => a.status.clone(),
-            };
-            let is_final = status == "final";
-            // An attempt ended for misconduct does not pass, whatever it scored.
-            let terminated = status == "terminated";
             ResultRow {
                 rank: None,
                 ticket: c.ticket.clone(),
@@ -299,20 +287,14 @@ pub async fn session_results(state: &AppState, s: &session::Model) -> AppResult<
                 attempt_id: a.map(|a| a.id),
                 score: a.and_then(|a| a.score),
                 max: a.map(|a| a.max_score),
-                passed: if is_final {
-                    a.and_then(|a| a.passed)
-                } else if terminated {
-                    Some(false)
-                } else {
-                    None
-                },
+                passed: o.passed(),
                 sections: result
                     .map(|r| r.sections.iter().map(|s| s.earned).collect())
                     .unwrap_or_default(),
                 submitted_at: a
                     .and_then(|a| a.submitted_ms)
                     .and_then(|ms| Utc.timestamp_millis_opt(ms).single()),
-                status,
+                status: o.standing.code().to_string(),
             }
         })
         .collect();
@@ -338,8 +320,8 @@ pub async fn session_results(state: &AppState, s: &session::Model) -> AppResult<
     Ok(SessionResults {
         session_id: s.id,
         section_titles: titles,
-        candidates: candidates.len(),
-        sat: latest.len(),
+        candidates: outcomes.len(),
+        sat,
         final_results: final_scores.len(),
         passed,
         pass_rate: if final_scores.is_empty() {
@@ -472,8 +454,8 @@ pub fn to_xlsx(r: &SessionResults) -> AppResult<Vec<u8>> {
 }
 
 /// Releases a session's results to its candidates (once; repeating changes nothing). Audited.
-pub async fn release(state: &AppState, actor: &Actor, s: &session::Model) -> AppResult<()> {
-    let txn = crate::db::begin_write(&state.db).await?;
+pub async fn release(db: &DatabaseConnection, actor: &Actor, s: &session::Model) -> AppResult<()> {
+    let txn = crate::db::begin_write(db).await?;
     repo::release_results(&txn, s.id).await?;
     audit::record(
         &txn,
@@ -485,9 +467,6 @@ pub async fn release(state: &AppState, actor: &Actor, s: &session::Model) -> App
     )
     .await?;
     txn.commit().await?;
-    // Right after the commit, in its own transaction: a certificate problem never undoes a
-    // release, and releasing again retries (issuing is idempotent).
-    crate::certificate::service::issue_for_session(state, actor, SessionId(s.id)).await?;
     Ok(())
 }
 
@@ -514,12 +493,15 @@ pub struct PaperAudit {
 
 /// Re-draws an attempt's paper from its stored seed, algorithm version, the session's frozen
 /// pool and the questions of the candidate's earlier sittings, and compares.
-pub async fn audit_paper(state: &AppState, a: &attempt_entity::Model) -> AppResult<PaperAudit> {
-    let db = &state.db;
+pub async fn audit_paper(
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
+    a: &attempt_entity::Model,
+) -> AppResult<PaperAudit> {
     let s = super::repo::session(db, a.session_id)
         .await?
         .ok_or_else(|| AppError::internal("attempt without session"))?;
-    let frozen = state.exams.frozen(db, &s).await?;
+    let frozen = rt.frozen(db, &s).await?;
     let stored: super::paper::Paper = serde_json::from_str(&a.paper).map_err(AppError::internal)?;
     let avoid = if frozen.definition.avoid_seen_on_retake {
         attempt::seen_before(&repo::attempts_of(db, a.candidate_id).await?, a.number)?

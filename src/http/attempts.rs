@@ -1,9 +1,10 @@
 //! Candidates: log in with ticket and ID number, fetch the paper, save answers, read the
 //! attempt's state and result, submit. Staff: audit an attempt's paper against its seed.
 
+use crate::auth::candidate::{self, CandidateAuth};
 use crate::auth::{Role, Staff};
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::exam::attempt::{self, AttemptId, AttemptState, CandidateAuth, PaperView, SaveRequest};
+use crate::exam::attempt::{self, AttemptId, AttemptState, PaperView, SaveRequest};
 use crate::exam::attempt_repo;
 use crate::exam::delivery::TabletResponse;
 use crate::exam::results::{self, PaperAudit};
@@ -11,6 +12,7 @@ use crate::exam::session::{self as sessions, SessionId};
 use crate::http::client_ip;
 use crate::state::AppState;
 use actix_web::{HttpRequest, web};
+use actix_web::{get, post, put};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -51,9 +53,11 @@ pub struct CandidateLoginResponse {
     pub attempt: AttemptState,
 }
 
-fn login_dto(l: attempt::CandidateLogin) -> CandidateLoginResponse {
-    CandidateLoginResponse {
-        token: l.token,
+/// Signs the candidate's token for a login or retake and shapes the answer.
+fn login_dto(state: &AppState, l: attempt::CandidateLogin) -> AppResult<CandidateLoginResponse> {
+    let token = candidate::sign(&state.keys, l.auth, l.issued_at, l.expires_at.timestamp())?;
+    Ok(CandidateLoginResponse {
+        token,
         attempt_id: l.attempt.id,
         expires_at: l.expires_at,
         candidate: CandidateDto {
@@ -63,46 +67,56 @@ fn login_dto(l: attempt::CandidateLogin) -> CandidateLoginResponse {
             seat: l.candidate.seat,
         },
         attempt: l.attempt,
-    }
+    })
 }
 
 /// Logs a candidate in: starts their attempt or resumes it (taking it over from another tablet).
-#[utoipa::path(post, path = "/api/candidate/login", tag = "attempts",
+#[utoipa::path(tag = "attempts",
     request_body = CandidateLoginRequest,
     responses((status = 200, body = CandidateLoginResponse), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[post("/candidate/login")]
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: web::Json<CandidateLoginRequest>,
 ) -> AppResult<web::Json<CandidateLoginResponse>> {
-    let l = attempt::login(&state, &body.ticket, &body.id_number, &client_ip(&req)).await?;
-    Ok(web::Json(login_dto(l)))
+    let l = attempt::login(
+        &state.db,
+        &state.exams,
+        &body.ticket,
+        &body.id_number,
+        &client_ip(&req),
+    )
+    .await?;
+    Ok(web::Json(login_dto(&state, l)?))
 }
 
 /// Starts the next sitting after a submitted one, if the exam allows retakes.
-#[utoipa::path(post, path = "/api/candidate/retake", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     responses((status = 200, body = CandidateLoginResponse), (status = 409, body = ErrorBody)))]
+#[post("/candidate/retake")]
 pub async fn retake(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: CandidateAuth,
 ) -> AppResult<web::Json<CandidateLoginResponse>> {
-    let l = attempt::retake(&state, &auth, &client_ip(&req)).await?;
-    Ok(web::Json(login_dto(l)))
+    let l = attempt::retake(&state.db, &state.exams, &auth, &client_ip(&req)).await?;
+    Ok(web::Json(login_dto(&state, l)?))
 }
 
 /// The candidate's paper: questions in their order, options under opaque ids, no key.
-#[utoipa::path(get, path = "/api/attempts/{id}/paper", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path)),
     responses((status = 200, body = PaperView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[get("/attempts/{id}/paper")]
 pub async fn paper(
     state: web::Data<AppState>,
     auth: CandidateAuth,
     id: web::Path<i32>,
 ) -> AppResult<web::Json<PaperView>> {
     Ok(web::Json(
-        attempt::paper(&state, &auth, AttemptId(id.into_inner())).await?,
+        attempt::paper(&state.db, &state.exams, &auth, AttemptId(id.into_inner())).await?,
     ))
 }
 
@@ -125,11 +139,12 @@ pub struct SaveAnswerResponse {
 }
 
 /// Saves one answer; idempotent by sequence number; answered only once committed.
-#[utoipa::path(put, path = "/api/attempts/{id}/answers/{question_id}", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path), ("question_id" = i32, Path)),
     request_body = SaveAnswerRequest,
     responses((status = 200, body = SaveAnswerResponse), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[put("/attempts/{id}/answers/{question_id}")]
 pub async fn save(
     state: web::Data<AppState>,
     auth: CandidateAuth,
@@ -139,7 +154,8 @@ pub async fn save(
     let (id, question) = path.into_inner();
     let body = body.into_inner();
     let (saved_seq, applied) = attempt::save(
-        &state,
+        &state.db,
+        &state.exams,
         &auth,
         AttemptId(id),
         question,
@@ -153,38 +169,41 @@ pub async fn save(
 }
 
 /// The attempt's state: status, server time, deadline, saved answers, and the result once released.
-#[utoipa::path(get, path = "/api/attempts/{id}", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path)),
     responses((status = 200, body = AttemptState), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[get("/attempts/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     auth: CandidateAuth,
     id: web::Path<i32>,
 ) -> AppResult<web::Json<AttemptState>> {
     Ok(web::Json(
-        attempt::get(&state, &auth, AttemptId(id.into_inner())).await?,
+        attempt::get(&state.db, &state.exams, &auth, AttemptId(id.into_inner())).await?,
     ))
 }
 
 /// Submits the attempt; repeating it changes nothing.
-#[utoipa::path(post, path = "/api/attempts/{id}/submit", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path)),
     responses((status = 200, body = AttemptState), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[post("/attempts/{id}/submit")]
 pub async fn submit(
     state: web::Data<AppState>,
     auth: CandidateAuth,
     id: web::Path<i32>,
 ) -> AppResult<web::Json<AttemptState>> {
     Ok(web::Json(
-        attempt::submit(&state, &auth, AttemptId(id.into_inner())).await?,
+        attempt::submit(&state.db, &state.exams, &auth, AttemptId(id.into_inner())).await?,
     ))
 }
 
 /// Re-draws an attempt's paper from its seed and says whether it is the stored one (authors,
 /// and proctors of the session).
-#[utoipa::path(get, path = "/api/attempts/{id}/audit", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path)),
     responses((status = 200, body = PaperAudit), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[get("/attempts/{id}/audit")]
 pub async fn audit(
     state: web::Data<AppState>,
     staff: Staff,
@@ -198,7 +217,9 @@ pub async fn audit(
     if !sessions::may_see(&staff.roles, staff.id, &rooms) {
         return Err(AppError::forbidden("you are not assigned to this session"));
     }
-    Ok(web::Json(results::audit_paper(&state, &a).await?))
+    Ok(web::Json(
+        results::audit_paper(&state.db, &state.exams, &a).await?,
+    ))
 }
 
 /// A staff change to an attempt's time.
@@ -240,8 +261,15 @@ async fn clock(
     if !sessions::may_see(&staff.roles, staff.id, &rooms) {
         return Err(AppError::forbidden("you are not assigned to this session"));
     }
-    let a =
-        attempt::change_clock(state, &staff.actor(), AttemptId(id), action, reason.trim()).await?;
+    let a = attempt::change_clock(
+        &state.db,
+        &state.exams,
+        &staff.actor(),
+        AttemptId(id),
+        action,
+        reason.trim(),
+    )
+    .await?;
     let (deadline, remaining) = attempt::time_left(&a);
     Ok(web::Json(ClockDto {
         id: a.id,
@@ -252,10 +280,11 @@ async fn clock(
 }
 
 /// Pauses one attempt: its clock stops and saves wait until it resumes (proctors of the session).
-#[utoipa::path(post, path = "/api/attempts/{id}/pause", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path)),
     request_body = ClockRequest,
     responses((status = 200, body = ClockDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/attempts/{id}/pause")]
 pub async fn pause(
     state: web::Data<AppState>,
     staff: Staff,
@@ -267,10 +296,11 @@ pub async fn pause(
 }
 
 /// Resumes a paused attempt; its deadline moves on by the pause.
-#[utoipa::path(post, path = "/api/attempts/{id}/resume", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path)),
     request_body = ClockRequest,
     responses((status = 200, body = ClockDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/attempts/{id}/resume")]
 pub async fn resume(
     state: web::Data<AppState>,
     staff: Staff,
@@ -282,10 +312,11 @@ pub async fn resume(
 }
 
 /// Gives one attempt extra minutes.
-#[utoipa::path(post, path = "/api/attempts/{id}/extend", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path)),
     request_body = ClockRequest,
     responses((status = 200, body = ClockDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/attempts/{id}/extend")]
 pub async fn extend(
     state: web::Data<AppState>,
     staff: Staff,
@@ -317,18 +348,39 @@ pub struct EventsResponse {
 }
 
 /// Reports heartbeats and page-hidden, window-blur and fullscreen-exit events of the candidate's tablet.
-#[utoipa::path(post, path = "/api/attempts/{id}/events", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path)),
     request_body = EventsRequest,
     responses((status = 200, body = EventsResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[post("/attempts/{id}/events")]
 pub async fn events(
     state: web::Data<AppState>,
     auth: CandidateAuth,
     id: web::Path<i32>,
     body: web::Json<EventsRequest>,
 ) -> AppResult<web::Json<EventsResponse>> {
-    let stored =
-        crate::exam::events::report(&state, &auth, AttemptId(*id), body.into_inner().events)
-            .await?;
+    let stored = crate::exam::events::report(
+        &state.db,
+        &state.exams,
+        &auth,
+        AttemptId(*id),
+        body.into_inner().events,
+    )
+    .await?;
     Ok(web::Json(EventsResponse { stored }))
+}
+
+/// Registers the attempts routes under `/api`, each with its OpenAPI entry.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(login)
+        .service(retake)
+        .service(get)
+        .service(paper)
+        .service(save)
+        .service(submit)
+        .service(audit)
+        .service(events)
+        .service(pause)
+        .service(resume)
+        .service(extend);
 }

@@ -5,6 +5,7 @@ use crate::audit;
 use crate::auth::{Role, Staff};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
+use actix_web::get;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -24,8 +25,9 @@ pub struct AuditQuery {
 }
 
 /// The newest audit entries first.
-#[utoipa::path(get, path = "/api/audit", tag = "audit", security(("bearer" = [])), params(AuditQuery),
+#[utoipa::path(tag = "audit", security(("bearer" = [])), params(AuditQuery),
     responses((status = 200, body = [AuditDto]), (status = 403, body = ErrorBody)))]
+#[get("/audit")]
 pub async fn list(
     state: web::Data<AppState>,
     staff: Staff,
@@ -72,4 +74,9 @@ pub async fn list(
             format!("format {other:?} is not json or csv"),
         )),
     }
+}
+
+/// Registers the audit routes under `/api`, each with its OpenAPI entry.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list);
 }

@@ -9,13 +9,15 @@ use crate::bank::{repo, service};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
+use actix_web::{get, patch, post};
 use serde::Deserialize;
 use std::collections::HashMap;
 use utoipa::IntoParams;
 
 /// Every bank with its question count. Any staff member may list banks.
-#[utoipa::path(get, path = "/api/banks", tag = "banks", security(("bearer" = [])),
+#[utoipa::path(tag = "banks", security(("bearer" = [])),
     responses((status = 200, body = [BankDto]), (status = 401, body = ErrorBody)))]
+#[get("/banks")]
 pub async fn list(state: web::Data<AppState>, _staff: Staff) -> AppResult<web::Json<Vec<BankDto>>> {
     let banks = repo::banks_with_counts(&state.db).await?;
     Ok(web::Json(
@@ -24,9 +26,10 @@ pub async fn list(state: web::Data<AppState>, _staff: Staff) -> AppResult<web::J
 }
 
 /// Creates an empty bank.
-#[utoipa::path(post, path = "/api/banks", tag = "banks", security(("bearer" = [])),
+#[utoipa::path(tag = "banks", security(("bearer" = [])),
     request_body = CreateBankRequest,
     responses((status = 201, body = BankDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/banks")]
 pub async fn create(
     state: web::Data<AppState>,
     staff: Staff,
@@ -46,8 +49,9 @@ pub async fn create(
 }
 
 /// One bank.
-#[utoipa::path(get, path = "/api/banks/{code}", tag = "banks", security(("bearer" = [])),
+#[utoipa::path(tag = "banks", security(("bearer" = [])),
     params(("code" = String, Path)), responses((status = 200, body = BankDto), (status = 404, body = ErrorBody)))]
+#[get("/banks/{code}")]
 pub async fn get(
     state: web::Data<AppState>,
     _staff: Staff,
@@ -59,9 +63,10 @@ pub async fn get(
 }
 
 /// Renames or re-describes a bank.
-#[utoipa::path(patch, path = "/api/banks/{code}", tag = "banks", security(("bearer" = [])),
+#[utoipa::path(tag = "banks", security(("bearer" = [])),
     params(("code" = String, Path)), request_body = UpdateBankRequest,
     responses((status = 200, body = BankDto), (status = 404, body = ErrorBody)))]
+#[patch("/banks/{code}")]
 pub async fn update(
     state: web::Data<AppState>,
     staff: Staff,
@@ -105,8 +110,9 @@ fn tree(
 }
 
 /// A bank's categories as a tree, with question counts including sub-categories.
-#[utoipa::path(get, path = "/api/banks/{code}/categories", tag = "banks", security(("bearer" = [])),
+#[utoipa::path(tag = "banks", security(("bearer" = [])),
     params(("code" = String, Path)), responses((status = 200, body = [CategoryNode]), (status = 404, body = ErrorBody)))]
+#[get("/banks/{code}/categories")]
 pub async fn categories(
     state: web::Data<AppState>,
     _staff: Staff,
@@ -159,12 +165,13 @@ fn pick_format(q: &ImportQuery, bytes: &[u8]) -> AppResult<Format> {
 
 /// Imports a file (the raw request body) into a bank. Returns the per-item report. A dry run
 /// writes nothing; a real import writes everything it reports or, on error, nothing.
-#[utoipa::path(post, path = "/api/banks/{code}/import", tag = "banks", security(("bearer" = [])),
+#[utoipa::path(tag = "banks", security(("bearer" = [])),
     params(("code" = String, Path), ImportQuery),
     request_body(content = Vec<u8>, description = "the file", content_type = "application/octet-stream"),
     responses((status = 200, body = ImportReport),
               (status = 409, description = "identifiers exist with other content; details hold the report", body = ErrorBody),
               (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/banks/{code}/import")]
 pub async fn import(
     state: web::Data<AppState>,
     staff: Staff,
@@ -206,9 +213,10 @@ pub struct ExportQuery {
 }
 
 /// Downloads a bank's current questions in a format.
-#[utoipa::path(get, path = "/api/banks/{code}/export", tag = "banks", security(("bearer" = [])),
+#[utoipa::path(tag = "banks", security(("bearer" = [])),
     params(("code" = String, Path), ExportQuery),
     responses((status = 200, description = "the file"), (status = 404, body = ErrorBody)))]
+#[get("/banks/{code}/export")]
 pub async fn export(
     state: web::Data<AppState>,
     staff: Staff,
@@ -231,4 +239,15 @@ pub async fn export(
             format!("attachment; filename=\"{}.{}\"", b.code, format.extension()),
         ))
         .body(bytes))
+}
+
+/// Registers the banks routes under `/api`, each with its OpenAPI entry.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(get)
+        .service(update)
+        .service(categories)
+        .service(import)
+        .service(export);
 }

@@ -2,21 +2,26 @@
 //! reissue, downloads (staff: one or a session's ZIP; holders: their own), keys, and the public
 //! verification (page, JSON, lookup by number and name, published keys and status list).
 
+use crate::auth::CandidateAuth;
 use crate::auth::{Role, Staff};
+use crate::certificate::download;
+use crate::certificate::issue::{self as issuing, IssueReport};
 use crate::certificate::keys::{self, KeyId};
-use crate::certificate::service::{
-    self as svc, CertificateDto, CertificateId, Correction, IssueReport, NewType,
-    OnlineVerification, StatusAction, TypeDto, TypeId,
-};
+use crate::certificate::lifecycle::{self, StatusAction};
+use crate::certificate::online::{self, OnlineVerification};
+use crate::certificate::record::{self, CertificateDto, CertificateId};
+use crate::certificate::reissue::{self as correcting, Correction};
 use crate::certificate::status::StatusList;
+use crate::certificate::types::{self, NewType, TypeDto, TypeId};
 use crate::certificate::verify::{KeysDocument, PublishedKey};
 use crate::certificate::{lookup, page};
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::exam::attempt::{AttemptId, CandidateAuth};
+use crate::exam::attempt::AttemptId;
 use crate::exam::session::SessionId;
 use crate::state::AppState;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY};
 use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{get, post, put};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -48,8 +53,9 @@ fn percent(s: &str) -> String {
 }
 
 /// The certificate types.
-#[utoipa::path(get, path = "/api/certificate-types", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     responses((status = 200, body = [TypeDto])))]
+#[get("/certificate-types")]
 pub async fn list_types(
     state: web::Data<AppState>,
     staff: Staff,
@@ -60,22 +66,24 @@ pub async fn list_types(
 }
 
 /// Creates a certificate type (authors).
-#[utoipa::path(post, path = "/api/certificate-types", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     request_body = NewType,
     responses((status = 201, body = TypeDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/certificate-types")]
 pub async fn create_type(
     state: web::Data<AppState>,
     staff: Staff,
     body: web::Json<NewType>,
 ) -> AppResult<HttpResponse> {
     staff.require(Role::Author)?;
-    let t = svc::create_type(&state.db, &staff.actor(), body.into_inner()).await?;
+    let t = types::create_type(&state.db, &staff.actor(), body.into_inner()).await?;
     Ok(HttpResponse::Created().json(TypeDto::from(t)))
 }
 
 /// One certificate type.
-#[utoipa::path(get, path = "/api/certificate-types/{id}", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)), responses((status = 200, body = TypeDto), (status = 404, body = ErrorBody)))]
+#[get("/certificate-types/{id}")]
 pub async fn get_type(
     state: web::Data<AppState>,
     staff: Staff,
@@ -83,14 +91,15 @@ pub async fn get_type(
 ) -> AppResult<web::Json<TypeDto>> {
     staff.require(Role::Author)?;
     Ok(web::Json(
-        svc::get_type(&state.db, TypeId(*id)).await?.into(),
+        types::get_type(&state.db, TypeId(*id)).await?.into(),
     ))
 }
 
 /// Replaces a certificate type (authors); its code is fixed once certificates carry it.
-#[utoipa::path(put, path = "/api/certificate-types/{id}", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = NewType,
     responses((status = 200, body = TypeDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[put("/certificate-types/{id}")]
 pub async fn update_type(
     state: web::Data<AppState>,
     staff: Staff,
@@ -98,7 +107,7 @@ pub async fn update_type(
     body: web::Json<NewType>,
 ) -> AppResult<web::Json<TypeDto>> {
     staff.require(Role::Author)?;
-    let t = svc::update_type(&state.db, &staff.actor(), TypeId(*id), body.into_inner()).await?;
+    let t = types::update_type(&state.db, &staff.actor(), TypeId(*id), body.into_inner()).await?;
     Ok(web::Json(t.into()))
 }
 
@@ -110,9 +119,10 @@ pub struct SessionTypeRequest {
 }
 
 /// Sets the certificate type a session issues on releasing its results (authors).
-#[utoipa::path(put, path = "/api/sessions/{id}/certificate-type", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = SessionTypeRequest,
     responses((status = 200, body = SessionTypeRequest), (status = 404, body = ErrorBody)))]
+#[put("/sessions/{id}/certificate-type")]
 pub async fn set_session_type(
     state: web::Data<AppState>,
     staff: Staff,
@@ -120,7 +130,7 @@ pub async fn set_session_type(
     body: web::Json<SessionTypeRequest>,
 ) -> AppResult<web::Json<SessionTypeRequest>> {
     staff.require(Role::Author)?;
-    let t = svc::set_session_type(
+    let t = types::set_session_type(
         &state.db,
         &staff.actor(),
         SessionId(*id),
@@ -133,9 +143,10 @@ pub async fn set_session_type(
 }
 
 /// Issues the session's missing certificates in a batch (authors); idempotent.
-#[utoipa::path(post, path = "/api/sessions/{id}/certificates", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)),
     responses((status = 200, body = IssueReport), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/sessions/{id}/certificates")]
 pub async fn issue(
     state: web::Data<AppState>,
     staff: Staff,
@@ -143,7 +154,8 @@ pub async fn issue(
 ) -> AppResult<web::Json<IssueReport>> {
     staff.require(Role::Author)?;
     Ok(web::Json(
-        svc::issue_for_session(&state, &staff.actor(), SessionId(*id)).await?,
+        issuing::issue_for_session(&state.db, &state.issuer, &staff.actor(), SessionId(*id))
+            .await?,
     ))
 }
 
@@ -156,9 +168,10 @@ pub struct SessionCertificatesQuery {
 }
 
 /// A session's certificates as JSON, or their PDFs as one ZIP (authors).
-#[utoipa::path(get, path = "/api/sessions/{id}/certificates", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path), SessionCertificatesQuery),
     responses((status = 200, body = [CertificateDto]), (status = 404, body = ErrorBody)))]
+#[get("/sessions/{id}/certificates")]
 pub async fn of_session(
     state: web::Data<AppState>,
     staff: Staff,
@@ -177,7 +190,7 @@ pub async fn of_session(
             ))
         }
         "zip" => {
-            let rx = svc::session_zip(&state.db, SessionId(*id)).await?;
+            let rx = download::session_zip(&state.db, SessionId(*id)).await?;
             let body = futures_util::stream::unfold(rx, |mut rx| async move {
                 rx.recv().await.map(|chunk| {
                     (
@@ -212,8 +225,9 @@ pub struct FindQuery {
 }
 
 /// Finds a certificate by number (authors).
-#[utoipa::path(get, path = "/api/certificates", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(FindQuery), responses((status = 200, body = [CertificateDto])))]
+#[get("/certificates")]
 pub async fn find(
     state: web::Data<AppState>,
     staff: Staff,
@@ -230,8 +244,9 @@ pub async fn find(
 }
 
 /// One certificate (authors).
-#[utoipa::path(get, path = "/api/certificates/{id}", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)), responses((status = 200, body = CertificateDto), (status = 404, body = ErrorBody)))]
+#[get("/certificates/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     staff: Staff,
@@ -239,23 +254,24 @@ pub async fn get(
 ) -> AppResult<web::Json<CertificateDto>> {
     staff.require(Role::Author)?;
     Ok(web::Json(
-        svc::get(&state.db, CertificateId(*id)).await?.into(),
+        record::get(&state.db, CertificateId(*id)).await?.into(),
     ))
 }
 
 /// The PDF of one certificate (authors).
-#[utoipa::path(get, path = "/api/certificates/{id}/pdf", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[get("/certificates/{id}/pdf")]
 pub async fn pdf(
     state: web::Data<AppState>,
     staff: Staff,
     id: web::Path<i32>,
 ) -> AppResult<HttpResponse> {
     staff.require(Role::Author)?;
-    let c = svc::get(&state.db, CertificateId(*id)).await?;
-    let bytes = svc::pdf(&state.db, &c).await?;
-    Ok(pdf_response(&svc::file_name(&c), bytes))
+    let c = record::get(&state.db, CertificateId(*id)).await?;
+    let bytes = download::pdf(&state.db, &c).await?;
+    Ok(pdf_response(&download::file_name(&c), bytes))
 }
 
 /// A reason for a status change.
@@ -273,14 +289,16 @@ async fn change(
     reason: &str,
 ) -> AppResult<web::Json<CertificateDto>> {
     staff.require(Role::Author)?;
-    let c = svc::set_status(&state.db, &staff.actor(), CertificateId(id), action, reason).await?;
+    let c =
+        lifecycle::set_status(&state.db, &staff.actor(), CertificateId(id), action, reason).await?;
     Ok(web::Json(c.into()))
 }
 
 /// Revokes a certificate (authors; final).
-#[utoipa::path(post, path = "/api/certificates/{id}/revoke", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = ReasonRequest,
     responses((status = 200, body = CertificateDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/certificates/{id}/revoke")]
 pub async fn revoke(
     state: web::Data<AppState>,
     staff: Staff,
@@ -291,9 +309,10 @@ pub async fn revoke(
 }
 
 /// Suspends a certificate (authors).
-#[utoipa::path(post, path = "/api/certificates/{id}/suspend", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = ReasonRequest,
     responses((status = 200, body = CertificateDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/certificates/{id}/suspend")]
 pub async fn suspend(
     state: web::Data<AppState>,
     staff: Staff,
@@ -304,9 +323,10 @@ pub async fn suspend(
 }
 
 /// Reinstates a suspended certificate (authors).
-#[utoipa::path(post, path = "/api/certificates/{id}/reinstate", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = ReasonRequest,
     responses((status = 200, body = CertificateDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/certificates/{id}/reinstate")]
 pub async fn reinstate(
     state: web::Data<AppState>,
     staff: Staff,
@@ -317,9 +337,10 @@ pub async fn reinstate(
 }
 
 /// Corrects a certificate by reissuing it (authors): the old one becomes superseded.
-#[utoipa::path(post, path = "/api/certificates/{id}/reissue", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = Correction,
     responses((status = 201, body = CertificateDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/certificates/{id}/reissue")]
 pub async fn reissue(
     state: web::Data<AppState>,
     staff: Staff,
@@ -327,8 +348,9 @@ pub async fn reissue(
     body: web::Json<Correction>,
 ) -> AppResult<HttpResponse> {
     staff.require(Role::Author)?;
-    let c = svc::reissue(
-        &state,
+    let c = correcting::reissue(
+        &state.db,
+        &state.issuer,
         &staff.actor(),
         CertificateId(*id),
         body.into_inner(),
@@ -359,14 +381,15 @@ pub struct HolderCertificate {
 }
 
 /// The candidate's own certificate (candidate token).
-#[utoipa::path(get, path = "/api/candidate/certificate", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     responses((status = 200, body = HolderCertificate), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[get("/candidate/certificate")]
 pub async fn mine(
     state: web::Data<AppState>,
     auth: CandidateAuth,
 ) -> AppResult<web::Json<HolderCertificate>> {
     current_login(&state, &auth).await?;
-    let c = svc::of_holder(&state.db, auth.candidate_id).await?;
+    let c = record::of_holder(&state.db, auth.candidate_id).await?;
     Ok(web::Json(HolderCertificate {
         number: c.number,
         holder_name: c.holder_name,
@@ -381,34 +404,39 @@ pub async fn mine(
 /// Refuses a candidate token like the attempt endpoints do: 401 `taken_over` once the attempt
 /// was continued on another device.
 async fn current_login(state: &AppState, auth: &CandidateAuth) -> AppResult<()> {
-    crate::exam::attempt::own_attempt(state, auth, AttemptId(auth.attempt_id)).await?;
+    crate::exam::attempt::own_attempt(&state.db, auth, AttemptId(auth.attempt_id)).await?;
     Ok(())
 }
 
 /// The PDF of the candidate's own certificate (candidate token).
-#[utoipa::path(get, path = "/api/candidate/certificate/pdf", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[get("/candidate/certificate/pdf")]
 pub async fn my_pdf(state: web::Data<AppState>, auth: CandidateAuth) -> AppResult<HttpResponse> {
     current_login(&state, &auth).await?;
-    let c = svc::of_holder(&state.db, auth.candidate_id).await?;
-    let bytes = svc::pdf(&state.db, &c).await?;
-    Ok(pdf_response(&svc::file_name(&c), bytes))
+    let c = record::of_holder(&state.db, auth.candidate_id).await?;
+    let bytes = download::pdf(&state.db, &c).await?;
+    Ok(pdf_response(&download::file_name(&c), bytes))
 }
 
 /// Every signing key with its dates (admins).
-#[utoipa::path(get, path = "/api/certificate-keys", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     responses((status = 200, body = KeysDocument)))]
+#[get("/certificate-keys")]
 pub async fn list_keys(
     state: web::Data<AppState>,
     staff: Staff,
 ) -> AppResult<web::Json<KeysDocument>> {
     staff.require(Role::Admin)?;
-    Ok(web::Json(svc::keys_document(&state).await?))
+    Ok(web::Json(
+        online::keys_document(&state.db, &state.issuer).await?,
+    ))
 }
 
 /// Rotates the signing key (admins): the current key is retired, a new one signs from now.
-#[utoipa::path(post, path = "/api/certificate-keys/rotate", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     responses((status = 201, body = PublishedKey)))]
+#[post("/certificate-keys/rotate")]
 pub async fn rotate_key(state: web::Data<AppState>, staff: Staff) -> AppResult<HttpResponse> {
     staff.require(Role::Admin)?;
     let k = keys::rotate(&state.db, &staff.actor()).await?;
@@ -416,9 +444,10 @@ pub async fn rotate_key(state: web::Data<AppState>, staff: Staff) -> AppResult<H
 }
 
 /// Revokes a signing key (admins): nothing it signed verifies any more.
-#[utoipa::path(post, path = "/api/certificate-keys/{id}/revoke", tag = "certificates", security(("bearer" = [])),
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = u16, Path)), request_body = ReasonRequest,
     responses((status = 200, body = PublishedKey), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/certificate-keys/{id}/revoke")]
 pub async fn revoke_key(
     state: web::Data<AppState>,
     staff: Staff,
@@ -431,35 +460,40 @@ pub async fn revoke_key(
 }
 
 /// The published keys (anyone; cached briefly).
-#[utoipa::path(get, path = "/.well-known/exam-certificate-keys.json", tag = "verification",
+#[utoipa::path(tag = "verification",
     responses((status = 200, body = KeysDocument)))]
+#[get("/.well-known/exam-certificate-keys.json")]
 pub async fn published_keys(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "public, max-age=300"))
         .insert_header(("Access-Control-Allow-Origin", "*"))
-        .json(svc::keys_document(&state).await?))
+        .json(online::keys_document(&state.db, &state.issuer).await?))
 }
 
 /// The signed status list (anyone).
-#[utoipa::path(get, path = "/.well-known/exam-certificate-status.json", tag = "verification",
+#[utoipa::path(tag = "verification",
     responses((status = 200, body = StatusList)))]
+#[get("/.well-known/exam-certificate-status.json")]
 pub async fn status_list(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "public, max-age=60"))
         .insert_header(("Access-Control-Allow-Origin", "*"))
-        .json(svc::status_list(&state).await?))
+        .json(online::status_list(&state.db, &state.issuer).await?))
 }
 
 /// Verifies a QR payload (what follows `/V/` in the code): the verdict and each check, as the
 /// verify page shows them. A forged or garbled payload is `not_valid` with a reason, not an
 /// error.
-#[utoipa::path(get, path = "/api/verify/{payload}", tag = "verification",
+#[utoipa::path(tag = "verification",
     params(("payload" = String, Path)), responses((status = 200, body = OnlineVerification)))]
+#[get("/verify/{payload}")]
 pub async fn verify_json(
     state: web::Data<AppState>,
     payload: web::Path<String>,
 ) -> AppResult<web::Json<OnlineVerification>> {
-    Ok(web::Json(svc::verify_online(&state, &payload).await?))
+    Ok(web::Json(
+        online::verify_online(&state.db, &state.issuer, &payload).await?,
+    ))
 }
 
 /// A scanned QR text.
@@ -470,13 +504,16 @@ pub struct VerifyRequest {
 }
 
 /// Verifies a whole scanned QR text (including the address check).
-#[utoipa::path(post, path = "/api/verify", tag = "verification",
+#[utoipa::path(tag = "verification",
     request_body = VerifyRequest, responses((status = 200, body = OnlineVerification)))]
+#[post("/verify")]
 pub async fn verify_text(
     state: web::Data<AppState>,
     body: web::Json<VerifyRequest>,
 ) -> AppResult<web::Json<OnlineVerification>> {
-    Ok(web::Json(svc::verify_online(&state, &body.text).await?))
+    Ok(web::Json(
+        online::verify_online(&state.db, &state.issuer, &body.text).await?,
+    ))
 }
 
 /// A lookup by number and name.
@@ -510,7 +547,7 @@ async fn limited_lookup(
             crate::auth::limiter::retry_after(wait),
         ));
     }
-    match svc::lookup(state, &q.number, &q.name).await {
+    match online::lookup(&state.db, &state.issuer, &q.number, &q.name).await {
         Err(e) if e.code == "certificate_not_found" => {
             limiter.count(&key);
             Err(e)
@@ -520,9 +557,10 @@ async fn limited_lookup(
 }
 
 /// Looks a certificate up by number and the holder's full name (rate limited per address).
-#[utoipa::path(post, path = "/api/verify/lookup", tag = "verification",
+#[utoipa::path(tag = "verification",
     request_body = LookupRequest,
     responses((status = 200, body = OnlineVerification), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[post("/verify/lookup")]
 pub async fn lookup_json(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -543,7 +581,7 @@ fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
 
 /// The verify page a scanned code opens (`/V/{payload}`, also `/verify/{payload}`).
 pub async fn verify_page(state: web::Data<AppState>, payload: web::Path<String>) -> HttpResponse {
-    match svc::verify_online(&state, &payload).await {
+    match online::verify_online(&state.db, &state.issuer, &payload).await {
         Ok(v) => html(actix_web::http::StatusCode::OK, page::verification(&v)),
         Err(e) => html(
             e.status,
@@ -583,20 +621,42 @@ pub async fn lookup_page(
     }
 }
 
-/// Registers the public routes outside `/api`: the verify pages and the well-known files.
-pub fn configure_public(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/.well-known/exam-certificate-keys.json",
-        web::get().to(published_keys),
-    )
-    .route(
-        "/.well-known/exam-certificate-status.json",
-        web::get().to(status_list),
-    )
-    .route("/V/{payload}", web::get().to(verify_page))
-    .route("/v/{payload}", web::get().to(verify_page))
-    .route("/verify/{payload}", web::get().to(verify_page))
-    .route("/verify", web::get().to(lookup_page));
+/// Registers the public routes outside `/api`: the well-known files (documented) and the verify
+/// pages (HTML for people, so not in the OpenAPI document).
+pub fn configure_public(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(published_keys)
+        .service(status_list)
+        .route("/V/{payload}", web::get().to(verify_page))
+        .route("/v/{payload}", web::get().to(verify_page))
+        .route("/verify/{payload}", web::get().to(verify_page))
+        .route("/verify", web::get().to(lookup_page));
+}
+
+/// Registers the certificates routes under `/api`, each with its OpenAPI entry.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_types)
+        .service(create_type)
+        .service(get_type)
+        .service(update_type)
+        .service(set_session_type)
+        .service(issue)
+        .service(of_session)
+        .service(find)
+        .service(get)
+        .service(pdf)
+        .service(revoke)
+        .service(suspend)
+        .service(reinstate)
+        .service(reissue)
+        .service(mine)
+        .service(my_pdf)
+        .service(list_keys)
+        .service(rotate_key)
+        .service(revoke_key)
+        .service(verify_text)
+        // Before `/verify/{payload}`, which would also match it.
+        .service(lookup_json)
+        .service(verify_json);
 }
 
 #[cfg(test)]

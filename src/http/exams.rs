@@ -6,6 +6,7 @@ use crate::exam::definition::ExamDefinition;
 use crate::exam::service::{self, Exam, ExamId, Feasibility};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
+use actix_web::{get, post, put};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -47,9 +48,10 @@ pub struct UpdateExamRequest {
 }
 
 /// Checks a definition against the banks without saving it: which cells are short, by how many.
-#[utoipa::path(post, path = "/api/exams/check", tag = "exams", security(("bearer" = [])),
+#[utoipa::path(tag = "exams", security(("bearer" = [])),
     request_body = ExamDefinition,
     responses((status = 200, body = Feasibility), (status = 422, body = ErrorBody)))]
+#[post("/exams/check")]
 pub async fn check(
     state: web::Data<AppState>,
     staff: Staff,
@@ -62,9 +64,10 @@ pub async fn check(
 
 /// Saves a new exam; refused with 422 `blueprint_infeasible` (details list the short cells) if
 /// the banks cannot fill it.
-#[utoipa::path(post, path = "/api/exams", tag = "exams", security(("bearer" = [])),
+#[utoipa::path(tag = "exams", security(("bearer" = [])),
     request_body = ExamDefinition,
     responses((status = 201, body = ExamDto), (status = 422, body = ErrorBody)))]
+#[post("/exams")]
 pub async fn create(
     state: web::Data<AppState>,
     staff: Staff,
@@ -76,8 +79,9 @@ pub async fn create(
 }
 
 /// Every exam, newest first.
-#[utoipa::path(get, path = "/api/exams", tag = "exams", security(("bearer" = [])),
+#[utoipa::path(tag = "exams", security(("bearer" = [])),
     responses((status = 200, body = [ExamDto])))]
+#[get("/exams")]
 pub async fn list(state: web::Data<AppState>, staff: Staff) -> AppResult<web::Json<Vec<ExamDto>>> {
     staff.require(Role::Author)?;
     let exams = service::list(&state.db).await?;
@@ -87,8 +91,9 @@ pub async fn list(state: web::Data<AppState>, staff: Staff) -> AppResult<web::Js
 }
 
 /// One exam.
-#[utoipa::path(get, path = "/api/exams/{id}", tag = "exams", security(("bearer" = [])),
+#[utoipa::path(tag = "exams", security(("bearer" = [])),
     params(("id" = i32, Path)), responses((status = 200, body = ExamDto), (status = 404, body = ErrorBody)))]
+#[get("/exams/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     staff: Staff,
@@ -100,10 +105,11 @@ pub async fn get(
 }
 
 /// Replaces an exam's definition (checked like a new one).
-#[utoipa::path(put, path = "/api/exams/{id}", tag = "exams", security(("bearer" = [])),
+#[utoipa::path(tag = "exams", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = UpdateExamRequest,
     responses((status = 200, body = ExamDto), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[put("/exams/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
     staff: Staff,
@@ -121,4 +127,14 @@ pub async fn update(
     )
     .await?;
     Ok(web::Json(ExamDto::new(exam, Some(f))))
+}
+
+/// Registers the exams routes under `/api`, each with its OpenAPI entry.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    // Before `/exams/{id}`, which would also match it.
+    cfg.service(check)
+        .service(list)
+        .service(create)
+        .service(get)
+        .service(update);
 }

@@ -7,11 +7,13 @@ use crate::bank::{repo, service};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
+use actix_web::{get, post};
 
 /// Stores an image sent as the raw request body; returns the URL to use in stems.
-#[utoipa::path(post, path = "/api/media", tag = "media", security(("bearer" = [])),
+#[utoipa::path(tag = "media", security(("bearer" = [])),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = MediaDto), (status = 415, body = ErrorBody)))]
+#[post("/media")]
 pub async fn upload(
     state: web::Data<AppState>,
     staff: Staff,
@@ -27,8 +29,9 @@ pub async fn upload(
 }
 
 /// Serves a stored image. Its content never changes, so it may be cached for good.
-#[utoipa::path(get, path = "/api/media/{sha256}", tag = "media",
+#[utoipa::path(tag = "media",
     params(("sha256" = String, Path)), responses((status = 200, description = "the image"), (status = 404, body = ErrorBody)))]
+#[get("/media/{sha256}")]
 pub async fn get(state: web::Data<AppState>, sha: web::Path<String>) -> AppResult<HttpResponse> {
     let sha = sha
         .split('.')
@@ -51,4 +54,9 @@ pub async fn get(state: web::Data<AppState>, sha: web::Path<String>) -> AppResul
             "default-src 'none'; style-src 'unsafe-inline'; sandbox",
         ))
         .body(m.data))
+}
+
+/// Registers the media routes under `/api`, each with its OpenAPI entry.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(upload).service(get);
 }

@@ -2,7 +2,8 @@
 //! actions, check-in, incidents, the session report, and the tablet's own live stream.
 //! Only admins, authors and the proctors assigned to the session get in.
 
-use crate::auth::extract::{candidate_from_token, staff_from_token};
+use crate::auth::candidate::candidate_from_token;
+use crate::auth::staff::staff_from_token;
 use crate::auth::{Role, Staff};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::exam::attempt::{AttemptId, ClockAction};
@@ -14,6 +15,7 @@ use crate::proctor::repo::{self, Incident};
 use crate::state::AppState;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
@@ -28,7 +30,7 @@ pub struct StreamQuery {
 }
 
 fn token_of(req: &HttpRequest, q: &StreamQuery) -> AppResult<String> {
-    crate::auth::extract::bearer(req)
+    crate::http::extract::bearer(req)
         .map(str::to_string)
         .or_else(|| q.access_token.clone())
         .ok_or_else(|| AppError::unauthorized("missing_token", "log in first: no token was sent"))
@@ -47,15 +49,16 @@ fn event_stream(
 }
 
 /// The room view now: one tile per candidate and the totals.
-#[utoipa::path(get, path = "/api/sessions/{id}/room", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path)), responses((status = 200, body = Frame), (status = 403, body = ErrorBody)))]
+#[get("/sessions/{id}/room")]
 pub async fn room(
     state: web::Data<AppState>,
     staff: Staff,
     id: web::Path<i32>,
 ) -> AppResult<web::Json<Frame>> {
     let (s, _) = visible(&state, &staff, *id).await?;
-    let (tiles, totals) = live::full(&state, s.id).await?;
+    let (tiles, totals) = live::full(&state.db, s.id).await?;
     Ok(web::Json(Frame {
         server_time_ms: chrono::Utc::now().timestamp_millis(),
         full: true,
@@ -67,25 +70,27 @@ pub async fn room(
 
 /// The room view live, as Server-Sent Events: `snapshot` (every tile), then `tiles` with the
 /// tiles that changed and the new totals.
-#[utoipa::path(get, path = "/api/sessions/{id}/live", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(operation_id = "live", tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path), StreamQuery), responses((status = 200, content_type = "text/event-stream", body = Frame), (status = 403, body = ErrorBody)))]
-pub async fn live(
+#[get("/sessions/{id}/live")]
+pub async fn room_stream(
     state: web::Data<AppState>,
     req: HttpRequest,
     id: web::Path<i32>,
     q: web::Query<StreamQuery>,
 ) -> AppResult<HttpResponse> {
     let token = token_of(&req, &q)?;
-    let staff = staff_from_token(&state, &token).await?;
+    let staff = staff_from_token(&state.db, &state.keys, &token).await?;
     let (s, _) = visible(&state, &staff, *id).await?;
-    let stream = state.live.watch(&state, s.id).await?;
+    let stream = state.live.watch(&state.db, s.id).await?;
     Ok(event_stream(state.live.streams.limit(&token, stream)))
 }
 
 /// The tablet's live stream of its own attempt: `state` (status and time) now and after each
 /// proctor action; `taken_over` when another device took over.
-#[utoipa::path(get, path = "/api/attempts/{id}/live", tag = "attempts", security(("bearer" = [])),
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path), StreamQuery), responses((status = 200, content_type = "text/event-stream"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[get("/attempts/{id}/live")]
 pub async fn attempt_live(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -93,15 +98,15 @@ pub async fn attempt_live(
     q: web::Query<StreamQuery>,
 ) -> AppResult<HttpResponse> {
     let token = token_of(&req, &q)?;
-    let auth = candidate_from_token(&state, &token)?;
+    let auth = candidate_from_token(&state.keys, &token)?;
     if auth.attempt_id != *id {
         return Err(AppError::forbidden("this token does not open that attempt"));
     }
     // Refuse at once (401 taken_over, 404) rather than open a stream that ends immediately.
-    crate::exam::attempt::clock_state(&state, &auth, AttemptId(*id)).await?;
+    crate::exam::attempt::clock_state(&state.db, &state.exams, &auth, AttemptId(*id)).await?;
     Ok(event_stream(state.live.streams.limit(
         &token,
-        live::attempt_stream(state.get_ref().clone(), auth),
+        live::attempt_stream(state.db.clone(), state.exams.clone(), auth),
     )))
 }
 
@@ -136,7 +141,8 @@ async fn room_clock(
     }
     Ok(web::Json(
         actions::clock_room(
-            state,
+            &state.db,
+            &state.exams,
             &staff.actor(),
             s.id,
             body.room_id,
@@ -148,8 +154,9 @@ async fn room_clock(
 }
 
 /// Pauses every open attempt of a room (or the session).
-#[utoipa::path(post, path = "/api/sessions/{id}/pause", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = RoomClockRequest, responses((status = 200, body = RoomReport)))]
+#[post("/sessions/{id}/pause")]
 pub async fn pause_room(
     state: web::Data<AppState>,
     staff: Staff,
@@ -167,8 +174,9 @@ pub async fn pause_room(
 }
 
 /// Resumes every paused attempt of a room (or the session).
-#[utoipa::path(post, path = "/api/sessions/{id}/resume", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = RoomClockRequest, responses((status = 200, body = RoomReport)))]
+#[post("/sessions/{id}/resume")]
 pub async fn resume_room(
     state: web::Data<AppState>,
     staff: Staff,
@@ -186,8 +194,9 @@ pub async fn resume_room(
 }
 
 /// Gives every open attempt of a room (or the session) extra minutes.
-#[utoipa::path(post, path = "/api/sessions/{id}/extend", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = RoomClockRequest, responses((status = 200, body = RoomReport), (status = 422, body = ErrorBody)))]
+#[post("/sessions/{id}/extend")]
 pub async fn extend_room(
     state: web::Data<AppState>,
     staff: Staff,
@@ -199,6 +208,7 @@ pub async fn extend_room(
 
 /// Why a proctor acts.
 #[derive(Deserialize, ToSchema, Default)]
+#[schema(as = ProctorReasonRequest)]
 pub struct ReasonRequest {
     /// Why (required to terminate).
     #[serde(default)]
@@ -218,8 +228,9 @@ async fn assigned_attempt(
 }
 
 /// Submits a candidate's attempt now.
-#[utoipa::path(post, path = "/api/attempts/{id}/force-submit", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = ReasonRequest, responses((status = 200), (status = 409, body = ErrorBody)))]
+#[post("/attempts/{id}/force-submit")]
 pub async fn force_submit(
     state: web::Data<AppState>,
     staff: Staff,
@@ -228,14 +239,22 @@ pub async fn force_submit(
 ) -> AppResult<HttpResponse> {
     let a = assigned_attempt(&state, &staff, *id).await?;
     let b = body.map(|b| b.into_inner()).unwrap_or_default();
-    let done = actions::force_submit(&state, &staff.actor(), AttemptId(a.id), &b.reason).await?;
+    let done = actions::force_submit(
+        &state.db,
+        &state.exams,
+        &staff.actor(),
+        AttemptId(a.id),
+        &b.reason,
+    )
+    .await?;
     Ok(HttpResponse::Ok()
         .json(json!({"id": done.id, "status": done.status, "submitted_by": done.submitted_by})))
 }
 
 /// Ends an attempt for misconduct; a reason is required.
-#[utoipa::path(post, path = "/api/attempts/{id}/terminate", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = ReasonRequest, responses((status = 200), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/attempts/{id}/terminate")]
 pub async fn terminate(
     state: web::Data<AppState>,
     staff: Staff,
@@ -243,14 +262,22 @@ pub async fn terminate(
     body: web::Json<ReasonRequest>,
 ) -> AppResult<HttpResponse> {
     let a = assigned_attempt(&state, &staff, *id).await?;
-    let done = actions::terminate(&state, &staff.actor(), AttemptId(a.id), &body.reason).await?;
+    let done = actions::terminate(
+        &state.db,
+        &state.exams,
+        &staff.actor(),
+        AttemptId(a.id),
+        &body.reason,
+    )
+    .await?;
     Ok(HttpResponse::Ok()
         .json(json!({"id": done.id, "status": done.status, "submitted_by": done.submitted_by})))
 }
 
 /// Logs the attempt out of its tablet so the candidate continues on a new one.
-#[utoipa::path(post, path = "/api/attempts/{id}/release-device", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = ReasonRequest, responses((status = 204), (status = 409, body = ErrorBody)))]
+#[post("/attempts/{id}/release-device")]
 pub async fn release_device(
     state: web::Data<AppState>,
     staff: Staff,
@@ -259,13 +286,21 @@ pub async fn release_device(
 ) -> AppResult<HttpResponse> {
     let a = assigned_attempt(&state, &staff, *id).await?;
     let b = body.map(|b| b.into_inner()).unwrap_or_default();
-    actions::release_device(&state, &staff.actor(), AttemptId(a.id), &b.reason).await?;
+    actions::release_device(
+        &state.db,
+        &state.exams,
+        &staff.actor(),
+        AttemptId(a.id),
+        &b.reason,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// Checks a candidate in.
-#[utoipa::path(post, path = "/api/sessions/{id}/candidates/{candidate_id}/check-in", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path), ("candidate_id" = i32, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
+#[post("/sessions/{id}/candidates/{candidate_id}/check-in")]
 pub async fn check_in(
     state: web::Data<AppState>,
     staff: Staff,
@@ -273,7 +308,7 @@ pub async fn check_in(
 ) -> AppResult<HttpResponse> {
     let (id, candidate) = path.into_inner();
     let (s, _) = visible(&state, &staff, id).await?;
-    actions::check_in(&state, &staff.actor(), s.id, candidate).await?;
+    actions::check_in(&state.db, &state.exams, &staff.actor(), s.id, candidate).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -287,9 +322,10 @@ pub struct UnlockReport {
 
 /// Lets a candidate log in again after failed logins on their ticket made it wait (from any
 /// address). For an admin or a proctor assigned to the session; audited.
-#[utoipa::path(post, path = "/api/sessions/{id}/candidates/{candidate_id}/unlock", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path), ("candidate_id" = i32, Path)), request_body = ReasonRequest,
     responses((status = 200, body = UnlockReport), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[post("/sessions/{id}/candidates/{candidate_id}/unlock")]
 pub async fn unlock_login(
     state: web::Data<AppState>,
     staff: Staff,
@@ -306,7 +342,15 @@ pub async fn unlock_login(
         ));
     }
     let b = body.map(|b| b.into_inner()).unwrap_or_default();
-    let cleared = actions::unlock_login(&state, &staff.actor(), s.id, candidate, &b.reason).await?;
+    let cleared = actions::unlock_login(
+        &state.db,
+        &state.exams,
+        &staff.actor(),
+        s.id,
+        candidate,
+        &b.reason,
+    )
+    .await?;
     Ok(web::Json(UnlockReport { cleared }))
 }
 
@@ -322,8 +366,9 @@ pub struct IncidentRequest {
 }
 
 /// Writes an incident note.
-#[utoipa::path(post, path = "/api/sessions/{id}/incidents", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = IncidentRequest, responses((status = 201), (status = 422, body = ErrorBody)))]
+#[post("/sessions/{id}/incidents")]
 pub async fn add_incident(
     state: web::Data<AppState>,
     staff: Staff,
@@ -336,13 +381,22 @@ pub async fn add_incident(
         (None, Some(r)) => About::Room(r),
         (None, None) => About::Session,
     };
-    let incident = actions::note(&state, &staff.actor(), s.id, about, &body.text).await?;
+    let incident = actions::note(
+        &state.db,
+        &state.exams,
+        &staff.actor(),
+        s.id,
+        about,
+        &body.text,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(json!({"id": incident})))
 }
 
 /// A session's incidents.
-#[utoipa::path(get, path = "/api/sessions/{id}/incidents", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path)), responses((status = 200, body = [Incident])))]
+#[get("/sessions/{id}/incidents")]
 pub async fn incidents(
     state: web::Data<AppState>,
     staff: Staff,
@@ -353,8 +407,9 @@ pub async fn incidents(
 }
 
 /// Closes an incident.
-#[utoipa::path(post, path = "/api/sessions/{id}/incidents/{incident_id}/close", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path), ("incident_id" = i32, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
+#[post("/sessions/{id}/incidents/{incident_id}/close")]
 pub async fn close_incident(
     state: web::Data<AppState>,
     staff: Staff,
@@ -362,7 +417,7 @@ pub async fn close_incident(
 ) -> AppResult<HttpResponse> {
     let (id, incident) = path.into_inner();
     let (s, _) = visible(&state, &staff, id).await?;
-    actions::close(&state, &staff.actor(), s.id, incident).await?;
+    actions::close(&state.db, &state.exams, &staff.actor(), s.id, incident).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -376,8 +431,9 @@ pub struct ReportQuery {
 
 /// The session report (CSV or PDF): per candidate a summary, the timeline of events and
 /// actions, and incidents.
-#[utoipa::path(get, path = "/api/sessions/{id}/report", tag = "proctoring", security(("bearer" = [])),
+#[utoipa::path(tag = "proctoring", security(("bearer" = [])),
     params(("id" = i32, Path), ReportQuery), responses((status = 200, content_type = "text/csv"), (status = 200, content_type = "application/pdf"), (status = 403, body = ErrorBody)))]
+#[get("/sessions/{id}/report")]
 pub async fn report(
     state: web::Data<AppState>,
     staff: Staff,
@@ -387,12 +443,12 @@ pub async fn report(
     let (s, _) = visible(&state, &staff, *id).await?;
     let (body, mime, ext) = match q.format.as_deref().unwrap_or("csv") {
         "csv" => (
-            crate::proctor::report::csv(&state, s.id).await?,
+            crate::proctor::report::csv(&state.db, &state.exams, s.id).await?,
             "text/csv; charset=utf-8",
             "csv",
         ),
         "pdf" => (
-            crate::proctor::report::pdf(&state, s.id).await?,
+            crate::proctor::report::pdf(&state.db, &state.exams, s.id).await?,
             "application/pdf",
             "pdf",
         ),
@@ -410,4 +466,23 @@ pub async fn report(
             format!("attachment; filename=\"report-session-{}.{ext}\"", s.id),
         ))
         .body(body))
+}
+
+/// Registers the proctor routes under `/api`, each with its OpenAPI entry.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(attempt_live)
+        .service(force_submit)
+        .service(terminate)
+        .service(release_device)
+        .service(room)
+        .service(room_stream)
+        .service(pause_room)
+        .service(resume_room)
+        .service(extend_room)
+        .service(check_in)
+        .service(unlock_login)
+        .service(incidents)
+        .service(add_incident)
+        .service(close_incident)
+        .service(report);
 }

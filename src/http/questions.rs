@@ -8,6 +8,7 @@ use crate::bank::service::{self, QuestionId};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
+use actix_web::{get, post, put};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -34,8 +35,9 @@ pub struct SearchQuery {
 }
 
 /// Searches questions across banks or in one.
-#[utoipa::path(get, path = "/api/questions", tag = "questions", security(("bearer" = [])),
+#[utoipa::path(tag = "questions", security(("bearer" = [])),
     params(SearchQuery), responses((status = 200, body = QuestionPage), (status = 400, body = ErrorBody)))]
+#[get("/questions")]
 pub async fn search(
     state: web::Data<AppState>,
     staff: Staff,
@@ -93,9 +95,10 @@ pub async fn search(
 }
 
 /// Adds a question to a bank.
-#[utoipa::path(post, path = "/api/banks/{code}/questions", tag = "questions", security(("bearer" = [])),
+#[utoipa::path(tag = "questions", security(("bearer" = [])),
     params(("code" = String, Path)), request_body = QuestionBody,
     responses((status = 201, body = QuestionDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/banks/{code}/questions")]
 pub async fn create(
     state: web::Data<AppState>,
     staff: Staff,
@@ -111,8 +114,9 @@ pub async fn create(
 }
 
 /// One question with its current content and key.
-#[utoipa::path(get, path = "/api/questions/{id}", tag = "questions", security(("bearer" = [])),
+#[utoipa::path(tag = "questions", security(("bearer" = [])),
     params(("id" = i32, Path)), responses((status = 200, body = QuestionDto), (status = 404, body = ErrorBody)))]
+#[get("/questions/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     staff: Staff,
@@ -125,10 +129,11 @@ pub async fn get(
 }
 
 /// Saves an edit as a new version.
-#[utoipa::path(put, path = "/api/questions/{id}", tag = "questions", security(("bearer" = [])),
+#[utoipa::path(tag = "questions", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = UpdateQuestionRequest,
     responses((status = 200, body = QuestionDto), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[put("/questions/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
     staff: Staff,
@@ -157,9 +162,10 @@ pub struct StatusRequest {
 }
 
 /// Changes a question's status (retiring it keeps it for old attempts, never draws it again).
-#[utoipa::path(post, path = "/api/questions/{id}/status", tag = "questions", security(("bearer" = [])),
+#[utoipa::path(tag = "questions", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = StatusRequest,
     responses((status = 200, body = QuestionDto), (status = 404, body = ErrorBody)))]
+#[post("/questions/{id}/status")]
 pub async fn set_status(
     state: web::Data<AppState>,
     staff: Staff,
@@ -173,8 +179,9 @@ pub async fn set_status(
 }
 
 /// A question's version history.
-#[utoipa::path(get, path = "/api/questions/{id}/versions", tag = "questions", security(("bearer" = [])),
+#[utoipa::path(tag = "questions", security(("bearer" = [])),
     params(("id" = i32, Path)), responses((status = 200, body = [VersionDto]), (status = 404, body = ErrorBody)))]
+#[get("/questions/{id}/versions")]
 pub async fn versions(
     state: web::Data<AppState>,
     staff: Staff,
@@ -196,9 +203,10 @@ pub async fn versions(
 }
 
 /// One past (or the current) version of a question.
-#[utoipa::path(get, path = "/api/questions/{id}/versions/{version}", tag = "questions", security(("bearer" = [])),
+#[utoipa::path(tag = "questions", security(("bearer" = [])),
     params(("id" = i32, Path), ("version" = i32, Path)),
     responses((status = 200, body = QuestionDto), (status = 404, body = ErrorBody)))]
+#[get("/questions/{id}/versions/{version}")]
 pub async fn version(
     state: web::Data<AppState>,
     staff: Staff,
@@ -209,4 +217,15 @@ pub async fn version(
     let d = service::question_detail(&state.db, QuestionId(id)).await?;
     let (_, q) = service::question_version(&state.db, QuestionId(id), n).await?;
     Ok(web::Json(QuestionDto::new(&d.row, d.bank, n, q)))
+}
+
+/// Registers the questions routes under `/api`, each with its OpenAPI entry.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(create)
+        .service(search)
+        .service(get)
+        .service(update)
+        .service(set_status)
+        .service(versions)
+        .service(version);
 }

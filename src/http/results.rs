@@ -8,6 +8,7 @@ use crate::exam::session::SessionId;
 use crate::http::sessions::visible;
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
+use actix_web::{get, post, put};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -20,9 +21,10 @@ pub struct ResultsQuery {
 }
 
 /// A session's results table: rank, score, pass, per section; with pass rate and mean.
-#[utoipa::path(get, path = "/api/sessions/{id}/results", tag = "results", security(("bearer" = [])),
+#[utoipa::path(tag = "results", security(("bearer" = [])),
     params(("id" = i32, Path), ResultsQuery),
     responses((status = 200, body = SessionResults), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[get("/sessions/{id}/results")]
 pub async fn list(
     state: web::Data<AppState>,
     staff: Staff,
@@ -30,7 +32,7 @@ pub async fn list(
     q: web::Query<ResultsQuery>,
 ) -> AppResult<HttpResponse> {
     let (s, _) = visible(&state, &staff, *id).await?;
-    let r = results::session_results(&state, &s).await?;
+    let r = results::session_results(&state.db, &state.exams, &s).await?;
     let name = format!("results-session-{}", s.id);
     match q.format.as_deref().unwrap_or("json") {
         "json" => Ok(HttpResponse::Ok().json(r)),
@@ -56,9 +58,10 @@ pub async fn list(
 }
 
 /// Releases a session's results to its candidates (authors).
-#[utoipa::path(post, path = "/api/sessions/{id}/release", tag = "results", security(("bearer" = [])),
+#[utoipa::path(tag = "results", security(("bearer" = [])),
     params(("id" = i32, Path)),
     responses((status = 200, body = SessionResults), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[post("/sessions/{id}/release")]
 pub async fn release(
     state: web::Data<AppState>,
     staff: Staff,
@@ -66,9 +69,20 @@ pub async fn release(
 ) -> AppResult<web::Json<SessionResults>> {
     staff.require(Role::Author)?;
     let (s, _) = visible(&state, &staff, *id).await?;
-    results::release(&state, &staff.actor(), &s).await?;
+    results::release(&state.db, &staff.actor(), &s).await?;
+    // Right after the release commits, in its own transaction: a certificate problem never
+    // undoes a release, and releasing again retries (issuing is idempotent).
+    crate::certificate::issue::issue_for_session(
+        &state.db,
+        &state.issuer,
+        &staff.actor(),
+        SessionId(s.id),
+    )
+    .await?;
     let (s, _) = visible(&state, &staff, *id).await?;
-    Ok(web::Json(results::session_results(&state, &s).await?))
+    Ok(web::Json(
+        results::session_results(&state.db, &state.exams, &s).await?,
+    ))
 }
 
 /// Which marks to list.
@@ -85,9 +99,10 @@ fn may_mark(staff: &Staff) -> AppResult<()> {
 
 /// The session's short-answer marking queue, with stem, reference answer, rubric and the
 /// candidate's answer under an anonymous work code (authors and judges).
-#[utoipa::path(get, path = "/api/sessions/{id}/marking", tag = "results", security(("bearer" = [])),
+#[utoipa::path(tag = "results", security(("bearer" = [])),
     params(("id" = i32, Path), MarkingQuery),
     responses((status = 200, body = [MarkingItem]), (status = 403, body = ErrorBody)))]
+#[get("/sessions/{id}/marking")]
 pub async fn queue(
     state: web::Data<AppState>,
     staff: Staff,
@@ -97,7 +112,13 @@ pub async fn queue(
     may_mark(&staff)?;
     crate::exam::session::get(&state.db, SessionId(*id)).await?;
     Ok(web::Json(
-        results::marking_queue(&state, SessionId(*id), q.pending.unwrap_or(true)).await?,
+        results::marking_queue(
+            &state.db,
+            &state.exams,
+            SessionId(*id),
+            q.pending.unwrap_or(true),
+        )
+        .await?,
     ))
 }
 
@@ -112,9 +133,10 @@ pub struct MarkRequest {
 }
 
 /// Marks one answer and re-grades its attempt (final once its last answer is marked).
-#[utoipa::path(put, path = "/api/marks/{id}", tag = "results", security(("bearer" = [])),
+#[utoipa::path(tag = "results", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = MarkRequest,
     responses((status = 200, body = MarkingItem), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[put("/marks/{id}")]
 pub async fn mark(
     state: web::Data<AppState>,
     staff: Staff,
@@ -124,7 +146,8 @@ pub async fn mark(
     may_mark(&staff)?;
     Ok(web::Json(
         results::mark(
-            &state,
+            &state.db,
+            &state.exams,
             &staff.actor(),
             MarkId(*id),
             body.points,
@@ -132,4 +155,12 @@ pub async fn mark(
         )
         .await?,
     ))
+}
+
+/// Registers the results routes under `/api`, each with its OpenAPI entry.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list)
+        .service(release)
+        .service(queue)
+        .service(mark);
 }

@@ -10,6 +10,7 @@ use crate::exam::roster::{self, RosterRow};
 use crate::exam::session::{self as svc, NewSession, RosterLine, RosterReport, SessionId};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
+use actix_web::{get, post};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -74,6 +75,7 @@ fn dto(s: session::Model, rooms: Vec<room::Model>) -> SessionDto {
 
 /// A candidate as the staff list shows it (ID number masked).
 #[derive(Serialize, ToSchema)]
+#[schema(as = SessionCandidateDto)]
 pub struct CandidateDto {
     /// Id.
     pub id: i32,
@@ -125,9 +127,10 @@ pub(crate) async fn visible(
 }
 
 /// Creates a session with its rooms.
-#[utoipa::path(post, path = "/api/sessions", tag = "sessions", security(("bearer" = [])),
+#[utoipa::path(tag = "sessions", security(("bearer" = [])),
     request_body = NewSession,
     responses((status = 201, body = SessionDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/sessions")]
 pub async fn create(
     state: web::Data<AppState>,
     staff: Staff,
@@ -139,9 +142,10 @@ pub async fn create(
 }
 
 /// The sessions the caller may see (all for authors and judges, assigned ones for proctors).
-#[utoipa::path(get, path = "/api/sessions", tag = "sessions", security(("bearer" = [])),
+#[utoipa::path(operation_id = "list", tag = "sessions", security(("bearer" = [])),
     responses((status = 200, body = [SessionDto])))]
-pub async fn list(
+#[get("/sessions")]
+pub async fn list_sessions(
     state: web::Data<AppState>,
     staff: Staff,
 ) -> AppResult<web::Json<Vec<SessionDto>>> {
@@ -159,8 +163,9 @@ pub async fn list(
 }
 
 /// One session.
-#[utoipa::path(get, path = "/api/sessions/{id}", tag = "sessions", security(("bearer" = [])),
+#[utoipa::path(tag = "sessions", security(("bearer" = [])),
     params(("id" = i32, Path)), responses((status = 200, body = SessionDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[get("/sessions/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     staff: Staff,
@@ -172,9 +177,10 @@ pub async fn get(
 
 /// Adds one candidate; a refused entry is a 422 `candidate_refused` whose details give the
 /// reason code (bad ID number, duplicate, unknown room, no free seat).
-#[utoipa::path(post, path = "/api/sessions/{id}/candidates", tag = "sessions", security(("bearer" = [])),
+#[utoipa::path(tag = "sessions", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = NewCandidateRequest,
     responses((status = 201, body = RosterLine), (status = 422, body = ErrorBody)))]
+#[post("/sessions/{id}/candidates")]
 pub async fn add_candidate(
     state: web::Data<AppState>,
     staff: Staff,
@@ -222,10 +228,11 @@ pub struct RosterQuery {
 
 /// Imports a roster (CSV in UTF-8 or GBK, or XLSX) with columns 姓名, 身份证号, 工作单位, 手机
 /// (and optionally 考场): each row is seated and given a ticket, or skipped with the reason.
-#[utoipa::path(post, path = "/api/sessions/{id}/roster", tag = "sessions", security(("bearer" = [])),
+#[utoipa::path(tag = "sessions", security(("bearer" = [])),
     params(("id" = i32, Path), RosterQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = RosterReport), (status = 422, body = ErrorBody)))]
+#[post("/sessions/{id}/roster")]
 pub async fn import_roster(
     state: web::Data<AppState>,
     staff: Staff,
@@ -266,8 +273,9 @@ pub async fn import_roster(
 }
 
 /// The session's candidates with tickets, rooms and seats (ID numbers masked).
-#[utoipa::path(get, path = "/api/sessions/{id}/candidates", tag = "sessions", security(("bearer" = [])),
+#[utoipa::path(tag = "sessions", security(("bearer" = [])),
     params(("id" = i32, Path)), responses((status = 200, body = [CandidateDto]), (status = 403, body = ErrorBody)))]
+#[get("/sessions/{id}/candidates")]
 pub async fn candidates(
     state: web::Data<AppState>,
     staff: Staff,
@@ -295,4 +303,14 @@ pub async fn candidates(
             })
             .collect(),
     ))
+}
+
+/// Registers the sessions routes under `/api`, each with its OpenAPI entry.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_sessions)
+        .service(create)
+        .service(get)
+        .service(candidates)
+        .service(add_candidate)
+        .service(import_roster);
 }

@@ -6,6 +6,7 @@ use crate::auth::{Role, Roles, Staff, repo};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
+use actix_web::{get, patch, post};
 
 fn roles(list: Vec<Role>) -> AppResult<Roles> {
     Roles::new(list).ok_or_else(|| {
@@ -14,18 +15,23 @@ fn roles(list: Vec<Role>) -> AppResult<Roles> {
 }
 
 /// Every staff account.
-#[utoipa::path(get, path = "/api/users", tag = "users", security(("bearer" = [])),
+#[utoipa::path(operation_id = "list", tag = "users", security(("bearer" = [])),
     responses((status = 200, body = [UserDto]), (status = 403, body = ErrorBody)))]
-pub async fn list(state: web::Data<AppState>, staff: Staff) -> AppResult<web::Json<Vec<UserDto>>> {
+#[get("/users")]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    staff: Staff,
+) -> AppResult<web::Json<Vec<UserDto>>> {
     staff.require(Role::Admin)?;
     let users = repo::list(&state.db).await?;
     Ok(web::Json(users.into_iter().map(Into::into).collect()))
 }
 
 /// Creates a staff account.
-#[utoipa::path(post, path = "/api/users", tag = "users", security(("bearer" = [])),
+#[utoipa::path(tag = "users", security(("bearer" = [])),
     request_body = CreateUserRequest,
     responses((status = 201, body = UserDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/users")]
 pub async fn create(
     state: web::Data<AppState>,
     staff: Staff,
@@ -46,9 +52,10 @@ pub async fn create(
 }
 
 /// Changes an account's name, roles or disabled flag.
-#[utoipa::path(patch, path = "/api/users/{id}", tag = "users", security(("bearer" = [])),
+#[utoipa::path(tag = "users", security(("bearer" = [])),
     params(("id" = i32, Path, description = "user id")), request_body = UpdateUserRequest,
     responses((status = 200, body = UserDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[patch("/users/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
     staff: Staff,
@@ -67,9 +74,10 @@ pub async fn update(
 }
 
 /// Sets a new password for an account; every token issued to it before stops working.
-#[utoipa::path(post, path = "/api/users/{id}/password", tag = "users", security(("bearer" = [])),
+#[utoipa::path(tag = "users", security(("bearer" = [])),
     params(("id" = i32, Path, description = "user id")), request_body = ResetPasswordRequest,
     responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/users/{id}/password")]
 pub async fn reset_password(
     state: web::Data<AppState>,
     staff: Staff,
@@ -79,4 +87,12 @@ pub async fn reset_password(
     staff.require(Role::Admin)?;
     service::set_password(&state.db, &staff.actor(), *id, &body.password).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Registers the users routes under `/api`, each with its OpenAPI entry.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_users)
+        .service(create)
+        .service(update)
+        .service(reset_password);
 }

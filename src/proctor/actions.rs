@@ -6,9 +6,10 @@
 use super::repo::{self, NewIncident};
 use crate::audit::{self, Actor};
 use crate::error::{AppError, AppResult};
+use crate::exam::attempt::ExamRuntime;
 use crate::exam::attempt::{self, AttemptId, ClockAction};
 use crate::exam::attempt_repo;
-use crate::state::AppState;
+use sea_orm::DatabaseConnection;
 use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -45,7 +46,8 @@ pub struct RoomReport {
 /// Pauses, resumes or extends every open attempt of a room (or the whole session), in one
 /// transaction; attempts the action does not fit are reported, not failed.
 pub async fn clock_room(
-    state: &AppState,
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
     actor: &Actor,
     session: i32,
     room: Option<i32>,
@@ -54,7 +56,7 @@ pub async fn clock_room(
 ) -> AppResult<RoomReport> {
     attempt::check_extension(action)?;
     let reason = text(reason, false)?;
-    let txn = crate::db::begin_write(&state.db).await?;
+    let txn = crate::db::begin_write(db).await?;
     // Taking the write lock first keeps SQLite from failing the upgrade half-way.
     audit::record(
         &txn,
@@ -78,19 +80,18 @@ pub async fn clock_room(
         }
     }
     txn.commit().await?;
-    state
-        .live
-        .bus
+    rt.bus
         .publish(session, report.changed.clone(), action.code())
         .await;
     Ok(report)
 }
 
 async fn open_attempt(
-    state: &AppState,
+    db: &DatabaseConnection,
+    _rt: &ExamRuntime,
     id: AttemptId,
 ) -> AppResult<crate::exam::entity::attempt::Model> {
-    let a = attempt_repo::attempt(&state.db, id.0)
+    let a = attempt_repo::attempt(db, id.0)
         .await?
         .ok_or_else(|| AppError::not_found("attempt_not_found", "no such attempt"))?;
     if a.status == attempt_repo::SUBMITTED {
@@ -104,15 +105,17 @@ async fn open_attempt(
 
 /// Submits a candidate's attempt now (e.g. the candidate left early).
 pub async fn force_submit(
-    state: &AppState,
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
     actor: &Actor,
     id: AttemptId,
     reason: &str,
 ) -> AppResult<crate::exam::entity::attempt::Model> {
     let reason = text(reason, false)?;
-    let a = open_attempt(state, id).await?;
+    let a = open_attempt(db, rt, id).await?;
     attempt::finish_audited(
-        state,
+        db,
+        rt,
         &a,
         "staff",
         Some((actor, "attempt.force_submit", json!({"reason": reason}))),
@@ -123,21 +126,23 @@ pub async fn force_submit(
 /// Ends an attempt for misconduct: it is submitted as terminated (no pass, no rank) and an
 /// incident records why.
 pub async fn terminate(
-    state: &AppState,
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
     actor: &Actor,
     id: AttemptId,
     reason: &str,
 ) -> AppResult<crate::exam::entity::attempt::Model> {
     let reason = text(reason, true)?;
-    let a = open_attempt(state, id).await?;
+    let a = open_attempt(db, rt, id).await?;
     let done = attempt::finish_audited(
-        state,
+        db,
+        rt,
         &a,
         "terminated",
         Some((actor, "attempt.terminate", json!({"reason": reason}))),
     )
     .await?;
-    let txn = crate::db::begin_write(&state.db).await?;
+    let txn = crate::db::begin_write(db).await?;
     repo::insert_incident(
         &txn,
         &NewIncident {
@@ -153,25 +158,22 @@ pub async fn terminate(
     )
     .await?;
     txn.commit().await?;
-    state
-        .live
-        .bus
-        .publish(a.session_id, vec![a.id], "terminated")
-        .await;
+    rt.bus.publish(a.session_id, vec![a.id], "terminated").await;
     Ok(done)
 }
 
 /// Logs the attempt out of its current tablet at once (a broken or swapped tablet), so the
 /// candidate continues on a new one by logging in there.
 pub async fn release_device(
-    state: &AppState,
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
     actor: &Actor,
     id: AttemptId,
     reason: &str,
 ) -> AppResult<()> {
     let reason = text(reason, false)?;
-    let a = open_attempt(state, id).await?;
-    let txn = crate::db::begin_write(&state.db).await?;
+    let a = open_attempt(db, rt, id).await?;
+    let txn = crate::db::begin_write(db).await?;
     let generation = attempt_repo::bump_device(&txn, a.id).await?;
     let detail = json!({"reason": reason, "by": actor.name, "device_gen": generation});
     attempt_repo::record_event(
@@ -192,22 +194,19 @@ pub async fn release_device(
     )
     .await?;
     txn.commit().await?;
-    state
-        .live
-        .bus
-        .publish(a.session_id, vec![a.id], "takeover")
-        .await;
+    rt.bus.publish(a.session_id, vec![a.id], "takeover").await;
     Ok(())
 }
 
 /// Checks a candidate in (admits them to the room); repeating it keeps the first time.
 pub async fn check_in(
-    state: &AppState,
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
     actor: &Actor,
     session: i32,
     candidate: i32,
 ) -> AppResult<()> {
-    let txn = crate::db::begin_write(&state.db).await?;
+    let txn = crate::db::begin_write(db).await?;
     if !repo::check_in(&txn, session, candidate).await? {
         return Err(AppError::not_found(
             "candidate_not_found",
@@ -224,7 +223,7 @@ pub async fn check_in(
     )
     .await?;
     txn.commit().await?;
-    state.live.bus.publish(session, vec![], "checked_in").await;
+    rt.bus.publish(session, vec![], "checked_in").await;
     Ok(())
 }
 
@@ -233,14 +232,15 @@ pub async fn check_in(
 /// the ticket from any address, on every instance. Audited; returns how many address pairs
 /// were counted on this instance.
 pub async fn unlock_login(
-    state: &AppState,
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
     actor: &Actor,
     session: i32,
     candidate: i32,
     reason: &str,
 ) -> AppResult<usize> {
     let reason = text(reason, false)?;
-    let c = attempt_repo::candidate(&state.db, candidate)
+    let c = attempt_repo::candidate(db, candidate)
         .await?
         .filter(|c| c.session_id == session)
         .ok_or_else(|| {
@@ -249,7 +249,7 @@ pub async fn unlock_login(
                 format!("session {session} has no candidate {candidate}"),
             )
         })?;
-    let txn = crate::db::begin_write(&state.db).await?;
+    let txn = crate::db::begin_write(db).await?;
     audit::record(
         &txn,
         actor,
@@ -260,10 +260,7 @@ pub async fn unlock_login(
     )
     .await?;
     txn.commit().await?;
-    Ok(state
-        .exams
-        .unlock_logins(&state.live.bus, session, &c.ticket)
-        .await)
+    Ok(rt.unlock_logins(session, &c.ticket).await)
 }
 
 /// What an incident note is about.
@@ -278,7 +275,8 @@ pub enum About {
 
 /// Writes an incident note; returns its id.
 pub async fn note(
-    state: &AppState,
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
     actor: &Actor,
     session: i32,
     about: About,
@@ -286,16 +284,16 @@ pub async fn note(
 ) -> AppResult<i32> {
     let body = text(body, true)?;
     let (s, rooms) =
-        crate::exam::session::get(&state.db, crate::exam::session::SessionId(session)).await?;
+        crate::exam::session::get(db, crate::exam::session::SessionId(session)).await?;
     let (candidate_id, room_id, attempt_id) = match about {
         About::Candidate(c) => {
-            let cand = attempt_repo::candidate(&state.db, c)
+            let cand = attempt_repo::candidate(db, c)
                 .await?
                 .filter(|x| x.session_id == s.id)
                 .ok_or_else(|| {
                     AppError::not_found("candidate_not_found", "no such candidate in this session")
                 })?;
-            let latest = attempt_repo::attempts_of(&state.db, cand.id)
+            let latest = attempt_repo::attempts_of(db, cand.id)
                 .await?
                 .last()
                 .map(|a| a.id);
@@ -312,7 +310,7 @@ pub async fn note(
         }
         About::Session => (None, None, None),
     };
-    let txn = crate::db::begin_write(&state.db).await?;
+    let txn = crate::db::begin_write(db).await?;
     let id = repo::insert_incident(
         &txn,
         &NewIncident {
@@ -337,17 +335,21 @@ pub async fn note(
     )
     .await?;
     txn.commit().await?;
-    state
-        .live
-        .bus
+    rt.bus
         .publish(s.id, attempt_id.into_iter().collect(), "incident")
         .await;
     Ok(id)
 }
 
 /// Closes an incident.
-pub async fn close(state: &AppState, actor: &Actor, session: i32, incident: i32) -> AppResult<()> {
-    let txn = crate::db::begin_write(&state.db).await?;
+pub async fn close(
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
+    actor: &Actor,
+    session: i32,
+    incident: i32,
+) -> AppResult<()> {
+    let txn = crate::db::begin_write(db).await?;
     if !repo::close_incident(&txn, session, incident).await? {
         return Err(AppError::not_found(
             "incident_not_found",
@@ -364,6 +366,6 @@ pub async fn close(state: &AppState, actor: &Actor, session: i32, incident: i32)
     )
     .await?;
     txn.commit().await?;
-    state.live.bus.publish(session, vec![], "incident").await;
+    rt.bus.publish(session, vec![], "incident").await;
     Ok(())
 }

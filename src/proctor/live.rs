@@ -4,11 +4,13 @@
 //! the last proctor leaves. A tablet gets its own small stream of its attempt's state, so a
 //! pause or extra time reaches it at once.
 
-use super::bus::{Bus, Change};
 use super::repo;
 use super::room::{self, Tile, Totals};
-use crate::state::AppState;
+use crate::auth::CandidateAuth;
+use crate::exam::attempt::{self, AttemptId, ExamRuntime};
+use crate::live::{Bus, Change};
 use actix_web::web::Bytes;
+use sea_orm::DatabaseConnection;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, Weak};
@@ -138,7 +140,7 @@ impl Live {
     }
 
     /// The feed of a session, starting it if nobody watches it yet.
-    fn feed(&self, state: &AppState, session: i32) -> Arc<Feed> {
+    fn feed(self: &Arc<Self>, db: &DatabaseConnection, session: i32) -> Arc<Feed> {
         let mut feeds = self.feeds.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(f) = feeds.get(&session).and_then(Weak::upgrade) {
             return f;
@@ -149,19 +151,24 @@ impl Live {
             latest: Mutex::new(None),
         });
         feeds.insert(session, Arc::downgrade(&f));
-        tokio::spawn(run_feed(state.clone(), session, Arc::downgrade(&f)));
+        tokio::spawn(run_feed(
+            db.clone(),
+            self.clone(),
+            session,
+            Arc::downgrade(&f),
+        ));
         f
     }
 
     /// The SSE stream of a session's room view: a full frame first, then changes.
     pub async fn watch(
-        &self,
-        state: &AppState,
+        self: &Arc<Self>,
+        db: &DatabaseConnection,
         session: i32,
     ) -> crate::error::AppResult<
         impl futures_util::Stream<Item = Result<Bytes, actix_web::Error>> + use<>,
     > {
-        let feed = self.feed(state, session);
+        let feed = self.feed(db, session);
         let rx = feed.tx.subscribe();
         let first = {
             let latest = feed
@@ -172,7 +179,7 @@ impl Live {
             match latest {
                 Some(b) => b,
                 None => {
-                    let (tiles, totals) = full(state, session).await?;
+                    let (tiles, totals) = full(db, session).await?;
                     frame_bytes(&tiles, totals, true, None)
                 }
             }
@@ -196,9 +203,12 @@ fn frame_bytes(tiles: &[Tile], totals: Totals, full: bool, published: Option<i64
 }
 
 /// Tiles of the whole session.
-pub async fn full(state: &AppState, session: i32) -> crate::error::AppResult<(Vec<Tile>, Totals)> {
+pub async fn full(
+    db: &DatabaseConnection,
+    session: i32,
+) -> crate::error::AppResult<(Vec<Tile>, Totals)> {
     let now = chrono::Utc::now().timestamp_millis();
-    let tiles: Vec<Tile> = repo::rows(&state.db, session, None)
+    let tiles: Vec<Tile> = repo::rows(db, session, None)
         .await?
         .iter()
         .map(|r| room::tile(r, now))
@@ -251,8 +261,8 @@ fn same(a: &Tile, b: &Tile) -> bool {
     a == b
 }
 
-async fn run_feed(state: AppState, session: i32, feed: Weak<Feed>) {
-    let mut bus = state.live.bus.subscribe();
+async fn run_feed(db: DatabaseConnection, live: Arc<Live>, session: i32, feed: Weak<Feed>) {
+    let mut bus = live.bus.subscribe();
     let mut tiles: HashMap<i32, Tile> = HashMap::new();
     let mut pending: HashSet<i32> = HashSet::new();
     let mut oldest: Option<i64> = None;
@@ -279,7 +289,7 @@ async fn run_feed(state: AppState, session: i32, feed: Weak<Feed>) {
                 if need_full || pending.is_empty() { continue; }
                 let ids: Vec<i32> = pending.drain().collect();
                 let now = chrono::Utc::now().timestamp_millis();
-                match repo::rows(&state.db, session, Some(&ids)).await {
+                match repo::rows(&db, session, Some(&ids)).await {
                     Ok(rows) => {
                         let changed: Vec<Tile> = rows.iter().map(|r| room::tile(r, now)).collect();
                         for t in &changed { tiles.insert(t.candidate_id, t.clone()); }
@@ -294,7 +304,7 @@ async fn run_feed(state: AppState, session: i32, feed: Weak<Feed>) {
         if need_full {
             need_full = false;
             pending.clear();
-            match full(&state, session).await {
+            match full(&db, session).await {
                 Ok((all, totals)) => {
                     let first = tiles.is_empty();
                     let changed: Vec<Tile> = all
@@ -314,7 +324,7 @@ async fn run_feed(state: AppState, session: i32, feed: Weak<Feed>) {
             }
         }
     }
-    let mut feeds = state.live.feeds.lock().unwrap_or_else(|p| p.into_inner());
+    let mut feeds = live.feeds.lock().unwrap_or_else(|p| p.into_inner());
     if feeds.get(&session).is_some_and(|w| w.upgrade().is_none()) {
         feeds.remove(&session);
     }
@@ -323,24 +333,25 @@ async fn run_feed(state: AppState, session: i32, feed: Weak<Feed>) {
 /// The SSE stream of one attempt for its tablet: its state (status, time) now and after every
 /// change that concerns it (pause, extra time, submission, another device taking over).
 pub fn attempt_stream(
-    state: AppState,
-    auth: crate::exam::attempt::CandidateAuth,
+    db: DatabaseConnection,
+    exams: Arc<ExamRuntime>,
+    auth: CandidateAuth,
 ) -> impl futures_util::Stream<Item = Result<Bytes, actix_web::Error>> {
-    let rx = state.live.bus.subscribe();
+    let rx = exams.bus.subscribe();
     let ping = tokio::time::interval(PING_EVERY);
     futures_util::stream::unfold(
-        (true, rx, ping, state, auth),
-        |(first, mut rx, mut ping, state, auth)| async move {
-            let id = crate::exam::attempt::AttemptId(auth.attempt_id);
+        (true, rx, ping, (db, exams), auth),
+        |(first, mut rx, mut ping, rt, auth)| async move {
+            let id = AttemptId(auth.attempt_id);
             let mut send_state = first;
             loop {
                 if send_state {
-                    let data = match crate::exam::attempt::clock_state(&state, &auth, id).await {
+                    let data = match attempt::clock_state(&rt.0, &rt.1, &auth, id).await {
                         Ok(s) => sse("state", &serde_json::to_string(&s).unwrap_or_default()),
                         Err(e) if e.code == "taken_over" => sse("taken_over", "{}"),
                         Err(_) => return None,
                     };
-                    return Some((Ok(data), (false, rx, ping, state, auth)));
+                    return Some((Ok(data), (false, rx, ping, rt, auth)));
                 }
                 tokio::select! {
                     m = rx.recv() => match m {
@@ -349,7 +360,7 @@ pub fn attempt_stream(
                         Err(broadcast::error::RecvError::Lagged(_)) => send_state = true,
                         Err(broadcast::error::RecvError::Closed) => return None,
                     },
-                    _ = ping.tick() => return Some((Ok(Bytes::from_static(b": ping\n\n")), (false, rx, ping, state, auth))),
+                    _ = ping.tick() => return Some((Ok(Bytes::from_static(b": ping\n\n")), (false, rx, ping, rt, auth))),
                 }
             }
         },

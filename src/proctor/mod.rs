@@ -2,9 +2,7 @@
 //! proctor actions, incidents, the session report, and live changes across instances.
 
 pub mod actions;
-pub mod bus;
 pub mod live;
-pub mod pdf;
 pub mod repo;
 pub mod report;
 pub mod room;

@@ -4,8 +4,9 @@
 use super::repo;
 use super::room;
 use crate::error::{AppError, AppResult};
+use crate::exam::attempt::ExamRuntime;
 use crate::exam::attempt_repo;
-use crate::state::AppState;
+use sea_orm::DatabaseConnection;
 use std::collections::BTreeMap;
 
 /// A stored Unix-ms time in Beijing time, as the results export shows times.
@@ -43,10 +44,10 @@ fn kind_zh(kind: &str) -> &str {
 
 /// The session report as CSV (UTF-8 with BOM for Excel): one summary row per candidate, then
 /// one row per event, action and incident.
-pub async fn csv(state: &AppState, session: i32) -> AppResult<Vec<u8>> {
+pub async fn csv(db: &DatabaseConnection, _rt: &ExamRuntime, session: i32) -> AppResult<Vec<u8>> {
     let now = chrono::Utc::now().timestamp_millis();
-    let rows = repo::rows(&state.db, session, None).await?;
-    let incidents = repo::incidents(&state.db, session).await?;
+    let rows = repo::rows(db, session, None).await?;
+    let incidents = repo::incidents(db, session).await?;
     let mut by_candidate: BTreeMap<i32, Vec<&repo::Incident>> = BTreeMap::new();
     let mut room_notes = Vec::new();
     for i in &incidents {
@@ -85,7 +86,7 @@ pub async fn csv(state: &AppState, session: i32) -> AppResult<Vec<u8>> {
         line(String::new(), "汇总", summary)?;
         let mut timeline: Vec<(i64, String, String)> = Vec::new();
         if let Some(a) = &r.attempt {
-            for (at, kind, detail) in attempt_repo::events(&state.db, a.id).await? {
+            for (at, kind, detail) in attempt_repo::events(db, a.id).await? {
                 timeline.push((at, kind_zh(&kind).to_string(), detail));
             }
         }
@@ -146,12 +147,11 @@ fn readable(detail: &str) -> String {
 
 /// The session report as a PDF (A4, the certificates' embedded CJK font, subset): the same
 /// content as [`csv`], laid out per candidate.
-pub async fn pdf(state: &AppState, session: i32) -> AppResult<Vec<u8>> {
-    let (s, _) =
-        crate::exam::session::get(&state.db, crate::exam::session::SessionId(session)).await?;
+pub async fn pdf(db: &DatabaseConnection, _rt: &ExamRuntime, session: i32) -> AppResult<Vec<u8>> {
+    let (s, _) = crate::exam::session::get(db, crate::exam::session::SessionId(session)).await?;
     let now = chrono::Utc::now().timestamp_millis();
-    let rows = repo::rows(&state.db, session, None).await?;
-    let incidents = repo::incidents(&state.db, session).await?;
+    let rows = repo::rows(db, session, None).await?;
+    let incidents = repo::incidents(db, session).await?;
     let mut lines: Vec<(String, f32, f32)> = vec![
         (format!("考场报告 {} {}", s.name, s.number), 16.0, 0.0),
         (format!("{} · 生成于 {}", s.venue, beijing(now)), 9.0, 0.0),
@@ -180,7 +180,7 @@ pub async fn pdf(state: &AppState, session: i32) -> AppResult<Vec<u8>> {
         ));
         let mut timeline: Vec<(i64, String)> = Vec::new();
         if let Some(a) = &r.attempt {
-            for (at, kind, detail) in attempt_repo::events(&state.db, a.id).await? {
+            for (at, kind, detail) in attempt_repo::events(db, a.id).await? {
                 let more = readable(&detail);
                 timeline.push((
                     at,
@@ -216,5 +216,5 @@ pub async fn pdf(state: &AppState, session: i32) -> AppResult<Vec<u8>> {
         lines.push(("考场记录".into(), 11.0, 0.0));
         lines.extend(notes.into_iter().map(|n| (n, 8.5, 4.0)));
     }
-    super::pdf::text_document(&format!("考场报告 {}", s.name), &lines).map_err(AppError::internal)
+    crate::pdf::text_document(&format!("考场报告 {}", s.name), &lines).map_err(AppError::internal)
 }

@@ -1,0 +1,72 @@
+// The save queue: every answer is recorded on the device first and sent in order, with its
+// sequence number, whenever the network is there.
+import { api, ApiError } from '../api.js';
+import { t } from '../i18n.js';
+import { S, saveLocal } from './state.js';
+import { renderTakenOver } from './takeover.js';
+import { syncBadge, showBanner } from './ui.js';
+
+let flushing = false;
+let retryTimer = null;
+
+export function updateSyncBadge(offline) {
+  if (!S.attemptId || S.status === 'submitted') { syncBadge.hidden = true; return; }
+  syncBadge.hidden = false;
+  const n = S.queue.length;
+  syncBadge.classList.toggle('pending', n > 0);
+  syncBadge.classList.toggle('offline', !!offline || !navigator.onLine);
+  syncBadge.dataset.pending = String(n);
+  if (!navigator.onLine || offline) syncBadge.textContent = t('candidate.sync.offline', { n });
+  else syncBadge.textContent = n ? t('candidate.sync.pending', { n }) : t('candidate.sync.saved');
+}
+
+/** Records an answer on the device and queues it for the server. A newer answer to a question
+ * replaces its unsent older one; the order of the queue is the order of the taps. */
+export function answer(qid, response) {
+  S.seq += 1;
+  S.answers[qid] = response;
+  S.queue = S.queue.filter((q) => q.qid !== qid);
+  S.queue.push({ qid, response, seq: S.seq });
+  saveLocal();
+  updateSyncBadge();
+  flush();
+}
+
+/** Sends queued answers in order until the queue is empty or the network fails. */
+export async function flush() {
+  if (flushing || !S.attemptId) return;
+  flushing = true;
+  clearTimeout(retryTimer);
+  try {
+    while (S.queue.length) {
+      const item = S.queue[0];
+      try {
+        await api('PUT', `/api/attempts/${S.attemptId}/answers/${item.qid}`, { token: S.token, body: { response: item.response, seq: item.seq } });
+        S.queue.shift();
+        saveLocal();
+        updateSyncBadge();
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        if (e.status === 0 || e.status >= 500 || e.status === 429) {
+          updateSyncBadge(true);
+          retryTimer = setTimeout(flush, 3000);
+          return;
+        }
+        if (e.code === 'taken_over') { renderTakenOver(); return; }
+        if (e.code === 'attempt_paused') { S.status = 'paused'; showBanner(t('candidate.paused'), true); retryTimer = setTimeout(flush, 5000); return; }
+        if (e.code === 'time_up' || e.code === 'attempt_submitted') {
+          showBanner(t('candidate.timeUp.lost', { n: S.queue.length }), true);
+          S.queue = [];
+          saveLocal();
+          updateSyncBadge();
+          return;
+        }
+        // Anything else is an answer the server cannot take at all; keeping it would block the rest.
+        S.queue.shift();
+        saveLocal();
+      }
+    }
+  } finally {
+    flushing = false;
+  }
+}

@@ -1,0 +1,174 @@
+//! Pausing, resuming and extending an attempt's clock, and the clock as its tablet sees it.
+
+use super::runtime::ExamRuntime;
+use super::view::own_attempt;
+use super::{AttemptId, at, clock_of, now_ms};
+use crate::auth::CandidateAuth;
+use crate::error::{AppError, AppResult};
+use crate::exam::attempt_repo::{self as repo};
+use crate::exam::entity::attempt;
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+/// A change to an attempt's clock made by staff.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ClockAction {
+    /// Stop the clock; saves are refused until it resumes.
+    Pause,
+    /// Start it again; the deadline moves on by the pause.
+    Resume,
+    /// Add minutes (1–360).
+    Extend(u32),
+}
+
+impl ClockAction {
+    /// Stable code, as recorded.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Pause => "paused",
+            Self::Resume => "resumed",
+            Self::Extend(_) => "extended",
+        }
+    }
+}
+
+/// Pauses, resumes or extends one attempt, in one audited transaction. Refused for a
+/// submitted attempt, one whose time is already up, or a pause of a paused one.
+pub async fn change_clock(
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
+    actor: &crate::audit::Actor,
+    id: AttemptId,
+    action: ClockAction,
+    reason: &str,
+) -> AppResult<attempt::Model> {
+    check_extension(action)?;
+    let txn = crate::db::begin_write(db).await?;
+    let fresh = change_clock_in(&txn, actor, id, action, reason).await?;
+    txn.commit().await?;
+    rt.bus
+        .publish(fresh.session_id, vec![fresh.id], action.code())
+        .await;
+    Ok(fresh)
+}
+
+/// Refuses an extension outside 1–360 minutes.
+pub fn check_extension(action: ClockAction) -> AppResult<()> {
+    if let ClockAction::Extend(m) = action
+        && !(1..=360).contains(&m)
+    {
+        return Err(AppError::unprocessable(
+            "invalid_extension",
+            "an extension is 1–360 minutes",
+        ));
+    }
+    Ok(())
+}
+
+/// [`change_clock`] inside the caller's transaction (room-wide actions change many attempts
+/// in one). The attempt row is locked first.
+pub async fn change_clock_in(
+    txn: &impl ConnectionTrait,
+    actor: &crate::audit::Actor,
+    id: AttemptId,
+    action: ClockAction,
+    reason: &str,
+) -> AppResult<attempt::Model> {
+    let now = now_ms();
+    let a = repo::lock_attempt(txn, id.0)
+        .await?
+        .ok_or_else(|| AppError::not_found("attempt_not_found", "no such attempt"))?;
+    if a.status == repo::SUBMITTED {
+        return Err(AppError::conflict(
+            "attempt_submitted",
+            "the attempt is already submitted; its time can no longer change",
+        ));
+    }
+    let clock = clock_of(&a);
+    if clock.is_up(now) {
+        return Err(AppError::conflict(
+            "time_up",
+            "time is already up for this attempt",
+        ));
+    }
+    let paused = a.status == repo::PAUSED;
+    let (status, clock) = match action {
+        ClockAction::Pause if paused => {
+            return Err(AppError::conflict(
+                "already_paused",
+                "the attempt is already paused",
+            ));
+        }
+        ClockAction::Resume if !paused => {
+            return Err(AppError::conflict(
+                "not_paused",
+                "the attempt is not paused",
+            ));
+        }
+        ClockAction::Pause => (repo::PAUSED, clock.pause(now)),
+        ClockAction::Resume => (repo::IN_PROGRESS, clock.resume(now)),
+        ClockAction::Extend(m) => (a.status.as_str(), clock.extend(i64::from(m) * 60_000)),
+    };
+    repo::store_clock(txn, a.id, status, &clock).await?;
+    let detail = json!({"action": action.code(), "minutes": match action { ClockAction::Extend(m) => m, _ => 0 },
+        "reason": reason, "by": actor.name, "deadline_ms": clock.deadline_ms(now)});
+    repo::record_event(txn, a.id, now, action.code(), detail.clone()).await?;
+    crate::audit::record(
+        txn,
+        actor,
+        &format!("attempt.{}", action.code()),
+        "attempt",
+        &a.id.to_string(),
+        detail,
+    )
+    .await?;
+    repo::attempt(txn, a.id)
+        .await?
+        .ok_or_else(|| AppError::internal("attempt vanished"))
+}
+
+/// An attempt's status and time, as its tablet's live stream sends them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ClockState {
+    /// The attempt.
+    pub id: i32,
+    /// `in_progress`, `paused` or `submitted`.
+    pub status: String,
+    /// The server's clock.
+    pub server_time: DateTime<Utc>,
+    /// When time is up (while paused: if resumed now).
+    pub deadline: DateTime<Utc>,
+    /// Seconds left.
+    pub remaining_seconds: i64,
+    /// Who submitted: `candidate`, `timeout`, `staff` or `terminated`.
+    pub submitted_by: Option<String>,
+}
+
+/// The attempt's status and time for its tablet.
+pub async fn clock_state(
+    db: &DatabaseConnection,
+    _rt: &ExamRuntime,
+    auth: &CandidateAuth,
+    id: AttemptId,
+) -> AppResult<ClockState> {
+    let a = own_attempt(db, auth, id).await?;
+    let (deadline, left) = time_left(&a);
+    Ok(ClockState {
+        id: a.id,
+        server_time: Utc::now(),
+        deadline,
+        remaining_seconds: if a.status == repo::SUBMITTED { 0 } else { left },
+        status: a.status,
+        submitted_by: a.submitted_by,
+    })
+}
+
+/// An attempt's deadline and seconds left as of now.
+pub fn time_left(a: &attempt::Model) -> (DateTime<Utc>, i64) {
+    let now = now_ms();
+    let c = clock_of(a);
+    (at(c.deadline_ms(now)), c.remaining_ms(now) / 1000)
+}

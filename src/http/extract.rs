@@ -1,0 +1,58 @@
+//! Request extractors for who is asking: [`Staff`] from a staff token, [`CandidateAuth`] from a
+//! candidate token (the checks themselves live in `auth`).
+
+use crate::auth::candidate::{CandidateAuth, candidate_from_token};
+use crate::auth::staff::{Staff, staff_from_token};
+use crate::error::AppError;
+use crate::state::AppState;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use std::future::Future;
+use std::pin::Pin;
+
+/// The bearer token of a request, if it has one.
+pub fn bearer(req: &HttpRequest) -> Option<&str> {
+    req.headers()
+        .get(actix_web::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+impl FromRequest for Staff {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Staff, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req).map(str::to_string);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AppError::internal("app state missing"))?;
+            let token = token.ok_or_else(|| {
+                AppError::unauthorized("missing_token", "log in first: no bearer token was sent")
+            })?;
+            staff_from_token(&state.db, &state.keys, &token).await
+        })
+    }
+}
+
+impl FromRequest for CandidateAuth {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    /// A valid candidate token. Nothing is read from the database here: whether the attempt is
+    /// still open and the token's login is the newest is checked where it matters, in the
+    /// save's own guarded statement or when the attempt is read.
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let verify = || {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or_else(|| AppError::internal("app state missing"))?;
+            let token = bearer(req).ok_or_else(|| {
+                AppError::unauthorized("missing_token", "log in first: no bearer token was sent")
+            })?;
+            candidate_from_token(&state.keys, token)
+        };
+        std::future::ready(verify())
+    }
+}

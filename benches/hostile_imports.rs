@@ -10,7 +10,7 @@
 // A benchmark fails by panicking, like a test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../tests/common/hostile.rs"]
+#[path = "../tests/api/support/hostile.rs"]
 mod hostile;
 
 use serde_json::{Value, json};
@@ -217,6 +217,16 @@ async fn measure(port: u16, query: &str, file: Vec<u8>) -> Figures {
     }
 }
 
+/// A GIFT file with one true/false question whose stem is `len` bytes of one letter, and one
+/// ordinary question after it.
+fn gift_long_stem(len: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(len + 64);
+    out.extend_from_slice(b"::HUGE:: ");
+    out.resize(out.len() + len, b'x');
+    out.extend_from_slice(" {T}\n\n::OK:: 一道正常的题 {F}\n".as_bytes());
+    out
+}
+
 #[tokio::main]
 async fn main() {
     let mib = 1024 * 1024;
@@ -238,7 +248,7 @@ async fn main() {
         (
             "GIFT one 60 MiB stem",
             "format=gift",
-            hostile::gift_long_stem(60 * mib),
+            gift_long_stem(60 * mib),
         ),
         (
             "QTI ZIP, 4 items with 50 MiB stems",

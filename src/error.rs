@@ -166,22 +166,6 @@ impl From<sea_orm::DbErr> for AppError {
     }
 }
 
-impl From<crate::bank::format::FormatError> for AppError {
-    fn from(e: crate::bank::format::FormatError) -> Self {
-        let status = match e.code {
-            ErrorCode::UnsupportedFormat => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            _ => StatusCode::UNPROCESSABLE_ENTITY,
-        };
-        AppError::new(status, e.code, e.message)
-    }
-}
-
-impl From<crate::bank::model::QuestionError> for AppError {
-    fn from(e: crate::bank::model::QuestionError) -> Self {
-        AppError::unprocessable(ErrorCode::InvalidQuestion, e.to_string()).with_details(e.details())
-    }
-}
-
 /// Result of a request path.
 pub type AppResult<T> = Result<T, AppError>;
 

@@ -15,7 +15,7 @@ mod xml;
 pub mod zip_limits;
 
 use super::model::{Question, QuestionBody};
-use crate::error::ErrorCode;
+use crate::error::{AppError, ErrorCode};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -325,5 +325,16 @@ pub fn write(
         Format::Qti => qti::write(bank_name, questions, attachments),
         Format::Csv => csv::write(questions),
         Format::Xlsx => xlsx::write(questions),
+    }
+}
+
+// Kept beside the format errors, so the error module need not know the bank.
+impl From<FormatError> for AppError {
+    fn from(e: FormatError) -> Self {
+        let status = match e.code {
+            ErrorCode::UnsupportedFormat => actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            _ => actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        AppError::new(status, e.code, e.message)
     }
 }

@@ -1,7 +1,7 @@
 //! Why a body is not a valid question: each reason with a stable code, and the field at fault.
 
 use super::{MAX_OPTIONS, QuestionKind, option_label};
-use crate::error::ErrorCode;
+use crate::error::{AppError, ErrorCode};
 
 /// Why a body is not a valid question. Each variant has a stable code.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -227,5 +227,12 @@ impl QuestionError {
             }
             _ => serde_json::json!({ "reason": self.code() }),
         }
+    }
+}
+
+// Kept beside the question errors, so the error module need not know the bank.
+impl From<QuestionError> for AppError {
+    fn from(e: QuestionError) -> Self {
+        AppError::unprocessable(ErrorCode::InvalidQuestion, e.to_string()).with_details(e.details())
     }
 }

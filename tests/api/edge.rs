@@ -2,9 +2,7 @@
 //! queries) and in imported files, on both databases; slow request bodies cut off; every error
 //! as the JSON error body.
 
-mod common;
-
-use common::{TestApp, error_code, id_number};
+use crate::support::{ADMIN_PASSWORD, TestApp, error_code, id_number};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -73,9 +71,7 @@ async fn a_control_character_in_any_login_body_is_refused_with_422_and_a_code() 
         .unwrap();
     json_error(r, StatusCode::UNPROCESSABLE_ENTITY, "control_character").await;
     assert_eq!(
-        app.try_login("admin", common::ADMIN_PASSWORD)
-            .await
-            .status(),
+        app.try_login("admin", ADMIN_PASSWORD).await.status(),
         StatusCode::OK
     );
 }
@@ -340,7 +336,7 @@ async fn a_request_body_trickled_slowly_is_cut_off_with_408() {
         );
     }
     // A body that arrives at once is not affected.
-    let r = app.try_login("admin", common::ADMIN_PASSWORD).await;
+    let r = app.try_login("admin", ADMIN_PASSWORD).await;
     assert_eq!(r.status(), StatusCode::OK);
 }
 

@@ -1,8 +1,6 @@
 //! Banks and questions over HTTP: shipped banks, browsing, search, editing as versions.
 
-mod common;
-
-use common::{TestApp, error_code};
+use crate::support::{TestApp, error_code, id_number};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -420,7 +418,7 @@ async fn concurrent_staff_edits_queue_and_all_succeed_and_only_a_true_conflict_i
         requests.push((
             "POST",
             format!("/api/sessions/{sid}/candidates"),
-            json!({"name": format!("考生{i}"), "id_number": common::id_number("19900101", 300 + i)}),
+            json!({"name": format!("考生{i}"), "id_number": id_number("19900101", 300 + i)}),
         ));
     }
     let (app_ref, t_ref) = (&app, &t);

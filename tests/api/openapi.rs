@@ -9,9 +9,7 @@
 //! a route registered around that: a plain `.route(…)`, `web::resource`/`web::scope`, or a route
 //! attribute the document macro does not read. Those are found in the source that builds the app.
 
-mod common;
-
-use common::TestApp;
+use crate::support::TestApp;
 use reqwest::Method;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
@@ -232,7 +230,7 @@ async fn every_route_the_app_serves_is_in_the_openapi_document_with_its_path_par
                 None => problems.push(format!(
                     "{file}: `.route(\"{route}\", …)` is served without an OpenAPI entry; give the \
                      handler #[utoipa::path] over #[get(\"…\")] and register it with cfg.service \
-                     (or, for a page for people, add it to PAGES in tests/openapi.rs)"
+                     (or, for a page for people, add it to PAGES in tests/api/openapi.rs)"
                 )),
             }
         }

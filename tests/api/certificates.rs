@@ -6,9 +6,9 @@
 //! The PDF tools come from poppler-utils, qpdf and zbar-tools. Outside CI a test that needs
 //! them and finds them missing says so and skips; in CI (CI=true) that is a failure.
 
-mod common;
-
-use common::{TestApp, error_code, id_number};
+use crate::support::{
+    Candidate, SessionFixture, Sitting, TestApp, error_code, log_tablet_in, shipped_banks,
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -23,8 +23,7 @@ struct Setup {
     admin: String,
     session_id: i64,
     type_id: i64,
-    /// (ticket, id number, name)
-    candidates: Vec<(String, String, String)>,
+    candidates: Vec<Candidate>,
 }
 
 const NAMES: [&str; 6] = ["张三丰", "李四", "王小明", "欧阳娜娜", "陈五", "赵六"];
@@ -47,43 +46,24 @@ async fn setup_with(
     adjust: impl FnOnce(&mut exam_platform::config::Config),
 ) -> Setup {
     let app = TestApp::spawn_with(|c| {
-        c.bank_dir = Some(common::shipped_banks());
+        c.bank_dir = Some(shipped_banks());
         adjust(c);
     })
     .await;
-    let admin = app.admin().await;
     let def = json!({"name": "安防从业人员继续教育培训考试", "time_limit_minutes": 60, "pass_line": pass_line,
         "release": "by_staff", "multiple_policy": "proportional",
         "blueprint": {"sections": [{"title": "一、客观题", "cells": [
             {"bank": "LAW", "kind": "single", "count": 5, "points": 2},
             {"bank": "STD", "kind": "true_false", "count": 4, "points": 1}]}]}});
-    let r = app.post_json(&admin, "/api/exams", &def).await;
-    assert_eq!(r.status(), StatusCode::CREATED, "exam");
-    let exam_id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    let now = chrono::Utc::now();
-    let body = json!({"exam_id": exam_id, "name": "安防从业人员继续教育培训", "number": "第七十四期", "venue": "广州站",
-        "starts_at": now - chrono::Duration::hours(1), "ends_at": now + chrono::Duration::hours(2),
-        "rooms": [{"name": "第一考场", "seats": 50}]});
-    let r = app.post_json(&admin, "/api/sessions", &body).await;
-    assert_eq!(r.status(), StatusCode::CREATED, "session");
-    let session_id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    let mut candidates = vec![];
-    for (i, name) in NAMES.iter().take(n).enumerate() {
-        let idn = id_number("19850312", 100 + i as u32);
-        let r = app
-            .post_json(
-                &admin,
-                &format!("/api/sessions/{session_id}/candidates"),
-                &json!({"name": name, "id_number": idn}),
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::CREATED, "candidate");
-        let ticket = r.json::<Value>().await.unwrap()["ticket"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        candidates.push((ticket, idn, name.to_string()));
-    }
+    let Sitting {
+        app,
+        admin,
+        session_id,
+        candidates,
+    } = SessionFixture::new(def)
+        .candidates_named(&NAMES[..n], "19850312", 100)
+        .sit(app)
+        .await;
     let r = app
         .post_json(
             &admin,
@@ -113,19 +93,8 @@ async fn setup_with(
 impl Setup {
     /// Candidate `i` logs in and submits at once; returns their token.
     async fn sit(&self, i: usize) -> String {
-        let (ticket, idn, _) = &self.candidates[i];
-        let r = self
-            .app
-            .client
-            .post(self.app.url("/api/candidate/login"))
-            .json(&json!({"ticket": ticket, "id_number": idn}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK, "candidate login");
-        let v: Value = r.json().await.unwrap();
-        let token = v["token"].as_str().unwrap().to_string();
-        let attempt = v["attempt_id"].as_i64().unwrap();
+        let (token, attempt, _) =
+            log_tablet_in(&self.app.client, &self.app.base, &self.candidates[i]).await;
         let r = self
             .app
             .post_json(
@@ -1112,20 +1081,7 @@ async fn the_own_certificate_endpoints_refuse_the_token_of_a_tablet_that_was_tak
         StatusCode::OK
     );
     // The candidate logs in on another tablet: the old one's token is done, here too.
-    let (ticket, idn, _) = &s.candidates[0];
-    let r = s
-        .app
-        .client
-        .post(s.app.url("/api/candidate/login"))
-        .json(&json!({"ticket": ticket, "id_number": idn}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let new = r.json::<Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (new, _, _) = log_tablet_in(&s.app.client, &s.app.base, &s.candidates[0]).await;
     for path in [
         "/api/candidate/certificate",
         "/api/candidate/certificate/pdf",

@@ -1,8 +1,8 @@
 //! Staff accounts, roles, tokens, rate limiting and the audit log, over HTTP.
 
-mod common;
-
-use common::{ADMIN_PASSWORD, TestApp, error_code};
+use crate::support::{
+    ADMIN_PASSWORD, TestApp, client_from, error_code, fresh_database, test_config,
+};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -100,7 +100,7 @@ async fn login_from(
 #[tokio::test]
 async fn a_password_guesser_is_made_to_wait_but_the_real_user_elsewhere_still_logs_in() {
     let app = TestApp::spawn_with(|c| c.login_max_failures = 3).await;
-    let guesser = common::client_from("127.0.0.2");
+    let guesser = client_from("127.0.0.2");
     for _ in 0..3 {
         let r = login_from(&guesser, &app, "admin", "wrong-password").await;
         assert_eq!(
@@ -121,7 +121,7 @@ async fn a_password_guesser_is_made_to_wait_but_the_real_user_elsewhere_still_lo
         (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts".into())
     );
     // The real user, on their own address, is not locked out.
-    let real = common::client_from("127.0.0.1");
+    let real = client_from("127.0.0.1");
     let r = login_from(&real, &app, "admin", ADMIN_PASSWORD).await;
     assert_eq!(r.status(), StatusCode::OK);
     // Nor is another account tried from the guesser's address.
@@ -558,7 +558,7 @@ async fn a_refreshed_token_works_and_unknown_endpoints_get_a_json_404() {
 
 #[tokio::test]
 async fn the_first_start_makes_an_admin_with_a_random_password_only_once() {
-    let (url, _dir) = common::fresh_database().await;
+    let (url, _dir) = fresh_database().await;
     let db = exam_platform::db::connect(&url, 2).await.unwrap();
     let pw = exam_platform::auth::service::ensure_admin(&db, None)
         .await
@@ -571,7 +571,7 @@ async fn the_first_start_makes_an_admin_with_a_random_password_only_once() {
             .unwrap()
             .is_none()
     );
-    let mut config = common::test_config(&url);
+    let mut config = test_config(&url);
     config.admin_password = None;
     let app = TestApp::start(config).await;
     app.login("admin", &pw).await;

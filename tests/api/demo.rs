@@ -1,10 +1,8 @@
 //! The demo data (`exam-platform demo`): made on the shipped banks, visible to staff over HTTP,
 //! and not made twice.
 
-mod common;
-
+use crate::support::TestApp;
 use chrono::Utc;
-use common::TestApp;
 use exam_platform::error::ErrorCode;
 use exam_platform::exam::demo;
 use exam_platform::exam::identity::IdNumber;

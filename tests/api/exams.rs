@@ -1,8 +1,6 @@
 //! Exam definitions over HTTP: the blueprint is checked against the banks when it is written.
 
-mod common;
-
-use common::{TestApp, error_code};
+use crate::support::{TestApp, error_code};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

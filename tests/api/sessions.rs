@@ -1,8 +1,6 @@
 //! Sessions over HTTP: rooms and proctors, roster import with checked ID numbers, tickets and seats.
 
-mod common;
-
-use common::{TestApp, error_code, id_number};
+use crate::support::{TestApp, error_code, id_number};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

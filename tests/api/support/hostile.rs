@@ -1,8 +1,7 @@
-//! Generators of hostile import files, small in the tests (tests/imports.rs) and full size in
-//! the figures bench (benches/hostile_imports.rs): an XML entity bomb, an XLSX whose one shared
-//! string unpacks to far more than the file, a GIFT stem of tens of megabytes, a QTI package
-//! with huge stems.
-#![allow(dead_code)]
+//! Generators of hostile import files, small in the tests (tests/api/imports.rs) and full size in
+//! the figures bench (benches/hostile_imports.rs, which also builds its GIFT stem of tens of
+//! megabytes): an XML entity bomb, an XLSX whose one shared string unpacks to far more than the
+//! file, a QTI package with huge stems.
 
 /// A QTI item whose DOCTYPE declares one entity of `size` bytes used `uses` times in its stem.
 pub fn qti_entity_bomb(size: usize, uses: usize) -> Vec<u8> {
@@ -102,14 +101,4 @@ pub fn xlsx_with_shared_string(headers: &[&str], row: &[&str], text: &str) -> Ve
         files.push((name, data));
     }
     zip_of(&files)
-}
-
-/// A GIFT file with one true/false question whose stem is `len` bytes of one letter, and one
-/// ordinary question after it.
-pub fn gift_long_stem(len: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(len + 64);
-    out.extend_from_slice(b"::HUGE:: ");
-    out.resize(out.len() + len, b'x');
-    out.extend_from_slice(" {T}\n\n::OK:: 一道正常的题 {F}\n".as_bytes());
-    out
 }

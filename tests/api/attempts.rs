@@ -1,9 +1,9 @@
 //! Candidates sitting exams over HTTP: login, paper, autosave, takeover, submit, scoring,
 //! marking, results, time limits, and bad input.
 
-mod common;
-
-use common::{TestApp, error_code, id_number};
+use crate::support::{
+    Candidate, SessionFixture, Sitting, TestApp, client_from, error_code, id_number,
+};
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
@@ -29,14 +29,6 @@ fn definition(release: &str, with_short: bool) -> Value {
     ]}})
 }
 
-struct Sitting {
-    app: TestApp,
-    admin: String,
-    session_id: i64,
-    /// (ticket, id number) per candidate.
-    candidates: Vec<(String, String)>,
-}
-
 /// An app with the shipped banks, an exam, a session open now and `n` candidates.
 async fn sitting(release: &str, with_short: bool, n: u32) -> Sitting {
     let mut def = definition(release, with_short);
@@ -50,73 +42,11 @@ async fn sitting(release: &str, with_short: bool, n: u32) -> Sitting {
 }
 
 async fn sitting_with(def: Value, n: u32, opens_in_s: i64, closes_in_s: i64) -> Sitting {
-    let app = TestApp::spawn_with_banks().await;
-    let admin = app.admin().await;
-    let r = app.post_json(&admin, "/api/exams", &def).await;
-    assert_eq!(r.status(), StatusCode::CREATED, "exam");
-    let exam_id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    let now = chrono::Utc::now();
-    let body = json!({"exam_id": exam_id, "name": "安防从业人员继续教育培训", "number": "第七十四期", "venue": "广州站",
-        "starts_at": now + chrono::Duration::seconds(opens_in_s), "ends_at": now + chrono::Duration::seconds(closes_in_s),
-        "rooms": [{"name": "第一考场", "seats": 50}]});
-    let r = app.post_json(&admin, "/api/sessions", &body).await;
-    assert_eq!(r.status(), StatusCode::CREATED, "session");
-    let session_id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    let mut candidates = vec![];
-    for i in 0..n {
-        let idn = id_number("19850312", 100 + i);
-        let r = app
-            .post_json(
-                &admin,
-                &format!("/api/sessions/{session_id}/candidates"),
-                &json!({"name": format!("考生{i}"), "id_number": idn}),
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::CREATED, "candidate");
-        let ticket = r.json::<Value>().await.unwrap()["ticket"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        candidates.push((ticket, idn));
-    }
-    Sitting {
-        app,
-        admin,
-        session_id,
-        candidates,
-    }
-}
-
-impl Sitting {
-    async fn try_login(&self, i: usize) -> reqwest::Response {
-        let (ticket, idn) = &self.candidates[i];
-        self.app
-            .client
-            .post(self.app.url("/api/candidate/login"))
-            .json(&json!({"ticket": ticket, "id_number": idn}))
-            .send()
-            .await
-            .unwrap()
-    }
-
-    /// The paper of an attempt.
-    async fn paper(&self, token: &str, attempt: i64) -> Value {
-        self.app
-            .get_json(token, &format!("/api/attempts/{attempt}/paper"))
-            .await
-    }
-
-    /// Logs candidate `i` in: (token, attempt id, login response).
-    async fn login(&self, i: usize) -> (String, i64, Value) {
-        let r = self.try_login(i).await;
-        assert_eq!(r.status(), StatusCode::OK, "candidate login");
-        let v: Value = r.json().await.unwrap();
-        (
-            v["token"].as_str().unwrap().to_string(),
-            v["attempt_id"].as_i64().unwrap(),
-            v,
-        )
-    }
+    SessionFixture::new(def)
+        .open(opens_in_s, closes_in_s)
+        .candidates(n, "19850312", 100)
+        .sit(TestApp::spawn_with_banks().await)
+        .await
 }
 
 /// A response of the right shape for a delivered question: the first option, `true`, the
@@ -524,8 +454,11 @@ async fn login_from(
 #[tokio::test]
 async fn a_guesser_on_another_candidates_ticket_waits_but_the_real_candidate_logs_in_elsewhere() {
     let s = sitting("at_submit", false, 1).await;
-    let (ticket, idn) = s.candidates[0].clone();
-    let guesser = common::client_from("127.0.0.2");
+    let Candidate {
+        ticket,
+        id_number: idn,
+    } = s.candidates[0].clone();
+    let guesser = client_from("127.0.0.2");
     let other = id_number("19900101", 7);
     let r = login_from(&guesser, &s, &ticket, &other).await;
     assert_eq!(
@@ -558,7 +491,7 @@ async fn a_guesser_on_another_candidates_ticket_waits_but_the_real_candidate_log
         .unwrap();
     assert!((1..=300).contains(&wait), "Retry-After {wait}");
     // The real candidate on their own tablet gets in at once, while the guesser still waits.
-    let tablet = common::client_from("127.0.0.3");
+    let tablet = client_from("127.0.0.3");
     let r = login_from(&tablet, &s, &ticket, &idn).await;
     assert_eq!(r.status(), StatusCode::OK);
     let r = login_from(&guesser, &s, &ticket, &other).await;
@@ -568,15 +501,15 @@ async fn a_guesser_on_another_candidates_ticket_waits_but_the_real_candidate_log
 #[tokio::test]
 async fn a_hundred_failures_from_a_venue_address_do_not_lock_out_the_tablets_behind_it() {
     let s = sitting("at_submit", false, 2).await;
-    let venue = common::client_from("127.0.0.4");
+    let venue = client_from("127.0.0.4");
     // Someone at the venue tries 110 made-up tickets.
     for i in 0..110 {
         let r = login_from(&venue, &s, &format!("99{i:08}"), &id_number("19900101", 7)).await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "try {i}");
     }
     // The candidates behind the same address still get in with their own ticket and ID.
-    for (ticket, idn) in &s.candidates {
-        let r = login_from(&venue, &s, ticket, idn).await;
+    for c in &s.candidates {
+        let r = login_from(&venue, &s, &c.ticket, &c.id_number).await;
         assert_eq!(r.status(), StatusCode::OK);
     }
 }
@@ -584,7 +517,10 @@ async fn a_hundred_failures_from_a_venue_address_do_not_lock_out_the_tablets_beh
 #[tokio::test]
 async fn a_huge_or_malformed_ticket_is_refused_before_it_is_counted() {
     let s = sitting("at_submit", false, 1).await;
-    let (ticket, idn) = s.candidates[0].clone();
+    let Candidate {
+        ticket,
+        id_number: idn,
+    } = s.candidates[0].clone();
     let huge = format!("{ticket}{}", "A".repeat(1000 * 1024));
     for bad in [huge.as_str(), "K00000100001Z", "短"] {
         for _ in 0..6 {
@@ -1279,33 +1215,12 @@ async fn fifteen_question_pool(extra: Value, closes_in_s: i64) -> (Sitting, Valu
     );
     let saved: Value = r.json().await.unwrap();
     assert_eq!(saved["feasibility"]["warnings"], check["warnings"]);
-    let now = chrono::Utc::now();
-    let r = app
-        .post_json(&admin, "/api/sessions", &json!({"exam_id": saved["id"], "name": "补考场",
-            "starts_at": now - chrono::Duration::minutes(1), "ends_at": now + chrono::Duration::seconds(closes_in_s),
-            "rooms": [{"name": "第一考场", "seats": 5}]}))
+    let s = SessionFixture::of_exam(saved["id"].clone())
+        .session(json!({"name": "补考场", "rooms": [{"name": "第一考场", "seats": 5}]}))
+        .open(-60, closes_in_s)
+        .candidates_named(&["考生甲"], "19850312", 100)
+        .sit_as(app, admin)
         .await;
-    assert_eq!(r.status(), StatusCode::CREATED, "session");
-    let session_id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    let idn = id_number("19850312", 100);
-    let r = app
-        .post_json(
-            &admin,
-            &format!("/api/sessions/{session_id}/candidates"),
-            &json!({"name": "考生甲", "id_number": idn}),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::CREATED, "candidate");
-    let ticket = r.json::<Value>().await.unwrap()["ticket"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let s = Sitting {
-        app,
-        admin,
-        session_id,
-        candidates: vec![(ticket, idn)],
-    };
     (s, check)
 }
 

@@ -1,178 +1,46 @@
 //! Live proctoring over HTTP: the room view and its live stream, proctor actions reaching the
 //! tablet, incidents, the session report, who may watch, and two instances on one PostgreSQL.
 
-mod common;
-
-use common::{TestApp, error_code, id_number};
+use crate::support::{
+    Candidate, SessionFixture, Sitting, Sse, TestApp, client_from, error_code, id_number,
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
-struct Room {
-    app: TestApp,
-    admin: String,
-    session: i64,
-    /// (ticket, id number)
-    candidates: Vec<(String, String)>,
-}
-
-async fn room(n: u32, proctor_ids: &[i64]) -> Room {
+/// An app with the shipped banks, a session open now in two rooms (the first watched by
+/// `proctor_ids`) and `n` candidates seated in the first.
+async fn room(n: u32, proctor_ids: &[i64]) -> Sitting {
     let app = TestApp::spawn_with_banks().await;
     room_on(app, n, proctor_ids).await
 }
 
-async fn room_on(app: TestApp, n: u32, proctor_ids: &[i64]) -> Room {
-    let admin = app.admin().await;
+async fn room_on(app: TestApp, n: u32, proctor_ids: &[i64]) -> Sitting {
     let def = json!({"name": "监考测试", "time_limit_minutes": 60, "pass_line": 5, "release": "at_submit",
         "blueprint": {"sections": [{"cells": [{"bank": "LAW", "kind": "single", "count": 10, "points": 1}]}]}});
-    let r = app.post_json(&admin, "/api/exams", &def).await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let exam = r.json::<Value>().await.unwrap()["id"].clone();
-    let now = chrono::Utc::now();
-    let r = app
-        .post_json(&admin, "/api/sessions", &json!({"exam_id": exam, "name": "监考测试场",
-            "starts_at": now - chrono::Duration::minutes(5), "ends_at": now + chrono::Duration::hours(2),
+    SessionFixture::new(def)
+        .session(json!({"name": "监考测试场",
             "rooms": [{"name": "第一考场", "seats": 40, "proctors": proctor_ids}, {"name": "第二考场", "seats": 40}]}))
-        .await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let session = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    let mut candidates = vec![];
-    for i in 0..n {
-        let idn = id_number("19900101", 300 + i);
-        let r = app
-            .post_json(
-                &admin,
-                &format!("/api/sessions/{session}/candidates"),
-                &json!({"name": format!("考生{i}"), "id_number": idn, "room": "第一考场"}),
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::CREATED);
-        candidates.push((
-            r.json::<Value>().await.unwrap()["ticket"]
-                .as_str()
-                .unwrap()
-                .to_string(),
-            idn,
-        ));
-    }
-    Room {
-        app,
-        admin,
-        session,
-        candidates,
-    }
-}
-
-async fn login(base: &str, c: &(String, String)) -> (String, i64) {
-    let r = reqwest::Client::new()
-        .post(format!("{base}/api/candidate/login"))
-        .json(&json!({"ticket": c.0, "id_number": c.1}))
-        .send()
+        .open(-5 * 60, 2 * 3600)
+        .candidates(n, "19900101", 300)
+        .in_room("第一考场")
+        .sit(app)
         .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let v: Value = r.json().await.unwrap();
-    (
-        v["token"].as_str().unwrap().to_string(),
-        v["attempt_id"].as_i64().unwrap(),
-    )
 }
 
-/// Reads Server-Sent Events from a response.
-struct Sse {
-    resp: reqwest::Response,
-    buf: String,
-}
-
-impl Sse {
-    async fn open(url: &str) -> Sse {
-        let resp = reqwest::Client::new().get(url).send().await.unwrap();
-        assert_eq!(resp.status(), StatusCode::OK, "{url}");
-        assert!(
-            resp.headers()["content-type"]
-                .to_str()
-                .unwrap()
-                .starts_with("text/event-stream")
-        );
-        Sse {
-            resp,
-            buf: String::new(),
-        }
-    }
-
-    /// The next event (name, JSON data), skipping comments; panics after `within`.
-    async fn next(&mut self, within: Duration) -> (String, Value) {
-        let deadline = Instant::now() + within;
-        loop {
-            if let Some(end) = self.buf.find("\n\n") {
-                let block: String = self.buf.drain(..end + 2).collect();
-                let mut name = String::from("message");
-                let mut data = String::new();
-                for line in block.lines() {
-                    if let Some(n) = line.strip_prefix("event: ") {
-                        name = n.to_string();
-                    } else if let Some(d) = line.strip_prefix("data: ") {
-                        data.push_str(d);
-                    }
-                }
-                if data.is_empty() {
-                    continue;
-                }
-                return (name, serde_json::from_str(&data).unwrap());
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            let chunk = tokio::time::timeout(left, self.resp.chunk())
-                .await
-                .expect("an event within the time allowed")
-                .unwrap()
-                .expect("the stream stays open");
-            self.buf.push_str(&String::from_utf8_lossy(&chunk));
-        }
-    }
-
-    /// True when the server ends the stream within `within` (whatever it sends before).
-    async fn ends_within(&mut self, within: Duration) -> bool {
-        let deadline = Instant::now() + within;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match tokio::time::timeout(left, self.resp.chunk()).await {
-                Err(_) => return false,
-                Ok(Ok(Some(_))) => continue,
-                Ok(Ok(None)) | Ok(Err(_)) => return true,
-            }
-        }
-    }
-
-    /// Waits for a tiles frame whose tile for `attempt` satisfies `ok`; returns it.
-    async fn tile_where(
-        &mut self,
-        attempt: i64,
-        within: Duration,
-        ok: impl Fn(&Value) -> bool,
-    ) -> Value {
-        let deadline = Instant::now() + within;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let (_, frame) = self.next(left).await;
-            if let Some(t) = frame["tiles"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|t| t["attempt_id"] == attempt && ok(t))
-            {
-                return t.clone();
-            }
-        }
-    }
+/// Logs candidate `i` in: (token, attempt id).
+async fn login(r: &Sitting, i: usize) -> (String, i64) {
+    let (token, attempt, _) = r.login(i).await;
+    (token, attempt)
 }
 
 #[tokio::test]
 async fn the_room_view_shows_each_candidate_and_a_focus_loss_arrives_live_within_a_second() {
     let r = room(3, &[]).await;
-    let (token, attempt) = login(&r.app.base, &r.candidates[0]).await;
+    let (token, attempt) = login(&r, 0).await;
     let snapshot = r
         .app
-        .get_json(&r.admin, &format!("/api/sessions/{}/room", r.session))
+        .get_json(&r.admin, &format!("/api/sessions/{}/room", r.session_id))
         .await;
     let tiles = snapshot["tiles"].as_array().unwrap();
     assert_eq!(tiles.len(), 3);
@@ -188,7 +56,7 @@ async fn the_room_view_shows_each_candidate_and_a_focus_loss_arrives_live_within
 
     let mut live = Sse::open(&r.app.url(&format!(
         "/api/sessions/{}/live?access_token={}",
-        r.session, r.admin
+        r.session_id, r.admin
     )))
     .await;
     let (name, first) = live.next(Duration::from_secs(5)).await;
@@ -215,7 +83,7 @@ async fn the_room_view_shows_each_candidate_and_a_focus_loss_arrives_live_within
     assert_eq!(t["fullscreen_exits"], 1);
 
     // A second candidate starting shows up too.
-    let (_, second) = login(&r.app.base, &r.candidates[1]).await;
+    let (_, second) = login(&r, 1).await;
     live.tile_where(second, Duration::from_secs(3), |t| {
         t["state"] == "in_progress"
     })
@@ -225,8 +93,8 @@ async fn the_room_view_shows_each_candidate_and_a_focus_loss_arrives_live_within
 #[tokio::test]
 async fn a_room_wide_pause_stops_every_clock_and_reaches_the_tablet_at_once() {
     let r = room(2, &[]).await;
-    let (t0, a0) = login(&r.app.base, &r.candidates[0]).await;
-    let (_, a1) = login(&r.app.base, &r.candidates[1]).await;
+    let (t0, a0) = login(&r, 0).await;
+    let (_, a1) = login(&r, 1).await;
     let mut tablet = Sse::open(
         &r.app
             .url(&format!("/api/attempts/{a0}/live?access_token={t0}")),
@@ -240,7 +108,7 @@ async fn a_room_wide_pause_stops_every_clock_and_reaches_the_tablet_at_once() {
 
     let rooms = r
         .app
-        .get_json(&r.admin, &format!("/api/sessions/{}", r.session))
+        .get_json(&r.admin, &format!("/api/sessions/{}", r.session_id))
         .await;
     let room_id = rooms["rooms"][0]["id"].clone();
     let sent = Instant::now();
@@ -248,7 +116,7 @@ async fn a_room_wide_pause_stops_every_clock_and_reaches_the_tablet_at_once() {
         .app
         .post_json(
             &r.admin,
-            &format!("/api/sessions/{}/pause", r.session),
+            &format!("/api/sessions/{}/pause", r.session_id),
             &json!({"room_id": room_id, "reason": "停电"}),
         )
         .await;
@@ -268,7 +136,7 @@ async fn a_room_wide_pause_stops_every_clock_and_reaches_the_tablet_at_once() {
         .app
         .post_json(
             &r.admin,
-            &format!("/api/sessions/{}/pause", r.session),
+            &format!("/api/sessions/{}/pause", r.session_id),
             &json!({}),
         )
         .await
@@ -279,7 +147,7 @@ async fn a_room_wide_pause_stops_every_clock_and_reaches_the_tablet_at_once() {
     r.app
         .post_json(
             &r.admin,
-            &format!("/api/sessions/{}/resume", r.session),
+            &format!("/api/sessions/{}/resume", r.session_id),
             &json!({}),
         )
         .await;
@@ -289,7 +157,7 @@ async fn a_room_wide_pause_stops_every_clock_and_reaches_the_tablet_at_once() {
         .app
         .post_json(
             &r.admin,
-            &format!("/api/sessions/{}/extend", r.session),
+            &format!("/api/sessions/{}/extend", r.session_id),
             &json!({"minutes": 5, "reason": "补时"}),
         )
         .await;
@@ -302,7 +170,7 @@ async fn a_room_wide_pause_stops_every_clock_and_reaches_the_tablet_at_once() {
     );
     let tiles = r
         .app
-        .get_json(&r.admin, &format!("/api/sessions/{}/room", r.session))
+        .get_json(&r.admin, &format!("/api/sessions/{}/room", r.session_id))
         .await;
     assert!(
         tiles["tiles"]
@@ -318,9 +186,9 @@ async fn a_room_wide_pause_stops_every_clock_and_reaches_the_tablet_at_once() {
 async fn force_submit_terminate_and_releasing_a_device_take_effect_and_are_refused_once_submitted()
 {
     let r = room(3, &[]).await;
-    let (t0, a0) = login(&r.app.base, &r.candidates[0]).await;
-    let (_, a1) = login(&r.app.base, &r.candidates[1]).await;
-    let (t2, a2) = login(&r.app.base, &r.candidates[2]).await;
+    let (t0, a0) = login(&r, 0).await;
+    let (_, a1) = login(&r, 1).await;
+    let (t2, a2) = login(&r, 2).await;
 
     let done: Value = r
         .app
@@ -393,7 +261,7 @@ async fn force_submit_terminate_and_releasing_a_device_take_effect_and_are_refus
         error_code(old).await,
         (StatusCode::UNAUTHORIZED, "taken_over".into())
     );
-    let (_, again) = login(&r.app.base, &r.candidates[2]).await;
+    let (_, again) = login(&r, 2).await;
     assert_eq!(
         again, a2,
         "the candidate continues the same attempt on the new tablet"
@@ -401,7 +269,7 @@ async fn force_submit_terminate_and_releasing_a_device_take_effect_and_are_refus
 
     let view = r
         .app
-        .get_json(&r.admin, &format!("/api/sessions/{}/room", r.session))
+        .get_json(&r.admin, &format!("/api/sessions/{}/room", r.session_id))
         .await;
     let state_of = |a: i64| {
         view["tiles"]
@@ -425,7 +293,7 @@ async fn force_submit_terminate_and_releasing_a_device_take_effect_and_are_refus
 
     let results = r
         .app
-        .get_json(&r.admin, &format!("/api/sessions/{}/results", r.session))
+        .get_json(&r.admin, &format!("/api/sessions/{}/results", r.session_id))
         .await;
     let row = results["rows"]
         .as_array()
@@ -461,7 +329,7 @@ async fn force_submit_terminate_and_releasing_a_device_take_effect_and_are_refus
 #[tokio::test]
 async fn incidents_check_ins_and_the_session_report_record_the_sitting() {
     let r = room(2, &[]).await;
-    let (token, attempt) = login(&r.app.base, &r.candidates[0]).await;
+    let (token, attempt) = login(&r, 0).await;
     r.app
         .post_json(
             &token,
@@ -471,7 +339,7 @@ async fn incidents_check_ins_and_the_session_report_record_the_sitting() {
         .await;
     let view = r
         .app
-        .get_json(&r.admin, &format!("/api/sessions/{}/room", r.session))
+        .get_json(&r.admin, &format!("/api/sessions/{}/room", r.session_id))
         .await;
     let cand = view["tiles"]
         .as_array()
@@ -484,7 +352,7 @@ async fn incidents_check_ins_and_the_session_report_record_the_sitting() {
         .app
         .post_json(
             &r.admin,
-            &format!("/api/sessions/{}/candidates/{cand}/check-in", r.session),
+            &format!("/api/sessions/{}/candidates/{cand}/check-in", r.session_id),
             &json!({}),
         )
         .await;
@@ -493,7 +361,7 @@ async fn incidents_check_ins_and_the_session_report_record_the_sitting() {
         .app
         .post_json(
             &r.admin,
-            &format!("/api/sessions/{}/candidates/999999/check-in", r.session),
+            &format!("/api/sessions/{}/candidates/999999/check-in", r.session_id),
             &json!({}),
         )
         .await;
@@ -502,7 +370,7 @@ async fn incidents_check_ins_and_the_session_report_record_the_sitting() {
         .app
         .post_json(
             &r.admin,
-            &format!("/api/sessions/{}/incidents", r.session),
+            &format!("/api/sessions/{}/incidents", r.session_id),
             &json!({"candidate_id": cand, "text": "考生多次回头张望"}),
         )
         .await;
@@ -512,7 +380,7 @@ async fn incidents_check_ins_and_the_session_report_record_the_sitting() {
         .app
         .post_json(
             &r.admin,
-            &format!("/api/sessions/{}/incidents", r.session),
+            &format!("/api/sessions/{}/incidents", r.session_id),
             &json!({"text": "空调故障，考场温度偏高"}),
         )
         .await;
@@ -521,7 +389,7 @@ async fn incidents_check_ins_and_the_session_report_record_the_sitting() {
         .app
         .post_json(
             &r.admin,
-            &format!("/api/sessions/{}/incidents", r.session),
+            &format!("/api/sessions/{}/incidents", r.session_id),
             &json!({"text": ""}),
         )
         .await;
@@ -532,7 +400,7 @@ async fn incidents_check_ins_and_the_session_report_record_the_sitting() {
 
     let view = r
         .app
-        .get_json(&r.admin, &format!("/api/sessions/{}/room", r.session))
+        .get_json(&r.admin, &format!("/api/sessions/{}/room", r.session_id))
         .await;
     let tile = view["tiles"]
         .as_array()
@@ -553,21 +421,24 @@ async fn incidents_check_ins_and_the_session_report_record_the_sitting() {
         .app
         .post_json(
             &r.admin,
-            &format!("/api/sessions/{}/incidents/{incident}/close", r.session),
+            &format!("/api/sessions/{}/incidents/{incident}/close", r.session_id),
             &json!({}),
         )
         .await;
     assert_eq!(close.status(), StatusCode::NO_CONTENT);
     let list = r
         .app
-        .get_json(&r.admin, &format!("/api/sessions/{}/incidents", r.session))
+        .get_json(
+            &r.admin,
+            &format!("/api/sessions/{}/incidents", r.session_id),
+        )
         .await;
     assert_eq!(list.as_array().unwrap().len(), 2);
     assert_eq!(list[0]["open"], false);
 
     let csv = r
         .app
-        .get(&r.admin, &format!("/api/sessions/{}/report", r.session))
+        .get(&r.admin, &format!("/api/sessions/{}/report", r.session_id))
         .await;
     assert_eq!(csv.status(), StatusCode::OK);
     let text = csv.text().await.unwrap();
@@ -604,8 +475,8 @@ async fn only_the_sessions_proctors_may_watch_or_act_and_a_candidate_token_opens
             .unwrap()
     };
     let r = room_on(app, 1, &[id_of("proctor_a")]).await;
-    let (token, attempt) = login(&r.app.base, &r.candidates[0]).await;
-    let s = r.session;
+    let (token, attempt) = login(&r, 0).await;
+    let s = r.session_id;
     assert_eq!(
         r.app
             .get(&mine, &format!("/api/sessions/{s}/room"))
@@ -679,7 +550,7 @@ async fn only_the_sessions_proctors_may_watch_or_act_and_a_candidate_token_opens
 #[tokio::test]
 async fn the_session_report_also_comes_as_a_pdf_in_chinese() {
     let r = room(1, &[]).await;
-    let (token, attempt) = login(&r.app.base, &r.candidates[0]).await;
+    let (token, attempt) = login(&r, 0).await;
     r.app
         .post_json(
             &token,
@@ -698,7 +569,7 @@ async fn the_session_report_also_comes_as_a_pdf_in_chinese() {
         .app
         .get(
             &r.admin,
-            &format!("/api/sessions/{}/report?format=pdf", r.session),
+            &format!("/api/sessions/{}/report?format=pdf", r.session_id),
         )
         .await;
     assert_eq!(pdf.status(), StatusCode::OK);
@@ -731,7 +602,7 @@ async fn the_session_report_also_comes_as_a_pdf_in_chinese() {
         .app
         .get(
             &r.admin,
-            &format!("/api/sessions/{}/report?format=doc", r.session),
+            &format!("/api/sessions/{}/report?format=doc", r.session_id),
         )
         .await;
     assert_eq!(
@@ -751,8 +622,11 @@ async fn a_proctor_of_the_session_or_an_admin_unlocks_a_candidate_whose_ticket_w
         .as_i64()
         .unwrap();
     let r = room_on(app, 2, &[me]).await;
-    let s = r.session;
-    let (ticket, idn) = r.candidates[0].clone();
+    let s = r.session_id;
+    let Candidate {
+        ticket,
+        id_number: idn,
+    } = r.candidates[0].clone();
     let roster = r
         .app
         .get_json(&r.admin, &format!("/api/sessions/{s}/candidates"))
@@ -766,7 +640,7 @@ async fn a_proctor_of_the_session_or_an_admin_unlocks_a_candidate_whose_ticket_w
         .as_i64()
         .unwrap();
     // A guesser behind the venue's own address makes the ticket wait there.
-    let venue = common::client_from("127.0.0.5");
+    let venue = client_from("127.0.0.5");
     let try_login = |id: String| {
         let venue = venue.clone();
         let url = r.app.url("/api/candidate/login");
@@ -836,7 +710,7 @@ async fn a_proctor_of_the_session_or_an_admin_unlocks_a_candidate_whose_ticket_w
 #[tokio::test]
 async fn a_token_holds_at_most_four_live_streams_and_a_fifth_closes_the_oldest() {
     let r = room(1, &[]).await;
-    let (token, attempt) = login(&r.app.base, &r.candidates[0]).await;
+    let (token, attempt) = login(&r, 0).await;
     for (what, url) in [
         (
             "tablet",
@@ -848,7 +722,7 @@ async fn a_token_holds_at_most_four_live_streams_and_a_fifth_closes_the_oldest()
             "room view",
             r.app.url(&format!(
                 "/api/sessions/{}/live?access_token={}",
-                r.session, r.admin
+                r.session_id, r.admin
             )),
         ),
     ] {

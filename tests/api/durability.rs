@@ -2,9 +2,10 @@
 //! restarted on the same database, and every save it had acknowledged must be there; the same
 //! after the disk under SQLite filled up and freed again while candidates were saving.
 
-mod common;
-
-use common::{fresh_database, id_number, start_server};
+use crate::support::{
+    Candidate, Session, SessionFixture, fresh_database, log_tablet_in, server_admin_token,
+    start_server,
+};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -12,65 +13,21 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const ADMIN: &str = common::BINARY_ADMIN_PASSWORD;
-
-async fn post(client: &Client, base: &str, token: Option<&str>, path: &str, body: &Value) -> Value {
-    let mut req = client.post(format!("{base}{path}")).json(body);
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let r = req.send().await.expect("request");
-    assert!(r.status().is_success(), "POST {path}: {}", r.status());
-    r.json().await.expect("json")
-}
-
 /// The answer each acknowledged save carried, by (attempt, question): (seq, response).
 type Acked = Arc<Mutex<HashMap<(i64, i64), (i64, Value)>>>;
 
-/// An exam on the shipped banks and an open session with `n` candidates: (session, tickets and
-/// ID numbers).
-async fn exam_with_candidates(
-    client: &Client,
-    base: &str,
-    admin: &str,
-    n: u32,
-) -> (i64, Vec<(String, String)>) {
+/// An exam on the shipped banks and an open session with `n` candidates.
+async fn exam_with_candidates(client: &Client, base: &str, admin: &str, n: u32) -> Session {
     let def = json!({"name": "断电测试", "time_limit_minutes": 60, "pass_line": 10, "release": "at_submit",
         "blueprint": {"sections": [{"cells": [
             {"bank": "LAW", "kind": "single", "count": 20, "points": 1},
             {"bank": "VID", "kind": "true_false", "count": 10, "points": 1}]}]}});
-    let exam = post(client, base, Some(admin), "/api/exams", &def).await;
-    let now = chrono::Utc::now();
-    let session = post(client, base, Some(admin), "/api/sessions", &json!({"exam_id": exam["id"], "name": "断电测试场",
-        "starts_at": now - chrono::Duration::minutes(5), "ends_at": now + chrono::Duration::hours(2),
-        "rooms": [{"name": "第一考场", "seats": 100}]})).await;
-    let sid = session["id"].as_i64().unwrap();
-    let mut candidates = vec![];
-    for i in 0..n {
-        let idn = id_number("19790101", 200 + i);
-        let c = post(
-            client,
-            base,
-            Some(admin),
-            &format!("/api/sessions/{sid}/candidates"),
-            &json!({"name": format!("考生{i}"), "id_number": idn}),
-        )
-        .await;
-        candidates.push((c["ticket"].as_str().unwrap().to_string(), idn));
-    }
-    (sid, candidates)
-}
-
-async fn admin_token(client: &Client, base: &str) -> String {
-    let admin = post(
-        client,
-        base,
-        None,
-        "/api/auth/login",
-        &json!({"username": "admin", "password": ADMIN}),
-    )
-    .await;
-    admin["token"].as_str().unwrap().to_string()
+    SessionFixture::new(def)
+        .session(json!({"name": "断电测试场", "rooms": [{"name": "第一考场", "seats": 100}]}))
+        .open(-5 * 60, 2 * 3600)
+        .candidates(n, "19790101", 200)
+        .create(client, base, admin)
+        .await
 }
 
 /// What the candidates' tablets saw while saving.
@@ -89,22 +46,12 @@ struct Tally {
 async fn tablet(
     client: Client,
     base: String,
-    ticket: String,
-    idn: String,
+    candidate: Candidate,
     acked: Acked,
     tally: Arc<Tally>,
     stop: Arc<AtomicBool>,
 ) {
-    let login = post(
-        &client,
-        &base,
-        None,
-        "/api/candidate/login",
-        &json!({"ticket": ticket, "id_number": idn}),
-    )
-    .await;
-    let token = login["token"].as_str().unwrap().to_string();
-    let attempt = login["attempt_id"].as_i64().unwrap();
+    let (token, attempt, _) = log_tablet_in(&client, &base, &candidate).await;
     let r = client
         .get(format!("{base}/api/attempts/{attempt}/paper"))
         .bearer_auth(&token)
@@ -165,7 +112,7 @@ async fn tablet(
 fn start_tablets(
     client: &Client,
     base: &str,
-    candidates: &[(String, String)],
+    candidates: &[Candidate],
 ) -> (
     Acked,
     Arc<Tally>,
@@ -177,12 +124,11 @@ fn start_tablets(
     let stop = Arc::new(AtomicBool::new(false));
     let tasks = candidates
         .iter()
-        .map(|(ticket, idn)| {
+        .map(|candidate| {
             tokio::spawn(tablet(
                 client.clone(),
                 base.to_string(),
-                ticket.clone(),
-                idn.clone(),
+                candidate.clone(),
                 acked.clone(),
                 tally.clone(),
                 stop.clone(),
@@ -197,21 +143,13 @@ fn start_tablets(
 async fn check_acknowledged(
     client: &Client,
     url: &str,
-    candidates: &[(String, String)],
+    candidates: &[Candidate],
     acked: &HashMap<(i64, i64), (i64, Value)>,
 ) -> usize {
     let (mut restarted, base) = start_server(url);
     let mut checked = 0;
-    for (ticket, idn) in candidates {
-        let login = post(
-            client,
-            &base,
-            None,
-            "/api/candidate/login",
-            &json!({"ticket": ticket, "id_number": idn}),
-        )
-        .await;
-        let attempt = login["attempt_id"].as_i64().unwrap();
+    for candidate in candidates {
+        let (_, attempt, login) = log_tablet_in(client, &base, candidate).await;
         let stored: HashMap<i64, (i64, Value)> = login["attempt"]["answers"]
             .as_array()
             .unwrap()
@@ -250,8 +188,10 @@ async fn every_acknowledged_save_survives_a_sigkill_of_the_server() {
     let (url, _dir) = fresh_database().await;
     let (mut server, base) = start_server(&url);
     let client = Client::new();
-    let admin = admin_token(&client, &base).await;
-    let (_, candidates) = exam_with_candidates(&client, &base, &admin, 16).await;
+    let admin = server_admin_token(&client, &base).await;
+    let candidates = exam_with_candidates(&client, &base, &admin, 16)
+        .await
+        .candidates;
 
     let (acked, tally, _stop, tasks) = start_tablets(&client, &base, &candidates);
     // Let the saves run, then kill the server mid-stream with SIGKILL (Child::kill on Unix).
@@ -361,8 +301,10 @@ async fn acknowledged_saves_survive_a_full_disk_and_the_server_recovers_when_spa
     let url = format!("sqlite://{}", disk.path().join("exam.db").display());
     let (mut server, base) = start_server(&url);
     let client = Client::new();
-    let admin = admin_token(&client, &base).await;
-    let (_, candidates) = exam_with_candidates(&client, &base, &admin, 16).await;
+    let admin = server_admin_token(&client, &base).await;
+    let candidates = exam_with_candidates(&client, &base, &admin, 16)
+        .await
+        .candidates;
     let (savers, spare) = candidates.split_at(12);
 
     let (acked, tally, stop, tasks) = start_tablets(&client, &base, savers);
@@ -379,11 +321,10 @@ async fn acknowledged_saves_survive_a_full_disk_and_the_server_recovers_when_spa
     })
     .await;
     // A login and a bank create meanwhile: refused with 503 and a code, or done; never a 500.
-    let (ticket, idn) = &spare[0];
     let (status, body) = status_of(
         client
             .post(format!("{base}/api/candidate/login"))
-            .json(&json!({"ticket": ticket, "id_number": idn})),
+            .json(&spare[0].credentials()),
     )
     .await;
     assert!(
@@ -413,11 +354,11 @@ async fn acknowledged_saves_survive_a_full_disk_and_the_server_recovers_when_spa
         tally.acked.load(Ordering::Relaxed) >= acked_while_full + 200
     })
     .await;
-    for (ticket, idn) in &spare[1..] {
+    for candidate in &spare[1..] {
         let (status, body) = status_of(
             client
                 .post(format!("{base}/api/candidate/login"))
-                .json(&json!({"ticket": ticket, "id_number": idn})),
+                .json(&candidate.credentials()),
         )
         .await;
         assert_eq!(status, StatusCode::OK, "login after the disk freed: {body}");

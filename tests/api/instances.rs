@@ -3,9 +3,9 @@
 //! PostgreSQL LISTEN/NOTIFY. Needs TEST_POSTGRES_URL (CI's PostgreSQL tier sets it); with the
 //! embedded SQLite database there is one instance by design, so there is nothing to prove.
 
-mod common;
-
-use common::{BINARY_ADMIN_PASSWORD, fresh_database, id_number, start_server};
+use crate::support::{
+    SessionFixture, Sse, fresh_database, id_number, log_tablet_in, server_admin_token, start_server,
+};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -26,27 +26,6 @@ async fn call(
     r.json().await.unwrap_or(Value::Null)
 }
 
-/// The next SSE data block of a stream, within `within`.
-async fn next_data(resp: &mut reqwest::Response, buf: &mut String, within: Duration) -> Value {
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(end) = buf.find("\n\n") {
-            let block: String = buf.drain(..end + 2).collect();
-            if let Some(d) = block.lines().find_map(|l| l.strip_prefix("data: ")) {
-                return serde_json::from_str(d).unwrap();
-            }
-            continue;
-        }
-        let left = deadline.saturating_duration_since(Instant::now());
-        let chunk = tokio::time::timeout(left, resp.chunk())
-            .await
-            .expect("an event in time")
-            .unwrap()
-            .expect("open stream");
-        buf.push_str(&String::from_utf8_lossy(&chunk));
-    }
-}
-
 #[tokio::test]
 async fn a_candidate_on_one_instance_and_a_proctor_on_another_see_each_other_within_a_second() {
     if std::env::var("TEST_POSTGRES_URL").is_err() {
@@ -61,35 +40,19 @@ async fn a_candidate_on_one_instance_and_a_proctor_on_another_see_each_other_wit
     let (mut b, base_b) = start_server(&url);
     let c = Client::new();
     let post = reqwest::Method::POST;
-    let admin_b = call(
-        &c,
-        post.clone(),
-        format!("{base_b}/api/auth/login"),
-        None,
-        json!({"username": "admin", "password": BINARY_ADMIN_PASSWORD}),
-    )
-    .await["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let exam = call(&c, post.clone(), format!("{base_b}/api/exams"), Some(&admin_b), json!({"name": "双实例", "time_limit_minutes": 30, "pass_line": 1,
-        "blueprint": {"sections": [{"cells": [{"bank": "VID", "kind": "single", "count": 5, "points": 1}]}]}})).await;
-    let now = chrono::Utc::now();
-    let session = call(&c, post.clone(), format!("{base_b}/api/sessions"), Some(&admin_b), json!({"exam_id": exam["id"], "name": "双实例场",
-        "starts_at": now - chrono::Duration::minutes(1), "ends_at": now + chrono::Duration::hours(1), "rooms": [{"name": "第一考场", "seats": 10}]})).await;
-    let sid = session["id"].as_i64().unwrap();
-    let idn = id_number("19880808", 901);
-    let cand = call(
-        &c,
-        post.clone(),
-        format!("{base_b}/api/sessions/{sid}/candidates"),
-        Some(&admin_b),
-        json!({"name": "考生甲", "id_number": idn}),
-    )
-    .await;
+    let admin_b = server_admin_token(&c, &base_b).await;
+    let def = json!({"name": "双实例", "time_limit_minutes": 30, "pass_line": 1,
+        "blueprint": {"sections": [{"cells": [{"bank": "VID", "kind": "single", "count": 5, "points": 1}]}]}});
+    let session = SessionFixture::new(def)
+        .session(json!({"name": "双实例场", "rooms": [{"name": "第一考场", "seats": 10}]}))
+        .open(-60, 3600)
+        .candidates_named(&["考生甲"], "19880808", 901)
+        .create(&c, &base_b, &admin_b)
+        .await;
+    let sid = session.id;
 
     // The proctor watches on B.
-    let mut room = c
+    let room = c
         .get(format!(
             "{base_b}/api/sessions/{sid}/live?access_token={admin_b}"
         ))
@@ -97,21 +60,12 @@ async fn a_candidate_on_one_instance_and_a_proctor_on_another_see_each_other_wit
         .await
         .unwrap();
     assert_eq!(room.status(), StatusCode::OK);
-    let mut room_buf = String::new();
-    let snapshot = next_data(&mut room, &mut room_buf, Duration::from_secs(5)).await;
+    let mut room = Sse::reading(room);
+    let snapshot = room.next_data(Duration::from_secs(5)).await;
     assert_eq!(snapshot["tiles"][0]["state"], "not_started");
 
     // The candidate logs in and loses focus on A; B's view shows both within a second each.
-    let login = call(
-        &c,
-        post.clone(),
-        format!("{base_a}/api/candidate/login"),
-        None,
-        json!({"ticket": cand["ticket"], "id_number": idn}),
-    )
-    .await;
-    let token = login["token"].as_str().unwrap().to_string();
-    let attempt = login["attempt_id"].as_i64().unwrap();
+    let (token, attempt, _) = log_tablet_in(&c, &base_a, &session.candidates[0]).await;
     let sent = Instant::now();
     call(
         &c,
@@ -122,7 +76,7 @@ async fn a_candidate_on_one_instance_and_a_proctor_on_another_see_each_other_wit
     )
     .await;
     loop {
-        let frame = next_data(&mut room, &mut room_buf, Duration::from_secs(2)).await;
+        let frame = room.next_data(Duration::from_secs(2)).await;
         let seen = frame["tiles"]
             .as_array()
             .unwrap()
@@ -138,15 +92,15 @@ async fn a_candidate_on_one_instance_and_a_proctor_on_another_see_each_other_wit
     assert!(latency < Duration::from_secs(1), "A → B took {latency:?}");
 
     // The tablet listens on A; the proctor pauses on B; the tablet's clock stops within a second.
-    let mut tablet = c
-        .get(format!(
+    let mut tablet = Sse::reading(
+        c.get(format!(
             "{base_a}/api/attempts/{attempt}/live?access_token={token}"
         ))
         .send()
         .await
-        .unwrap();
-    let mut tablet_buf = String::new();
-    let first = next_data(&mut tablet, &mut tablet_buf, Duration::from_secs(5)).await;
+        .unwrap(),
+    );
+    let first = tablet.next_data(Duration::from_secs(5)).await;
     assert_eq!(first["status"], "in_progress");
     let sent = Instant::now();
     call(
@@ -157,7 +111,7 @@ async fn a_candidate_on_one_instance_and_a_proctor_on_another_see_each_other_wit
         json!({"reason": "双实例测试"}),
     )
     .await;
-    let paused = next_data(&mut tablet, &mut tablet_buf, Duration::from_secs(2)).await;
+    let paused = tablet.next_data(Duration::from_secs(2)).await;
     assert_eq!(paused["status"], "paused");
     assert!(
         sent.elapsed() < Duration::from_secs(1),
@@ -184,36 +138,22 @@ async fn a_proctors_unlock_on_one_instance_lets_the_candidate_in_on_the_other() 
     let (mut b, base_b) = start_server(&url);
     let c = Client::new();
     let post = reqwest::Method::POST;
-    let admin = call(
-        &c,
-        post.clone(),
-        format!("{base_b}/api/auth/login"),
-        None,
-        json!({"username": "admin", "password": BINARY_ADMIN_PASSWORD}),
-    )
-    .await["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let exam = call(&c, post.clone(), format!("{base_b}/api/exams"), Some(&admin), json!({"name": "双实例解锁", "time_limit_minutes": 30, "pass_line": 1,
-        "blueprint": {"sections": [{"cells": [{"bank": "VID", "kind": "single", "count": 5, "points": 1}]}]}})).await;
-    let now = chrono::Utc::now();
-    let session = call(&c, post.clone(), format!("{base_b}/api/sessions"), Some(&admin), json!({"exam_id": exam["id"], "name": "双实例解锁场",
-        "starts_at": now - chrono::Duration::minutes(1), "ends_at": now + chrono::Duration::hours(1), "rooms": [{"name": "第一考场", "seats": 10}]})).await;
-    let sid = session["id"].as_i64().unwrap();
-    let idn = id_number("19880808", 902);
-    let cand = call(
-        &c,
-        post.clone(),
-        format!("{base_b}/api/sessions/{sid}/candidates"),
-        Some(&admin),
-        json!({"name": "考生乙", "id_number": idn}),
-    )
-    .await;
+    let admin = server_admin_token(&c, &base_b).await;
+    let def = json!({"name": "双实例解锁", "time_limit_minutes": 30, "pass_line": 1,
+        "blueprint": {"sections": [{"cells": [{"bank": "VID", "kind": "single", "count": 5, "points": 1}]}]}});
+    let session = SessionFixture::new(def)
+        .session(json!({"name": "双实例解锁场", "rooms": [{"name": "第一考场", "seats": 10}]}))
+        .open(-60, 3600)
+        .candidates_named(&["考生乙"], "19880808", 902)
+        .create(&c, &base_b, &admin)
+        .await;
+    let sid = session.id;
+    let cand = &session.candidates[0];
+    let idn = cand.id_number.clone();
     let login_on_a = |id: String| {
         let c = c.clone();
         let url = format!("{base_a}/api/candidate/login");
-        let ticket = cand["ticket"].clone();
+        let ticket = cand.ticket.clone();
         async move {
             c.post(url)
                 .json(&json!({"ticket": ticket, "id_number": id}))
@@ -239,7 +179,7 @@ async fn a_proctors_unlock_on_one_instance_lets_the_candidate_in_on_the_other() 
         .await
         .unwrap();
     let cid = roster[0]["id"].clone();
-    assert_eq!(roster[0]["ticket"], cand["ticket"]);
+    assert_eq!(roster[0]["ticket"], cand.ticket.as_str());
     call(
         &c,
         post.clone(),

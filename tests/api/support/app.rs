@@ -1,13 +1,11 @@
 //! Test harness: spawns the app on port 0 with a fresh database (SQLite in a temp folder, or a
 //! fresh PostgreSQL database when TEST_POSTGRES_URL is set) and talks to it over HTTP.
-#![allow(dead_code)]
 
 use exam_platform::config::Config;
 use exam_platform::startup::Application;
 use reqwest::{Client, Response, StatusCode};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
-use std::io::BufRead;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -264,38 +262,6 @@ pub fn id_number(birth: &str, seq: u32) -> String {
         .sum();
     let check = b"10X98765432"[(sum % 11) as usize] as char;
     format!("{first17}{check}")
-}
-
-/// The admin password of servers started with [`start_server`].
-pub const BINARY_ADMIN_PASSWORD: &str = "binary-admin-pw";
-
-/// Starts the real binary on a database and returns it with its base URL.
-pub fn start_server(database_url: &str) -> (std::process::Child, String) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_exam-platform"))
-        .arg("serve")
-        .env("BIND", "127.0.0.1:0")
-        .env("DATABASE_URL", database_url)
-        .env("ADMIN_PASSWORD", BINARY_ADMIN_PASSWORD)
-        .env("BANK_DIR", shipped_banks())
-        .env("RUST_LOG", "error")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start the server binary");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = std::io::BufReader::new(stdout).lines();
-    let base = loop {
-        let line = lines
-            .next()
-            .expect("the server prints where it listens")
-            .expect("read stdout");
-        if let Some(rest) = line.strip_prefix("Listening on ") {
-            break rest.split_whitespace().next().unwrap().to_string();
-        }
-    };
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, base)
 }
 
 /// A client whose requests come from another loopback address (e.g. `127.0.0.2`; Linux answers

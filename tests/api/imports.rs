@@ -1,12 +1,10 @@
 //! Importing and exporting banks over HTTP and from the command line: every public fixture,
 //! dry runs, bad files, conflicts, encodings, images and round trips in every format.
 
-mod common;
-#[path = "common/hostile.rs"]
-mod hostile;
-
-use common::{TestApp, fixture};
-use hostile::{qti_entity_bomb, qti_item, qti_package, xlsx_with_shared_string, zip_of};
+use crate::support::hostile::{
+    qti_entity_bomb, qti_item, qti_package, xlsx_with_shared_string, zip_of,
+};
+use crate::support::{TestApp, error_code, fixture};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -789,7 +787,7 @@ async fn an_xlsx_whose_shared_string_unpacks_far_beyond_any_cell_is_refused_for_
         )
         .await;
     assert_eq!(
-        common::error_code(r).await,
+        error_code(r).await,
         (
             StatusCode::UNPROCESSABLE_ENTITY,
             "file_too_large_unpacked".into()

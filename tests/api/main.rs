@@ -1,0 +1,23 @@
+//! The black-box tests: one binary, so the library is linked once for all of them. Each module
+//! is one area of the API; `support` spawns apps and servers and builds the shared fixtures.
+//!
+//! `cargo test --test api` runs them all, `cargo test --test api proctor::` one area.
+
+// A test fails by panicking, its helpers too (clippy.toml allows it only inside test functions).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod attempts;
+mod auth;
+mod banks;
+mod certificates;
+mod demo;
+mod durability;
+mod edge;
+mod exams;
+mod imports;
+mod instances;
+mod openapi;
+mod proctor;
+mod sessions;

@@ -1,0 +1,13 @@
+//! What the tests share: the app under test, servers of the real binary, the session fixture,
+//! the live-stream reader and the hostile-file builders.
+
+mod app;
+pub mod hostile;
+mod server;
+mod session;
+mod sse;
+
+pub use app::*;
+pub use server::*;
+pub use session::*;
+pub use sse::Sse;

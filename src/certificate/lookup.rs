@@ -1,5 +1,5 @@
 //! Rate limiting for the public lookup by number and name, so numbers cannot be enumerated.
-//! The lookup keeps no state in `AppState`, so limiters live here, one per database (several
+//! The lookup takes no runtime piece from the application, so limiters live here, one per database (several
 //! apps in one process, as in the tests, never share counts or settings).
 
 use crate::auth::limiter::{self, Limiter, Policy};

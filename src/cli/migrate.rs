@@ -5,8 +5,20 @@ use super::config;
 use migration::{MigrationStatus, Migrator, MigratorTrait};
 use std::time::Duration;
 
+/// What `migrate` does; parsed by the command line, so a wrong word is refused before the
+/// database is touched.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Action {
+    /// Apply pending migrations.
+    Up,
+    /// Undo the last applied ones.
+    Down,
+    /// Only list them.
+    Status,
+}
+
 /// Applies (`up`), undoes (`down`, one step by default) or lists (`status`) migrations.
-pub async fn run(action: &str, steps: Option<u32>) -> Result<(), String> {
+pub async fn run(action: Action, steps: Option<u32>) -> Result<(), String> {
     let config = config()?;
     let db = exam_platform::db::open(
         &config.database_url,
@@ -17,12 +29,11 @@ pub async fn run(action: &str, steps: Option<u32>) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     let err = |e: sea_orm::DbErr| e.to_string();
     match action {
-        "up" => Migrator::up(&db, steps).await.map_err(err)?,
-        "down" => Migrator::down(&db, Some(steps.unwrap_or(1)))
+        Action::Up => Migrator::up(&db, steps).await.map_err(err)?,
+        Action::Down => Migrator::down(&db, Some(steps.unwrap_or(1)))
             .await
             .map_err(err)?,
-        "status" => {}
-        other => return Err(format!("migrate {other:?}: use up, down or status")),
+        Action::Status => {}
     }
     for m in Migrator::get_migration_with_status(&db)
         .await

@@ -103,8 +103,8 @@ pub enum Command {
     /// Apply, undo or list database migrations (the server applies pending ones itself on start).
     Migrate {
         /// up (apply pending), down (undo the last N) or status.
-        #[arg(default_value = "status")]
-        action: String,
+        #[arg(value_enum, default_value = "status")]
+        action: migrate::Action,
         /// How many migrations `up` or `down` moves (up: all pending by default; down: 1).
         #[arg(long)]
         steps: Option<u32>,
@@ -159,7 +159,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             Command::CertKeys { action, output } => cert::keys(&action, output).await,
             Command::CertStatus { output } => cert::status(output).await,
             Command::CertIssue { session } => cert::issue(session).await,
-            Command::Migrate { action, steps } => migrate::run(&action, steps).await,
+            Command::Migrate { action, steps } => migrate::run(action, steps).await,
             Command::GenBank {
                 questions,
                 format,

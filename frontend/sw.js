@@ -1,7 +1,7 @@
 // Keeps the tablet app's shell so a reload while the venue Wi-Fi is down still opens the exam.
 // App files: network first (a fixed app reaches the venue at once), the cached copy when offline.
 // API calls are never cached: answers queue in the page and sync when the network is back.
-const CACHE = 'exam-shell-v1';
+const CACHE = 'exam-shell-v2';
 const SHELL = [
   '/',
   '/assets/css/base.css',
@@ -20,6 +20,9 @@ const SHELL = [
   '/assets/js/candidate/confirm.js',
   '/assets/js/candidate/result.js',
   '/assets/js/candidate/takeover.js',
+  '/assets/js/candidate/pause.js',
+  '/assets/js/candidate/review.js',
+  '/assets/favicon.svg',
   '/assets/js/i18n.js',
   '/assets/js/api.js',
   '/assets/lang/zh.js',

@@ -12,6 +12,8 @@ mod m20261201_000006_attempt_seen;
 mod m20261201_000007_proctoring;
 mod m20261201_000010_certificates;
 mod m20261215_000020_token_generation;
+// Part tablet (issue 12).
+mod m20261220_000020_tablet_position;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -29,6 +31,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_proctoring::Migration),
             Box::new(m20261201_000010_certificates::Migration),
             Box::new(m20261215_000020_token_generation::Migration),
+            // Part tablet (issue 12).
+            Box::new(m20261220_000020_tablet_position::Migration),
         ]
     }
 }

@@ -57,8 +57,22 @@ impl EventKind {
 pub struct ClientEvent {
     /// What happened.
     pub kind: EventKind,
-    /// When, by the tablet's clock (Unix ms; kept as reported, the server's time is recorded too).
+    /// When, by the tablet's clock (Unix ms). Stored on the server's clock: corrected by the
+    /// tablet's clock offset and bounded (see [`stamp`]); the reported time is kept too.
     pub at: Option<i64>,
+}
+
+/// When an event happened by the server's clock. `client_at` is the tablet's time of the event
+/// and `offset_ms` how far the tablet's clock is behind the server's (measured when the batch
+/// arrived: receipt time minus the tablet's sending time). The result never lies before
+/// `not_before` (the attempt's start or its last recorded event) nor after `received`, so a
+/// wrong or lying tablet clock cannot move an event outside what the server saw.
+pub fn stamp(client_at: Option<i64>, offset_ms: i64, not_before: i64, received: i64) -> i64 {
+    let floor = not_before.min(received);
+    match client_at {
+        Some(t) => t.saturating_add(offset_ms).clamp(floor, received),
+        None => received,
+    }
 }
 
 /// Most events one request may carry (a tablet back from a long outage sends its backlog).
@@ -70,6 +84,7 @@ pub async fn report(
     auth: &CandidateAuth,
     id: AttemptId,
     events: Vec<ClientEvent>,
+    sent_at: Option<i64>,
 ) -> AppResult<usize> {
     if events.len() > MAX_BATCH {
         return Err(AppError::unprocessable(
@@ -93,15 +108,23 @@ pub async fn report(
         return Ok(0);
     }
     let now = chrono::Utc::now().timestamp_millis();
+    // Without the sending time the tablet's clock is taken as it is (still bounded).
+    let offset = sent_at.map_or(0, |sent| now.saturating_sub(sent));
     let txn = sea_orm::TransactionTrait::begin(db).await?;
     repo::touch_seen(&txn, a.id, now).await?;
+    let mut not_before = last_event_ms(&txn, a.id)
+        .await?
+        .unwrap_or(a.started_ms)
+        .max(a.started_ms);
     for e in &stored {
+        let at = stamp(e.at, offset, not_before, now);
+        not_before = at;
         repo::record_event(
             &txn,
             a.id,
-            now,
+            at,
             e.kind.code(),
-            json!({"client_time": e.at, "device_gen": auth.device_gen}),
+            json!({"client_time": e.at, "received_ms": now, "device_gen": auth.device_gen}),
         )
         .await?;
     }
@@ -112,4 +135,51 @@ pub async fn report(
             .await;
     }
     Ok(stored.len())
+}
+
+/// The time of an attempt's latest recorded event, if any.
+async fn last_event_ms(
+    db: &impl sea_orm::ConnectionTrait,
+    attempt_id: i32,
+) -> Result<Option<i64>, sea_orm::DbErr> {
+    let row = db
+        .query_one_raw(crate::db::stmt(
+            db,
+            "SELECT MAX(at_ms) AS last FROM attempt_events WHERE attempt_id = ?",
+            [attempt_id.into()],
+        ))
+        .await?;
+    match row {
+        Some(r) => r.try_get("", "last"),
+        None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stamp;
+
+    #[test]
+    fn an_event_is_stamped_with_the_tablets_time_corrected_by_its_clock_offset() {
+        // The tablet's clock runs 5 s behind; the outage began 60 s before the batch arrived.
+        let received = 1_000_000;
+        assert_eq!(stamp(Some(935_000), 5_000, 0, received), 940_000);
+    }
+
+    #[test]
+    fn an_event_never_lies_before_the_last_one_nor_after_its_receipt() {
+        assert_eq!(stamp(Some(10), 0, 500, 1_000), 500, "not before the floor");
+        assert_eq!(
+            stamp(Some(5_000), 0, 500, 1_000),
+            1_000,
+            "not in the future"
+        );
+        assert_eq!(stamp(None, 0, 500, 1_000), 1_000, "no time: receipt time");
+        assert_eq!(stamp(Some(i64::MAX), 10, 0, 1_000), 1_000, "no overflow");
+        assert_eq!(
+            stamp(Some(700), 0, 2_000, 1_000),
+            1_000,
+            "a floor after receipt gives way"
+        );
+    }
 }

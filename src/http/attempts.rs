@@ -184,6 +184,32 @@ pub async fn get(
     ))
 }
 
+/// Stores where the candidate is on the paper (flagged questions, the current one), so both
+/// follow the candidate to a new tablet.
+#[utoipa::path(tag = "attempts", security(("bearer" = [])),
+    params(("id" = i32, Path)),
+    request_body = attempt::Position,
+    responses((status = 200, body = attempt::Position), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[put("/attempts/{id}/position")]
+pub async fn position(
+    state: web::Data<AppState>,
+    auth: CandidateAuth,
+    id: web::Path<i32>,
+    body: web::Json<attempt::Position>,
+) -> AppResult<web::Json<attempt::Position>> {
+    Ok(web::Json(
+        attempt::set_position(
+            &state.db,
+            &state.exams,
+            &auth,
+            AttemptId(id.into_inner()),
+            body.into_inner(),
+        )
+        .await?,
+    ))
+}
+
 /// Submits the attempt; repeating it changes nothing.
 #[utoipa::path(tag = "attempts", security(("bearer" = [])),
     params(("id" = i32, Path)),
@@ -340,6 +366,10 @@ pub async fn extend(
 pub struct EventsRequest {
     /// Up to 100 events.
     pub events: Vec<crate::exam::events::ClientEvent>,
+    /// The tablet's clock when it sent them (Unix ms): the server measures the tablet's clock
+    /// offset from it and stamps each event on its own clock.
+    #[serde(default)]
+    pub sent_at: Option<i64>,
 }
 
 /// How many events were stored.
@@ -361,12 +391,14 @@ pub async fn events(
     id: web::Path<i32>,
     body: web::Json<EventsRequest>,
 ) -> AppResult<web::Json<EventsResponse>> {
+    let body = body.into_inner();
     let stored = crate::exam::events::report(
         &state.db,
         &state.exams,
         &auth,
         AttemptId(*id),
-        body.into_inner().events,
+        body.events,
+        body.sent_at,
     )
     .await?;
     Ok(web::Json(EventsResponse { stored }))
@@ -379,6 +411,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get)
         .service(paper)
         .service(save)
+        .service(position)
         .service(submit)
         .service(audit)
         .service(events)

@@ -47,6 +47,11 @@ pub async fn service_worker() -> HttpResponse {
     serve("sw.js")
 }
 
+/// The app's icon, for browsers that ask for `/favicon.ico` whatever the page links.
+pub async fn favicon() -> HttpResponse {
+    serve("assets/favicon.svg")
+}
+
 /// A file under frontend/assets/.
 pub async fn asset(req: HttpRequest) -> HttpResponse {
     let tail = req.match_info().query("tail");
@@ -61,5 +66,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(candidate))
         .route("/console", web::get().to(console))
         .route("/sw.js", web::get().to(service_worker))
+        .route("/favicon.ico", web::get().to(favicon))
         .route("/assets/{tail:.*}", web::get().to(asset));
 }

@@ -429,6 +429,8 @@ pub async fn close_incident(
 pub struct ReportQuery {
     /// `csv` (default) or `pdf`.
     pub format: Option<String>,
+    /// `zh` (default) or `en`: the report's language.
+    pub lang: Option<String>,
 }
 
 /// The session report (CSV or PDF): per candidate a summary, the timeline of events and
@@ -443,14 +445,21 @@ pub async fn report(
     q: web::Query<ReportQuery>,
 ) -> AppResult<HttpResponse> {
     let (s, _) = visible(&state, &staff, *id).await?;
+    let lang_code = q.lang.as_deref().unwrap_or("zh");
+    let lang = crate::proctor::report::Lang::parse(lang_code).ok_or_else(|| {
+        AppError::bad_request(
+            ErrorCode::UnknownFormat,
+            format!("lang {lang_code:?} is not zh or en"),
+        )
+    })?;
     let (body, mime, ext) = match q.format.as_deref().unwrap_or("csv") {
         "csv" => (
-            crate::proctor::report::csv(&state.db, &state.exams, s.id).await?,
+            crate::proctor::report::csv(&state.db, &state.exams, s.id, lang).await?,
             "text/csv; charset=utf-8",
             "csv",
         ),
         "pdf" => (
-            crate::proctor::report::pdf(&state.db, &state.exams, s.id).await?,
+            crate::proctor::report::pdf(&state.db, &state.exams, s.id, lang).await?,
             "application/pdf",
             "pdf",
         ),

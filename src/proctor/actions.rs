@@ -57,6 +57,7 @@ pub async fn clock_room(
     reason: &str,
 ) -> AppResult<RoomReport> {
     attempt::check_extension(action)?;
+    attempt::check_reason(action, reason)?;
     let reason = text(reason, false)?;
     let txn = crate::db::begin_write(db).await?;
     // Taking the write lock first keeps SQLite from failing the upgrade half-way.

@@ -975,7 +975,7 @@ async fn a_paused_attempt_keeps_its_time_left_refuses_saves_and_resumes_with_ext
         .post_json(
             &s.admin,
             &format!("/api/attempts/{attempt}/pause"),
-            &json!({}),
+            &json!({"reason": "再次暂停"}),
         )
         .await;
     assert_eq!(

@@ -21,3 +21,5 @@ mod instances;
 mod openapi;
 mod proctor;
 mod sessions;
+// Part tablet (issue 12).
+mod tablet;

@@ -137,7 +137,7 @@ async fn a_room_wide_pause_stops_every_clock_and_reaches_the_tablet_at_once() {
         .post_json(
             &r.admin,
             &format!("/api/sessions/{}/pause", r.session_id),
-            &json!({}),
+            &json!({"reason": "再次暂停"}),
         )
         .await
         .json()
@@ -218,7 +218,11 @@ async fn force_submit_terminate_and_releasing_a_device_take_effect_and_are_refus
     );
     let again = r
         .app
-        .post_json(&r.admin, &format!("/api/attempts/{a0}/pause"), &json!({}))
+        .post_json(
+            &r.admin,
+            &format!("/api/attempts/{a0}/pause"),
+            &json!({"reason": "再次暂停"}),
+        )
         .await;
     assert_eq!(
         error_code(again).await,

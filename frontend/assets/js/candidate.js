@@ -17,7 +17,8 @@ import { renderQuestion } from './candidate/question.js';
 import { renderResult } from './candidate/result.js';
 import { renderRules } from './candidate/rules.js';
 import { key, S, loadLocal, forget } from './candidate/state.js';
-import { updateSyncBadge, flush } from './candidate/sync.js';
+import { updateSyncBadge, flush, pushPosition } from './candidate/sync.js';
+import { updatePauseCover } from './candidate/pause.js';
 import { renderTakenOver } from './candidate/takeover.js';
 import { main, banner, showBanner } from './candidate/ui.js';
 
@@ -27,13 +28,14 @@ async function boot() {
   window.addEventListener('langchange', () => rerender());
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
   setInterval(tick, 1000);
-  setInterval(() => { if (S.queue.length) flush(); }, 3000);
+  setInterval(() => { if (S.queue.length) flush(); if (S.positionDirty && navigator.onLine) pushPosition(true); }, 3000);
   setInterval(() => { if (S.attemptId && S.status !== 'submitted') sendEvents(); }, 10000);
   // Re-read the server's clock now and then: pauses and extensions by the proctor arrive this way.
   setInterval(() => { if (S.attemptId && S.status !== 'submitted' && navigator.onLine) refreshState().then(rerenderClockOnly).catch(onStateError); }, 15000);
   if (!loadLocal()) { renderLogin(); return; }
   updateSyncBadge();
   if (S.paper) { if (S.started) renderQuestion(); else renderRules(); }
+  updatePauseCover();
   try {
     await refreshState();
     if (!S.paper) {
@@ -72,6 +74,7 @@ function rerender() {
   else if (S.started) renderQuestion();
   else renderRules();
   updateSyncBadge();
+  updatePauseCover();
   tick();
 }
 

@@ -757,4 +757,54 @@ export default {
       reload: 'Check again',
     },
   },
+  // Part tablet (issue 12): the paused cover, extra time, time-up with unsent answers, the
+  // login countdowns, the review and the certificate on the result page, the pause reason.
+  tablet: {
+    pause: {
+      title: 'The exam is paused',
+      reason: 'Reason: {reason}',
+      noReason: 'The proctor paused the exam.',
+      wait: 'The clock has stopped and no answers can be given while paused. Please wait for the proctor to resume the exam.',
+    },
+    extended: 'The proctor gave you {n} more minutes.',
+    timeUp: {
+      title: 'Time is up',
+      unsent: '{n} answers did not reach the server and will not count. Tell the proctor now.',
+      allSent: 'All your answers reached the server.',
+      waiting: 'The result shows once the network is back.',
+      serverRule: 'The server takes no answers after time is up.',
+    },
+    login: {
+      badTicket: 'The ticket number is not in the right format',
+      lockedFor: 'Too many wrong tries. Try again in {m} min {s} s, or ask the proctor.',
+      unlocked: 'You can log in again now.',
+      opensIn: 'The exam opens at {time}, in {m} min {s} s. Log in again then.',
+      opensNow: 'The exam has opened; log in now.',
+    },
+    rules: {
+      running: 'The clock is already running: {left} left. Tap Start or Continue to open the questions.',
+    },
+    result: {
+      outOfReach: 'The points still to be marked cannot reach the pass line: even full marks on them leave the total below it.',
+      mayPass: 'Whether you passed is known once the remaining answers are marked.',
+      unsent: '{n} answers did not reach the server before submission and do not count. Tell the proctor.',
+      review: 'Question by question',
+      number: 'No.',
+      points: 'Points',
+      verdict: 'Right?',
+      right: 'right',
+      wrong: 'wrong',
+      marking: 'being marked',
+      key: 'Key',
+      explanation: 'Explanation',
+      withheld_session_open: 'Each question\'s review and explanation show after the session closes.',
+      withheld_sittings_left: 'Each question\'s review and explanation show once you have used all your sittings.',
+      certificate: 'Your certificate has been issued (number {number}).',
+      download: 'Download certificate',
+      downloadFailed: 'The certificate could not be downloaded; try again shortly.',
+    },
+    console: {
+      pauseReason: 'Why pause? (the candidates see it on their tablets):',
+    },
+  },
 };

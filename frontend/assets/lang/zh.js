@@ -757,4 +757,54 @@ export default {
       reload: '重新检查',
     },
   },
+  // Part tablet (issue 12): the paused cover, extra time, time-up with unsent answers, the
+  // login countdowns, the review and the certificate on the result page, the pause reason.
+  tablet: {
+    pause: {
+      title: '考试已暂停',
+      reason: '暂停原因：{reason}',
+      noReason: '监考老师暂停了考试。',
+      wait: '计时已停止，暂停期间不能作答。请等待监考老师恢复考试。',
+    },
+    extended: '监考老师为您延长了 {n} 分钟。',
+    timeUp: {
+      title: '考试时间已到',
+      unsent: '有 {n} 条答案未能上传到服务器，这些答案不会计入成绩。请立即告知监考老师。',
+      allSent: '您的答案都已上传到服务器。',
+      waiting: '网络恢复后将显示交卷结果。',
+      serverRule: '时间到后服务器不再接收答案。',
+    },
+    login: {
+      badTicket: '准考证号格式不正确',
+      lockedFor: '输错次数过多，请在 {m} 分 {s} 秒后重试，或联系监考老师。',
+      unlocked: '现在可以重新登录。',
+      opensIn: '考试将于 {time} 开始，还有 {m} 分 {s} 秒。届时请再次登录。',
+      opensNow: '考试已经开始，请现在登录。',
+    },
+    rules: {
+      running: '计时已经开始，剩余 {left}。点击“开始作答”或“继续作答”进入试题。',
+    },
+    result: {
+      outOfReach: '剩余待阅分值不足以及格：即使待阅题全部得满分，也达不到合格分。',
+      mayPass: '待阅题阅卷后公布是否合格。',
+      unsent: '交卷时有 {n} 条答案未能上传到服务器，未计入成绩。请告知监考老师。',
+      review: '逐题回顾',
+      number: '题号',
+      points: '得分',
+      verdict: '对错',
+      right: '正确',
+      wrong: '错误',
+      marking: '待阅',
+      key: '参考答案',
+      explanation: '解析',
+      withheld_session_open: '考试结束后可查看每题对错与解析。',
+      withheld_sittings_left: '用完全部考试机会后可查看每题对错与解析。',
+      certificate: '您的证书已签发（编号 {number}）。',
+      download: '下载证书',
+      downloadFailed: '证书下载失败，请稍后再试。',
+    },
+    console: {
+      pauseReason: '请填写暂停原因（考生平板上会显示）：',
+    },
+  },
 };

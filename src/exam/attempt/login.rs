@@ -166,7 +166,8 @@ pub(super) async fn start(
         return Err(AppError::forbidden_code(
             ErrorCode::SessionNotOpen,
             format!("the session opens at {}", s.starts_at.to_rfc3339()),
-        ));
+        )
+        .with_details(json!({"opens_at": s.starts_at, "server_time": now})));
     }
     if now >= s.ends_at {
         return Err(AppError::forbidden_code(

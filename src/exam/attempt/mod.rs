@@ -10,6 +10,7 @@
 
 mod finish;
 mod login;
+mod position;
 mod runtime;
 mod save;
 mod sweeper;
@@ -19,12 +20,14 @@ mod view;
 
 pub use finish::{finish, finish_audited, grade, parse_answers, store};
 pub use login::{CandidateLogin, login, retake, seen_before};
+pub use position::{Position, position_of, set_position};
 pub use runtime::{ExamRuntime, Frozen, Sitting};
 pub use save::{SaveRequest, save};
 pub use sweeper::{spawn_sweeper, sweep};
 pub use tablet::{get, submit};
 pub use timing::{
-    ClockAction, ClockState, change_clock, change_clock_in, check_extension, clock_state, time_left,
+    ClockAction, ClockState, change_clock, change_clock_in, check_extension, check_reason,
+    clock_state, extended_minutes, pause_reason, time_left,
 };
 pub use view::{
     AttemptState, PaperExam, PaperSection, PaperView, ResultView, ReviewItem, SavedAnswer,

@@ -58,6 +58,7 @@ pub async fn change_clock(
     reason: &str,
 ) -> AppResult<attempt::Model> {
     check_extension(action)?;
+    check_reason(action, reason)?;
     let txn = crate::db::begin_write(db).await?;
     let fresh = change_clock_in(&txn, actor, id, action, reason).await?;
     txn.commit().await?;
@@ -78,6 +79,41 @@ pub fn check_extension(action: ClockAction) -> AppResult<()> {
         ));
     }
     Ok(())
+}
+
+/// Refuses a pause without a reason: the tablet shows it to the candidate and the session
+/// report keeps it.
+pub fn check_reason(action: ClockAction, reason: &str) -> AppResult<()> {
+    if action == ClockAction::Pause && reason.trim().is_empty() {
+        return Err(AppError::unprocessable(
+            ErrorCode::ReasonRequired,
+            "say why: a pause needs a reason, which the candidates see on their tablets",
+        ));
+    }
+    Ok(())
+}
+
+/// The reason the proctor gave for the pause an attempt is in; none when it is not paused.
+pub async fn pause_reason(
+    db: &impl ConnectionTrait,
+    a: &attempt::Model,
+) -> AppResult<Option<String>> {
+    if a.status != AttemptStatus::Paused {
+        return Ok(None);
+    }
+    let events = repo::events(db, a.id).await?;
+    Ok(events
+        .iter()
+        .rev()
+        .find(|(_, kind, _)| kind == "paused")
+        .and_then(|(_, _, detail)| serde_json::from_str::<serde_json::Value>(detail).ok())
+        .and_then(|v| v["reason"].as_str().map(str::to_string))
+        .filter(|r| !r.is_empty()))
+}
+
+/// Whole minutes of extra time an attempt was given (per attempt and session-wide together).
+pub fn extended_minutes(a: &attempt::Model) -> i64 {
+    a.extension_ms / 60_000
 }
 
 /// [`change_clock`] inside the caller's transaction (room-wide actions change many attempts
@@ -159,6 +195,10 @@ pub struct ClockState {
     /// Who submitted: `candidate`, `timeout`, `staff` or `terminated`.
     #[schema(value_type = Option<String>)]
     pub submitted_by: Option<SubmittedBy>,
+    /// While paused: the reason the proctor gave, which the tablet shows over the paper.
+    pub pause_reason: Option<String>,
+    /// Whole minutes of extra time given so far (the tablet announces each increase).
+    pub extended_minutes: i64,
 }
 
 /// The attempt's status and time for its tablet.
@@ -181,6 +221,8 @@ pub async fn clock_state(
         },
         status: a.status,
         submitted_by: a.submitted_by,
+        pause_reason: pause_reason(db, &a).await?,
+        extended_minutes: extended_minutes(&a),
     })
 }
 

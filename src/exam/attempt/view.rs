@@ -54,6 +54,10 @@ pub struct ResultView {
     /// `sittings_left` (the candidate may sit again, or is sitting) or `session_open` (the exam
     /// shows it once the session has closed); none once it is shown.
     pub review_withheld: Option<&'static str>,
+    /// While answers wait for marking: whether the points still to be marked could lift the
+    /// total to the pass line (false: the candidate cannot pass whatever the marker gives).
+    /// None once the result is final.
+    pub can_still_pass: Option<bool>,
 }
 
 /// One question of a released result.
@@ -105,6 +109,12 @@ pub struct AttemptState {
     pub submitted_by: Option<SubmittedBy>,
     /// The result, once released.
     pub result: Option<ResultView>,
+    /// While paused: the reason the proctor gave, which the tablet shows over the paper.
+    pub pause_reason: Option<String>,
+    /// Whole minutes of extra time given so far (the tablet announces each increase).
+    pub extended_minutes: i64,
+    /// The flagged questions and the current one, so a new tablet opens where the old one was.
+    pub position: super::Position,
 }
 
 /// The exam as the paper header shows it.
@@ -277,6 +287,9 @@ pub(super) async fn view(
         submitted_at: a.submitted_ms.map(at),
         submitted_by: a.submitted_by,
         result,
+        pause_reason: super::pause_reason(db, a).await?,
+        extended_minutes: super::extended_minutes(a),
+        position: super::position_of(db, a.id).await?,
     })
 }
 
@@ -299,6 +312,22 @@ pub fn review_withheld(
         Review::NoSittingsLeft if all_used && !sitting_now => None,
         Review::NoSittingsLeft => Some("sittings_left"),
     }
+}
+
+/// Whether a result that waits for marking can still reach the pass line: the points earned
+/// plus every point still waiting for a marker. None once final (`passed` says it then).
+pub fn can_still_pass(r: &AttemptResult, pass_line: f64) -> Option<bool> {
+    if r.is_final {
+        return None;
+    }
+    let waiting: f64 = r
+        .items
+        .iter()
+        .filter(|i| i.earned.is_none())
+        .map(|i| i.max)
+        .sum();
+    // Points are sums of halves and the like; a hair of tolerance keeps 59.999… from failing 60.
+    Some(r.total + waiting + 1e-6 >= pass_line)
 }
 
 /// [`review_withheld`] for a candidate's attempt, read from the database.
@@ -328,6 +357,7 @@ pub(super) fn review(
     withheld: Option<&'static str>,
 ) -> ResultView {
     use crate::bank::model::Key;
+    let can_still_pass = can_still_pass(&r, def.pass_line);
     // While withheld, not even right or wrong per question: with a true/false paper that is the key.
     let shown = if withheld.is_none() {
         &r.items[..]
@@ -373,6 +403,7 @@ pub(super) fn review(
         sections: r.sections,
         items,
         review_withheld: withheld,
+        can_still_pass,
     }
 }
 
@@ -388,6 +419,60 @@ mod tests {
             "blueprint": {"sections": [{"cells": [{"bank": "LAW", "kind": "true_false", "count": 15, "points": 1}]}]}
         }))
         .unwrap()
+    }
+
+    fn result(total: f64, waiting: &[f64], is_final: bool) -> AttemptResult {
+        let mut items = vec![grading::ItemResult {
+            question_id: 1,
+            section: 0,
+            max: total,
+            earned: Some(total),
+            correct: Some(true),
+            manual: false,
+            answered: true,
+        }];
+        for (n, m) in waiting.iter().enumerate() {
+            items.push(grading::ItemResult {
+                question_id: n as i32 + 2,
+                section: 0,
+                max: *m,
+                earned: None,
+                correct: None,
+                manual: true,
+                answered: true,
+            });
+        }
+        AttemptResult {
+            total,
+            max: total + waiting.iter().sum::<f64>(),
+            passed: None,
+            is_final,
+            pending: waiting.len(),
+            sections: vec![],
+            items,
+        }
+    }
+
+    #[test]
+    fn a_result_waiting_for_marking_says_whether_the_pass_line_is_still_in_reach() {
+        assert_eq!(
+            can_still_pass(&result(50.0, &[5.0, 5.0], false), 60.0),
+            Some(true)
+        );
+        assert_eq!(
+            can_still_pass(&result(49.5, &[5.0, 5.0], false), 60.0),
+            Some(false),
+            "even full marks on both short answers leave it at 59.5"
+        );
+        assert_eq!(
+            can_still_pass(&result(59.9, &[0.1], false), 60.0),
+            Some(true)
+        );
+        assert_eq!(
+            can_still_pass(&result(70.0, &[], true), 60.0),
+            None,
+            "final"
+        );
     }
 
     #[test]

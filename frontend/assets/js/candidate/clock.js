@@ -2,7 +2,8 @@
 // (kept as an offset from the tablet's) rather than the tablet's own.
 import { api } from '../api.js';
 import { t } from '../i18n.js';
-import { renderResult } from './result.js';
+import { adoptProctor } from './pause.js';
+import { renderResult, renderTimeUp } from './result.js';
 import { S, saveLocal } from './state.js';
 import { flush } from './sync.js';
 import { clockBadge, showBanner } from './ui.js';
@@ -19,6 +20,7 @@ export function adopt(state, sentAt, receivedAt) {
   S.result = state.result;
   S.submittedAt = state.submitted_at;
   S.submittedBy = state.submitted_by;
+  adoptProctor(state);
   setTimeout(tick, 0);
   const pending = new Set(S.queue.map((q) => q.qid));
   for (const a of state.answers || []) {
@@ -58,6 +60,11 @@ export function tick() {
   clockBadge.textContent = S.status === 'paused' ? t('candidate.clock.paused', { left: fmt(left) }) : t('candidate.clock.left', { left: fmt(left) });
   clockBadge.classList.toggle('low', left <= 300);
   clockBadge.setAttribute('aria-label', t('candidate.clock.label', { left: fmt(left) }));
+  // The rules card counts down too: the clock already runs while it is read.
+  const rulesLeft = document.querySelector('[data-test=rules-left]');
+  if (rulesLeft) rulesLeft.textContent = fmt(left);
+  const running = document.querySelector('[data-test=rules-running]');
+  if (running) running.textContent = t('tablet.rules.running', { left: fmt(left) });
   if (S.status === 'in_progress') {
     for (const [mark, text] of [[300, 'candidate.warn.five'], [60, 'candidate.warn.one']]) {
       if (left <= mark && left > 0 && !S.warned[mark]) {
@@ -75,8 +82,9 @@ export function tick() {
 
 async function onTimeUp() {
   if (!navigator.onLine || S.queue.length) {
-    // Saves can no longer be accepted after the deadline: say so plainly rather than pretend.
-    showBanner(S.queue.length ? t('candidate.timeUp.offlineLost', { n: S.queue.length }) : t('candidate.timeUp.offline'), true);
+    // Saves can no longer be accepted after the deadline: say at once how many answers did not
+    // reach the server, and to tell the proctor, rather than pretend all is well.
+    renderTimeUp(S.queue.length);
   }
   try {
     await flush();

@@ -1,5 +1,5 @@
 // Events for the proctor: focus losses, leaving fullscreen, the network going and coming
-// back, and heartbeats, sent in small batches.
+// back, and heartbeats, sent in small batches, each with the tablet's own time.
 import { api } from '../api.js';
 import { S } from './state.js';
 import { updateSyncBadge, flush } from './sync.js';
@@ -20,7 +20,9 @@ export async function sendEvents() {
   const batch = pendingEvents.splice(0, 100);
   if (!batch.length) batch.push({ kind: 'heartbeat', at: Date.now() });
   try {
-    await api('POST', `/api/attempts/${S.attemptId}/events`, { token: S.token, body: { events: batch } });
+    // Each event carries this tablet's time; `sent_at` lets the server measure the clock's offset
+    // and stamp an outage with when it really began, not when it was reported.
+    await api('POST', `/api/attempts/${S.attemptId}/events`, { token: S.token, body: { events: batch, sent_at: Date.now() } });
   } catch (e) {
     if (e.code === 'taken_over') { renderTakenOver(); return; }
     // Kept for the next try unless the server refused them as such.

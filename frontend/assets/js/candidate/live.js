@@ -1,6 +1,7 @@
 // Live changes from the proctor: the attempt's event stream.
 import { t } from '../i18n.js';
 import { refreshState, tick } from './clock.js';
+import { adoptProctor } from './pause.js';
 import { renderResult } from './result.js';
 import { S, saveLocal } from './state.js';
 import { flush } from './sync.js';
@@ -23,6 +24,7 @@ export function openLive() {
     S.remainingAtSync = st.remaining_seconds;
     S.submittedBy = st.submitted_by;
     saveLocal();
+    adoptProctor(st);
     if (st.status === 'paused') showBanner(t('candidate.paused'), true);
     else if (was === 'paused') { showBanner(t('candidate.resumed')); flush(); }
     if (st.status === 'submitted') {

@@ -25,19 +25,70 @@ export function renderLogin(message) {
     err, submit);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    clearInterval(countdownTimer);
     err.textContent = '';
     if (!ticket.value.trim() || !idn.value.trim()) { err.textContent = t('candidate.login.missing'); return; }
+    // The same shape the server accepts: 6–20 letters and digits (full-width read as half-width).
+    if (!/^[A-Z0-9]{6,20}$/.test(normalTicket(ticket.value))) { err.textContent = t('tablet.login.badTicket'); return; }
     submit.disabled = true;
+    let locked = false;
     try {
       await login(ticket.value, idn.value);
     } catch (e) {
-      err.textContent = loginError(e);
+      if (countdown(e, err, submit)) locked = e.code === 'too_many_attempts';
+      else err.textContent = loginError(e);
     } finally {
-      submit.disabled = false;
+      if (!locked) submit.disabled = false;
     }
   });
   screen(el('section', { class: 'login' }, form));
   ticket.focus();
+}
+
+/** A ticket as the server reads it: trimmed, full-width forms as half-width, upper case. */
+function normalTicket(v) {
+  return v.trim().replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0)).toUpperCase();
+}
+
+let countdownTimer = null;
+
+/** A wait the server imposes, counted down live in minutes and seconds: a login lockout
+ * ("请在 4 分 59 秒后重试") or a session that opens later. Returns false for other errors; the
+ * login button stays disabled until a lockout ends. */
+function countdown(e, err, submit) {
+  clearInterval(countdownTimer);
+  let until;
+  let text;
+  let done;
+  if (e.code === 'too_many_attempts') {
+    until = Date.now() + (e.retryAfter || 60) * 1000;
+    text = (m, s) => t('tablet.login.lockedFor', { m, s });
+    done = t('tablet.login.unlocked');
+  } else if (e.code === 'session_not_open' && e.details && e.details.opens_at) {
+    const opens = Date.parse(e.details.opens_at);
+    const skew = e.details.server_time ? Date.parse(e.details.server_time) - Date.now() : 0;
+    until = opens - skew;
+    const time = new Date(opens).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' });
+    text = (m, s) => t('tablet.login.opensIn', { m, s, time });
+    done = t('tablet.login.opensNow');
+  } else {
+    return false;
+  }
+  const step = () => {
+    const left = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+    if (!err.isConnected) { clearInterval(countdownTimer); return; }
+    if (left === 0) {
+      clearInterval(countdownTimer);
+      err.textContent = done;
+      submit.disabled = false;
+      return;
+    }
+    err.textContent = text(Math.floor(left / 60), left % 60);
+  };
+  submit.disabled = e.code === 'too_many_attempts';
+  step();
+  countdownTimer = setInterval(step, 1000);
+  return true;
 }
 
 function loginError(e) {
@@ -63,6 +114,14 @@ async function login(ticket, idNumber) {
   adopt(r.attempt, sentAt, receivedAt);
   S.paper = await api('GET', `/api/attempts/${S.attemptId}/paper`, { token: S.token });
   localStorage.setItem(key('paper'), JSON.stringify(S.paper));
+  // The flags and the question the candidate was on follow them from another tablet.
+  const pos = r.attempt.position;
+  if (pos && (pos.flags.length || pos.current_question !== null)) {
+    S.flags = pos.flags.filter((id) => S.paper.questions.some((q) => q.id === id));
+    const i = S.paper.questions.findIndex((q) => q.id === pos.current_question);
+    if (i >= 0) S.index = i;
+    S.lastPushed = `${S.index}|${S.flags.join(',')}`;
+  }
   saveLocal();
   flush();
   sendEvents();

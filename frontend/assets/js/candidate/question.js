@@ -5,7 +5,7 @@ import { t } from '../i18n.js';
 import { renderConfirm } from './confirm.js';
 import { renderNavigator } from './navigator.js';
 import { S, saveLocal } from './state.js';
-import { updateSyncBadge, answer } from './sync.js';
+import { updateSyncBadge, answer, pushPosition } from './sync.js';
 import { screen } from './ui.js';
 
 function stemNode(text) {
@@ -129,4 +129,9 @@ export function renderQuestion() {
       body),
     el('nav', { class: 'actionbar', 'aria-label': t('candidate.nav.label') }, prev, flag, nav, next, submit));
   updateSyncBadge();
+  // Flags and the current question follow the candidate to another tablet.
+  if (S.lastPushed !== `${S.index}|${S.flags.join(',')}`) {
+    S.lastPushed = `${S.index}|${S.flags.join(',')}`;
+    pushPosition();
+  }
 }

@@ -31,6 +31,8 @@ export function renderRules() {
       el('div', {}, t('candidate.rules.passLine'), el('b', {}, String(p.exam.pass_line))),
       el('div', {}, t('candidate.rules.timeLimit'), el('b', {}, t('candidate.rules.minutes', { n: p.exam.time_limit_minutes }))),
       el('div', {}, t('candidate.rules.timeLeft'), el('b', { 'data-test': 'rules-left' }, left === null ? '—' : fmt(left)))),
+    // The clock started at login: say so plainly, with the time left counting down (clock.js).
+    left === null ? null : el('p', { class: 'warn', role: 'status', 'data-test': 'rules-running' }, t('tablet.rules.running', { left: fmt(left) })),
     el('h2', {}, t('candidate.rules.title')),
     el('ul', {}, ...['r1', 'r2', 'r3', 'r4', 'r5'].map((r) => el('li', {}, t(`candidate.rules.${r}`)))),
     start));

@@ -16,6 +16,10 @@ export const S = {
   status: null, deadlineMs: null, remainingAtSync: null, pausedAt: null, offsetMs: 0,
   result: null, submittedAt: null,
   warned: {}, started: false,
+  pauseReason: null, // the proctor's reason while paused
+  extendedMinutes: null, // extra minutes known so far (a rise is announced)
+  unsent: [], // answers the server refused after time-up, counted for the candidate and the proctor
+  positionDirty: false, // flags or the current question changed since last stored on the server
 };
 
 export function saveLocal() {
@@ -24,6 +28,7 @@ export function saveLocal() {
   localStorage.setItem(key('state'), JSON.stringify({
     answers: S.answers, queue: S.queue, seq: S.seq, flags: S.flags, index: S.index, status: S.status,
     deadlineMs: S.deadlineMs, remainingAtSync: S.remainingAtSync, offsetMs: S.offsetMs, warned: S.warned, started: S.started,
+    pauseReason: S.pauseReason, extendedMinutes: S.extendedMinutes, unsent: S.unsent, positionDirty: S.positionDirty,
   }));
 }
 
@@ -39,7 +44,7 @@ export function loadLocal() {
 export function forget() {
   if (S.attemptId) ['state', 'paper'].forEach((w) => localStorage.removeItem(key(w)));
   localStorage.removeItem(SESSION_KEY);
-  Object.assign(S, { token: null, attemptId: null, paper: null, answers: {}, queue: [], seq: 0, flags: [], index: 0, status: null, result: null, warned: {}, started: false });
+  Object.assign(S, { token: null, attemptId: null, paper: null, answers: {}, queue: [], seq: 0, flags: [], index: 0, status: null, result: null, warned: {}, started: false, pauseReason: null, extendedMinutes: null, unsent: [], positionDirty: false });
 }
 
 export function isAnswered(qid) {

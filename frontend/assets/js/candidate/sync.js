@@ -23,6 +23,8 @@ export function updateSyncBadge(offline) {
 /** Records an answer on the device and queues it for the server. A newer answer to a question
  * replaces its unsent older one; the order of the queue is the order of the taps. */
 export function answer(qid, response) {
+  // A paused paper is covered; should a tap still get through, it is not taken.
+  if (S.status === 'paused') return;
   S.seq += 1;
   S.answers[qid] = response;
   S.queue = S.queue.filter((q) => q.qid !== qid);
@@ -55,7 +57,10 @@ export async function flush() {
         if (e.code === 'taken_over') { renderTakenOver(); return; }
         if (e.code === 'attempt_paused') { S.status = 'paused'; showBanner(t('candidate.paused'), true); retryTimer = setTimeout(flush, 5000); return; }
         if (e.code === 'time_up' || e.code === 'attempt_submitted') {
+          // The server takes nothing after the deadline or the submission: the answers stay
+          // counted on the device so the candidate can tell the proctor how many did not count.
           showBanner(t('candidate.timeUp.lost', { n: S.queue.length }), true);
+          S.unsent = [...(S.unsent || []), ...S.queue];
           S.queue = [];
           saveLocal();
           updateSyncBadge();
@@ -69,4 +74,25 @@ export async function flush() {
   } finally {
     flushing = false;
   }
+}
+
+let positionTimer = null;
+
+/** Stores the flags and the current question on the server (shortly after they change), so
+ * they follow the candidate to another tablet. Retried with the answers when it fails. */
+export function pushPosition(now = false) {
+  if (!S.attemptId || S.status === 'submitted' || !S.paper) return;
+  S.positionDirty = true;
+  saveLocal();
+  clearTimeout(positionTimer);
+  positionTimer = setTimeout(async () => {
+    const q = S.paper.questions[S.index];
+    try {
+      await api('PUT', `/api/attempts/${S.attemptId}/position`, { token: S.token, body: { flags: S.flags, current_question: q ? q.id : null } });
+      S.positionDirty = false;
+      saveLocal();
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'taken_over') renderTakenOver();
+    }
+  }, now ? 0 : 400);
 }

@@ -3,6 +3,7 @@
 // Server-Sent Events; each tile's DOM node is kept and updated in place so 500 candidates stay
 // smooth, and time left / seconds since the heartbeat count on locally between frames.
 import { el, tc, session, call, errorText, heading, show, field, select } from './core.js';
+import { t } from '../i18n.js';
 
 const STATES = ['not_started', 'in_progress', 'idle', 'offline', 'paused', 'submitted', 'terminated'];
 const SORTS = {
@@ -52,7 +53,7 @@ export async function render({ root, params, alive }) {
     } catch (e) { show(msg, 'error', errorText(e)); }
   };
   const roomBar = el('div', { class: 'actions room-actions' },
-    el('button', { type: 'button', 'data-test': 'room-pause', onclick: roomAction('pause', () => ({ reason: '' })) }, tc('room.pauseRoom')),
+    el('button', { type: 'button', 'data-test': 'room-pause', onclick: () => { const reason = (prompt(t('tablet.console.pauseReason')) || '').trim(); if (reason) roomAction('pause', () => ({ reason }))(); else show(msg, 'error', tc('errors.reason_required')); } }, tc('room.pauseRoom')),
     el('button', { type: 'button', 'data-test': 'room-resume', onclick: roomAction('resume', () => ({ reason: '' })) }, tc('room.resumeRoom')),
     field(tc('room.minutes'), minutes, { cls: 'inline' }),
     el('button', { type: 'button', 'data-test': 'room-extend', onclick: roomAction('extend', () => ({ minutes: Number(minutes.value), reason: '' })) }, tc('room.extendRoom')),

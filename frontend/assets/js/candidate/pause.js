@@ -42,3 +42,11 @@ export function updatePauseCover() {
     el('p', { class: 'muted' }, t('tablet.pause.wait'))));
   cover.hidden = false;
 }
+
+// The cover and `inert` stop taps; a tap that still gets through (e.g. sent by a script) stops here,
+// before any answer control sees it.
+for (const kind of ['click', 'input', 'change', 'keydown']) {
+  main.addEventListener(kind, (e) => {
+    if (S.attemptId && S.status === 'paused') { e.stopPropagation(); e.preventDefault(); }
+  }, true);
+}

@@ -16,6 +16,14 @@ after(async () => {
   await server?.stop();
 });
 
+/** A well-formed 18-digit ID number (check character as the standard computes it). */
+function validId(birth, seq) {
+  const first17 = `440106${birth}${String(seq).padStart(3, '0')}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((s, c, i) => s + Number(c) * weights[i], 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+
 async function tryLogin(page, ticket, idNumber) {
   await page.fill('[data-test=login-ticket]', ticket);
   await page.fill('[data-test=login-id]', idNumber);
@@ -48,7 +56,7 @@ test('a login lockout counts down in minutes and seconds', async () => {
   const page = await ctx.newPage();
   await page.goto(server.base + '/');
   const c = server.candidates[1];
-  const wrongId = '440106198503120112';
+  const wrongId = validId('19850312', 11); // well formed, but not this candidate's
   for (let i = 0; i < 12; i++) {
     await tryLogin(page, c.ticket, wrongId);
     await page.waitForFunction(() => document.querySelector('[data-test=login-error]').textContent !== '', null, { timeout: 20000 });

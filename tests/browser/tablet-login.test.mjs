@@ -3,7 +3,7 @@
 // the current question following the candidate to a new tablet, and no 404 (favicon) on either page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, tabletContext, screenshot } from './harness.mjs';
+import { startServer, launchBrowser, tabletContext, screenshot, apiCall, adminToken } from './harness.mjs';
 
 let server;
 let browser;
@@ -69,6 +69,33 @@ test('a login lockout counts down in minutes and seconds', async () => {
   assert.equal(await page.locator('[data-test=login-submit]').isDisabled(), true, 'no tries while locked');
   await page.waitForFunction((was) => document.querySelector('[data-test=login-error]').textContent !== was, first, { timeout: 3000 });
   await screenshot(page, 'tablet-login-locked');
+  await ctx.close();
+});
+
+test('a candidate who logs in before the session opens sees the time to the opening count down', async () => {
+  const admin = await adminToken(server.base);
+  const exams = await apiCall(server.base, 'GET', '/api/exams', { token: admin });
+  const examId = exams.body[0].id;
+  const now = Date.now();
+  const session = await apiCall(server.base, 'POST', '/api/sessions', {
+    token: admin,
+    body: {
+      name: '稍后开考', number: '第二期', venue: '广州站', rooms: [{ name: '第一考场', seats: 10 }], exam_id: examId,
+      starts_at: new Date(now + 10 * 60000).toISOString(), ends_at: new Date(now + 3 * 3600000).toISOString(),
+    },
+  });
+  assert.equal(session.status, 201, JSON.stringify(session.body));
+  const id = validId('19900101', 888);
+  const seated = await apiCall(server.base, 'POST', `/api/sessions/${session.body.id}/candidates`, { token: admin, body: { name: '早到考生', id_number: id } });
+  assert.equal(seated.status, 201, JSON.stringify(seated.body));
+  const ctx = await tabletContext(browser);
+  const page = await ctx.newPage();
+  await page.goto(server.base + '/');
+  await tryLogin(page, seated.body.ticket, id);
+  await page.waitForFunction(() => /考试将于 \d\d:\d\d 开始，还有 9 分 \d+ 秒/.test(document.querySelector('[data-test=login-error]').textContent), null, { timeout: 5000 });
+  const was = await page.textContent('[data-test=login-error]');
+  await page.waitForFunction((w) => document.querySelector('[data-test=login-error]').textContent !== w, was, { timeout: 3000 });
+  await screenshot(page, 'tablet-login-opens-in');
   await ctx.close();
 });
 

@@ -101,3 +101,55 @@ test('the result page shows each question with its key and 解析 when the exam 
   await screenshot(page, 'tablet-result-review');
   await ctx.close();
 });
+
+test('the candidate downloads their certificate on the tablet once it is issued', async () => {
+  const exam = await apiCall(server.base, 'POST', '/api/exams', {
+    token: admin,
+    body: {
+      name: '证书测试', time_limit_minutes: 30, pass_line: 0, release: 'by_staff',
+      blueprint: { sections: [{ title: '判断题', cells: [{ bank: 'LAW', kind: 'true_false', count: 3, points: 1 }] }] },
+    },
+  });
+  assert.equal(exam.status, 201, JSON.stringify(exam.body));
+  const now = Date.now();
+  const session = await apiCall(server.base, 'POST', '/api/sessions', {
+    token: admin,
+    body: {
+      name: '证书测试场', number: '第三期', venue: '广州站', rooms: [{ name: '第一考场', seats: 10 }], exam_id: exam.body.id,
+      starts_at: new Date(now - 60000).toISOString(), ends_at: new Date(now + 3600000).toISOString(),
+    },
+  });
+  const sid = session.body.id;
+  const type = await apiCall(server.base, 'POST', '/api/certificate-types', {
+    token: admin,
+    body: {
+      code: 'TABLET-T', title: '安防从业人员继续教育培训合格证', title_en: 'Certificate of Continuing Education',
+      wording: '{name}同志参加{course}（{session}），经考核成绩合格，特发此证。', course: '安防从业人员继续教育培训',
+      validity_years: 3, issuer_code: 'GDAF', issuer_name: '广东省安全技术防范协会', show_score: true,
+    },
+  });
+  assert.equal(type.status, 201, JSON.stringify(type.body));
+  const set = await apiCall(server.base, 'PUT', `/api/sessions/${sid}/certificate-type`, { token: admin, body: { certificate_type_id: type.body.id } });
+  assert.equal(set.status, 200, JSON.stringify(set.body));
+  const id = idNumber(779);
+  const seated = await apiCall(server.base, 'POST', `/api/sessions/${sid}/candidates`, { token: admin, body: { name: '持证考生', id_number: id } });
+
+  const ctx = await tabletContext(browser);
+  const page = await ctx.newPage();
+  await sitDown(page, seated.body.ticket, id);
+  await submit(page);
+  await page.waitForSelector('[data-test=not-released]');
+  assert.equal((await apiCall(server.base, 'POST', `/api/sessions/${sid}/release`, { token: admin, body: {} })).status, 200);
+  const issued = await apiCall(server.base, 'POST', `/api/sessions/${sid}/certificates`, { token: admin, body: {} });
+  assert.equal(issued.status, 200, JSON.stringify(issued.body));
+
+  await page.reload();
+  await page.waitForSelector('[data-test=download-certificate]', { timeout: 10000 });
+  assert.match(await page.textContent('[data-test=certificate]'), /您的证书已签发/);
+  await screenshot(page, 'tablet-result-certificate');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=download-certificate]')]);
+  const path = await download.path();
+  const { readFileSync } = await import('node:fs');
+  assert.equal(readFileSync(path).subarray(0, 4).toString(), '%PDF');
+  await ctx.close();
+});

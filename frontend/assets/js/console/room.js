@@ -3,7 +3,7 @@
 // Server-Sent Events; each tile's DOM node is kept and updated in place so 500 candidates stay
 // smooth, and time left / seconds since the heartbeat count on locally between frames.
 import { el, tc, session, call, errorText, heading, show, field, select } from './core.js';
-import { t } from '../i18n.js';
+import { t, lang } from '../i18n.js';
 
 const STATES = ['not_started', 'in_progress', 'idle', 'offline', 'paused', 'submitted', 'terminated'];
 const SORTS = {
@@ -62,7 +62,7 @@ export async function render({ root, params, alive }) {
 
   async function downloadReport(format) {
     try {
-      const blob = await call('GET', `/api/sessions/${id}/report`, { accept: 'blob', query: { format } });
+      const blob = await call('GET', `/api/sessions/${id}/report`, { accept: 'blob', query: { format, lang: lang() === 'en' ? 'en' : 'zh' } });
       const a = el('a', { href: URL.createObjectURL(blob), download: `report-session-${id}.${format}` });
       document.body.append(a);
       a.click();

@@ -66,6 +66,12 @@ const PAGES: &[Page] = &[
         route: "/sw.js",
         probe: "/sw.js",
     },
+    // Part tablet (issue 12): the app's icon for browsers that ask for /favicon.ico.
+    Page {
+        file: "http/frontend.rs",
+        route: "/favicon.ico",
+        probe: "/favicon.ico",
+    },
     Page {
         file: "http/frontend.rs",
         route: "/assets/{tail:.*}",

@@ -117,8 +117,8 @@ test('the rules card says the clock already runs and counts down; flags and the 
   await a.click('[data-test=flag]');
   flagged.push(Number(await a.getAttribute('[data-test=question]', 'data-qid')));
   const current = flagged[1];
-  // Stored on the server shortly after each change.
-  await a.waitForTimeout(1500);
+  // Stored on the server a moment after the last change (quick taps are sent once).
+  await a.waitForTimeout(2500);
 
   const second = await tabletContext(browser);
   const b = await second.newPage();

@@ -94,5 +94,5 @@ export function pushPosition(now = false) {
     } catch (e) {
       if (e instanceof ApiError && e.code === 'taken_over') renderTakenOver();
     }
-  }, now ? 0 : 400);
+  }, now ? 0 : 1000);
 }

@@ -20,4 +20,5 @@ mod imports;
 mod instances;
 mod openapi;
 mod proctor;
+mod results_certificates;
 mod sessions;

@@ -219,9 +219,9 @@ pub async fn paper(
     })
 }
 
-/// Whether a session's results are visible to its candidates.
+/// Whether a session's results are visible to its candidates ([`crate::exam::outcome::released`]).
 pub fn released(def: &ExamDefinition, s: &session::Model) -> bool {
-    def.release == Release::AtSubmit || s.results_released_at.is_some()
+    crate::exam::outcome::released(def, s)
 }
 
 pub(super) async fn view(

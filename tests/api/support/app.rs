@@ -56,6 +56,9 @@ pub fn test_config(database_url: &str) -> Config {
         bank_dir: None,
         announce: false,
         db_pool: 8,
+        // What the certificate tests' QR codes were written against; tests of the default
+        // (the bind address, or none) set it to None.
+        cert_public_url: Some("http://127.0.0.1:8080".into()),
         ..Config::default()
     }
 }

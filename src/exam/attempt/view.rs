@@ -6,7 +6,7 @@ use super::{AttemptId, at, clock_of, now_ms, taken_over};
 use crate::auth::CandidateAuth;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::exam::attempt_repo::{self as repo};
-use crate::exam::definition::{ExamDefinition, Release, Review};
+use crate::exam::definition::{ExamDefinition, Review};
 use crate::exam::delivery::{self, DeliveredQuestion, TabletResponse};
 use crate::exam::entity::attempt::{AttemptStatus, SubmittedBy};
 use crate::exam::entity::{attempt, session};

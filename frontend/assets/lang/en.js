@@ -843,6 +843,7 @@ export default {
         preview: 'Preview (sample certificate)',
         previewHint: 'The preview uses a made-up holder and number and follows the form as you type; nothing is issued.',
         previewFailed: 'Cannot preview yet:',
+        previewNeeds: 'The preview appears once the type code, title, issuer code and issuer are filled in.',
         refreshPreview: 'Refresh preview',
       },
       keys: {

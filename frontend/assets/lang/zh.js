@@ -843,6 +843,7 @@ export default {
         preview: '预览（样例证书）',
         previewHint: '预览使用虚构的持证人和编号，随填写内容自动更新；保存前不会颁发任何证书。',
         previewFailed: '暂时无法预览：',
+        previewNeeds: '填写类型代码、证书名称、机构代码和发证机构后显示预览。',
         refreshPreview: '刷新预览',
       },
       keys: {

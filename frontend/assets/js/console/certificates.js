@@ -7,7 +7,6 @@ import {
 } from './core.js';
 
 const STATUSES = ['valid', 'suspended', 'revoked', 'superseded'];
-const FIELDS = ['holder', 'id_number', 'course', 'level', 'result', 'session', 'number', 'issued_on', 'expires_on'];
 
 const statusBadge = (s) => el('span', { class: `badge cs-${s}`, 'data-status': s }, tc(`certs.status.${s}`));
 
@@ -175,11 +174,11 @@ export async function types({ root, alive }) {
 
 /** #/certificates/types/new and #/certificates/types/{id}: the form beside a live PDF preview. */
 export async function typeEditor({ root, params, alive }) {
-  const id = params[0] ? Number(params[0]) : null;
+  let id = params[0] ? Number(params[0]) : null;
   const t = id ? await call('GET', `/api/certificate-types/${id}`) : {
     code: '', title: '', title_en: '', wording: tc('certs.types.wordingExample'), course: '', level: '',
     validity_years: 3, orientation: 'landscape', number_pattern: '{issuer}{year}{serial:6}', issuer_code: '', issuer_name: '',
-    show_score: false, fields: FIELDS, accent: '#8B1A1A',
+    show_score: false, fields: null, accent: '#8B1A1A',
   };
   if (!alive()) return;
   const msg = el('div', { class: 'msg', 'data-test': 'cert-type-message' });
@@ -205,7 +204,7 @@ export async function typeEditor({ root, params, alive }) {
     validity_years: f.validity_years.value ? Number(f.validity_years.value) : null,
     orientation: f.orientation.value, number_pattern: f.number_pattern.value.trim() || null,
     issuer_code: f.issuer_code.value.trim(), issuer_name: f.issuer_name.value.trim(), show_score: showScore.input.checked,
-    fields: t.fields && t.fields.length ? t.fields : FIELDS, accent: f.accent.value.toUpperCase(),
+    fields: t.fields && t.fields.length ? t.fields : null, accent: f.accent.value.toUpperCase(),
   });
   const frame = el('iframe', { title: tc('certs.types.preview'), class: 'cert-preview', 'data-test': 'cert-type-preview' });
   const previewMsg = el('div', { class: 'msg', 'data-test': 'cert-type-preview-message' });
@@ -213,13 +212,18 @@ export async function typeEditor({ root, params, alive }) {
   let seq = 0;
   async function preview() {
     const mine = ++seq;
+    const b = body();
+    // Nothing to show until the required fields are there (and no 422 for each keystroke).
+    if (!b.code || !b.title || !b.issuer_code || !b.issuer_name) { show(previewMsg, 'info', tc('certs.types.previewNeeds')); return; }
     try {
-      const blob = await call('POST', '/api/certificate-types/preview', { body: body(), accept: 'blob', timeoutMs: 30000 });
+      const blob = await call('POST', '/api/certificate-types/preview', { body: b, accept: 'blob', timeoutMs: 30000 });
       if (mine !== seq || !alive()) return;
       if (lastUrl) URL.revokeObjectURL(lastUrl);
       lastUrl = URL.createObjectURL(blob);
       frame.src = lastUrl;
       frame.dataset.ready = String(mine);
+      frame.dataset.type = blob.type;
+      frame.dataset.bytes = String(blob.size);
       show(previewMsg, '', '');
     } catch (e) { if (mine === seq) show(previewMsg, 'warn', `${tc('certs.types.previewFailed')} ${errorText(e)}`); }
   }
@@ -232,7 +236,8 @@ export async function typeEditor({ root, params, alive }) {
     try {
       const saved = id ? await call('PUT', `/api/certificate-types/${id}`, { body: body() }) : await call('POST', '/api/certificate-types', { body: body() });
       show(msg, 'ok', tc('certs.types.saved', { code: saved.code }), { 'data-test': 'cert-type-saved' });
-      if (!id) location.hash = `#/certificates/types/${saved.id}`;
+      // From now on this form edits the saved type; the address follows without a re-render.
+      if (!id) { id = saved.id; history.replaceState(null, '', `#/certificates/types/${saved.id}`); }
     } catch (e) { show(msg, 'error', errorText(e)); } finally { save.disabled = false; }
   } },
   field(tc('certs.types.code'), f.code, { hint: tc('certs.types.codeHint') }),

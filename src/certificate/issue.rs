@@ -322,7 +322,14 @@ pub async fn mark_and_issue(
     let result = crate::exam::results::apply_mark(&txn, actor, plan).await?;
     if auto && result.is_final {
         repo::bump(&txn, "issue_runs").await?;
-        issue_in(&txn, issuer, actor, plan.session(), Some(plan.candidate_id())).await?;
+        issue_in(
+            &txn,
+            issuer,
+            actor,
+            plan.session(),
+            Some(plan.candidate_id()),
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(())

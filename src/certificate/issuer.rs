@@ -161,8 +161,16 @@ mod tests {
         assert!(i.require_public_url().is_err());
         let i = Issuer::resolve("x", Some("http://[::1]:80/"), "192.168.1.10:80", false);
         assert!(!i.usable);
-        let i = Issuer::resolve("x", Some("https://cert.example.org/"), "0.0.0.0:8080", false);
-        assert_eq!(i.require_public_url().ok(), Some("https://cert.example.org"));
+        let i = Issuer::resolve(
+            "x",
+            Some("https://cert.example.org/"),
+            "0.0.0.0:8080",
+            false,
+        );
+        assert_eq!(
+            i.require_public_url().ok(),
+            Some("https://cert.example.org")
+        );
         let i = Issuer::resolve("x", Some("http://localhost:9"), "127.0.0.1:9", false);
         assert!(i.usable, "all on one machine: loopback is fine");
     }

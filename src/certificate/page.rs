@@ -312,7 +312,11 @@ pub fn result_list(results: &[super::result_lookup::PublicResult]) -> String {
             row(
                 "是否合格",
                 "Result",
-                if p { "合格 Passed" } else { "不合格 Not passed" },
+                if p {
+                    "合格 Passed"
+                } else {
+                    "不合格 Not passed"
+                },
             );
         }
         if let Some(c) = &r.certificate {

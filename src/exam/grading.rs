@@ -288,8 +288,14 @@ mod tests {
             &titles(),
         );
         assert_eq!(r.total, 0.0);
-        assert_eq!(r.passed, None, "undecided until a marker has seen the short answer");
-        assert!(!r.is_final, "an unanswered short answer still needs a marker");
+        assert_eq!(
+            r.passed, None,
+            "undecided until a marker has seen the short answer"
+        );
+        assert!(
+            !r.is_final,
+            "an unanswered short answer still needs a marker"
+        );
         assert_eq!(needs_marking(&r).count(), 1);
         assert!(r.items.iter().all(|i| !i.answered));
 

@@ -7,12 +7,12 @@ use crate::auth::{Role, Staff};
 use crate::certificate::download;
 use crate::certificate::issue::{self as issuing, IssueReport};
 use crate::certificate::issuer::UrlSource;
-use crate::certificate::result_lookup::{self, PublicResult};
 use crate::certificate::keys::{self, KeyId};
 use crate::certificate::lifecycle::{self, StatusAction};
 use crate::certificate::online::{self, OnlineVerification};
 use crate::certificate::record::{self, CertificateDto, CertificateId};
 use crate::certificate::reissue::{self as correcting, Correction};
+use crate::certificate::result_lookup::{self, PublicResult};
 use crate::certificate::status::StatusList;
 use crate::certificate::types::{self, NewType, TypeDto, TypeId};
 use crate::certificate::verify::{KeysDocument, PublishedKey};
@@ -722,7 +722,10 @@ pub async fn result_page_post(
                 }
                 _ => "暂时无法查询，请稍后再试 · Cannot look up right now, try again later",
             };
-            html(e.status, page::result_form(&form.who, &form.name, Some(msg)))
+            html(
+                e.status,
+                page::result_form(&form.who, &form.name, Some(msg)),
+            )
         }
     }
 }

@@ -147,9 +147,14 @@ pub async fn mark(
     body: web::Json<MarkRequest>,
 ) -> AppResult<web::Json<MarkingItem>> {
     may_mark(&staff)?;
-    let plan =
-        results::plan_mark(&state.db, &state.exams, MarkId(*id), body.points, &body.comment)
-            .await?;
+    let plan = results::plan_mark(
+        &state.db,
+        &state.exams,
+        MarkId(*id),
+        body.points,
+        &body.comment,
+    )
+    .await?;
     // The mark and the certificate a final, passed, released result earns: one transaction.
     crate::certificate::issue::mark_and_issue(&state.db, &state.issuer, &staff.actor(), &plan)
         .await?;

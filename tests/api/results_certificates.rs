@@ -46,7 +46,11 @@ async fn setup(
         .await;
     let r = s
         .app
-        .post_json(&s.admin, "/api/certificate-types", &certificate_type("GDAF-JX"))
+        .post_json(
+            &s.admin,
+            "/api/certificate-types",
+            &certificate_type("GDAF-JX"),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let type_id = r.json::<Value>().await.unwrap()["id"].clone();
@@ -107,10 +111,7 @@ async fn certificates(s: &Sitting) -> Vec<Value> {
 
 async fn marking_queue(s: &Sitting) -> Vec<Value> {
     s.app
-        .get_json(
-            &s.admin,
-            &format!("/api/sessions/{}/marking", s.session_id),
-        )
+        .get_json(&s.admin, &format!("/api/sessions/{}/marking", s.session_id))
         .await
         .as_array()
         .unwrap()
@@ -129,7 +130,11 @@ async fn results_released_at_submit_issue_certificates_from_the_batch_endpoint()
     assert_eq!(results["released"], true, "released at submit");
     let path = format!("/api/sessions/{}/certificates", s.session_id);
     let r = s.app.post_json(&s.admin, &path, &json!({})).await;
-    assert_eq!(r.status(), StatusCode::OK, "no results_not_released any more");
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "no results_not_released any more"
+    );
     let report: Value = r.json().await.unwrap();
     assert_eq!(report["issued"], 2);
     assert_eq!(report["not_passed"], 1, "the third has not sat");
@@ -277,10 +282,16 @@ async fn candidates_who_have_not_started_are_not_started_until_the_session_close
         .map(|r| r["status"].as_str().unwrap())
         .collect();
     assert!(statuses.contains(&"not_started"), "{statuses:?}");
-    assert!(!statuses.contains(&"absent"), "nobody is absent mid-session");
+    assert!(
+        !statuses.contains(&"absent"),
+        "nobody is absent mid-session"
+    );
     let csv = open
         .app
-        .get(&open.admin, &format!("/api/sessions/{sid}/results?format=csv"))
+        .get(
+            &open.admin,
+            &format!("/api/sessions/{sid}/results?format=csv"),
+        )
         .await
         .text()
         .await
@@ -310,10 +321,7 @@ async fn issuing_refuses_on_a_venue_server_without_a_public_address_and_release_
         c.cert_public_url = None;
     })
     .await;
-    let st = s
-        .app
-        .get_json(&s.admin, "/api/certificate-settings")
-        .await;
+    let st = s.app.get_json(&s.admin, "/api/certificate-settings").await;
     assert_eq!(st["usable"], false);
     assert_eq!(st["source"], "none");
     assert!(
@@ -329,7 +337,11 @@ async fn issuing_refuses_on_a_venue_server_without_a_public_address_and_release_
             &json!({}),
         )
         .await;
-    assert_eq!(r.status(), StatusCode::OK, "the release stands; issuing skips");
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "the release stands; issuing skips"
+    );
     assert!(certificates(&s).await.is_empty());
     let r = s
         .app
@@ -368,10 +380,7 @@ async fn issuing_refuses_on_a_venue_server_without_a_public_address_and_release_
 #[tokio::test]
 async fn on_a_loopback_server_without_a_setting_certificates_carry_its_own_address() {
     let s = setup("at_submit", false, |c| c.cert_public_url = None).await;
-    let st = s
-        .app
-        .get_json(&s.admin, "/api/certificate-settings")
-        .await;
+    let st = s.app.get_json(&s.admin, "/api/certificate-settings").await;
     assert_eq!(st["usable"], true);
     assert_eq!(st["source"], "bind");
     assert_eq!(st["public_url"], s.app.base.as_str(), "the real port");
@@ -431,10 +440,7 @@ async fn a_candidate_looks_up_their_own_result_by_ticket_or_id_number_and_name_o
         assert_eq!(mine["status"], "final");
         assert_eq!(mine["passed"], true);
         assert!(mine["score"].is_number());
-        assert!(
-            mine["certificate"]["number"].as_str().is_some(),
-            "{mine}"
-        );
+        assert!(mine["certificate"]["number"].as_str().is_some(), "{mine}");
         assert!(!mine.to_string().contains("李四"), "only their own");
     }
     let wrong_name = error_code(ask(&me.ticket, "李四").await).await;
@@ -453,7 +459,10 @@ async fn a_candidate_looks_up_their_own_result_by_ticket_or_id_number_and_name_o
         .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
-    assert!(html.contains("合格 Passed") && html.contains("证书编号"), "{html}");
+    assert!(
+        html.contains("合格 Passed") && html.contains("证书编号"),
+        "{html}"
+    );
     let form = s.app.client.get(s.app.url("/result")).send().await.unwrap();
     assert!(form.text().await.unwrap().contains("准考证号或身份证号"));
 

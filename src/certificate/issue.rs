@@ -310,7 +310,8 @@ pub async fn issue_in(
 
 /// Marks one answer and, when that makes the candidate's result final and passed in a session
 /// that issues certificates automatically ([`issues_automatically`]), issues the certificate
-/// in the same transaction. Idempotent like every issue.
+/// in the same transaction (under a savepoint, so a certificate problem never loses the mark).
+/// Idempotent like every issue.
 pub async fn mark_and_issue(
     db: &DatabaseConnection,
     issuer: &Issuer,
@@ -321,15 +322,24 @@ pub async fn mark_and_issue(
     let txn = crate::db::begin_write(db).await?;
     let result = crate::exam::results::apply_mark(&txn, actor, plan).await?;
     if auto && result.is_final {
-        repo::bump(&txn, "issue_runs").await?;
-        issue_in(
-            &txn,
-            issuer,
-            actor,
-            plan.session(),
-            Some(plan.candidate_id()),
-        )
-        .await?;
+        // A savepoint: a certificate that cannot be made (a glyph the font lacks, a code too
+        // long) never loses the mark; it is logged and the batch endpoint retries.
+        let sp = txn.savepoint().await?;
+        repo::bump(&sp, "issue_runs").await?;
+        let only = Some(plan.candidate_id());
+        match issue_in(&sp, issuer, actor, plan.session(), only).await {
+            Ok(_) => sp.commit().await?,
+            Err(e) => {
+                tracing::warn!(
+                    session = plan.session().id,
+                    candidate = plan.candidate_id(),
+                    "certificate not issued on marking: {}: {}",
+                    e.code,
+                    e.message
+                );
+                sp.rollback().await?;
+            }
+        }
     }
     txn.commit().await?;
     Ok(())

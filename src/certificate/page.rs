@@ -53,6 +53,7 @@ fn shell(title: &str, body: &str) -> String {
          <meta name=\"robots\" content=\"noindex\">\
          <title>{}</title><style>{STYLE}</style></head><body><main>{body}\
          <footer>证书查验 Certificate verification · <a href=\"/verify\">按编号和姓名查询 Look up by number and name</a> · \
+         <a href=\"/result\">成绩查询 Result lookup</a> · \
          <a href=\"/.well-known/exam-certificate-keys.json\">公钥 Public keys</a></footer></main></body></html>",
         esc(title)
     )

@@ -105,7 +105,12 @@ impl TestApp {
         tokio::spawn(app.run_until_stopped());
         TestApp {
             base,
-            client: Client::new(),
+            // Idle connections are dropped before the server's 5 s keep-alive closes them: a
+            // test that blocks its runtime (PDF tools, the CLI) never reuses a closed one.
+            client: Client::builder()
+                .pool_idle_timeout(std::time::Duration::from_secs(3))
+                .build()
+                .expect("client"),
             database_url: config.database_url.clone(),
             config,
             _dir: None,

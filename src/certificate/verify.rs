@@ -190,13 +190,13 @@ fn check(
 }
 
 /// An instant as people here read it: Beijing time (UTC+8), to the minute, e.g.
-/// `2026-12-06 18:03（北京时间）` / `2026-12-06 18:03 Beijing time`.
+/// `2026-12-06 18:03 北京时间` / `2026-12-06 18:03 Beijing time`.
 pub fn beijing(t: DateTime<Utc>) -> (String, String) {
     let s = (t + chrono::Duration::hours(8))
         .naive_utc()
         .format("%Y-%m-%d %H:%M")
         .to_string();
-    (format!("{s}（北京时间）"), format!("{s} Beijing time"))
+    (format!("{s} 北京时间"), format!("{s} Beijing time"))
 }
 
 fn status_zh(s: Status) -> &'static str {

@@ -34,9 +34,10 @@ pub struct Config {
     pub db_busy_timeout_ms: u64,
     /// Print the admin password to stdout on first start (off in tests).
     pub announce: bool,
-    /// The public address certificate QR codes point to (`CERT_PUBLIC_URL`, default
-    /// `http://127.0.0.1:8080`); printed in uppercase, so keep it short.
-    pub cert_public_url: String,
+    /// The public address certificate QR codes point to (`CERT_PUBLIC_URL`); printed in
+    /// uppercase, so keep it short. Unset: on a loopback bind the server's own address, else
+    /// none, and issuing refuses (see `certificate::issuer`).
+    pub cert_public_url: Option<String>,
     /// Who publishes the certificate keys and status list (`CERT_ISSUER`).
     pub cert_issuer: String,
     /// Failed certificate lookups (number + name) per address before a lockout
@@ -64,7 +65,7 @@ impl Default for Config {
             db_pool: 16,
             db_busy_timeout_ms: 10_000,
             announce: true,
-            cert_public_url: "http://127.0.0.1:8080".into(),
+            cert_public_url: None,
             cert_issuer: "考试与技能竞赛平台 Exam platform".into(),
             cert_lookup_max_failures: 10,
             cert_lookup_lockout_seconds: 600,
@@ -110,12 +111,16 @@ impl Config {
         num("LOGIN_LOCKOUT_SECONDS", &mut c.login_lockout_seconds)?;
         num("DB_POOL", &mut c.db_pool)?;
         num("DB_BUSY_TIMEOUT_MS", &mut c.db_busy_timeout_ms)?;
-        if let Ok(v) = std::env::var("CERT_PUBLIC_URL") {
+        if let Ok(v) = std::env::var("CERT_PUBLIC_URL")
+            && !v.trim().is_empty()
+        {
             let v = v.trim().trim_end_matches('/').to_string();
             if !(v.starts_with("http://") || v.starts_with("https://")) {
-                return Err(format!("CERT_PUBLIC_URL={v:?} is not an http(s) address"));
+                return Err(format!(
+                    "CERT_PUBLIC_URL={v:?} 不是 http(s) 地址 · is not an http(s) address"
+                ));
             }
-            c.cert_public_url = v;
+            c.cert_public_url = Some(v);
         }
         if let Ok(v) = std::env::var("CERT_ISSUER").map(|v| v.trim().to_string())
             && !v.is_empty()

@@ -182,6 +182,10 @@ impl WriteTxn {
     pub async fn rollback(self) -> Result<(), DbErr> {
         self.txn.rollback().await
     }
+    /// A savepoint inside this transaction: what it writes is undone alone by its rollback.
+    pub async fn savepoint(&self) -> Result<DatabaseTransaction, DbErr> {
+        sea_orm::TransactionTrait::begin(&self.txn).await
+    }
 }
 
 #[async_trait::async_trait]

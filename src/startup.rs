@@ -146,6 +146,13 @@ impl Application {
             .local_addr()
             .map_err(|e| StartupError(e.to_string()))?
             .port();
+        let mut state = state;
+        // Port 0 picked a free port: a certificate address taken from the bind uses the real one.
+        let bound = match config.bind.rfind(':') {
+            Some(i) => format!("{}:{port}", &config.bind[..i]),
+            None => config.bind.clone(),
+        };
+        state.issuer = std::sync::Arc::new(Issuer::for_bind(&config, &bound));
         let data = web::Data::new(state.clone());
         let max_upload = config.max_upload_bytes;
         let edge = crate::http::edge::Edge {

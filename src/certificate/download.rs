@@ -59,6 +59,65 @@ pub async fn pdf(db: &DatabaseConnection, c: &certificate::Model) -> AppResult<V
         .map_err(render_error)
 }
 
+/// A sample certificate of a type (saved or not), as the console's live preview shows it:
+/// a made-up holder, the first number of this year, and a code of a real code's length
+/// pointing to `public_url` (or a placeholder address when there is none yet).
+pub async fn preview(t: certificate_type::Model, public_url: &str) -> AppResult<Vec<u8>> {
+    let today = super::verify::local_date(chrono::Utc::now());
+    let year = chrono::Datelike::year(&today);
+    let number = super::number::NumberPattern::parse(&t.number_pattern)
+        .map(|p| p.render(&t.issuer_code, &t.code, year, 1))
+        .unwrap_or_default();
+    let url = if public_url.is_empty() {
+        "https://cert.example.org"
+    } else {
+        public_url
+    };
+    let session_label = "第一期 样例考点".to_string();
+    let sample = certificate::Model {
+        id: 0,
+        number,
+        issue_key: String::new(),
+        type_id: t.id,
+        session_id: None,
+        candidate_id: None,
+        attempt_id: None,
+        holder_name: "张三".into(),
+        id_masked: Some("440************012".into()),
+        course: if t.course.is_empty() {
+            "样例培训项目".into()
+        } else {
+            t.course.clone()
+        },
+        level: t.level.clone(),
+        result: if t.show_score {
+            "合格（92分）".into()
+        } else {
+            "合格".into()
+        },
+        score: Some(92.0),
+        max_score: Some(100.0),
+        session_label,
+        issued_on: today,
+        expires_on: super::issue::expiry(&t, today),
+        key_id: 1,
+        status_index: 0,
+        status: Status::Valid,
+        status_reason: None,
+        status_changed_at: None,
+        replaces: None,
+        superseded_by: None,
+        qr_text: super::payload::url(url, &"Q".repeat(110)),
+        issued_by: None,
+        created_at: chrono::Utc::now(),
+    };
+    let v = view(&sample, &t);
+    tokio::task::spawn_blocking(move || render::render(&v))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(render_error)
+}
+
 /// A file name for a certificate's PDF: its number and the holder's name.
 pub fn file_name(c: &certificate::Model) -> String {
     let name: String = c

@@ -95,7 +95,7 @@ pub(super) async fn insert(
     let signed = p
         .sign(&key.signing)
         .map_err(|e| invalid(ErrorCode::PayloadTooLarge, e.to_string()))?;
-    let qr_text = payload::url(&issuer.public_url, &signed);
+    let qr_text = payload::url(issuer.require_public_url()?, &signed);
     super::qr::matrix(&qr_text).map_err(|e| {
         invalid(
             ErrorCode::QrTooLarge,
@@ -164,8 +164,9 @@ fn score_text(score: f64) -> String {
 /// Issues the missing certificates of a session: one for each candidate whose latest attempt
 /// is final and passed, for the session's certificate type. Re-running never issues a second
 /// certificate for the same result (one issue key per candidate, unique in the database); a
-/// session without a certificate type issues nothing. The results must be released. One
-/// transaction, audited per certificate.
+/// session without a certificate type issues nothing. The results must be released, by staff
+/// or at submit by the exam's rule ([`outcome::released_in_db`]), and the public address
+/// usable ([`Issuer::require_public_url`]). One transaction, audited per certificate.
 ///
 /// Called by the release route right after the release commits, so a failure here never
 /// undoes a release; releasing again (or the batch endpoint) retries.
@@ -178,32 +179,76 @@ pub async fn issue_for_session(
     let s = crate::exam::repo::session(db, session.0)
         .await?
         .ok_or_else(|| AppError::not_found(ErrorCode::SessionNotFound, "no such session"))?;
-    let mut report = IssueReport {
-        session_id: s.id,
-        certificate_type_id: repo::session_type(db, s.id).await?,
-        ..Default::default()
-    };
-    let Some(type_id) = report.certificate_type_id else {
-        return Ok(report);
-    };
-    if s.results_released_at.is_none() {
+    let type_id = repo::session_type(db, s.id).await?;
+    if type_id.is_none() {
+        return Ok(IssueReport {
+            session_id: s.id,
+            ..Default::default()
+        });
+    }
+    if !outcome::released_in_db(db, &s).await? {
         return Err(AppError::conflict(
             ErrorCode::ResultsNotReleased,
             "release the session's results first",
         ));
     }
-    let t = get_type(db, TypeId(type_id)).await?;
-    let outcomes = outcome::of_session(db, s.id).await?;
+    issuer.require_public_url()?;
     let txn = crate::db::begin_write(db).await?;
     // The first statement writes, so concurrent runs queue here (SQLite's write lock,
     // PostgreSQL's row lock) and the second sees what the first issued.
     repo::bump(&txn, "issue_runs").await?;
-    let done: HashSet<String> = repo::issue_keys(&txn, s.id).await?.into_iter().collect();
-    let key = keys::active(&txn).await?;
+    let report = issue_in(&txn, issuer, actor, &s, None).await?;
+    txn.commit().await?;
+    Ok(report)
+}
+
+/// Whether a session issues certificates automatically now: it has a certificate type, its
+/// results are released (either way) and the public address is usable. When the address is
+/// not, the automatic issue skips quietly (logged); the console shows why.
+pub async fn issues_automatically(
+    db: &impl ConnectionTrait,
+    issuer: &Issuer,
+    s: &crate::exam::entity::session::Model,
+) -> AppResult<bool> {
+    if repo::session_type(db, s.id).await?.is_none() || !outcome::released_in_db(db, s).await? {
+        return Ok(false);
+    }
+    if let Err(e) = issuer.require_public_url() {
+        tracing::warn!(session = s.id, "certificates not issued: {}", e.message);
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// Issues, inside the caller's transaction, the missing certificates of a session (of one
+/// candidate only, when `only` names one) for every final, passed result. The caller has
+/// checked that results are released; a session without a type issues nothing.
+pub async fn issue_in(
+    txn: &impl ConnectionTrait,
+    issuer: &Issuer,
+    actor: &Actor,
+    s: &crate::exam::entity::session::Model,
+    only: Option<i32>,
+) -> AppResult<IssueReport> {
+    let mut report = IssueReport {
+        session_id: s.id,
+        certificate_type_id: repo::session_type(txn, s.id).await?,
+        ..Default::default()
+    };
+    let Some(type_id) = report.certificate_type_id else {
+        return Ok(report);
+    };
+    let t = get_type(txn, TypeId(type_id)).await?;
+    let outcomes = outcome::of_session(txn, s).await?;
+    let done: HashSet<String> = repo::issue_keys(txn, s.id).await?.into_iter().collect();
+    let key = keys::active(txn).await?;
     let issued_on = local_date(Utc::now());
     let session_label = format!("{} {}", s.number, s.venue).trim().to_string();
     for o in &outcomes {
         let c = &o.candidate;
+        if only.is_some_and(|id| id != c.id) {
+            continue;
+        }
         let Some(a) = o.passing_attempt() else {
             report.not_passed += 1;
             continue;
@@ -218,7 +263,7 @@ pub async fn issue_for_session(
             _ => "合格".to_string(),
         };
         let cert = insert(
-            &txn,
+            txn,
             issuer,
             actor,
             &t,
@@ -251,7 +296,7 @@ pub async fn issue_for_session(
     }
     if report.issued > 0 {
         audit::record(
-            &txn,
+            txn,
             actor,
             "session.issue_certificates",
             "session",
@@ -260,6 +305,42 @@ pub async fn issue_for_session(
         )
         .await?;
     }
-    txn.commit().await?;
     Ok(report)
+}
+
+/// Marks one answer and, when that makes the candidate's result final and passed in a session
+/// that issues certificates automatically ([`issues_automatically`]), issues the certificate
+/// in the same transaction (under a savepoint, so a certificate problem never loses the mark).
+/// Idempotent like every issue.
+pub async fn mark_and_issue(
+    db: &DatabaseConnection,
+    issuer: &Issuer,
+    actor: &Actor,
+    plan: &crate::exam::results::MarkPlan,
+) -> AppResult<()> {
+    let auto = issues_automatically(db, issuer, plan.session()).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let result = crate::exam::results::apply_mark(&txn, actor, plan).await?;
+    if auto && result.is_final {
+        // A savepoint: a certificate that cannot be made (a glyph the font lacks, a code too
+        // long) never loses the mark; it is logged and the batch endpoint retries.
+        let sp = txn.savepoint().await?;
+        repo::bump(&sp, "issue_runs").await?;
+        let only = Some(plan.candidate_id());
+        match issue_in(&sp, issuer, actor, plan.session(), only).await {
+            Ok(_) => sp.commit().await?,
+            Err(e) => {
+                tracing::warn!(
+                    session = plan.session().id,
+                    candidate = plan.candidate_id(),
+                    "certificate not issued on marking: {}: {}",
+                    e.code,
+                    e.message
+                );
+                sp.rollback().await?;
+            }
+        }
+    }
+    txn.commit().await?;
+    Ok(())
 }

@@ -25,6 +25,7 @@ pub mod record;
 pub mod reissue;
 pub mod render;
 pub mod repo;
+pub mod result_lookup;
 pub mod status;
 pub mod types;
 pub mod verify;

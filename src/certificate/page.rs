@@ -53,6 +53,7 @@ fn shell(title: &str, body: &str) -> String {
          <meta name=\"robots\" content=\"noindex\">\
          <title>{}</title><style>{STYLE}</style></head><body><main>{body}\
          <footer>证书查验 Certificate verification · <a href=\"/verify\">按编号和姓名查询 Look up by number and name</a> · \
+         <a href=\"/result\">成绩查询 Result lookup</a> · \
          <a href=\"/.well-known/exam-certificate-keys.json\">公钥 Public keys</a></footer></main></body></html>",
         esc(title)
     )
@@ -201,11 +202,12 @@ pub fn verification(v: &OnlineVerification) -> String {
             CheckResult::NotChecked => "not_checked",
         };
         body.push_str(&format!(
-            "<li class=\"{class}\">{} {} — {} {}<small>{}</small></li>",
+            "<li class=\"{class}\">{} {} — {} {}<small>{}</small><small lang=\"en\">{}</small></li>",
             esc(c.label_zh),
             esc(c.label_en),
             zh,
             en,
+            esc(&c.detail_zh),
             esc(&c.detail)
         ));
     }
@@ -229,6 +231,122 @@ pub fn lookup_form(number: &str, name: &str, error: Option<&str>) -> String {
             esc(name)
         ),
     )
+}
+
+/// The public result lookup form (ticket or ID number, and full name), with an error line
+/// when a lookup failed. Sent by POST, so an ID number never lands in an address or a log.
+pub fn result_form(who: &str, name: &str, error: Option<&str>) -> String {
+    let err = error
+        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", esc(e)))
+        .unwrap_or_default();
+    shell(
+        "成绩查询 Result lookup",
+        &format!(
+            "<h1>成绩与证书查询 · Result and certificate lookup</h1>{err}\
+             <p><small>考试结束或成绩公布后，凭准考证号（或身份证号）和姓名查询本人成绩与证书。\
+             After the session has closed or results are released, look up your own result and \
+             certificate with your ticket (or ID number) and full name.</small></p>\
+             <form method=\"post\" action=\"/result\">\
+             <label>准考证号或身份证号 Ticket or ID number<input name=\"who\" value=\"{}\" autocomplete=\"off\" required maxlength=\"40\"></label>\
+             <label>姓名 Full name<input name=\"name\" value=\"{}\" autocomplete=\"off\" required maxlength=\"50\"></label>\
+             <button type=\"submit\">查询 Look up</button></form>",
+            esc(who),
+            esc(name)
+        ),
+    )
+}
+
+fn standing_text(code: &str) -> &'static str {
+    match code {
+        "not_started" => "未开始 Not started",
+        "absent" => "缺考 Absent",
+        "in_progress" => "考试中 In progress",
+        "paused" => "暂停 Paused",
+        "submitted" => "已交卷，待阅卷 Submitted, being marked",
+        "final" => "已出分 Final",
+        "terminated" => "违纪终止 Ended for misconduct",
+        _ => "—",
+    }
+}
+
+/// The candidate's own results, one block per session.
+pub fn result_list(results: &[super::result_lookup::PublicResult]) -> String {
+    let mut body = String::from("<h1>成绩与证书查询 · Result and certificate lookup</h1>");
+    for r in results {
+        body.push_str("<dl data-test=\"public-result\">");
+        let mut row = |zh: &str, en: &str, val: &str| {
+            body.push_str(&format!(
+                "<dt>{} {}</dt><dd>{}</dd>",
+                esc(zh),
+                esc(en),
+                esc(val)
+            ));
+        };
+        row(
+            "场次",
+            "Session",
+            format!("{} {} {}", r.session, r.session_number, r.venue).trim(),
+        );
+        row(
+            "考试日期",
+            "Date",
+            &date_zh(super::verify::local_date(r.starts_at)),
+        );
+        row("状态", "Status", standing_text(&r.status));
+        if !r.released {
+            row("成绩", "Score", "成绩尚未公布 Results not yet released");
+        } else if let Some(score) = r.score {
+            let num = |x: f64| {
+                let t = format!("{x:.2}");
+                t.trim_end_matches('0').trim_end_matches('.').to_string()
+            };
+            row(
+                "成绩",
+                "Score",
+                &match r.max {
+                    Some(m) => format!("{} / {}", num(score), num(m)),
+                    None => num(score),
+                },
+            );
+        }
+        if let Some(p) = r.passed {
+            row(
+                "是否合格",
+                "Result",
+                if p {
+                    "合格 Passed"
+                } else {
+                    "不合格 Not passed"
+                },
+            );
+        }
+        if let Some(c) = &r.certificate {
+            row("证书编号", "Certificate No.", &c.number);
+            let status = match c.status {
+                super::status::Status::Valid => "有效 Valid",
+                super::status::Status::Suspended => "已暂停 Suspended",
+                super::status::Status::Revoked => "已撤销 Revoked",
+                super::status::Status::Superseded => "已被取代 Superseded",
+            };
+            row("证书状态", "Certificate status", status);
+            body.push_str(&format!(
+                "<dt>查验 Verify</dt><dd><a href=\"{}\" data-test=\"public-result-verify\">查验此证书 Verify this certificate</a></dd>",
+                esc(&verify_href(&c.verify_url))
+            ));
+        }
+        body.push_str("</dl>");
+    }
+    body.push_str("<p><a href=\"/result\">再查一次 Look up again</a></p>");
+    shell("成绩查询 Result lookup", &body)
+}
+
+/// The path of a certificate's verify page on this server (what follows the address in its
+/// QR text), so the link works whatever address the candidate reached the server by.
+fn verify_href(qr_text: &str) -> String {
+    match super::payload::split_url(qr_text) {
+        Ok((_, payload)) => format!("/V/{payload}"),
+        Err(_) => "/verify".into(),
+    }
 }
 
 #[cfg(test)]

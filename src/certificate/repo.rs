@@ -119,6 +119,27 @@ pub async fn of_session(
         .await
 }
 
+/// Certificates for the staff list: of one session and/or one status when given, newest
+/// first, at most `limit`.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    session_id: Option<i32>,
+    status: Option<Status>,
+    limit: u64,
+) -> Result<Vec<certificate::Model>, DbErr> {
+    let mut q = certificate::Entity::find();
+    if let Some(id) = session_id {
+        q = q.filter(certificate::Column::SessionId.eq(id));
+    }
+    if let Some(st) = status {
+        q = q.filter(certificate::Column::Status.eq(st));
+    }
+    q.order_by_desc(certificate::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
 /// The issue keys already used in a session.
 pub async fn issue_keys(db: &impl ConnectionTrait, session_id: i32) -> Result<Vec<String>, DbErr> {
     certificate::Entity::find()

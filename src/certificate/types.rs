@@ -314,6 +314,21 @@ pub(super) fn glyph_missing(c: char) -> AppError {
     .with_details(json!({"char": c.to_string(), "codepoint": format!("U+{:04X}", u32::from(c))}))
 }
 
+/// A type as it would be stored, checked like a saved one but not saved: what the console's
+/// live preview renders.
+pub fn unsaved(n: NewType) -> AppResult<certificate_type::Model> {
+    use sea_orm::TryIntoModel;
+    let spec = TypeSpec::parse(n)?;
+    let mut a = certificate_type::ActiveModel {
+        id: Set(0),
+        created_by: Set(None),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    spec.apply(&mut a);
+    a.try_into_model().map_err(AppError::internal)
+}
+
 /// Creates a certificate type (authors; audited).
 pub async fn create_type(
     db: &DatabaseConnection,

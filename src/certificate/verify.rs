@@ -133,6 +133,8 @@ pub struct Check {
     pub result: CheckResult,
     /// What was found, in English.
     pub detail: String,
+    /// What was found, in Chinese (dates and times in Beijing time).
+    pub detail_zh: String,
 }
 
 /// The verdict on one QR text.
@@ -174,6 +176,7 @@ fn check(
     zh: &'static str,
     en: &'static str,
     result: CheckResult,
+    detail_zh: impl Into<String>,
     detail: impl Into<String>,
 ) -> Check {
     Check {
@@ -182,6 +185,26 @@ fn check(
         label_en: en,
         result,
         detail: detail.into(),
+        detail_zh: detail_zh.into(),
+    }
+}
+
+/// An instant as people here read it: Beijing time (UTC+8), to the minute, e.g.
+/// `2026-12-06 18:03 北京时间` / `2026-12-06 18:03 Beijing time`.
+pub fn beijing(t: DateTime<Utc>) -> (String, String) {
+    let s = (t + chrono::Duration::hours(8))
+        .naive_utc()
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    (format!("{s} 北京时间"), format!("{s} Beijing time"))
+}
+
+fn status_zh(s: Status) -> &'static str {
+    match s {
+        Status::Valid => "有效",
+        Status::Suspended => "已暂停",
+        Status::Revoked => "已撤销",
+        Status::Superseded => "已被更正证书取代",
     }
 }
 
@@ -232,6 +255,7 @@ fn check_text(
                 "格式",
                 "Format",
                 CheckResult::Failed,
+                "二维码内容无法识别为证书",
                 e.to_string(),
             ));
             return not_valid(checks, e.code());
@@ -245,6 +269,7 @@ fn check_text(
                 "格式",
                 "Format",
                 CheckResult::Failed,
+                "二维码内容无法识别为证书",
                 e.to_string(),
             ));
             return not_valid(checks, e.code());
@@ -255,6 +280,7 @@ fn check_text(
         "格式",
         "Format",
         CheckResult::Passed,
+        "第 1 版证书数据格式",
         "a certificate payload of format version 1",
     ));
     let p = &signed.payload;
@@ -264,6 +290,7 @@ fn check_text(
             "签名",
             "Signature",
             CheckResult::Failed,
+            format!("密钥 {} 不在已公布的公钥中", p.key_id),
             format!("key {} is not among the published keys", p.key_id),
         ));
         return not_valid(checks, "unknown_key");
@@ -274,6 +301,7 @@ fn check_text(
             "签名",
             "Signature",
             CheckResult::Failed,
+            format!("签名与密钥 {} 不符：内容被改动或伪造", p.key_id),
             format!(
                 "the signature does not match key {}: the text was changed or forged",
                 p.key_id
@@ -286,6 +314,7 @@ fn check_text(
         "签名",
         "Signature",
         CheckResult::Passed,
+        format!("密钥 {} 的 Ed25519 签名", p.key_id),
         format!("Ed25519 signature by key {}", p.key_id),
     ));
     if let Some(at) = key.revoked_at {
@@ -294,6 +323,15 @@ fn check_text(
             "签发日密钥有效",
             "Key valid on the issue date",
             CheckResult::Failed,
+            format!(
+                "密钥 {} 已于 {} 吊销{}",
+                key.id,
+                local_date(at),
+                key.revoke_reason
+                    .as_deref()
+                    .map(|r| format!("：{r}"))
+                    .unwrap_or_default()
+            ),
             format!(
                 "key {} was revoked on {}{}",
                 key.id,
@@ -315,6 +353,12 @@ fn check_text(
             "Key valid on the issue date",
             CheckResult::Failed,
             format!(
+                "密钥 {} 自 {from} 起签发{}，而证书的签发日期是 {}",
+                key.id,
+                until.map(|u| format!("至 {u}")).unwrap_or_default(),
+                p.issued_on
+            ),
+            format!(
                 "key {} signs from {from}{}, the certificate says it was issued on {}",
                 key.id,
                 until.map(|u| format!(" to {u}")).unwrap_or_default(),
@@ -328,6 +372,13 @@ fn check_text(
         "签发日密钥有效",
         "Key valid on the issue date",
         CheckResult::Passed,
+        format!(
+            "密钥 {} 自 {from} 起签发{}",
+            key.id,
+            until
+                .map(|u| format!("至 {u}（已轮换）"))
+                .unwrap_or_else(|| "（当前密钥）".into())
+        ),
         format!(
             "key {} signs from {from}{}",
             key.id,
@@ -352,11 +403,8 @@ fn check_text(
                 } else {
                     CheckResult::Failed
                 },
-                format!(
-                    "{} as of {}",
-                    s.code(),
-                    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-                ),
+                format!("{}（截至 {}）", status_zh(s), beijing(at).0),
+                format!("{} as of {}", s.code(), beijing(at).1),
             ));
         }
         StatusAnswer::NotFound => {
@@ -365,6 +413,7 @@ fn check_text(
                 "状态",
                 "Status",
                 CheckResult::Failed,
+                format!("发证机构没有证书 {} 的记录", p.number),
                 format!("the registry has no certificate {}", p.number),
             ));
             let mut v = not_valid(checks, "unknown_certificate");
@@ -378,6 +427,7 @@ fn check_text(
                 "状态",
                 "Status",
                 CheckResult::NotChecked,
+                "无法确认证书状态（离线或状态列表过旧）",
                 why,
             ));
         }
@@ -395,6 +445,7 @@ fn check_text(
             "日期",
             "Dates",
             CheckResult::Failed,
+            format!("签发日期 {} 晚于今天（{today}）", p.issued_on),
             format!("issued on {}, which is after today ({today})", p.issued_on),
         ));
         outcome = Outcome::NotValid;
@@ -405,6 +456,7 @@ fn check_text(
             "日期",
             "Dates",
             CheckResult::Failed,
+            format!("已于 {e} 过期"),
             format!("expired on {e}"),
         ));
         if outcome == Outcome::Valid {
@@ -416,6 +468,10 @@ fn check_text(
             "日期",
             "Dates",
             CheckResult::Passed,
+            match p.expires_on {
+                Some(e) => format!("{} 签发，有效期至 {e}", p.issued_on),
+                None => format!("{} 签发，长期有效", p.issued_on),
+            },
             match p.expires_on {
                 Some(e) => format!("issued on {}, valid until {e}", p.issued_on),
                 None => format!("issued on {}, does not expire", p.issued_on),
@@ -430,6 +486,7 @@ fn check_text(
                 "网址",
                 "Address",
                 CheckResult::Passed,
+                format!("链接指向发证机构的网址 {ours}"),
                 format!("the link points to the issuer's address {ours}"),
             )
         } else {
@@ -444,6 +501,7 @@ fn check_text(
                 "网址",
                 "Address",
                 CheckResult::Failed,
+                format!("链接指向 {a}，不是发证机构的网址 {ours}"),
                 format!("the link points to {a}, not to the issuer's address {ours}"),
             )
         });

@@ -109,7 +109,7 @@ pub fn verify(
                 CheckResult::Failed => "checked, FAILED    ",
                 CheckResult::NotChecked => "could not check    ",
             };
-            println!("  {mark} {:<24} {}", c.name, c.detail);
+            println!("  {mark} {:<24} {} · {}", c.name, c.detail_zh, c.detail);
         }
         if !v.complete {
             println!("  (not everything could be checked offline: see above)");

@@ -263,6 +263,10 @@ error_codes! {
     TooManyKeys = "too_many_keys" => Error,
     TypeCodeExists = "type_code_exists" => Error,
     TypeInUse = "type_in_use" => Error,
+
+    // Issue 12, certificates and results: the public address, the public result lookup.
+    CertPublicUrlUnusable = "cert_public_url_unusable" => Error,
+    ResultNotFound = "result_not_found" => Error,
 }
 
 impl std::fmt::Display for ErrorCode {

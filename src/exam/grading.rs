@@ -83,16 +83,13 @@ pub fn grade(
         let (earned, correct, manual) = match scored {
             Scored::Auto { earned, correct } => (Some(earned), Some(correct), false),
             Scored::Manual => {
-                // An unanswered short answer needs no marker: it earns nothing.
-                let earned = if answer.is_some() {
-                    marks
-                        .get(&it.question_id)
-                        .copied()
-                        .flatten()
-                        .map(|p| p.clamp(0.0, it.points))
-                } else {
-                    Some(0.0)
-                };
+                // Answered or not, a hand-marked item is decided by a marker only: nothing
+                // that needs a marker is ever finalised without one.
+                let earned = marks
+                    .get(&it.question_id)
+                    .copied()
+                    .flatten()
+                    .map(|p| p.clamp(0.0, it.points));
                 (earned, None, true)
             }
         };
@@ -130,9 +127,10 @@ pub fn grade(
     }
 }
 
-/// The questions of a paper that need a marker: answered short answers and practical tasks.
+/// The questions of a paper that need a marker: every short answer and practical task,
+/// answered or not (an unanswered one reaches the marker as 未作答).
 pub fn needs_marking(result: &AttemptResult) -> impl Iterator<Item = &ItemResult> {
-    result.items.iter().filter(|i| i.manual && i.answered)
+    result.items.iter().filter(|i| i.manual)
 }
 
 #[cfg(test)]
@@ -290,14 +288,62 @@ mod tests {
             &titles(),
         );
         assert_eq!(r.total, 0.0);
-        assert_eq!(r.passed, Some(false));
-        assert!(r.is_final, "an unanswered short answer needs no marker");
-        assert_eq!(needs_marking(&r).count(), 0);
+        assert_eq!(
+            r.passed, None,
+            "undecided until a marker has seen the short answer"
+        );
+        assert!(
+            !r.is_final,
+            "an unanswered short answer still needs a marker"
+        );
+        assert_eq!(needs_marking(&r).count(), 1);
         assert!(r.items.iter().all(|i| !i.answered));
+
+        let marks = HashMap::from([(4, Some(0.0))]);
+        let r = grade(
+            &paper,
+            &qs,
+            &HashMap::new(),
+            &marks,
+            MultiplePolicy::AllOrNothing,
+            60.0,
+            &titles(),
+        );
+        assert!(r.is_final, "final once the marker has marked it");
+        assert_eq!(r.passed, Some(false));
     }
 
     #[test]
-    fn a_cleared_answer_counts_as_unanswered_and_needs_no_marker() {
+    fn no_hand_marked_item_is_final_without_a_marker_answered_or_not() {
+        let (paper, qs) = fixture();
+        for answers in [
+            HashMap::new(),
+            HashMap::from([(
+                4,
+                Response::Text {
+                    text: "答案".into(),
+                },
+            )]),
+        ] {
+            let r = grade(
+                &paper,
+                &qs,
+                &answers,
+                &HashMap::new(),
+                MultiplePolicy::AllOrNothing,
+                0.0,
+                &titles(),
+            );
+            let item = r.items.iter().find(|i| i.question_id == 4).unwrap();
+            assert!(item.manual);
+            assert_eq!(item.earned, None);
+            assert!(!r.is_final);
+            assert_eq!(r.passed, None);
+        }
+    }
+
+    #[test]
+    fn a_cleared_answer_counts_as_unanswered_and_still_goes_to_the_marker() {
         let (paper, qs) = fixture();
         let answers = HashMap::from([
             (1, Response::Choice { selected: vec![] }),
@@ -318,8 +364,8 @@ mod tests {
             &titles(),
         );
         assert!(r.items.iter().all(|i| !i.answered));
-        assert!(r.is_final);
-        assert_eq!(needs_marking(&r).count(), 0);
+        assert!(!r.is_final);
+        assert_eq!(needs_marking(&r).count(), 1);
     }
 
     #[test]

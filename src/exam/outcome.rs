@@ -1,17 +1,45 @@
 //! The final result of each candidate in a session: which attempt counts (the latest), whether
-//! it is final (submitted with nothing left to mark), and whether it passed (never when it was
-//! ended for misconduct). The results table, certificates and competitions all read it here.
+//! it is final (submitted with nothing left to mark), whether it passed (never when it was
+//! ended for misconduct), and whether results are released (by staff, or at submit by the
+//! exam's rule). The results table, certificates and competitions all read it here.
 
 use super::attempt_repo;
+use super::definition::{ExamDefinition, Release};
 use super::entity::attempt::{AttemptStatus, SubmittedBy};
-use super::entity::{attempt, candidate};
+use super::entity::{attempt, candidate, session};
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr};
 use std::collections::HashMap;
+
+/// Whether a session's results are visible to its candidates (and so may carry a
+/// certificate): staff released them, or the exam releases each result at submit.
+pub fn released(def: &ExamDefinition, s: &session::Model) -> bool {
+    def.release == Release::AtSubmit || s.results_released_at.is_some()
+}
+
+/// [`released`] read from the database: the session's frozen exam decides the release rule
+/// (before anyone sat there is nothing frozen, and only a staff release counts).
+pub async fn released_in_db(db: &impl ConnectionTrait, s: &session::Model) -> Result<bool, DbErr> {
+    if s.results_released_at.is_some() {
+        return Ok(true);
+    }
+    Ok(attempt_repo::snapshot(db, s.id)
+        .await?
+        .and_then(|snap| serde_json::from_str::<ExamDefinition>(&snap.definition).ok())
+        .is_some_and(|def| released(&def, s)))
+}
+
+/// Whether a session has closed at `now`: its window has ended.
+pub fn closed(s: &session::Model, now: DateTime<Utc>) -> bool {
+    now >= s.ends_at
+}
 
 /// Where a candidate stands in a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {
-    /// Never started.
+    /// Not started yet, while the session is still open.
+    NotStarted,
+    /// Never started, and the session has closed (缺考).
     Absent,
     /// Sitting now.
     InProgress,
@@ -29,6 +57,7 @@ impl Standing {
     /// Stable code, as the results table shows it.
     pub fn code(self) -> &'static str {
         match self {
+            Standing::NotStarted => "not_started",
             Standing::Absent => "absent",
             Standing::InProgress => "in_progress",
             Standing::Paused => "paused",
@@ -38,10 +67,12 @@ impl Standing {
         }
     }
 
-    /// Where the candidate whose latest attempt is `a` stands.
-    pub fn of(a: Option<&attempt::Model>) -> Standing {
+    /// Where the candidate whose latest attempt is `a` stands; without one they are absent
+    /// only once the session has `closed`.
+    pub fn of(a: Option<&attempt::Model>, closed: bool) -> Standing {
         match a {
-            None => Standing::Absent,
+            None if closed => Standing::Absent,
+            None => Standing::NotStarted,
             Some(a) if a.submitted_by == Some(SubmittedBy::Terminated) => Standing::Terminated,
             Some(a) => match a.status {
                 AttemptStatus::Submitted if a.pending_marks == 0 => Standing::Final,
@@ -97,15 +128,19 @@ pub fn latest_attempts(attempts: Vec<attempt::Model>) -> HashMap<i32, attempt::M
 }
 
 /// Each candidate of the roster with the attempt that counts and where they stand, in roster
-/// order.
-pub fn outcomes(candidates: Vec<candidate::Model>, attempts: Vec<attempt::Model>) -> Vec<Outcome> {
+/// order; `closed` tells whether the session has closed (absent, not merely not started).
+pub fn outcomes(
+    candidates: Vec<candidate::Model>,
+    attempts: Vec<attempt::Model>,
+    closed: bool,
+) -> Vec<Outcome> {
     let mut latest = latest_attempts(attempts);
     candidates
         .into_iter()
         .map(|c| {
             let attempt = latest.remove(&c.id);
             Outcome {
-                standing: Standing::of(attempt.as_ref()),
+                standing: Standing::of(attempt.as_ref(), closed),
                 candidate: c,
                 attempt,
             }
@@ -113,11 +148,14 @@ pub fn outcomes(candidates: Vec<candidate::Model>, attempts: Vec<attempt::Model>
         .collect()
 }
 
-/// The outcomes of a session's roster, read from the database.
-pub async fn of_session(db: &impl ConnectionTrait, session_id: i32) -> Result<Vec<Outcome>, DbErr> {
-    let candidates = super::repo::candidates(db, session_id).await?;
-    let attempts = attempt_repo::attempts_in_session(db, session_id).await?;
-    Ok(outcomes(candidates, attempts))
+/// The outcomes of a session's roster, read from the database, as they stand now.
+pub async fn of_session(
+    db: &impl ConnectionTrait,
+    s: &session::Model,
+) -> Result<Vec<Outcome>, DbErr> {
+    let candidates = super::repo::candidates(db, s.id).await?;
+    let attempts = attempt_repo::attempts_in_session(db, s.id).await?;
+    Ok(outcomes(candidates, attempts, closed(s, Utc::now())))
 }
 
 #[cfg(test)]
@@ -185,7 +223,7 @@ mod tests {
     fn a_terminated_attempt_never_passes_whatever_it_scored() {
         let mut a = attempt(1, 1, AttemptStatus::Submitted);
         a.submitted_by = Some(SubmittedBy::Terminated);
-        let o = &outcomes(vec![candidate(1)], vec![a])[0];
+        let o = &outcomes(vec![candidate(1)], vec![a], false)[0];
         assert_eq!(o.standing, Standing::Terminated);
         assert_eq!(o.passed(), Some(false));
         assert!(o.passing_attempt().is_none());
@@ -195,23 +233,32 @@ mod tests {
     fn a_submitted_attempt_is_final_only_when_nothing_is_left_to_mark() {
         let mut a = attempt(1, 1, AttemptStatus::Submitted);
         a.pending_marks = 2;
-        let waiting = &outcomes(vec![candidate(1)], vec![a.clone()])[0];
+        let waiting = &outcomes(vec![candidate(1)], vec![a.clone()], false)[0];
         assert_eq!(waiting.standing, Standing::AwaitingMarks);
         assert_eq!(waiting.passed(), None);
         a.pending_marks = 0;
-        let done = &outcomes(vec![candidate(1)], vec![a])[0];
+        let done = &outcomes(vec![candidate(1)], vec![a], false)[0];
         assert_eq!(done.standing, Standing::Final);
         assert!(done.passing_attempt().is_some());
     }
 
     #[test]
-    fn a_candidate_who_never_sat_is_absent_and_a_paused_one_is_paused() {
+    fn a_candidate_who_never_sat_is_absent_once_closed_and_a_paused_one_is_paused() {
         let all = outcomes(
             vec![candidate(1), candidate(2)],
             vec![attempt(2, 1, AttemptStatus::Paused)],
+            true,
         );
         assert_eq!(all[0].standing, Standing::Absent);
         assert_eq!(all[1].standing, Standing::Paused);
         assert_eq!(all[1].standing.code(), "paused");
+    }
+
+    #[test]
+    fn a_candidate_who_has_not_started_is_not_absent_while_the_session_is_open() {
+        let all = outcomes(vec![candidate(1)], vec![], false);
+        assert_eq!(all[0].standing, Standing::NotStarted);
+        assert_eq!(all[0].standing.code(), "not_started");
+        assert_eq!(all[0].passed(), None);
     }
 }

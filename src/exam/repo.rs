@@ -167,6 +167,29 @@ pub async fn candidates(
         .await
 }
 
+/// Candidates of any session with this ticket or this ID number (as stored), newest first.
+pub async fn candidates_by_ticket_or_id(
+    db: &impl ConnectionTrait,
+    ticket: Option<&str>,
+    id_number: Option<&str>,
+) -> Result<Vec<candidate::Model>, DbErr> {
+    let mut any = sea_orm::Condition::any();
+    if let Some(t) = ticket {
+        any = any.add(candidate::Column::Ticket.eq(t));
+    }
+    if let Some(i) = id_number {
+        any = any.add(candidate::Column::IdNumber.eq(i));
+    }
+    if ticket.is_none() && id_number.is_none() {
+        return Ok(vec![]);
+    }
+    candidate::Entity::find()
+        .filter(any)
+        .order_by_desc(candidate::Column::Id)
+        .all(db)
+        .await
+}
+
 /// Inserts candidates.
 pub async fn insert_candidates(
     db: &impl ConnectionTrait,

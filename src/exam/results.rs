@@ -40,6 +40,8 @@ pub struct MarkingItem {
     pub rubric: String,
     /// What the candidate wrote.
     pub answer: String,
+    /// False when the candidate left it blank (未作答): it still needs a marker's mark.
+    pub answered: bool,
     /// Points available on this paper.
     pub max_points: f64,
     /// The question's points in its bank (what the rubric is usually written for); the
@@ -81,11 +83,14 @@ pub async fn marking_queue(
         let Some(a) = attempts.get(&m.attempt_id) else {
             continue;
         };
-        let answer = repo::answers(db, a.id)
+        let response = repo::answers(db, a.id)
             .await?
             .into_iter()
             .find(|r| r.question_id == m.question_id)
             .and_then(|r| serde_json::from_str::<super::scoring::Response>(&r.response).ok())
+            .filter(|r| !r.is_empty());
+        let answered = response.is_some();
+        let answer = response
             .map(|r| match r {
                 super::scoring::Response::Text { text } => text,
                 other => serde_json::to_string(&other).unwrap_or_default(),
@@ -105,6 +110,7 @@ pub async fn marking_queue(
                 .unwrap_or_default(),
             rubric: q.map(|q| q.rubric.clone()).unwrap_or_default(),
             answer,
+            answered,
             max_points: m.max_points,
             question_points: q.map(|q| q.points).unwrap_or(m.max_points),
             points: m.points,
@@ -115,16 +121,44 @@ pub async fn marking_queue(
     Ok(out)
 }
 
-/// Records a marker's points for one answer and re-grades its attempt; the result becomes
-/// final (pass or fail decided) when its last answer is marked. One transaction, audited.
-pub async fn mark(
+/// A checked mark, with what re-grading its attempt needs: made by [`plan_mark`] outside any
+/// transaction, written by [`apply_mark`] inside the caller's.
+pub struct MarkPlan {
+    mark: super::entity::mark::Model,
+    attempt: attempt_entity::Model,
+    session: session::Model,
+    frozen: std::sync::Arc<Frozen>,
+    sitting: std::sync::Arc<attempt::Sitting>,
+    points: f64,
+    comment: String,
+}
+
+impl MarkPlan {
+    /// The session of the marked answer.
+    pub fn session(&self) -> &session::Model {
+        &self.session
+    }
+
+    /// The candidate whose answer it is.
+    pub fn candidate_id(&self) -> i32 {
+        self.attempt.candidate_id
+    }
+
+    /// The mark.
+    pub fn mark_id(&self) -> MarkId {
+        MarkId(self.mark.id)
+    }
+}
+
+/// Checks a marker's points for one answer (0 to the points on the paper, a comment of at
+/// most 2,000 characters) and loads what re-grading needs.
+pub async fn plan_mark(
     db: &DatabaseConnection,
     rt: &ExamRuntime,
-    actor: &Actor,
     id: MarkId,
     points: f64,
     comment: &str,
-) -> AppResult<MarkingItem> {
+) -> AppResult<MarkPlan> {
     let m = repo::mark(db, id.0)
         .await?
         .ok_or_else(|| AppError::not_found(ErrorCode::MarkNotFound, format!("no mark {}", id.0)))?;
@@ -149,30 +183,58 @@ pub async fn mark(
         .ok_or_else(|| AppError::internal("attempt without session"))?;
     let frozen = rt.frozen(db, &s).await?;
     let sitting = rt.sitting(db, &a).await?;
-    let txn = crate::db::begin_write(db).await?;
-    repo::set_mark(&txn, m.id, points, comment.trim(), actor.id).await?;
-    let marks: HashMap<i32, Option<f64>> = repo::marks_of(&txn, a.id)
+    Ok(MarkPlan {
+        mark: m,
+        attempt: a,
+        session: s,
+        frozen,
+        sitting,
+        points,
+        comment: comment.trim().to_string(),
+    })
+}
+
+/// Records the planned mark and re-grades its attempt inside the caller's transaction; the
+/// result becomes final (pass or fail decided) when its last hand-marked item is marked.
+/// Audited.
+pub async fn apply_mark(
+    txn: &impl sea_orm::ConnectionTrait,
+    actor: &Actor,
+    p: &MarkPlan,
+) -> AppResult<super::grading::AttemptResult> {
+    let a = &p.attempt;
+    repo::set_mark(txn, p.mark.id, p.points, &p.comment, actor.id).await?;
+    let marks: HashMap<i32, Option<f64>> = repo::marks_of(txn, a.id)
         .await?
         .into_iter()
         .map(|m| (m.question_id, m.points))
         .collect();
-    let answers = attempt::parse_answers(&repo::answers(&txn, a.id).await?)?;
-    let result = attempt::grade(&frozen, &sitting, &answers, &marks);
-    attempt::store(&txn, a.id, &result).await?;
+    let answers = attempt::parse_answers(&repo::answers(txn, a.id).await?)?;
+    let result = attempt::grade(&p.frozen, &p.sitting, &answers, &marks);
+    attempt::store(txn, a.id, &result).await?;
     audit::record(
-        &txn,
+        txn,
         actor,
         "attempt.mark",
         "attempt",
         &a.id.to_string(),
-        json!({"mark": m.id, "question_id": m.question_id, "points": points, "was": m.points, "final": result.is_final}),
+        json!({"mark": p.mark.id, "question_id": p.mark.question_id, "points": p.points, "was": p.mark.points, "final": result.is_final}),
     )
     .await?;
-    txn.commit().await?;
-    marking_queue(db, rt, SessionId(s.id), false)
+    Ok(result)
+}
+
+/// One item of the marking queue, as it stands now.
+pub async fn marking_item(
+    db: &DatabaseConnection,
+    rt: &ExamRuntime,
+    session: SessionId,
+    id: MarkId,
+) -> AppResult<MarkingItem> {
+    marking_queue(db, rt, session, false)
         .await?
         .into_iter()
-        .find(|i| i.id == m.id)
+        .find(|i| i.id == id.0)
         .ok_or_else(|| AppError::internal("mark vanished"))
 }
 
@@ -195,8 +257,9 @@ pub struct ResultRow {
     pub seat: i32,
     /// The attempt counted (the latest).
     pub attempt_id: Option<i32>,
-    /// `absent`, `in_progress`, `paused`, `submitted` (waiting for marking), `final` or
-    /// `terminated` (ended for misconduct: not passed, no rank).
+    /// `not_started` (the session is still open), `absent` (it has closed), `in_progress`,
+    /// `paused`, `submitted` (waiting for marking), `final` or `terminated` (ended for
+    /// misconduct: not passed, no rank).
     pub status: String,
     /// Points earned.
     pub score: Option<f64>,
@@ -243,7 +306,7 @@ pub async fn session_results(
     rt: &ExamRuntime,
     s: &session::Model,
 ) -> AppResult<SessionResults> {
-    let outcomes = super::outcome::of_session(db, s.id).await?;
+    let outcomes = super::outcome::of_session(db, s).await?;
     let rooms: HashMap<i32, String> = super::repo::rooms(db, s.id)
         .await?
         .into_iter()
@@ -340,6 +403,7 @@ pub async fn session_results(
 
 fn status_zh(s: &str) -> &'static str {
     match s {
+        "not_started" => "未开始",
         "absent" => "缺考",
         "in_progress" => "考试中",
         "paused" => "暂停",

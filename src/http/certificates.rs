@@ -6,11 +6,13 @@ use crate::auth::CandidateAuth;
 use crate::auth::{Role, Staff};
 use crate::certificate::download;
 use crate::certificate::issue::{self as issuing, IssueReport};
+use crate::certificate::issuer::UrlSource;
 use crate::certificate::keys::{self, KeyId};
 use crate::certificate::lifecycle::{self, StatusAction};
 use crate::certificate::online::{self, OnlineVerification};
 use crate::certificate::record::{self, CertificateDto, CertificateId};
 use crate::certificate::reissue::{self as correcting, Correction};
+use crate::certificate::result_lookup::{self, PublicResult};
 use crate::certificate::status::StatusList;
 use crate::certificate::types::{self, NewType, TypeDto, TypeId};
 use crate::certificate::verify::{KeysDocument, PublishedKey};
@@ -118,6 +120,23 @@ pub struct SessionTypeRequest {
     pub certificate_type_id: Option<i32>,
 }
 
+/// The certificate type a session issues (authors).
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
+    params(("id" = i32, Path)),
+    responses((status = 200, body = SessionTypeRequest), (status = 404, body = ErrorBody)))]
+#[get("/sessions/{id}/certificate-type")]
+pub async fn get_session_type(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+) -> AppResult<web::Json<SessionTypeRequest>> {
+    staff.require(Role::Author)?;
+    crate::exam::session::get(&state.db, SessionId(*id)).await?;
+    Ok(web::Json(SessionTypeRequest {
+        certificate_type_id: crate::certificate::repo::session_type(&state.db, *id).await?,
+    }))
+}
+
 /// Sets the certificate type a session issues on releasing its results (authors).
 #[utoipa::path(tag = "certificates", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = SessionTypeRequest,
@@ -216,17 +235,23 @@ pub async fn of_session(
     }
 }
 
-/// Finding a certificate.
+/// Finding certificates.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FindQuery {
-    /// Certificate number.
-    pub number: String,
+    /// Certificate number (exact); other filters are ignored when given.
+    pub number: Option<String>,
+    /// Only this session's certificates.
+    pub session_id: Option<i32>,
+    /// Only certificates with this status.
+    pub status: Option<crate::certificate::status::Status>,
+    /// At most this many, newest first (default 500, at most 5000).
+    pub limit: Option<u64>,
 }
 
-/// Finds a certificate by number (authors).
+/// Lists certificates, newest first: by number, or filtered by session and status (authors).
 #[utoipa::path(tag = "certificates", security(("bearer" = [])),
-    params(FindQuery), responses((status = 200, body = [CertificateDto])))]
+    params(FindQuery), responses((status = 200, body = [CertificateDto]), (status = 400, body = ErrorBody)))]
 #[get("/certificates")]
 pub async fn find(
     state: web::Data<AppState>,
@@ -234,13 +259,74 @@ pub async fn find(
     q: web::Query<FindQuery>,
 ) -> AppResult<web::Json<Vec<CertificateDto>>> {
     staff.require(Role::Author)?;
-    let Ok(n) = crate::certificate::number::CertificateNumber::parse(&q.number) else {
-        return Ok(web::Json(vec![]));
-    };
-    let found = crate::certificate::repo::by_number(&state.db, n.as_str()).await?;
+    if let Some(number) = q.number.as_deref().filter(|n| !n.trim().is_empty()) {
+        let Ok(n) = crate::certificate::number::CertificateNumber::parse(number) else {
+            return Ok(web::Json(vec![]));
+        };
+        let found = crate::certificate::repo::by_number(&state.db, n.as_str()).await?;
+        return Ok(web::Json(
+            found.into_iter().map(CertificateDto::from).collect(),
+        ));
+    }
+    let limit = q.limit.unwrap_or(500).clamp(1, 5000);
+    let found = crate::certificate::repo::search(&state.db, q.session_id, q.status, limit).await?;
     Ok(web::Json(
         found.into_iter().map(CertificateDto::from).collect(),
     ))
+}
+
+/// What certificates issued now would carry, for the console.
+#[derive(Serialize, ToSchema)]
+pub struct CertificateSettings {
+    /// The address QR codes point to (empty when there is none).
+    pub public_url: String,
+    /// Where it comes from.
+    pub source: UrlSource,
+    /// True when issuing is possible; otherwise `problem` says why.
+    pub usable: bool,
+    /// Why issuing is refused (Chinese, then English), when it is.
+    pub problem: Option<String>,
+    /// The issuer's name on the published keys.
+    pub issuer_name: String,
+}
+
+/// The address certificates will carry and whether issuing is possible (authors).
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
+    responses((status = 200, body = CertificateSettings), (status = 403, body = ErrorBody)))]
+#[get("/certificate-settings")]
+pub async fn settings(
+    state: web::Data<AppState>,
+    staff: Staff,
+) -> AppResult<web::Json<CertificateSettings>> {
+    staff.require(Role::Author)?;
+    let i = &state.issuer;
+    Ok(web::Json(CertificateSettings {
+        public_url: i.public_url.clone(),
+        source: i.source,
+        usable: i.usable,
+        problem: i.require_public_url().err().map(|e| e.message),
+        issuer_name: i.name.clone(),
+    }))
+}
+
+/// A sample certificate of an unsaved type, as a PDF (authors): the console's live preview.
+#[utoipa::path(tag = "certificates", security(("bearer" = [])),
+    request_body = NewType,
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 422, body = ErrorBody)))]
+#[post("/certificate-types/preview")]
+pub async fn preview_type(
+    state: web::Data<AppState>,
+    staff: Staff,
+    body: web::Json<NewType>,
+) -> AppResult<HttpResponse> {
+    staff.require(Role::Author)?;
+    let t = types::unsaved(body.into_inner())?;
+    let bytes = download::preview(t, &state.issuer.public_url).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(("Content-Disposition", "inline; filename=\"preview.pdf\""))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .body(bytes))
 }
 
 /// One certificate (authors).
@@ -528,13 +614,15 @@ pub struct LookupRequest {
     pub name: String,
 }
 
-/// Looks a certificate up and counts failures per client address, so numbers cannot be
-/// enumerated: a wrong number or name is a 404, and after too many a 429.
-async fn limited_lookup(
+/// Runs a public lookup and counts its "not found" answers per client address (one limiter
+/// for certificate and result lookups), so numbers and names cannot be enumerated: a wrong
+/// pair is a 404, and after too many a 429.
+async fn rate_limited<T>(
     state: &AppState,
     req: &HttpRequest,
-    q: &LookupRequest,
-) -> AppResult<OnlineVerification> {
+    not_found: ErrorCode,
+    run: impl std::future::Future<Output = AppResult<T>>,
+) -> AppResult<T> {
     let limiter = lookup::limiter(
         &state.config.database_url,
         state.config.cert_lookup_max_failures,
@@ -543,16 +631,102 @@ async fn limited_lookup(
     let key = lookup::key(&crate::http::client_ip(req));
     if let Some(wait) = limiter.wait(&key) {
         return Err(AppError::too_many(
-            "too many failed lookups from this address; try again later",
+            "查询失败次数过多，请稍后再试 · too many failed lookups from this address; try again later",
             crate::auth::limiter::retry_after(wait),
         ));
     }
-    match online::lookup(&state.db, &state.issuer, &q.number, &q.name).await {
-        Err(e) if e.code == ErrorCode::CertificateNotFound => {
+    match run.await {
+        Err(e) if e.code == not_found => {
             limiter.count(&key);
             Err(e)
         }
         other => other,
+    }
+}
+
+/// Looks a certificate up by number and name, rate limited.
+async fn limited_lookup(
+    state: &AppState,
+    req: &HttpRequest,
+    q: &LookupRequest,
+) -> AppResult<OnlineVerification> {
+    rate_limited(
+        state,
+        req,
+        ErrorCode::CertificateNotFound,
+        online::lookup(&state.db, &state.issuer, &q.number, &q.name),
+    )
+    .await
+}
+
+/// A public result lookup.
+#[derive(Deserialize, ToSchema)]
+pub struct ResultLookupRequest {
+    /// Ticket number or ID number.
+    #[serde(default)]
+    pub who: String,
+    /// Full name.
+    #[serde(default)]
+    pub name: String,
+}
+
+/// A candidate's own results and certificates, by ticket (or ID number) and full name, after
+/// the session has closed or results are released (anyone; rate limited per address like the
+/// certificate lookup; a wrong pair is 404 `result_not_found`).
+#[utoipa::path(tag = "verification",
+    request_body = ResultLookupRequest,
+    responses((status = 200, body = [PublicResult]), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[post("/results/lookup")]
+pub async fn result_lookup_json(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<ResultLookupRequest>,
+) -> AppResult<web::Json<Vec<PublicResult>>> {
+    Ok(web::Json(
+        rate_limited(
+            &state,
+            &req,
+            ErrorCode::ResultNotFound,
+            result_lookup::lookup(&state.db, &body.who, &body.name),
+        )
+        .await?,
+    ))
+}
+
+/// The public result page: the form.
+pub async fn result_page() -> HttpResponse {
+    html(
+        actix_web::http::StatusCode::OK,
+        page::result_form("", "", None),
+    )
+}
+
+/// The public result page: the answer to the form (rate limited per address).
+pub async fn result_page_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<ResultLookupRequest>,
+) -> HttpResponse {
+    let run = result_lookup::lookup(&state.db, &form.who, &form.name);
+    match rate_limited(&state, &req, ErrorCode::ResultNotFound, run).await {
+        Ok(list) => html(actix_web::http::StatusCode::OK, page::result_list(&list)),
+        Err(e) => {
+            let msg = match e.code {
+                ErrorCode::ResultNotFound => {
+                    "未找到该准考证号（或身份证号）与姓名对应的成绩；考试结束或成绩公布后才能查询 · \
+                     No result matches this ticket (or ID number) and name; results can be looked up \
+                     once the session has closed or results are released"
+                }
+                ErrorCode::TooManyAttempts => {
+                    "查询失败次数过多，请稍后再试 · Too many failed lookups; try again later"
+                }
+                _ => "暂时无法查询，请稍后再试 · Cannot look up right now, try again later",
+            };
+            html(
+                e.status,
+                page::result_form(&form.who, &form.name, Some(msg)),
+            )
+        }
     }
 }
 
@@ -629,15 +803,20 @@ pub fn configure_public(cfg: &mut utoipa_actix_web::service_config::ServiceConfi
         .route("/V/{payload}", web::get().to(verify_page))
         .route("/v/{payload}", web::get().to(verify_page))
         .route("/verify/{payload}", web::get().to(verify_page))
-        .route("/verify", web::get().to(lookup_page));
+        .route("/verify", web::get().to(lookup_page))
+        .route("/result", web::get().to(result_page))
+        .route("/result", web::post().to(result_page_post));
 }
 
 /// Registers the certificates routes under `/api`, each with its OpenAPI entry.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_types)
+    cfg.service(settings)
+        .service(preview_type)
+        .service(list_types)
         .service(create_type)
         .service(get_type)
         .service(update_type)
+        .service(get_session_type)
         .service(set_session_type)
         .service(issue)
         .service(of_session)
@@ -654,6 +833,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(rotate_key)
         .service(revoke_key)
         .service(verify_text)
+        .service(result_lookup_json)
         // Before `/verify/{payload}`, which would also match it.
         .service(lookup_json)
         .service(verify_json);

@@ -11,8 +11,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 struct Files;
 
 /// Only the app's own origin; no outside fonts, scripts or frames (venues may have no internet).
+/// Frames may show the app's own blobs: the console's certificate preview is a PDF blob.
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-                   connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+                   connect-src 'self'; frame-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; \
+                   form-action 'self'";
 
 fn serve(path: &str) -> HttpResponse {
     match Files::get(path) {

@@ -71,15 +71,18 @@ pub async fn release(
     let (s, _) = visible(&state, &staff, *id).await?;
     results::release(&state.db, &staff.actor(), &s).await?;
     // Right after the release commits, in its own transaction: a certificate problem never
-    // undoes a release, and releasing again retries (issuing is idempotent).
-    crate::certificate::issue::issue_for_session(
-        &state.db,
-        &state.issuer,
-        &staff.actor(),
-        SessionId(s.id),
-    )
-    .await?;
+    // undoes a release, and releasing again retries (issuing is idempotent). Without a usable
+    // public address it skips quietly; the console shows why.
     let (s, _) = visible(&state, &staff, *id).await?;
+    if crate::certificate::issue::issues_automatically(&state.db, &state.issuer, &s).await? {
+        crate::certificate::issue::issue_for_session(
+            &state.db,
+            &state.issuer,
+            &staff.actor(),
+            SessionId(s.id),
+        )
+        .await?;
+    }
     Ok(web::Json(
         results::session_results(&state.db, &state.exams, &s).await?,
     ))
@@ -144,14 +147,23 @@ pub async fn mark(
     body: web::Json<MarkRequest>,
 ) -> AppResult<web::Json<MarkingItem>> {
     may_mark(&staff)?;
+    let plan = results::plan_mark(
+        &state.db,
+        &state.exams,
+        MarkId(*id),
+        body.points,
+        &body.comment,
+    )
+    .await?;
+    // The mark and the certificate a final, passed, released result earns: one transaction.
+    crate::certificate::issue::mark_and_issue(&state.db, &state.issuer, &staff.actor(), &plan)
+        .await?;
     Ok(web::Json(
-        results::mark(
+        results::marking_item(
             &state.db,
             &state.exams,
-            &staff.actor(),
-            MarkId(*id),
-            body.points,
-            &body.comment,
+            SessionId(plan.session().id),
+            plan.mark_id(),
         )
         .await?,
     ))

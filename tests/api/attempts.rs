@@ -658,7 +658,8 @@ async fn short_answers_wait_for_marking_and_results_are_hidden_until_staff_relea
             .as_array()
             .unwrap()
             .iter()
-            .any(|r| r["status"] == "absent")
+            .any(|r| r["status"] == "not_started"),
+        "not started while the session is open (absent only once it closed)"
     );
 
     let judge = s.app.user_with_roles("judge1", &["judge"]).await;

@@ -20,6 +20,7 @@ mod imports;
 mod instances;
 mod openapi;
 mod proctor;
+mod results_certificates;
 mod sessions;
 // Part tablet (issue 12).
 mod tablet;

@@ -51,6 +51,12 @@ const PAGES: &[Page] = &[
         route: "/verify",
         probe: "/verify",
     },
+    // The public result lookup (issue 12): GET the form, POST it back.
+    Page {
+        file: "http/certificates.rs",
+        route: "/result",
+        probe: "/result",
+    },
     Page {
         file: "http/frontend.rs",
         route: "/",

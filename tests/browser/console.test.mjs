@@ -449,11 +449,13 @@ test('results: candidates sit, short answers are marked in the console, results 
   assert.equal(api.sat, 4);
   assert.ok(api.passed >= 1 && api.passed < 4, `some pass, some fail (${api.passed})`);
 
-  // The table: ten rows, the four sitters ranked first with their scores, the rest absent.
+  // The table: ten rows, the four sitters ranked first with their scores, the rest not started
+  // (未开始: the session is still open; 缺考 only once it has closed).
   const rows = page.locator('[data-test=results-table] tbody tr');
   assert.equal(await rows.count(), 10);
   assert.equal(await page.locator('[data-test=results-table] tbody tr[data-status=final]').count(), 4);
-  assert.equal(await page.locator('[data-test=results-table] tbody tr[data-status=absent]').count(), 6);
+  assert.equal(await page.locator('[data-test=results-table] tbody tr[data-status=not_started]').count(), 6);
+  assert.equal(await page.locator('[data-test=results-table] tbody tr[data-status=absent]').count(), 0);
   const heads = await page.locator('[data-test=results-table] thead th').allInnerTexts();
   assert.deepEqual(heads.slice(0, 8), ['名次', '准考证号', '姓名', '考场', '座号', '状态', '得分', '是否及格']);
   assert.deepEqual(heads.slice(8), api.section_titles);

@@ -10,6 +10,7 @@ import * as sessions from './console/sessions.js';
 import * as results from './console/results.js';
 import * as marking from './console/marking.js';
 import * as room from './console/room.js';
+import * as certs from './console/certificates.js';
 
 const main = document.getElementById('main');
 
@@ -29,6 +30,11 @@ const ROUTES = [
   [/^\/sessions\/(\d+)\/room$/, room.render, ['author', 'proctor']],
   [/^\/sessions\/(\d+)\/marking$/, marking.render, ['author', 'judge']],
   [/^\/marking$/, marking.pick, ['author', 'judge']],
+  [/^\/certificates$/, certs.list, ['author']],
+  [/^\/certificates\/types$/, certs.types, ['author']],
+  [/^\/certificates\/types\/new$/, certs.typeEditor, ['author']],
+  [/^\/certificates\/types\/(\d+)$/, certs.typeEditor, ['author']],
+  [/^\/certificates\/keys$/, certs.keys, ['admin']],
 ];
 
 const NAV = [
@@ -37,6 +43,7 @@ const NAV = [
   ['#/exams', 'nav.exams', ['author'], /^\/exams/],
   ['#/sessions', 'nav.sessions', ['author', 'proctor'], /^\/sessions(\/new|\/\d+(\/tickets|\/results|\/room)?)?$/],
   ['#/marking', 'nav.marking', ['author', 'judge'], /^(\/marking|\/sessions\/\d+\/marking)$/],
+  ['#/certificates', 'certs.nav', ['author'], /^\/certificates/],
 ];
 
 function parseHash() {

@@ -6,7 +6,7 @@ use super::{AttemptId, at, clock_of, now_ms, taken_over};
 use crate::auth::CandidateAuth;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::exam::attempt_repo::{self as repo};
-use crate::exam::definition::{ExamDefinition, Release, Review};
+use crate::exam::definition::{ExamDefinition, Review};
 use crate::exam::delivery::{self, DeliveredQuestion, TabletResponse};
 use crate::exam::entity::attempt::{AttemptStatus, SubmittedBy};
 use crate::exam::entity::{attempt, session};
@@ -229,9 +229,9 @@ pub async fn paper(
     })
 }
 
-/// Whether a session's results are visible to its candidates.
+/// Whether a session's results are visible to its candidates ([`crate::exam::outcome::released`]).
 pub fn released(def: &ExamDefinition, s: &session::Model) -> bool {
-    def.release == Release::AtSubmit || s.results_released_at.is_some()
+    crate::exam::outcome::released(def, s)
 }
 
 pub(super) async fn view(

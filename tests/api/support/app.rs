@@ -56,6 +56,9 @@ pub fn test_config(database_url: &str) -> Config {
         bank_dir: None,
         announce: false,
         db_pool: 8,
+        // What the certificate tests' QR codes were written against; tests of the default
+        // (the bind address, or none) set it to None.
+        cert_public_url: Some("http://127.0.0.1:8080".into()),
         ..Config::default()
     }
 }
@@ -102,7 +105,12 @@ impl TestApp {
         tokio::spawn(app.run_until_stopped());
         TestApp {
             base,
-            client: Client::new(),
+            // Idle connections are dropped before the server's 5 s keep-alive closes them: a
+            // test that blocks its runtime (PDF tools, the CLI) never reuses a closed one.
+            client: Client::builder()
+                .pool_idle_timeout(std::time::Duration::from_secs(3))
+                .build()
+                .expect("client"),
             database_url: config.database_url.clone(),
             config,
             _dir: None,

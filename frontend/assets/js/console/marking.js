@@ -90,7 +90,8 @@ export async function render({ root, params, query, alive }) {
         el('div', { class: 'mark-columns' },
           block(tc('marking.reference'), it.reference, 'marking-reference'),
           block(tc('marking.rubric'), it.rubric, 'marking-rubric')),
-        block(tc('marking.answer'), it.answer, 'marking-answer')),
+        // An unanswered hand-marked item still comes to the marker, shown as 未作答.
+        block(tc('marking.answer'), it.answered === false ? tc('certs.unanswered') : it.answer, 'marking-answer')),
       form);
     points.focus({ preventScroll: true });
   }

@@ -1,6 +1,7 @@
 // A session's results: totals, the ranked table, a histogram of final scores in 10-point bins
 // (inline SVG built with DOM calls), CSV/XLSX export and releasing results to candidates.
 import { el, tc, call, errorText, heading, table, show, fmtNum, fmtPct, fmtDate, download, session } from './core.js';
+import { addressBanner } from './certificates.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 function svg(tag, attrs = {}, ...children) {
@@ -70,6 +71,15 @@ export async function render({ root, params, alive }) {
   if (session.has('author')) {
     try { passLine = (await call('GET', `/api/exams/${s.exam_id}`)).definition.pass_line; } catch (_) { /* no marker */ }
   }
+  let certBanner = null;
+  let certsUsable = false;
+  if (session.has('author')) {
+    try {
+      const b = await addressBanner();
+      certBanner = b.node;
+      certsUsable = b.settings.usable;
+    } catch (_) { /* the issue button stays off */ }
+  }
   if (!alive()) return;
   const body = el('div');
   const msg = el('div', { class: 'msg', 'data-test': 'results-message' });
@@ -118,6 +128,19 @@ export async function render({ root, params, alive }) {
         tc(pending ? 'results.releaseQuestionPending' : 'results.releaseQuestion', { n: pending }), ' ', yes, ' ', no));
       yes.focus();
     });
+    // Certificates follow from final, passed, released results however the release happened
+    // (by staff here, or at submit by the exam's rule).
+    const issueCerts = el('button', { type: 'button', 'data-test': 'results-issue-certificates', disabled: !r.released || !certsUsable, onclick: async () => {
+      issueCerts.disabled = true;
+      try {
+        const rep = await call('POST', `/api/sessions/${id}/certificates`, { timeoutMs: 120000 });
+        if (rep.certificate_type_id === null || rep.certificate_type_id === undefined) show(msg, 'warn', tc('certs.noType'), { 'data-test': 'results-issue-report' });
+        else show(msg, 'ok', tc('certs.issued', { issued: rep.issued, already: rep.already_issued, notPassed: rep.not_passed }), { 'data-test': 'results-issue-report' });
+      } catch (e) { show(msg, 'error', errorText(e)); } finally { issueCerts.disabled = !r.released || !certsUsable; }
+    } }, tc('certs.issue'));
+    const certTools = session.has('author') ? el('div', { class: 'actions', 'data-test': 'results-cert-tools' }, issueCerts,
+      el('a', { class: 'button', href: `#/certificates?session=${id}`, 'data-test': 'results-certificates-link' }, tc('certs.open')),
+      r.released ? '' : el('span', { class: 'muted' }, tc('certs.releaseFirst'))) : '';
     const sectionCols = r.section_titles.map((title, i) => ({ head: title, cell: (x) => (x.sections.length ? fmtNum(x.sections[i]) : '—'), cls: 'num' }));
     const tableView = table([
       { head: tc('results.rank'), cell: (x) => (x.rank ?? '—'), cls: 'num' },
@@ -136,6 +159,8 @@ export async function render({ root, params, alive }) {
       pending ? el('p', { class: 'warn', 'data-test': 'results-pending' }, tc('results.pendingMarks', { n: pending }), ' ', el('a', { href: `#/sessions/${id}/marking` }, tc('results.goMark'))) : '',
       el('div', { class: 'actions' }, exportBtn('csv'), exportBtn('xlsx'), session.has('author') ? release : '', el('button', { type: 'button', 'data-test': 'results-refresh', onclick: () => load().catch((e) => show(msg, 'error', errorText(e))) }, tc('results.refresh'))),
       confirmSlot,
+      certBanner || '',
+      certTools,
       el('h2', {}, tc('results.distribution')),
       histogram(r.rows, passLine),
       el('h2', {}, tc('results.table')),

@@ -239,7 +239,11 @@ pub async fn issue_in(
         return Ok(report);
     };
     let t = get_type(txn, TypeId(type_id)).await?;
-    let outcomes = outcome::of_session(txn, s).await?;
+    // One candidate reads only their own rows (marking and submitting issue one at a time).
+    let outcomes = match only {
+        Some(id) => outcome::of_candidate(txn, s, id).await?,
+        None => outcome::of_session(txn, s).await?,
+    };
     let done: HashSet<String> = repo::issue_keys(txn, s.id).await?.into_iter().collect();
     let key = keys::active(txn).await?;
     let issued_on = local_date(Utc::now());
@@ -306,6 +310,37 @@ pub async fn issue_in(
         .await?;
     }
     Ok(report)
+}
+
+/// Issues one candidate's certificate right after their submission committed, when the
+/// exam releases results at submit and the result is final and passed: the same rule as a
+/// staff release or the last mark ([`issues_automatically`]). Best effort: the submission
+/// stands whatever happens here; a failure is logged and the console's batch issue retries.
+pub async fn issue_after_submit(db: &DatabaseConnection, issuer: &Issuer, candidate_id: i32) {
+    let run = async {
+        let Some(c) = crate::exam::attempt_repo::candidate(db, candidate_id).await? else {
+            return Ok(());
+        };
+        let Some(s) = crate::exam::repo::session(db, c.session_id).await? else {
+            return Ok(());
+        };
+        if !issues_automatically(db, issuer, &s).await? {
+            return Ok(());
+        }
+        let txn = crate::db::begin_write(db).await?;
+        repo::bump(&txn, "issue_runs").await?;
+        issue_in(&txn, issuer, &Actor::system(), &s, Some(candidate_id)).await?;
+        txn.commit().await?;
+        AppResult::Ok(())
+    };
+    if let Err(e) = run.await {
+        tracing::warn!(
+            candidate = candidate_id,
+            "certificate not issued at submit: {}: {}",
+            e.code,
+            e.message
+        );
+    }
 }
 
 /// Marks one answer and, when that makes the candidate's result final and passed in a session

@@ -158,6 +158,23 @@ pub async fn of_session(
     Ok(outcomes(candidates, attempts, closed(s, Utc::now())))
 }
 
+/// The outcome of one candidate of a session (empty when the candidate is not on its roster):
+/// what [`of_session`] says of them, without reading the whole roster.
+pub async fn of_candidate(
+    db: &impl ConnectionTrait,
+    s: &session::Model,
+    candidate_id: i32,
+) -> Result<Vec<Outcome>, DbErr> {
+    let Some(c) = attempt_repo::candidate(db, candidate_id).await? else {
+        return Ok(Vec::new());
+    };
+    if c.session_id != s.id {
+        return Ok(Vec::new());
+    }
+    let attempts = attempt_repo::attempts_of(db, candidate_id).await?;
+    Ok(outcomes(vec![c], attempts, closed(s, Utc::now())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -220,9 +220,18 @@ pub async fn submit(
     auth: CandidateAuth,
     id: web::Path<i32>,
 ) -> AppResult<web::Json<AttemptState>> {
-    Ok(web::Json(
-        attempt::submit(&state.db, &state.exams, &auth, AttemptId(id.into_inner())).await?,
-    ))
+    let done = attempt::submit(&state.db, &state.exams, &auth, AttemptId(id.into_inner())).await?;
+    // Released at submit, final and passed: the certificate follows now, as it would on a
+    // staff release or the last mark (after the submission committed; it never undoes it).
+    if done
+        .result
+        .as_ref()
+        .is_some_and(|r| r.is_final && r.passed == Some(true))
+    {
+        crate::certificate::issue::issue_after_submit(&state.db, &state.issuer, auth.candidate_id)
+            .await;
+    }
+    Ok(web::Json(done))
 }
 
 /// Re-draws an attempt's paper from its seed and says whether it is the stored one (authors,

@@ -263,6 +263,13 @@ error_codes! {
     TooManyKeys = "too_many_keys" => Error,
     TypeCodeExists = "type_code_exists" => Error,
     TypeInUse = "type_in_use" => Error,
+
+    // The console's editing before a session starts, unmarkable questions, full ID exports.
+    CandidateStarted = "candidate_started" => Error,
+    ExamInUse = "exam_in_use" => Error,
+    QrTextTooLong = "qr_text_too_long" => Error,
+    QuestionNotMarkable = "question_not_markable" => Error,
+    SessionStarted = "session_started" => Error,
 }
 
 impl std::fmt::Display for ErrorCode {

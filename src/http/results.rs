@@ -18,6 +18,9 @@ use utoipa::{IntoParams, ToSchema};
 pub struct ResultsQuery {
     /// `json` (default), `csv` or `xlsx`.
     pub format: Option<String>,
+    /// Full ID numbers instead of masked ones (admins only; every such export is audited).
+    #[serde(default)]
+    pub full_ids: bool,
 }
 
 /// A session's results table: rank, score, pass, per section; with pass rate and mean.
@@ -31,10 +34,23 @@ pub async fn list(
     id: web::Path<i32>,
     q: web::Query<ResultsQuery>,
 ) -> AppResult<HttpResponse> {
+    if q.full_ids {
+        staff.require(Role::Admin)?;
+    }
     let (s, _) = visible(&state, &staff, *id).await?;
-    let r = results::session_results(&state.db, &state.exams, &s).await?;
+    let format = q.format.as_deref().unwrap_or("json");
+    if !matches!(format, "json" | "csv" | "xlsx") {
+        return Err(AppError::bad_request(
+            ErrorCode::UnknownFormat,
+            format!("format {format:?} is not json, csv or xlsx"),
+        ));
+    }
+    let mut r = results::session_results(&state.db, &state.exams, &s).await?;
+    if q.full_ids {
+        crate::exam::pii::unmask_results(&state.db, &staff.actor(), &s, &mut r, format).await?;
+    }
     let name = format!("results-session-{}", s.id);
-    match q.format.as_deref().unwrap_or("json") {
+    match format {
         "json" => Ok(HttpResponse::Ok().json(r)),
         "csv" => Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")

@@ -10,13 +10,15 @@ import * as sessions from './console/sessions.js';
 import * as results from './console/results.js';
 import * as marking from './console/marking.js';
 import * as room from './console/room.js';
+import * as users from './console/users.js';
+import * as audit from './console/audit.js';
 
 const main = document.getElementById('main');
 
 const ROUTES = [
   [/^\/login$/, login, []],
   [/^\/banks$/, banks.list, ['author']],
-  [/^\/questions\/(\d+)$/, banks.question, ['author']],
+  [/^\/questions\/(new|\d+)$/, banks.question, ['author']],
   [/^\/import$/, importer.render, ['author']],
   [/^\/exams$/, exams.list, ['author']],
   [/^\/exams\/new$/, exams.editor, ['author']],
@@ -29,6 +31,8 @@ const ROUTES = [
   [/^\/sessions\/(\d+)\/room$/, room.render, ['author', 'proctor']],
   [/^\/sessions\/(\d+)\/marking$/, marking.render, ['author', 'judge']],
   [/^\/marking$/, marking.pick, ['author', 'judge']],
+  [/^\/users$/, users.render, ['admin']],
+  [/^\/audit$/, audit.render, ['admin']],
 ];
 
 const NAV = [
@@ -37,6 +41,8 @@ const NAV = [
   ['#/exams', 'nav.exams', ['author'], /^\/exams/],
   ['#/sessions', 'nav.sessions', ['author', 'proctor'], /^\/sessions(\/new|\/\d+(\/tickets|\/results|\/room)?)?$/],
   ['#/marking', 'nav.marking', ['author', 'judge'], /^(\/marking|\/sessions\/\d+\/marking)$/],
+  ['#/users', 'users.nav', ['admin'], /^\/users$/],
+  ['#/audit', 'audit.nav', ['admin'], /^\/audit$/],
 ];
 
 function parseHash() {

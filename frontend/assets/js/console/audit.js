@@ -4,7 +4,7 @@ import { el, tc, call, errorText, heading, field, select, table, show, hasText, 
 
 const PAGE = 50;
 // The action families the filter offers (the server matches by prefix).
-const FAMILIES = ['auth.', 'user.', 'bank.', 'question.', 'media.', 'exam.', 'session.', 'candidate.', 'attempt.', 'proctor.', 'results.', 'mark.', 'certificate.', 'export.'];
+const FAMILIES = ['user.', 'bank.', 'question.', 'media.', 'exam.', 'session.', 'candidate.', 'attempt.', 'room.', 'incident.', 'certificate.', 'certificate_type.', 'certificate_key.', 'export.'];
 
 /** An action's name in the console's language, with the raw code when unknown. */
 const actionText = (a) => (hasText(`audit.actions.${a.replace(/\./g, '_')}`) ? tc(`audit.actions.${a.replace(/\./g, '_')}`) : a);

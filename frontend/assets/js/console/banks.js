@@ -227,7 +227,7 @@ export async function question({ root, params, query, alive }) {
     const preview = el('div', { class: 'preview-slot' });
     const paintPreview = () => preview.replaceChildren(el('div', { class: 'muted' }, tc('edit.preview')), stemPreview(stem.value));
     stem.addEventListener('input', () => { m.stem = stem.value; if (m.kind === 'fill') paintBlankHint(); paintPreview(); });
-    const image = filePicker({ accept: 'image/png,image/jpeg,image/gif,image/webp,image/svg+xml', 'data-test': 'q-image-file' });
+    const image = filePicker({ accept: 'image/png,image/jpeg,image/gif,image/webp,image/bmp', 'data-test': 'q-image-file' });
     const imageMsg = el('div', { class: 'msg', 'data-test': 'q-image-message' });
     const insertImage = el('button', { type: 'button', 'data-test': 'q-image-insert', onclick: async () => {
       const f = image.input.files[0];

@@ -163,7 +163,7 @@ export async function detail({ root, params, alive }) {
       ['sessions.number', s.number || '—'],
       ['sessions.venue', s.venue || '—'],
       ['sessions.window', tc('sessions.windowState', { window: window_(s), state: tc(`sessions.state.${sessionState(s)}`) })],
-      ['sessions.rooms', s.rooms.map((r) => tc('sessions.roomLine', { name: r.name, seats: r.seats, proctors: r.proctors.length ? r.proctors.join(', ') : '—' })).join('；')],
+      ['sessions.rooms', s.rooms.map((r) => tc('sessions.roomLine', { name: r.name, seats: r.seats, proctors: r.proctors.length ? tc('edit.proctorCount', { n: r.proctors.length }) : '—' })).join('；')],
     ].flatMap(([k, v]) => [el('dt', {}, tc(k)), el('dd', {}, v)]));
 
   const links = el('div', { class: 'actions' },

@@ -12,6 +12,7 @@ mod m20261201_000006_attempt_seen;
 mod m20261201_000007_proctoring;
 mod m20261201_000010_certificates;
 mod m20261215_000020_token_generation;
+mod m20261220_000040_console_session_judges;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_proctoring::Migration),
             Box::new(m20261201_000010_certificates::Migration),
             Box::new(m20261215_000020_token_generation::Migration),
+            Box::new(m20261220_000040_console_session_judges::Migration),
         ]
     }
 }

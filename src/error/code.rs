@@ -267,6 +267,7 @@ error_codes! {
     // The console's editing before a session starts, unmarkable questions, full ID exports.
     CandidateStarted = "candidate_started" => Error,
     ExamInUse = "exam_in_use" => Error,
+    InvalidJudge = "invalid_judge" => Error,
     QrTextTooLong = "qr_text_too_long" => Error,
     QuestionNotMarkable = "question_not_markable" => Error,
     SessionStarted = "session_started" => Error,

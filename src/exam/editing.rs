@@ -178,6 +178,12 @@ pub async fn delete_session(
         .exec(&txn)
         .await?
         .rows_affected;
+    txn.execute_raw(crate::db::stmt(
+        &txn,
+        "DELETE FROM session_judges WHERE session_id = ?",
+        [s.id.into()],
+    ))
+    .await?;
     room::Entity::delete_many()
         .filter(room::Column::SessionId.eq(s.id))
         .exec(&txn)
@@ -430,4 +436,102 @@ pub async fn delete_exam(db: &DatabaseConnection, actor: &Actor, id: i32) -> App
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The judges assigned to a session (none: every judge may mark it).
+pub async fn judges(db: &impl ConnectionTrait, session_id: SessionId) -> AppResult<Vec<i32>> {
+    let rows = db
+        .query_all_raw(crate::db::stmt(
+            db,
+            "SELECT user_id FROM session_judges WHERE session_id = ? ORDER BY user_id",
+            [session_id.0.into()],
+        ))
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| r.try_get::<i32>("", "user_id").ok())
+        .collect())
+}
+
+/// Sets the judges of a session, at any time. Each must be an active account with the judge
+/// (or admin) role; an empty list lets every judge mark the session again.
+pub async fn set_judges(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    session_id: SessionId,
+    wanted: Vec<i32>,
+) -> AppResult<Vec<i32>> {
+    let txn = crate::db::begin_write(db).await?;
+    crate::db::lock_row(&txn, "exam_sessions", session_id.0).await?;
+    get(&txn, session_id).await?;
+    let ids: BTreeSet<i32> = wanted.into_iter().collect();
+    for &id in &ids {
+        let ok = crate::auth::repo::find(&txn, id)
+            .await?
+            .is_some_and(|u| !u.disabled && Roles::from_stored(&u.roles).allows(Role::Judge));
+        if !ok {
+            return Err(AppError::unprocessable(
+                ErrorCode::InvalidJudge,
+                format!("user {id} is not an active judge"),
+            ));
+        }
+    }
+    let before = judges(&txn, session_id).await?;
+    let now: Vec<i32> = ids.into_iter().collect();
+    if before == now {
+        return Ok(now);
+    }
+    txn.execute_raw(crate::db::stmt(
+        &txn,
+        "DELETE FROM session_judges WHERE session_id = ?",
+        [session_id.0.into()],
+    ))
+    .await?;
+    for &id in &now {
+        txn.execute_raw(crate::db::stmt(
+            &txn,
+            "INSERT INTO session_judges (session_id, user_id) VALUES (?, ?)",
+            [session_id.0.into(), id.into()],
+        ))
+        .await?;
+    }
+    audit::record(
+        &txn,
+        actor,
+        "session.judges",
+        "session",
+        &session_id.0.to_string(),
+        json!({"judges": now, "previous": before}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(now)
+}
+
+/// Whether a staff member may mark a session: authors always; judges when the session has no
+/// judges assigned or they are one of them.
+pub async fn may_mark(
+    db: &impl ConnectionTrait,
+    roles: &Roles,
+    user_id: i32,
+    session_id: SessionId,
+) -> AppResult<bool> {
+    if roles.allows(Role::Author) {
+        return Ok(true);
+    }
+    if !roles.allows(Role::Judge) {
+        return Ok(false);
+    }
+    let assigned = judges(db, session_id).await?;
+    Ok(assigned.is_empty() || assigned.contains(&user_id))
+}
+
+/// The session an answer to be marked belongs to.
+pub async fn session_of_mark(
+    db: &impl ConnectionTrait,
+    mark_id: i32,
+) -> AppResult<Option<SessionId>> {
+    Ok(attempt_repo::mark(db, mark_id)
+        .await?
+        .map(|m| SessionId(m.session_id)))
 }

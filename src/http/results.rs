@@ -109,8 +109,17 @@ pub struct MarkingQuery {
     pub pending: Option<bool>,
 }
 
-fn may_mark(staff: &Staff) -> AppResult<()> {
-    staff.require_any(&[Role::Author, Role::Judge])
+/// Authors, and judges when the session has none assigned or they are one of its judges.
+async fn may_mark(state: &AppState, staff: &Staff, session: Option<SessionId>) -> AppResult<()> {
+    staff.require_any(&[Role::Author, Role::Judge])?;
+    if let Some(s) = session
+        && !crate::exam::editing::may_mark(&state.db, &staff.roles, staff.id, s).await?
+    {
+        return Err(AppError::forbidden(
+            "other judges are assigned to mark this session",
+        ));
+    }
+    Ok(())
 }
 
 /// The session's short-answer marking queue, with stem, reference answer, rubric and the
@@ -125,8 +134,8 @@ pub async fn queue(
     id: web::Path<i32>,
     q: web::Query<MarkingQuery>,
 ) -> AppResult<web::Json<Vec<MarkingItem>>> {
-    may_mark(&staff)?;
     crate::exam::session::get(&state.db, SessionId(*id)).await?;
+    may_mark(&state, &staff, Some(SessionId(*id))).await?;
     Ok(web::Json(
         results::marking_queue(
             &state.db,
@@ -159,7 +168,8 @@ pub async fn mark(
     id: web::Path<i32>,
     body: web::Json<MarkRequest>,
 ) -> AppResult<web::Json<MarkingItem>> {
-    may_mark(&staff)?;
+    let session = crate::exam::editing::session_of_mark(&state.db, *id).await?;
+    may_mark(&state, &staff, session).await?;
     Ok(web::Json(
         results::mark(
             &state.db,

@@ -50,6 +50,10 @@ pub struct SessionDto {
     /// Whether anyone has started (the paper is frozen); only in the single-session view.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub started: Option<bool>,
+    /// User ids of the judges assigned (none: every judge may mark); only in the single-session
+    /// view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judges: Option<Vec<i32>>,
 }
 
 fn dto(s: session::Model, rooms: Vec<room::Model>) -> SessionDto {
@@ -75,6 +79,7 @@ fn dto(s: session::Model, rooms: Vec<room::Model>) -> SessionDto {
             })
             .collect(),
         started: None,
+        judges: None,
     }
 }
 
@@ -146,7 +151,8 @@ pub async fn create(
     Ok(HttpResponse::Created().json(dto(s, rooms)))
 }
 
-/// The sessions the caller may see (all for authors and judges, assigned ones for proctors).
+/// The sessions the caller may see: all for authors, assigned ones for proctors, and for judges
+/// those they may mark (no judges assigned, or they are one).
 #[utoipa::path(operation_id = "list", tag = "sessions", security(("bearer" = [])),
     responses((status = 200, body = [SessionDto])))]
 #[get("/sessions")]
@@ -160,7 +166,10 @@ pub async fn list_sessions(
     let mut out = Vec::new();
     for s in repo::sessions(&state.db).await? {
         let rooms = repo::rooms(&state.db, s.id).await?;
-        if judge || svc::may_see(&staff.roles, staff.id, &rooms) {
+        let sees = svc::may_see(&staff.roles, staff.id, &rooms)
+            || (judge
+                && editing::may_mark(&state.db, &staff.roles, staff.id, SessionId(s.id)).await?);
+        if sees {
             out.push(dto(s, rooms));
         }
     }
@@ -178,8 +187,10 @@ pub async fn get(
 ) -> AppResult<web::Json<SessionDto>> {
     let (s, rooms) = visible(&state, &staff, *id).await?;
     let started = editing::started(&state.db, SessionId(s.id)).await?;
+    let judges = editing::judges(&state.db, SessionId(s.id)).await?;
     Ok(web::Json(SessionDto {
         started: Some(started),
+        judges: Some(judges),
         ..dto(s, rooms)
     }))
 }
@@ -427,6 +438,37 @@ pub async fn set_proctors(
     Ok(web::Json(dto(s, rooms)))
 }
 
+/// The judges of a session.
+#[derive(Deserialize, ToSchema)]
+pub struct JudgesRequest {
+    /// User ids (each an active judge or admin); empty lets every judge mark the session.
+    pub judges: Vec<i32>,
+}
+
+/// Sets who marks a session's short answers and practical tasks, at any time.
+#[utoipa::path(tag = "sessions", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = JudgesRequest,
+    responses((status = 200, body = SessionDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[put("/sessions/{id}/judges")]
+pub async fn set_judges(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: web::Json<JudgesRequest>,
+) -> AppResult<web::Json<SessionDto>> {
+    staff.require(Role::Author)?;
+    let sid = SessionId(*id);
+    let judges =
+        editing::set_judges(&state.db, &staff.actor(), sid, body.into_inner().judges).await?;
+    let (s, rooms) = svc::get(&state.db, sid).await?;
+    let started = editing::started(&state.db, sid).await?;
+    Ok(web::Json(SessionDto {
+        started: Some(started),
+        judges: Some(judges),
+        ..dto(s, rooms)
+    }))
+}
+
 /// The text of a QR code.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -472,5 +514,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(update_candidate)
         .service(delete_candidate)
         .service(set_proctors)
+        .service(set_judges)
         .service(qr_svg);
 }

@@ -522,3 +522,61 @@ async fn staff_get_a_qr_code_of_a_short_text_as_svg() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn once_judges_are_assigned_only_they_mark_the_session() {
+    let app = TestApp::spawn_with_banks().await;
+    let t = app.admin().await;
+    let li = app.user_with_roles("lijudge", &["judge"]).await;
+    let zhao = app.user_with_roles("zhaojudge", &["judge"]).await;
+    let _p = app.user_with_roles("proctor1", &["proctor"]).await;
+    let staff = app.get_json(&t, "/api/staff").await;
+    let id_of = |name: &str| {
+        staff
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == name)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let exam = new_exam(&app, &t, "考试").await;
+    let sitting = SessionFixture::of_exam(json!(exam))
+        .candidates(1, "19900101", 1)
+        .sit_as(app, t.clone())
+        .await;
+    let app = &sitting.app;
+    let sid = sitting.session_id;
+    let queue = format!("/api/sessions/{sid}/marking");
+    // Nobody assigned: every judge marks.
+    assert_eq!(app.get(&li, &queue).await.status(), StatusCode::OK);
+    assert_eq!(app.get(&zhao, &queue).await.status(), StatusCode::OK);
+
+    let path = format!("/api/sessions/{sid}/judges");
+    let r = app
+        .put_json(&t, &path, &json!({"judges": [id_of("proctor1")]}))
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_judge".into())
+    );
+    let r = app
+        .put_json(&t, &path, &json!({"judges": [id_of("lijudge")]}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["judges"],
+        json!([id_of("lijudge")])
+    );
+    assert_eq!(app.get(&li, &queue).await.status(), StatusCode::OK);
+    assert_eq!(app.get(&zhao, &queue).await.status(), StatusCode::FORBIDDEN);
+    let listed = |v: Value| v.as_array().unwrap().iter().any(|s| s["id"] == sid);
+    assert!(listed(app.get_json(&li, "/api/sessions").await));
+    assert!(!listed(app.get_json(&zhao, "/api/sessions").await));
+    assert_eq!(
+        app.get_json(&t, &format!("/api/sessions/{sid}")).await["judges"],
+        json!([id_of("lijudge")])
+    );
+    assert_eq!(audit(app, &t, "action=session.judges").await.len(), 1);
+}

@@ -347,6 +347,7 @@ export default {
       type_in_use: 'Certificates of this type were issued; its code cannot change.',
       // Console: editing before the start, unmarkable questions, exports
       candidate_started: 'This candidate has started; they can no longer be changed or removed.',
+      invalid_judge: 'The account chosen is not an active judge (it needs the judge role and must not be disabled).',
       exam_in_use: 'Sessions use this exam, so it cannot be deleted; delete those sessions or switch their exam first.',
       qr_text_too_long: 'The QR code text is too long.',
       question_not_markable: 'This question cannot be marked (a short answer without a reference answer, or a practical task without a reference or marking scheme); it can only be saved as a draft.',

@@ -16,8 +16,8 @@ before(async () => {
   server = await startServer();
   browser = await launchBrowser();
   staff = await adminToken(server.base);
-  for (const [username, name] of [['zhangjk', '张监考'], ['lijk', '李监考']]) {
-    const r = await apiCall(server.base, 'POST', '/api/users', { token: staff, body: { username, display_name: name, password: 'proctor-pass-1', roles: ['proctor'] } });
+  for (const [username, name, role] of [['zhangjk', '张监考', 'proctor'], ['lijk', '李监考', 'proctor'], ['wupf', '吴评分', 'judge']]) {
+    const r = await apiCall(server.base, 'POST', '/api/users', { token: staff, body: { username, display_name: name, password: 'proctor-pass-1', roles: [role] } });
     assert.equal(r.status, 201);
   }
   const exam = await apiCall(server.base, 'POST', '/api/exams', { token: staff, body: {
@@ -90,7 +90,14 @@ test('a session made with proctors by name, switched to another exam, its roster
   await page.click(`[data-test=proctor-remove-${zhang.id}]`);
   await page.waitForFunction(() => [...document.querySelectorAll('[data-test=proctor]')].every((li) => !li.innerText.includes('张监考')));
   assert.match(await text(page, '[data-test=proctor]'), /李监考/);
+  // Judges: one chosen, so only that judge marks this session.
+  assert.match(await text(page, '[data-test=judges-none]'), /所有评分员/);
+  await page.selectOption('[data-test=judge-pick]', { label: '吴评分（wupf）' });
+  await page.click('[data-test=judge-add]');
+  await page.waitForSelector('[data-test=judges-saved]');
+  assert.match(await text(page, '[data-test=judge]'), /吴评分/);
   await shot(page, 'console-session-proctors');
+  assert.equal((await apiCall(server.base, 'GET', `/api/sessions/${sid}`, { token: staff })).body.judges.length, 1);
   const after = (await apiCall(server.base, 'GET', `/api/sessions/${sid}`, { token: staff })).body;
   assert.deepEqual(after.rooms[0].proctors.length, 1);
 

@@ -77,13 +77,14 @@ export async function sessionEditor(s, onSaved) {
     el('summary', { 'data-test': 'edit-session-open' }, tc('edit.editSession')), form);
 }
 
-/** Staff who may proctor (active, proctor or admin role), for the picker; [] when not allowed. */
-async function proctorChoices() {
+/** Active staff with a role (or admin), for a picker; [] when not allowed. */
+async function staffWith(role) {
   try {
     const staff = await call('GET', '/api/staff');
-    return staff.filter((u) => u.roles.includes('proctor') || u.roles.includes('admin'));
+    return staff.filter((u) => u.roles.includes(role) || u.roles.includes('admin'));
   } catch (_) { return []; }
 }
+const proctorChoices = () => staffWith('proctor');
 
 const who = (u) => (u.display_name && u.display_name !== u.username ? `${u.display_name}（${u.username}）` : u.username);
 
@@ -174,4 +175,42 @@ export function candidateActions(sessionId, c, reload, slot) {
     yes.focus();
   } }, tc('edit.remove'));
   return el('div', { class: 'row-actions' }, edit, remove);
+}
+
+/** The session's judges by name, with add and remove; none assigned means every judge marks. */
+export async function judgesView(s) {
+  const choices = await staffWith('judge');
+  const byId = new Map(choices.map((u) => [u.id, u]));
+  let judges = s.judges || [];
+  const msg = el('div', { class: 'msg', 'data-test': 'judges-message', 'aria-live': 'polite' });
+  const body = el('div', { class: 'card', 'data-test': 'judges' });
+  async function put(ids) {
+    try {
+      const after = await call('PUT', `/api/sessions/${s.id}/judges`, { body: { judges: ids } });
+      judges = after.judges || [];
+      paint();
+      show(msg, 'ok', tc('edit.judgesSaved'), { 'data-test': 'judges-saved' });
+    } catch (e) { show(msg, 'error', errorText(e), { 'data-test': 'judges-error' }); }
+  }
+  function paint() {
+    const free = choices.filter((u) => !judges.includes(u.id));
+    const pick = select([['', tc('edit.pickJudge')], ...free.map((u) => [u.id, who(u)])], '', { 'data-test': 'judge-pick' });
+    body.replaceChildren(
+      judges.length
+        ? el('ul', { class: 'proctor-list' }, ...judges.map((jid) => {
+          const u = byId.get(jid);
+          return el('li', { 'data-test': 'judge', 'data-user': jid }, el('span', {}, u ? who(u) : tc('edit.unknownUser', { id: jid })), ' ',
+            el('button', { type: 'button', class: 'danger small', 'data-test': `judge-remove-${jid}`, 'aria-label': tc('edit.removeJudgeLabel', { name: u ? who(u) : jid }),
+              onclick: () => put(judges.filter((j) => j !== jid)) }, tc('edit.removeProctor')));
+        }))
+        : el('p', { class: 'muted', 'data-test': 'judges-none' }, tc('edit.noJudges')),
+      el('div', { class: 'toolbar' }, field(tc('edit.addJudgeLabel'), pick),
+        el('button', { type: 'button', 'data-test': 'judge-add', onclick: () => {
+          if (!pick.value) { show(msg, 'error', tc('edit.pickJudgeFirst')); pick.focus(); return; }
+          put([...judges, Number(pick.value)]);
+        } }, tc('edit.addProctor'))));
+  }
+  paint();
+  return el('section', { 'aria-labelledby': 'judges-h', 'data-test': 'judges-section' },
+    el('h2', { id: 'judges-h' }, tc('edit.judgesTitle')), el('p', { class: 'muted' }, tc('edit.judgesHint')), body, msg);
 }

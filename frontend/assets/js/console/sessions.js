@@ -3,7 +3,7 @@
 import {
   el, tc, hasText, call, errorText, heading, field, select, table, show, fmtDate, reportView, filePicker, session, ApiError,
 } from './core.js';
-import { sessionEditor, proctorsView, candidateActions } from './sessionedit.js';
+import { sessionEditor, proctorsView, judgesView, candidateActions } from './sessionedit.js';
 
 /** Exam names by id; only authors may read exams, others see ids. */
 async function examNames() {
@@ -176,6 +176,8 @@ export async function detail({ root, params, alive }) {
   if (author) root.append(await sessionEditor(s, () => window.dispatchEvent(new HashChangeEvent('hashchange'))));
   if (!alive()) return;
   root.append(await proctorsView(s));
+  if (!alive()) return;
+  if (author) root.append(await judgesView(s));
   if (!alive()) return;
   if (author) root.append(rosterView(), addView());
   root.append(el('section', { 'aria-labelledby': 'cand-h' }, el('h2', { id: 'cand-h' }, tc('sessions.candidates')), candidateEdit, candidatesSlot));

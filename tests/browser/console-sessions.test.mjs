@@ -108,7 +108,7 @@ test('a session made with proctors by name, switched to another exam, its roster
   await page.fill('[data-test=tickets-address]', 'https://192.168.1.10:8443/');
   await page.dispatchEvent('[data-test=tickets-address]', 'change');
   await page.waitForSelector('[data-test=tickets-address-ok]');
-  assert.equal(await text(page, '[data-test=ticket-address]'), 'https://192.168.1.10:8443/');
+  await page.waitForFunction(() => document.querySelector('[data-test=ticket-address]')?.innerText === 'https://192.168.1.10:8443/');
   assert.match(await text(page, '[data-test=ticket-seat]'), /第一考场/);
   assert.ok((await text(page, '[data-test=ticket-time]')).length > 5);
   await page.waitForFunction(() => { const i = document.querySelector('[data-test=ticket-qr]'); return i && i.complete && i.naturalWidth > 0; });

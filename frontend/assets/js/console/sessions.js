@@ -279,7 +279,9 @@ export async function tickets({ root, params, alive }) {
   const address = el('input', { type: 'url', value: localStorage.getItem(ADDRESS_KEY) || `${location.origin}/`, 'data-test': 'tickets-address', spellcheck: 'false' });
   const addressMsg = el('div', { class: 'msg', 'data-test': 'tickets-address-message' });
   const cards = el('div', { class: 'tickets', 'data-test': 'tickets' });
+  let painting = 0;
   async function paint() {
+    const seq = ++painting;
     const url = address.value.trim();
     show(addressMsg, loopback(url) ? 'warn' : 'info', loopback(url) ? tc('edit.addressLoopback') : tc('edit.addressOk', { url }), { 'data-test': loopback(url) ? 'tickets-address-warn' : 'tickets-address-ok' });
     let svg = null;
@@ -288,6 +290,8 @@ export async function tickets({ root, params, alive }) {
       const blob = await call('GET', '/api/qr.svg', { query: { text: url }, accept: 'blob' });
       svg = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(await blob.text())}`;
     } catch (e) { show(addressMsg, 'error', errorText(e)); }
+    // Only the latest address is drawn, however the QR requests finish.
+    if (seq !== painting) return;
     cards.replaceChildren(...list.map((c) => el('article', { class: 'ticket', 'data-test': 'ticket', 'data-ticket': c.ticket },
       el('header', {}, el('strong', {}, tc('sessions.ticketHeading')), el('span', {}, examName)),
       el('div', { class: 'ticket-body' },

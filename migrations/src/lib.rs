@@ -14,6 +14,7 @@ mod m20261201_000010_certificates;
 mod m20261215_000020_token_generation;
 // Part tablet (issue 12).
 mod m20261220_000020_tablet_position;
+mod m20261220_000040_console_session_judges;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000020_token_generation::Migration),
             // Part tablet (issue 12).
             Box::new(m20261220_000020_tablet_position::Migration),
+            Box::new(m20261220_000040_console_session_judges::Migration),
         ]
     }
 }

@@ -51,19 +51,62 @@ pub async fn record(
     .map(|_| ())
 }
 
-/// The newest entries first, optionally before an id (for paging) and for one target type.
+/// Which entries to list; every field present narrows the list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Entries older than this id (paging).
+    pub before: Option<i64>,
+    /// Only this kind of target (`user`, `bank`, `question`, …).
+    pub target_type: Option<String>,
+    /// Only this actor (username, or `system`).
+    pub actor: Option<String>,
+    /// Only actions starting with this (`session.` or `session.create`).
+    pub action: Option<String>,
+    /// Only entries about this session (the session itself, or things whose detail names it).
+    pub session: Option<i32>,
+    /// At or after.
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Before.
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The newest entries first, at most `limit`.
 pub async fn list(
     db: &impl ConnectionTrait,
-    before: Option<i64>,
-    target_type: Option<&str>,
+    f: &Filter,
     limit: u64,
 ) -> Result<Vec<entity::Model>, DbErr> {
+    use sea_orm::Condition;
     let mut q = entity::Entity::find().order_by_desc(entity::Column::Id);
-    if let Some(b) = before {
+    if let Some(b) = f.before {
         q = q.filter(entity::Column::Id.lt(b));
     }
-    if let Some(t) = target_type {
-        q = q.filter(entity::Column::TargetType.eq(t));
+    if let Some(t) = &f.target_type {
+        q = q.filter(entity::Column::TargetType.eq(t.as_str()));
+    }
+    if let Some(a) = &f.actor {
+        q = q.filter(entity::Column::Actor.eq(a.as_str()));
+    }
+    if let Some(a) = &f.action {
+        q = q.filter(entity::Column::Action.starts_with(a.as_str()));
+    }
+    if let Some(s) = f.session {
+        q = q.filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(entity::Column::TargetType.eq("session"))
+                        .add(entity::Column::TargetId.eq(s.to_string())),
+                )
+                .add(entity::Column::Detail.like(format!("%\"session_id\":{s},%")))
+                .add(entity::Column::Detail.like(format!("%\"session_id\":{s}}}%"))),
+        );
+    }
+    if let Some(t) = f.from {
+        q = q.filter(entity::Column::At.gte(t));
+    }
+    if let Some(t) = f.to {
+        q = q.filter(entity::Column::At.lt(t));
     }
     q.limit(limit).all(db).await
 }

@@ -3,7 +3,7 @@
 
 use super::format::text::{MEDIA_PREFIX, map_image_refs, media_hash};
 use super::format::{Attachment, Format, ParsedFile};
-use super::model::Question;
+use super::model::{Question, QuestionStatus};
 use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -132,6 +132,7 @@ pub fn plan(
     existing: &HashMap<String, Existing>,
     on_conflict: OnConflict,
     dry_run: bool,
+    as_drafts: bool,
 ) -> Plan {
     let mut by_name: HashMap<String, NewMedia> = HashMap::new();
     for a in file.attachments {
@@ -217,6 +218,19 @@ pub fn plan(
                 report.items.push(line);
                 continue;
             }
+        };
+        // Taken in as drafts on request; a question nobody could mark is never active.
+        let question = if question.status == QuestionStatus::Active && !question.markable() {
+            line.warnings.push(
+                "无法评分（缺少参考答案或评分细则），已作为草稿导入 / cannot be marked (no \
+                 reference answer or marking scheme): imported as a draft"
+                    .into(),
+            );
+            question.into_draft()
+        } else if as_drafts && question.status == QuestionStatus::Active {
+            question.into_draft()
+        } else {
+            question
         };
         let question = if question.ident.is_empty() {
             let ident = format!("Q-{}", question.fingerprint());
@@ -386,6 +400,7 @@ mod tests {
             &HashMap::new(),
             OnConflict::Reject,
             true,
+            false,
         );
         let outcomes: Vec<_> = p.report.items.iter().map(|i| i.outcome).collect();
         assert_eq!(
@@ -411,6 +426,7 @@ mod tests {
                 &HashMap::new(),
                 OnConflict::Reject,
                 dry_run,
+                false,
             );
             assert_eq!(p.report.items[0].code, Some(ErrorCode::ControlCharacter));
             assert!(p.report.items[0].reason.as_ref().unwrap().contains("/stem"));
@@ -432,6 +448,7 @@ mod tests {
             &HashMap::new(),
             OnConflict::Reject,
             true,
+            false,
         );
         assert_eq!(p.report.items[1].code, Some(ErrorCode::DuplicateIdentifier));
         assert!(
@@ -453,6 +470,7 @@ mod tests {
             &HashMap::new(),
             OnConflict::Reject,
             true,
+            false,
         );
         assert!(p.new[0].ident.starts_with("Q-"));
     }
@@ -490,6 +508,7 @@ mod tests {
             &existing,
             OnConflict::Reject,
             false,
+            false,
         );
         assert_eq!(p.report.unchanged, 1);
         assert_eq!(p.report.conflicts, 1);
@@ -500,6 +519,7 @@ mod tests {
             &existing,
             OnConflict::Update,
             false,
+            false,
         );
         assert_eq!(p.changed.len(), 1);
         assert_eq!((p.changed[0].0, p.changed[0].1), (10, 2));
@@ -509,6 +529,7 @@ mod tests {
             "T",
             &existing,
             OnConflict::Skip,
+            false,
             false,
         );
         assert_eq!((p.report.skipped, p.report.conflicts), (1, 0));
@@ -539,6 +560,7 @@ mod tests {
             "T",
             &HashMap::new(),
             OnConflict::Reject,
+            false,
             false,
         );
         assert_eq!(p.media.len(), 1);

@@ -137,6 +137,8 @@ pub struct ImportOptions {
     pub on_conflict: OnConflict,
     /// Report only; write nothing.
     pub dry_run: bool,
+    /// Take every question in as a draft (nobody draws it until an author activates it).
+    pub as_drafts: bool,
 }
 
 /// Reads a file and imports it into a bank (see [`import_parsed`]).
@@ -184,11 +186,20 @@ pub async fn import_parsed(
     let ImportOptions {
         on_conflict,
         dry_run,
+        as_drafts,
     } = options;
     let existing = repo::existing(db, bank.id).await?;
     let code = bank.code.clone();
     let (plan, existing) = tokio::task::spawn_blocking(move || {
-        let plan = import::plan(parsed, format, &code, &existing, on_conflict, dry_run);
+        let plan = import::plan(
+            parsed,
+            format,
+            &code,
+            &existing,
+            on_conflict,
+            dry_run,
+            as_drafts,
+        );
         (plan, existing)
     })
     .await
@@ -390,6 +401,20 @@ async fn check_images(db: &impl ConnectionTrait, q: &Question) -> AppResult<()> 
     Ok(())
 }
 
+/// An active question must be markable (see [`Question::markable`]): 422
+/// `question_not_markable` otherwise; a draft may be saved unfinished.
+fn refuse_unmarkable(q: &Question) -> AppResult<()> {
+    if q.status == QuestionStatus::Active && !q.markable() {
+        return Err(AppError::unprocessable(
+            ErrorCode::QuestionNotMarkable,
+            "简答题需要参考答案，实操题需要参考答案或评分细则，才能启用 / a short answer needs a \
+             reference answer and a practical task a reference answer or marking scheme before \
+             it can be active",
+        ));
+    }
+    Ok(())
+}
+
 /// Adds one question to a bank.
 pub async fn create_question(
     db: &DatabaseConnection,
@@ -398,6 +423,7 @@ pub async fn create_question(
     body: QuestionBody,
 ) -> AppResult<question::Model> {
     let mut q = Question::parse(body)?;
+    refuse_unmarkable(&q)?;
     if q.ident.is_empty() {
         let ident = format!("Q-{}", q.fingerprint());
         q = q.with_ident(ident)?;
@@ -518,6 +544,7 @@ pub async fn update_question(
         body.ident = current.row.ident.clone();
     }
     let q = Question::parse(body)?;
+    refuse_unmarkable(&q)?;
     if q.fingerprint() == current.question.fingerprint() && q.ident == current.row.ident {
         return Ok(current);
     }
@@ -695,6 +722,7 @@ pub async fn load_shipped(db: &DatabaseConnection, dir: &Path) -> AppResult<Vec<
         let options = ImportOptions {
             on_conflict: OnConflict::Update,
             dry_run: false,
+            as_drafts: false,
         };
         let report = import_parsed(
             db,

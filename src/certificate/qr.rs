@@ -81,6 +81,22 @@ impl Matrix {
         }
         done
     }
+
+    /// The code as a standalone SVG image with a 4-module quiet zone, `size` CSS pixels wide
+    /// (printed admission tickets show the login address this way).
+    pub fn svg(&self, size: u32) -> String {
+        let side = self.width + 8;
+        let mut path = String::new();
+        for (row, col, w, h) in self.rectangles() {
+            path.push_str(&format!("M{} {}h{}v{}h-{}z", col + 4, row + 4, w, h, w));
+        }
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{size}\" height=\"{size}\" \
+             viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\">\
+             <rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/>\
+             <path fill=\"#000\" d=\"{path}\"/></svg>"
+        )
+    }
 }
 
 #[cfg(test)]

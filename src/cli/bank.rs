@@ -16,16 +16,26 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// The yes/no switches of `import`.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportFlags {
+    /// Check and report, write nothing.
+    pub dry_run: bool,
+    /// Take every question in as a draft.
+    pub as_drafts: bool,
+}
+
 pub async fn import(
     file: PathBuf,
     bank: Option<String>,
     name: Option<String>,
     format_arg: Option<String>,
-    dry_run: bool,
+    flags: ImportFlags,
     on_conflict: &str,
     report_path: Option<PathBuf>,
 ) -> Result<(), String> {
     let started = std::time::Instant::now();
+    let dry_run = flags.dry_run;
     let on_conflict = match on_conflict {
         "reject" => OnConflict::Reject,
         "skip" => OnConflict::Skip,
@@ -84,6 +94,7 @@ pub async fn import(
     let options = service::ImportOptions {
         on_conflict,
         dry_run,
+        as_drafts: flags.as_drafts,
     };
     let report = service::import_parsed(
         db,

@@ -44,6 +44,9 @@ pub enum Command {
         /// Check and report, write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Take every question in as a draft (导入为草稿): none is drawn until activated.
+        #[arg(long)]
+        as_drafts: bool,
         /// reject, skip or update, for identifiers the bank already has.
         #[arg(long, default_value = "reject")]
         on_conflict: String,
@@ -142,9 +145,13 @@ pub fn run(cli: Cli) -> Result<(), String> {
                 name,
                 format,
                 dry_run,
+                as_drafts,
                 on_conflict,
                 report,
-            } => bank::import(file, bank, name, format, dry_run, &on_conflict, report).await,
+            } => {
+                let flags = bank::ImportFlags { dry_run, as_drafts };
+                bank::import(file, bank, name, format, flags, &on_conflict, report).await
+            }
             Command::Export {
                 bank,
                 format,

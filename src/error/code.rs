@@ -267,6 +267,13 @@ error_codes! {
     // Issue 12, certificates and results: the public address, the public result lookup.
     CertPublicUrlUnusable = "cert_public_url_unusable" => Error,
     ResultNotFound = "result_not_found" => Error,
+    // The console's editing before a session starts, unmarkable questions, full ID exports.
+    CandidateStarted = "candidate_started" => Error,
+    ExamInUse = "exam_in_use" => Error,
+    InvalidJudge = "invalid_judge" => Error,
+    QrTextTooLong = "qr_text_too_long" => Error,
+    QuestionNotMarkable = "question_not_markable" => Error,
+    SessionStarted = "session_started" => Error,
 }
 
 impl std::fmt::Display for ErrorCode {

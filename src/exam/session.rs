@@ -254,7 +254,14 @@ pub async fn add_candidates(
     for c in &existing {
         taken.entry(c.room_id).or_default().insert(c.seat);
     }
-    let mut serial = existing.len();
+    // Past every serial given so far: a candidate taken off the roster leaves a gap, and a
+    // ticket is never given twice.
+    let mut serial = existing
+        .iter()
+        .filter_map(|c| c.ticket.get(7..12).and_then(|n| n.parse::<usize>().ok()))
+        .max()
+        .unwrap_or(0)
+        .max(existing.len());
     let mut report = RosterReport {
         dry_run,
         total: rows.len(),

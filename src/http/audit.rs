@@ -18,6 +18,16 @@ pub struct AuditQuery {
     pub before: Option<i64>,
     /// Only this kind of target (`user`, `bank`, `question`, …).
     pub target_type: Option<String>,
+    /// Only this actor (username, or `system`).
+    pub actor: Option<String>,
+    /// Only actions starting with this (`session.` or `session.create`).
+    pub action: Option<String>,
+    /// Only entries about this session.
+    pub session: Option<i32>,
+    /// At or after this time (RFC 3339).
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Before this time (RFC 3339).
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
     /// At most this many (default 100, max 10,000).
     pub limit: Option<u64>,
     /// `json` (default) or `csv`.
@@ -35,7 +45,18 @@ pub async fn list(
 ) -> AppResult<HttpResponse> {
     staff.require(Role::Admin)?;
     let limit = q.limit.unwrap_or(100).clamp(1, 10_000);
-    let rows = audit::list(&state.db, q.before, q.target_type.as_deref(), limit).await?;
+    let q = q.into_inner();
+    let nonempty = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let filter = audit::Filter {
+        before: q.before,
+        target_type: nonempty(q.target_type),
+        actor: nonempty(q.actor),
+        action: nonempty(q.action),
+        session: q.session,
+        from: q.from,
+        to: q.to,
+    };
+    let rows = audit::list(&state.db, &filter, limit).await?;
     let items: Vec<AuditDto> = rows.into_iter().map(Into::into).collect();
     match q.format.as_deref() {
         None | Some("json") => Ok(HttpResponse::Ok().json(items)),

@@ -141,6 +141,9 @@ pub struct ImportQuery {
     /// reject (default), skip or update, for identifiers the bank already has.
     #[serde(default)]
     pub on_conflict: OnConflict,
+    /// Take every question in as a draft (导入为草稿).
+    #[serde(default)]
+    pub as_drafts: bool,
 }
 
 fn pick_format(q: &ImportQuery, bytes: &[u8]) -> AppResult<Format> {
@@ -197,6 +200,7 @@ pub async fn import(
         service::ImportOptions {
             on_conflict: q.on_conflict,
             dry_run: q.dry_run,
+            as_drafts: q.as_drafts,
         },
         &|_, _| {},
     )

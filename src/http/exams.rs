@@ -6,7 +6,7 @@ use crate::exam::definition::ExamDefinition;
 use crate::exam::service::{self, Exam, ExamId, Feasibility};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
-use actix_web::{get, post, put};
+use actix_web::{delete, get, post, put};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -129,6 +129,21 @@ pub async fn update(
     Ok(web::Json(ExamDto::new(exam, Some(f))))
 }
 
+/// Deletes an exam no session uses (409 `exam_in_use` otherwise).
+#[utoipa::path(tag = "exams", security(("bearer" = [])),
+    params(("id" = i32, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[delete("/exams/{id}")]
+pub async fn remove(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    staff.require(Role::Author)?;
+    crate::exam::editing::delete_exam(&state.db, &staff.actor(), *id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// Registers the exams routes under `/api`, each with its OpenAPI entry.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     // Before `/exams/{id}`, which would also match it.
@@ -136,5 +151,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list)
         .service(create)
         .service(get)
-        .service(update);
+        .service(update)
+        .service(remove);
 }

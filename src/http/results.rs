@@ -18,6 +18,9 @@ use utoipa::{IntoParams, ToSchema};
 pub struct ResultsQuery {
     /// `json` (default), `csv` or `xlsx`.
     pub format: Option<String>,
+    /// Full ID numbers instead of masked ones (admins only; every such export is audited).
+    #[serde(default)]
+    pub full_ids: bool,
 }
 
 /// A session's results table: rank, score, pass, per section; with pass rate and mean.
@@ -31,10 +34,23 @@ pub async fn list(
     id: web::Path<i32>,
     q: web::Query<ResultsQuery>,
 ) -> AppResult<HttpResponse> {
+    if q.full_ids {
+        staff.require(Role::Admin)?;
+    }
     let (s, _) = visible(&state, &staff, *id).await?;
-    let r = results::session_results(&state.db, &state.exams, &s).await?;
+    let format = q.format.as_deref().unwrap_or("json");
+    if !matches!(format, "json" | "csv" | "xlsx") {
+        return Err(AppError::bad_request(
+            ErrorCode::UnknownFormat,
+            format!("format {format:?} is not json, csv or xlsx"),
+        ));
+    }
+    let mut r = results::session_results(&state.db, &state.exams, &s).await?;
+    if q.full_ids {
+        crate::exam::pii::unmask_results(&state.db, &staff.actor(), &s, &mut r, format).await?;
+    }
     let name = format!("results-session-{}", s.id);
-    match q.format.as_deref().unwrap_or("json") {
+    match format {
         "json" => Ok(HttpResponse::Ok().json(r)),
         "csv" => Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
@@ -96,8 +112,17 @@ pub struct MarkingQuery {
     pub pending: Option<bool>,
 }
 
-fn may_mark(staff: &Staff) -> AppResult<()> {
-    staff.require_any(&[Role::Author, Role::Judge])
+/// Authors, and judges when the session has none assigned or they are one of its judges.
+async fn may_mark(state: &AppState, staff: &Staff, session: Option<SessionId>) -> AppResult<()> {
+    staff.require_any(&[Role::Author, Role::Judge])?;
+    if let Some(s) = session
+        && !crate::exam::editing::may_mark(&state.db, &staff.roles, staff.id, s).await?
+    {
+        return Err(AppError::forbidden(
+            "other judges are assigned to mark this session",
+        ));
+    }
+    Ok(())
 }
 
 /// The session's short-answer marking queue, with stem, reference answer, rubric and the
@@ -112,8 +137,8 @@ pub async fn queue(
     id: web::Path<i32>,
     q: web::Query<MarkingQuery>,
 ) -> AppResult<web::Json<Vec<MarkingItem>>> {
-    may_mark(&staff)?;
     crate::exam::session::get(&state.db, SessionId(*id)).await?;
+    may_mark(&state, &staff, Some(SessionId(*id))).await?;
     Ok(web::Json(
         results::marking_queue(
             &state.db,
@@ -146,7 +171,8 @@ pub async fn mark(
     id: web::Path<i32>,
     body: web::Json<MarkRequest>,
 ) -> AppResult<web::Json<MarkingItem>> {
-    may_mark(&staff)?;
+    let session = crate::exam::editing::session_of_mark(&state.db, *id).await?;
+    may_mark(&state, &staff, session).await?;
     let plan = results::plan_mark(
         &state.db,
         &state.exams,

@@ -3,14 +3,15 @@
 
 use crate::auth::{Role, Staff};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
-use crate::exam::entity::{room, session};
+use crate::exam::editing::{self, CandidateChange, SessionChange};
+use crate::exam::entity::{candidate, room, session};
 use crate::exam::identity::IdNumber;
 use crate::exam::repo;
 use crate::exam::roster::{self, RosterRow};
 use crate::exam::session::{self as svc, NewSession, RosterLine, RosterReport, SessionId};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
-use actix_web::{get, post};
+use actix_web::{delete, get, post, put};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -46,6 +47,13 @@ pub struct SessionDto {
     pub ends_at: chrono::DateTime<chrono::Utc>,
     /// Rooms.
     pub rooms: Vec<RoomDto>,
+    /// Whether anyone has started (the paper is frozen); only in the single-session view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started: Option<bool>,
+    /// User ids of the judges assigned (none: every judge may mark); only in the single-session
+    /// view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judges: Option<Vec<i32>>,
 }
 
 fn dto(s: session::Model, rooms: Vec<room::Model>) -> SessionDto {
@@ -70,6 +78,8 @@ fn dto(s: session::Model, rooms: Vec<room::Model>) -> SessionDto {
                     .collect(),
             })
             .collect(),
+        started: None,
+        judges: None,
     }
 }
 
@@ -141,7 +151,8 @@ pub async fn create(
     Ok(HttpResponse::Created().json(dto(s, rooms)))
 }
 
-/// The sessions the caller may see (all for authors and judges, assigned ones for proctors).
+/// The sessions the caller may see: all for authors, assigned ones for proctors, and for judges
+/// those they may mark (no judges assigned, or they are one).
 #[utoipa::path(operation_id = "list", tag = "sessions", security(("bearer" = [])),
     responses((status = 200, body = [SessionDto])))]
 #[get("/sessions")]
@@ -155,7 +166,10 @@ pub async fn list_sessions(
     let mut out = Vec::new();
     for s in repo::sessions(&state.db).await? {
         let rooms = repo::rooms(&state.db, s.id).await?;
-        if judge || svc::may_see(&staff.roles, staff.id, &rooms) {
+        let sees = svc::may_see(&staff.roles, staff.id, &rooms)
+            || (judge
+                && editing::may_mark(&state.db, &staff.roles, staff.id, SessionId(s.id)).await?);
+        if sees {
             out.push(dto(s, rooms));
         }
     }
@@ -172,7 +186,13 @@ pub async fn get(
     id: web::Path<i32>,
 ) -> AppResult<web::Json<SessionDto>> {
     let (s, rooms) = visible(&state, &staff, *id).await?;
-    Ok(web::Json(dto(s, rooms)))
+    let started = editing::started(&state.db, SessionId(s.id)).await?;
+    let judges = editing::judges(&state.db, SessionId(s.id)).await?;
+    Ok(web::Json(SessionDto {
+        started: Some(started),
+        judges: Some(judges),
+        ..dto(s, rooms)
+    }))
 }
 
 /// Adds one candidate; a refused entry is a 422 `candidate_refused` whose details give the
@@ -284,25 +304,201 @@ pub async fn candidates(
     let (s, rooms) = visible(&state, &staff, *id).await?;
     let list = repo::candidates(&state.db, s.id).await?;
     Ok(web::Json(
-        list.into_iter()
-            .map(|c| CandidateDto {
-                id: c.id,
-                ticket: c.ticket,
-                name: c.name,
-                id_number: IdNumber::parse(&c.id_number)
-                    .map(|i| i.masked())
-                    .unwrap_or_else(|_| "******".into()),
-                employer: c.employer,
-                phone: c.phone,
-                room: rooms
-                    .iter()
-                    .find(|r| r.id == c.room_id)
-                    .map(|r| r.name.clone())
-                    .unwrap_or_default(),
-                seat: c.seat,
-            })
-            .collect(),
+        list.into_iter().map(|c| candidate_dto(c, &rooms)).collect(),
     ))
+}
+
+/// Changes a session: name, number and venue at any time; its exam and window only before
+/// anyone starts (409 `session_started` after).
+#[utoipa::path(tag = "sessions", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = SessionChange,
+    responses((status = 200, body = SessionDto), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[put("/sessions/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: web::Json<SessionChange>,
+) -> AppResult<web::Json<SessionDto>> {
+    staff.require(Role::Author)?;
+    let (s, rooms) =
+        editing::update_session(&state.db, &staff.actor(), SessionId(*id), body.into_inner())
+            .await?;
+    Ok(web::Json(dto(s, rooms)))
+}
+
+/// Deletes a session with its rooms and roster, only before anyone starts (409
+/// `session_started` after).
+#[utoipa::path(tag = "sessions", security(("bearer" = [])),
+    params(("id" = i32, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[delete("/sessions/{id}")]
+pub async fn remove(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    staff.require(Role::Author)?;
+    editing::delete_session(&state.db, &staff.actor(), SessionId(*id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+fn candidate_dto(c: candidate::Model, rooms: &[room::Model]) -> CandidateDto {
+    CandidateDto {
+        id: c.id,
+        ticket: c.ticket,
+        name: c.name,
+        id_number: IdNumber::parse(&c.id_number)
+            .map(|i| i.masked())
+            .unwrap_or_else(|_| "******".into()),
+        employer: c.employer,
+        phone: c.phone,
+        room: rooms
+            .iter()
+            .find(|r| r.id == c.room_id)
+            .map(|r| r.name.clone())
+            .unwrap_or_default(),
+        seat: c.seat,
+    }
+}
+
+/// Corrects a candidate's entry (name, ID number, employer, phone) before they start (409
+/// `candidate_started` after; 422 `candidate_refused` with the reason for a bad field).
+#[utoipa::path(tag = "sessions", security(("bearer" = [])),
+    params(("id" = i32, Path), ("candidate_id" = i32, Path)), request_body = CandidateChange,
+    responses((status = 200, body = CandidateDto), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[put("/sessions/{id}/candidates/{candidate_id}")]
+pub async fn update_candidate(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(i32, i32)>,
+    body: web::Json<CandidateChange>,
+) -> AppResult<web::Json<CandidateDto>> {
+    staff.require(Role::Author)?;
+    let (sid, cid) = path.into_inner();
+    let c = editing::update_candidate(
+        &state.db,
+        &staff.actor(),
+        SessionId(sid),
+        cid,
+        body.into_inner(),
+    )
+    .await?;
+    let rooms = repo::rooms(&state.db, sid).await?;
+    Ok(web::Json(candidate_dto(c, &rooms)))
+}
+
+/// Takes a candidate off the roster before they start (409 `candidate_started` after).
+#[utoipa::path(tag = "sessions", security(("bearer" = [])),
+    params(("id" = i32, Path), ("candidate_id" = i32, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[delete("/sessions/{id}/candidates/{candidate_id}")]
+pub async fn delete_candidate(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(i32, i32)>,
+) -> AppResult<HttpResponse> {
+    staff.require(Role::Author)?;
+    let (sid, cid) = path.into_inner();
+    editing::delete_candidate(&state.db, &staff.actor(), SessionId(sid), cid).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The proctors of a room.
+#[derive(Deserialize, ToSchema)]
+pub struct ProctorsRequest {
+    /// User ids (each an active proctor or admin); empty removes every proctor.
+    pub proctors: Vec<i32>,
+}
+
+/// Sets a room's proctors, at any time (also during the exam).
+#[utoipa::path(tag = "sessions", security(("bearer" = [])),
+    params(("id" = i32, Path), ("room_id" = i32, Path)), request_body = ProctorsRequest,
+    responses((status = 200, body = SessionDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[put("/sessions/{id}/rooms/{room_id}/proctors")]
+pub async fn set_proctors(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(i32, i32)>,
+    body: web::Json<ProctorsRequest>,
+) -> AppResult<web::Json<SessionDto>> {
+    staff.require(Role::Author)?;
+    let (sid, rid) = path.into_inner();
+    editing::set_proctors(
+        &state.db,
+        &staff.actor(),
+        SessionId(sid),
+        rid,
+        body.into_inner().proctors,
+    )
+    .await?;
+    let (s, rooms) = svc::get(&state.db, SessionId(sid)).await?;
+    Ok(web::Json(dto(s, rooms)))
+}
+
+/// The judges of a session.
+#[derive(Deserialize, ToSchema)]
+pub struct JudgesRequest {
+    /// User ids (each an active judge or admin); empty lets every judge mark the session.
+    pub judges: Vec<i32>,
+}
+
+/// Sets who marks a session's short answers and practical tasks, at any time.
+#[utoipa::path(tag = "sessions", security(("bearer" = [])),
+    params(("id" = i32, Path)), request_body = JudgesRequest,
+    responses((status = 200, body = SessionDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[put("/sessions/{id}/judges")]
+pub async fn set_judges(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    body: web::Json<JudgesRequest>,
+) -> AppResult<web::Json<SessionDto>> {
+    staff.require(Role::Author)?;
+    let sid = SessionId(*id);
+    let judges =
+        editing::set_judges(&state.db, &staff.actor(), sid, body.into_inner().judges).await?;
+    let (s, rooms) = svc::get(&state.db, sid).await?;
+    let started = editing::started(&state.db, sid).await?;
+    Ok(web::Json(SessionDto {
+        started: Some(started),
+        judges: Some(judges),
+        ..dto(s, rooms)
+    }))
+}
+
+/// The text of a QR code.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QrQuery {
+    /// The text (e.g. the login address printed on admission tickets), at most 300 characters.
+    pub text: String,
+}
+
+/// A QR code of a short text as SVG, for staff (printed tickets carry the login address).
+#[utoipa::path(tag = "sessions", security(("bearer" = [])), params(QrQuery),
+    responses((status = 200, description = "the QR code", content_type = "image/svg+xml"),
+              (status = 422, body = ErrorBody)))]
+#[get("/qr.svg")]
+pub async fn qr_svg(staff: Staff, q: web::Query<QrQuery>) -> AppResult<HttpResponse> {
+    staff.require_any(&[Role::Author, Role::Proctor])?;
+    let text = q.text.trim();
+    let too_long = || {
+        AppError::unprocessable(
+            ErrorCode::QrTextTooLong,
+            "a QR code holds at most 300 characters here",
+        )
+    };
+    if text.is_empty() || text.chars().count() > 300 {
+        return Err(too_long());
+    }
+    let m = crate::certificate::qr::matrix(text).map_err(|_| too_long())?;
+    Ok(HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header(("Cache-Control", "private, max-age=3600"))
+        .body(m.svg(160)))
 }
 
 /// Registers the sessions routes under `/api`, each with its OpenAPI entry.
@@ -312,5 +508,12 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get)
         .service(candidates)
         .service(add_candidate)
-        .service(import_roster);
+        .service(import_roster)
+        .service(update)
+        .service(remove)
+        .service(update_candidate)
+        .service(delete_candidate)
+        .service(set_proctors)
+        .service(set_judges)
+        .service(qr_svg);
 }

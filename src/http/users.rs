@@ -1,4 +1,4 @@
-//! Staff accounts (admins only).
+//! Staff accounts (admins only), and the staff directory authors pick proctors from.
 
 use super::dto::{CreateUserRequest, ResetPasswordRequest, UpdateUserRequest, UserDto};
 use crate::auth::service::{self, UserChange, Username};
@@ -92,10 +92,48 @@ pub async fn reset_password(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// An active staff member as the proctor picker shows them.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct StaffEntry {
+    /// Id.
+    pub id: i32,
+    /// Login name.
+    pub username: String,
+    /// Shown name.
+    pub display_name: String,
+    /// Roles.
+    pub roles: Vec<Role>,
+}
+
+/// Active staff accounts with their roles (authors: to assign proctors by name).
+#[utoipa::path(tag = "users", security(("bearer" = [])),
+    responses((status = 200, body = [StaffEntry]), (status = 403, body = ErrorBody)))]
+#[get("/staff")]
+pub async fn directory(
+    state: web::Data<AppState>,
+    staff: Staff,
+) -> AppResult<web::Json<Vec<StaffEntry>>> {
+    staff.require(Role::Author)?;
+    let users = repo::list(&state.db).await?;
+    Ok(web::Json(
+        users
+            .into_iter()
+            .filter(|u| !u.disabled)
+            .map(|u| StaffEntry {
+                id: u.id,
+                roles: Roles::from_stored(&u.roles).as_slice().to_vec(),
+                username: u.username,
+                display_name: u.display_name,
+            })
+            .collect(),
+    ))
+}
+
 /// Registers the users routes under `/api`, each with its OpenAPI entry.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_users)
         .service(create)
         .service(update)
-        .service(reset_password);
+        .service(reset_password)
+        .service(directory);
 }

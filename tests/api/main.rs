@@ -12,6 +12,7 @@ mod attempts;
 mod auth;
 mod banks;
 mod certificates;
+mod console;
 mod demo;
 mod durability;
 mod edge;

@@ -11,13 +11,15 @@ import * as results from './console/results.js';
 import * as marking from './console/marking.js';
 import * as room from './console/room.js';
 import * as certs from './console/certificates.js';
+import * as users from './console/users.js';
+import * as audit from './console/audit.js';
 
 const main = document.getElementById('main');
 
 const ROUTES = [
   [/^\/login$/, login, []],
   [/^\/banks$/, banks.list, ['author']],
-  [/^\/questions\/(\d+)$/, banks.question, ['author']],
+  [/^\/questions\/(new|\d+)$/, banks.question, ['author']],
   [/^\/import$/, importer.render, ['author']],
   [/^\/exams$/, exams.list, ['author']],
   [/^\/exams\/new$/, exams.editor, ['author']],
@@ -35,6 +37,8 @@ const ROUTES = [
   [/^\/certificates\/types\/new$/, certs.typeEditor, ['author']],
   [/^\/certificates\/types\/(\d+)$/, certs.typeEditor, ['author']],
   [/^\/certificates\/keys$/, certs.keys, ['admin']],
+  [/^\/users$/, users.render, ['admin']],
+  [/^\/audit$/, audit.render, ['admin']],
 ];
 
 const NAV = [
@@ -44,6 +48,8 @@ const NAV = [
   ['#/sessions', 'nav.sessions', ['author', 'proctor'], /^\/sessions(\/new|\/\d+(\/tickets|\/results|\/room)?)?$/],
   ['#/marking', 'nav.marking', ['author', 'judge'], /^(\/marking|\/sessions\/\d+\/marking)$/],
   ['#/certificates', 'certs.nav', ['author'], /^\/certificates/],
+  ['#/users', 'users.nav', ['admin'], /^\/users$/],
+  ['#/audit', 'audit.nav', ['admin'], /^\/audit$/],
 ];
 
 function parseHash() {

@@ -327,6 +327,25 @@ impl Question {
         hex::encode(&Sha256::digest(&bytes)[..8])
     }
 
+    /// Whether a marker has something to mark by: a short answer needs a reference answer, a
+    /// practical task a reference answer or a marking scheme (every other kind has its key).
+    /// A question that is not markable is never active.
+    pub fn markable(&self) -> bool {
+        match (&self.0.kind, &self.0.key) {
+            (QuestionKind::Short, Key::Open { reference }) => !reference.is_empty(),
+            (QuestionKind::Practical, Key::Open { reference }) => {
+                !reference.is_empty() || !self.0.scheme.is_empty()
+            }
+            _ => true,
+        }
+    }
+
+    /// The same question as a draft.
+    pub fn into_draft(mut self) -> Question {
+        self.0.status = QuestionStatus::Draft;
+        self
+    }
+
     /// The key as letters for choice questions ("ACD"), else a readable rendering.
     pub fn key_text(&self) -> String {
         match &self.0.key {

@@ -2,7 +2,7 @@
 // save is a new version, refused when someone else saved first).
 import {
   el, tc, call, errorText, heading, field, select, table, show, banks as loadBanks,
-  fmtDate, fmtNum, kindText, statusText, KINDS, QSTATUSES, ApiError, nextId,
+  fmtDate, fmtNum, kindText, statusText, KINDS, QSTATUSES, ApiError, nextId, filePicker,
 } from './core.js';
 
 const PER_PAGE = 20;
@@ -21,7 +21,9 @@ export async function list({ root, query, alive }) {
     { head: tc('banks.name'), cell: (b) => [b.name, b.synthetic ? el('span', { class: 'badge' }, tc('banks.synthetic')) : ''] },
     { head: tc('banks.questions'), cell: (b) => String(b.questions), cls: 'num' },
     { head: tc('banks.updated'), cell: (b) => fmtDate(b.updated_at) },
-    { head: tc('banks.actions'), cell: (b) => el('button', { type: 'button', 'data-test': `bank-open-${b.code}`, onclick: () => { bankSel.value = b.code; f.page = 1; search(true); } }, tc('banks.showQuestions')) },
+    { head: tc('banks.actions'), cell: (b) => el('div', { class: 'row-actions' },
+      el('button', { type: 'button', 'data-test': `bank-open-${b.code}`, onclick: () => { bankSel.value = b.code; f.page = 1; search(true); } }, tc('banks.showQuestions')),
+      el('a', { class: 'button', href: `#/questions/new?bank=${encodeURIComponent(b.code)}`, 'data-test': `bank-new-question-${b.code}` }, tc('edit.newQuestion'))) },
   ], bankList, { 'aria-label': tc('banks.listLabel'), 'data-test': 'banks-table' });
 
   const bankSel = select([['', tc('banks.allBanks')], ...bankList.map((b) => [b.code, `${b.code} ${b.name}`])], f.bank, { name: 'bank', 'data-test': 'search-bank' });
@@ -76,9 +78,55 @@ export async function list({ root, query, alive }) {
 
   root.append(
     heading(tc('banks.title')),
-    el('section', { 'aria-labelledby': 'banks-h' }, el('h2', { id: 'banks-h' }, tc('banks.banks')), banksTable),
+    el('section', { 'aria-labelledby': 'banks-h' }, el('h2', { id: 'banks-h' }, tc('banks.banks')), banksTable, newBankForm()),
     el('section', { 'aria-labelledby': 'search-h' }, el('h2', { id: 'search-h' }, tc('banks.searchTitle')), form, out));
   search(false);
+}
+
+/** The form that makes an empty bank (code, name, description). */
+function newBankForm() {
+  const code = el('input', { required: true, maxlength: '32', autocapitalize: 'characters', spellcheck: 'false', 'data-test': 'bank-code', placeholder: 'LAW' });
+  const name = el('input', { required: true, maxlength: '200', 'data-test': 'bank-name', placeholder: tc('edit.bankNameExample') });
+  const description = el('input', { maxlength: '2000', 'data-test': 'bank-description' });
+  const msg = el('div', { class: 'msg', 'data-test': 'bank-message' });
+  const submit = el('button', { type: 'submit', class: 'primary', 'data-test': 'bank-create' }, tc('edit.createBank'));
+  const form = el('form', { class: 'card', 'data-test': 'bank-form', novalidate: true },
+    el('div', { class: 'grid' },
+      field(tc('banks.code'), code, { hint: tc('edit.bankCodeHint') }), field(tc('banks.name'), name), field(tc('edit.bankDescription'), description)),
+    msg, el('div', { class: 'actions' }, submit));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!code.value.trim() || !name.value.trim()) { show(msg, 'error', tc('edit.bankNeeds')); (code.value.trim() ? name : code).focus(); return; }
+    submit.disabled = true;
+    try {
+      const b = await call('POST', '/api/banks', { body: { code: code.value.trim().toUpperCase(), name: name.value.trim(), description: description.value.trim() } });
+      await loadBanks(true);
+      sessionStorage.setItem('console.flash', tc('edit.bankCreated', { code: b.code, name: b.name }));
+      location.hash = `#/questions/new?bank=${encodeURIComponent(b.code)}`;
+    } catch (e) {
+      show(msg, 'error', errorText(e), { 'data-test': 'bank-error' });
+    } finally { submit.disabled = false; }
+  });
+  return el('details', { class: 'new-bank', 'data-test': 'bank-new' }, el('summary', { 'data-test': 'bank-new-open' }, tc('edit.newBank')), form);
+}
+
+/** A stem as the tablet shows it: plain text, images written as ![alt](/api/media/<sha256>). */
+function stemPreview(text) {
+  const node = el('div', { class: 'stem stem-preview', 'data-test': 'q-preview' });
+  const re = /!\[([^\]]*)\]\((\/api\/media\/[0-9a-f]{64})\)/g;
+  let last = 0;
+  let m;
+  while ((m = re.exec(text))) {
+    node.append(text.slice(last, m.index), el('img', { src: m[2], alt: m[1] || tc('edit.image'), 'data-test': 'q-preview-image' }));
+    last = re.lastIndex;
+  }
+  node.append(text.slice(last));
+  return node;
+}
+
+/** A new question's starting body. */
+function blankBody() {
+  return { ident: '', kind: 'single', category: [], stem: '', options: ['', '', '', ''], key: { type: 'choice', correct: [] }, points: 1, difficulty: 3, explanation: '', source: '', tags: [], status: 'active' };
 }
 
 /** The blanks a fill-in stem marks with ___. */
@@ -94,11 +142,16 @@ function defaultKey(kind) {
 const letter = (i) => String.fromCharCode(65 + i);
 
 /** #/questions/{id}: read, edit (new version), change status. */
-export async function question({ root, params, alive }) {
-  const id = Number(params[0]);
-  let dto = await call('GET', `/api/questions/${id}`);
-  if (!alive()) return;
+export async function question({ root, params, query, alive }) {
+  const creating = params[0] === 'new';
+  const id = creating ? null : Number(params[0]);
   const bankList = await loadBanks().catch(() => []);
+  if (!alive()) return;
+  const newBank = query.get('bank') || (bankList[0] && bankList[0].code) || '';
+  let dto = creating
+    ? { id: null, bank: newBank, version: 0, current_version: 0, updated_at: null, body: blankBody() }
+    : await call('GET', `/api/questions/${id}`);
+  if (!alive()) return;
 
   const title = heading('');
   const meta = el('p', { class: 'muted', 'data-test': 'question-meta' });
@@ -109,6 +162,12 @@ export async function question({ root, params, alive }) {
   let m; // the body being edited
 
   function paintHeader() {
+    if (creating) {
+      title.textContent = tc('edit.newQuestionTitle');
+      meta.replaceChildren();
+      statusBar.replaceChildren();
+      return;
+    }
     title.textContent = tc('question.title', { ident: dto.body.ident || dto.id });
     const bank = bankList.find((b) => b.code === dto.bank);
     meta.textContent = tc('question.meta', { bank: bank ? `${bank.code} ${bank.name}` : dto.bank, version: dto.version, current: dto.current_version, updated: fmtDate(dto.updated_at) });
@@ -134,6 +193,7 @@ export async function question({ root, params, alive }) {
   }
 
   async function loadVersions() {
+    if (creating) return;
     try {
       const vs = await call('GET', `/api/questions/${id}/versions`);
       history.replaceChildren(el('summary', {}, tc('question.versions')), el('ul', {}, ...vs.map((v) => el('li', {}, tc('question.versionLine', { version: v.version, at: fmtDate(v.created_at) })))));
@@ -152,7 +212,9 @@ export async function question({ root, params, alive }) {
     const explanation = el('textarea', { rows: '3', 'data-test': 'q-explanation' });
     explanation.value = m.explanation || '';
     const source = el('input', { value: m.source || '', 'data-test': 'q-source' });
-    const save = el('button', { type: 'submit', class: 'primary', 'data-test': 'q-save' }, tc('question.save'));
+    const save = el('button', { type: 'submit', class: 'primary', 'data-test': 'q-save' }, creating ? tc('edit.createQuestion') : tc('question.save'));
+    const bankPick = select(bankList.map((b) => [b.code, `${b.code} ${b.name}`]), dto.bank, { 'data-test': 'q-bank' });
+    const statusPick = select(QSTATUSES.filter((x) => x !== 'retired').map((x) => [x, statusText(x)]), m.status || 'active', { 'data-test': 'q-status' });
 
     kindSel.addEventListener('change', () => {
       const before = m.kind;
@@ -162,7 +224,27 @@ export async function question({ root, params, alive }) {
       if (m.kind === 'single' && m.key.correct.length > 1) m.key.correct = m.key.correct.slice(0, 1);
       paintKey();
     });
-    stem.addEventListener('input', () => { m.stem = stem.value; if (m.kind === 'fill') paintBlankHint(); });
+    const preview = el('div', { class: 'preview-slot' });
+    const paintPreview = () => preview.replaceChildren(el('div', { class: 'muted' }, tc('edit.preview')), stemPreview(stem.value));
+    stem.addEventListener('input', () => { m.stem = stem.value; if (m.kind === 'fill') paintBlankHint(); paintPreview(); });
+    const image = filePicker({ accept: 'image/png,image/jpeg,image/gif,image/webp,image/bmp', 'data-test': 'q-image-file' });
+    const imageMsg = el('div', { class: 'msg', 'data-test': 'q-image-message' });
+    const insertImage = el('button', { type: 'button', 'data-test': 'q-image-insert', onclick: async () => {
+      const f = image.input.files[0];
+      if (!f) { show(imageMsg, 'error', tc('edit.imageNone')); image.input.focus(); return; }
+      insertImage.disabled = true;
+      try {
+        const media = await call('POST', '/api/media', { raw: f, timeoutMs: 60000 });
+        const at = stem.selectionStart ?? stem.value.length;
+        const tag = `![${tc('edit.image')}](${media.url})`;
+        stem.value = `${stem.value.slice(0, at)}${tag}${stem.value.slice(stem.selectionEnd ?? at)}`;
+        m.stem = stem.value;
+        paintPreview();
+        show(imageMsg, 'ok', tc('edit.imageInserted'), { 'data-test': 'q-image-done' });
+      } catch (e) { show(imageMsg, 'error', errorText(e)); } finally { insertImage.disabled = false; }
+    } }, tc('edit.imageInsert'));
+    const imageRow = el('div', { class: 'image-row' }, field(tc('edit.imageFile'), image.wrap, { input: image.input, hint: tc('edit.imageHint') }), el('div', { class: 'actions' }, insertImage), imageMsg);
+    paintPreview();
 
     let blankHint;
     function paintBlankHint() {
@@ -243,11 +325,15 @@ export async function question({ root, params, alive }) {
 
     const form = el('form', { class: 'card question-form', 'data-test': 'question-form', novalidate: true },
       el('div', { class: 'grid' }, field(tc('question.kind'), kindSel), field(tc('question.points'), points), field(tc('question.difficulty'), difficulty)),
+      creating ? field(tc('edit.bank'), bankPick) : '',
       field(tc('question.stem'), stem, { hint: tc('question.stemHint') }),
+      imageRow,
+      preview,
       keySlot,
       el('div', { class: 'grid' }, field(tc('question.category'), category, { hint: tc('question.categoryHint') }), field(tc('question.tags'), tags, { hint: tc('question.tagsHint') })),
       field(tc('question.explanation'), explanation),
       field(tc('question.source'), source),
+      creating ? field(tc('question.status').replace(/[：:]\s*$/, ''), statusPick, { hint: tc('edit.statusHint') }) : '',
       el('div', { class: 'actions' }, save, el('a', { class: 'button', href: '#/banks' }, tc('question.back'))));
 
     form.addEventListener('submit', async (ev) => {
@@ -264,6 +350,13 @@ export async function question({ root, params, alive }) {
       };
       save.disabled = true;
       try {
+        if (creating) {
+          body.status = statusPick.value;
+          const made = await call('POST', `/api/banks/${encodeURIComponent(bankPick.value)}/questions`, { body });
+          sessionStorage.setItem('console.flash', tc('edit.questionCreated', { ident: made.body.ident }));
+          location.hash = `#/questions/${made.id}`;
+          return;
+        }
         dto = await call('PUT', `/api/questions/${id}`, { body: { body, expected_version: dto.current_version } });
         load();
         show(msg, 'ok', tc('question.saved', { version: dto.version }), { 'data-test': 'question-saved' });
@@ -287,6 +380,8 @@ export async function question({ root, params, alive }) {
     return form;
   }
 
-  root.append(title, meta, statusBar, msg, formSlot, history);
+  root.append(title, meta, statusBar, msg, formSlot, creating ? '' : history);
   load();
+  const flash = sessionStorage.getItem('console.flash');
+  if (flash) { sessionStorage.removeItem('console.flash'); show(msg, 'ok', flash, { 'data-test': 'question-flash' }); }
 }

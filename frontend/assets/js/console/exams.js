@@ -21,9 +21,29 @@ function sums(def) {
 export async function list({ root, alive }) {
   const exams = await call('GET', '/api/exams');
   if (!alive()) return;
+  const msg = el('div', { class: 'msg', 'data-test': 'exams-message', 'aria-live': 'polite' });
+  const flash = sessionStorage.getItem('console.flash');
+  sessionStorage.removeItem('console.flash');
+  if (flash) show(msg, 'ok', flash, { 'data-test': 'exams-flash' });
+  // Deleting asks once more; a session that uses the exam makes the server refuse (exam_in_use).
+  const remove = (e) => el('button', { type: 'button', class: 'danger', 'data-test': `exam-delete-${e.id}`, onclick: () => {
+    const yes = el('button', { type: 'button', class: 'primary danger', 'data-test': 'exam-delete-confirm', onclick: async () => {
+      yes.disabled = true;
+      try {
+        await call('DELETE', `/api/exams/${e.id}`);
+        sessionStorage.setItem('console.flash', tc('edit.examDeleted', { name: e.definition.name }));
+        window.dispatchEvent(new HashChangeEvent('hashchange'));
+      } catch (err) { show(msg, 'error', errorText(err), { 'data-test': 'exam-delete-error' }); }
+    } }, tc('edit.deleteExamConfirm'));
+    msg.replaceChildren(el('div', { class: 'notice notice-warn', role: 'alertdialog', 'aria-label': tc('edit.deleteExam') },
+      tc('edit.deleteExamQuestion', { name: e.definition.name }), ' ', yes, ' ',
+      el('button', { type: 'button', onclick: () => msg.replaceChildren() }, tc('edit.cancel'))));
+    yes.focus();
+  } }, tc('edit.deleteExam'));
   root.append(
     heading(tc('exams.title')),
     el('div', { class: 'actions' }, el('a', { class: 'button primary', href: '#/exams/new', 'data-test': 'exam-new' }, tc('exams.new'))),
+    msg,
     exams.length ? table([
       { head: tc('exams.id'), cell: (e) => String(e.id), cls: 'num' },
       { head: tc('exams.name'), cell: (e) => el('a', { href: `#/exams/${e.id}`, 'data-test': 'exam-link' }, e.definition.name) },
@@ -34,6 +54,7 @@ export async function list({ root, alive }) {
       { head: tc('exams.release'), cell: (e) => tc(`exams.releases.${e.definition.release || 'at_submit'}`) },
       { head: tc('exams.version'), cell: (e) => String(e.version), cls: 'num' },
       { head: tc('exams.updated'), cell: (e) => fmtDate(e.updated_at) },
+      { head: tc('sessions.actions'), cell: (e) => remove(e) },
     ], exams, { 'aria-label': tc('exams.title'), 'data-test': 'exams-table' }) : el('p', { class: 'muted' }, tc('exams.none')));
 }
 

@@ -1,6 +1,6 @@
 // A session's results: totals, the ranked table, a histogram of final scores in 10-point bins
 // (inline SVG built with DOM calls), CSV/XLSX export and releasing results to candidates.
-import { el, tc, call, errorText, heading, table, show, fmtNum, fmtPct, fmtDate, download, session } from './core.js';
+import { el, tc, call, errorText, heading, table, show, fmtNum, fmtPct, fmtDate, download, session, checkbox } from './core.js';
 import { addressBanner } from './certificates.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -103,11 +103,14 @@ export async function render({ root, params, alive }) {
       stat('mean', r.mean === null || r.mean === undefined ? '—' : fmtNum(r.mean), 'mean-score'),
       stat('released', r.released ? tc('results.yes') : tc('results.no'), 'results-released'));
     const pending = r.rows.filter((x) => x.status === 'submitted').length;
+    // Full ID numbers for the authorities: admins only, each export audited by the server.
+    const fullIds = session.has('admin') && (session.user.roles || []).includes('admin') ? checkbox(tc('edit.exportFullIds'), false, { 'data-test': 'results-full-ids', title: tc('edit.exportFullIdsHint') }) : null;
     const exportBtn = (format) => el('button', { type: 'button', 'data-test': `results-export-${format}`, onclick: async (ev) => {
       const b = ev.currentTarget;
       b.disabled = true;
       try {
-        const blob = await call('GET', `/api/sessions/${id}/results`, { query: { format }, accept: 'blob', timeoutMs: 60000 });
+        const full = fullIds && fullIds.input.checked ? 'true' : '';
+        const blob = await call('GET', `/api/sessions/${id}/results`, { query: { format, full_ids: full }, accept: 'blob', timeoutMs: 60000 });
         download(blob, `results-session-${id}.${format}`);
       } catch (e) { show(msg, 'error', errorText(e)); } finally { b.disabled = false; }
     } }, tc(`results.export.${format}`));
@@ -157,7 +160,7 @@ export async function render({ root, params, alive }) {
     return [
       summary,
       pending ? el('p', { class: 'warn', 'data-test': 'results-pending' }, tc('results.pendingMarks', { n: pending }), ' ', el('a', { href: `#/sessions/${id}/marking` }, tc('results.goMark'))) : '',
-      el('div', { class: 'actions' }, exportBtn('csv'), exportBtn('xlsx'), session.has('author') ? release : '', el('button', { type: 'button', 'data-test': 'results-refresh', onclick: () => load().catch((e) => show(msg, 'error', errorText(e))) }, tc('results.refresh'))),
+      el('div', { class: 'actions' }, exportBtn('csv'), exportBtn('xlsx'), fullIds ? fullIds.wrap : '', session.has('author') ? release : '', el('button', { type: 'button', 'data-test': 'results-refresh', onclick: () => load().catch((e) => show(msg, 'error', errorText(e))) }, tc('results.refresh'))),
       confirmSlot,
       certBanner || '',
       certTools,

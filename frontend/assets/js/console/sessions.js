@@ -3,6 +3,7 @@
 import {
   el, tc, hasText, call, errorText, heading, field, select, table, show, fmtDate, reportView, filePicker, session, ApiError,
 } from './core.js';
+import { sessionEditor, proctorsView, judgesView, candidateActions } from './sessionedit.js';
 
 /** Exam names by id; only authors may read exams, others see ids. */
 async function examNames() {
@@ -63,34 +64,31 @@ export async function create({ root, alive }) {
   const startsAt = el('input', { type: 'datetime-local', value: localValue(start), required: true, 'data-test': 'session-starts' });
   const endsAt = el('input', { type: 'datetime-local', value: localValue(end), required: true, 'data-test': 'session-ends' });
   const msg = el('div', { class: 'msg', 'data-test': 'session-message' });
-  const rooms = [{ name: tc('sessions.firstRoom'), seats: 30, proctors: '' }];
+  const rooms = [{ name: tc('sessions.firstRoom'), seats: 30, proctors: [] }];
   const roomsSlot = el('div', { class: 'rooms' });
-  let proctorHint = tc('sessions.proctorsHint');
-  // Only admins may list accounts; then the hint names the proctors to choose from.
-  if (session.has('admin')) {
-    try {
-      const users = await call('GET', '/api/users');
-      const ps = users.filter((u) => !u.disabled && (u.roles.includes('proctor') || u.roles.includes('admin')));
-      if (ps.length) proctorHint = `${tc('sessions.proctorsHint')} ${tc('sessions.proctorsKnown', { list: ps.map((u) => `${u.id} ${u.display_name || u.username}`).join('、') })}`;
-    } catch (_) { /* the plain hint will do */ }
-  }
-
+  // Proctors are picked by name from the active staff who may proctor.
+  let staff = [];
+  try {
+    staff = (await call('GET', '/api/staff')).filter((u) => u.roles.includes('proctor') || u.roles.includes('admin'));
+  } catch (_) { /* the rooms can get proctors later, on the session's page */ }
+  if (!alive()) return;
   function paintRooms() {
     roomsSlot.replaceChildren(...rooms.map((r, i) => {
       const n = el('input', { value: r.name, required: true, 'data-test': 'room-name' });
       n.addEventListener('input', () => { r.name = n.value; });
       const seats = el('input', { type: 'number', min: '1', max: '2000', step: '1', inputmode: 'numeric', value: r.seats, 'data-test': 'room-seats' });
       seats.addEventListener('input', () => { r.seats = seats.value; });
-      const proctors = el('input', { value: r.proctors, inputmode: 'numeric', 'data-test': 'room-proctors' });
-      proctors.addEventListener('input', () => { r.proctors = proctors.value; });
+      const proctors = el('select', { multiple: true, size: String(Math.min(5, Math.max(2, staff.length))), 'data-test': 'room-proctors' },
+        ...staff.map((u) => el('option', { value: u.id, selected: r.proctors.includes(u.id) }, u.display_name && u.display_name !== u.username ? `${u.display_name}（${u.username}）` : u.username)));
+      proctors.addEventListener('change', () => { r.proctors = [...proctors.selectedOptions].map((o) => Number(o.value)); });
       const remove = el('button', { type: 'button', class: 'danger', disabled: rooms.length <= 1, onclick: () => { rooms.splice(i, 1); paintRooms(); } }, tc('sessions.removeRoom'));
       return el('fieldset', { class: 'room card', 'data-test': 'room' }, el('legend', {}, tc('sessions.room', { n: i + 1 })),
-        el('div', { class: 'grid' }, field(tc('sessions.roomName'), n), field(tc('sessions.seats'), seats), field(tc('sessions.proctors'), proctors, { hint: proctorHint })),
+        el('div', { class: 'grid' }, field(tc('sessions.roomName'), n), field(tc('sessions.seats'), seats), field(tc('edit.roomProctors'), proctors, { hint: staff.length ? tc('edit.roomProctorsHint') : tc('edit.noProctorAccounts') })),
         el('div', { class: 'actions' }, remove));
     }));
   }
   const addRoom = el('button', { type: 'button', 'data-test': 'room-add', onclick: () => {
-    rooms.push({ name: tc('sessions.nthRoom', { n: rooms.length + 1 }), seats: 30, proctors: '' });
+    rooms.push({ name: tc('sessions.nthRoom', { n: rooms.length + 1 }), seats: 30, proctors: [] });
     paintRooms();
     const names = roomsSlot.querySelectorAll('[data-test="room-name"]');
     names[names.length - 1].focus();
@@ -107,12 +105,10 @@ export async function create({ root, alive }) {
     ev.preventDefault();
     if (!name.value.trim()) { show(msg, 'error', tc('sessions.needName')); name.focus(); return; }
     if (!startsAt.value || !endsAt.value) { show(msg, 'error', tc('sessions.needWindow')); startsAt.focus(); return; }
-    const badProctors = rooms.find((r) => r.proctors.split(/[,，、\s]+/).filter(Boolean).some((p) => !/^\d+$/.test(p)));
-    if (badProctors) { show(msg, 'error', tc('sessions.badProctors')); return; }
     const body = {
       exam_id: Number(exam.value), name: name.value.trim(), number: number.value.trim(), venue: venue.value.trim(),
       starts_at: new Date(startsAt.value).toISOString(), ends_at: new Date(endsAt.value).toISOString(),
-      rooms: rooms.map((r) => ({ name: r.name.trim(), seats: Number(r.seats), proctors: r.proctors.split(/[,，、\s]+/).filter(Boolean).map(Number) })),
+      rooms: rooms.map((r) => ({ name: r.name.trim(), seats: Number(r.seats), proctors: r.proctors })),
     };
     submit.disabled = true;
     try {
@@ -140,6 +136,9 @@ export async function detail({ root, params, alive }) {
   if (!alive()) return;
   const author = session.has('author');
   const candidatesSlot = el('div', { 'aria-live': 'polite' });
+  const candidateEdit = el('div', { class: 'cand-edit-slot', 'data-test': 'cand-edit-slot' });
+  const flash = sessionStorage.getItem('console.flash');
+  sessionStorage.removeItem('console.flash');
 
   async function loadCandidates() {
     try {
@@ -153,7 +152,8 @@ export async function detail({ root, params, alive }) {
           { head: tc('sessions.employer'), cell: (c) => c.employer },
           { head: tc('sessions.roomName'), cell: (c) => c.room },
           { head: tc('sessions.seat'), cell: (c) => String(c.seat), cls: 'num' },
-        ], list, { 'aria-label': tc('sessions.candidates'), 'data-test': 'candidates-table' }) : el('p', { class: 'muted' }, tc('sessions.noCandidates')));
+          ...(author ? [{ head: tc('sessions.actions'), cell: (c) => candidateActions(id, c, loadCandidates, candidateEdit) }] : []),
+        ], list, { 'aria-label': tc('sessions.candidates'), 'data-test': 'candidates-table' }, (c) => ({ 'data-ticket': c.ticket })) : el('p', { class: 'muted' }, tc('sessions.noCandidates')));
     } catch (e) { show(candidatesSlot, 'error', errorText(e)); }
   }
 
@@ -163,7 +163,7 @@ export async function detail({ root, params, alive }) {
       ['sessions.number', s.number || '—'],
       ['sessions.venue', s.venue || '—'],
       ['sessions.window', tc('sessions.windowState', { window: window_(s), state: tc(`sessions.state.${sessionState(s)}`) })],
-      ['sessions.rooms', s.rooms.map((r) => tc('sessions.roomLine', { name: r.name, seats: r.seats, proctors: r.proctors.length ? r.proctors.join(', ') : '—' })).join('；')],
+      ['sessions.rooms', s.rooms.map((r) => tc('sessions.roomLine', { name: r.name, seats: r.seats, proctors: r.proctors.length ? tc('edit.proctorCount', { n: r.proctors.length }) : '—' })).join('；')],
     ].flatMap(([k, v]) => [el('dt', {}, tc(k)), el('dd', {}, v)]));
 
   const links = el('div', { class: 'actions' },
@@ -172,9 +172,15 @@ export async function detail({ root, params, alive }) {
     el('a', { class: 'button', href: `#/sessions/${id}/results`, 'data-test': 'results-link' }, tc('sessions.results')),
     session.has('author', 'judge') ? el('a', { class: 'button', href: `#/sessions/${id}/marking`, 'data-test': 'marking-link' }, tc('sessions.marking')) : '');
 
-  root.append(heading(`${s.name} ${s.number}`.trim()), info, links);
+  root.append(heading(`${s.name} ${s.number}`.trim()), flash ? el('div', { class: 'notice notice-ok', role: 'status', 'data-test': 'session-flash' }, flash) : '', info, links);
+  if (author) root.append(await sessionEditor(s, () => window.dispatchEvent(new HashChangeEvent('hashchange'))));
+  if (!alive()) return;
+  root.append(await proctorsView(s));
+  if (!alive()) return;
+  if (author) root.append(await judgesView(s));
+  if (!alive()) return;
   if (author) root.append(rosterView(), addView());
-  root.append(el('section', { 'aria-labelledby': 'cand-h' }, el('h2', { id: 'cand-h' }, tc('sessions.candidates')), candidatesSlot));
+  root.append(el('section', { 'aria-labelledby': 'cand-h' }, el('h2', { id: 'cand-h' }, tc('sessions.candidates')), candidateEdit, candidatesSlot));
   loadCandidates();
 
   function rosterView() {
@@ -257,25 +263,61 @@ export async function detail({ root, params, alive }) {
   }
 }
 
-/** #/sessions/{id}/tickets: one card per candidate, laid out for printing. */
+/** Whether an address is this machine only (a tablet cannot reach it). */
+const loopback = (url) => { try { return /^(localhost|127\.|\[::1\]$)/.test(new URL(url).hostname); } catch (_) { return true; } };
+const ADDRESS_KEY = 'console.loginAddress';
+
+/** #/sessions/{id}/tickets: one card per candidate, laid out for printing, each with the login
+ * address tablets use (and its QR code), the candidate's own time, room and seat. */
 export async function tickets({ root, params, alive }) {
   const id = Number(params[0]);
   const [s, list, names] = await Promise.all([call('GET', `/api/sessions/${id}`), call('GET', `/api/sessions/${id}/candidates`), examNames()]);
   if (!alive()) return;
   const examName = names.get(s.exam_id) || '';
+  // The address tablets open: this page's own unless staff set another (the console may be open
+  // on the server itself, at 127.0.0.1, which no tablet reaches).
+  const address = el('input', { type: 'url', value: localStorage.getItem(ADDRESS_KEY) || `${location.origin}/`, 'data-test': 'tickets-address', spellcheck: 'false' });
+  const addressMsg = el('div', { class: 'msg', 'data-test': 'tickets-address-message' });
+  const cards = el('div', { class: 'tickets', 'data-test': 'tickets' });
+  let painting = 0;
+  async function paint() {
+    const seq = ++painting;
+    const url = address.value.trim();
+    show(addressMsg, loopback(url) ? 'warn' : 'info', loopback(url) ? tc('edit.addressLoopback') : tc('edit.addressOk', { url }), { 'data-test': loopback(url) ? 'tickets-address-warn' : 'tickets-address-ok' });
+    let svg = null;
+    try {
+      // A data: URL (the console's content policy allows those for images, not blob: ones).
+      const blob = await call('GET', '/api/qr.svg', { query: { text: url }, accept: 'blob' });
+      svg = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(await blob.text())}`;
+    } catch (e) { show(addressMsg, 'error', errorText(e)); }
+    // Only the latest address is drawn, however the QR requests finish.
+    if (seq !== painting) return;
+    cards.replaceChildren(...list.map((c) => el('article', { class: 'ticket', 'data-test': 'ticket', 'data-ticket': c.ticket },
+      el('header', {}, el('strong', {}, tc('sessions.ticketHeading')), el('span', {}, examName)),
+      el('div', { class: 'ticket-body' },
+        el('dl', {},
+          el('dt', {}, tc('sessions.session')), el('dd', {}, `${s.name} ${s.number} ${s.venue}`.trim()),
+          el('dt', {}, tc('sessions.candidateName')), el('dd', { class: 'big' }, c.name),
+          el('dt', {}, tc('sessions.ticket')), el('dd', { class: 'big mono', 'data-test': 'ticket-number' }, c.ticket),
+          el('dt', {}, tc('sessions.idNumber')), el('dd', { class: 'mono' }, c.id_number),
+          el('dt', {}, tc('sessions.roomSeat')), el('dd', { 'data-test': 'ticket-seat' }, tc('sessions.roomSeatValue', { room: c.room, seat: c.seat })),
+          el('dt', {}, tc('edit.ticketTime')), el('dd', { 'data-test': 'ticket-time' }, window_(s)),
+          el('dt', {}, tc('edit.ticketAddress')), el('dd', { class: 'mono', 'data-test': 'ticket-address' }, url)),
+        svg ? el('img', { class: 'ticket-qr', src: svg, alt: tc('edit.ticketQr', { url }), 'data-test': 'ticket-qr' }) : ''),
+      el('p', { class: 'ticket-note' }, tc('edit.ticketNote')))));
+  }
+  address.addEventListener('change', () => {
+    const url = address.value.trim();
+    if (url && url !== `${location.origin}/`) localStorage.setItem(ADDRESS_KEY, url); else localStorage.removeItem(ADDRESS_KEY);
+    paint();
+  });
   root.append(
-    heading(tc('sessions.ticketsTitle', { name: `${s.name} ${s.number}`.trim() })),
+    heading(tc('sessions.ticketsTitle', { name: `${s.name} ${s.number}`.trim() }), { class: 'no-print' }),
     el('div', { class: 'actions no-print' },
       el('button', { type: 'button', class: 'primary', 'data-test': 'tickets-print', onclick: () => window.print() }, tc('sessions.print')),
       el('a', { class: 'button', href: `#/sessions/${id}` }, tc('sessions.backToSession'))),
+    el('div', { class: 'card no-print' }, field(tc('edit.loginAddress'), address, { hint: tc('edit.loginAddressHint') }), addressMsg),
     el('p', { class: 'muted no-print' }, tc('sessions.ticketsHint', { n: list.length })),
-    el('div', { class: 'tickets', 'data-test': 'tickets' }, ...list.map((c) => el('article', { class: 'ticket', 'data-test': 'ticket' },
-      el('header', {}, el('strong', {}, tc('sessions.ticketHeading')), el('span', {}, examName)),
-      el('dl', {},
-        el('dt', {}, tc('sessions.session')), el('dd', {}, `${s.name} ${s.number} ${s.venue}`.trim()),
-        el('dt', {}, tc('sessions.candidateName')), el('dd', { class: 'big' }, c.name),
-        el('dt', {}, tc('sessions.ticket')), el('dd', { class: 'big mono' }, c.ticket),
-        el('dt', {}, tc('sessions.idNumber')), el('dd', { class: 'mono' }, c.id_number),
-        el('dt', {}, tc('sessions.roomSeat')), el('dd', {}, tc('sessions.roomSeatValue', { room: c.room, seat: c.seat })),
-        el('dt', {}, tc('sessions.window')), el('dd', {}, window_(s)))))));
+    cards);
+  await paint();
 }

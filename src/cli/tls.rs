@@ -54,9 +54,11 @@ pub fn run(hosts: &[String], out: &Path, port: u16) -> Result<(), String> {
         u8::from(server.not_after.month()),
         server.not_after.day()
     );
+    // The address to open: a network IP (works without DNS), else a name, else what was given.
     let url_host = parsed
         .iter()
         .find(|h| matches!(h, Host::Ip(ip) if !ip.is_loopback()))
+        .or_else(|| parsed.iter().find(|h| matches!(h, Host::Dns(_))))
         .unwrap_or(&parsed[0]);
     let url = if port == 443 {
         format!("https://{url_host}/")

@@ -47,12 +47,12 @@ fn announce(config: &Config, app: &Application) -> Vec<String> {
         println!("HTTP 跳转：http://{rhost}:{redirect} 上的访问都转到 HTTPS（端口 {port}）");
         println!("Plain HTTP on http://{rhost}:{redirect} redirects to HTTPS (port {port})");
     }
-    println!("数据库 Database: {}", super::redact(&config.database_url));
     if scheme == "http" && !is_loopback_bind(&config.bind) {
         let warning = plain_http_warning(&config.bind);
         println!("{warning}");
         eprintln!("{warning}");
     }
+    println!("数据库 Database: {}", super::redact(&config.database_url));
     bases
 }
 

@@ -96,11 +96,27 @@ test('the venue CA is trusted and the page is a secure context with a service wo
   assert.equal(res.status(), 200);
   const security = await res.securityDetails();
   assert.ok(security, 'served over TLS');
-  assert.equal(security.subjectName(), HOST);
+  assert.equal(security.subjectName, HOST);
+  assert.match(security.issuer, /Exam venue CA/);
   assert.equal(await page.evaluate(() => window.isSecureContext), true);
-  await page.evaluate(() => navigator.serviceWorker.ready);
   assert.equal(await page.evaluate(async () => !!(await navigator.serviceWorker.ready).active), true);
   await ctx.close();
+
+  // A tablet without the venue CA is refused: the trust above came from the installed CA.
+  const strangerHome = mkdtempSync(join(tmpdir(), 'exam-home-'));
+  const stranger = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', `--host-resolver-rules=MAP ${HOST} 127.0.0.1`],
+    env: { ...process.env, HOME: strangerHome },
+  });
+  try {
+    const p = await (await stranger.newContext()).newPage();
+    await assert.rejects(p.goto(base + '/'), /ERR_CERT_AUTHORITY_INVALID/);
+  } finally {
+    await stranger.close();
+    rmSync(strangerHome, { recursive: true, force: true });
+  }
 });
 
 test('over HTTPS at a venue name, a reload while offline keeps the app and the queued answer', async () => {

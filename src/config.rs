@@ -146,11 +146,8 @@ impl Config {
         )?;
         num("BODY_GRACE_SECONDS", &mut c.body_grace_seconds)?;
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        (c.tls, c.http_redirect_bind) = tls_settings(
-            var("TLS_CERT"),
-            var("TLS_KEY"),
-            var("HTTP_REDIRECT_BIND"),
-        )?;
+        (c.tls, c.http_redirect_bind) =
+            tls_settings(var("TLS_CERT"), var("TLS_KEY"), var("HTTP_REDIRECT_BIND"))?;
         Ok(c)
     }
 }
@@ -193,9 +190,12 @@ mod tls_tests {
     #[test]
     fn tls_files_come_in_pairs_and_a_redirect_needs_them() {
         assert_eq!(tls_settings(None, None, None), Ok((None, None)));
-        let (tls, redirect) =
-            tls_settings(s("data/tls/server.crt"), s("data/tls/server.key"), s("0.0.0.0:80"))
-                .unwrap();
+        let (tls, redirect) = tls_settings(
+            s("data/tls/server.crt"),
+            s("data/tls/server.key"),
+            s("0.0.0.0:80"),
+        )
+        .unwrap();
         assert_eq!(
             tls,
             Some(TlsFiles {
@@ -211,7 +211,10 @@ mod tls_tests {
         ] {
             let e = tls_settings(cert, key, redirect).unwrap_err();
             assert!(e.contains("必须") || e.contains("需要"), "{e}");
-            assert!(e.contains("TLS_CERT and TLS_KEY") || e.contains("needs"), "{e}");
+            assert!(
+                e.contains("TLS_CERT and TLS_KEY") || e.contains("needs"),
+                "{e}"
+            );
         }
     }
 }

@@ -257,13 +257,12 @@ fn redirect_server(bind: &str, tls_port: u16) -> Result<(u16, Server), StartupEr
 /// the same host and path on HTTPS at `tls_port` (no port when it is 443).
 fn https_location(host: &str, tls_port: u16, req: &actix_web::HttpRequest) -> String {
     let name = match host.strip_prefix('[') {
-        Some(v6) => v6.split_once(']').map_or(host, |(ip, _)| &host[..ip.len() + 2]),
+        Some(v6) => v6
+            .split_once(']')
+            .map_or(host, |(ip, _)| &host[..ip.len() + 2]),
         None => host.split(':').next().unwrap_or(host),
     };
-    let path = req
-        .uri()
-        .path_and_query()
-        .map_or("/", |p| p.as_str());
+    let path = req.uri().path_and_query().map_or("/", |p| p.as_str());
     if tls_port == 443 {
         format!("https://{name}{path}")
     } else {

@@ -115,7 +115,11 @@ pub async fn demo() -> Result<(), String> {
         demo::SESSION_NUMBER,
         demo::SESSION_VENUE,
         d.session_id,
-        if d.created { "" } else { "，上次启动时创建" },
+        if d.created {
+            ""
+        } else {
+            "，上次启动时创建"
+        },
     );
     println!(
         "Exam {} (id {}); session {} {} {} (id {}{}), open until {until} Beijing time (UTC+8)",
@@ -144,10 +148,7 @@ pub async fn demo() -> Result<(), String> {
         );
     }
     println!();
-    let tablet = bases
-        .iter()
-        .map(|b| format!("{b}/"))
-        .collect::<Vec<_>>();
+    let tablet = bases.iter().map(|b| format!("{b}/")).collect::<Vec<_>>();
     println!(
         "考生作答：在平板电脑（或平板大小的浏览器窗口）上打开 {}，用准考证号和身份证号登录。",
         tablet.join(" 或 ")

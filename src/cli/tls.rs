@@ -21,7 +21,10 @@ pub fn run(hosts: &[String], out: &Path, port: u16) -> Result<(), String> {
         .map(|h| Host::parse(h))
         .collect::<Result<Vec<_>, _>>()?;
     if parsed.is_empty() {
-        parsed = local_ipv4s().into_iter().map(|ip| Host::Ip(ip.into())).collect();
+        parsed = local_ipv4s()
+            .into_iter()
+            .map(|ip| Host::Ip(ip.into()))
+            .collect();
         if parsed.is_empty() {
             return Err("找不到本机的局域网地址，请用 --host 指定 / \
                  found no LAN address of this machine; give one with --host"
@@ -100,7 +103,9 @@ pub fn run(hosts: &[String], out: &Path, port: u16) -> Result<(), String> {
         println!("  {CA_CERT}, {CA_DER}  the venue CA (new: install it once on every tablet)");
     }
     println!("  {CA_KEY}  the CA's private key: keep it on this machine, give it to no one");
-    println!("  {SERVER_CERT}, {SERVER_KEY}  the server certificate for {list}, valid until {until}");
+    println!(
+        "  {SERVER_CERT}, {SERVER_KEY}  the server certificate for {list}, valid until {until}"
+    );
     println!();
     println!("1. Install the CA {} on every tablet (once):", d(CA_DER));
     println!(
@@ -131,10 +136,7 @@ fn ca(out: &Path, now: time::OffsetDateTime) -> Result<(LocalCa, bool), String> 
         (true, true) => {
             let read = |p: &PathBuf| {
                 std::fs::read_to_string(p).map_err(|e| {
-                    format!(
-                        "无法读取 {f}：{e} / cannot read {f}: {e}",
-                        f = p.display()
-                    )
+                    format!("无法读取 {f}：{e} / cannot read {f}: {e}", f = p.display())
                 })
             };
             let ca = LocalCa::from_pem(&read(&cert)?, &read(&key)?)?;

@@ -5,8 +5,8 @@
 use super::host::Host;
 use rand::RngCore;
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
-    IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType, SerialNumber,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose, SanType, SerialNumber,
 };
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
@@ -125,7 +125,9 @@ impl LocalCa {
     /// before `now` for [`SERVER_DAYS`] (but never past the CA's own end).
     pub fn issue_server(&self, hosts: &[Host], now: OffsetDateTime) -> Result<ServerCert, String> {
         let Some(first) = hosts.first() else {
-            return Err("没有要写入证书的地址或名称 / no address or name to put in the certificate".into());
+            return Err(
+                "没有要写入证书的地址或名称 / no address or name to put in the certificate".into(),
+            );
         };
         let key = KeyPair::generate().map_err(|e| err("无法生成密钥", "cannot make a key", e))?;
         let mut params = CertificateParams::default();
@@ -151,9 +153,13 @@ impl LocalCa {
         params.not_before = now - Duration::hours(1);
         params.not_after = params.not_before + Duration::days(SERVER_DAYS);
         params.serial_number = Some(random_serial());
-        let cert = params
-            .signed_by(&key, &self.issuer)
-            .map_err(|e| err("无法签发服务器证书", "cannot sign the server certificate", e))?;
+        let cert = params.signed_by(&key, &self.issuer).map_err(|e| {
+            err(
+                "无法签发服务器证书",
+                "cannot sign the server certificate",
+                e,
+            )
+        })?;
         Ok(ServerCert {
             chain_pem: format!("{}{}", cert.pem(), self.cert_pem),
             key_pem: key.serialize_pem(),
@@ -186,7 +192,7 @@ mod tests {
         roots
             .add(CertificateDer::from_pem_slice(ca.cert_pem().as_bytes()).unwrap())
             .unwrap();
-        let provider = crate::tls::load::provider();
+        let provider = crate::tls::provider();
         let verifier =
             rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
                 .build()
@@ -218,12 +224,18 @@ mod tests {
         // Another venue's CA does not vouch for it.
         let other = LocalCa::new(now()).unwrap();
         assert!(verify(&other, &server.chain_pem, "exam.venue.test").is_err());
-        // The key is the certificate's.
+        // The key is the certificate's (tls::load refuses any other; tested there).
         let key = PrivateKeyDer::from_pem_slice(server.key_pem.as_bytes()).unwrap();
+        let signing = crate::tls::provider()
+            .key_provider
+            .load_private_key(key)
+            .unwrap();
         let certs = CertificateDer::pem_slice_iter(server.chain_pem.as_bytes())
             .collect::<Result<Vec<_>, _>>()
             .unwrap();
-        crate::tls::load::server_config_from_der(certs, key).unwrap();
+        rustls::sign::CertifiedKey::new(certs, signing)
+            .keys_match()
+            .unwrap();
     }
 
     #[test]

@@ -61,10 +61,16 @@ impl Host {
         }
         let name = s.strip_suffix('.').unwrap_or(s).to_ascii_lowercase();
         if name.len() > 253 {
-            return bad("名称过长（最多 253 个字符）", "the name is longer than 253 characters");
+            return bad(
+                "名称过长（最多 253 个字符）",
+                "the name is longer than 253 characters",
+            );
         }
         let labels: Vec<&str> = name.split('.').collect();
-        if labels.iter().all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit())) {
+        if labels
+            .iter()
+            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
+        {
             return bad("不是有效的 IP 地址", "not a valid IP address");
         }
         for label in &labels {
@@ -166,7 +172,10 @@ mod tests {
             Host::parse(" [fe80::1] "),
             Ok(Host::Ip(IpAddr::V6("fe80::1".parse::<Ipv6Addr>().unwrap())))
         );
-        assert_eq!(Host::parse("::1"), Ok(Host::Ip(IpAddr::V6(Ipv6Addr::LOCALHOST))));
+        assert_eq!(
+            Host::parse("::1"),
+            Ok(Host::Ip(IpAddr::V6(Ipv6Addr::LOCALHOST)))
+        );
         assert_eq!(
             Host::parse("Exam.Venue.LAN."),
             Ok(Host::Dns("exam.venue.lan".into()))
@@ -235,6 +244,9 @@ mod tests {
             reachable_bases("192.168.1.10:80", "http", 80),
             vec!["http://192.168.1.10:80"]
         );
-        assert_eq!(reachable_bases("[::1]:80", "http", 80), vec!["http://[::1]:80"]);
+        assert_eq!(
+            reachable_bases("[::1]:80", "http", 80),
+            vec!["http://[::1]:80"]
+        );
     }
 }

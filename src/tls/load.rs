@@ -37,17 +37,11 @@ pub fn server_config_from_pem(cert_pem: &[u8], key_pem: &[u8]) -> Result<ServerC
         );
     }
     let key = PrivateKeyDer::from_pem_slice(key_pem).map_err(|e| {
-        format!("TLS_KEY 中没有可用的私钥（PEM）：{e} / TLS_KEY holds no usable private key (PEM): {e}")
+        format!(
+            "TLS_KEY 中没有可用的私钥（PEM）：{e} / TLS_KEY holds no usable private key (PEM): {e}"
+        )
     })?;
     server_config_from_der(certs, key)
-}
-
-/// The cryptography TLS runs on: `ring`, which builds with a C compiler alone (aws-lc, rustls'
-/// default, needs far more to build). rustls 0.23.48 marks its `ring` provider deprecated for
-/// lacking post-quantum key exchange, which a venue LAN serving exam answers does not need.
-#[allow(deprecated)]
-pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
 }
 
 /// The TLS settings for a parsed chain and key: TLS 1.2 and 1.3 with the `ring` provider,
@@ -56,7 +50,7 @@ pub fn server_config_from_der(
     certs: Vec<CertificateDer<'static>>,
     key: PrivateKeyDer<'static>,
 ) -> Result<ServerConfig, String> {
-    let provider = provider();
+    let provider = super::provider();
     let signing_key = provider.key_provider.load_private_key(key).map_err(|e| {
         format!("TLS_KEY 的私钥无法使用：{e} / the TLS_KEY private key cannot be used: {e}")
     })?;
@@ -107,7 +101,10 @@ mod tests {
     fn files_without_certificates_or_keys_are_refused() {
         let c = cert();
         let e = server_config_from_pem(b"hello", c.key_pem.as_bytes()).unwrap_err();
-        assert!(e.contains("没有证书") && e.contains("no certificate"), "{e}");
+        assert!(
+            e.contains("没有证书") && e.contains("no certificate"),
+            "{e}"
+        );
         let e = server_config_from_pem(c.chain_pem.as_bytes(), b"hello").unwrap_err();
         assert!(e.contains("私钥") && e.contains("private key"), "{e}");
         let e = server_config_from_pem(c.key_pem.as_bytes(), c.key_pem.as_bytes()).unwrap_err();

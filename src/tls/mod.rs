@@ -8,3 +8,13 @@
 pub mod ca;
 pub mod host;
 pub mod load;
+
+use std::sync::Arc;
+
+/// The cryptography TLS runs on: `ring`, which builds with a C compiler alone (aws-lc, rustls'
+/// default, needs far more to build). rustls 0.23.48 marks its `ring` provider deprecated for
+/// lacking post-quantum key exchange, which a venue LAN serving exam answers does not need.
+#[allow(deprecated)]
+pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}

@@ -30,7 +30,10 @@ impl Running {
         let mut cmd = Command::new(BIN);
         cmd.arg(subcommand)
             .env("BIND", "127.0.0.1:0")
-            .env("DATABASE_URL", format!("sqlite://{}", dir.join("t.db").display()))
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}", dir.join("t.db").display()),
+            )
             .env("ADMIN_PASSWORD", "venue-admin-pw")
             .env("BANK_DIR", shipped_banks())
             .env("RUST_LOG", "error")
@@ -87,7 +90,11 @@ fn make_tls(dir: &Path, hosts: &[&str]) -> String {
     }
     let out = cmd.output().expect("run exam-platform tls");
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     text
 }
 
@@ -119,7 +126,10 @@ fn the_tls_command_keeps_its_ca_and_says_what_to_install_chinese_first() {
     let zh = first.find("一、在每台平板电脑上安装根证书").expect(&first);
     let en = first.find("1. Install the CA").expect(&first);
     assert!(zh < en, "Chinese first:\n{first}");
-    assert!(first.contains("设置 → 安全 → 加密与凭据 → 安装证书 → CA 证书"), "{first}");
+    assert!(
+        first.contains("设置 → 安全 → 加密与凭据 → 安装证书 → CA 证书"),
+        "{first}"
+    );
     assert!(first.contains("证书信任设置"), "{first}");
     assert!(first.contains("BIND=0.0.0.0:8443"), "{first}");
     assert!(first.contains("https://192.168.1.10:8443/"), "{first}");
@@ -129,8 +139,15 @@ fn the_tls_command_keeps_its_ca_and_says_what_to_install_chinese_first() {
     let server = std::fs::read(dir.path().join("server.crt")).unwrap();
     let again = make_tls(dir.path(), &["exam.venue.test"]);
     assert!(again.contains("沿用上次生成的"), "{again}");
-    assert_eq!(std::fs::read(dir.path().join("ca.crt")).unwrap(), ca, "the CA is kept");
-    assert_ne!(std::fs::read(dir.path().join("server.crt")).unwrap(), server);
+    assert_eq!(
+        std::fs::read(dir.path().join("ca.crt")).unwrap(),
+        ca,
+        "the CA is kept"
+    );
+    assert_ne!(
+        std::fs::read(dir.path().join("server.crt")).unwrap(),
+        server
+    );
 
     let bad = Command::new(BIN)
         .args(["tls", "--host", "https://exam.venue.test:8443", "--out"])
@@ -139,7 +156,10 @@ fn the_tls_command_keeps_its_ca_and_says_what_to_install_chinese_first() {
         .unwrap();
     assert!(!bad.status.success());
     let err = String::from_utf8_lossy(&bad.stderr);
-    assert!(err.contains("不要写 http://") && err.contains("without http://"), "{err}");
+    assert!(
+        err.contains("不要写 http://") && err.contains("without http://"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -153,11 +173,14 @@ async fn with_tls_cert_and_key_the_server_speaks_https_and_redirects_plain_http_
     let lines = server.until("数据库 Database");
     let base = listening(&lines);
     assert!(base.starts_with("https://127.0.0.1:"), "{lines:#?}");
-    assert!(!lines.iter().any(|l| l.contains("注意")), "no warning on loopback: {lines:#?}");
+    assert!(
+        !lines.iter().any(|l| l.contains("注意")),
+        "no warning on loopback: {lines:#?}"
+    );
     let port: u16 = base.rsplit(':').next().unwrap().parse().unwrap();
 
-    let ca = reqwest::Certificate::from_pem(&std::fs::read(tls.path().join("ca.crt")).unwrap())
-        .unwrap();
+    let ca =
+        reqwest::Certificate::from_pem(&std::fs::read(tls.path().join("ca.crt")).unwrap()).unwrap();
     let client = reqwest::Client::builder()
         .add_root_certificate(ca)
         .resolve("exam.venue.test", ([127, 0, 0, 1], port).into())
@@ -176,7 +199,13 @@ async fn with_tls_cert_and_key_the_server_speaks_https_and_redirects_plain_http_
     }
     // A client that does not trust the venue CA is refused.
     let stranger = reqwest::Client::builder().build().unwrap();
-    assert!(stranger.get(format!("{base}/api/health")).send().await.is_err());
+    assert!(
+        stranger
+            .get(format!("{base}/api/health"))
+            .send()
+            .await
+            .is_err()
+    );
 
     let redirect_line = lines
         .iter()
@@ -209,7 +238,10 @@ fn a_key_that_is_not_the_certificates_stops_the_start_with_a_reason_in_both_lang
         let mut cmd = Command::new(BIN);
         cmd.arg("serve")
             .env("BIND", "127.0.0.1:0")
-            .env("DATABASE_URL", format!("sqlite://{}", db.path().join("t.db").display()))
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}", db.path().join("t.db").display()),
+            )
             .env("BANK_DIR", "")
             .env_remove("HTTP_REDIRECT_BIND");
         for (k, v) in env {
@@ -220,17 +252,35 @@ fn a_key_that_is_not_the_certificates_stops_the_start_with_a_reason_in_both_lang
         String::from_utf8_lossy(&out.stderr).to_string()
     };
     let err = run(&[
-        ("TLS_CERT", a.path().join("server.crt").display().to_string()),
+        (
+            "TLS_CERT",
+            a.path().join("server.crt").display().to_string(),
+        ),
         ("TLS_KEY", b.path().join("server.key").display().to_string()),
     ]);
-    assert!(err.contains("不匹配") && err.contains("does not belong"), "{err}");
+    assert!(
+        err.contains("不匹配") && err.contains("does not belong"),
+        "{err}"
+    );
     let err = run(&[
-        ("TLS_CERT", a.path().join("server.key").display().to_string()),
+        (
+            "TLS_CERT",
+            a.path().join("server.key").display().to_string(),
+        ),
         ("TLS_KEY", a.path().join("server.key").display().to_string()),
     ]);
-    assert!(err.contains("没有证书") && err.contains("no certificate"), "{err}");
-    let err = run(&[("TLS_CERT", a.path().join("server.crt").display().to_string())]);
-    assert!(err.contains("必须同时设置") && err.contains("together"), "{err}");
+    assert!(
+        err.contains("没有证书") && err.contains("no certificate"),
+        "{err}"
+    );
+    let err = run(&[(
+        "TLS_CERT",
+        a.path().join("server.crt").display().to_string(),
+    )]);
+    assert!(
+        err.contains("必须同时设置") && err.contains("together"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -242,7 +292,10 @@ fn plain_http_on_a_network_address_warns_that_offline_reload_will_not_work() {
     let en = lines.find("Warning: serving plain HTTP").expect(&lines);
     assert!(zh < en, "{lines}");
     assert!(lines.contains("exam-platform tls"), "{lines}");
-    assert!(lines.contains("Tablets and other computers open: http://"), "{lines}");
+    assert!(
+        lines.contains("Tablets and other computers open: http://"),
+        "{lines}"
+    );
     let open = lines
         .lines()
         .find(|l| l.starts_with("Tablets and other computers open"))
@@ -264,8 +317,14 @@ fn the_demo_speaks_chinese_first_in_beijing_time_and_keeps_its_machine_readable_
     let zh = text.find("演示：").expect(&text);
     let en = text.find("Demo: ").expect(&text);
     assert!(zh < en, "{text}");
-    assert!(text.contains("（北京时间）") && text.contains("Beijing time (UTC+8)"), "{text}");
-    assert!(!text.contains(" UTC\n") && !text.ends_with(" UTC"), "{text}");
+    assert!(
+        text.contains("（北京时间）") && text.contains("Beijing time (UTC+8)"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(" UTC\n") && !text.ends_with(" UTC"),
+        "{text}"
+    );
     assert!(text.contains("考生作答：在平板电脑"), "{text}");
     let rows = lines
         .iter()
@@ -273,5 +332,8 @@ fn the_demo_speaks_chinese_first_in_beijing_time_and_keeps_its_machine_readable_
         .count();
     assert_eq!(rows, 10, "{text}");
     let sit = lines.last().unwrap();
-    assert!(sit.starts_with("Sit the exam: open http://127.0.0.1:"), "{sit}");
+    assert!(
+        sit.starts_with("Sit the exam: open http://127.0.0.1:"),
+        "{sit}"
+    );
 }

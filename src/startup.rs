@@ -183,8 +183,8 @@ impl Application {
         }
         .map_err(|e| StartupError(e.to_string()))?
         .run();
-        let redirect = match &config.http_redirect_bind {
-            Some(bind) if is_tls => Some(redirect_server(bind, port)?),
+        let redirect = match (&config.http_redirect_bind, &config.tls) {
+            (Some(bind), Some(files)) => Some(redirect_server(bind, port, &files.cert)?),
             _ => None,
         };
         Ok(Application {
@@ -228,9 +228,24 @@ impl Application {
     }
 }
 
+/// The venue CA as `exam-platform tls` leaves it beside the server certificate (`ca.der.crt`),
+/// when it is there: the redirect server hands it out so a tablet can install it before it
+/// trusts HTTPS.
+pub const VENUE_CA_FILE: &str = "ca.der.crt";
+
 /// A plain-HTTP server on `bind` that answers every request with a 308 to the same host and
-/// path over HTTPS on `tls_port`; returns its port and the server.
-fn redirect_server(bind: &str, tls_port: u16) -> Result<(u16, Server), StartupError> {
+/// path over HTTPS on `tls_port`, except `/ca.der.crt`: the venue CA beside `cert` (when there)
+/// for tablets to download and install. Returns its port and the server.
+fn redirect_server(
+    bind: &str,
+    tls_port: u16,
+    cert: &std::path::Path,
+) -> Result<(u16, Server), StartupError> {
+    let ca = cert
+        .parent()
+        .map(|dir| dir.join(VENUE_CA_FILE))
+        .and_then(|p| std::fs::read(p).ok())
+        .map(web::Bytes::from);
     let listener = TcpListener::bind(bind)
         .map_err(|e| StartupError(format!("无法监听 cannot listen on {bind}: {e}")))?;
     let port = listener
@@ -238,11 +253,24 @@ fn redirect_server(bind: &str, tls_port: u16) -> Result<(u16, Server), StartupEr
         .map_err(|e| StartupError(e.to_string()))?
         .port();
     let server = HttpServer::new(move || {
-        App::new().default_service(web::to(move |req: actix_web::HttpRequest| async move {
-            let host = req.connection_info().host().to_string();
-            actix_web::HttpResponse::PermanentRedirect()
-                .insert_header(("location", https_location(&host, tls_port, &req)))
-                .finish()
+        let ca = ca.clone();
+        App::new().default_service(web::to(move |req: actix_web::HttpRequest| {
+            let ca = ca.clone();
+            async move {
+                if let Some(ca) = ca.filter(|_| req.path() == format!("/{VENUE_CA_FILE}")) {
+                    return actix_web::HttpResponse::Ok()
+                        .content_type("application/x-x509-ca-cert")
+                        .insert_header((
+                            "content-disposition",
+                            format!("attachment; filename=\"{VENUE_CA_FILE}\""),
+                        ))
+                        .body(ca);
+                }
+                let host = req.connection_info().host().to_string();
+                actix_web::HttpResponse::PermanentRedirect()
+                    .insert_header(("location", https_location(&host, tls_port, &req)))
+                    .finish()
+            }
         }))
     })
     .workers(1)

@@ -46,6 +46,21 @@ fn announce(config: &Config, app: &Application) -> Vec<String> {
         let rhost = bind_host(bind);
         println!("HTTP 跳转：http://{rhost}:{redirect} 上的访问都转到 HTTPS（端口 {port}）");
         println!("Plain HTTP on http://{rhost}:{redirect} redirects to HTTPS (port {port})");
+        let ca_beside = config
+            .tls
+            .as_ref()
+            .and_then(|t| t.cert.parent())
+            .map(|d| d.join(exam_platform::startup::VENUE_CA_FILE).is_file());
+        if ca_beside == Some(true) {
+            let file = exam_platform::startup::VENUE_CA_FILE;
+            let at = reachable_bases(bind, "http", redirect)
+                .iter()
+                .map(|b| format!("{b}/{file}"))
+                .collect::<Vec<_>>()
+                .join("  ");
+            println!("平板电脑可在浏览器打开 {at} 下载考点根证书并安装");
+            println!("Tablets can download the venue CA to install at {at}");
+        }
     }
     if scheme == "http" && !is_loopback_bind(&config.bind) {
         let warning = plain_http_warning(&config.bind);

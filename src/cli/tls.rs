@@ -90,6 +90,9 @@ pub fn run(hosts: &[String], out: &Path, port: u16) -> Result<(), String> {
         "   iPad：用“隔空投送”或邮件发送该文件并打开，设置 → 已下载描述文件 → 安装；\
          再到 设置 → 通用 → 关于本机 → 证书信任设置，打开对该根证书的完全信任"
     );
+    println!(
+        "   （或者启动时加上 HTTP_REDIRECT_BIND=0.0.0.0:80，平板电脑即可在浏览器打开 http://{url_host}/{CA_DER} 下载）"
+    );
     println!("二、这样启动服务器：");
     println!("   {env}");
     println!("   平板电脑打开 {url}（断网时刷新页面也能继续作答）");
@@ -114,6 +117,9 @@ pub fn run(hosts: &[String], out: &Path, port: u16) -> Result<(), String> {
     println!(
         "   iPad: AirDrop or mail the file and open it, Settings → Profile Downloaded → Install; \
          then Settings → General → About → Certificate Trust Settings, turn on full trust for the CA"
+    );
+    println!(
+        "   (or start with HTTP_REDIRECT_BIND=0.0.0.0:80 too, and tablets download it at http://{url_host}/{CA_DER})"
     );
     println!("2. Start the server with:");
     println!("   {env}");

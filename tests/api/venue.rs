@@ -226,6 +226,27 @@ async fn with_tls_cert_and_key_the_server_speaks_https_and_redirects_plain_http_
         r.headers()["location"],
         format!("https://exam.venue.test:{port}/console?x=1").as_str()
     );
+    // The venue CA, for tablets to install before they trust HTTPS, over plain HTTP.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("/ca.der.crt 下载考点根证书")),
+        "{lines:#?}"
+    );
+    let r = client
+        .get(format!("http://127.0.0.1:{rport}/ca.der.crt"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/x-x509-ca-cert");
+    let served = r.bytes().await.unwrap();
+    assert_eq!(
+        served.as_ref(),
+        std::fs::read(tls.path().join("ca.der.crt"))
+            .unwrap()
+            .as_slice()
+    );
 }
 
 #[test]

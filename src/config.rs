@@ -48,6 +48,21 @@ pub struct Config {
     /// Seconds a request body may take before it must average 16 KiB/s, or it is cut off with
     /// 408 (`BODY_GRACE_SECONDS`, default 20).
     pub body_grace_seconds: u64,
+    /// HTTPS: the certificate chain and its private key, PEM files (`TLS_CERT`, `TLS_KEY`; both
+    /// or neither). `None` serves plain HTTP.
+    pub tls: Option<TlsFiles>,
+    /// With TLS, also answer plain HTTP at this address with a 308 to the HTTPS one
+    /// (`HTTP_REDIRECT_BIND`, e.g. `0.0.0.0:80`), so a tablet typing the bare address lands on HTTPS.
+    pub http_redirect_bind: Option<String>,
+}
+
+/// The PEM files HTTPS is served with (see `tls::load`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// The server certificate followed by any intermediates (`TLS_CERT`).
+    pub cert: PathBuf,
+    /// The server's private key (`TLS_KEY`).
+    pub key: PathBuf,
 }
 
 impl Default for Config {
@@ -70,6 +85,8 @@ impl Default for Config {
             cert_lookup_max_failures: 10,
             cert_lookup_lockout_seconds: 600,
             body_grace_seconds: 20,
+            tls: None,
+            http_redirect_bind: None,
         }
     }
 }
@@ -133,6 +150,76 @@ impl Config {
             &mut c.cert_lookup_lockout_seconds,
         )?;
         num("BODY_GRACE_SECONDS", &mut c.body_grace_seconds)?;
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        (c.tls, c.http_redirect_bind) =
+            tls_settings(var("TLS_CERT"), var("TLS_KEY"), var("HTTP_REDIRECT_BIND"))?;
         Ok(c)
+    }
+}
+
+/// `TLS_CERT`, `TLS_KEY` and `HTTP_REDIRECT_BIND` as settings: the two files come together, and
+/// a redirect to HTTPS needs HTTPS.
+fn tls_settings(
+    cert: Option<String>,
+    key: Option<String>,
+    redirect: Option<String>,
+) -> Result<(Option<TlsFiles>, Option<String>), String> {
+    let tls = match (cert, key) {
+        (Some(cert), Some(key)) => Some(TlsFiles {
+            cert: PathBuf::from(cert.trim()),
+            key: PathBuf::from(key.trim()),
+        }),
+        (None, None) => None,
+        _ => {
+            return Err("TLS_CERT 和 TLS_KEY 必须同时设置（或都不设置） / \
+                 TLS_CERT and TLS_KEY must be set together (or neither)"
+                .into());
+        }
+    };
+    if redirect.is_some() && tls.is_none() {
+        return Err("HTTP_REDIRECT_BIND 需要同时设置 TLS_CERT 和 TLS_KEY / \
+             HTTP_REDIRECT_BIND needs TLS_CERT and TLS_KEY"
+            .into());
+    }
+    Ok((tls, redirect.map(|r| r.trim().to_string())))
+}
+
+#[cfg(test)]
+mod tls_tests {
+    use super::*;
+
+    fn s(v: &str) -> Option<String> {
+        Some(v.to_string())
+    }
+
+    #[test]
+    fn tls_files_come_in_pairs_and_a_redirect_needs_them() {
+        assert_eq!(tls_settings(None, None, None), Ok((None, None)));
+        let (tls, redirect) = tls_settings(
+            s("data/tls/server.crt"),
+            s("data/tls/server.key"),
+            s("0.0.0.0:80"),
+        )
+        .unwrap();
+        assert_eq!(
+            tls,
+            Some(TlsFiles {
+                cert: "data/tls/server.crt".into(),
+                key: "data/tls/server.key".into()
+            })
+        );
+        assert_eq!(redirect.as_deref(), Some("0.0.0.0:80"));
+        for (cert, key, redirect) in [
+            (s("a.crt"), None, None),
+            (None, s("a.key"), None),
+            (None, None, s("0.0.0.0:80")),
+        ] {
+            let e = tls_settings(cert, key, redirect).unwrap_err();
+            assert!(e.contains("必须") || e.contains("需要"), "{e}");
+            assert!(
+                e.contains("TLS_CERT and TLS_KEY") || e.contains("needs"),
+                "{e}"
+            );
+        }
     }
 }

@@ -17,3 +17,4 @@ pub mod proctor;
 pub mod spreadsheet;
 pub mod startup;
 pub mod state;
+pub mod tls;

@@ -22,7 +22,7 @@ fn main() -> ExitCode {
     match cli::run(cli::Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("错误 error: {e}");
             ExitCode::FAILURE
         }
     }

@@ -19,7 +19,10 @@ use std::time::Duration;
 /// A built, not yet running, server.
 pub struct Application {
     port: u16,
+    tls: bool,
     server: Server,
+    /// With `HTTP_REDIRECT_BIND`: the plain-HTTP server that sends everyone to HTTPS, and its port.
+    redirect: Option<(u16, Server)>,
     state: AppState,
 }
 
@@ -110,6 +113,13 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
 impl Application {
     /// Prepares everything and binds the listener (port 0 picks a free port).
     pub async fn build(config: Config) -> Result<Application, StartupError> {
+        // A bad certificate or key stops the start before anything is opened.
+        let tls = match &config.tls {
+            Some(files) => Some(
+                crate::tls::load::server_config(&files.cert, &files.key).map_err(StartupError)?,
+            ),
+            None => None,
+        };
         let state = prepare(&config).await?;
         if let Some(dir) = &config.bank_dir {
             if dir.is_dir() {
@@ -172,15 +182,35 @@ impl Application {
         // The head of a request must arrive within 5 s (bodies: `http::edge` cuts off a slow
         // one), and a connection being closed gets 2 s to finish before it is dropped.
         .client_request_timeout(Duration::from_secs(5))
-        .client_disconnect_timeout(Duration::from_secs(2))
-        .listen(listener)
+        .client_disconnect_timeout(Duration::from_secs(2));
+        let is_tls = tls.is_some();
+        let server = match tls {
+            Some(tls) => server.listen_rustls_0_23(listener, tls),
+            None => server.listen(listener),
+        }
         .map_err(|e| StartupError(e.to_string()))?
         .run();
+        let redirect = match (&config.http_redirect_bind, &config.tls) {
+            (Some(bind), Some(files)) => Some(redirect_server(bind, port, &files.cert)?),
+            _ => None,
+        };
         Ok(Application {
             port,
+            tls: is_tls,
             server,
+            redirect,
             state,
         })
+    }
+
+    /// `https` when it serves TLS, else `http`.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls { "https" } else { "http" }
+    }
+
+    /// The port of the plain-HTTP redirect to HTTPS, when there is one.
+    pub fn redirect_port(&self) -> Option<u16> {
+        self.redirect.as_ref().map(|(port, _)| *port)
     }
 
     /// The port it listens on.
@@ -195,6 +225,82 @@ impl Application {
 
     /// Serves until stopped.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        match self.redirect {
+            Some((_, redirect)) => {
+                futures_util::future::try_join(self.server, redirect).await?;
+                Ok(())
+            }
+            None => self.server.await,
+        }
+    }
+}
+
+/// The venue CA as `exam-platform tls` leaves it beside the server certificate (`ca.der.crt`),
+/// when it is there: the redirect server hands it out so a tablet can install it before it
+/// trusts HTTPS.
+pub const VENUE_CA_FILE: &str = "ca.der.crt";
+
+/// A plain-HTTP server on `bind` that answers every request with a 308 to the same host and
+/// path over HTTPS on `tls_port`, except `/ca.der.crt`: the venue CA beside `cert` (when there)
+/// for tablets to download and install. Returns its port and the server.
+fn redirect_server(
+    bind: &str,
+    tls_port: u16,
+    cert: &std::path::Path,
+) -> Result<(u16, Server), StartupError> {
+    let ca = cert
+        .parent()
+        .map(|dir| dir.join(VENUE_CA_FILE))
+        .and_then(|p| std::fs::read(p).ok())
+        .map(web::Bytes::from);
+    let listener = TcpListener::bind(bind)
+        .map_err(|e| StartupError(format!("无法监听 cannot listen on {bind}: {e}")))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| StartupError(e.to_string()))?
+        .port();
+    let server = HttpServer::new(move || {
+        let ca = ca.clone();
+        App::new().default_service(web::to(move |req: actix_web::HttpRequest| {
+            let ca = ca.clone();
+            async move {
+                if let Some(ca) = ca.filter(|_| req.path() == format!("/{VENUE_CA_FILE}")) {
+                    return actix_web::HttpResponse::Ok()
+                        .content_type("application/x-x509-ca-cert")
+                        .insert_header((
+                            "content-disposition",
+                            format!("attachment; filename=\"{VENUE_CA_FILE}\""),
+                        ))
+                        .body(ca);
+                }
+                let host = req.connection_info().host().to_string();
+                actix_web::HttpResponse::PermanentRedirect()
+                    .insert_header(("location", https_location(&host, tls_port, &req)))
+                    .finish()
+            }
+        }))
+    })
+    .workers(1)
+    .client_request_timeout(Duration::from_secs(5))
+    .listen(listener)
+    .map_err(|e| StartupError(e.to_string()))?
+    .run();
+    Ok((port, server))
+}
+
+/// Where a plain-HTTP request for `host` (as its Host header says, maybe with a port) goes:
+/// the same host and path on HTTPS at `tls_port` (no port when it is 443).
+fn https_location(host: &str, tls_port: u16, req: &actix_web::HttpRequest) -> String {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6
+            .split_once(']')
+            .map_or(host, |(ip, _)| &host[..ip.len() + 2]),
+        None => host.split(':').next().unwrap_or(host),
+    };
+    let path = req.uri().path_and_query().map_or("/", |p| p.as_str());
+    if tls_port == 443 {
+        format!("https://{name}{path}")
+    } else {
+        format!("https://{name}:{tls_port}{path}")
     }
 }

@@ -102,7 +102,7 @@ impl Issuer {
             &config.cert_issuer,
             config.cert_public_url.as_deref(),
             bind,
-            false,
+            config.tls.is_some(),
         )
     }
 

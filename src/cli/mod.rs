@@ -5,6 +5,7 @@ mod bank;
 mod cert;
 mod migrate;
 mod serve;
+mod tls;
 
 use clap::{Parser, Subcommand};
 use exam_platform::config::Config;
@@ -112,6 +113,21 @@ pub enum Command {
         #[arg(long)]
         steps: Option<u32>,
     },
+    /// 为没有公网域名的考点生成平板电脑信任的 HTTPS 证书 / Make an HTTPS certificate the venue's
+    /// tablets trust: a local CA (kept in the folder and re-used, so tablets install it once)
+    /// and a server certificate for the given addresses and names, signed by it.
+    Tls {
+        /// An IP address or name the tablets open, e.g. 192.168.1.10 or exam.venue.lan (repeat
+        /// for several); default: this machine's network addresses.
+        #[arg(long = "host")]
+        hosts: Vec<String>,
+        /// Folder for ca.crt, ca.der.crt, ca.key, server.crt and server.key.
+        #[arg(long, short, default_value = "data/tls")]
+        out: PathBuf,
+        /// The HTTPS port to show in the start command.
+        #[arg(long, default_value_t = 8443)]
+        port: u16,
+    },
     /// Write a synthetic bank (clearly marked, never loaded by default) for benchmarks.
     GenBank {
         /// How many questions.
@@ -167,6 +183,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             Command::CertStatus { output } => cert::status(output).await,
             Command::CertIssue { session } => cert::issue(session).await,
             Command::Migrate { action, steps } => migrate::run(action, steps).await,
+            Command::Tls { hosts, out, port } => tls::run(&hosts, &out, port),
             Command::GenBank {
                 questions,
                 format,

@@ -1,9 +1,13 @@
-//! `serve` and `demo`: the server, and the server on a fresh demo database.
+//! `serve` and `demo`: the server, and the server on a fresh demo database. Both say where
+//! tablets reach them, Chinese first with English, and warn when a tablet on the venue network
+//! would get plain HTTP (no offline reload without HTTPS).
 
 use super::config;
 use exam_platform::config::Config;
 use exam_platform::exam::demo;
+use exam_platform::exam::results::beijing_time;
 use exam_platform::startup::Application;
+use exam_platform::tls::host::{bind_host, is_loopback_bind, is_unspecified_bind, reachable_bases};
 use std::path::PathBuf;
 
 pub async fn serve(config: Config) -> Result<(), String> {
@@ -14,19 +18,70 @@ pub async fn serve(config: Config) -> Result<(), String> {
     app.run_until_stopped().await.map_err(|e| e.to_string())
 }
 
-/// Prints where the server listens; returns the `host:port` to reach it at.
-fn announce(config: &Config, app: &Application) -> String {
-    let host = config
-        .bind
-        .rsplit_once(':')
-        .map(|(h, _)| h)
-        .unwrap_or("127.0.0.1");
-    println!(
-        "Listening on http://{host}:{}  (API: /api, OpenAPI: /api/openapi.json)",
-        app.port()
-    );
-    println!("Database: {}", super::redact(&config.database_url));
-    format!("{host}:{}", app.port())
+/// Prints where the server listens and, on a network address without TLS, the warning; returns
+/// the base addresses (`scheme://host:port`) a tablet can open.
+fn announce(config: &Config, app: &Application) -> Vec<String> {
+    let scheme = app.scheme();
+    let host = bind_host(&config.bind);
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    };
+    let port = app.port();
+    println!("服务已启动：{scheme}://{host}:{port}（接口 /api，接口文档 /api/openapi.json）");
+    // The browser tests and tests/api read this line: keep its start.
+    println!("Listening on {scheme}://{host}:{port}  (API: /api, OpenAPI: /api/openapi.json)");
+    let bases = reachable_bases(&config.bind, scheme, port);
+    if is_unspecified_bind(&config.bind) {
+        let list = bases
+            .iter()
+            .map(|b| format!("{b}/"))
+            .collect::<Vec<_>>()
+            .join("  ");
+        println!("平板电脑和其他电脑请打开：{list}");
+        println!("Tablets and other computers open: {list}");
+    }
+    if let (Some(bind), Some(redirect)) = (&config.http_redirect_bind, app.redirect_port()) {
+        let rhost = bind_host(bind);
+        println!("HTTP 跳转：http://{rhost}:{redirect} 上的访问都转到 HTTPS（端口 {port}）");
+        println!("Plain HTTP on http://{rhost}:{redirect} redirects to HTTPS (port {port})");
+        let ca_beside = config
+            .tls
+            .as_ref()
+            .and_then(|t| t.cert.parent())
+            .map(|d| d.join(exam_platform::startup::VENUE_CA_FILE).is_file());
+        if ca_beside == Some(true) {
+            let file = exam_platform::startup::VENUE_CA_FILE;
+            let at = reachable_bases(bind, "http", redirect)
+                .iter()
+                .map(|b| format!("{b}/{file}"))
+                .collect::<Vec<_>>()
+                .join("  ");
+            println!("平板电脑可在浏览器打开 {at} 下载考点根证书并安装");
+            println!("Tablets can download the venue CA to install at {at}");
+        }
+    }
+    if scheme == "http" && !is_loopback_bind(&config.bind) {
+        let warning = plain_http_warning(&config.bind);
+        println!("{warning}");
+        eprintln!("{warning}");
+    }
+    println!("数据库 Database: {}", super::redact(&config.database_url));
+    bases
+}
+
+/// What a server on a network address without TLS says at start, Chinese then English.
+fn plain_http_warning(bind: &str) -> String {
+    format!(
+        "注意：服务器在网络地址 {bind} 上以未加密的 HTTP 运行。平板电脑断网时刷新页面，会看到浏览器的错误页而不是考试\
+         （离线作答需要 HTTPS：浏览器只在 HTTPS 下启用离线功能）。\
+         解决办法：运行 `exam-platform tls` 生成证书，把根证书装到平板电脑上，再用它打印的 TLS_CERT=… TLS_KEY=… 启动。\n\
+         Warning: serving plain HTTP on the network address {bind}. A tablet that reloads the page while the \
+         network is down will show the browser's error page instead of the exam (offline use needs HTTPS: \
+         browsers enable the service worker only there). To fix it, run `exam-platform tls` to make a \
+         certificate, install its CA on the tablets, and start with the TLS_CERT=… TLS_KEY=… it prints."
+    )
 }
 
 pub async fn demo() -> Result<(), String> {
@@ -48,16 +103,41 @@ pub async fn demo() -> Result<(), String> {
     // Made before serving, so the printed tickets work from the first request.
     let d = demo::ensure(&app.state().db, chrono::Utc::now())
         .await
-        .map_err(|e| format!("cannot create the demo data: {}: {}", e.code, e.message))?;
-    let addr = announce(&config, &app);
+        .map_err(|e| {
+            format!(
+                "无法创建演示数据 cannot create the demo data: {}: {}",
+                e.code, e.message
+            )
+        })?;
+    let bases = announce(&config, &app);
+    let addr = bases.first().cloned().unwrap_or_default();
     let pw = config.admin_password.clone().unwrap_or_default();
+    let until = beijing_time(d.ends_at);
     println!();
+    println!(
+        "演示：{}数据库，已载入自带题库，工作人员登录 admin / {pw}",
+        if fresh { "全新" } else { "已有" }
+    );
     println!(
         "Demo: {} database, shipped banks loaded, staff login admin / {pw}",
         if fresh { "fresh" } else { "existing" }
     );
     println!(
-        "Exam {} (id {}); session {} {} {} (id {}{}), open until {} UTC",
+        "考试 {}（编号 {}）；场次 {} {} {}（编号 {}{}），开放至 {until}（北京时间）",
+        demo::EXAM_NAME,
+        d.exam_id,
+        demo::SESSION_NAME,
+        demo::SESSION_NUMBER,
+        demo::SESSION_VENUE,
+        d.session_id,
+        if d.created {
+            ""
+        } else {
+            "，上次启动时创建"
+        },
+    );
+    println!(
+        "Exam {} (id {}); session {} {} {} (id {}{}), open until {until} Beijing time (UTC+8)",
         demo::EXAM_NAME,
         d.exam_id,
         demo::SESSION_NAME,
@@ -69,24 +149,34 @@ pub async fn demo() -> Result<(), String> {
         } else {
             ", from an earlier start"
         },
-        d.ends_at.format("%Y-%m-%d %H:%M")
     );
     if d.ends_at <= chrono::Utc::now() {
+        println!("  （考试时段已结束，考生无法再开始作答；请使用全新数据库）");
         println!("  (its window has closed: candidates can no longer start; use a fresh database)");
     }
     println!();
-    println!("  ticket          ID number            name  room      seat");
+    println!("  准考证号 ticket    身份证号 ID number      姓名 name  考场 room  座位 seat");
     for c in &d.candidates {
         println!(
-            "  {:<15} {:<20} {}  {}  {:>3}",
+            "  {:<17} {:<23} {}  {}  {:>3}",
             c.ticket, c.id_number, c.name, c.room, c.seat
         );
     }
     println!();
+    let tablet = bases.iter().map(|b| format!("{b}/")).collect::<Vec<_>>();
     println!(
-        "Sit the exam: open http://{addr}/ on a tablet (or a browser window of tablet size) and log in with a ticket and ID number."
+        "考生作答：在平板电脑（或平板大小的浏览器窗口）上打开 {}，用准考证号和身份证号登录。",
+        tablet.join(" 或 ")
     );
-    println!("Watch the room and mark: the staff console at http://{addr}/console (admin / {pw}).");
+    println!("监考和阅卷：工作人员控制台 {addr}/console（admin / {pw}）。");
+    println!("也可以直接调用接口（例如用 curl），见下方英文说明和 {addr}/api/openapi.json。");
+    println!();
+    // The browser tests wait for this line: every candidate row is printed before it.
+    println!(
+        "Sit the exam: open {} on a tablet (or a browser window of tablet size) and log in with a ticket and ID number.",
+        tablet.join(" or ")
+    );
+    println!("Watch the room and mark: the staff console at {addr}/console (admin / {pw}).");
     println!("Or over the API, e.g. with curl:");
     println!(
         "  POST /api/candidate/login {{\"ticket\",\"id_number\"}} → token, attempt_id; then with -H 'authorization: Bearer <token>'"
@@ -94,9 +184,7 @@ pub async fn demo() -> Result<(), String> {
     println!(
         "  GET /api/attempts/{{id}}/paper, PUT /api/attempts/{{id}}/answers/{{question_id}} {{\"response\":…,\"seq\":1}}, POST /api/attempts/{{id}}/submit\n  (request and response shapes: /api/openapi.json)"
     );
-    println!(
-        "Staff: curl -s -X POST http://{addr}/api/auth/login -H 'content-type: application/json' \\"
-    );
+    println!("Staff: curl -s -X POST {addr}/api/auth/login -H 'content-type: application/json' \\");
     println!("        -d '{{\"username\":\"admin\",\"password\":\"{pw}\"}}'");
     println!(
         "       then GET /api/sessions/{}/candidates or /api/questions?bank=VID with -H 'authorization: Bearer <token>'",

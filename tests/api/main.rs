@@ -25,3 +25,4 @@ mod results_certificates;
 mod sessions;
 // Part tablet (issue 12).
 mod tablet;
+mod venue;

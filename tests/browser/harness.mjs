@@ -20,16 +20,19 @@ export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const ADMIN_PASSWORD = 'demo-admin';
 
 /** Starts `exam-platform demo` on a fresh SQLite database; resolves with the base URL and the
- * printed candidates ({ticket, idNumber, name}). `stop()` ends it (SIGKILL, then cleans up). */
-export async function startServer() {
+ * printed candidates ({ticket, idNumber, name}). `stop()` ends it (SIGKILL, then cleans up).
+ * Optional: `env`, more environment variables (e.g. TLS_CERT and TLS_KEY), and `args`, more
+ * command-line arguments after `demo`. */
+export async function startServer({ env = {}, args = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'exam-e2e-'));
-  const child = spawn(BIN, ['demo'], {
+  const child = spawn(BIN, ['demo', ...args], {
     cwd: ROOT,
     env: {
       ...process.env,
       BIND: '127.0.0.1:0',
       DATABASE_URL: `sqlite://${join(dir, 'demo.db')}`,
       RUST_LOG: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -40,7 +43,7 @@ export async function startServer() {
     const timer = setTimeout(() => reject(new Error('the server did not start within 60 s')), 60000);
     child.on('exit', (code) => reject(new Error(`the server exited early (${code})`)));
     lines.on('line', (line) => {
-      const listen = line.match(/^Listening on (http:\/\/\S+)/);
+      const listen = line.match(/^Listening on (https?:\/\/\S+)/);
       if (listen) base = listen[1];
       const row = line.match(/^\s+(K\d{11}[A-Z])\s+(\d{17}[\dX])\s+(\S+)/);
       if (row) candidates.push({ ticket: row[1], idNumber: row[2], name: row[3] });

@@ -833,7 +833,8 @@ async fn an_item_with_an_oversized_field_is_skipped_with_its_field_and_limit_and
     assert_eq!(status, StatusCode::OK, "{report}");
     let c1 = outcome_of(&report, "C1");
     assert_eq!(c1["code"], "field_too_long");
-    assert!(c1["reason"].as_str().unwrap().contains("选项A"), "{c1}");
+    assert!(c1["reason_zh"].as_str().unwrap().contains("选项A"), "{c1}");
+    assert!(c1["reason"].as_str().unwrap().contains("option A"), "{c1}");
     assert_eq!(outcome_of(&report, "C2")["outcome"], "imported");
 
     // The JSON API refuses the same with 422 and says which field and limit.

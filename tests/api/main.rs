@@ -21,3 +21,4 @@ mod instances;
 mod openapi;
 mod proctor;
 mod sessions;
+mod zh_messages;

@@ -12,6 +12,8 @@ pub mod sheet;
 pub mod text;
 pub mod xlsx;
 mod xml;
+#[cfg(test)]
+mod zh_tests;
 pub mod zip_limits;
 
 use super::model::{Question, QuestionBody};

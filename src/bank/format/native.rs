@@ -706,7 +706,10 @@ colour = "red"
         assert_eq!(skip.code, ErrorCode::InvalidAnswer);
         assert_eq!(
             f.items[2].warnings,
-            vec!["unknown field \"colour\" ignored"]
+            vec![Text::new(
+                "未知字段“colour”已忽略",
+                "unknown field \"colour\" ignored"
+            )]
         );
     }
 

@@ -145,6 +145,17 @@ impl AppError {
         e.retry_after = Some(2);
         e
     }
+    /// The JSON body the error is sent as.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: self.message.clone(),
+                message_zh: self.message_zh.clone(),
+                details: self.details.clone(),
+            },
+        }
+    }
     /// Attaches machine-readable details.
     pub fn with_details(mut self, details: impl Serialize) -> AppError {
         self.details = serde_json::to_value(details).ok();
@@ -167,14 +178,7 @@ impl ResponseError for AppError {
         if let Some(s) = self.retry_after {
             res.insert_header(("Retry-After", s.to_string()));
         }
-        res.json(ErrorBody {
-            error: ErrorDetail {
-                code: self.code,
-                message: self.message.clone(),
-                message_zh: self.message_zh.clone(),
-                details: self.details.clone(),
-            },
-        })
+        res.json(self.body())
     }
 }
 
@@ -286,6 +290,20 @@ mod tests {
                 code
             );
         }
+    }
+
+    #[test]
+    fn an_error_body_carries_the_chinese_sentence_beside_the_english_one() {
+        let e = AppError::text(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidQuestion,
+            Text::new("题干为空", "the stem is empty"),
+        );
+        let body = serde_json::to_value(e.body()).unwrap();
+        assert_eq!(body["error"]["message"], "the stem is empty");
+        assert_eq!(body["error"]["message_zh"], "题干为空");
+        let plain = AppError::bad_request(ErrorCode::BadRequest, "bad");
+        assert_eq!(plain.message_zh, None);
     }
 
     #[test]

@@ -622,7 +622,7 @@ pub fn write_bank(
     };
     out.insert(
         "bank".into(),
-        Value::try_from(bank).map_err(|e| FormatError::export_failed(e))?,
+        Value::try_from(bank).map_err(FormatError::export_failed)?,
     );
     let mut list = Vec::with_capacity(questions.len());
     for q in questions {
@@ -648,7 +648,7 @@ pub fn write_bank(
     }
     toml::to_string(&out)
         .map(String::into_bytes)
-        .map_err(|e| FormatError::export_failed(e))
+        .map_err(FormatError::export_failed)
 }
 
 #[cfg(test)]

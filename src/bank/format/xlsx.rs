@@ -97,7 +97,7 @@ fn column_width(c: Column) -> f64 {
 
 /// Writes questions as an XLSX workbook with the Chinese headers, one row per question.
 pub fn write(questions: &[Question]) -> Result<Vec<u8>, FormatError> {
-    build(questions).map_err(|e| FormatError::export_failed(e))
+    build(questions).map_err(FormatError::export_failed)
 }
 
 fn build(questions: &[Question]) -> Result<Vec<u8>, XlsxError> {

@@ -149,6 +149,29 @@ fn every_skip_and_warning_of_a_text_format_reads_in_chinese() {
 }
 
 #[test]
+fn every_skip_of_the_public_qti_and_moodle_samples_reads_in_chinese() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
+    let mut skips = 0;
+    for dir in ["qti21", "moodle"] {
+        for entry in std::fs::read_dir(format!("{root}{dir}")).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            let name = path.display().to_string();
+            let read = match path.extension().and_then(|e| e.to_str()) {
+                Some("xml") if dir == "qti21" => qti::read(&bytes),
+                Some("xml") => moodle::read(&bytes),
+                _ => gift::read(&bytes),
+            };
+            match read {
+                Ok(f) => skips += check_items(&name, &f),
+                Err(e) => chinese(&name, &e.message_zh, &e.message),
+            }
+        }
+    }
+    assert!(skips >= 2, "the samples hold unsupported items");
+}
+
+#[test]
 fn a_key_naming_option_e_reports_e_in_both_languages() {
     let csv = "题型,题干,选项A,选项B,选项C,选项D,答案\n单选,题,甲,乙,丙,丁,E\n";
     let f = csv::read(csv.as_bytes()).unwrap();

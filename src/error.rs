@@ -9,7 +9,9 @@ use std::fmt;
 use utoipa::ToSchema;
 
 mod code;
+mod text;
 pub use code::{ErrorCode, Seen};
+pub use text::{Text, english_run, has_cjk};
 
 /// An error a request ends with.
 #[derive(Debug)]
@@ -18,8 +20,10 @@ pub struct AppError {
     pub status: StatusCode,
     /// Stable snake_case code.
     pub code: ErrorCode,
-    /// A sentence for people.
+    /// A sentence for people (English; see `message_zh`).
     pub message: String,
+    /// The sentence in Chinese, where the server has it.
+    pub message_zh: Option<String>,
     /// Extra machine-readable detail (e.g. an import report).
     pub details: Option<Value>,
     /// Seconds to wait before trying again (429).
@@ -39,8 +43,12 @@ pub struct ErrorDetail {
     /// Stable snake_case code.
     #[schema(value_type = String)]
     pub code: ErrorCode,
-    /// A sentence for people.
+    /// A sentence for people, in English (kept for API compatibility).
     pub message: String,
+    /// The same sentence in Chinese, which the console and the tablet show first. Absent when
+    /// the server has no Chinese wording for it; the code's own text then stands alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_zh: Option<String>,
     /// Extra machine-readable detail.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Value>,
@@ -53,9 +61,19 @@ impl AppError {
             status,
             code,
             message: message.into(),
+            message_zh: None,
             details: None,
             retry_after: None,
         }
+    }
+    /// An error whose sentence is given in both languages.
+    pub fn text(status: StatusCode, code: ErrorCode, text: Text) -> AppError {
+        Self::new(status, code, text.en).with_zh(text.zh)
+    }
+    /// Sets the Chinese sentence.
+    pub fn with_zh(mut self, zh: impl Into<String>) -> AppError {
+        self.message_zh = Some(zh.into());
+        self
     }
     /// 400: the request is malformed.
     pub fn bad_request(code: ErrorCode, message: impl Into<String>) -> AppError {
@@ -98,29 +116,45 @@ impl AppError {
     /// 500: logged in full, shown without internals.
     pub fn internal(context: impl fmt::Display) -> AppError {
         tracing::error!("internal error: {context}");
-        Self::new(
+        Self::text(
             StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::InternalError,
-            "something went wrong on the server; it has been logged",
+            Text::new(
+                "服务器出错，已记录在日志中",
+                "something went wrong on the server; it has been logged",
+            ),
         )
     }
     /// 503: the storage failed for a moment (lock wait, disk full, lost connection); nothing was
     /// changed and the same request may be sent again (tablets keep the answer queued).
     pub fn unavailable(kind: crate::db::Unavailable, context: impl fmt::Display) -> AppError {
         tracing::warn!("storage unavailable ({kind:?}): {context}");
-        let (code, message) = match kind {
+        let (code, zh, en) = match kind {
             crate::db::Unavailable::Busy => (
                 ErrorCode::ServerBusy,
-                "服务器繁忙，未保存任何更改，请稍后重试 / The server is busy; nothing was changed, try again shortly",
+                "服务器繁忙，未保存任何更改，请稍后重试",
+                "The server is busy; nothing was changed, try again shortly",
             ),
             crate::db::Unavailable::Storage => (
                 ErrorCode::StorageUnavailable,
-                "数据暂时无法写入，未保存任何更改，请稍后重试 / The data cannot be written at the moment; nothing was changed, try again shortly",
+                "数据暂时无法写入，未保存任何更改，请稍后重试",
+                "The data cannot be written at the moment; nothing was changed, try again shortly",
             ),
         };
-        let mut e = Self::new(StatusCode::SERVICE_UNAVAILABLE, code, message);
+        let mut e = Self::text(StatusCode::SERVICE_UNAVAILABLE, code, Text::new(zh, en));
         e.retry_after = Some(2);
         e
+    }
+    /// The JSON body the error is sent as.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: self.message.clone(),
+                message_zh: self.message_zh.clone(),
+                details: self.details.clone(),
+            },
+        }
     }
     /// Attaches machine-readable details.
     pub fn with_details(mut self, details: impl Serialize) -> AppError {
@@ -144,20 +178,15 @@ impl ResponseError for AppError {
         if let Some(s) = self.retry_after {
             res.insert_header(("Retry-After", s.to_string()));
         }
-        res.json(ErrorBody {
-            error: ErrorDetail {
-                code: self.code,
-                message: self.message.clone(),
-                details: self.details.clone(),
-            },
-        })
+        res.json(self.body())
     }
 }
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(e: sea_orm::DbErr) -> Self {
         if let Some(sea_orm::SqlErr::UniqueConstraintViolation(m)) = e.sql_err() {
-            return AppError::conflict(ErrorCode::AlreadyExists, format!("already exists: {m}"));
+            return AppError::conflict(ErrorCode::AlreadyExists, format!("already exists: {m}"))
+                .with_zh("已存在相同的记录");
         }
         match crate::db::unavailable(&e) {
             Some(kind) => AppError::unavailable(kind, e),
@@ -264,11 +293,26 @@ mod tests {
     }
 
     #[test]
+    fn an_error_body_carries_the_chinese_sentence_beside_the_english_one() {
+        let e = AppError::text(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidQuestion,
+            Text::new("题干为空", "the stem is empty"),
+        );
+        let body = serde_json::to_value(e.body()).unwrap();
+        assert_eq!(body["error"]["message"], "the stem is empty");
+        assert_eq!(body["error"]["message_zh"], "题干为空");
+        let plain = AppError::bad_request(ErrorCode::BadRequest, "bad");
+        assert_eq!(plain.message_zh, None);
+    }
+
+    #[test]
     fn an_error_body_carries_the_code_as_a_string() {
         let body = serde_json::to_value(ErrorBody {
             error: ErrorDetail {
                 code: ErrorCode::BankChanged,
                 message: "changed".into(),
+                message_zh: None,
                 details: None,
             },
         })

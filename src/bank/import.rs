@@ -4,7 +4,7 @@
 use super::format::text::{MEDIA_PREFIX, map_image_refs, media_hash};
 use super::format::{Attachment, Format, ParsedFile};
 use super::model::{Question, QuestionStatus};
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, Text};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -54,12 +54,34 @@ pub struct ItemReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>)]
     pub code: Option<ErrorCode>,
-    /// Why it was skipped (for people).
+    /// Why it was skipped (for people, in English).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// Things the keeper should know that did not stop the item.
+    /// Why it was skipped, in Chinese; labels (option letters, column names) as the file
+    /// writes them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason_zh: Option<String>,
+    /// Things the keeper should know that did not stop the item (English).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The same warnings in Chinese, in the same order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings_zh: Vec<String>,
+}
+
+impl ItemReport {
+    /// Marks the item skipped, with its code and reason.
+    fn skip(&mut self, code: ErrorCode, reason: Text) {
+        self.outcome = Outcome::Skipped;
+        self.code = Some(code);
+        self.reason = Some(reason.en);
+        self.reason_zh = Some(reason.zh);
+    }
+
+    /// Sets the warnings, in both languages.
+    fn set_warnings(&mut self, warnings: Vec<Text>) {
+        (self.warnings_zh, self.warnings) = warnings.into_iter().map(|t| (t.zh, t.en)).unzip();
+    }
 }
 
 /// The report of an import, real or dry run.
@@ -159,6 +181,7 @@ pub fn plan(
     let mut seen: HashMap<String, Option<usize>> = HashMap::new();
 
     for item in file.items {
+        let mut warnings = item.warnings;
         let mut line = ItemReport {
             ident: item.ident,
             question: None,
@@ -166,17 +189,16 @@ pub fn plan(
             outcome: Outcome::Skipped,
             code: None,
             reason: None,
-            warnings: item.warnings,
+            reason_zh: None,
+            warnings: vec![],
+            warnings_zh: vec![],
         };
-        let skip = |line: &mut ItemReport, code: ErrorCode, reason: String| {
-            line.outcome = Outcome::Skipped;
-            line.code = Some(code);
-            line.reason = Some(reason);
-        };
+        let skip = |line: &mut ItemReport, code: ErrorCode, reason: Text| line.skip(code, reason);
         let mut body = match item.result {
             Ok(b) => b,
             Err(s) => {
-                skip(&mut line, s.code, s.reason);
+                line.set_warnings(warnings);
+                skip(&mut line, s.code, Text::new(s.reason_zh, s.reason));
                 report.skipped += 1;
                 report.items.push(line);
                 continue;
@@ -188,32 +210,33 @@ pub fn plan(
             .ok()
             .and_then(|v| crate::input::find_in_json(&v))
         {
-            let reason = format!(
-                "the text at {} holds the control character {}",
-                found.at,
-                found.code_point()
+            let reason = Text::new(
+                format!("{} 处的文字含有控制字符 {}", found.at, found.code_point()),
+                format!(
+                    "the text at {} holds the control character {}",
+                    found.at,
+                    found.code_point()
+                ),
             );
+            line.set_warnings(warnings);
             skip(&mut line, ErrorCode::ControlCharacter, reason);
             report.skipped += 1;
             report.items.push(line);
             continue;
         }
         let mut item_media = Vec::new();
-        body.stem = attach_images(&body.stem, &by_name, &mut item_media, &mut line.warnings);
+        body.stem = attach_images(&body.stem, &by_name, &mut item_media, &mut warnings);
         for o in &mut body.options {
-            *o = attach_images(o, &by_name, &mut item_media, &mut line.warnings);
+            *o = attach_images(o, &by_name, &mut item_media, &mut warnings);
         }
-        body.explanation = attach_images(
-            &body.explanation,
-            &by_name,
-            &mut item_media,
-            &mut line.warnings,
-        );
-        body.rubric = attach_images(&body.rubric, &by_name, &mut item_media, &mut line.warnings);
+        body.explanation =
+            attach_images(&body.explanation, &by_name, &mut item_media, &mut warnings);
+        body.rubric = attach_images(&body.rubric, &by_name, &mut item_media, &mut warnings);
+        line.set_warnings(warnings);
         let question = match Question::parse(body) {
             Ok(q) => q,
             Err(e) => {
-                skip(&mut line, e.code(), e.to_string());
+                skip(&mut line, e.code(), e.text());
                 report.skipped += 1;
                 report.items.push(line);
                 continue;
@@ -237,7 +260,7 @@ pub fn plan(
             match question.with_ident(ident) {
                 Ok(q) => q,
                 Err(e) => {
-                    skip(&mut line, e.code(), e.to_string());
+                    skip(&mut line, e.code(), e.text());
                     report.skipped += 1;
                     report.items.push(line);
                     continue;
@@ -249,11 +272,16 @@ pub fn plan(
         let ident = question.ident.clone();
         line.question = Some(ident.clone());
         if let Some(first) = seen.get(&ident) {
-            let at = first.map(|l| format!(" (line {l})")).unwrap_or_default();
+            let (zh_at, en_at) = first
+                .map(|l| (format!("（第 {l} 行）"), format!(" (line {l})")))
+                .unwrap_or_default();
             skip(
                 &mut line,
                 ErrorCode::DuplicateIdentifier,
-                format!("identifier {ident} was already used earlier in this file{at}"),
+                Text::new(
+                    format!("编号 {ident} 在本文件前面已经用过{zh_at}"),
+                    format!("identifier {ident} was already used earlier in this file{en_at}"),
+                ),
             );
             report.skipped += 1;
             report.items.push(line);
@@ -284,9 +312,15 @@ pub fn plan(
                     skip(
                         &mut line,
                         ErrorCode::IdentifierExists,
-                        format!(
-                            "the bank already has {ident} with other content (version {})",
-                            e.version
+                        Text::new(
+                            format!(
+                                "题库中已有编号为 {ident} 的试题，内容不同（第 {} 版）",
+                                e.version
+                            ),
+                            format!(
+                                "the bank already has {ident} with other content (version {})",
+                                e.version
+                            ),
                         ),
                     );
                     report.skipped += 1;
@@ -316,7 +350,7 @@ fn attach_images<'m>(
     text: &str,
     by_name: &'m HashMap<String, NewMedia>,
     used: &mut Vec<&'m NewMedia>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Text>,
 ) -> String {
     if !text.contains("![") {
         return text.to_string();
@@ -332,7 +366,10 @@ fn attach_images<'m>(
             }
             None => {
                 if !r.target.starts_with("http://") && !r.target.starts_with("https://") {
-                    warnings.push(format!("image {} is not included in the file", r.target));
+                    warnings.push(Text::new(
+                        format!("图片 {} 不在文件中", r.target),
+                        format!("image {} is not included in the file", r.target),
+                    ));
                 }
                 None
             }
@@ -390,7 +427,10 @@ mod tests {
     fn every_item_gets_a_line_in_the_report_in_file_order() {
         let f = file(vec![
             item(1, Ok(body("A", "甲"))),
-            item(2, Err(Skip::new(ErrorCode::UnsupportedType, "matching"))),
+            item(
+                2,
+                Err(Skip::new(ErrorCode::UnsupportedType, "匹配题", "matching")),
+            ),
             item(3, Ok(body("", ""))),
         ]);
         let p = plan(

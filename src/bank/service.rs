@@ -31,7 +31,8 @@ impl BankCode {
             Err(AppError::unprocessable(
                 ErrorCode::InvalidBankCode,
                 "a bank code has 1–32 characters: letters A–Z, digits, '-' or '_'",
-            ))
+            )
+            .with_zh("题库代码须为 1–32 个字符：大写字母 A–Z、数字、“-”或“_”"))
         }
     }
     /// The code.
@@ -213,6 +214,9 @@ pub async fn import_parsed(
                  nothing was imported (choose on_conflict=update or skip)"
             ),
         )
+        .with_zh(format!(
+            "有 {n} 道题的编号在题库中已存在且内容不同，未导入任何题目（可选择“更新”或“跳过”）"
+        ))
         .with_details(&plan.report));
     }
     if dry_run {
@@ -268,9 +272,10 @@ pub async fn import_parsed(
         if repo::existing(&txn, bank.id).await? != existing {
             return Err(AppError::conflict(
                 ErrorCode::BankChanged,
-                "题库在读取文件期间被修改，未导入任何题目，请重新提交 / The bank changed while the \
-                 file was being read; nothing was imported, send the file again",
-            ));
+                "The bank changed while the file was being read; nothing was imported, send the \
+                 file again",
+            )
+            .with_zh("题库在读取文件期间被修改，未导入任何题目，请重新提交"));
         }
         staging.state = repo::StagingState::Publishing;
         repo::set_staging(&txn, hidden.id, &staging).await?;
@@ -394,7 +399,8 @@ async fn check_images(db: &impl ConnectionTrait, q: &Question) -> AppResult<()> 
                         "the stem shows {}, which is not a stored image; upload it to /api/media first",
                         r.target
                     ),
-                ));
+                )
+                .with_zh(format!("题干中的图片 {} 尚未上传，请先上传图片", r.target)));
             }
         }
     }
@@ -538,7 +544,11 @@ pub async fn update_question(
                 "the question is at version {}, not {v}; reload it and edit again",
                 current.row.version
             ),
-        ));
+        )
+        .with_zh(format!(
+            "试题已是第 {} 版（您编辑的是第 {v} 版），请重新打开后再修改",
+            current.row.version
+        )));
     }
     if body.ident.trim().is_empty() {
         body.ident = current.row.ident.clone();
@@ -651,6 +661,7 @@ pub async fn store_image(
             ErrorCode::UnsupportedImage,
             "only PNG, JPEG, GIF, WebP and BMP images are accepted",
         )
+        .with_zh("只接受 PNG、JPEG、GIF、WebP 和 BMP 格式的图片")
     })?;
     let m = import::to_media(Attachment {
         name: String::new(),

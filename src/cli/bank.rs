@@ -5,7 +5,7 @@ use exam_platform::audit::Actor;
 use exam_platform::bank::format::{self, Format};
 use exam_platform::bank::import::{ImportReport, OnConflict, Outcome};
 use exam_platform::bank::{repo, service, synthetic};
-use exam_platform::error::ErrorCode;
+use exam_platform::error::{ErrorCode, Text};
 use exam_platform::startup;
 use std::path::PathBuf;
 
@@ -52,7 +52,8 @@ pub async fn import(
         None => format::guess(file.file_name().and_then(|n| n.to_str()), &bytes)
             .ok_or("cannot tell the file's format; pass --format")?,
     };
-    let parsed = format::read(format, &bytes).map_err(|e| format!("{}: {}", e.code, e.message))?;
+    let parsed =
+        format::read(format, &bytes).map_err(|e| format!("{}: {}", e.code, e.message_text()))?;
     drop(bytes);
     let code = bank
         .or_else(|| parsed.bank_code.clone())
@@ -116,7 +117,10 @@ pub async fn import(
             if let Some(d) = &e.details {
                 print_skips(d);
             }
-            return Err(format!("{}: {}", e.code, e.message));
+            return Err(match &e.message_zh {
+                Some(zh) => format!("{}: {zh} ({})", e.code, e.message),
+                None => format!("{}: {}", e.code, e.message),
+            });
         }
     };
     print_report(&report);
@@ -138,18 +142,30 @@ fn print_skips(report: &serde_json::Value) {
             .iter()
             .filter(|i| i.get("outcome").and_then(|o| o.as_str()) == Some("skipped"))
         {
+            let text = |k: &str| i.get(k).and_then(|v| v.as_str()).unwrap_or("");
+            let line = i.get("line").map(|v| v.to_string()).unwrap_or_default();
             println!(
-                "  skipped {} (line {}): {} — {}",
+                "  未导入 skipped {} (第 {line} 行 line {line}): {} — {}",
                 i.get("ident").and_then(|v| v.as_str()).unwrap_or("?"),
-                i.get("line").map(|v| v.to_string()).unwrap_or_default(),
-                i.get("code").and_then(|v| v.as_str()).unwrap_or(""),
-                i.get("reason").and_then(|v| v.as_str()).unwrap_or("")
+                text("code"),
+                Text::new(text("reason_zh"), text("reason"))
             );
         }
     }
 }
 
 fn print_report(r: &ImportReport) {
+    println!(
+        "{}{}：共 {} 题 — 新增 {}，更新 {}，未变 {}，未导入 {}，图片 {}",
+        if r.dry_run { "【试导入】" } else { "" },
+        r.bank,
+        r.total,
+        r.imported,
+        r.updated,
+        r.unchanged,
+        r.skipped,
+        r.images
+    );
     println!(
         "{}{}: {} items — {} imported, {} updated, {} unchanged, {} skipped, {} images",
         if r.dry_run { "DRY RUN " } else { "" },
@@ -167,17 +183,25 @@ fn print_report(r: &ImportReport) {
         .filter(|i| i.outcome == Outcome::Skipped)
         .take(200)
     {
+        let at = i
+            .line
+            .map(|l| format!("第 {l} 行 line {l}"))
+            .unwrap_or_default();
+        let reason = Text::new(
+            i.reason_zh.as_deref().unwrap_or(""),
+            i.reason.as_deref().unwrap_or(""),
+        );
         println!(
-            "  skipped {} ({}): {} — {}",
+            "  未导入 skipped {} ({at}): {} — {reason}",
             i.ident,
-            i.line.map(|l| format!("line {l}")).unwrap_or_default(),
             i.code.map(ErrorCode::as_str).unwrap_or(""),
-            i.reason.as_deref().unwrap_or("")
         );
     }
     let warned = r.items.iter().filter(|i| !i.warnings.is_empty()).count();
     if warned > 0 {
-        println!("  {warned} item(s) imported with warnings (see --report)");
+        println!(
+            "  {warned} 题导入时有提醒（见 --report）/ {warned} item(s) imported with warnings (see --report)"
+        );
     }
 }
 

@@ -166,6 +166,39 @@ impl BlueprintError {
             Self::BadTarget(_) => ErrorCode::BadTarget,
         }
     }
+
+    /// The reason in Chinese and English (sections and cells counted from 1).
+    pub fn text(&self) -> crate::error::Text {
+        let at = |s: usize, c: usize| format!("第 {} 部分第 {} 行", s + 1, c + 1);
+        let zh = match self {
+            Self::NoSections => "组卷规则至少需要一个部分".to_string(),
+            Self::EmptySection { section } => format!("第 {} 部分没有抽题行", section + 1),
+            Self::EmptyBank { section, cell } => format!("{}：没有选择题库", at(*section, *cell)),
+            Self::ZeroCount { section, cell } => {
+                format!("{}：题数至少为 1", at(*section, *cell))
+            }
+            Self::BadPoints {
+                section,
+                cell,
+                points,
+            } => format!(
+                "{}：每题分值须大于 0 且不超过 100，现为 {points}",
+                at(*section, *cell)
+            ),
+            Self::BadDifficultyRange {
+                section,
+                cell,
+                min,
+                max,
+            } => format!(
+                "{}：难度范围须满足 1 ≤ 最低 ≤ 最高 ≤ 5，现为 {min}–{max}",
+                at(*section, *cell)
+            ),
+            Self::BadTolerance(t) => format!("容差须为不小于 0 的数，现为 {t}"),
+            Self::BadTarget(t) => format!("目标难度须为 1.0 至 5.0，现为 {t}"),
+        };
+        crate::error::Text::new(zh, self.to_string())
+    }
 }
 
 /// Normalizes a category path: trims every level, drops empty levels, joins with `/`.

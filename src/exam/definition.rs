@@ -110,6 +110,20 @@ impl DefinitionError {
             Self::BadAttempts(_) => ErrorCode::BadAttempts,
         }
     }
+
+    /// The reason in Chinese and English.
+    pub fn text(&self) -> crate::error::Text {
+        let zh = match self {
+            Self::EmptyName => "考试需要名称".to_string(),
+            Self::Blueprint(e) => return e.text(),
+            Self::BadTimeLimit(n) => format!("考试时长须为 1–600 分钟，现为 {n}"),
+            Self::BadPassLine { found, total } => {
+                format!("及格线须在 0 到试卷总分 {total} 之间，现为 {found}")
+            }
+            Self::BadAttempts(n) => format!("允许作答次数须为 1–10，现为 {n}"),
+        };
+        crate::error::Text::new(zh, self.to_string())
+    }
 }
 
 impl ExamDefinition {
@@ -219,5 +233,46 @@ mod tests {
             ExamDefinition::parse(d).unwrap_err().code(),
             ErrorCode::ZeroCount
         );
+    }
+
+    #[test]
+    fn every_definition_and_blueprint_error_reads_in_chinese() {
+        use crate::error::{english_run, has_cjk};
+        use crate::exam::blueprint::BlueprintError as B;
+        let (section, cell) = (1, 2);
+        let all = [
+            DefinitionError::EmptyName,
+            DefinitionError::BadTimeLimit(0),
+            DefinitionError::BadPassLine {
+                found: 120.0,
+                total: 100.0,
+            },
+            DefinitionError::BadAttempts(11),
+            B::NoSections.into(),
+            B::EmptySection { section }.into(),
+            B::EmptyBank { section, cell }.into(),
+            B::ZeroCount { section, cell }.into(),
+            B::BadPoints {
+                section,
+                cell,
+                points: 0.0,
+            }
+            .into(),
+            B::BadDifficultyRange {
+                section,
+                cell,
+                min: 4,
+                max: 2,
+            }
+            .into(),
+            B::BadTolerance(-1.0).into(),
+            B::BadTarget(9.0).into(),
+        ];
+        for e in all {
+            let t = e.text();
+            assert!(has_cjk(&t.zh), "{e:?}: {}", t.zh);
+            assert_eq!(english_run(&t.zh), None, "{e:?}: {}", t.zh);
+            assert_eq!(t.en, e.to_string());
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! only hold valid values (parse, don't validate).
 
 use crate::bank::model::full_to_half;
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, Text};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -72,6 +72,18 @@ impl IdError {
             Self::BadBirthDate => ErrorCode::BadBirthDate,
             Self::BadRegion => ErrorCode::BadRegion,
         }
+    }
+
+    /// The reason in Chinese and English.
+    pub fn text(&self) -> Text {
+        let zh = match self {
+            Self::WrongLength(n) => format!("身份证号应为 18 位，现为 {n} 位"),
+            Self::BadCharacter(i) => format!("身份证号第 {i} 位的字符不正确"),
+            Self::BadCheckDigit => "身份证号校验位不符，请检查是否输错".to_string(),
+            Self::BadBirthDate => "身份证号中的出生日期不是 1900 年至今的有效日期".to_string(),
+            Self::BadRegion => "身份证号的地区代码不存在".to_string(),
+        };
+        Text::new(zh, self.to_string())
     }
 }
 
@@ -240,6 +252,21 @@ impl TicketError {
             Self::BadCheckCharacter => ErrorCode::BadCheckCharacter,
             Self::BadPrefix => ErrorCode::BadPrefix,
         }
+    }
+
+    /// The reason in Chinese and English.
+    pub fn text(&self) -> Text {
+        let zh = match self {
+            Self::WrongLength(n) => format!(
+                "准考证号格式不正确：应为 {TICKET_MIN_LEN} 至 {TICKET_MAX_LEN} 位，现为 {n} 位"
+            ),
+            Self::BadCharacter(i) => {
+                format!("准考证号格式不正确：第 {i} 位不是字母 A–Z 或数字")
+            }
+            Self::BadCheckCharacter => "准考证号校验字母不符，请检查是否输错".to_string(),
+            Self::BadPrefix => "准考证号前缀只能用 A–Z 和 0–9，且须为序号留出位置".to_string(),
+        };
+        Text::new(zh, self.to_string())
     }
 }
 
@@ -705,5 +732,26 @@ mod tests {
         assert_eq!(json, format!("\"{}\"", t.as_str()));
         assert_eq!(serde_json::from_str::<TicketNumber>(&json).unwrap(), t);
         assert!(serde_json::from_str::<TicketNumber>(r#""BA-1""#).is_err());
+    }
+
+    #[test]
+    fn every_id_and_ticket_error_reads_in_chinese_without_english_left_in_it() {
+        use crate::error::{english_run, has_cjk};
+        let texts = [
+            IdError::WrongLength(17).text(),
+            IdError::BadCharacter(5).text(),
+            IdError::BadCheckDigit.text(),
+            IdError::BadBirthDate.text(),
+            IdError::BadRegion.text(),
+            TicketError::WrongLength(25).text(),
+            TicketError::BadCharacter(3).text(),
+            TicketError::BadCheckCharacter.text(),
+            TicketError::BadPrefix.text(),
+        ];
+        for t in texts {
+            assert!(has_cjk(&t.zh), "{t:?}");
+            assert_eq!(english_run(&t.zh), None, "{t:?}");
+            assert!(!t.en.is_empty() && !has_cjk(&t.en), "{t:?}");
+        }
     }
 }

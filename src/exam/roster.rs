@@ -53,15 +53,19 @@ pub fn check(
     room: Option<&str>,
 ) -> Result<NewCandidate, Skip> {
     // A roster file is text from outside like any request: no control characters (see `input`).
-    for (field, text) in [
-        ("姓名", name),
-        ("工作单位", employer),
-        ("考场", room.unwrap_or("")),
+    for (field, en, text) in [
+        ("姓名", "the name", name),
+        ("工作单位", "the employer", employer),
+        ("考场", "the room", room.unwrap_or("")),
     ] {
         if let Some(c) = crate::input::first_forbidden(text) {
             return Err(Skip::new(
                 ErrorCode::ControlCharacter,
-                format!("{field} holds the control character U+{:04X}", c as u32),
+                format!("{field}中含有控制字符 U+{:04X}", c as u32),
+                format!(
+                    "{en} ({field}) holds the control character U+{:04X}",
+                    c as u32
+                ),
             ));
         }
     }
@@ -69,11 +73,11 @@ pub fn check(
     if name.is_empty() || name.chars().count() > 50 {
         return Err(Skip::new(
             ErrorCode::InvalidName,
+            "姓名须为 1–50 个字",
             "a name needs 1–50 characters",
         ));
     }
-    let id_number =
-        IdNumber::parse(id_number).map_err(|e| Skip::new(e.code(), format!("身份证号: {e}")))?;
+    let id_number = IdNumber::parse(id_number).map_err(|e| Skip::text(e.code(), e.text()))?;
     let phone = phone.trim();
     let phone_ok = phone.is_empty()
         || ((5..=20).contains(&phone.len())
@@ -83,14 +87,16 @@ pub fn check(
     if !phone_ok {
         return Err(Skip::new(
             ErrorCode::InvalidPhone,
-            format!("手机 {phone:?} is not a phone number"),
+            format!("手机“{phone}”不是有效的电话号码"),
+            format!("the phone {phone:?} (手机) is not a phone number"),
         ));
     }
     let employer = employer.trim();
     if employer.chars().count() > 200 {
         return Err(Skip::new(
             ErrorCode::InvalidEmployer,
-            "工作单位 is longer than 200 characters",
+            "工作单位超过 200 个字",
+            "the employer (工作单位) is longer than 200 characters",
         ));
     }
     Ok(NewCandidate {
@@ -118,6 +124,7 @@ pub fn parse(rows: Vec<(usize, Vec<String>)>) -> Result<Vec<RosterRow>, FormatEr
         let Some((_, header)) = iter.next() else {
             return Err(FormatError::new(
                 ErrorCode::MissingColumn,
+                "没有找到含“姓名”和“身份证号”的表头行",
                 "no header row with 姓名 and 身份证号 was found",
             ));
         };
@@ -226,5 +233,32 @@ mod tests {
     fn a_roster_without_the_required_header_is_refused() {
         let err = parse(vec![row(1, &["名字", "证号"]), row(2, &["张三", "x"])]).unwrap_err();
         assert_eq!(err.code, ErrorCode::MissingColumn);
+    }
+
+    #[test]
+    fn every_roster_row_error_reads_in_chinese_without_english_left_in_it() {
+        use crate::error::{english_run, has_cjk};
+        let long = "单".repeat(201);
+        let rows = [
+            ("张\u{7}三", "11010519491231002X", "", "", None),
+            ("", "11010519491231002X", "", "", None),
+            ("张三", "1101051949123100", "", "", None),
+            ("张三", "11010519491231002A", "", "", None),
+            ("张三", "110105194912310021", "", "", None),
+            ("张三", "110105189912310027", "", "", None),
+            ("张三", "990105194912310026", "", "", None),
+            ("张三", "11010519491231002X", "", "call me", None),
+            ("张三", "11010519491231002X", long.as_str(), "", None),
+            ("张三", "11010519491231002X", "", "", Some("一\u{1b}")),
+        ];
+        for (name, id, employer, phone, room) in rows {
+            let skip = check(name, id, employer, phone, room).unwrap_err();
+            let zh = &skip.reason_zh;
+            assert!(has_cjk(zh), "{skip:?}");
+            assert_eq!(english_run(zh), None, "{skip:?}");
+            assert!(!skip.reason.is_empty(), "{skip:?}");
+        }
+        let header = parse(vec![row(1, &["名字"])]).unwrap_err();
+        assert!(has_cjk(&header.message_zh) && english_run(&header.message_zh).is_none());
     }
 }

@@ -138,8 +138,12 @@ fn retake_warnings(def: &ExamDefinition, pool: &[blueprint::PoolItem]) -> Vec<Ex
 }
 
 fn invalid(e: super::definition::DefinitionError) -> AppError {
-    AppError::unprocessable(ErrorCode::InvalidExam, e.to_string())
-        .with_details(json!({ "reason": e.code() }))
+    AppError::text(
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::InvalidExam,
+        e.text(),
+    )
+    .with_details(json!({ "reason": e.code() }))
 }
 
 /// Checks a definition against the banks as they are now.

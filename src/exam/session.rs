@@ -80,9 +80,12 @@ pub struct RosterLine {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>)]
     pub code: Option<ErrorCode>,
-    /// Why it was skipped.
+    /// Why it was skipped (English).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Why it was skipped, in Chinese.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason_zh: Option<String>,
 }
 
 /// The report of a roster import.
@@ -281,6 +284,7 @@ pub async fn add_candidates(
             seat: None,
             code: None,
             reason: None,
+            reason_zh: None,
         };
         match place(row.result, &rooms, &mut ids, &mut taken, serial, s.id) {
             Ok((c, room, seat, ticket)) => {
@@ -306,6 +310,7 @@ pub async fn add_candidates(
             Err(skip) => {
                 line.code = Some(skip.code);
                 line.reason = Some(skip.reason);
+                line.reason_zh = Some(skip.reason_zh);
                 report.skipped += 1;
             }
         }
@@ -341,12 +346,14 @@ fn place<'r>(
     if !ids.insert(c.id_number.as_str().to_string()) {
         return Err(Skip::new(
             ErrorCode::DuplicateIdNumber,
+            "此身份证号已在本场考试的名单中",
             "this ID number is already on the session's roster",
         ));
     }
     if serial >= MAX_CANDIDATES {
         return Err(Skip::new(
             ErrorCode::SessionFull,
+            "一场考试最多 99,999 名考生",
             "a session holds at most 99,999 candidates",
         ));
     }
@@ -355,6 +362,7 @@ fn place<'r>(
             let r = rooms.iter().find(|r| &r.name == name).ok_or_else(|| {
                 Skip::new(
                     ErrorCode::UnknownRoom,
+                    format!("本场考试没有考场“{name}”"),
                     format!("the session has no room {name:?}"),
                 )
             })?;
@@ -369,13 +377,14 @@ fn place<'r>(
             // Fixed widths (6-digit session, 5-digit serial) keep tickets of different sessions apart.
             let ticket =
                 TicketNumber::generate(&format!("K{:06}", session_id), (serial + 1) as u32)
-                    .map_err(|e| Skip::new(ErrorCode::TicketFailed, e.to_string()))?;
+                    .map_err(|e| Skip::text(ErrorCode::TicketFailed, e.text()))?;
             return Ok((c, room, seat, ticket));
         }
     }
     ids.remove(c.id_number.as_str());
     Err(Skip::new(
         ErrorCode::NoFreeSeat,
+        "该考生可去的考场已没有空座位",
         "no seat is left in the room(s) this candidate may sit in",
     ))
 }

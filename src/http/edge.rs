@@ -125,6 +125,11 @@ pub fn control_error(what: &str, found: &Found) -> AppError {
     } else {
         format!(" at {}", found.at)
     };
+    let zh_place = if found.at.is_empty() {
+        String::new()
+    } else {
+        format!("（位置 {}）", found.at)
+    };
     AppError::unprocessable(
         ErrorCode::ControlCharacter,
         format!(
@@ -132,6 +137,10 @@ pub fn control_error(what: &str, found: &Found) -> AppError {
             found.code_point()
         ),
     )
+    .with_zh(format!(
+        "内容中含有控制字符 {}{zh_place}；文字中可以有制表符和换行，不能有其他控制字符",
+        found.code_point()
+    ))
     .with_details(serde_json::json!({"at": found.at, "char": found.code_point()}))
 }
 

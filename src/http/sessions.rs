@@ -228,6 +228,7 @@ pub async fn add_candidate(
             ErrorCode::CandidateRefused,
             line.reason.clone().unwrap_or_default(),
         )
+        .with_zh(line.reason_zh.clone().unwrap_or_default())
         .with_details(serde_json::json!({ "reason": line.code, "row": line })));
     }
     Ok(HttpResponse::Created().json(line))

@@ -812,11 +812,12 @@ async fn an_item_with_an_oversized_field_is_skipped_with_its_field_and_limit_and
     assert_eq!(status, StatusCode::OK, "{report}");
     let big = outcome_of(&report, "BIG");
     assert_eq!(big["code"], "field_too_long", "{big}");
-    let reason = big["reason"].as_str().unwrap();
-    assert!(
-        reason.contains("题干") && reason.contains("10000") && reason.contains("stem"),
-        "{reason}"
+    let (zh, en) = (
+        big["reason_zh"].as_str().unwrap(),
+        big["reason"].as_str().unwrap(),
     );
+    assert!(zh.contains("题干") && zh.contains("10000"), "{zh}");
+    assert!(en.contains("stem") && en.contains("10000"), "{en}");
     assert_eq!(outcome_of(&report, "OK")["outcome"], "imported");
 
     // Stems in a QTI package, and an option over its limit in a CSV row.
@@ -833,7 +834,8 @@ async fn an_item_with_an_oversized_field_is_skipped_with_its_field_and_limit_and
     assert_eq!(status, StatusCode::OK, "{report}");
     let c1 = outcome_of(&report, "C1");
     assert_eq!(c1["code"], "field_too_long");
-    assert!(c1["reason"].as_str().unwrap().contains("选项A"), "{c1}");
+    assert!(c1["reason_zh"].as_str().unwrap().contains("选项A"), "{c1}");
+    assert!(c1["reason"].as_str().unwrap().contains("option A"), "{c1}");
     assert_eq!(outcome_of(&report, "C2")["outcome"], "imported");
 
     // The JSON API refuses the same with 422 and says which field and limit.

@@ -26,3 +26,4 @@ mod sessions;
 // Part tablet (issue 12).
 mod tablet;
 mod venue;
+mod zh_messages;

@@ -1,14 +1,16 @@
 // JSON over HTTP to the platform's API. Every failure becomes an ApiError with the server's
 // stable code; a request that never reached the server has status 0 and code "network".
 
-/** An API error: HTTP status (0 when the network failed), stable code, message, details. */
+/** An API error: HTTP status (0 when the network failed), stable code, message (English),
+ * messageZh (the server's Chinese sentence, when it has one), details. */
 export class ApiError extends Error {
-  constructor(status, code, message, details, retryAfter) {
+  constructor(status, code, message, details, retryAfter, messageZh) {
     super(message || code);
     this.status = status;
     this.code = code;
     this.details = details;
     this.retryAfter = retryAfter;
+    this.messageZh = messageZh || '';
   }
 }
 
@@ -35,7 +37,7 @@ export async function api(method, path, { token, body, raw, query, accept, timeo
   if (!res.ok) {
     let err = {};
     try { err = (await res.json()).error || {}; } catch (_) { /* not JSON */ }
-    throw new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, err.details, Number(res.headers.get('retry-after')) || undefined);
+    throw new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, err.details, Number(res.headers.get('retry-after')) || undefined, err.message_zh);
   }
   if (accept === 'blob') return res.blob();
   if (res.status === 204) return null;

@@ -22,6 +22,16 @@ export function t(key, vars = {}) {
   return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
 }
 
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+
+/** A sentence the server sent in both languages (e.g. `reason_zh` and `reason`): the one of the
+ * current language. In Chinese an English-only sentence is not shown (''), so no English
+ * fragment appears inside a Chinese screen; callers then show their own text for the code. */
+export function serverText(zh, en) {
+  if (current === 'zh') return zh || (en && CJK.test(en) ? en : '');
+  return en || zh || '';
+}
+
 /** The current language code: "zh" or "en". */
 export function lang() {
   return current;

@@ -605,6 +605,11 @@ export default {
     qstatus: { draft: 'Draft', active: 'Active', retired: 'Retired' },
     outcomes: { imported: 'Imported', updated: 'Updated', unchanged: 'Unchanged', skipped: 'Skipped' },
     formats: { native: 'Native (TOML)', gift: 'GIFT', moodle_xml: 'Moodle XML', aiken: 'Aiken', qti: 'IMS QTI 2.1', csv: 'CSV', xlsx: 'Excel (XLSX)' },
+    // What the server says, shown in the language of the console (part ZH).
+    server: {
+      failed: 'The action did not complete (code {code}).',
+      position: { row: 'row {n}', question: 'question {n}', item: 'item {n}' },
+    },
     report: {
       title: 'Import report',
       dryTitle: 'Dry-run report (nothing written)',

@@ -605,6 +605,11 @@ export default {
     qstatus: { draft: '草稿', active: '启用', retired: '停用' },
     outcomes: { imported: '导入', updated: '更新', unchanged: '未变', skipped: '跳过' },
     formats: { native: '原生格式（TOML）', gift: 'GIFT', moodle_xml: 'Moodle XML', aiken: 'Aiken', qti: 'IMS QTI 2.1', csv: 'CSV', xlsx: 'Excel（XLSX）' },
+    // What the server says, shown in the language of the console (part ZH).
+    server: {
+      failed: '操作未完成（代码 {code}）。',
+      position: { row: '第 {n} 行', question: '第 {n} 题', item: '第 {n} 项' },
+    },
     report: {
       title: '导入报告',
       dryTitle: '试运行报告（尚未写入）',

@@ -100,7 +100,7 @@ fn answer_line(t: &str) -> Option<&str> {
 
 /// Makes an item out of a finished question and its answer text.
 fn finish(p: Pending, answer: Option<&str>, n: usize) -> ParsedItem {
-    let invalid = |reason: String| Err(Skip::new(ErrorCode::InvalidQuestion, reason));
+    let invalid = |zh: String, en: String| Err(Skip::new(ErrorCode::InvalidQuestion, zh, en));
     let warnings = Vec::new();
     let labels: String = p.options.iter().map(|(l, _)| *l).collect();
     let expected: String = (0..p.options.len()).map(option_label).collect();
@@ -113,23 +113,30 @@ fn finish(p: Pending, answer: Option<&str>, n: usize) -> ParsedItem {
             Err(Skip::new(
                 ErrorCode::WrappedOption,
                 format!(
-                    "选项 {label} 之后的一行“{text}”既不是选项也不是 ANSWER 行：Aiken 的选项必须写在一行内（或上一题缺少 ANSWER 行） \
-                     (the line {text:?} after option {label} is neither an option nor the ANSWER line: an Aiken option must fit on one line, \
-                     or the question before lacks its ANSWER line)"
+                    "选项 {label} 之后的一行“{text}”既不是选项也不是 ANSWER 行：Aiken 的选项必须写在一行内（或上一题缺少 ANSWER 行）"
+                ),
+                format!(
+                    "the line {text:?} after option {label} is neither an option nor the ANSWER line: an Aiken option must fit on one line, \
+                     or the question before lacks its ANSWER line"
                 ),
             ))
         }
         _ if !p.options.is_empty() && labels != expected => Err(Skip::new(
             ErrorCode::BadOptionLabels,
-            format!(
-                "选项标号为 {labels}，应依次为 {expected} (options are labelled {labels}; Aiken options run {expected} in order)"
-            ),
+            format!("选项标号为 {labels}，应依次为 {expected}"),
+            format!("options are labelled {labels}; Aiken options run {expected} in order"),
         )),
-        _ if p.options.is_empty() && answer.is_none() => {
-            invalid("the question has no options and no ANSWER line".to_string())
+        _ if p.options.is_empty() && answer.is_none() => invalid(
+            "本题既没有选项也没有 ANSWER 行".into(),
+            "the question has no options and no ANSWER line".into(),
+        ),
+        _ if p.options.is_empty() => {
+            invalid("本题没有选项".into(), "the question has no options".into())
         }
-        _ if p.options.is_empty() => invalid("the question has no options".to_string()),
-        None => invalid("the question has no ANSWER line".to_string()),
+        None => invalid(
+            "本题没有 ANSWER 行".into(),
+            "the question has no ANSWER line".into(),
+        ),
         Some(answer) => {
             // The letters at the start of the answer ("B", "B. 18", "A, C").
             let letters: Vec<char> = answer
@@ -141,13 +148,21 @@ fn finish(p: Pending, answer: Option<&str>, n: usize) -> ParsedItem {
                 .filter(char::is_ascii_alphabetic)
                 .collect();
             match letters.as_slice() {
-                [] => invalid("the ANSWER line names no option letter".to_string()),
+                [] => invalid(
+                    "ANSWER 行没有写选项字母".into(),
+                    "the ANSWER line names no option letter".into(),
+                ),
                 [letter] => {
                     let letter = letter.to_ascii_uppercase();
                     match p.options.iter().position(|(l, _)| *l == letter) {
-                        None => invalid(format!(
-                            "ANSWER: {letter} names an option the question does not have"
-                        )),
+                        None => invalid(
+                            format!(
+                                "ANSWER 行写的是 {letter}，但本题没有选项 {letter}（选项为 {labels}）"
+                            ),
+                            format!(
+                                "ANSWER: {letter} names an option the question does not have (its options are {labels})"
+                            ),
+                        ),
                         Some(index) => {
                             let stem = p.stem.join("\n").trim().to_string();
                             Ok(QuestionBody {
@@ -171,10 +186,16 @@ fn finish(p: Pending, answer: Option<&str>, n: usize) -> ParsedItem {
                         }
                     }
                 }
-                _ => invalid(format!(
-                    "ANSWER: {} names more than one option, but an Aiken question has exactly one right answer",
-                    answer.trim()
-                )),
+                _ => invalid(
+                    format!(
+                        "ANSWER 行“{}”写了多个选项，但 Aiken 格式的题只有一个正确答案",
+                        answer.trim()
+                    ),
+                    format!(
+                        "ANSWER: {} names more than one option, but an Aiken question has exactly one right answer",
+                        answer.trim()
+                    ),
+                ),
             }
         }
     };

@@ -12,10 +12,12 @@ pub mod sheet;
 pub mod text;
 pub mod xlsx;
 mod xml;
+#[cfg(test)]
+mod zh_tests;
 pub mod zip_limits;
 
 use super::model::{Question, QuestionBody};
-use crate::error::{AppError, ErrorCode};
+use crate::error::{AppError, ErrorCode, Text};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -194,23 +196,38 @@ pub struct Attachment {
     pub data: Vec<u8>,
 }
 
-/// Why an item was not imported. `code` is stable snake_case; `reason` is for people.
+/// Why an item was not imported. `code` is stable snake_case; `reason` and `reason_zh` are for
+/// people (the item's labels as the file writes them).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Skip {
     /// Stable code, e.g. `unsupported_interaction`, `invalid_question`, `missing_field`.
     #[schema(value_type = String)]
     pub code: ErrorCode,
-    /// A sentence a bank keeper understands.
+    /// A sentence a bank keeper understands, in English.
     pub reason: String,
+    /// The same sentence in Chinese.
+    #[serde(default)]
+    pub reason_zh: String,
 }
 
 impl Skip {
-    /// A skip with a code and reason.
-    pub fn new(code: ErrorCode, reason: impl Into<String>) -> Skip {
+    /// A skip with a code and its reason in Chinese and English.
+    pub fn new(code: ErrorCode, zh: impl Into<String>, en: impl Into<String>) -> Skip {
         Skip {
             code,
-            reason: reason.into(),
+            reason: en.into(),
+            reason_zh: zh.into(),
         }
+    }
+
+    /// A skip with a code and a bilingual reason.
+    pub fn text(code: ErrorCode, text: Text) -> Skip {
+        Skip::new(code, text.zh, text.en)
+    }
+
+    /// The reason in both languages.
+    pub fn reason_text(&self) -> Text {
+        Text::new(self.reason_zh.clone(), self.reason.clone())
     }
 
     /// An item whose text in the file is over [`MAX_ITEM_BYTES`].
@@ -218,12 +235,62 @@ impl Skip {
         let (mib, limit) = (bytes / (1024 * 1024), MAX_ITEM_BYTES / (1024 * 1024));
         Skip::new(
             ErrorCode::ItemTooLarge,
+            format!("这道题在文件中占 {mib} MiB，超过 {limit} MiB 上限，未读取"),
             format!(
-                "这道题在文件中占 {mib} MiB，超过 {limit} MiB 上限，未读取 \
-                 (the item takes {bytes} bytes of the file, more than the {limit} MiB an item may; it was not read)"
+                "the item takes {bytes} bytes of the file, more than the {limit} MiB an item may; it was not read"
             ),
         )
     }
+}
+
+/// The warning for a wildcard answer `*`, which is dropped (GIFT, Moodle, Cloze).
+pub(crate) fn wildcard_ignored() -> Text {
+    Text::new("通配答案 * 已忽略", "the wildcard answer * is ignored")
+}
+
+/// The warning for an answer that gives partial credit, which is dropped.
+pub(crate) fn partial_answer(answer: &str, weight: f64) -> Text {
+    Text::new(
+        format!("答案“{answer}”只给 {weight}% 的部分分，只接受满分答案，此答案未导入"),
+        format!(
+            "answer {answer:?} gives {weight}% partial credit; only full-credit answers are accepted"
+        ),
+    )
+}
+
+/// The warning for an option that gives partial credit, which is dropped.
+pub(crate) fn partial_option(index: usize, weight: f64) -> Text {
+    let l = crate::bank::model::option_label(index);
+    Text::new(
+        format!("选项 {l} 给 {weight}% 的部分分，导入后不保留"),
+        format!("option {l} gives {weight}% partial credit, which is not kept"),
+    )
+}
+
+/// The warning for an accepted answer with a `*` that is not a wildcard.
+pub(crate) fn matched_literally(answer: &str) -> Text {
+    Text::new(
+        format!("答案“{answer}”按原文匹配：这里的 * 不是通配符"),
+        format!("answer {answer:?} is matched literally: * is not a wildcard here"),
+    )
+}
+
+/// A numerical question with a tolerance range, which the platform does not score.
+pub(crate) fn tolerance_unsupported() -> Skip {
+    Skip::new(
+        ErrorCode::UnsupportedType,
+        "不支持带误差范围的数值题",
+        "numerical questions with a tolerance range are not supported",
+    )
+}
+
+/// A numerical answer that is not a number.
+pub(crate) fn not_a_number(value: &str) -> Skip {
+    Skip::new(
+        ErrorCode::InvalidQuestion,
+        format!("数值题的答案“{value}”不是数字"),
+        format!("the numerical answer {value:?} is not a number"),
+    )
 }
 
 /// Most bytes one item may take in a file (a GIFT or Aiken question, a CSV row, a Moodle
@@ -243,7 +310,7 @@ pub struct ParsedItem {
     /// The body, or why it cannot become one. The body still has to pass [`Question::parse`].
     pub result: Result<QuestionBody, Skip>,
     /// Things that did not stop the import but the keeper should know (e.g. a missing image).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Text>,
 }
 
 /// What a reader got out of a file.
@@ -271,7 +338,7 @@ impl ParsedFile {
         if let Ok(body) = &item.result
             && let Err(e) = crate::bank::model::check_limits(body)
         {
-            item.result = Err(Skip::new(e.code(), e.to_string()));
+            item.result = Err(Skip::text(e.code(), e.text()));
         }
         self.items.push(item);
     }
@@ -283,17 +350,41 @@ impl ParsedFile {
 pub struct FormatError {
     /// Stable code, e.g. `malformed_xml`, `malformed_toml`, `bad_encoding`, `missing_column`.
     pub code: ErrorCode,
-    /// What is wrong, with the line or position where known.
+    /// What is wrong, with the line or position where known, in English.
     pub message: String,
+    /// The same in Chinese.
+    pub message_zh: String,
 }
 
 impl FormatError {
-    /// A file-level error.
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> FormatError {
+    /// A file-level error, in Chinese and English.
+    pub fn new(code: ErrorCode, zh: impl Into<String>, en: impl Into<String>) -> FormatError {
         FormatError {
             code,
-            message: message.into(),
+            message: en.into(),
+            message_zh: zh.into(),
         }
+    }
+
+    /// A file-level error with a bilingual text.
+    pub fn text(code: ErrorCode, text: Text) -> FormatError {
+        FormatError::new(code, text.zh, text.en)
+    }
+
+    /// An export that could not be written (the writer's own words go to the English text).
+    pub fn export_failed(e: impl std::fmt::Display) -> FormatError {
+        FormatError::new(ErrorCode::ExportFailed, "导出文件时出错", e.to_string())
+    }
+
+    /// The message in both languages.
+    pub fn message_text(&self) -> Text {
+        Text::new(self.message_zh.clone(), self.message.clone())
+    }
+
+    /// The same error with both texts prefixed (e.g. by the file inside a package).
+    pub fn prefixed(self, zh: &str, en: &str) -> FormatError {
+        let code = self.code;
+        FormatError::text(code, self.message_text().prefixed(zh, en))
     }
 }
 
@@ -335,6 +426,6 @@ impl From<FormatError> for AppError {
             ErrorCode::UnsupportedFormat => actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
             _ => actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
         };
-        AppError::new(status, e.code, e.message)
+        AppError::new(status, e.code, e.message).with_zh(e.message_zh)
     }
 }

@@ -5,7 +5,7 @@ use super::{Attachment, FormatError, ParsedFile, ParsedItem, Skip};
 use crate::bank::model::{
     Aspect, Key, Question, QuestionBody, QuestionKind, QuestionStatus, option_label, parse_letters,
 };
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, Text};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
@@ -38,6 +38,9 @@ struct RawMedia {
     mime: String,
     base64: String,
 }
+
+const TRUE_FALSE_ZH: &str = "答案必须是 true 或 false（对或错）";
+const TRUE_FALSE_EN: &str = "answer must be true or false";
 
 const KNOWN_FIELDS: [&str; 14] = [
     "id",
@@ -198,12 +201,18 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         FormatError::new(
             ErrorCode::BadEncoding,
+            "本平台格式的题库文件必须是 UTF-8 编码",
             format!("a native bank file must be UTF-8: {e}"),
         )
     })?;
     let (rest, chunks) = split_questions(text);
     let raw: RawFile = toml::from_str(&rest).map_err(|e| {
-        FormatError::new(ErrorCode::MalformedToml, e.to_string().trim().to_string())
+        let at = e.span().map(|s| line_of(&rest, s.start)).unwrap_or(1);
+        FormatError::new(
+            ErrorCode::MalformedToml,
+            format!("第 {at} 行的 TOML 格式有误"),
+            e.to_string().trim().to_string(),
+        )
     })?;
     let mut questions = Vec::with_capacity(chunks.len());
     for (first_line, chunk) in chunks {
@@ -211,6 +220,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
             let at = e.span().map(|s| line_of(chunk, s.start)).unwrap_or(1);
             FormatError::new(
                 ErrorCode::MalformedToml,
+                format!("第 {} 行的 TOML 格式有误", first_line + at - 1),
                 format!(
                     "TOML parse error at line {}: {}",
                     first_line + at - 1,
@@ -234,6 +244,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
         let data = B64.decode(m.base64.trim()).map_err(|e| {
             FormatError::new(
                 ErrorCode::MalformedMedia,
+                format!("媒体文件“{name}”的 base64 编码有误"),
                 format!("media {name:?}: bad base64: {e}"),
             )
         })?;
@@ -248,12 +259,17 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
             Some(id) if !id.trim().is_empty() => id.trim().to_string(),
             _ => format!("question {}", n + 1),
         };
-        let mut warnings: Vec<String> = table
-            .unknown
-            .iter()
-            .map(|k| format!("unknown field {k:?} ignored"))
+        let mut unknown: Vec<&String> = table.unknown.iter().collect();
+        unknown.sort();
+        let warnings = unknown
+            .into_iter()
+            .map(|k| {
+                Text::new(
+                    format!("未知字段“{k}”已忽略"),
+                    format!("unknown field {k:?} ignored"),
+                )
+            })
             .collect();
-        warnings.sort();
         file.push(ParsedItem {
             ident,
             line: Some(line),
@@ -270,6 +286,7 @@ fn str_field(t: &RawQuestion, name: &str) -> Result<String, Skip> {
         Some(Value::String(s)) => Ok(s.clone()),
         Some(_) => Err(Skip::new(
             ErrorCode::InvalidField,
+            format!("字段“{name}”必须是字符串"),
             format!("field {name:?} must be a string"),
         )),
     }
@@ -298,12 +315,14 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
     if kind_text.is_empty() {
         return Err(Skip::new(
             ErrorCode::MissingField,
+            "缺少字段“type”",
             "field \"type\" is missing",
         ));
     }
     let kind = QuestionKind::parse(&kind_text).ok_or_else(|| {
         Skip::new(
             ErrorCode::UnknownType,
+            format!("未知的题型“{kind_text}”"),
             format!("unknown question type {kind_text:?}"),
         )
     })?;
@@ -314,6 +333,7 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
         Some(_) => {
             return Err(Skip::new(
                 ErrorCode::InvalidField,
+                "字段“category”必须是像“法规/条例”这样的字符串",
                 "field \"category\" must be a string like \"法规/条例\"",
             ));
         }
@@ -324,27 +344,38 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
             .iter()
             .map(|v| {
                 scalar_text(v).ok_or_else(|| {
-                    Skip::new(ErrorCode::InvalidField, "every option must be a string")
+                    Skip::new(
+                        ErrorCode::InvalidField,
+                        "每个选项都必须是字符串",
+                        "every option must be a string",
+                    )
                 })
             })
             .collect::<Result<_, _>>()?,
         Some(_) => {
             return Err(Skip::new(
                 ErrorCode::InvalidField,
+                "字段“options”必须是字符串列表",
                 "field \"options\" must be a list of strings",
             ));
         }
     };
     let answer = t.get("answer");
-    let bad_answer = |what: &str| Skip::new(ErrorCode::InvalidAnswer, what.to_string());
+    let bad_answer = |zh: &str, en: &str| Skip::new(ErrorCode::InvalidAnswer, zh, en);
     let key = match kind {
         QuestionKind::Single | QuestionKind::Multiple => {
             let text = answer.and_then(Value::as_str).ok_or_else(|| {
-                bad_answer("answer must be option letters such as \"B\" or \"ACD\"")
+                bad_answer(
+                    "答案必须是选项字母，如“B”或“ACD”",
+                    "answer must be option letters such as \"B\" or \"ACD\"",
+                )
             })?;
             Key::Choice {
                 correct: parse_letters(text).ok_or_else(|| {
-                    bad_answer(&format!("answer {text:?} is not option letters A–H"))
+                    bad_answer(
+                        &format!("答案“{text}”不是 A–H 的选项字母"),
+                        &format!("answer {text:?} is not option letters A–H"),
+                    )
                 })?,
             }
         }
@@ -352,8 +383,8 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
             value: match answer {
                 Some(Value::Boolean(b)) => *b,
                 Some(Value::String(s)) => crate::bank::model::parse_true_false(s)
-                    .ok_or_else(|| bad_answer("answer must be true or false"))?,
-                _ => return Err(bad_answer("answer must be true or false")),
+                    .ok_or_else(|| bad_answer(TRUE_FALSE_ZH, TRUE_FALSE_EN))?,
+                _ => return Err(bad_answer(TRUE_FALSE_ZH, TRUE_FALSE_EN)),
             },
         },
         QuestionKind::Fill => {
@@ -362,6 +393,7 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
                 Some(v @ Value::String(_)) => vec![v.clone()],
                 _ => {
                     return Err(bad_answer(
+                        "答案必须列出每个填空可接受的答案",
                         "answer must list the accepted answers of each blank",
                     ));
                 }
@@ -371,7 +403,10 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
                 accepted.push(match blank {
                     Value::Array(alts) => alts.iter().filter_map(scalar_text).collect(),
                     v => vec![scalar_text(v).ok_or_else(|| {
-                        bad_answer("each blank's answer must be a string or a list of strings")
+                        bad_answer(
+                            "每个填空的答案必须是字符串或字符串列表",
+                            "each blank's answer must be a string or a list of strings",
+                        )
                     })?],
                 });
             }
@@ -380,8 +415,12 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
         QuestionKind::Short | QuestionKind::Practical => Key::Open {
             reference: match answer {
                 None => String::new(),
-                Some(v) => scalar_text(v)
-                    .ok_or_else(|| bad_answer("answer must be the reference answer as text"))?,
+                Some(v) => scalar_text(v).ok_or_else(|| {
+                    bad_answer(
+                        "答案必须是文字形式的参考答案",
+                        "answer must be the reference answer as text",
+                    )
+                })?,
             },
         },
     };
@@ -400,17 +439,29 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
                     }),
                     _ => Err(Skip::new(
                         ErrorCode::InvalidField,
+                        "评分细则的每一项都需要 text 和 points",
                         "each scheme entry needs text and points",
                     )),
                 }
             })
             .collect::<Result<_, _>>()?,
-        Some(_) => return Err(Skip::new(ErrorCode::InvalidField, "scheme must be a list")),
+        Some(_) => {
+            return Err(Skip::new(
+                ErrorCode::InvalidField,
+                "字段“scheme”必须是列表",
+                "scheme must be a list",
+            ));
+        }
     };
     let points = match t.get("points") {
         None => 1.0,
-        Some(v) => number(v)
-            .ok_or_else(|| Skip::new(ErrorCode::InvalidField, "points must be a number"))?,
+        Some(v) => number(v).ok_or_else(|| {
+            Skip::new(
+                ErrorCode::InvalidField,
+                "字段“points”必须是数字",
+                "points must be a number",
+            )
+        })?,
     };
     let difficulty = match t.get("difficulty") {
         None => 3,
@@ -418,6 +469,7 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
         Some(_) => {
             return Err(Skip::new(
                 ErrorCode::InvalidField,
+                "字段“difficulty”必须是 1 至 5 的整数",
                 "difficulty must be a whole number from 1 to 5",
             ));
         }
@@ -429,6 +481,7 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
         Some(_) => {
             return Err(Skip::new(
                 ErrorCode::InvalidField,
+                "字段“tags”必须是字符串列表",
                 "tags must be a list of strings",
             ));
         }
@@ -440,6 +493,7 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
         QuestionStatus::parse(&status_text).ok_or_else(|| {
             Skip::new(
                 ErrorCode::InvalidField,
+                format!("状态“{status_text}”须为 draft、active 或 retired"),
                 format!("status {status_text:?} is not draft, active or retired"),
             )
         })?
@@ -568,8 +622,7 @@ pub fn write_bank(
     };
     out.insert(
         "bank".into(),
-        Value::try_from(bank)
-            .map_err(|e| FormatError::new(ErrorCode::ExportFailed, e.to_string()))?,
+        Value::try_from(bank).map_err(FormatError::export_failed)?,
     );
     let mut list = Vec::with_capacity(questions.len());
     for q in questions {
@@ -595,7 +648,7 @@ pub fn write_bank(
     }
     toml::to_string(&out)
         .map(String::into_bytes)
-        .map_err(|e| FormatError::new(ErrorCode::ExportFailed, e.to_string()))
+        .map_err(FormatError::export_failed)
 }
 
 #[cfg(test)]
@@ -653,7 +706,10 @@ colour = "red"
         assert_eq!(skip.code, ErrorCode::InvalidAnswer);
         assert_eq!(
             f.items[2].warnings,
-            vec!["unknown field \"colour\" ignored"]
+            vec![Text::new(
+                "未知字段“colour”已忽略",
+                "unknown field \"colour\" ignored"
+            )]
         );
     }
 

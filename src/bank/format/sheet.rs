@@ -38,7 +38,11 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, FormatError> {
             start += 1;
         }
         let more = reader.read_record(&mut record).map_err(|e| {
-            FormatError::new(ErrorCode::MalformedCsv, format!("unreadable CSV: {e}"))
+            FormatError::new(
+                ErrorCode::MalformedCsv,
+                "CSV 文件无法读取",
+                format!("unreadable CSV: {e}"),
+            )
         })?;
         if !more {
             break;
@@ -51,6 +55,9 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, FormatError> {
     Ok(out)
 }
 
+pub(crate) const NO_SHEET: &str = "工作簿中没有工作表";
+pub(crate) const SHEET_UNREADABLE: &str = "第一个工作表无法读取";
+
 /// Most cells (rows × columns of the used area) a sheet may span: the sheet is read into a
 /// full grid, so one stray cell far away (e.g. XFD1048576) must not size it.
 const MAX_GRID_CELLS: u64 = 20_000_000;
@@ -60,42 +67,63 @@ const MAX_GRID_CELLS: u64 = 20_000_000;
 pub(crate) fn check_first_sheet_size<RS: std::io::Read + std::io::Seek>(
     workbook: &mut Xlsx<RS>,
 ) -> Result<(), FormatError> {
-    let malformed = |m: String| FormatError::new(ErrorCode::MalformedXlsx, m);
+    let malformed = |zh: &str, m: String| FormatError::new(ErrorCode::MalformedXlsx, zh, m);
     let Some(name) = workbook.sheet_names().first().cloned() else {
-        return Err(malformed("the workbook has no worksheet".into()));
+        return Err(malformed(NO_SHEET, "the workbook has no worksheet".into()));
     };
-    let mut cells = workbook
-        .worksheet_cells_reader(&name)
-        .map_err(|e| malformed(format!("the first worksheet cannot be read: {e}")))?;
+    let mut cells = workbook.worksheet_cells_reader(&name).map_err(|e| {
+        malformed(
+            SHEET_UNREADABLE,
+            format!("the first worksheet cannot be read: {e}"),
+        )
+    })?;
     let (mut rows, mut cols) = (0u64, 0u64);
-    while let Some(cell) = cells
-        .next_cell()
-        .map_err(|e| malformed(format!("the first worksheet cannot be read: {e}")))?
-    {
+    while let Some(cell) = cells.next_cell().map_err(|e| {
+        malformed(
+            SHEET_UNREADABLE,
+            format!("the first worksheet cannot be read: {e}"),
+        )
+    })? {
         let (r, c) = cell.get_position();
         rows = rows.max(u64::from(r) + 1);
         cols = cols.max(u64::from(c) + 1);
         if rows * cols > MAX_GRID_CELLS {
-            return Err(malformed(format!(
-                "the first worksheet spans more than {MAX_GRID_CELLS} cells (a cell at row {}, column {}); delete stray cells far from the table",
-                r + 1,
-                c + 1
-            )));
+            return Err(malformed(
+                &format!(
+                    "第一个工作表的范围超过 {MAX_GRID_CELLS} 个单元格（第 {} 行第 {} 列有内容）；请删除表格以外远处的单元格",
+                    r + 1,
+                    c + 1
+                ),
+                format!(
+                    "the first worksheet spans more than {MAX_GRID_CELLS} cells (a cell at row {}, column {}); delete stray cells far from the table",
+                    r + 1,
+                    c + 1
+                ),
+            ));
         }
     }
     Ok(())
 }
 
 fn xlsx_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, FormatError> {
-    let malformed = |m: String| FormatError::new(ErrorCode::MalformedXlsx, m);
+    let malformed = |zh: &str, m: String| FormatError::new(ErrorCode::MalformedXlsx, zh, m);
     super::zip_limits::check(bytes, &super::zip_limits::XLSX)?;
-    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| malformed(format!("not a readable .xlsx workbook: {e}")))?;
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
+        malformed(
+            "文件不是可读取的 .xlsx 工作簿",
+            format!("not a readable .xlsx workbook: {e}"),
+        )
+    })?;
     check_first_sheet_size(&mut workbook)?;
     let range = workbook
         .worksheet_range_at(0)
-        .ok_or_else(|| malformed("the workbook has no worksheet".into()))?
-        .map_err(|e| malformed(format!("the first worksheet cannot be read: {e}")))?;
+        .ok_or_else(|| malformed(NO_SHEET, "the workbook has no worksheet".into()))?
+        .map_err(|e| {
+            malformed(
+                SHEET_UNREADABLE,
+                format!("the first worksheet cannot be read: {e}"),
+            )
+        })?;
     let first = range.start().map_or(0, |(r, _)| r as usize);
     Ok(range
         .rows()

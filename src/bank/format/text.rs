@@ -14,9 +14,16 @@ pub const MEDIA_PREFIX: &str = "/api/media/";
 /// tens of megabytes.
 pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, FormatError> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return std::str::from_utf8(rest)
-            .map(Cow::Borrowed)
-            .map_err(|e| FormatError::new(ErrorCode::BadEncoding, format!("invalid UTF-8: {e}")));
+        return std::str::from_utf8(rest).map(Cow::Borrowed).map_err(|e| {
+            FormatError::new(
+                ErrorCode::BadEncoding,
+                format!(
+                    "文件标明为 UTF-8，但第 {} 个字节起不是有效的 UTF-8 文字",
+                    e.valid_up_to() + 4
+                ),
+                format!("invalid UTF-8: {e}"),
+            )
+        });
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         let enc = if bytes[0] == 0xFF {
@@ -28,6 +35,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, FormatError> {
         if bad {
             return Err(FormatError::new(
                 ErrorCode::BadEncoding,
+                "文件不是有效的 UTF-16 文字",
                 "invalid UTF-16 text",
             ));
         }
@@ -40,6 +48,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, FormatError> {
     if bad {
         return Err(FormatError::new(
             ErrorCode::BadEncoding,
+            "文件既不是 UTF-8 也不是 GBK/GB18030 编码的文字",
             "the file is neither UTF-8 nor GBK/GB18030 text",
         ));
     }

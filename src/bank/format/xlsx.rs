@@ -4,6 +4,7 @@
 //! scheme is not kept.
 
 use super::csv::{Column, HeaderSearch, WRITE_COLUMNS, cell_text, row_item};
+use super::sheet::{NO_SHEET, SHEET_UNREADABLE};
 use super::{FormatError, ParsedFile};
 use crate::bank::model::Question;
 use crate::error::ErrorCode;
@@ -27,25 +28,35 @@ fn text<'r>(d: &'r DataRef<'_>) -> Cow<'r, str> {
     }
 }
 
-fn malformed(message: impl Into<String>) -> FormatError {
-    FormatError::new(ErrorCode::MalformedXlsx, message)
+fn malformed(zh: &str, en: impl Into<String>) -> FormatError {
+    FormatError::new(ErrorCode::MalformedXlsx, zh, en)
 }
 
 /// Reads the first worksheet of an XLSX workbook.
 pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(malformed(
+            "这是旧版 Excel 97–2003 的 .xls 工作簿；请另存为 .xlsx 后再导入",
             "this is an old Excel 97–2003 .xls workbook; save it as .xlsx and import again",
         ));
     }
     super::zip_limits::check(bytes, &super::zip_limits::XLSX)?;
-    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| malformed(format!("not a readable .xlsx workbook: {e}")))?;
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
+        malformed(
+            "文件不是可读取的 .xlsx 工作簿",
+            format!("not a readable .xlsx workbook: {e}"),
+        )
+    })?;
     super::sheet::check_first_sheet_size(&mut workbook)?;
     let range = workbook
         .worksheet_range_at_ref(0)
-        .ok_or_else(|| malformed("the workbook has no worksheet"))?
-        .map_err(|e| malformed(format!("the first worksheet cannot be read: {e}")))?;
+        .ok_or_else(|| malformed(NO_SHEET, "the workbook has no worksheet"))?
+        .map_err(|e| {
+            malformed(
+                SHEET_UNREADABLE,
+                format!("the first worksheet cannot be read: {e}"),
+            )
+        })?;
     let first_row = range.start().map_or(0, |(r, _)| r as usize);
     let mut file = ParsedFile::default();
     let mut search = HeaderSearch::new();
@@ -86,7 +97,7 @@ fn column_width(c: Column) -> f64 {
 
 /// Writes questions as an XLSX workbook with the Chinese headers, one row per question.
 pub fn write(questions: &[Question]) -> Result<Vec<u8>, FormatError> {
-    build(questions).map_err(|e| FormatError::new(ErrorCode::ExportFailed, e.to_string()))
+    build(questions).map_err(FormatError::export_failed)
 }
 
 fn build(questions: &[Question]) -> Result<Vec<u8>, XlsxError> {

@@ -24,19 +24,18 @@ pub(crate) fn parse(text: &str) -> Result<Document<'_>, FormatError> {
     Document::parse_with_options(text, opts).map_err(|e| match e {
         roxmltree::Error::DtdDetected => FormatError::new(
             ErrorCode::XmlEntitiesRefused,
-            "文件的 DOCTYPE 声明了实体（<!ENTITY>），出于安全原因不予导入；请删除 DOCTYPE 后再导入 \
-             (the file's DOCTYPE declares entities, which are refused for safety; remove the \
-             DOCTYPE and import again)",
+            "文件的 DOCTYPE 声明了实体（<!ENTITY>），出于安全原因不予导入；请删除 DOCTYPE 后再导入",
+            "the file's DOCTYPE declares entities, which are refused for safety; remove the \
+             DOCTYPE and import again",
         ),
         roxmltree::Error::NodesLimitReached => FormatError::new(
             ErrorCode::FileTooLargeUnpacked,
-            format!(
-                "文件的 XML 节点超过 {MAX_NODES} 个，不予导入；请分成几个文件 \
-                 (the file has more than {MAX_NODES} XML nodes; split it into several files)"
-            ),
+            format!("文件的 XML 节点超过 {MAX_NODES} 个，不予导入；请分成几个文件"),
+            format!("the file has more than {MAX_NODES} XML nodes; split it into several files"),
         ),
         e => FormatError::new(
             ErrorCode::MalformedXml,
+            format!("第 {} 行的 XML 格式有误", e.pos().row),
             format!("malformed XML at line {}: {e}", e.pos().row),
         ),
     })

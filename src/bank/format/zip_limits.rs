@@ -43,18 +43,21 @@ pub const QTI: ZipLimits = ZipLimits {
     record_text: u64::MAX,
 };
 
-fn too_large(message: String) -> FormatError {
-    FormatError::new(ErrorCode::FileTooLargeUnpacked, message)
+fn too_large(zh: String, en: String) -> FormatError {
+    FormatError::new(ErrorCode::FileTooLargeUnpacked, zh, en)
 }
 
 /// Checks every entry of a ZIP archive against `limits`. An archive that cannot be opened
 /// passes: the reader that opens it next reports it in its own words.
 pub fn check(bytes: &[u8], limits: &ZipLimits) -> Result<(), FormatError> {
     let too_many = |n: u64| {
-        too_large(format!(
-            "压缩包内有 {n} 个文件，最多 {} 个 (the archive holds {n} files; at most {} are allowed)",
-            limits.entries, limits.entries
-        ))
+        too_large(
+            format!("压缩包内有 {n} 个文件，最多 {} 个", limits.entries),
+            format!(
+                "the archive holds {n} files; at most {} are allowed",
+                limits.entries
+            ),
+        )
     };
     // Opening an archive reads its whole directory into memory (a few hundred bytes per
     // entry): a 64 MiB upload of empty entries would take hundreds of megabytes, so the count
@@ -77,16 +80,16 @@ pub fn check(bytes: &[u8], limits: &ZipLimits) -> Result<(), FormatError> {
         let name = entry.name().to_string();
         let declared = entry.size();
         let over = |size: u64| {
-            too_large(format!(
-                "压缩包内的 {name} 解压后超过 {} MiB (the archive's {name} unpacks to more than {} MiB{})",
-                limits.entry / (1024 * 1024),
-                limits.entry / (1024 * 1024),
-                if size == u64::MAX {
-                    String::new()
-                } else {
-                    format!(", {size} bytes")
-                }
-            ))
+            let mib = limits.entry / (1024 * 1024);
+            let (zh_size, en_size) = if size == u64::MAX {
+                (String::new(), String::new())
+            } else {
+                (format!("（{size} 字节）"), format!(", {size} bytes"))
+            };
+            too_large(
+                format!("压缩包内的 {name} 解压后超过 {mib} MiB{zh_size}"),
+                format!("the archive's {name} unpacks to more than {mib} MiB{en_size}"),
+            )
         };
         if declared > limits.entry {
             return Err(over(declared));
@@ -110,20 +113,20 @@ pub fn check(bytes: &[u8], limits: &ZipLimits) -> Result<(), FormatError> {
                 return Err(over(u64::MAX));
             }
             if xml && !scan.feed(&buf[..n]) {
-                return Err(too_large(format!(
-                    "压缩包内的 {name} 有一段文字超过 {} KiB (a text in the archive's {name} is longer than {} KiB)",
-                    limits.record_text / 1024,
-                    limits.record_text / 1024
-                )));
+                let kib = limits.record_text / 1024;
+                return Err(too_large(
+                    format!("压缩包内的 {name} 有一段文字超过 {kib} KiB"),
+                    format!("a text in the archive's {name} is longer than {kib} KiB"),
+                ));
             }
         }
         total += counted;
         if total > limits.total {
-            return Err(too_large(format!(
-                "压缩包解压后超过 {} MiB (the archive unpacks to more than {} MiB)",
-                limits.total / (1024 * 1024),
-                limits.total / (1024 * 1024)
-            )));
+            let mib = limits.total / (1024 * 1024);
+            return Err(too_large(
+                format!("压缩包解压后超过 {mib} MiB"),
+                format!("the archive unpacks to more than {mib} MiB"),
+            ));
         }
     }
     Ok(())

@@ -1,46 +1,35 @@
 //! Why a body is not a valid question: each reason with a stable code, and the field at fault.
 
 use super::{MAX_OPTIONS, QuestionKind, option_label};
-use crate::error::{AppError, ErrorCode};
+use crate::error::{AppError, ErrorCode, Text};
+use std::fmt;
 
 /// Why a body is not a valid question. Each variant has a stable code.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum QuestionError {
     /// The stem is empty.
-    #[error("the stem is empty")]
     EmptyStem,
     /// A choice question has fewer than two options.
-    #[error("a choice question needs at least two options, found {0}")]
     TooFewOptions(usize),
     /// More options than A–H.
-    #[error("at most {MAX_OPTIONS} options are allowed, found {0}")]
     TooManyOptions(usize),
     /// An option text is empty.
-    #[error("option {0} is empty")]
     EmptyOption(char),
     /// Two options read the same.
-    #[error("options {0} and {1} are the same")]
     DuplicateOption(char, char),
     /// The key names an option that does not exist.
-    #[error("the key names option {0}, which does not exist")]
     KeyOutOfRange(usize),
     /// The key's type does not fit the question's kind.
-    #[error("a {0} question cannot have this kind of key")]
     KeyKindMismatch(QuestionKind),
     /// Single choice with other than one correct option.
-    #[error("a single-choice question needs exactly one correct option, found {0}")]
     SingleNeedsOneCorrect(usize),
     /// Multiple choice with no correct option.
-    #[error("a multiple-choice question needs at least one correct option")]
     NoCorrectOption,
     /// A kind that takes no options was given some.
-    #[error("a {0} question takes no options")]
     UnexpectedOptions(QuestionKind),
     /// A blank with no accepted answer, or a key with no blanks.
-    #[error("every blank needs at least one accepted answer")]
     EmptyBlank,
     /// The number of `___` markers in the stem differs from the number of blanks in the key.
-    #[error("the stem marks {markers} blanks but the key has {blanks}")]
     BlankCountMismatch {
         /// Blank markers found in the stem.
         markers: usize,
@@ -48,16 +37,12 @@ pub enum QuestionError {
         blanks: usize,
     },
     /// Points not a positive finite number up to 100.
-    #[error("points must be more than 0 and at most 100, found {0}")]
     BadPoints(f64),
     /// Difficulty outside 1–5.
-    #[error("difficulty must be from 1 to 5, found {0}")]
     BadDifficulty(u8),
     /// An identifier with characters that do not belong in one.
-    #[error("identifier {0:?} must be 1–64 characters without spaces or slashes")]
     BadIdent(String),
     /// A practical task whose scheme does not add up to its points.
-    #[error("the marking scheme adds up to {scheme} points but the task is worth {points}")]
     SchemeMismatch {
         /// Sum over the scheme.
         scheme: f64,
@@ -65,7 +50,6 @@ pub enum QuestionError {
         points: f64,
     },
     /// A text longer than [`limits`](super::limits) allow.
-    #[error("{}过长：{found} 字，最多 {limit} 字 ({} has {found} characters; at most {limit} are allowed)", field.chinese(), field.english())]
     FieldTooLong {
         /// Which text.
         field: Field,
@@ -75,7 +59,6 @@ pub enum QuestionError {
         found: usize,
     },
     /// More entries (tags, category levels, blanks, accepted answers, aspects) than [`limits`](super::limits) allow.
-    #[error("{}太多：{found} 个，最多 {limit} 个 (too many {}: {found}; at most {limit} are allowed)", field.list_names().0, field.list_names().1)]
     TooManyEntries {
         /// Which list.
         field: Field,
@@ -85,9 +68,6 @@ pub enum QuestionError {
         found: usize,
     },
     /// All texts together longer than [`limits::ITEM`](super::limits::ITEM).
-    #[error(
-        "试题内容过长：共 {found} 字，最多 {limit} 字 (the question's texts have {found} characters together; at most {limit} are allowed)"
-    )]
     ItemTooLarge {
         /// The limit in characters.
         limit: usize,
@@ -182,6 +162,107 @@ impl Field {
 }
 
 impl QuestionError {
+    /// The reason in Chinese and English. An option is named by its letter (E), as files and
+    /// the editor write it, never by its position.
+    pub fn text(&self) -> Text {
+        fn t(zh: impl Into<String>, en: impl Into<String>) -> Text {
+            Text::new(zh, en)
+        }
+        match self {
+            Self::EmptyStem => t("题干为空", "the stem is empty"),
+            Self::TooFewOptions(n) => t(
+                format!("选择题至少需要两个选项，现有 {n} 个"),
+                format!("a choice question needs at least two options, found {n}"),
+            ),
+            Self::TooManyOptions(n) => t(
+                format!("选项最多 {MAX_OPTIONS} 个（A–H），现有 {n} 个"),
+                format!("at most {MAX_OPTIONS} options are allowed, found {n}"),
+            ),
+            Self::EmptyOption(l) => t(format!("选项 {l} 为空"), format!("option {l} is empty")),
+            Self::DuplicateOption(a, b) => t(
+                format!("选项 {a} 与选项 {b} 内容相同"),
+                format!("options {a} and {b} are the same"),
+            ),
+            Self::KeyOutOfRange(i) => {
+                let l = option_label(*i);
+                t(
+                    format!("答案为 {l}，但本题没有选项 {l}"),
+                    format!("the key names option {l}, which does not exist"),
+                )
+            }
+            Self::KeyKindMismatch(k) => t(
+                format!("{}题不能使用这种答案", k.chinese()),
+                format!("a {k} question cannot have this kind of key"),
+            ),
+            Self::SingleNeedsOneCorrect(n) => t(
+                format!("单选题必须恰有一个正确选项，现有 {n} 个"),
+                format!("a single-choice question needs exactly one correct option, found {n}"),
+            ),
+            Self::NoCorrectOption => t(
+                "多选题至少需要一个正确选项",
+                "a multiple-choice question needs at least one correct option",
+            ),
+            Self::UnexpectedOptions(k) => t(
+                format!("{}题不应有选项", k.chinese()),
+                format!("a {k} question takes no options"),
+            ),
+            Self::EmptyBlank => t(
+                "每个填空至少需要一个可接受的答案",
+                "every blank needs at least one accepted answer",
+            ),
+            Self::BlankCountMismatch { markers, blanks } => t(
+                format!("题干中有 {markers} 处填空，答案却有 {blanks} 个"),
+                format!("the stem marks {markers} blanks but the key has {blanks}"),
+            ),
+            Self::BadPoints(p) => t(
+                format!("分值须大于 0 且不超过 100，现为 {p}"),
+                format!("points must be more than 0 and at most 100, found {p}"),
+            ),
+            Self::BadDifficulty(d) => t(
+                format!("难度须为 1 至 5，现为 {d}"),
+                format!("difficulty must be from 1 to 5, found {d}"),
+            ),
+            Self::BadIdent(id) => t(
+                format!("编号“{id}”须为 1–64 个字符，且不含空格和斜杠"),
+                format!("identifier {id:?} must be 1–64 characters without spaces or slashes"),
+            ),
+            Self::SchemeMismatch { scheme, points } => t(
+                format!("评分细则合计 {scheme} 分，但本题为 {points} 分"),
+                format!(
+                    "the marking scheme adds up to {scheme} points but the task is worth {points}"
+                ),
+            ),
+            Self::FieldTooLong {
+                field,
+                limit,
+                found,
+            } => t(
+                format!("{}过长：{found} 字，最多 {limit} 字", field.chinese()),
+                format!(
+                    "{} has {found} characters; at most {limit} are allowed",
+                    field.english()
+                ),
+            ),
+            Self::TooManyEntries {
+                field,
+                limit,
+                found,
+            } => {
+                let (zh, en) = field.list_names();
+                t(
+                    format!("{zh}太多：{found} 个，最多 {limit} 个"),
+                    format!("too many {en}: {found}; at most {limit} are allowed"),
+                )
+            }
+            Self::ItemTooLarge { limit, found } => t(
+                format!("试题内容过长：共 {found} 字，最多 {limit} 字"),
+                format!(
+                    "the question's texts have {found} characters together; at most {limit} are allowed"
+                ),
+            ),
+        }
+    }
+
     /// Stable snake_case code for reports and API errors.
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -230,9 +311,104 @@ impl QuestionError {
     }
 }
 
+impl fmt::Display for QuestionError {
+    /// The English reason (the API's `message`); [`QuestionError::text`] has both.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text().en)
+    }
+}
+
+impl std::error::Error for QuestionError {}
+
 // Kept beside the question errors, so the error module need not know the bank.
 impl From<QuestionError> for AppError {
     fn from(e: QuestionError) -> Self {
-        AppError::unprocessable(ErrorCode::InvalidQuestion, e.to_string()).with_details(e.details())
+        AppError::text(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidQuestion,
+            e.text(),
+        )
+        .with_details(e.details())
+    }
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+    use crate::error::{english_run, has_cjk};
+
+    /// One value of every variant.
+    pub(crate) fn every_question_error() -> Vec<QuestionError> {
+        use QuestionError::*;
+        let fields = [
+            Field::Stem,
+            Field::Option(4),
+            Field::Explanation,
+            Field::Rubric,
+            Field::Reference,
+            Field::Accepted,
+            Field::Source,
+            Field::Category,
+            Field::Tags,
+            Field::Scheme,
+        ];
+        let mut all = vec![
+            EmptyStem,
+            TooFewOptions(1),
+            TooManyOptions(9),
+            EmptyOption('C'),
+            DuplicateOption('A', 'B'),
+            KeyOutOfRange(4),
+            KeyKindMismatch(QuestionKind::Single),
+            SingleNeedsOneCorrect(2),
+            NoCorrectOption,
+            UnexpectedOptions(QuestionKind::Fill),
+            EmptyBlank,
+            BlankCountMismatch {
+                markers: 2,
+                blanks: 1,
+            },
+            BadPoints(0.0),
+            BadDifficulty(9),
+            BadIdent("a b".into()),
+            SchemeMismatch {
+                scheme: 8.0,
+                points: 10.0,
+            },
+            ItemTooLarge {
+                limit: 10,
+                found: 11,
+            },
+        ];
+        for field in fields {
+            all.push(FieldTooLong {
+                field,
+                limit: 10,
+                found: 11,
+            });
+            all.push(TooManyEntries {
+                field,
+                limit: 10,
+                found: 11,
+            });
+        }
+        all
+    }
+
+    #[test]
+    fn every_question_error_reads_in_chinese_without_english_left_in_it() {
+        for e in every_question_error() {
+            let t = e.text();
+            assert!(has_cjk(&t.zh), "{e:?}: {}", t.zh);
+            assert_eq!(english_run(&t.zh), None, "{e:?}: {}", t.zh);
+            assert!(!t.en.is_empty() && !has_cjk(&t.en), "{e:?}: {}", t.en);
+            assert_eq!(e.to_string(), t.en);
+        }
+    }
+
+    #[test]
+    fn a_key_naming_a_missing_option_names_it_by_its_letter() {
+        let t = QuestionError::KeyOutOfRange(4).text();
+        assert!(t.zh.contains('E') && t.en.contains("option E"), "{t:?}");
     }
 }

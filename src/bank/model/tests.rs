@@ -98,7 +98,8 @@ fn a_text_over_its_limit_is_refused_with_the_field_and_the_limit() {
     let err = Question::parse(b.clone()).unwrap_err();
     assert_eq!(err.code(), ErrorCode::FieldTooLong);
     assert_eq!(err.details()["field"], "options");
-    assert!(err.to_string().contains("选项B"), "{err}");
+    assert!(err.text().zh.contains("选项B"), "{err}");
+    assert!(err.to_string().contains("option B"), "{err}");
     // Spaces around a text do not count, as they are trimmed.
     b.options[1] = format!("  {}  ", "乙".repeat(limits::OPTION));
     assert!(check_limits(&b).is_ok());

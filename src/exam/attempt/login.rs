@@ -52,6 +52,7 @@ pub async fn login(
             ErrorCode::InvalidTicket,
             format!("the ticket number is not valid: {e}"),
         )
+        .with_zh(e.text().zh)
         .with_details(json!({"reason": e.code()}))
     })?;
     let idn = IdNumber::parse(id_number).map_err(|e| {
@@ -59,6 +60,7 @@ pub async fn login(
             ErrorCode::InvalidIdNumber,
             format!("the ID number is not valid: {e}"),
         )
+        .with_zh(e.text().zh)
         .with_details(json!({"reason": e.code()}))
     })?;
     let who = ticket_who(t.as_str());

@@ -1,7 +1,7 @@
 // What every console screen shares: the staff session (token in sessionStorage, refreshed
 // before it expires), API calls with the token, error texts, and small DOM builders.
 import { api, ApiError, el } from '../api.js';
-import { t, lang } from '../i18n.js';
+import { t, lang, serverText } from '../i18n.js';
 
 export { el, ApiError };
 
@@ -78,9 +78,18 @@ export function errorText(e) {
   const reason = e.details && typeof e.details === 'object' && typeof e.details.reason === 'string' ? e.details.reason : null;
   const own = hasText(`errors.${e.code}`) ? tc(`errors.${e.code}`) : null;
   const why = reason && hasText(`reasons.${reason}`) ? tc(`reasons.${reason}`) : null;
-  // The server's message names the exact field or value; keep it after our headline.
-  if (own) return [own, why, e.message && e.message !== e.code ? `（${e.message}）` : ''].filter(Boolean).join(' ');
-  return e.message || e.code;
+  // The server's sentence names the exact field or value; keep it (in the console's language)
+  // after our headline. In Chinese an English-only sentence is left out.
+  const said = e.message !== e.code ? serverText(e.messageZh, e.message) : '';
+  if (own) return [own, why, said && said !== own && said !== why ? `（${said}）` : ''].filter(Boolean).join(' ');
+  return said || tc('server.failed', { code: e.code });
+}
+
+/** A report line's identifier: a name from the file, or its position ("row 7", "question 3"),
+ * which reads 第 7 行 / 第 3 题 in Chinese. */
+export function identText(ident) {
+  const m = /^(row|question|item) (\d+)$/.exec(String(ident || ''));
+  return m ? tc(`server.position.${m[1]}`, { n: m[2] }) : ident;
 }
 
 /** A message box: kind is 'error', 'ok', 'warn' or 'info'. */
@@ -191,11 +200,11 @@ export function reportView(rep, { test, rowsKey = 'items', extraColumns = [], to
   const rows = rep[rowsKey] || [];
   const columns = [
     { head: tc('report.line'), cell: (r) => (r.line ?? '—'), cls: 'num' },
-    { head: tc('report.ident'), cell: (r) => r.ident, cls: 'nowrap' },
+    { head: tc('report.ident'), cell: (r) => identText(r.ident), cls: 'nowrap' },
     { head: tc('report.outcome'), cell: (r) => el('span', { class: `badge outcome-${r.outcome}` }, outcomeText(r.outcome)) },
     ...extraColumns,
     { head: tc('report.code'), cell: (r) => (r.code ? el('code', {}, r.code) : '') },
-    { head: tc('report.reason'), cell: (r) => [r.reason || '', ...(r.warnings || []).map((w) => el('div', { class: 'warn' }, w))] },
+    { head: tc('report.reason'), cell: (r) => [serverText(r.reason_zh, r.reason), ...(r.warnings || []).map((w, i) => el('div', { class: 'warn' }, serverText((r.warnings_zh || [])[i], w)))] },
   ];
   return el('section', { class: 'report', 'data-test': test, 'aria-label': tc('report.title') },
     el('h2', {}, rep.dry_run ? tc('report.dryTitle') : tc('report.realTitle')),

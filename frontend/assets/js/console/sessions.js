@@ -254,9 +254,8 @@ export async function detail({ root, params, alive }) {
         name.focus();
         loadCandidates();
       } catch (e) {
-        const reason = e instanceof ApiError && e.details && e.details.reason;
-        const why = reason && hasText(`reasons.${reason}`) ? tc(`reasons.${reason}`) : '';
-        show(msg, 'error', e.code === 'candidate_refused' ? `${tc('errors.candidate_refused')} ${why}（${e.message}）` : errorText(e), { 'data-test': 'cand-error' });
+        // The headline, the reason's own text and the server's sentence in the console's language.
+        show(msg, 'error', errorText(e), { 'data-test': 'cand-error' });
       } finally { submit.disabled = false; }
     });
     return el('section', { 'aria-labelledby': 'add-h' }, el('h2', { id: 'add-h' }, tc('sessions.addTitle')), form);

@@ -226,6 +226,7 @@ impl HeaderSearch {
             .unwrap_or_else(|| REQUIRED.iter().map(|c| c.header()).collect());
         FormatError::new(
             ErrorCode::MissingColumn,
+            format!("表头缺少必需的列：{}", missing.join("、")),
             format!(
                 "the header row lacks the required column(s) {}",
                 missing.join(", ")

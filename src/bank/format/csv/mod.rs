@@ -76,11 +76,20 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
     let (mut cursor, mut cursor_line) = (0usize, 1usize);
     loop {
         let more = reader.read_record(&mut record).map_err(|e| {
-            let at = e
+            let (zh, en) = e
                 .position()
-                .map(|p| format!(" at line {}", p.line()))
+                .map(|p| {
+                    (
+                        format!("第 {} 行", p.line()),
+                        format!(" at line {}", p.line()),
+                    )
+                })
                 .unwrap_or_default();
-            FormatError::new(ErrorCode::MalformedCsv, format!("unreadable CSV{at}: {e}"))
+            FormatError::new(
+                ErrorCode::MalformedCsv,
+                format!("CSV 文件{zh}无法读取"),
+                format!("unreadable CSV{en}: {e}"),
+            )
         })?;
         if !more {
             break;
@@ -135,7 +144,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
 /// which [`read`] takes off again): the Chinese headers, one row per question. A practical
 /// task's marking scheme is not kept.
 pub fn write(questions: &[Question]) -> Result<Vec<u8>, FormatError> {
-    let fail = |e: ::csv::Error| FormatError::new(ErrorCode::ExportFailed, e.to_string());
+    let fail = |e: ::csv::Error| FormatError::export_failed(e);
     let mut w = crate::spreadsheet::CsvWriter::new();
     w.row(WRITE_COLUMNS.iter().map(|c| c.header()))
         .map_err(fail)?;

@@ -7,7 +7,7 @@ use crate::bank::model::{
     Key, MAX_OPTIONS, Question, QuestionBody, QuestionKind, QuestionStatus, full_to_half,
     option_label, parse_letters, parse_true_false,
 };
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, Text};
 use std::borrow::Cow;
 
 /// Maps one data row to an item; `None` for an empty row. `row` is the sheet's row number
@@ -36,13 +36,14 @@ pub(crate) fn row_item<S: AsRef<str>>(
     })
 }
 
-fn invalid(reason: String) -> Skip {
-    Skip::new(ErrorCode::InvalidRow, reason)
+fn invalid(zh: String, en: String) -> Skip {
+    Skip::new(ErrorCode::InvalidRow, zh, en)
 }
 
 fn missing(column: Column) -> Skip {
     Skip::new(
         ErrorCode::MissingField,
+        format!("“{}”列为空", column.header()),
         format!("column {} is empty", column.header()),
     )
 }
@@ -99,7 +100,7 @@ fn split_list(s: &str, seps: &[char]) -> Vec<String> {
 fn row_body<S: AsRef<str>>(
     layout: &Layout,
     cells: &[S],
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Text>,
 ) -> Result<QuestionBody, Skip> {
     let cell = |c: Column| layout.cell(cells, c);
     let kind_text = cell(Column::Kind);
@@ -107,9 +108,12 @@ fn row_body<S: AsRef<str>>(
         return Err(missing(Column::Kind));
     }
     let kind = parse_kind(kind_text).ok_or_else(|| {
-        invalid(format!(
-            "题型 {kind_text:?} is not a known question type (单选, 多选, 判断, 填空, 简答, 实操)"
-        ))
+        invalid(
+            format!("题型“{kind_text}”无法识别（可用：单选、多选、判断、填空、简答、实操）"),
+            format!(
+                "题型 {kind_text:?} is not a known question type (单选, 多选, 判断, 填空, 简答, 实操)"
+            ),
+        )
     })?;
     let stem = cell(Column::Stem);
     if stem.is_empty() {
@@ -133,14 +137,21 @@ fn row_body<S: AsRef<str>>(
         QuestionKind::Single | QuestionKind::Multiple => {
             used_options = true;
             if let Some(gap) = options.iter().position(String::is_empty) {
-                return Err(invalid(format!(
-                    "{} is empty but a later option is filled",
-                    OPTION_HEADERS[gap]
-                )));
+                return Err(invalid(
+                    format!("“{}”为空，但后面的选项有内容", OPTION_HEADERS[gap]),
+                    format!(
+                        "{} is empty but a later option is filled",
+                        OPTION_HEADERS[gap]
+                    ),
+                ));
             }
             Key::Choice {
-                correct: parse_letters(answer)
-                    .ok_or_else(|| invalid(format!("答案 {answer:?} is not option letters A–H")))?,
+                correct: parse_letters(answer).ok_or_else(|| {
+                    invalid(
+                        format!("答案“{answer}”不是 A–H 的选项字母"),
+                        format!("答案 {answer:?} is not option letters A–H"),
+                    )
+                })?,
             }
         }
         QuestionKind::TrueFalse => {
@@ -154,7 +165,10 @@ fn row_body<S: AsRef<str>>(
                 None => {
                     used_options = true;
                     by_letter().ok_or_else(|| {
-                        invalid(format!("答案 {answer:?} is not 对 or 错 (true or false)"))
+                        invalid(
+                            format!("答案“{answer}”不是“对”或“错”"),
+                            format!("答案 {answer:?} is not 对 or 错 (true or false)"),
+                        )
                     })?
                 }
             };
@@ -176,9 +190,12 @@ fn row_body<S: AsRef<str>>(
         },
     };
     if !options.is_empty() && !used_options && kind != QuestionKind::TrueFalse {
-        warnings.push(format!(
-            "the 选项 columns are ignored for a {} question",
-            kind.chinese()
+        warnings.push(Text::new(
+            format!("{}题不使用选项列，已忽略", kind.chinese()),
+            format!(
+                "the 选项 columns are ignored for a {} question",
+                kind.chinese()
+            ),
         ));
     }
     let difficulty_text = cell(Column::Difficulty);
@@ -186,9 +203,10 @@ fn row_body<S: AsRef<str>>(
         3
     } else {
         parse_difficulty(difficulty_text).ok_or_else(|| {
-            invalid(format!(
-                "难度 {difficulty_text:?} must be 1 to 5 or 易/较易/中等/较难/难"
-            ))
+            invalid(
+                format!("难度“{difficulty_text}”须为 1 至 5 或 易/较易/中等/较难/难"),
+                format!("难度 {difficulty_text:?} must be 1 to 5 or 易/较易/中等/较难/难"),
+            )
         })?
     };
     let points_text = cell(Column::Points);
@@ -202,14 +220,23 @@ fn row_body<S: AsRef<str>>(
             .parse::<f64>()
             .ok()
             .filter(|p| p.is_finite())
-            .ok_or_else(|| invalid(format!("分值 {points_text:?} is not a number")))?
+            .ok_or_else(|| {
+                invalid(
+                    format!("分值“{points_text}”不是数字"),
+                    format!("分值 {points_text:?} is not a number"),
+                )
+            })?
     };
     let status_cell = cell(Column::Status);
     let status = if status_cell.is_empty() {
         QuestionStatus::Active
     } else {
-        parse_status(status_cell)
-            .ok_or_else(|| invalid(format!("状态 {status_cell:?} is not 草稿, 启用 or 停用")))?
+        parse_status(status_cell).ok_or_else(|| {
+            invalid(
+                format!("状态“{status_cell}”须为 草稿、启用 或 停用"),
+                format!("状态 {status_cell:?} is not 草稿, 启用 or 停用"),
+            )
+        })?
     };
     Ok(QuestionBody {
         ident: cell(Column::Ident).to_string(),

@@ -5,8 +5,12 @@ use super::{TextFormat, split_format};
 use super::{convert, restore};
 use crate::bank::format::Skip;
 use crate::bank::format::moodle::percent_weight;
-use crate::bank::model::{BLANK_MARKER, Key, QuestionKind, option_label};
-use crate::error::ErrorCode;
+use crate::bank::format::{
+    matched_literally, not_a_number, partial_answer, partial_option, tolerance_unsupported,
+    wildcard_ignored,
+};
+use crate::bank::model::{BLANK_MARKER, Key, QuestionKind};
+use crate::error::{ErrorCode, Text};
 
 /// Whether a weight in percent is full credit.
 fn full(w: f64) -> bool {
@@ -23,10 +27,11 @@ pub(super) struct Parts {
 }
 
 /// Parses the text of a question after its title (escapes already protected).
-pub(super) fn parse_parts(text: &str, warnings: &mut Vec<String>) -> Result<Parts, Skip> {
+pub(super) fn parse_parts(text: &str, warnings: &mut Vec<Text>) -> Result<Parts, Skip> {
     let brace_error = || {
         Skip::new(
             ErrorCode::InvalidQuestion,
+            "答案块需要一个 { 和与之配对的 }；要写出花括号本身，请写作 \\{ 或 \\}",
             "the answer block needs one { and one matching }; write a literal brace as \\{ or \\}",
         )
     };
@@ -36,6 +41,7 @@ pub(super) fn parse_parts(text: &str, warnings: &mut Vec<String>) -> Result<Part
         (None, _) if !text.contains('}') => {
             return Err(Skip::new(
                 ErrorCode::NotAQuestion,
+                "没有答案块 {…} 的文字是说明，不是试题",
                 "a text with no answer block {…} is a description, not a question",
             ));
         }
@@ -48,6 +54,7 @@ pub(super) fn parse_parts(text: &str, warnings: &mut Vec<String>) -> Result<Part
     if text[close + 1..].contains(['{', '}']) {
         return Err(Skip::new(
             ErrorCode::InvalidQuestion,
+            "一道题只能有一个答案块 {…}；要写出花括号本身，请写作 \\{ 和 \\}",
             "a question has one answer block {…}; write literal braces as \\{ and \\}",
         ));
     }
@@ -98,6 +105,7 @@ pub(super) fn parse_parts(text: &str, warnings: &mut Vec<String>) -> Result<Part
     if answer.contains('=') && answer.contains("->") {
         return Err(Skip::new(
             ErrorCode::UnsupportedType,
+            "不支持匹配题",
             "matching questions are not supported",
         ));
     }
@@ -141,7 +149,7 @@ fn answer_list(answer: &str, sep: char) -> Vec<&str> {
 fn choice(
     answer: &str,
     format: TextFormat,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Text>,
 ) -> (QuestionKind, Vec<String>, Vec<usize>) {
     let single = answer.contains('=');
     let marked = answer.replace('=', "~=");
@@ -161,10 +169,7 @@ fn choice(
             if full(weight) {
                 correct.push(i);
             } else if weight > 0.0 {
-                warnings.push(format!(
-                    "option {} gives {weight}% partial credit, which is not kept",
-                    option_label(i)
-                ));
+                warnings.push(partial_option(i, weight));
             }
         } else if weight > 0.0 {
             correct.push(i);
@@ -179,45 +184,37 @@ fn choice(
 }
 
 /// The accepted answers of a short-answer block (`=a =%50%b =%0%*`).
-fn short_answers(answer: &str, format: TextFormat, warnings: &mut Vec<String>) -> Vec<String> {
+fn short_answers(answer: &str, format: TextFormat, warnings: &mut Vec<Text>) -> Vec<String> {
     let mut accepted = Vec::new();
     for part in answer_list(answer, '=') {
         let (weight, text) = percent_weight(part).unwrap_or((100.0, part));
         let text = convert(text.split('#').next().unwrap_or_default(), format);
         if text == "*" {
-            warnings.push("the wildcard answer * is ignored".to_string());
+            warnings.push(wildcard_ignored());
         } else if full(weight) {
             if text.contains('*') {
-                warnings.push(format!(
-                    "answer {text:?} is matched literally: * is not a wildcard here"
-                ));
+                warnings.push(matched_literally(&text));
             }
             accepted.push(text);
         } else if weight > 0.0 {
-            warnings.push(format!(
-                "answer {text:?} gives {weight}% partial credit; only full-credit answers are accepted"
-            ));
+            warnings.push(partial_answer(&text, weight));
         }
     }
     accepted
 }
 
 /// The accepted answers of a numerical block (after its `#`): exact numbers only.
-fn numerical(block: &str, warnings: &mut Vec<String>) -> Result<Vec<String>, Skip> {
+fn numerical(block: &str, warnings: &mut Vec<Text>) -> Result<Vec<String>, Skip> {
     let main = block.split('~').next().unwrap_or_default();
     let answers = answer_list(main, '=');
     if answers.iter().all(|a| a.is_empty()) {
         return Err(Skip::new(
             ErrorCode::InvalidQuestion,
+            "数值题没有答案",
             "the numerical question has no answer",
         ));
     }
-    let range = || {
-        Skip::new(
-            ErrorCode::UnsupportedType,
-            "numerical questions with a tolerance range are not supported",
-        )
-    };
+    let range = tolerance_unsupported;
     let mut accepted = Vec::new();
     for part in answers {
         let (weight, text) = percent_weight(part).unwrap_or((100.0, part));
@@ -238,17 +235,12 @@ fn numerical(block: &str, warnings: &mut Vec<String>) -> Result<Vec<String>, Ski
             continue;
         }
         if value.parse::<f64>().is_err() {
-            return Err(Skip::new(
-                ErrorCode::InvalidQuestion,
-                format!("the numerical answer {value:?} is not a number"),
-            ));
+            return Err(not_a_number(&value));
         }
         if full(weight) {
             accepted.push(value);
         } else if weight > 0.0 {
-            warnings.push(format!(
-                "answer {value} gives {weight}% partial credit; only full-credit answers are accepted"
-            ));
+            warnings.push(partial_answer(&value, weight));
         }
     }
     Ok(accepted)

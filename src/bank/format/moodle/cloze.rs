@@ -3,9 +3,10 @@
 
 use super::full;
 use super::percent_weight;
-use crate::bank::format::Skip;
+use crate::bank::format::{Skip, partial_answer, wildcard_ignored};
 use crate::bank::model::BLANK_MARKER;
 use crate::error::ErrorCode;
+use crate::error::Text;
 
 /// Splits a cloze answer list on `sep` where it is not escaped with a backslash.
 fn split_unescaped(s: &str, sep: char) -> Vec<String> {
@@ -49,7 +50,7 @@ const CLOZE_SHORT: [&str; 6] = ["SHORTANSWER", "SA", "MW", "SHORTANSWER_C", "SAC
 /// answers: each part becomes a `___` blank accepting its full-credit answers.
 pub(super) fn parse_cloze(
     stem: &str,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Text>,
 ) -> Result<(String, Vec<Vec<String>>), Skip> {
     let mut out = String::new();
     let mut accepted = Vec::new();
@@ -64,6 +65,7 @@ pub(super) fn parse_cloze(
         if !CLOZE_SHORT.contains(&qtype.to_ascii_uppercase().as_str()) {
             return Err(Skip::new(
                 ErrorCode::UnsupportedType,
+                format!("不支持含 {qtype} 空的完形填空（cloze）题，只支持简答空"),
                 format!(
                     "embedded answers (cloze) questions with {qtype} parts are not supported; \
                      only short-answer parts are"
@@ -86,15 +88,13 @@ pub(super) fn parse_cloze(
                 .unwrap_or_default();
             let text = cloze_unescape(text.trim());
             if text == "*" {
-                warnings.push("the wildcard answer * is ignored".to_string());
+                warnings.push(wildcard_ignored());
                 continue;
             }
             if full(weight) {
                 blank.push(text);
             } else if weight > 0.0 {
-                warnings.push(format!(
-                    "answer {text:?} gives {weight}% partial credit; only full-credit answers are accepted"
-                ));
+                warnings.push(partial_answer(&text, weight));
             }
         }
         accepted.push(blank);
@@ -106,6 +106,7 @@ pub(super) fn parse_cloze(
     if accepted.is_empty() {
         return Err(Skip::new(
             ErrorCode::InvalidQuestion,
+            "完形填空题中没有嵌入的答案",
             "the cloze question has no embedded answers",
         ));
     }

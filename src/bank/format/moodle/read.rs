@@ -5,10 +5,11 @@ use super::cloze::parse_cloze;
 use super::{PLUGINFILE, REFERENCE_LABELS, category_path, full, ident_from};
 use crate::bank::format::text::{decode_text, image_mime, map_image_refs, sniff_image};
 use crate::bank::format::{
-    Attachment, FormatError, MAX_ITEM_BYTES, ParsedFile, ParsedItem, Skip, html,
+    Attachment, FormatError, MAX_ITEM_BYTES, ParsedFile, ParsedItem, Skip, html, matched_literally,
+    not_a_number, partial_answer, partial_option, tolerance_unsupported, wildcard_ignored,
 };
 use crate::bank::model::{Key, QuestionBody, QuestionKind, QuestionStatus};
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, Text};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use roxmltree::Node;
@@ -21,6 +22,10 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
     if !root.has_tag_name("quiz") {
         return Err(FormatError::new(
             ErrorCode::MalformedXml,
+            format!(
+                "根元素是 <{}>，而 Moodle XML 文件应以 <quiz> 开始",
+                root.tag_name().name()
+            ),
             format!(
                 "the root element is <{}>, but a Moodle XML file starts with <quiz>",
                 root.tag_name().name()
@@ -116,7 +121,7 @@ fn looks_like_html(s: &str) -> bool {
 fn rich_text(
     el: Option<Node>,
     attachments: &mut Vec<Attachment>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Text>,
 ) -> String {
     let Some(el) = el else {
         return String::new();
@@ -149,7 +154,10 @@ fn rich_text(
         let data: String = own_text(f).chars().filter(|c| !c.is_whitespace()).collect();
         match B64.decode(data.as_bytes()) {
             Ok(bytes) => inline.push((path, bytes)),
-            Err(e) => warnings.push(format!("file {path:?} is not valid base64 ({e}); ignored")),
+            Err(e) => warnings.push(Text::new(
+                format!("文件“{path}”不是有效的 base64 编码，已忽略"),
+                format!("file {path:?} is not valid base64 ({e}); ignored"),
+            )),
         }
     }
     map_image_refs(&text, |r| {
@@ -244,22 +252,29 @@ fn split_reference(text: &str) -> (String, String) {
 }
 
 /// Human names of the Moodle question types the platform does not take.
-fn unsupported_reason(qtype: &str) -> String {
-    let what = match qtype {
-        "matching" | "match" => "matching questions",
-        "ddmatch" => "drag-and-drop matching questions",
-        "ddwtos" => "drag-and-drop into text questions",
-        "gapselect" => "select missing words questions",
-        "calculated" | "calculatedsimple" | "calculatedmulti" => "calculated questions",
-        "randomsamatch" => "random short-answer matching questions",
-        "ordering" => "ordering questions",
-        "ddimageortext" => "drag-and-drop onto image questions",
-        "ddmarker" => "drag-and-drop marker questions",
-        "random" => "random question placeholders",
-        "" => return "the question has no type attribute".to_string(),
-        other => return format!("{other} questions are not supported"),
+fn unsupported_reason(qtype: &str) -> Text {
+    let (zh, en) = match qtype {
+        "matching" | "match" => ("匹配题", "matching questions"),
+        "ddmatch" => ("拖放匹配题", "drag-and-drop matching questions"),
+        "ddwtos" => ("拖放填词题", "drag-and-drop into text questions"),
+        "gapselect" => ("选词填空题", "select missing words questions"),
+        "calculated" | "calculatedsimple" | "calculatedmulti" => ("计算题", "calculated questions"),
+        "randomsamatch" => ("随机简答匹配题", "random short-answer matching questions"),
+        "ordering" => ("排序题", "ordering questions"),
+        "ddimageortext" => ("拖放到图片题", "drag-and-drop onto image questions"),
+        "ddmarker" => ("拖放标记题", "drag-and-drop marker questions"),
+        "random" => ("随机抽题占位", "random question placeholders"),
+        "" => {
+            return Text::new("试题没有 type 属性", "the question has no type attribute");
+        }
+        other => {
+            return Text::new(
+                format!("不支持 {other} 类型的试题"),
+                format!("{other} questions are not supported"),
+            );
+        }
     };
-    format!("{what} are not supported")
+    Text::new(format!("不支持{zh}"), format!("{en} are not supported"))
 }
 
 /// A fraction attribute (`fraction="33.33333"`), in percent.
@@ -277,7 +292,7 @@ fn read_question(
     name: &str,
     category: &[String],
     attachments: &mut Vec<Attachment>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Text>,
 ) -> Result<QuestionBody, Skip> {
     match qtype {
         "multichoice" | "truefalse" | "shortanswer" | "essay" | "numerical" | "cloze"
@@ -285,11 +300,12 @@ fn read_question(
         "description" => {
             return Err(Skip::new(
                 ErrorCode::NotAQuestion,
+                "说明（description）是显示在试题之间的文字，不是试题",
                 "a description is text shown between questions, not a question",
             ));
         }
         other => {
-            return Err(Skip::new(
+            return Err(Skip::text(
                 ErrorCode::UnsupportedType,
                 unsupported_reason(other),
             ));
@@ -300,9 +316,9 @@ fn read_question(
     let points = match child(q, "defaultgrade").map(own_text) {
         None => 1.0,
         Some(t) => t.trim().parse::<f64>().unwrap_or_else(|_| {
-            warnings.push(format!(
-                "defaultgrade {:?} is not a number; 1 is used",
-                t.trim()
+            warnings.push(Text::new(
+                format!("defaultgrade“{}”不是数字，按 1 分计", t.trim()),
+                format!("defaultgrade {:?} is not a number; 1 is used", t.trim()),
             ));
             1.0
         }),
@@ -333,10 +349,7 @@ fn read_question(
                     if full(f) {
                         correct.push(i);
                     } else if f > 0.0 {
-                        warnings.push(format!(
-                            "option {} gives {f}% partial credit, which is not kept",
-                            crate::bank::model::option_label(i)
-                        ));
+                        warnings.push(partial_option(i, f));
                     }
                 } else if f > 0.0 {
                     correct.push(i);
@@ -356,6 +369,7 @@ fn read_question(
                 .ok_or_else(|| {
                     Skip::new(
                         ErrorCode::InvalidQuestion,
+                        "“对”和“错”都没有标为正确答案",
                         "neither true nor false is marked as the right answer",
                     )
                 })?;
@@ -363,6 +377,7 @@ fn read_question(
             let value = crate::bank::model::parse_true_false(&text).ok_or_else(|| {
                 Skip::new(
                     ErrorCode::InvalidQuestion,
+                    format!("正确答案“{}”既不是“对”也不是“错”", text.trim()),
                     format!(
                         "the right answer {:?} is neither true nor false",
                         text.trim()
@@ -389,21 +404,18 @@ fn read_question(
                     .unwrap_or(0.0);
                 let text = child_text_or_own(*a);
                 if f > 0.0 && tolerance != 0.0 && text.trim() != "*" {
-                    return Err(Skip::new(
-                        ErrorCode::UnsupportedType,
-                        "numerical questions with a tolerance range are not supported",
-                    ));
+                    return Err(tolerance_unsupported());
                 }
                 let t = text.trim();
                 if f > 0.0 && t != "*" && t.parse::<f64>().is_err() {
-                    return Err(Skip::new(
-                        ErrorCode::InvalidQuestion,
-                        format!("the numerical answer {t:?} is not a number"),
-                    ));
+                    return Err(not_a_number(t));
                 }
             }
             if child(q, "units").is_some_and(|u| children(u, "unit").next().is_some()) {
-                warnings.push("units are ignored: only the number is accepted".to_string());
+                warnings.push(Text::new(
+                    "单位已忽略：只接受数值",
+                    "units are ignored: only the number is accepted",
+                ));
             }
             let accepted = accepted_answers(&answers, warnings);
             (
@@ -453,26 +465,22 @@ fn child_text_or_own(node: Node) -> String {
 
 /// The full-credit answers of a short-answer or numerical question; partial-credit answers and
 /// the `*` wildcard are dropped with a warning.
-fn accepted_answers(answers: &[Node], warnings: &mut Vec<String>) -> Vec<String> {
+fn accepted_answers(answers: &[Node], warnings: &mut Vec<Text>) -> Vec<String> {
     let mut accepted = Vec::new();
     for a in answers {
         let text = child_text_or_own(*a).trim().to_string();
         let f = fraction(*a);
         if text == "*" {
-            warnings.push("the wildcard answer * is ignored".to_string());
+            warnings.push(wildcard_ignored());
             continue;
         }
         if full(f) {
             if text.contains('*') {
-                warnings.push(format!(
-                    "answer {text:?} is matched literally: * is not a wildcard here"
-                ));
+                warnings.push(matched_literally(&text));
             }
             accepted.push(text);
         } else if f > 0.0 {
-            warnings.push(format!(
-                "answer {text:?} gives {f}% partial credit; only full-credit answers are accepted"
-            ));
+            warnings.push(partial_answer(&text, f));
         }
     }
     accepted

@@ -29,6 +29,7 @@ pub(super) fn read_zip(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
     let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         FormatError::new(
             ErrorCode::MalformedZip,
+            "文件不是可读取的 ZIP 内容包",
             format!("not a readable ZIP content package: {e}"),
         )
     })?;
@@ -82,8 +83,8 @@ pub(super) fn read_zip(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
         && let Some(bytes) = fetch(m)
     {
         let text = decode_text(&bytes)?;
-        let doc = parse_xml(&text)
-            .map_err(|e| FormatError::new(e.code, format!("imsmanifest.xml: {}", e.message)))?;
+        let doc =
+            parse_xml(&text).map_err(|e| e.prefixed("imsmanifest.xml：", "imsmanifest.xml: "))?;
         let dir = parent_dir(m);
         for r in doc.descendants().filter(|n| is(n, "resource")) {
             let kind = attr(r, "type");
@@ -141,6 +142,7 @@ pub(super) fn read_zip(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
                 line: None,
                 result: Err(Skip::new(
                     ErrorCode::MissingItemFile,
+                    format!("清单中列出了 {}，但文件包中没有这个文件", r.path),
                     format!(
                         "the manifest lists {} but the package does not hold it",
                         r.path
@@ -159,7 +161,7 @@ pub(super) fn read_zip(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
             file.push(ParsedItem {
                 ident: r.path.clone(),
                 line: None,
-                result: Err(Skip::new(e.code, format!("{}: {}", r.path, e.message))),
+                result: Err(Skip::text(e.code, super::read::in_file(&e, &r.path))),
                 warnings: vec![],
             });
         }
@@ -167,6 +169,7 @@ pub(super) fn read_zip(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
     if file.items.is_empty() && resources.is_empty() {
         return Err(FormatError::new(
             ErrorCode::UnsupportedFormat,
+            "ZIP 文件中没有 QTI 的 assessmentItem 或 assessmentTest",
             "the ZIP holds no QTI assessmentItem or assessmentTest",
         ));
     }
@@ -175,7 +178,7 @@ pub(super) fn read_zip(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
 }
 
 pub(super) fn zip_files(files: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, FormatError> {
-    let fail = |e: &dyn std::fmt::Display| FormatError::new(ErrorCode::ExportFailed, e.to_string());
+    let fail = |e: &dyn std::fmt::Display| FormatError::export_failed(e);
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);

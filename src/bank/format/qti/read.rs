@@ -8,7 +8,7 @@ use super::read_lom::Meta;
 use crate::bank::format::text::{decode_text, image_mime, media_hash, sniff_image};
 use crate::bank::format::{Attachment, FormatError, MAX_ITEM_BYTES, ParsedFile, ParsedItem, Skip};
 use crate::bank::model::QuestionBody;
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, Text};
 use roxmltree::{Document, Node};
 use std::collections::{HashMap, HashSet};
 
@@ -116,10 +116,12 @@ impl<'r> Package<'r> {
             }
             "questestinterop" => Err(FormatError::new(
                 ErrorCode::UnsupportedFormat,
+                "这是 QTI 1.2（questestinterop）文件；只能读取 QTI 2.x 的 assessmentItem 和 assessmentTest 文件",
                 "this is QTI 1.2 (questestinterop); only QTI 2.x assessmentItem and assessmentTest files can be read",
             )),
             other => Err(FormatError::new(
                 ErrorCode::UnsupportedFormat,
+                format!("根元素是 <{other}>，不是 QTI 2.x 的 assessmentItem 或 assessmentTest"),
                 format!(
                     "the root element is <{other}>, not a QTI 2.x assessmentItem or assessmentTest"
                 ),
@@ -172,28 +174,34 @@ impl<'r> Package<'r> {
         let href = attr(node, "href");
         let target = join_path(parent_dir(path), href);
         let ident = attr(node, "identifier").to_string();
-        let skip = |code: ErrorCode, reason: String| ParsedItem {
+        let skip = |code: ErrorCode, reason: Text| ParsedItem {
             ident: if ident.is_empty() {
                 href.to_string()
             } else {
                 ident.clone()
             },
             line: Some(line(node)),
-            result: Err(Skip::new(code, reason)),
+            result: Err(Skip::text(code, reason)),
             warnings: vec![],
         };
         if self.open_sections.contains(&target) || self.open_sections.len() >= MAX_SECTION_DEPTH {
             file.push(skip(
                 ErrorCode::CircularReference,
-                format!("the section file {href} refers back into itself or nests too deeply"),
+                Text::new(
+                    format!("章节文件 {href} 引用了自身，或嵌套层数过多"),
+                    format!("the section file {href} refers back into itself or nests too deeply"),
+                ),
             ));
             return;
         }
         let Some(bytes) = self.fetch(&target) else {
             file.push(skip(
                 ErrorCode::MissingItemFile,
-                format!(
-                    "the referenced section file {href} is not included, so its items were not read"
+                Text::new(
+                    format!("引用的章节文件 {href} 不在文件包中，其中的试题未读取"),
+                    format!(
+                        "the referenced section file {href} is not included, so its items were not read"
+                    ),
                 ),
             ));
             return;
@@ -204,6 +212,7 @@ impl<'r> Package<'r> {
             if root.tag_name().name() != "assessmentSection" {
                 return Err(FormatError::new(
                     ErrorCode::UnsupportedFormat,
+                    format!("{href} 不是 assessmentSection"),
                     format!("{href} is not an assessmentSection"),
                 ));
             }
@@ -221,8 +230,7 @@ impl<'r> Package<'r> {
             Ok(())
         });
         if let Err(e) = parsed {
-            file.items
-                .push(skip(e.code, format!("{href}: {}", e.message)));
+            file.items.push(skip(e.code, in_file(&e, href)));
         }
     }
 
@@ -244,31 +252,37 @@ impl<'r> Package<'r> {
         } else {
             ref_ident.to_string()
         };
-        let skipped = |code: ErrorCode, reason: String| ParsedItem {
+        let skipped = |code: ErrorCode, reason: Text| ParsedItem {
             ident: fallback.clone(),
             line: Some(line(node)),
-            result: Err(Skip::new(code, reason)),
+            result: Err(Skip::text(code, reason)),
             warnings: vec![],
         };
         let Some(bytes) = self.fetch(&target) else {
             return Some(skipped(
                 ErrorCode::MissingItemFile,
-                format!("the referenced item file {href} is not available"),
+                Text::new(
+                    format!("引用的试题文件 {href} 不在文件包中"),
+                    format!("the referenced item file {href} is not available"),
+                ),
             ));
         };
         let text = match decode_text(&bytes) {
             Ok(t) => t,
-            Err(e) => return Some(skipped(e.code, format!("{href}: {}", e.message))),
+            Err(e) => return Some(skipped(e.code, in_file(&e, href))),
         };
         let doc = match parse_xml(&text) {
             Ok(d) => d,
-            Err(e) => return Some(skipped(e.code, format!("{href}: {}", e.message))),
+            Err(e) => return Some(skipped(e.code, in_file(&e, href))),
         };
         let root = doc.root_element();
         if root.tag_name().name() != "assessmentItem" {
             return Some(skipped(
                 ErrorCode::UnsupportedFormat,
-                format!("{href} is not an assessmentItem"),
+                Text::new(
+                    format!("{href} 不是 assessmentItem"),
+                    format!("{href} is not an assessmentItem"),
+                ),
             ));
         }
         let (mut result, warnings) = self.item(root, &target, ref_ident);
@@ -290,7 +304,7 @@ impl<'r> Package<'r> {
         item: Node,
         path: &str,
         fallback: &str,
-    ) -> (Result<QuestionBody, Skip>, Vec<String>) {
+    ) -> (Result<QuestionBody, Skip>, Vec<Text>) {
         let mut h = Html::new(parent_dir(path));
         // Text nodes borrow from the file; an item whose text is over the size limit is
         // refused before any of it is copied (images in data: URIs are attributes, not text).
@@ -304,6 +318,7 @@ impl<'r> Package<'r> {
         } else if too_deep(item) {
             Err(Skip::new(
                 ErrorCode::TooDeeplyNested,
+                format!("试题正文的元素嵌套超过 {MAX_BODY_DEPTH} 层"),
                 format!("the item body nests elements more than {MAX_BODY_DEPTH} levels deep"),
             ))
         } else {
@@ -349,6 +364,12 @@ impl<'r> Package<'r> {
 }
 
 /// The identifier to report an item under: the body's, else the given one.
+/// A file-level error inside a package, as the reason an item was skipped.
+pub(super) fn in_file(e: &FormatError, path: &str) -> Text {
+    e.message_text()
+        .prefixed(&format!("{path}："), &format!("{path}: "))
+}
+
 fn item_ident(result: &Result<QuestionBody, Skip>, fallback: &str) -> Option<String> {
     let from_body = result
         .as_ref()

@@ -147,38 +147,43 @@ fn numeric_forms(v: &str) -> Vec<String> {
     }
 }
 
-fn describe(interaction: &str) -> &'static str {
+/// What an interaction asks of the candidate, in Chinese and English.
+fn describe(interaction: &str) -> (&'static str, &'static str) {
     match interaction {
-        "matchInteraction" => "matching",
-        "associateInteraction" => "association",
-        "orderInteraction" => "ordering",
-        "gapMatchInteraction" => "gap match",
-        "hotspotInteraction" => "hotspot on an image",
-        "graphicOrderInteraction" => "ordering on an image",
-        "graphicAssociateInteraction" => "association on an image",
-        "graphicGapMatchInteraction" => "gap match on an image",
-        "selectPointInteraction" => "selecting a point on an image",
-        "positionObjectInteraction" => "positioning an object",
-        "sliderInteraction" => "slider",
-        "uploadInteraction" => "file upload",
-        "drawingInteraction" => "drawing",
-        "mediaInteraction" => "media playback",
-        "hottextInteraction" => "hot text selection",
-        "customInteraction" => "custom interaction",
-        "endAttemptInteraction" => "end-attempt button",
-        _ => "interaction",
+        "matchInteraction" => ("匹配", "matching"),
+        "associateInteraction" => ("关联", "association"),
+        "orderInteraction" => ("排序", "ordering"),
+        "gapMatchInteraction" => ("拖放填空", "gap match"),
+        "hotspotInteraction" => ("图片热点", "hotspot on an image"),
+        "graphicOrderInteraction" => ("图片排序", "ordering on an image"),
+        "graphicAssociateInteraction" => ("图片关联", "association on an image"),
+        "graphicGapMatchInteraction" => ("图片拖放填空", "gap match on an image"),
+        "selectPointInteraction" => ("在图片上选点", "selecting a point on an image"),
+        "positionObjectInteraction" => ("摆放对象", "positioning an object"),
+        "sliderInteraction" => ("滑块", "slider"),
+        "uploadInteraction" => ("上传文件", "file upload"),
+        "drawingInteraction" => ("绘图", "drawing"),
+        "mediaInteraction" => ("播放媒体", "media playback"),
+        "hottextInteraction" => ("选择文中热词", "hot text selection"),
+        "customInteraction" => ("自定义交互", "custom interaction"),
+        "endAttemptInteraction" => ("结束作答按钮", "end-attempt button"),
+        _ => ("交互", "interaction"),
     }
 }
 
-fn unsupported(reason: impl Into<String>) -> Skip {
-    Skip::new(ErrorCode::UnsupportedInteraction, reason)
+fn unsupported(zh: impl Into<String>, en: impl Into<String>) -> Skip {
+    Skip::new(ErrorCode::UnsupportedInteraction, zh, en)
 }
 
 /// Reads an assessmentItem into a body, or says why it cannot become one.
 pub(super) fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> {
     let ident = attr(item, "identifier").trim().to_string();
-    let body_node = child(item, "itemBody")
-        .ok_or_else(|| unsupported("the item has no itemBody, so nothing can be answered"))?;
+    let body_node = child(item, "itemBody").ok_or_else(|| {
+        unsupported(
+            "试题没有 itemBody，无可作答的内容",
+            "the item has no itemBody, so nothing can be answered",
+        )
+    })?;
     let interactions: Vec<Node> = body_node
         .descendants()
         .filter(|n| n.is_element() && n.tag_name().name().ends_with("Interaction"))
@@ -191,13 +196,24 @@ pub(super) fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> 
         }
     }
     let name = match names.as_slice() {
-        [] => return Err(unsupported("the item has no interaction to answer")),
+        [] => {
+            return Err(unsupported(
+                "试题中没有可作答的交互",
+                "the item has no interaction to answer",
+            ));
+        }
         [one] => *one,
         many => {
-            return Err(unsupported(format!(
-                "composite item: it combines {}; only items with one kind of interaction can be imported",
-                many.join(" and ")
-            )));
+            return Err(unsupported(
+                format!(
+                    "组合题：包含 {}；只能导入只有一种交互的试题",
+                    many.join("、")
+                ),
+                format!(
+                    "composite item: it combines {}; only items with one kind of interaction can be imported",
+                    many.join(" and ")
+                ),
+            ));
         }
     };
     let count = interactions.len();
@@ -212,9 +228,10 @@ pub(super) fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> 
     match name {
         "choiceInteraction" | "inlineChoiceInteraction" => {
             if count > 1 {
-                return Err(unsupported(format!(
-                    "{count} {name}s in one item; only one can become a choice question"
-                )));
+                return Err(unsupported(
+                    format!("一道题中有 {count} 个 {name}；只有一个时才能成为选择题"),
+                    format!("{count} {name}s in one item; only one can become a choice question"),
+                ));
             }
             let decl = decl_of(&first);
             let choice_name = if name == "choiceInteraction" {
@@ -227,6 +244,7 @@ pub(super) fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> 
             if wanted.is_empty() {
                 return Err(Skip::new(
                     ErrorCode::MissingKey,
+                    format!("{} 没有声明正确答案", attr(first, "responseIdentifier")),
                     format!(
                         "no correct response is declared for {}",
                         attr(first, "responseIdentifier")
@@ -242,6 +260,7 @@ pub(super) fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> 
             if correct.is_empty() {
                 return Err(Skip::new(
                     ErrorCode::MissingKey,
+                    format!("正确答案 {} 不是任何一个选项", wanted.join("、")),
                     format!(
                         "the correct response {} names none of the choices",
                         wanted.join(", ")
@@ -285,9 +304,12 @@ pub(super) fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> 
                 let decl = decl_of(te);
                 let numeric = matches!(decl.base_type.as_str(), "float" | "integer");
                 if numeric && let Some(how) = numeric_range(item, response) {
-                    return Err(unsupported(format!(
-                        "textEntryInteraction {response} is scored by a numeric range ({how}); numeric ranges are not supported"
-                    )));
+                    return Err(unsupported(
+                        format!("textEntryInteraction {response} 按数值范围评分；不支持数值范围"),
+                        format!(
+                            "textEntryInteraction {response} is scored by a numeric range ({how}); numeric ranges are not supported"
+                        ),
+                    ));
                 }
                 let mut answers: Vec<String> = Vec::new();
                 for a in decl.answers() {
@@ -301,6 +323,7 @@ pub(super) fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> 
                 if answers.is_empty() {
                     return Err(Skip::new(
                         ErrorCode::MissingKey,
+                        format!("第 {} 个填空（{response}）没有正确答案", i + 1),
                         format!("blank {} ({response}) has no correct response", i + 1),
                     ));
                 }
@@ -312,9 +335,14 @@ pub(super) fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> 
         }
         "extendedTextInteraction" => {
             if count > 1 {
-                return Err(unsupported(format!(
-                    "{count} extendedTextInteractions in one item; only one can become a short-answer question"
-                )));
+                return Err(unsupported(
+                    format!(
+                        "一道题中有 {count} 个 extendedTextInteraction；只有一个时才能成为简答题"
+                    ),
+                    format!(
+                        "{count} extendedTextInteractions in one item; only one can become a short-answer question"
+                    ),
+                ));
             }
             let reference = decl_of(&first).correct.join("\n");
             let scheme_block = body_node
@@ -339,10 +367,11 @@ pub(super) fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> 
             key = Key::Open { reference };
         }
         other => {
-            return Err(unsupported(format!(
-                "{other} ({}) is not supported",
-                describe(other)
-            )));
+            let (zh, en) = describe(other);
+            return Err(unsupported(
+                format!("不支持 {other}（{zh}）"),
+                format!("{other} ({en}) is not supported"),
+            ));
         }
     }
     let mut html_stem = String::new();

@@ -119,7 +119,7 @@ async fn marking_queue(s: &Sitting) -> Vec<Value> {
 }
 
 #[tokio::test]
-async fn results_released_at_submit_issue_each_certificate_at_submit_and_the_batch_only_catches_up() {
+async fn results_released_at_submit_issue_certificates_at_submit_and_the_batch_catches_up() {
     let s = setup("at_submit", false, |_| {}).await;
     let (token, _) = sit(&s, 0, false).await;
     sit(&s, 1, false).await;

@@ -17,7 +17,7 @@ import { renderQuestion } from './candidate/question.js';
 import { renderResult } from './candidate/result.js';
 import { renderRules } from './candidate/rules.js';
 import { key, S, loadLocal, forget } from './candidate/state.js';
-import { updateSyncBadge, flush, pushPosition } from './candidate/sync.js';
+import { updateSyncBadge, flush, retryPosition } from './candidate/sync.js';
 import { updatePauseCover } from './candidate/pause.js';
 import { renderTakenOver } from './candidate/takeover.js';
 import { main, banner, showBanner } from './candidate/ui.js';
@@ -28,7 +28,7 @@ async function boot() {
   window.addEventListener('langchange', () => rerender());
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
   setInterval(tick, 1000);
-  setInterval(() => { if (S.queue.length) flush(); if (S.positionDirty && navigator.onLine) pushPosition(true); }, 3000);
+  setInterval(() => { if (S.queue.length) flush(); retryPosition(); }, 3000);
   setInterval(() => { if (S.attemptId && S.status !== 'submitted') sendEvents(); }, 10000);
   // Re-read the server's clock now and then: pauses and extensions by the proctor arrive this way.
   setInterval(() => { if (S.attemptId && S.status !== 'submitted' && navigator.onLine) refreshState().then(rerenderClockOnly).catch(onStateError); }, 15000);

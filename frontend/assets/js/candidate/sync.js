@@ -77,22 +77,36 @@ export async function flush() {
 }
 
 let positionTimer = null;
+let pushedFlags = null;
 
-/** Stores the flags and the current question on the server (shortly after they change), so
- * they follow the candidate to another tablet. Retried with the answers when it fails. */
+/** Stores the flags and the current question on the server, so they follow the candidate to
+ * another tablet. A flag change goes within a second; moving from question to question only
+ * every 15 s (each store is a write of its own, unlike answers, which the server commits in
+ * groups; a current question a few seconds stale costs a candidate nothing). */
 export function pushPosition(now = false) {
   if (!S.attemptId || S.status === 'submitted' || !S.paper) return;
   S.positionDirty = true;
   saveLocal();
+  const flagsChanged = S.flags.join(',') !== pushedFlags;
+  // A store already waiting sends the position as it is when it goes.
+  if (positionTimer && !now && !flagsChanged) return;
   clearTimeout(positionTimer);
   positionTimer = setTimeout(async () => {
+    positionTimer = null;
     const q = S.paper.questions[S.index];
+    const sent = `${S.index}|${S.flags.join(',')}`;
     try {
       await api('PUT', `/api/attempts/${S.attemptId}/position`, { token: S.token, body: { flags: S.flags, current_question: q ? q.id : null } });
-      S.positionDirty = false;
+      pushedFlags = sent.split('|')[1];
+      if (sent === `${S.index}|${S.flags.join(',')}`) S.positionDirty = false;
       saveLocal();
     } catch (e) {
       if (e instanceof ApiError && e.code === 'taken_over') renderTakenOver();
     }
-  }, now ? 0 : 1000);
+  }, now ? 0 : flagsChanged ? 1000 : 15000);
+}
+
+/** Retries a store that failed (offline, a server restart); the 3 s loop calls it. */
+export function retryPosition() {
+  if (S.positionDirty && !positionTimer && navigator.onLine) pushPosition(true);
 }

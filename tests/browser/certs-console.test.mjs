@@ -1,6 +1,6 @@
 // Issue 12, certificates from the console (Chinese first): a certificate type with a live PDF
 // preview, issuing from a results page whose results were released at submit, the list with
-// status filters, suspend / reinstate / revoke with a reason, a session's ZIP, key rotation with
+// status filters, suspend / reinstate / reissue / revoke with a reason, a session's ZIP, key rotation with
 // a confirm, and the public result lookup page. Against the real demo server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -153,13 +153,28 @@ test('results released at submit issue certificates from the results page and th
   const [zip] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=certs-zip]')]);
   assert.equal(zip.suggestedFilename(), `certificates-session-${sessionId}.zip`);
 
-  await page.locator('[data-test=cert-revoke]').first().click();
+  // A correction: the name was misspelt; the old certificate is superseded by a new one.
+  const before = (await apiCall(server.base, 'GET', `/api/certificates?session_id=${sessionId}`, { token: staff })).body;
+  await page.locator('[data-test=cert-reissue]').first().click();
+  const wrongName = await page.inputValue('[data-test=cert-reissue-name]');
+  await page.fill('[data-test=cert-reissue-name]', `${wrongName}（更正）`);
+  await page.fill('[data-test=cert-reason]', '姓名录入有误，更正补发');
+  await page.click('[data-test=cert-action-confirm]');
+  await page.waitForSelector('[data-test=cert-action-done]');
+  await page.waitForSelector('[data-test=certs-table] tbody tr[data-status=superseded]');
+  const after = (await apiCall(server.base, 'GET', `/api/certificates?session_id=${sessionId}`, { token: staff })).body;
+  assert.equal(after.length, before.length + 1, 'a new certificate replaces the old one');
+  assert.ok(after.some((c) => c.status === 'superseded'));
+  assert.ok(after.some((c) => c.status === 'valid' && c.holder_name === `${wrongName}（更正）`));
+
+  await page.locator('tr[data-status=valid] [data-test=cert-revoke]').first().click();
   await page.fill('[data-test=cert-reason]', '考试违纪，经核实撤销');
   await page.click('[data-test=cert-action-confirm]');
   await page.waitForSelector('[data-test=certs-table] tbody tr[data-status=revoked]');
   const list = await apiCall(server.base, 'GET', `/api/certificates?session_id=${sessionId}`, { token: staff });
-  assert.equal(list.body[0].status, 'revoked');
-  assert.equal(list.body[0].status_reason, '考试违纪，经核实撤销');
+  const revoked = list.body.find((c) => c.status === 'revoked');
+  assert.ok(revoked, 'the corrected certificate is revoked');
+  assert.equal(revoked.status_reason, '考试违纪，经核实撤销');
   assert.deepEqual(errors, []);
   await context.close();
 });

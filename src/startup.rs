@@ -149,7 +149,6 @@ impl Application {
                 );
             }
         }
-        crate::exam::attempt::spawn_sweeper(state.db.clone(), state.exams.clone());
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| StartupError(format!("cannot listen on {}: {e}", config.bind)))?;
         let port = listener
@@ -163,6 +162,12 @@ impl Application {
             None => config.bind.clone(),
         };
         state.issuer = std::sync::Arc::new(Issuer::for_bind(&config, &bound));
+        // Attempts closed at time-up earn their certificates as a candidate's own submit does.
+        let (db, issuer) = (state.db.clone(), state.issuer.clone());
+        crate::exam::attempt::spawn_sweeper(state.db.clone(), state.exams.clone(), move |done| {
+            let (db, issuer) = (db.clone(), issuer.clone());
+            async move { crate::certificate::issue::issue_for_finished(&db, &issuer, &done).await }
+        });
         let data = web::Data::new(state.clone());
         let max_upload = config.max_upload_bytes;
         let edge = crate::http::edge::Edge {

@@ -343,6 +343,21 @@ pub async fn issue_after_submit(db: &DatabaseConnection, issuer: &Issuer, candid
     }
 }
 
+/// [`issue_after_submit`] for each of these just-submitted attempts whose result is final and
+/// passed (time-up submissions by the server, a proctor's forced submission); the others have
+/// nothing to issue yet.
+pub async fn issue_for_finished(
+    db: &DatabaseConnection,
+    issuer: &Issuer,
+    done: &[crate::exam::entity::attempt::Model],
+) {
+    for a in done {
+        if a.passed == Some(true) && a.pending_marks == 0 {
+            issue_after_submit(db, issuer, a.candidate_id).await;
+        }
+    }
+}
+
 /// Marks one answer and, when that makes the candidate's result final and passed in a session
 /// that issues certificates automatically ([`issues_automatically`]), issues the certificate
 /// in the same transaction (under a savepoint, so a certificate problem never loses the mark).

@@ -249,6 +249,13 @@ pub async fn force_submit(
         &b.reason,
     )
     .await?;
+    // A passing result released at submit earns its certificate now, as on the tablet.
+    crate::certificate::issue::issue_for_finished(
+        &state.db,
+        &state.issuer,
+        std::slice::from_ref(&done),
+    )
+    .await;
     Ok(HttpResponse::Ok()
         .json(json!({"id": done.id, "status": done.status, "submitted_by": done.submitted_by})))
 }

@@ -598,3 +598,40 @@ async fn the_verify_page_explains_each_check_in_chinese_first_with_beijing_time(
     assert!(html.contains("有效（截至"), "{html}");
     assert!(html.contains("密钥 1 的 Ed25519 签名"));
 }
+
+#[tokio::test]
+async fn a_passing_result_closed_at_time_up_or_by_the_proctor_earns_its_certificate_too() {
+    use sea_orm::{ConnectionTrait, Database};
+    let s = setup("at_submit", false, |_| {}).await;
+    // Candidate 0's tablet dies before time-up: the server's sweeper submits the attempt.
+    let (_, timed_out, _) = s.login(0).await;
+    let db = Database::connect(&s.app.database_url).await.unwrap();
+    db.execute_unprepared(&format!(
+        "UPDATE attempts SET deadline_ms = {} WHERE id = {timed_out}",
+        chrono::Utc::now().timestamp_millis() - 1000
+    ))
+    .await
+    .unwrap();
+    // Candidate 1 leaves early: the proctor submits for them.
+    let (_, forced, _) = s.login(1).await;
+    let r = s
+        .app
+        .post_json(
+            &s.admin,
+            &format!("/api/attempts/{forced}/force-submit"),
+            &json!({"reason": "考生提前离场"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(certificates(&s).await.len(), 1, "forced: issued at once");
+    // The sweeper runs every 2 s.
+    let mut issued = 1;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        issued = certificates(&s).await.len();
+        if issued == 2 {
+            break;
+        }
+    }
+    assert_eq!(issued, 2, "timed out: issued by the sweeper's round");
+}

@@ -21,6 +21,7 @@ pub mod results;
 pub mod sessions;
 pub mod trace;
 pub mod users;
+pub mod verification;
 
 use crate::error::{AppError, ErrorCode};
 use actix_web::dev::{ServiceFactory, ServiceRequest};
@@ -115,7 +116,7 @@ fn configure(max_upload: usize) -> impl FnOnce(&mut ServiceConfig) {
         .app_data(web::PathConfig::default().error_handler(|err, _| {
             AppError::not_found(ErrorCode::NotFound, format!("no such resource: {err}")).into()
         }))
-        .configure(certificates::configure_public)
+        .configure(verification::configure_public)
         .service(
             scope("/api")
                 .configure(meta::configure)
@@ -129,6 +130,7 @@ fn configure(max_upload: usize) -> impl FnOnce(&mut ServiceConfig) {
                 .configure(sessions::configure)
                 .configure(results::configure)
                 .configure(certificates::configure)
+                .configure(verification::configure)
                 .configure(attempts::configure)
                 .configure(proctor::configure)
                 .default_service(web::to(not_found)),

@@ -32,28 +32,28 @@ const PAGES: &[Page] = &[
         probe: "/api/openapi.json",
     },
     Page {
-        file: "http/certificates.rs",
+        file: "http/verification.rs",
         route: "/V/{payload}",
         probe: "/V/x",
     },
     Page {
-        file: "http/certificates.rs",
+        file: "http/verification.rs",
         route: "/v/{payload}",
         probe: "/v/x",
     },
     Page {
-        file: "http/certificates.rs",
+        file: "http/verification.rs",
         route: "/verify/{payload}",
         probe: "/verify/x",
     },
     Page {
-        file: "http/certificates.rs",
+        file: "http/verification.rs",
         route: "/verify",
         probe: "/verify",
     },
     // The public result lookup (issue 12): GET the form, POST it back.
     Page {
-        file: "http/certificates.rs",
+        file: "http/verification.rs",
         route: "/result",
         probe: "/result",
     },

@@ -13,6 +13,7 @@ pub mod http;
 pub mod input;
 pub mod live;
 pub mod pdf;
+pub mod practical;
 pub mod proctor;
 pub mod spreadsheet;
 pub mod startup;

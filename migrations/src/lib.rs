@@ -15,6 +15,8 @@ mod m20261215_000020_token_generation;
 // Part tablet (issue 12).
 mod m20261220_000020_tablet_position;
 mod m20261220_000040_console_session_judges;
+// The practical engine (issue 13).
+mod m20261227_000050_practical;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -35,6 +37,7 @@ impl MigratorTrait for Migrator {
             // Part tablet (issue 12).
             Box::new(m20261220_000020_tablet_position::Migration),
             Box::new(m20261220_000040_console_session_judges::Migration),
+            Box::new(m20261227_000050_practical::Migration),
         ]
     }
 }

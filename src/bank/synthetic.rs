@@ -119,6 +119,8 @@ pub fn generate(n: usize, seed: u64) -> Vec<Question> {
                 String::new()
             },
             scheme: vec![],
+            minutes: 0,
+            equipment: vec![],
             points: if kind == QuestionKind::Short {
                 5.0
             } else {

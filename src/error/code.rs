@@ -119,6 +119,8 @@ error_codes! {
     NoCorrectOption = "no_correct_option" => Reason,
     QuestionNotFound = "question_not_found" => Error,
     SchemeMismatch = "scheme_mismatch" => Reason,
+    /// A marking scheme or equipment list that is not well formed.
+    BadScheme = "bad_scheme" => Reason,
     SingleNeedsOneCorrect = "single_needs_one_correct" => Reason,
     TooFewOptions = "too_few_options" => Reason,
     TooManyEntries = "too_many_entries" => Reason,

@@ -384,6 +384,7 @@ export default {
       bad_difficulty: 'Difficulty must be 1–5.',
       bad_ident: 'The identifier is not valid.',
       scheme_mismatch: 'The scheme’s points do not add up to the question’s points.',
+      bad_scheme: 'The marking scheme or equipment list is not well formed.',
       field_too_long: 'A text is too long:',
       too_many_entries: 'Too many entries:',
       item_too_large: 'The question’s texts together are too long.',

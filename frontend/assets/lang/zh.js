@@ -384,6 +384,7 @@ export default {
       bad_difficulty: '难度须为 1–5。',
       bad_ident: '编号无效。',
       scheme_mismatch: '评分细则的分值之和与本题分值不一致。',
+      bad_scheme: '评分细则或设备材料清单填写有误。',
       field_too_long: '某项内容过长：',
       too_many_entries: '条目过多：',
       item_too_large: '试题内容总长度超出上限。',

@@ -176,6 +176,8 @@ fn finish(p: Pending, answer: Option<&str>, n: usize) -> ParsedItem {
                                 },
                                 rubric: String::new(),
                                 scheme: vec![],
+                                minutes: 0,
+                                equipment: vec![],
                                 points: 1.0,
                                 difficulty: 3,
                                 explanation: String::new(),

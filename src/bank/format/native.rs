@@ -434,8 +434,10 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
                 let points = tbl.and_then(|x| x.get("points")).and_then(number);
                 match (text, points) {
                     (Some(text), Some(points)) => Ok(Aspect {
+                        group: String::new(),
                         text: text.to_string(),
                         points,
+                        kind: Default::default(),
                     }),
                     _ => Err(Skip::new(
                         ErrorCode::InvalidField,
@@ -507,6 +509,8 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
         key,
         rubric: str_field(t, "rubric")?,
         scheme,
+        minutes: 0,
+        equipment: vec![],
         points,
         difficulty,
         explanation: str_field(t, "explanation")?,

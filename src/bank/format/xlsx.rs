@@ -149,6 +149,8 @@ mod tests {
             key,
             rubric: String::new(),
             scheme: vec![],
+            minutes: 0,
+            equipment: vec![],
             points: 1.0,
             difficulty: 3,
             explanation: String::new(),

@@ -1,9 +1,10 @@
 //! Checking a body: the size limits every reader applies early, then [`Question::parse`], which
 //! normalizes a body and makes it a question or says why not.
 
+use super::scheme::MAX_EQUIPMENT;
 use super::{
-    Field, Key, MAX_OPTIONS, Question, QuestionBody, QuestionError, QuestionKind, count_blanks,
-    limits, option_label,
+    AspectKind, Field, JUDGEMENT_LEVELS, Key, MAX_OPTIONS, Question, QuestionBody, QuestionError,
+    QuestionKind, check_scheme, count_blanks, limits, option_label, scheme_sum,
 };
 
 /// Trims a string where it is, without copying it (a hostile text may be tens of megabytes).
@@ -71,6 +72,22 @@ pub fn check_limits(body: &QuestionBody) -> Result<(), QuestionError> {
     count(Field::Scheme, body.scheme.len(), limits::ASPECTS)?;
     for a in &body.scheme {
         text(Field::Scheme, &a.text, limits::ASPECT)?;
+        text(Field::Scheme, &a.group, limits::CATEGORY)?;
+        if let AspectKind::Judgement { descriptors } = &a.kind {
+            count(Field::Scheme, descriptors.len(), JUDGEMENT_LEVELS)?;
+            for d in descriptors {
+                text(Field::Scheme, d, limits::ASPECT)?;
+            }
+        }
+        if let AspectKind::Measurement { unit, .. } = &a.kind {
+            text(Field::Scheme, unit, limits::TAG)?;
+        }
+    }
+    count(Field::Equipment, body.equipment.len(), MAX_EQUIPMENT)?;
+    for e in &body.equipment {
+        text(Field::Equipment, &e.name, limits::OPTION)?;
+        text(Field::Equipment, &e.spec, limits::OPTION)?;
+        text(Field::Equipment, &e.unit, limits::TAG)?;
     }
     match &body.key {
         Key::Open { reference } => text(Field::Reference, reference, limits::REFERENCE)?,
@@ -178,8 +195,12 @@ impl Question {
             (Key::Open { reference }, QuestionKind::Short | QuestionKind::Practical) => {
                 no_options(&body.options, kind)?;
                 *reference = reference.trim().to_string();
+                if kind == QuestionKind::Practical {
+                    check_scheme(&body.scheme, &body.equipment, body.minutes)
+                        .map_err(QuestionError::Scheme)?;
+                }
                 if kind == QuestionKind::Practical && !body.scheme.is_empty() {
-                    let sum: f64 = body.scheme.iter().map(|a| a.points).sum();
+                    let sum = scheme_sum(&body.scheme);
                     if (sum - body.points).abs() > 1e-6 {
                         return Err(QuestionError::SchemeMismatch {
                             scheme: sum,

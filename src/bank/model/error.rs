@@ -1,6 +1,6 @@
 //! Why a body is not a valid question: each reason with a stable code, and the field at fault.
 
-use super::{MAX_OPTIONS, QuestionKind, option_label};
+use super::{MAX_OPTIONS, QuestionKind, SchemeError, option_label};
 use crate::error::{AppError, ErrorCode, Text};
 use std::fmt;
 
@@ -49,6 +49,8 @@ pub enum QuestionError {
         /// The task's points.
         points: f64,
     },
+    /// A marking scheme or equipment list that is not well formed.
+    Scheme(super::SchemeError),
     /// A text longer than [`limits`](super::limits) allow.
     FieldTooLong {
         /// Which text.
@@ -99,6 +101,8 @@ pub enum Field {
     Tags,
     /// 评分细则
     Scheme,
+    /// 设备材料清单
+    Equipment,
 }
 
 impl Field {
@@ -115,6 +119,7 @@ impl Field {
             Self::Category => "category",
             Self::Tags => "tags",
             Self::Scheme => "scheme",
+            Self::Equipment => "equipment",
         }
     }
 
@@ -131,6 +136,7 @@ impl Field {
             Self::Category => "分类名称".into(),
             Self::Tags => "标签".into(),
             Self::Scheme => "评分细则".into(),
+            Self::Equipment => "设备材料清单".into(),
         }
     }
 
@@ -147,6 +153,7 @@ impl Field {
             Self::Category => "a category name".into(),
             Self::Tags => "a tag".into(),
             Self::Scheme => "a marking scheme aspect".into(),
+            Self::Equipment => "an equipment entry".into(),
         }
     }
 
@@ -156,6 +163,7 @@ impl Field {
             Self::Category => ("分类层级", "category levels"),
             Self::Tags => ("标签", "tags"),
             Self::Scheme => ("评分细则", "marking scheme aspects"),
+            Self::Equipment => ("设备材料", "equipment entries"),
             _ => ("填空或答案", "blanks or accepted answers"),
         }
     }
@@ -232,6 +240,7 @@ impl QuestionError {
                     "the marking scheme adds up to {scheme} points but the task is worth {points}"
                 ),
             ),
+            Self::Scheme(e) => scheme_text(e),
             Self::FieldTooLong {
                 field,
                 limit,
@@ -282,6 +291,7 @@ impl QuestionError {
             Self::BadDifficulty(_) => ErrorCode::BadDifficulty,
             Self::BadIdent(_) => ErrorCode::BadIdent,
             Self::SchemeMismatch { .. } => ErrorCode::SchemeMismatch,
+            Self::Scheme(_) => ErrorCode::BadScheme,
             Self::FieldTooLong { .. } => ErrorCode::FieldTooLong,
             Self::TooManyEntries { .. } => ErrorCode::TooManyEntries,
             Self::ItemTooLarge { .. } => ErrorCode::ItemTooLarge,
@@ -309,6 +319,58 @@ impl QuestionError {
             _ => serde_json::json!({ "reason": self.code() }),
         }
     }
+}
+
+/// Why a scheme is refused, in Chinese and English; aspects and equipment entries are numbered
+/// from 1 as the editor and the files show them.
+fn scheme_text(e: &SchemeError) -> Text {
+    let (zh, en) = match e {
+        SchemeError::EmptyAspect(n) => (
+            format!("评分细则第 {n} 项没有内容"),
+            format!("aspect {n} of the marking scheme has no text"),
+        ),
+        SchemeError::AspectPoints(n) => (
+            format!("评分细则第 {n} 项的分值须大于 0 且不超过 100"),
+            format!("aspect {n} must be worth more than 0 and at most 100 points"),
+        ),
+        SchemeError::Descriptors(n) => (
+            format!("评分细则第 {n} 项为评判项，须为 0、1、2、3 四个等级各写一条描述"),
+            format!(
+                "aspect {n} is a judgement and needs one descriptor for each of the levels 0, 1, 2 and 3"
+            ),
+        ),
+        SchemeError::Bands(n) => (
+            format!("评分细则第 {n} 项的公差档须从严到宽排列，得分比例在 0 到 1 之间且逐档不增"),
+            format!(
+                "aspect {n}: tolerance bands must go from tightest to widest, with fractions in (0, 1] that never rise"
+            ),
+        ),
+        SchemeError::DeductionPer(n) => (
+            format!("评分细则第 {n} 项为扣分项，每次扣分须大于 0 且不超过该项上限"),
+            format!(
+                "aspect {n} is a deduction; points per occurrence must be more than 0 and at most its cap"
+            ),
+        ),
+        SchemeError::DeductionAlone(n) => (
+            format!("评分细则第 {n} 项为扣分项，但所在分项没有可扣的得分项"),
+            format!("aspect {n} is a deduction in a sub-criterion with nothing to deduct from"),
+        ),
+        SchemeError::Equipment(n) => (
+            format!("设备材料清单第 {n} 项须有名称且数量大于 0"),
+            format!("equipment entry {n} needs a name and a quantity above 0"),
+        ),
+        SchemeError::Minutes(m) => (
+            format!(
+                "考核时间 {m} 分钟过长，最多 {} 分钟",
+                super::scheme::MAX_TASK_MINUTES
+            ),
+            format!(
+                "{m} minutes is too long; at most {} are allowed",
+                super::scheme::MAX_TASK_MINUTES
+            ),
+        ),
+    };
+    Text::new(zh, en)
 }
 
 impl fmt::Display for QuestionError {

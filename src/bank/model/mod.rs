@@ -8,6 +8,7 @@
 mod check;
 mod error;
 mod notation;
+mod scheme;
 
 #[cfg(test)]
 mod tests;
@@ -16,6 +17,10 @@ pub use check::check_limits;
 pub use error::{Field, QuestionError};
 pub use notation::{
     count_blanks, full_to_half, option_index, option_label, parse_letters, parse_true_false,
+};
+pub use scheme::{
+    Aspect, AspectKind, Band, EntryError, Equipment, JUDGEMENT_LEVELS, SchemeError, band_fraction,
+    check_scheme, group_totals, scheme_sum, task_points,
 };
 
 use serde::{Deserialize, Serialize};
@@ -205,15 +210,6 @@ pub enum Key {
     },
 }
 
-/// One aspect of a practical task's marking scheme (评分细则).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Aspect {
-    /// What the judge checks.
-    pub text: String,
-    /// Points for this aspect.
-    pub points: f64,
-}
-
 /// What an author or importer writes. Anything may be wrong here; [`Question::parse`] checks it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct QuestionBody {
@@ -238,6 +234,12 @@ pub struct QuestionBody {
     /// Marking scheme of a practical task.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scheme: Vec<Aspect>,
+    /// Time allowed for a practical task, in minutes (0: not set).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub minutes: u32,
+    /// Equipment and materials per station for a practical task (考核准备通知单).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub equipment: Vec<Equipment>,
     /// Points the question is worth by default.
     #[serde(default = "default_points")]
     pub points: f64,
@@ -271,6 +273,8 @@ impl QuestionBody {
             key,
             rubric: String::new(),
             scheme: vec![],
+            minutes: 0,
+            equipment: vec![],
             points: default_points(),
             difficulty: default_difficulty(),
             explanation: String::new(),
@@ -281,6 +285,9 @@ impl QuestionBody {
     }
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
 fn default_points() -> f64 {
     1.0
 }

@@ -11,6 +11,8 @@ fn single(options: &[&str], correct: Vec<usize>) -> QuestionBody {
         key: Key::Choice { correct },
         rubric: String::new(),
         scheme: vec![],
+        minutes: 0,
+        equipment: vec![],
         points: 1.0,
         difficulty: 3,
         explanation: String::new(),

@@ -12,6 +12,8 @@ fn question(kind: QuestionKind, stem: &str, options: &[&str], key: Key) -> Quest
         key,
         rubric: String::new(),
         scheme: vec![],
+        minutes: 0,
+        equipment: vec![],
         points: 2.0,
         difficulty: 3,
         explanation: String::new(),

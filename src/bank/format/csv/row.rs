@@ -251,6 +251,8 @@ fn row_body<S: AsRef<str>>(
         key,
         rubric: cell(Column::Rubric).to_string(),
         scheme: Vec::new(),
+        minutes: 0,
+        equipment: vec![],
         points,
         difficulty,
         explanation: cell(Column::Explanation).to_string(),

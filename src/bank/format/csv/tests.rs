@@ -13,6 +13,8 @@ fn questions() -> Vec<Question> {
         key: Key::Choice { correct: vec![1] },
         rubric: String::new(),
         scheme: vec![],
+        minutes: 0,
+        equipment: vec![],
         points: 2.0,
         difficulty: 2,
         explanation: "《保安服务管理条例》第十六条。".into(),
@@ -108,10 +110,14 @@ fn a_practical_scheme_is_lost_in_csv_but_the_rest_comes_back() {
     let mut b = questions()[5].clone().into_body();
     b.scheme = vec![
         Aspect {
+            group: String::new(),
+            kind: Default::default(),
             text: "拔保险销".into(),
             points: 4.0,
         },
         Aspect {
+            group: String::new(),
+            kind: Default::default(),
             text: "对准火焰根部".into(),
             points: 6.0,
         },

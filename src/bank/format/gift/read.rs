@@ -260,6 +260,8 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
             key: p.key,
             rubric: String::new(),
             scheme: vec![],
+            minutes: 0,
+            equipment: vec![],
             points: 1.0,
             difficulty: 3,
             explanation: p.explanation,

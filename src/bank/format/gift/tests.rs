@@ -338,6 +338,8 @@ fn what_gift_cannot_hold_is_written_as_an_essay() {
         |b| {
             b.points = 10.0;
             b.scheme = vec![Aspect {
+                group: String::new(),
+                kind: Default::default(),
                 text: "动作规范".into(),
                 points: 10.0,
             }];

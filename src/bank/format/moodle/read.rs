@@ -446,6 +446,8 @@ fn read_question(
         key,
         rubric,
         scheme: vec![],
+        minutes: 0,
+        equipment: vec![],
         points,
         difficulty: 3,
         explanation,

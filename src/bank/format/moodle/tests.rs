@@ -420,10 +420,14 @@ fn a_practical_task_is_written_as_an_essay_with_its_scheme_for_the_graders() {
             b.points = 10.0;
             b.scheme = vec![
                 Aspect {
+                    group: String::new(),
+                    kind: Default::default(),
                     text: "动作规范".into(),
                     points: 6.0,
                 },
                 Aspect {
+                    group: String::new(),
+                    kind: Default::default(),
                     text: "用时合理".into(),
                     points: 4.0,
                 },

@@ -358,7 +358,12 @@ pub(super) fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> 
                     let text = span("aspect").map(|s| h.text_of(s));
                     let points = span("points").and_then(|s| plain(s).parse::<f64>().ok());
                     if let (Some(text), Some(points)) = (text, points) {
-                        scheme.push(Aspect { text, points });
+                        scheme.push(Aspect {
+                            group: String::new(),
+                            text,
+                            points,
+                            kind: Default::default(),
+                        });
                     }
                 }
             } else {
@@ -408,6 +413,8 @@ pub(super) fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> 
         key,
         rubric,
         scheme,
+        minutes: 0,
+        equipment: vec![],
         points,
         difficulty: 3,
         explanation,

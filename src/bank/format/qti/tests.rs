@@ -445,6 +445,8 @@ fn sample_questions() -> Vec<Question> {
         key: Key::Choice { correct: vec![1] },
         rubric: String::new(),
         scheme: vec![],
+        minutes: 0,
+        equipment: vec![],
         points: 2.0,
         difficulty: 2,
         explanation: "《保安服务管理条例》第十六条：年满18周岁。".into(),
@@ -536,10 +538,14 @@ fn sample_questions() -> Vec<Question> {
             rubric: "按步骤给分".into(),
             scheme: vec![
                 Aspect {
+                    group: String::new(),
+                    kind: Default::default(),
                     text: "拔保险销".into(),
                     points: 4.0,
                 },
                 Aspect {
+                    group: String::new(),
+                    kind: Default::default(),
                     text: "对准火焰根部".into(),
                     points: 6.5,
                 },
@@ -624,6 +630,8 @@ fn images_go_into_the_package_and_come_back_as_attachments() {
         key: Key::Choice { correct: vec![0] },
         rubric: String::new(),
         scheme: vec![],
+        minutes: 0,
+        equipment: vec![],
         points: 1.0,
         difficulty: 3,
         explanation: String::new(),

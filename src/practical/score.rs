@@ -434,40 +434,37 @@ pub async fn record_session(
     Ok(())
 }
 
-/// The one call into the exam: the candidate's practical part as a record.
+/// The one call into the exam: the candidate's practical part as a record. Every task in the
+/// part's order; a task not yet locked scores 0, as in the practical score.
 async fn hand_over(
     db: &impl ConnectionTrait,
     session: i32,
     tasks: &[TaskInput],
     r: &CandidateResult,
 ) -> Result<(), DbErr> {
-    let scores: Vec<serde_json::Value> = tasks
+    use crate::exam::practical_part::{PracticalRecord, TaskScore, record};
+    let scores = tasks
         .iter()
         .zip(&r.tasks)
-        .filter(|(_, ct)| ct.locked)
-        .map(|(t, ct)| {
-            serde_json::json!({"task_id": t.id, "title": t.title, "score": ct.outcome.score, "weight": t.weight})
+        .map(|(t, ct)| TaskScore {
+            task_id: t.id,
+            title: t.title.clone(),
+            score: if ct.locked { ct.outcome.score } else { 0.0 },
+            weight: t.weight,
         })
         .collect();
-    // Until `exam::practical_part::record` lands: the same upsert of `candidate_practical`.
-    db.execute_raw(stmt(
+    record(
         db,
-        "INSERT INTO candidate_practical (candidate_id, session_id, score, tasks, final, passed, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (candidate_id) DO UPDATE SET \
-         session_id = excluded.session_id, score = excluded.score, tasks = excluded.tasks, \
-         final = excluded.final, passed = excluded.passed, updated_at = excluded.updated_at",
-        [
-            r.candidate_id.into(),
-            session.into(),
-            r.score.into(),
-            serde_json::Value::Array(scores).to_string().into(),
-            r.final_.into(),
-            r.passed.into(),
-            Utc::now().into(),
-        ],
-    ))
+        &PracticalRecord {
+            candidate_id: r.candidate_id,
+            session_id: session,
+            score: r.score,
+            tasks: scores,
+            final_: r.final_,
+            passed: r.passed,
+        },
+    )
     .await
-    .map(|_| ())
 }
 
 // ---- A task's record: every judge's entries, aggregates, deductions, signatures -------------

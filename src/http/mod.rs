@@ -16,6 +16,7 @@ pub mod frontend;
 pub mod judging;
 pub mod media;
 pub mod meta;
+pub mod practical;
 pub mod proctor;
 pub mod questions;
 pub mod results;
@@ -130,6 +131,7 @@ fn configure(max_upload: usize) -> impl FnOnce(&mut ServiceConfig) {
                 .configure(exams::configure)
                 .configure(sessions::configure)
                 .configure(results::configure)
+                .configure(practical::configure)
                 .configure(certificates::configure)
                 .configure(verification::configure)
                 .configure(attempts::configure)

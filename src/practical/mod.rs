@@ -8,8 +8,10 @@
 //! judges' names.
 
 pub mod aggregate;
+pub mod checkin;
 pub mod conflict;
 pub mod correction;
+pub mod draw;
 pub mod entity;
 pub mod flags;
 pub mod judging;

@@ -200,9 +200,9 @@ pub struct CorrectionQuery {
     pub status: Option<String>,
 }
 
-/// Who decides corrections: admins (and supervisors).
+/// Who decides corrections: admins and supervisors.
 fn decides(staff: &Staff) -> bool {
-    staff.roles.allows(Role::Admin)
+    staff.roles.allows(Role::Supervisor)
 }
 
 /// Corrections: all for admins and supervisors; a head judge sees their own.
@@ -314,6 +314,7 @@ pub async fn results(
 ) -> AppResult<web::Json<PracticalResults>> {
     staff.require(Role::Author)?;
     crate::exam::session::get(&state.db, SessionId(*id)).await?;
+    crate::practical::part::get_part(&state.db, SessionId(*id)).await?;
     Ok(web::Json(score::session_results(&state.db, *id).await?))
 }
 

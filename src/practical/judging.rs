@@ -92,15 +92,15 @@ impl Task {
     }
 }
 
-/// A task's title: the first line of its instructions, at most 60 characters.
+/// A task's title: the first line of its instructions, at most 60 characters (with `…` when
+/// cut), as the setup shows it (`part::title_of`).
 pub fn title_of(stem: &str) -> String {
-    stem.lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("")
-        .chars()
-        .take(60)
-        .collect()
+    let line = stem.lines().next().unwrap_or_default().trim();
+    let mut t: String = line.chars().take(60).collect();
+    if line.chars().count() > 60 {
+        t.push('…');
+    }
+    t
 }
 
 /// Reads a question body stored as JSON.
@@ -345,7 +345,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_title_is_the_first_non_empty_line_cut_at_sixty_characters() {
+    fn a_title_is_the_first_line_cut_at_sixty_characters() {
         assert_eq!(
             title_of("\n  前端摄像机安装与调试 \n要求……"),
             "前端摄像机安装与调试"

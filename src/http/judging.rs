@@ -6,9 +6,11 @@ use crate::auth::{Role, Staff};
 use crate::error::{AppResult, ErrorBody};
 use crate::exam::session::SessionId;
 use crate::practical::TaskId;
+use crate::practical::board::{self, JudgeTask, TaskBoard, TaskHead};
 use crate::practical::correction::{self, Correction, CorrectionRequest};
-use crate::practical::marking::{self, JudgeTask, MarkView, Sheet, TaskBoard, TaskHead};
-use crate::practical::score::{self, PracticalResults, TaskRecord};
+use crate::practical::marking::{self, MarkView, Sheet};
+use crate::practical::record::TaskRecord;
+use crate::practical::score::{self, PracticalResults};
 use crate::practical::signoff;
 use crate::state::AppState;
 use actix_web::{get, post, put, web};
@@ -29,7 +31,7 @@ pub async fn my_tasks(
     staff: Staff,
 ) -> AppResult<web::Json<Vec<JudgeTask>>> {
     staff.require(Role::Judge)?;
-    Ok(web::Json(marking::my_tasks(&state.db, staff.id).await?))
+    Ok(web::Json(board::my_tasks(&state.db, staff.id).await?))
 }
 
 /// Which slot to list.
@@ -46,7 +48,7 @@ pub struct SlotQuery {
     params(("task" = i32, Path), SlotQuery),
     responses((status = 200, body = TaskBoard), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/judging/tasks/{task}")]
-pub async fn board(
+pub async fn task_board(
     state: web::Data<AppState>,
     staff: Staff,
     task: web::Path<i32>,
@@ -54,7 +56,7 @@ pub async fn board(
 ) -> AppResult<web::Json<TaskBoard>> {
     staff.require_any(&[Role::Judge, Role::Author])?;
     Ok(web::Json(
-        marking::board(
+        board::board(
             &state.db,
             staff.id,
             staff_may_view(&staff),
@@ -321,7 +323,7 @@ pub async fn results(
 /// Registers the judging routes under `/api`, each with its OpenAPI entry.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(my_tasks)
-        .service(board)
+        .service(task_board)
         .service(sheet)
         .service(save_mark)
         .service(submit)

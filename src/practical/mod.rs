@@ -8,6 +8,7 @@
 //! judges' names.
 
 pub mod aggregate;
+pub mod board;
 pub mod checkin;
 pub mod conflict;
 pub mod correction;
@@ -17,6 +18,7 @@ pub mod flags;
 pub mod judging;
 pub mod marking;
 pub mod part;
+pub mod record;
 pub mod score;
 pub mod signoff;
 

@@ -3,9 +3,10 @@
 //! to the exam; audited.
 
 use super::TaskId;
+use super::board::TaskHead;
 use super::judging;
-use super::marking::TaskHead;
-use super::score::{self, TaskRecord};
+use super::record::{self, TaskRecord};
+use super::score;
 use crate::audit::{self, Actor};
 use crate::db::stmt;
 use crate::error::{AppError, AppResult, ErrorCode, Text};
@@ -54,7 +55,7 @@ pub async fn sign_off(db: &DatabaseConnection, head: &Actor, task: TaskId) -> Ap
         return Err(not_head_judge());
     }
     t.require_open()?;
-    let record = score::task_record(&txn, task).await?;
+    let record = record::task_record(&txn, task).await?;
     let (missing, flagged) = blockers(&record);
     if !missing.is_empty() {
         return Err(AppError::text(
@@ -123,5 +124,5 @@ pub async fn overview(
     if !t.is_head(viewer) && !staff_may_view {
         return Err(not_head_judge());
     }
-    score::task_record(db, task).await
+    record::task_record(db, task).await
 }

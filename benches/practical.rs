@@ -4,8 +4,16 @@
 //! median panels) — with the pure function the sign-off, corrections and the results endpoint
 //! use, and prints the median, p99 and mean per recompute.
 //!
+//! Then marking under load: the app on a fresh SQLite file (in this process, as the API tests
+//! run it), a session of 200 candidates checked in to 3 tasks of 10 aspects whose panels hold 7,
+//! 7 and 6 judges, and the 20 judges marking at once over HTTP, each candidate of their task
+//! aspect by aspect (one PUT per aspect, then the submit): 40,000 saves. Prints the saves'
+//! median, p99 and max, the submits', and the results endpoint (loading every mark and
+//! recomputing) and the sign-offs.
+//!
 //! Run: `cargo bench --bench practical` (RUNS=… overrides the number of recomputes; CANDIDATES,
-//! JUDGES and ASPECTS override the event's size).
+//! JUDGES and ASPECTS override the event's size; LOAD=0 skips the load run, LOAD_CANDIDATES=…
+//! sizes it; BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 runs it on PostgreSQL).
 
 // A benchmark fails by panicking, like a test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -62,6 +70,17 @@ fn scheme(aspects: usize) -> Vec<Aspect> {
 }
 
 fn main() {
+    recompute_bench();
+    if std::env::var("LOAD").as_deref() != Ok("0") {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(load::run(env("LOAD_CANDIDATES", 200)));
+    }
+}
+
+fn recompute_bench() {
     let runs = env("RUNS", 200);
     let candidates = env("CANDIDATES", 200);
     let judges = env("JUDGES", 5);
@@ -142,4 +161,343 @@ fn main() {
     println!("|---|---|---|---|");
     println!("| every aggregate and result | {median:.2} ms | {p99:.2} ms | {mean:.2} ms |");
     println!("({passed} of {candidates} synthetic candidates pass)");
+}
+
+fn stats(mut ms: Vec<f64>) -> (f64, f64, f64) {
+    ms.sort_by(f64::total_cmp);
+    let p = |q: usize| ms[(ms.len() * q / 100).min(ms.len() - 1)];
+    (p(50), p(99), ms[ms.len() - 1])
+}
+
+mod load {
+    use super::{env, stats};
+    use exam_platform::config::Config;
+    use exam_platform::startup::Application;
+    use reqwest::{Client, StatusCode};
+    use serde_json::{Value, json};
+    use std::time::Instant;
+
+    const ADMIN: &str = "bench-admin-password";
+    const PASSWORD: &str = "a-good-password";
+
+    struct Api {
+        client: Client,
+        base: String,
+    }
+
+    impl Api {
+        async fn send(
+            &self,
+            method: reqwest::Method,
+            token: &str,
+            path: &str,
+            body: Option<Value>,
+        ) -> (StatusCode, Value) {
+            let mut r = self
+                .client
+                .request(method, format!("{}{path}", self.base))
+                .bearer_auth(token);
+            if let Some(b) = body {
+                r = r.json(&b);
+            }
+            let r = r.send().await.expect("request");
+            let status = r.status();
+            (status, r.json().await.unwrap_or(Value::Null))
+        }
+        async fn post(&self, token: &str, path: &str, body: Value) -> Value {
+            let (s, v) = self
+                .send(reqwest::Method::POST, token, path, Some(body))
+                .await;
+            assert!(s.is_success(), "POST {path}: {s} {v}");
+            v
+        }
+        async fn get(&self, token: &str, path: &str) -> Value {
+            let (s, v) = self.send(reqwest::Method::GET, token, path, None).await;
+            assert!(s.is_success(), "GET {path}: {s} {v}");
+            v
+        }
+        async fn login(&self, username: &str, password: &str) -> String {
+            let v = self
+                .post(
+                    "",
+                    "/api/auth/login",
+                    json!({"username": username, "password": password}),
+                )
+                .await;
+            v["token"].as_str().unwrap().to_string()
+        }
+    }
+
+    fn id_number(seq: u32) -> String {
+        // 440106 + 19900101 + sequence + check character (ISO 7064 MOD 11-2).
+        let body = format!("44010619900101{:03}", seq % 1000);
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+        let sum: u32 = body
+            .bytes()
+            .zip(weights)
+            .map(|(b, w)| u32::from(b - b'0') * w)
+            .sum();
+        let check = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"][(sum % 11) as usize];
+        format!("{body}{check}")
+    }
+
+    fn scheme() -> Value {
+        let mut aspects = vec![];
+        for i in 0..10 {
+            let group = if i < 5 { "A 安装" } else { "B 调试" };
+            aspects.push(match i % 4 {
+                0 | 1 => json!({"group": group, "text": format!("评分项{i}"), "points": 10,
+                    "kind": {"type": "judgement", "descriptors": ["未完成", "基本", "良好", "优秀"]}}),
+                2 => json!({"group": group, "text": format!("评分项{i}"), "points": 10,
+                    "kind": {"type": "measurement", "unit": "mm", "bands": [{"within": 2, "fraction": 1}, {"within": 5, "fraction": 0.5}]}}),
+                _ => json!({"group": group, "text": format!("评分项{i}"), "points": 10}),
+            });
+        }
+        aspects.push(json!({"group": "B 调试", "text": "带电接线", "points": 5, "kind": {"type": "deduction", "per": 1}}));
+        json!(aspects)
+    }
+
+    pub async fn run(candidates: usize) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = match std::env::var("BENCH_POSTGRES_URL") {
+            Ok(server) => {
+                let server = server.trim_end_matches('/').to_string();
+                let name = format!("exam_bench_practical_{}", std::process::id());
+                let admin = sea_orm::Database::connect(format!("{server}/postgres"))
+                    .await
+                    .expect("postgres");
+                use sea_orm::ConnectionTrait;
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+                    .await
+                    .expect("drop");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create");
+                format!("{server}/{name}")
+            }
+            Err(_) => format!("sqlite://{}", dir.path().join("bench.db").display()),
+        };
+        let config = Config {
+            bind: "127.0.0.1:0".into(),
+            database_url: url.clone(),
+            admin_password: Some(ADMIN.into()),
+            bank_dir: None,
+            announce: false,
+            ..Config::default()
+        };
+        let app = Application::build(config).await.expect("app builds");
+        let api = Api {
+            client: Client::builder()
+                .pool_max_idle_per_host(64)
+                .build()
+                .unwrap(),
+            base: format!("http://127.0.0.1:{}", app.port()),
+        };
+        tokio::spawn(app.run_until_stopped());
+        let admin = api.login("admin", ADMIN).await;
+        let start = Instant::now();
+        api.post(
+            &admin,
+            "/api/banks",
+            json!({"code": "BEN", "name": "实操基准"}),
+        )
+        .await;
+        for i in 0..2 {
+            api.post(
+                &admin,
+                "/api/banks/BEN/questions",
+                json!({"kind": "true_false",
+                "stem": format!("理论题{i}"), "key": {"type": "true_false", "value": true}}),
+            )
+            .await;
+        }
+        let mut questions = vec![];
+        for t in 0..3 {
+            let q = api.post(&admin, "/api/banks/BEN/questions", json!({"kind": "practical",
+                "stem": format!("实操项目{t}"), "points": 100, "key": {"type": "open", "reference": ""},
+                "scheme": scheme()})).await;
+            questions.push(q["id"].clone());
+        }
+        let panels = [7, 7, 6];
+        let mut judges = vec![];
+        for (t, n) in panels.iter().enumerate() {
+            for j in 0..*n {
+                let username = format!("judge.{t}.{j}");
+                let u = api
+                    .post(
+                        &admin,
+                        "/api/users",
+                        json!({"username": username, "password": PASSWORD,
+                    "roles": ["judge"]}),
+                    )
+                    .await;
+                judges.push((
+                    t,
+                    u["id"].as_i64().unwrap(),
+                    api.login(&username, PASSWORD).await,
+                ));
+            }
+        }
+        let exam = api.post(&admin, "/api/exams", json!({"name": "基准", "time_limit_minutes": 30, "pass_line": 1,
+            "blueprint": {"sections": [{"cells": [{"bank": "BEN", "kind": "true_false", "count": 2, "points": 1}]}]}})).await;
+        let now = chrono::Utc::now();
+        let session = api.post(&admin, "/api/sessions", json!({"name": "基准", "number": "1", "venue": "广州",
+            "exam_id": exam["id"], "rooms": [{"name": "一", "seats": candidates + 10}],
+            "starts_at": now - chrono::Duration::hours(1), "ends_at": now + chrono::Duration::hours(2)})).await;
+        let sid = session["id"].as_i64().unwrap();
+        let mut tickets = vec![];
+        for c in 0..candidates {
+            let r = api.post(&admin, &format!("/api/sessions/{sid}/candidates"),
+                json!({"name": format!("考生{c}"), "id_number": id_number(c as u32 + 1), "employer": format!("单位{c}")})).await;
+            tickets.push(r["ticket"].as_str().unwrap().to_string());
+        }
+        let tasks: Vec<Value> = (0..3).map(|t| json!({"question_id": questions[t], "weight": 1, "aggregation": "trimmed_mean",
+            "spread": 3, "judges": judges.iter().filter(|j| j.0 == t).map(|j| j.1).collect::<Vec<_>>(),
+            "head_judge": judges.iter().find(|j| j.0 == t).unwrap().1})).collect();
+        let (s, v) = api.send(reqwest::Method::PUT, &admin, &format!("/api/sessions/{sid}/practical"),
+            Some(json!({"stations": candidates.div_ceil(3).max(1), "slots": 0, "slot_minutes": 90, "first_slot_at": null,
+                "draw_mode": "check_in", "pass_line": 60, "tasks": tasks}))).await;
+        assert!(s.is_success(), "practical part: {v}");
+        let task_ids: Vec<i64> = v["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_i64().unwrap())
+            .collect();
+        for t in &tickets {
+            api.post(
+                &admin,
+                &format!("/api/sessions/{sid}/practical/check-in"),
+                json!({"ticket": t}),
+            )
+            .await;
+        }
+        println!();
+        println!(
+            "marking under load ({}): {candidates} candidates × 3 tasks × 10 aspects (+1 deduction), panels of 7, 7 and 6 judges, all 20 at once; set up in {:.1} s",
+            if url.starts_with("sqlite") {
+                "SQLite"
+            } else {
+                "PostgreSQL"
+            },
+            start.elapsed().as_secs_f64()
+        );
+        let api = std::sync::Arc::new(api);
+        let started = Instant::now();
+        let mut workers = vec![];
+        for (w, (t, _, token)) in judges.iter().cloned().enumerate() {
+            let api = api.clone();
+            let task = task_ids[t];
+            workers.push(tokio::spawn(async move {
+                let board = api.get(&token, &format!("/api/judging/tasks/{task}")).await;
+                let codes: Vec<String> = board["candidates"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["code"].as_str().unwrap().to_string())
+                    .collect();
+                let (mut saves, mut submits) = (vec![], vec![]);
+                let mut x: u64 = 0x2545_F491_4F6C_DD1D ^ (w as u64 + 1);
+                let mut seq = 0i64;
+                for code in codes {
+                    for aspect in 0..11 {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        let entry = match aspect % 4 {
+                            _ if aspect == 10 => (x % 2) as f64,
+                            0 | 1 => (x % 4) as f64,
+                            2 => (x % 60) as f64 / 10.0,
+                            _ => (x % 2) as f64,
+                        };
+                        seq += 1;
+                        let t0 = Instant::now();
+                        let (s, v) = api
+                            .send(
+                                reqwest::Method::PUT,
+                                &token,
+                                &format!("/api/judging/tasks/{task}/sheets/{code}/marks/{aspect}"),
+                                Some(json!({"entry": entry, "seq": seq})),
+                            )
+                            .await;
+                        saves.push(t0.elapsed().as_secs_f64() * 1000.0);
+                        assert!(s.is_success(), "save: {s} {v}");
+                    }
+                    let t0 = Instant::now();
+                    let (s, v) = api
+                        .send(
+                            reqwest::Method::POST,
+                            &token,
+                            &format!("/api/judging/tasks/{task}/sheets/{code}/submit"),
+                            Some(json!({})),
+                        )
+                        .await;
+                    submits.push(t0.elapsed().as_secs_f64() * 1000.0);
+                    assert!(s.is_success(), "submit: {s} {v}");
+                }
+                (saves, submits)
+            }));
+        }
+        let (mut saves, mut submits) = (vec![], vec![]);
+        for w in workers {
+            let (a, b) = w.await.unwrap();
+            saves.extend(a);
+            submits.extend(b);
+        }
+        let wall = started.elapsed().as_secs_f64();
+        let n = saves.len();
+        let (m, p99, max) = stats(saves);
+        let (sm, sp99, smax) = stats(submits.clone());
+        println!("| request | count | median | p99 | max |");
+        println!("|---|---|---|---|---|");
+        println!("| save a mark (PUT) | {n} | {m:.1} ms | {p99:.1} ms | {max:.1} ms |");
+        println!(
+            "| submit a sheet | {} | {sm:.1} ms | {sp99:.1} ms | {smax:.1} ms |",
+            submits.len()
+        );
+        println!("({:.0} saves/s over {wall:.1} s)", n as f64 / wall);
+        let mut results = vec![];
+        for _ in 0..env("RESULT_RUNS", 10) {
+            let t0 = Instant::now();
+            api.get(&admin, &format!("/api/sessions/{sid}/practical/results"))
+                .await;
+            results.push(t0.elapsed().as_secs_f64() * 1000.0);
+        }
+        let (rm, _, rmax) = stats(results);
+        println!(
+            "| results (load every mark, recompute) | {} | {rm:.1} ms | | {rmax:.1} ms |",
+            env("RESULT_RUNS", 10)
+        );
+        let mut flags = 0;
+        for (t, task) in task_ids.iter().enumerate() {
+            let o = api
+                .get(&admin, &format!("/api/judging/tasks/{task}/overview"))
+                .await;
+            flags += o["candidates"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| !c["flags"].as_array().unwrap().is_empty())
+                .count();
+            let head = &judges.iter().find(|j| j.0 == t).unwrap().2;
+            let t0 = Instant::now();
+            let (s, v) = api
+                .send(
+                    reqwest::Method::POST,
+                    head,
+                    &format!("/api/judging/tasks/{task}/sign-off"),
+                    Some(json!({})),
+                )
+                .await;
+            assert!(s.is_success(), "sign-off: {s} {v}");
+            println!(
+                "| sign-off of task {} (lock, record every candidate) | 1 | {:.1} ms | | |",
+                t + 1,
+                t0.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        assert_eq!(flags, 0, "spread 3 never flags");
+    }
 }

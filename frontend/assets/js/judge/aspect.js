@@ -90,7 +90,8 @@ function deviation(a, entry, editable, onEntry) {
     const v = Math.abs(Number(input.value));
     if (!Number.isFinite(v) || v > 1e6) { err.textContent = tj('aspect.badDeviation'); return; }
     err.textContent = '';
-    if (v !== entry) onEntry(v);
+    // Enter then leaving the field would save the same value twice.
+    if (v !== entry && String(v) !== input.dataset.sent) { input.dataset.sent = String(v); onEntry(v); }
   };
   input.addEventListener('change', save);
   input.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); save(); } });

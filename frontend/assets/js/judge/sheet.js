@@ -11,12 +11,17 @@ import { taskPath } from './task.js';
 export const sheetPath = (task, code) => `/api/judging/tasks/${task}/sheets/${encodeURIComponent(code)}`;
 
 // A saved mark goes into the kept copy of its sheet, so a reload offline shows it.
+// So does the open sheet, which then shows it as synced.
+const withMark = (sheet, saved) => ({ ...sheet, marks: (sheet.marks || []).filter((m) => m.aspect !== saved.aspect).concat([saved]) });
 setSavedHandler((item, saved) => {
+  if (!saved) return;
   const path = sheetPath(item.task, item.code);
   const sheet = cached(path);
-  if (!sheet || !saved) return;
-  sheet.marks = (sheet.marks || []).filter((m) => m.aspect !== saved.aspect).concat([saved]);
-  keep(path, sheet);
+  if (sheet) keep(path, withMark(sheet, saved));
+  if (isOpen(item.task, item.code)) {
+    current.sheet = withMark(current.sheet, saved);
+    draw();
+  }
 });
 
 let current = null; // {taskId, code, task, sheet, stale, message}
@@ -89,8 +94,9 @@ function draw() {
 
   const y = window.scrollY;
   const active = document.activeElement;
+  // A deviation being typed is kept as typed (a save coming back redraws the sheet meanwhile).
   const focusAt = active && active.closest && active.closest('[data-test=aspect]')
-    ? [active.closest('[data-test=aspect]').dataset.aspect, active.dataset.test] : null;
+    ? [active.closest('[data-test=aspect]').dataset.aspect, active.dataset.test, active.tagName === 'INPUT' ? active.value : null] : null;
   screen(el('article', { class: 'j-sheet', 'data-test': 'sheet', 'data-code': code, 'data-submitted': submitted ? 'true' : 'false' },
     current.stale ? staleNotice() : null,
     back(`#/tasks/${taskId}`, tj('sheet.backToCodes')),
@@ -105,13 +111,16 @@ function draw() {
     el('div', { class: 'j-bar' },
       el('div', { class: 'j-total', 'data-test': 'total', 'data-points': String(total) }, tj('sheet.total', { n: fmtNum(total), of: fmtNum(schemeSum(scheme)) })),
       !submitted && !task.locked ? el('span', { class: missing.length ? 'warn' : 'ok', 'data-test': 'missing' }, missing.length ? tj('sheet.missing', { n: missing.length }) : tj('sheet.complete')) : null,
-      !submitted && !task.locked ? submit : null),
-    msg));
+      !submitted && !task.locked ? submit : null,
+      msg)));
   // A tap redraws the sheet: the judge stays where they were.
   window.scrollTo(0, y);
   if (focusAt) {
     const again = document.querySelector(`[data-test=aspect][data-aspect="${focusAt[0]}"] [data-test="${focusAt[1]}"]`);
-    if (again && !again.disabled) again.focus({ preventScroll: true });
+    if (again && !again.disabled) {
+      if (focusAt[2] !== null) again.value = focusAt[2];
+      again.focus({ preventScroll: true });
+    }
   }
 }
 

@@ -8,6 +8,7 @@
 //! judges' names.
 
 pub mod checkin;
+pub mod demo;
 pub mod draw;
 pub mod entity;
 pub mod part;

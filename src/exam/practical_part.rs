@@ -1,0 +1,150 @@
+//! The practical part of an assessment as the exam sees it (issue 13): which sessions have one,
+//! and each candidate's practical result. The practical engine declares a session's part when
+//! it is set up ([`declare`]) and records a candidate's result whenever a task of theirs is
+//! locked or corrected ([`record`]); the exam's outcome combines it with the theory result. The
+//! exam never reads the practical engine's own tables.
+
+use super::entity::practical;
+use chrono::Utc;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+/// One task's score in a candidate's practical result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TaskScore {
+    /// The practical task (`practical_tasks.id`).
+    pub task_id: i32,
+    /// Its title (first line of the instructions).
+    pub title: String,
+    /// Its score out of 100.
+    pub score: f64,
+    /// Its weight in the practical score.
+    pub weight: f64,
+}
+
+/// A candidate's practical part result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PracticalRecord {
+    /// The candidate.
+    pub candidate_id: i32,
+    /// Their session.
+    pub session_id: i32,
+    /// The practical score out of 100: Σ weight·score / Σ weight.
+    pub score: f64,
+    /// Each task's score, in task order.
+    pub tasks: Vec<TaskScore>,
+    /// Every task is locked: the score will not change (but by an approved correction).
+    #[serde(rename = "final")]
+    pub final_: bool,
+    /// Final and at or above the pass line.
+    pub passed: bool,
+}
+
+impl PracticalRecord {
+    /// Reads a stored row (a task list that does not parse reads as empty).
+    fn from_row(m: practical::Model) -> Self {
+        PracticalRecord {
+            candidate_id: m.candidate_id,
+            session_id: m.session_id,
+            score: m.score,
+            tasks: serde_json::from_str(&m.tasks).unwrap_or_default(),
+            final_: m.final_,
+            passed: m.passed,
+        }
+    }
+}
+
+/// Records (inserts or replaces) a candidate's practical result. Call it inside the transaction
+/// that locks or corrects the task, so the result changes with the marks.
+pub async fn record(conn: &impl ConnectionTrait, r: &PracticalRecord) -> Result<(), DbErr> {
+    let tasks = serde_json::to_string(&r.tasks).map_err(|e| DbErr::Custom(e.to_string()))?;
+    conn.execute_raw(crate::db::stmt(
+        conn,
+        "INSERT INTO candidate_practical \
+         (candidate_id, session_id, score, tasks, \"final\", passed, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (candidate_id) DO UPDATE SET \
+         session_id = excluded.session_id, score = excluded.score, tasks = excluded.tasks, \
+         \"final\" = excluded.\"final\", passed = excluded.passed, \
+         updated_at = excluded.updated_at",
+        [
+            r.candidate_id.into(),
+            r.session_id.into(),
+            r.score.into(),
+            tasks.into(),
+            r.final_.into(),
+            r.passed.into(),
+            Utc::now().into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// The practical results recorded in a session, by candidate.
+pub async fn of_session(
+    conn: &impl ConnectionTrait,
+    session_id: i32,
+) -> Result<HashMap<i32, PracticalRecord>, DbErr> {
+    Ok(practical::Entity::find()
+        .filter(practical::Column::SessionId.eq(session_id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| (m.candidate_id, PracticalRecord::from_row(m)))
+        .collect())
+}
+
+/// One candidate's practical result, if recorded.
+pub async fn of_candidate(
+    conn: &impl ConnectionTrait,
+    candidate_id: i32,
+) -> Result<Option<PracticalRecord>, DbErr> {
+    Ok(practical::Entity::find_by_id(candidate_id)
+        .one(conn)
+        .await?
+        .map(PracticalRecord::from_row))
+}
+
+/// Declares whether a session has a practical part. The practical setup calls it with `true`
+/// when it saves a part and with `false` when it deletes one (which also drops any recorded
+/// practical results of the session). Idempotent.
+pub async fn declare(
+    conn: &impl ConnectionTrait,
+    session_id: i32,
+    has_part: bool,
+) -> Result<(), DbErr> {
+    if has_part {
+        conn.execute_raw(crate::db::stmt(
+            conn,
+            "INSERT INTO session_practical (session_id, declared_at) VALUES (?, ?) \
+             ON CONFLICT (session_id) DO NOTHING",
+            [session_id.into(), Utc::now().into()],
+        ))
+        .await?;
+    } else {
+        for table in ["candidate_practical", "session_practical"] {
+            conn.execute_raw(crate::db::stmt(
+                conn,
+                &format!("DELETE FROM {table} WHERE session_id = ?"),
+                [session_id.into()],
+            ))
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a session has a practical part: declared by the setup, or with a recorded result.
+pub async fn has_part(conn: &impl ConnectionTrait, session_id: i32) -> Result<bool, DbErr> {
+    let row = conn
+        .query_one_raw(crate::db::stmt(
+            conn,
+            "SELECT 1 AS x FROM session_practical WHERE session_id = ? \
+             UNION ALL SELECT 1 AS x FROM candidate_practical WHERE session_id = ?",
+            [session_id.into(), session_id.into()],
+        ))
+        .await?;
+    Ok(row.is_some())
+}

@@ -409,6 +409,7 @@ fn status_zh(s: &str) -> &'static str {
         "paused" => "暂停",
         "submitted" => "待阅卷",
         "final" => "已出分",
+        "practical_pending" => "实操待评",
         "terminated" => "违纪终止",
         _ => "",
     }

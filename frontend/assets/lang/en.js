@@ -916,7 +916,12 @@ export default {
       passedCol: 'Passed',
       pass: 'pass',
       fail: 'fail',
-      statuses: { not_started: 'not started', terminated: 'ended for misconduct', absent: 'absent', in_progress: 'sitting', paused: 'paused', submitted: 'to be marked', final: 'final' },
+      statuses: { not_started: 'not started', terminated: 'ended for misconduct', absent: 'absent', in_progress: 'sitting', paused: 'paused', submitted: 'to be marked', practical_pending: 'practical pending', final: 'final' },
+      theoryScore: 'Theory',
+      practicalScore: 'Practical',
+      practicalPassedCol: 'Practical passed',
+      practicalTask: 'Practical: {title}',
+      practicalPending: '{n} candidates have their theory result while the practical part is still being judged; the final result follows once every task is locked.',
       updatedAt: 'As of {at}',
     },
     marking: {

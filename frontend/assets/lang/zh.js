@@ -916,7 +916,12 @@ export default {
       passedCol: '是否及格',
       pass: '及格',
       fail: '不及格',
-      statuses: { not_started: '未开始', terminated: '违纪终止', absent: '缺考', in_progress: '考试中', paused: '暂停', submitted: '待阅卷', final: '已出分' },
+      statuses: { not_started: '未开始', terminated: '违纪终止', absent: '缺考', in_progress: '考试中', paused: '暂停', submitted: '待阅卷', practical_pending: '实操待评', final: '已出分' },
+      theoryScore: '理论成绩',
+      practicalScore: '实操成绩',
+      practicalPassedCol: '实操是否及格',
+      practicalTask: '实操：{title}',
+      practicalPending: '{n} 人理论已出分，实操尚在评分，全部任务锁定后才出最终成绩。',
       updatedAt: '数据时间：{at}',
     },
     marking: {

@@ -56,6 +56,68 @@ impl PracticalRecord {
     }
 }
 
+/// The practical part of a released result as the candidate sees it: the practical score and
+/// each task's, never who judged.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CandidatePractical {
+    /// The practical score out of 100, once recorded.
+    pub score: Option<f64>,
+    /// Whether the practical part passed, once final.
+    pub passed: Option<bool>,
+    /// Every task is locked.
+    #[serde(rename = "final")]
+    pub is_final: bool,
+    /// Each task's title and score out of 100.
+    pub tasks: Vec<CandidateTask>,
+}
+
+/// One task of [`CandidatePractical`].
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CandidateTask {
+    /// The task's title.
+    pub title: String,
+    /// Its score out of 100.
+    pub score: f64,
+}
+
+impl CandidatePractical {
+    /// What the candidate sees of their record (none recorded yet: pending, no scores).
+    pub fn of(r: Option<&PracticalRecord>) -> Self {
+        match r {
+            None => CandidatePractical {
+                score: None,
+                passed: None,
+                is_final: false,
+                tasks: Vec::new(),
+            },
+            Some(r) => CandidatePractical {
+                score: Some(r.score),
+                passed: r.final_.then_some(r.passed),
+                is_final: r.final_,
+                tasks: r
+                    .tasks
+                    .iter()
+                    .map(|t| CandidateTask {
+                        title: t.title.clone(),
+                        score: t.score,
+                    })
+                    .collect(),
+            },
+        }
+    }
+
+    /// The assessment's pass from the theory's and this part's: unknown until both are known,
+    /// failed as soon as a final part failed.
+    pub fn combined(&self, theory: Option<bool>, theory_final: bool) -> (Option<bool>, bool) {
+        let is_final = theory_final && self.is_final;
+        let passed = match (theory, self.passed) {
+            (Some(a), Some(b)) if is_final => Some(a && b),
+            _ => None,
+        };
+        (passed, is_final)
+    }
+}
+
 /// A practical task as a column of the results table.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct PracticalColumn {
@@ -208,6 +270,28 @@ mod tests {
             final_: false,
             passed: false,
         }
+    }
+
+    #[test]
+    fn a_candidate_passes_the_assessment_only_once_both_parts_are_final_and_passed() {
+        let mut r = record(1, &[(1, "安装", 80.0)]);
+        let pending = CandidatePractical::of(Some(&r));
+        assert_eq!(pending.passed, None);
+        assert_eq!(pending.combined(Some(true), true), (None, false));
+        r.final_ = true;
+        r.passed = true;
+        let done = CandidatePractical::of(Some(&r));
+        assert_eq!(done.tasks[0].title, "安装");
+        assert_eq!(done.combined(Some(true), true), (Some(true), true));
+        assert_eq!(done.combined(Some(false), true), (Some(false), true));
+        assert_eq!(done.combined(None, false), (None, false));
+        r.passed = false;
+        let failed = CandidatePractical::of(Some(&r));
+        assert_eq!(failed.combined(Some(true), true), (Some(false), true));
+        assert_eq!(
+            CandidatePractical::of(None).combined(Some(true), true),
+            (None, false)
+        );
     }
 
     #[test]

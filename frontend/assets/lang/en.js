@@ -1086,6 +1086,13 @@ export default {
     result: {
       outOfReach: 'The points still to be marked cannot reach the pass line: even full marks on them leave the total below it.',
       mayPass: 'Whether you passed is known once the remaining answers are marked.',
+      theory: 'Theory',
+      practical: 'Practical skills',
+      practicalScore: 'Practical skills: {score}',
+      practicalTask: 'Task',
+      practicalPending: 'The practical part is still being judged; the final result follows once every task is assessed.',
+      practicalPassed: 'Practical part passed',
+      practicalFailed: 'Practical part not passed',
       unsent: '{n} answers did not reach the server before submission and do not count. Tell the proctor.',
       review: 'Question by question',
       number: 'No.',

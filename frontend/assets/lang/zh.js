@@ -1086,6 +1086,13 @@ export default {
     result: {
       outOfReach: '剩余待阅分值不足以及格：即使待阅题全部得满分，也达不到合格分。',
       mayPass: '待阅题阅卷后公布是否合格。',
+      theory: '理论知识',
+      practical: '操作技能',
+      practicalScore: '操作技能：{score} 分',
+      practicalTask: '考核项目',
+      practicalPending: '操作技能考核正在评分，全部项目评定后公布最终结果。',
+      practicalPassed: '操作技能合格',
+      practicalFailed: '操作技能不合格',
       unsent: '交卷时有 {n} 条答案未能上传到服务器，未计入成绩。请告知监考老师。',
       review: '逐题回顾',
       number: '题号',

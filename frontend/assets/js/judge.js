@@ -41,7 +41,7 @@ async function route() {
   const mine = ++seq;
   chrome();
   if (!session.token) {
-    renderLogin(() => { chrome(); flush(); if (location.hash === '#/tasks') route(); else location.hash = '#/tasks'; });
+    renderLogin(() => { flush(); route(); });
     return;
   }
   const { path, query } = parseHash();

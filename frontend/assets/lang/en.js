@@ -1241,7 +1241,7 @@ export default {
       flagsOpen: '{n} candidates have open flags.',
       confirmTitle: 'Sign off and lock this task?',
       confirmBody: "Every candidate's result is computed; marks can then change only through an approved correction.",
-      lockedAt: 'Signed off and locked at {at}.',
+      lockedAt: 'Signed off by {by} and locked at {at}.',
     },
     correction: {
       title: 'Corrections',

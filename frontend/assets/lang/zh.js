@@ -1241,7 +1241,7 @@ export default {
       flagsOpen: '还有 {n} 名考生存在评分分歧。',
       confirmTitle: '签字并锁定本任务？',
       confirmBody: '锁定后将计算每名考生的成绩，评分不能再修改，只能经审核更正。',
-      lockedAt: '本任务已于 {at} 签字锁定。',
+      lockedAt: '本任务已由 {by} 于 {at} 签字锁定。',
     },
     correction: {
       title: '成绩更正申请',

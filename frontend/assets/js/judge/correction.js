@@ -4,6 +4,14 @@
 import { el, tj, call, errorText, notice, fmtTime } from './core.js';
 import { entryText } from './aspect.js';
 
+/** Every judge's entries of a candidate as [{judge_id, judge_name, aspect, entry}], from the
+ * record's sheets (one entry per aspect, none where not entered). */
+export function entriesOf(r) {
+  if (r.entries) return r.entries;
+  return (r.sheets || []).flatMap((sh) => (sh.entries || []).map((entry, aspect) => ({ judge_id: sh.judge_id, judge_name: sh.judge_name, aspect, entry }))
+    .filter((x) => x.entry !== null && x.entry !== undefined));
+}
+
 function pick(id, label, options, test) {
   const s = el('select', { id, 'data-test': test }, el('option', { value: '' }, tj('correction.choose')),
     ...options.map(([v, text]) => el('option', { value: v }, text)));
@@ -14,7 +22,7 @@ function pick(id, label, options, test) {
 export function correctionForm(taskId, rows, scheme, task, done) {
   const judges = new Map();
   (task.judges || []).forEach((j) => judges.set(j.id, j.name));
-  rows.forEach((r) => (r.entries || []).forEach((x) => { if (!judges.has(x.judge_id)) judges.set(x.judge_id, x.judge_name || String(x.judge_id)); }));
+  rows.forEach((r) => entriesOf(r).forEach((x) => { if (!judges.has(x.judge_id)) judges.set(x.judge_id, x.judge_name || String(x.judge_id)); }));
   const [codeL, code] = pick('c-code', tj('correction.code'), rows.map((r) => [r.code, r.name ? `${r.code} ${r.name}` : r.code]), 'corr-code');
   const [judgeL, judge] = pick('c-judge', tj('correction.judge'), [...judges].map(([id, name]) => [id, name]), 'corr-judge');
   const [aspectL, aspect] = pick('c-aspect', tj('correction.aspect'), scheme.map((a, i) => [i, `${i + 1}. ${a.text}`]), 'corr-aspect');
@@ -28,7 +36,7 @@ export function correctionForm(taskId, rows, scheme, task, done) {
   const showCurrent = () => {
     const r = rows.find((x) => x.code === code.value);
     const i = aspect.value === '' ? null : Number(aspect.value);
-    const hit = r && i !== null && (r.entries || []).find((x) => x.aspect === i && String(x.judge_id) === judge.value);
+    const hit = r && i !== null && entriesOf(r).find((x) => x.aspect === i && String(x.judge_id) === judge.value);
     now.textContent = hit ? tj('correction.current', { entry: scheme[i] ? entryText(scheme[i], hit.entry) : hit.entry }) : '';
   };
   [code, judge, aspect].forEach((s) => s.addEventListener('change', showCurrent));

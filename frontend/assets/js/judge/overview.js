@@ -4,13 +4,15 @@
 import { el, tj, call, load, errorText, screen, heading, back, notice, staleNotice, fmtNum, fmtTime, confirmDialog } from './core.js';
 import { entryText } from './aspect.js';
 import { taskPath } from './task.js';
-import { correctionForm, pendingList } from './correction.js';
+import { correctionForm, pendingList, entriesOf } from './correction.js';
 
 const flagAspect = (f) => (typeof f === 'object' && f !== null ? f.aspect : f);
 
 export async function renderOverview(taskId) {
   const [ov, tv] = await Promise.all([load(`/api/judging/tasks/${taskId}/overview`), load(taskPath(taskId))]);
-  const task = { ...tv.data.task, ...(ov.data.task || {}) };
+  // The overview is the task's record: title, panel, lock and sign-off at the top level.
+  const rec = ov.data;
+  const task = { ...tv.data.task, title: rec.title || tv.data.task.title, judges: rec.judges || [], locked_at: rec.locked_at || tv.data.task.locked_at, signed_off_by: rec.signed_off_by };
   const scheme = tv.data.task.scheme || [];
   const rows = ov.data.candidates || [];
   const locked = !!(task.locked || task.locked_at);
@@ -33,14 +35,14 @@ export async function renderOverview(taskId) {
     el('h3', {}, tj('overview.flagOf', { code: r.code })),
     ...(r.flags || []).map((f) => {
       const i = flagAspect(f);
-      const entries = (r.entries || []).filter((x) => x.aspect === i);
+      const entries = entriesOf(r).filter((x) => x.aspect === i);
       return el('div', {},
         el('strong', {}, aspectName(i)),
         el('ul', {}, ...entries.map((x) => el('li', {}, `${x.judge_name || x.judge_id}：${scheme[i] ? entryText(scheme[i], x.entry) : x.entry}`))));
     })));
 
   const msg = el('div', { 'data-test': 'signoff-message', 'aria-live': 'assertive' });
-  const ready = !missing.length && !flagged.length && rows.length > 0;
+  const ready = rec.ready ?? (!missing.length && !flagged.length && rows.length > 0);
   const signoff = el('button', { type: 'button', class: 'primary', 'data-test': 'sign-off', disabled: !ready }, tj('overview.signOff'));
   signoff.addEventListener('click', async () => {
     if (!(await confirmDialog(tj('overview.confirmTitle'), tj('overview.confirmBody'), tj('overview.signOff')))) return;
@@ -59,7 +61,7 @@ export async function renderOverview(taskId) {
   ].filter(Boolean);
 
   const lockBox = locked
-    ? notice('ok', tj('overview.lockedAt', { at: fmtTime(task.locked_at), by: task.signed_off_by_name || task.signed_off_by || '' }), { 'data-test': 'overview-locked' })
+    ? notice('ok', tj('overview.lockedAt', { at: fmtTime(task.locked_at), by: (task.signed_off_by && task.signed_off_by.name) || '' }), { 'data-test': 'overview-locked' })
     : el('div', { class: 'card j-signoff' }, el('h2', {}, tj('overview.signOffTitle')),
       why.length ? el('ul', { 'data-test': 'signoff-blockers' }, ...why.map((w) => el('li', { class: 'warn' }, w))) : el('p', { class: 'ok' }, tj('overview.allIn')),
       signoff, msg);

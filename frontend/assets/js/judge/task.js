@@ -1,6 +1,6 @@
 // One task: the work codes of a slot with their status (open / submitted / conflict, flags); the
 // judge picks a code to open its sheet. A conflicted candidate cannot be opened.
-import { el, tj, load, cached, screen, heading, back, staleNotice, session } from './core.js';
+import { el, tj, load, cached, screen, heading, back, staleNotice } from './core.js';
 import { pendingCount } from './queue.js';
 
 const slotKey = (task) => `judge.slot.${task}`;
@@ -53,6 +53,6 @@ function tile(taskId, c) {
     pending ? el('span', { class: 'badge pending' }, tj('sync.pending', { n: pending })) : null,
   ];
   const attrs = { class: `j-tile st-${c.status}`, 'data-test': 'candidate', 'data-code': c.code, 'data-status': c.status };
-  if (c.status === 'conflict' || !session.token) return el('div', { ...attrs, 'aria-disabled': 'true' }, ...body);
+  if (c.status === 'conflict') return el('div', { ...attrs, 'aria-disabled': 'true' }, ...body);
   return el('a', { ...attrs, href: `#/tasks/${taskId}/sheets/${encodeURIComponent(c.code)}` }, ...body);
 }

@@ -53,7 +53,7 @@ export async function practicalSession(base, staff, { tag, judges, candidates, s
   const people = [];
   for (const [i, c] of candidates.entries()) {
     const r = await ok(await apiCall(base, 'POST', `/api/sessions/${s.id}/candidates`, { token: staff, body: {
-      name: c.name, id_number: idNumber(`4401061990010${String(100 + i).padStart(4, '0')}`), employer: c.employer || '',
+      name: c.name, id_number: idNumber(`44010619900101${String(100 + i)}`), employer: c.employer || '',
     } }), `candidate ${c.name}`);
     people.push({ ticket: r.ticket || r.candidate?.ticket, ...c });
   }

@@ -1,7 +1,8 @@
 // Corrections after the lock: the head judge asks for a judge's entry to be changed, with a
 // reason and their password; an admin or supervisor (not the head judge) approves it in the
 // console. Until then it is pending and changes nothing.
-import { el, tj, call, errorText, notice, fmtTime } from './core.js';
+import { api } from '../api.js';
+import { el, tj, call, session, errorText, notice, fmtTime } from './core.js';
 import { entryText } from './aspect.js';
 
 /** Every judge's entries of a candidate as [{judge_id, judge_name, aspect, entry}], from the
@@ -52,7 +53,9 @@ export function correctionForm(taskId, rows, scheme, task, done) {
     if (!code.value || !judge.value || aspect.value === '' || entry.value.trim() === '') { msg.replaceChildren(notice('error', tj('correction.missing'))); return; }
     send.disabled = true;
     try {
-      await call('POST', `/api/judging/tasks/${taskId}/corrections`, {
+      // Not through call(): a wrong password is a 401 (reauth_failed) that must not end the login.
+      await api('POST', `/api/judging/tasks/${taskId}/corrections`, {
+        token: session.token,
         body: { code: code.value, judge_id: Number(judge.value), aspect: Number(aspect.value), entry: Number(entry.value), reason: reason.value.trim(), password: password.value },
       });
       await done();

@@ -1200,7 +1200,7 @@ export default {
       none: 'No deduction',
     },
     flag: {
-      title: 'The judges differ by more than {spread} levels: review and mark again',
+      title: "The judges' levels differ by {spread}, more than allowed: review and mark again",
       hint: "The panel's entries for this aspect:",
     },
     sheet: {

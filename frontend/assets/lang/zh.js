@@ -1200,7 +1200,7 @@ export default {
       none: '无扣分',
     },
     flag: {
-      title: '裁判评分分歧超过允许范围（{spread} 级），请复核后重新评分',
+      title: '各考评员评分相差 {spread} 级，超过允许范围，请复核后重新评分',
       hint: '本组裁判对此项的评分：',
     },
     sheet: {

@@ -150,7 +150,9 @@ impl Column {
             "出处" | "来源" | "依据" | "source" => Column::Source,
             "状态" | "status" => Column::Status,
             "评分标准" | "rubric" => Column::Rubric,
-            "考核时间" | "考核时长" | "时长" | "时间限制" | "minutes" => Column::Minutes,
+            "考核时间" | "考核时长" | "时长" | "时间限制" | "minutes" => {
+                Column::Minutes
+            }
             "设备材料" | "设备材料清单" | "设备清单" | "设备" | "equipment" => {
                 Column::Equipment
             }

@@ -7,8 +7,8 @@ use crate::bank::format::scheme::cells::{
 };
 use crate::bank::format::{ParsedItem, Skip};
 use crate::bank::model::{
-    Aspect, Equipment, Key, MAX_OPTIONS, Question, QuestionBody, QuestionKind, QuestionStatus, full_to_half,
-    option_label, parse_letters, parse_true_false,
+    Aspect, Equipment, Key, MAX_OPTIONS, Question, QuestionBody, QuestionKind, QuestionStatus,
+    full_to_half, option_label, parse_letters, parse_true_false,
 };
 use crate::error::{ErrorCode, Text};
 use std::borrow::Cow;

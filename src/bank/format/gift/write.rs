@@ -1,8 +1,8 @@
 //! Writing questions as GIFT, with comments for what the format cannot hold.
 
 use super::split_format;
-use crate::bank::format::{FormatError, scheme};
 use crate::bank::format::moodle::{category_text, percent};
+use crate::bank::format::{FormatError, scheme};
 use crate::bank::model::{Key, Question, QuestionKind};
 
 /// Escapes GIFT's special characters; line breaks become `\n`.

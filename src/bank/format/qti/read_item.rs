@@ -365,10 +365,7 @@ pub(super) fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> 
                         let kind = cells::parse_kind(
                             &span("kind").map(plain).unwrap_or_default(),
                             &span("params").map(plain).unwrap_or_default(),
-                            (
-                                &format!("评分细则第 {n} 项"),
-                                &format!("scheme entry {n}"),
-                            ),
+                            (&format!("评分细则第 {n} 项"), &format!("scheme entry {n}")),
                         )?;
                         scheme.push(Aspect {
                             group: span("group").map(|s| h.text_of(s)).unwrap_or_default(),
@@ -390,11 +387,8 @@ pub(super) fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> 
                     .descendants()
                     .find(|n| is(n, "ul") && has_class(*n, "equipment"))
                 {
-                    let lines: Vec<String> = list
-                        .children()
-                        .filter(|n| is(n, "li"))
-                        .map(plain)
-                        .collect();
+                    let lines: Vec<String> =
+                        list.children().filter(|n| is(n, "li")).map(plain).collect();
                     equipment = cells::parse_equipment_cell(&lines.join("\n"))?;
                 }
             } else {

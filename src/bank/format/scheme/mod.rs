@@ -44,7 +44,7 @@ pub(crate) fn describe(a: &Aspect) -> String {
     match &a.kind {
         AspectKind::Measurement { unit, bands } if bands.is_empty() => {
             if unit.is_empty() {
-                format!("{}（{p}分，测量：达到得满分，未达到不得分）", a.text)
+                format!("{}（{p}分，达到得满分，未达到不得分）", a.text)
             } else {
                 format!(
                     "{}（{p}分，测量，单位 {unit}：达到得满分，未达到不得分）",
@@ -81,11 +81,9 @@ pub(crate) fn describe(a: &Aspect) -> String {
                 levels.join("；")
             )
         }
-        AspectKind::Deduction { per } => format!(
-            "{}（扣分项：每次扣{}分，最多扣{p}分）",
-            a.text,
-            num(*per)
-        ),
+        AspectKind::Deduction { per } => {
+            format!("{}（扣分项：每次扣{}分，最多扣{p}分）", a.text, num(*per))
+        }
     }
 }
 

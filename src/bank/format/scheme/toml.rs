@@ -134,11 +134,7 @@ fn read_aspect(v: &Value, n: usize, warnings: &mut Vec<Text>) -> Result<Aspect, 
                     })
                     .collect::<Result<_, _>>()?,
                 Some(_) => {
-                    return Err(bad(
-                        n,
-                        "bands 必须是列表",
-                        "bands must be a list",
-                    ));
+                    return Err(bad(n, "bands 必须是列表", "bands must be a list"));
                 }
             };
             AspectKind::Measurement {

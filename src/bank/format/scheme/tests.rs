@@ -281,3 +281,44 @@ fn gift_and_moodle_print_bands_descriptors_and_deductions_for_graders() {
         }
     }
 }
+
+#[test]
+fn the_shipped_practical_bank_reads_and_every_task_has_a_full_scheme() {
+    let file = read(
+        Format::Native,
+        include_bytes!("../../../../question-bank/practical.toml"),
+    )
+    .unwrap();
+    assert_eq!(file.bank_code.as_deref(), Some("PRA"));
+    assert!(file.items.len() >= 2);
+    for item in file.items {
+        assert!(
+            item.warnings.is_empty(),
+            "{}: {:?}",
+            item.ident,
+            item.warnings
+        );
+        let q = Question::parse(item.result.unwrap()).unwrap();
+        let groups: std::collections::BTreeSet<&str> =
+            q.scheme.iter().map(|a| a.group.as_str()).collect();
+        assert!((8..=15).contains(&q.scheme.len()), "{}", q.ident);
+        assert!((3..=5).contains(&groups.len()), "{}", q.ident);
+        assert_eq!(crate::bank::model::scheme_sum(&q.scheme), q.points);
+        assert!(q.minutes > 0 && !q.equipment.is_empty(), "{}", q.ident);
+        for kind in ["measurement", "judgement", "deduction"] {
+            assert!(
+                q.scheme.iter().any(|a| a.kind.code() == kind),
+                "{} lacks a {kind}",
+                q.ident
+            );
+        }
+        assert!(
+            q.scheme.iter().any(|a| matches!(
+                &a.kind,
+                AspectKind::Measurement { bands, .. } if !bands.is_empty()
+            )),
+            "{} has no tolerance bands",
+            q.ident
+        );
+    }
+}

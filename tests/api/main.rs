@@ -20,6 +20,8 @@ mod exams;
 mod imports;
 mod instances;
 mod openapi;
+// Part bank (issue 13): practical tasks in the bank.
+mod practical_bank;
 mod proctor;
 mod results_certificates;
 mod sessions;

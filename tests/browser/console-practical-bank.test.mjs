@@ -43,11 +43,16 @@ test('a practical task is edited aspect by aspect with the running sum, and save
   assert.match(await text(page, '[data-test=q-scheme-sum]'), /合计 100 分 \/ 本题 100 分/);
   assert.equal(await page.getAttribute('[data-test=q-scheme-sum]', 'data-state'), 'ok');
 
-  // More points on one aspect: the sum says how far off it is, until the task's points follow.
+  // More points on one aspect: the sum says how far off it is; the task's points or another
+  // aspect's bring it back.
   await page.fill('[data-test=aspect-points-1]', '7');
   assert.match(await text(page, '[data-test=q-scheme-sum]'), /多出 2 分/);
   assert.equal(await page.getAttribute('[data-test=q-scheme-sum]', 'data-state'), 'mismatch');
   await page.fill('[data-test=q-points]', '102');
+  assert.equal(await page.getAttribute('[data-test=q-scheme-sum]', 'data-state'), 'ok');
+  await page.fill('[data-test=q-points]', '100');
+  assert.equal(await page.getAttribute('[data-test=q-scheme-sum]', 'data-state'), 'mismatch');
+  await page.fill('[data-test=aspect-points-0]', '6');
   assert.equal(await page.getAttribute('[data-test=q-scheme-sum]', 'data-state'), 'ok');
 
   // A looser second band, and a new deduction in the same sub-criterion (not counted in the sum).
@@ -62,13 +67,15 @@ test('a practical task is edited aspect by aspect with the running sum, and save
   assert.equal(await page.getAttribute('[data-test=q-scheme-sum]', 'data-state'), 'ok');
   await shot(page, 'console-practical-scheme');
   await page.click('[data-test=q-save]');
-  await page.waitForSelector('[data-test=question-saved]');
+  await page.waitForSelector('[data-test=question-saved], [data-test=question-message] .notice', { timeout: 10000 });
+  assert.equal(await page.locator('[data-test=question-saved]').count(), 1, await text(page, '[data-test=question-message]'));
 
   const after = (await apiCall(server.base, 'GET', `/api/questions/${id}`, { token: staff })).body;
   assert.equal(after.version, 2);
   const s = after.body.scheme;
   assert.equal(s.length, n + 1);
   assert.deepEqual(s[0].kind.bands, [{ within: 20, fraction: 1 }, { within: 60, fraction: 0.5 }]);
+  assert.equal(s[0].points, 6);
   assert.equal(s[1].points, 7);
   assert.deepEqual(s[2].kind, before.scheme[2].kind);
   assert.deepEqual(s[n], { group: before.scheme[0].group, text: '梯子未设专人扶梯（每发现一次）', points: 2, kind: { type: 'deduction', per: 1 } });

@@ -35,15 +35,18 @@ fn task(ident: &str) -> Value {
     })
 }
 
+/// What is wrong, how to make it so, and the reason the server gives.
+type Case = (&'static str, fn(&mut Value), &'static str);
+
 #[tokio::test]
 async fn a_practical_task_with_a_bad_scheme_is_refused_with_its_reason_and_nothing_is_stored() {
     let app = TestApp::spawn().await;
     let t = app.admin().await;
     app.create_bank(&t, "PRX").await;
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "bands out of order",
-            Box::new(|q: &mut Value| {
+            (|q: &mut Value| {
                 q["scheme"][0]["kind"]["bands"] =
                     json!([{"within": 50, "fraction": 0.5}, {"within": 20, "fraction": 1}])
             }),
@@ -51,19 +54,17 @@ async fn a_practical_task_with_a_bad_scheme_is_refused_with_its_reason_and_nothi
         ),
         (
             "three descriptors",
-            Box::new(|q: &mut Value| {
-                q["scheme"][3]["kind"]["descriptors"] = json!(["差", "中", "好"])
-            }),
+            (|q: &mut Value| q["scheme"][3]["kind"]["descriptors"] = json!(["差", "中", "好"])),
             "bad_scheme",
         ),
         (
             "a deduction alone in its sub-criterion",
-            Box::new(|q: &mut Value| q["scheme"][2]["group"] = json!("C 安全")),
+            (|q: &mut Value| q["scheme"][2]["group"] = json!("C 安全")),
             "bad_scheme",
         ),
         (
             "a sum that misses the points",
-            Box::new(|q: &mut Value| q["points"] = json!(24)),
+            (|q: &mut Value| q["points"] = json!(24)),
             "scheme_mismatch",
         ),
     ];

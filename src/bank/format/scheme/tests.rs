@@ -206,7 +206,7 @@ fn bad_schemes() -> Vec<(&'static str, Vec<Aspect>, ErrorCode)> {
 }
 
 #[test]
-fn bad_schemes_are_refused_after_reading_in_every_format_that_keeps_schemes() {
+fn bad_schemes_are_refused_after_reading_native_csv_and_xlsx() {
     for (what, scheme, code) in bad_schemes() {
         let mut body = task_body();
         body.scheme = scheme;
@@ -228,7 +228,25 @@ fn bad_schemes_are_refused_after_reading_in_every_format_that_keeps_schemes() {
             let text = format!("题型,题干,答案,分值,评分细则\n实操,装,,20,\"{cell}\"\n");
             read(Format::Csv, text.as_bytes()).unwrap()
         };
-        for (format, file) in [("native", native), ("csv", csv)] {
+        let xlsx = {
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let sheet = book.add_worksheet();
+            for (c, (head, cell)) in [
+                ("题型", "实操".to_string()),
+                ("题干", "装".to_string()),
+                ("分值", "20".to_string()),
+                ("评分细则", scheme_cell(&body.scheme)),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                sheet.write_string(0, c as u16, head).unwrap();
+                sheet.write_string(1, c as u16, cell).unwrap();
+            }
+            sheet.write_string(0, 4, "答案").unwrap();
+            read(Format::Xlsx, &book.save_to_buffer().unwrap()).unwrap()
+        };
+        for (format, file) in [("native", native), ("csv", csv), ("xlsx", xlsx)] {
             let item = file.items.into_iter().next().unwrap();
             let body = item
                 .result

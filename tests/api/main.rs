@@ -22,6 +22,7 @@ mod instances;
 mod openapi;
 // Part bank (issue 13): practical tasks in the bank.
 mod practical_bank;
+mod practical_setup;
 mod proctor;
 mod results_certificates;
 mod sessions;

@@ -103,7 +103,9 @@ export const started = (part) => !!(part && (part.drawn_at || part.checked_in > 
 export async function setupSection(s) {
   const [first, questions, judges] = await Promise.all([loadPart(s.id), practicalQuestions(), judgeAccounts()]);
   const judgeById = new Map(judges.map((u) => [u.id, u]));
+  // Messages of the form sit by its save button; those of the buttons above, by the buttons.
   const msg = el('div', { class: 'msg', 'data-test': 'practical-message', 'aria-live': 'polite' });
+  const actionMsg = el('div', { class: 'msg', 'data-test': 'practical-action-message', 'aria-live': 'polite' });
   const body = el('div', { 'data-test': 'practical-body' });
   let part = first;
 
@@ -111,7 +113,7 @@ export async function setupSection(s) {
     if (!part && !editing) {
       body.replaceChildren(el('div', { class: 'card' },
         el('p', { class: 'muted', 'data-test': 'practical-none' }, tc('practical.none')),
-        el('div', { class: 'actions' }, el('button', { type: 'button', class: 'primary', 'data-test': 'practical-add', onclick: () => { paint(true); } }, tc('practical.add')))));
+        el('div', { class: 'actions' }, el('button', { type: 'button', class: 'primary', 'data-test': 'practical-add', onclick: () => { show(actionMsg, '', ''); paint(true); } }, tc('practical.add')))), actionMsg);
       return;
     }
     body.replaceChildren(part ? facts(part) : '', part ? actions(part) : '', form(part ? setupOf(part) : defaults(), started(part)));
@@ -139,8 +141,8 @@ export async function setupSection(s) {
         const sch = await call('POST', `/api/sessions/${s.id}/practical/draw`);
         part = await loadPart(s.id);
         paint();
-        show(msg, 'ok', tc('practical.drawn', { n: (sch.rows || []).length, seed: sch.seed ?? '—' }), { 'data-test': 'practical-drawn' });
-      } catch (e) { show(msg, 'error', errorText(e), { 'data-test': 'practical-error' }); draw.disabled = false; }
+        show(actionMsg, 'ok', tc('practical.drawn', { n: (sch.rows || []).length, seed: sch.seed ?? '—' }), { 'data-test': 'practical-drawn' });
+      } catch (e) { show(actionMsg, 'error', errorText(e), { 'data-test': 'practical-error' }); draw.disabled = false; }
     } }, tc('practical.draw'));
     const del = el('button', { type: 'button', class: 'danger', 'data-test': 'practical-delete', disabled: started(p) }, tc('practical.delete'));
     const confirmSlot = el('div', { class: 'confirm-slot' });
@@ -151,8 +153,8 @@ export async function setupSection(s) {
           await call('DELETE', `/api/sessions/${s.id}/practical`);
           part = null;
           paint();
-          show(msg, 'ok', tc('practical.deleted'), { 'data-test': 'practical-deleted' });
-        } catch (e) { show(msg, 'error', errorText(e), { 'data-test': 'practical-error' }); confirmSlot.replaceChildren(); }
+          show(actionMsg, 'ok', tc('practical.deleted'), { 'data-test': 'practical-deleted' });
+        } catch (e) { show(actionMsg, 'error', errorText(e), { 'data-test': 'practical-error' }); confirmSlot.replaceChildren(); }
       } }, tc('practical.deleteConfirm'));
       confirmSlot.replaceChildren(el('div', { class: 'notice notice-warn', role: 'alertdialog', 'aria-label': tc('practical.delete') },
         tc('practical.deleteQuestion'), ' ', yes, ' ', el('button', { type: 'button', onclick: () => { confirmSlot.replaceChildren(); del.focus(); } }, tc('edit.cancel'))));
@@ -163,11 +165,11 @@ export async function setupSection(s) {
         el('a', { class: 'button primary', href: `#/sessions/${s.id}/checkin`, 'data-test': 'practical-checkin-link' }, tc('checkin.open')),
         el('a', { class: 'button', href: `#/sessions/${s.id}/practical`, 'data-test': 'practical-progress-link' }, tc('practical.progressOpen')),
         p.draw_mode === 'schedule' ? draw : '',
-        el('button', { type: 'button', 'data-test': 'practical-notice-pdf', onclick: () => savePdf(`/api/sessions/${s.id}/practical/notice.pdf`, `practical-notice-${s.id}.pdf`, msg) }, tc('practical.noticePdf')),
-        el('button', { type: 'button', 'data-test': 'practical-schedule-pdf', onclick: () => savePdf(`/api/sessions/${s.id}/practical/schedule.pdf`, `practical-schedule-${s.id}.pdf`, msg) }, tc('practical.schedulePdf')),
+        el('button', { type: 'button', 'data-test': 'practical-notice-pdf', onclick: () => savePdf(`/api/sessions/${s.id}/practical/notice.pdf`, `practical-notice-${s.id}.pdf`, actionMsg) }, tc('practical.noticePdf')),
+        el('button', { type: 'button', 'data-test': 'practical-schedule-pdf', onclick: () => savePdf(`/api/sessions/${s.id}/practical/schedule.pdf`, `practical-schedule-${s.id}.pdf`, actionMsg) }, tc('practical.schedulePdf')),
         del),
       p.draw_mode === 'schedule' && !p.drawn_at ? el('p', { class: 'muted' }, tc('practical.drawHint')) : '',
-      confirmSlot);
+      actionMsg, confirmSlot);
   }
 
   function form(setup, locked) {
@@ -255,6 +257,7 @@ export async function setupSection(s) {
         field(tc('practical.passLine'), passLine, { hint: tc('practical.passLineHint') })),
       el('h3', {}, tc('practical.tasks')), tasksSlot,
       el('div', { class: 'actions' }, addTask),
+      msg,
       el('div', { class: 'actions save-actions' }, save, part ? '' : el('button', { type: 'button', 'data-test': 'practical-cancel', onclick: () => { paint(); } }, tc('edit.cancel'))));
     f.addEventListener('submit', async (ev) => {
       ev.preventDefault();
@@ -284,7 +287,7 @@ export async function setupSection(s) {
 
   paint();
   return el('section', { 'aria-labelledby': 'practical-h', 'data-test': 'practical-setup', class: 'practical-setup' },
-    el('h2', { id: 'practical-h' }, tc('practical.title')), msg, body);
+    el('h2', { id: 'practical-h' }, tc('practical.title')), body);
 }
 
 /** Rows of a list the server may wrap ({rows|candidates|items: [...]}) or not. */

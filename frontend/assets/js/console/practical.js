@@ -218,7 +218,8 @@ export async function setupSection(s) {
         const b = checkbox(judgeLabel(u), t.judges.includes(u.id), { disabled: locked, value: u.id, 'data-test': `task-${n}-judge-${u.username || u.id}` });
         b.input.addEventListener('change', () => {
           t.judges = b.input.checked ? [...t.judges, u.id] : t.judges.filter((id) => id !== u.id);
-          if (!t.judges.includes(t.head_judge)) t.head_judge = t.judges.length === 1 ? t.judges[0] : (t.judges.includes(t.head_judge) ? t.head_judge : null);
+          // A head judge who leaves the panel is unset; a panel of one is its own head.
+          if (!t.judges.includes(t.head_judge)) t.head_judge = t.judges.length === 1 ? t.judges[0] : null;
           paintTasks(b.input.getAttribute('data-test'));
         });
         return b.wrap;

@@ -51,6 +51,8 @@ export async function render({ root, params, alive }) {
     return;
   }
   let candidates = [];
+  // False when the roster could not be read: the ticket then goes to the server unchecked.
+  let rosterRead = false;
   let schedule = { rows: [] };
   const counts = el('p', { class: 'checkin-counts', 'data-test': 'checkin-counts', 'aria-live': 'polite' });
   const listSlot = el('div', { 'data-test': 'checkin-list' });
@@ -61,7 +63,7 @@ export async function render({ root, params, alive }) {
 
   async function load() {
     const [c, sch] = await Promise.all([
-      call('GET', `/api/sessions/${id}/candidates`).catch(() => []),
+      call('GET', `/api/sessions/${id}/candidates`).then((list) => { rosterRead = true; return list; }).catch(() => { rosterRead = false; return []; }),
       call('GET', `/api/sessions/${id}/practical/schedule`).catch((e) => { show(msg, 'error', errorText(e)); return { rows: [] }; }),
     ]);
     candidates = c;
@@ -140,6 +142,11 @@ export async function render({ root, params, alive }) {
     show(msg, '', '');
     let c = candidates.find((x) => normTicket(x.ticket) === want);
     if (!c) { await load(); c = candidates.find((x) => normTicket(x.ticket) === want); }
+    if (!c && !rosterRead) {
+      // The identity is shown from the server's answer instead.
+      identity({ ticket: want, name: '—', employer: '', id_number: '—' }, null);
+      return;
+    }
     if (!c) {
       card.replaceChildren();
       show(msg, 'error', tc('checkin.unknown', { ticket: want }), { 'data-test': 'checkin-error' });

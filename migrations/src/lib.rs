@@ -17,6 +17,7 @@ mod m20261220_000020_tablet_position;
 mod m20261220_000040_console_session_judges;
 // The practical engine (issue 13).
 mod m20261227_000050_practical;
+mod m20261227_000060_session_practical;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261220_000020_tablet_position::Migration),
             Box::new(m20261220_000040_console_session_judges::Migration),
             Box::new(m20261227_000050_practical::Migration),
+            Box::new(m20261227_000060_session_practical::Migration),
         ]
     }
 }

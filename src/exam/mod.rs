@@ -18,6 +18,7 @@ pub mod identity;
 pub mod outcome;
 pub mod paper;
 pub mod pii;
+pub mod practical_part;
 pub mod ranking;
 pub mod repo;
 pub mod results;

@@ -5,5 +5,6 @@ pub mod attempt;
 pub mod candidate;
 pub mod exam;
 pub mod mark;
+pub mod practical;
 pub mod room;
 pub mod session;

@@ -338,7 +338,7 @@ export async function progress({ root, params, alive }) {
       ? el('span', { class: 'badge state-open', 'data-test': 'task-locked' }, tc('practical.lockedAt', { at: fmtBeijing(task.locked_at), by: judgeName(task.signed_off_by) }))
       : el('span', { class: 'badge state-upcoming', 'data-test': 'task-open' }, tc('practical.notLocked'));
     return el('article', { class: 'card practical-progress', 'data-test': 'practical-task-progress', 'data-task': task.id },
-      el('h2', {}, `${task.position ?? ''} ${task.title}`.trim(), ' ', state),
+      el('h2', {}, tc('practical.taskN', { n: task.position + 1 }), ' ', task.title, ' ', state),
       el('p', { class: 'muted' }, tc('practical.taskLine', { minutes: task.minutes || '—', points: fmtNum(task.points), weight: fmtNum(task.weight), aggregation: aggregationText(task.aggregation), spread: fmtNum(task.spread) })),
       el('p', { 'data-test': 'task-panel' }, tc('practical.panel'), ' ',
         ...task.judges.map((j) => el('span', { class: `badge${j.id === task.head_judge ? ' role' : ''}` }, j.id === task.head_judge ? tc('practical.headName', { name: j.name }) : j.name, ' '))),

@@ -675,6 +675,7 @@ export default {
       progressTitle: 'Practical progress: {name}',
       refresh: 'Refresh',
       lockedAt: 'Locked {at} (signed by {by})',
+      ready: 'All sheets in, no open flags: ready for the head judge to sign off',
       notLocked: 'Marking',
       taskLine: '{minutes} min allowed · {points} points · weight {weight} · {aggregation} · spread {spread}',
       panel: 'Panel:',

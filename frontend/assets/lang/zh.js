@@ -675,6 +675,7 @@ export default {
       progressTitle: '实操进度：{name}',
       refresh: '刷新',
       lockedAt: '已锁定 {at}（{by} 签字）',
+      ready: '评分表已齐、无待重评：可由裁判长签字锁定',
       notLocked: '评分中',
       taskLine: '限时 {minutes} 分钟 · 满分 {points} · 权重 {weight} · {aggregation} · 允许分差 {spread}',
       panel: '裁判组：',

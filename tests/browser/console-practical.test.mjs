@@ -75,6 +75,7 @@ test('an admin makes a judge with an affiliation who is also a supervisor', asyn
 test('an author sets up the practical part, checks a candidate in and reads out the work code', async () => {
   const { context, page, errors } = await openConsole(browser, server.base, { allow: [404, 422] });
   await page.goto(`${server.base}/console#/sessions/${sid}`);
+  await page.click('[data-test=practical-open]');
   await page.waitForSelector('[data-test=practical-none]');
   await page.click('[data-test=practical-add]');
   await page.fill('[data-test=practical-stations]', '4');
@@ -146,6 +147,7 @@ test('an author sets up the practical part, checks a candidate in and reads out 
 
   // Once someone is checked in the setup cannot change.
   await page.goto(`${server.base}/console#/sessions/${sid}`);
+  await page.click('[data-test=practical-open]');
   await page.waitForSelector('[data-test=practical-started-note]');
   assert.ok(await page.locator('[data-test=practical-save]').isDisabled());
   assert.deepEqual(errors, []);

@@ -616,6 +616,7 @@ export default {
     },
     practical: {
       title: 'Practical part',
+      openHint: '(open: stations, slots, tasks and panels)',
       none: 'This session has no practical part.',
       add: 'Add a practical part',
       stations: 'Stations',

@@ -616,6 +616,7 @@ export default {
     },
     practical: {
       title: '实操考核',
+      openHint: '（点击展开：工位、场次、考核项目与裁判组）',
       none: '本场次没有实操考核。',
       add: '添加实操考核',
       stations: '工位数',

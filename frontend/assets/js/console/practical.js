@@ -99,8 +99,29 @@ function setupOf(part) {
 /** Whether the part can no longer be changed (someone checked in or places drawn). */
 export const started = (part) => !!(part && (part.drawn_at || part.checked_in > 0));
 
-/** The "实操考核" section of a session's screen (authors). */
-export async function setupSection(s) {
+/** The "实操考核" section of a session's screen (authors): folded until opened, so a session
+ * without a practical part costs no request (and logs no 404) when its screen is shown. */
+export function setupSection(s) {
+  const slot = el('div', { 'aria-live': 'polite' });
+  const details = el('details', { class: 'practical-setup', 'data-test': 'practical-setup' },
+    el('summary', { 'data-test': 'practical-open' }, el('h2', {}, tc('practical.title')), ' ', el('span', { class: 'muted' }, tc('practical.openHint'))),
+    slot);
+  let loaded = false;
+  details.addEventListener('toggle', async () => {
+    if (!details.open || loaded) return;
+    loaded = true;
+    show(slot, 'info', tc('loading'));
+    try {
+      slot.replaceChildren(await setupBody(s));
+    } catch (e) {
+      loaded = false;
+      show(slot, 'error', errorText(e));
+    }
+  });
+  return details;
+}
+
+async function setupBody(s) {
   const [first, questions, judges] = await Promise.all([loadPart(s.id), practicalQuestions(), judgeAccounts()]);
   const judgeById = new Map(judges.map((u) => [u.id, u]));
   // Messages of the form sit by its save button; those of the buttons above, by the buttons.
@@ -287,8 +308,7 @@ export async function setupSection(s) {
   }
 
   paint();
-  return el('section', { 'aria-labelledby': 'practical-h', 'data-test': 'practical-setup', class: 'practical-setup' },
-    el('h2', { id: 'practical-h' }, tc('practical.title')), body);
+  return body;
 }
 
 /** Rows of a list the server may wrap ({rows|candidates|items: [...]}) or not. */

@@ -181,8 +181,7 @@ export async function detail({ root, params, alive }) {
   if (!alive()) return;
   if (author) root.append(await judgesView(s));
   if (!alive()) return;
-  if (author) root.append(await setupSection(s));
-  if (!alive()) return;
+  if (author) root.append(setupSection(s));
   if (author) root.append(rosterView(), addView());
   root.append(el('section', { 'aria-labelledby': 'cand-h' }, el('h2', { id: 'cand-h' }, tc('sessions.candidates')), candidateEdit, candidatesSlot));
   loadCandidates();

@@ -195,7 +195,7 @@ test('a correction the supervisor asked for as head judge is refused to them and
   // The supervisor who asked (as head judge) sees it but may not approve it.
   const sup = await openConsole(browser, server.base, { username: 'caipan1', password: JUDGE_PASSWORD, allow: [403] });
   await sup.page.click('[data-test=nav-corrections]');
-  await sup.page.waitForSelector(`[data-test=corrections-table] tr[data-correction="${correction.id}"]`);
+  await sup.page.waitForSelector(`[data-test=corrections-list] [data-correction="${correction.id}"]`);
   assert.match(await text(sup.page, '[data-test=correction-change]'), /2\s*→\s*3/);
   await sup.page.click(`[data-test=correction-approve-${correction.id}]`);
   await sup.page.waitForSelector('[data-test=correction-error]');
@@ -206,7 +206,7 @@ test('a correction the supervisor asked for as head judge is refused to them and
 
   // An admin approves it.
   await admin.page.click('[data-test=nav-corrections]');
-  await admin.page.waitForSelector(`[data-test=corrections-table] tr[data-correction="${correction.id}"]`);
+  await admin.page.waitForSelector(`[data-test=corrections-list] [data-correction="${correction.id}"]`);
   await shot(admin.page, 'console-practical-corrections');
   await admin.page.click(`[data-test=correction-approve-${correction.id}]`);
   await admin.page.waitForSelector('[data-test=corrections-flash]');

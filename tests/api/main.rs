@@ -21,6 +21,8 @@ mod imports;
 mod instances;
 mod judging;
 mod openapi;
+// Part bank (issue 13): practical tasks in the bank.
+mod practical_bank;
 mod practical_setup;
 mod proctor;
 mod results_certificates;

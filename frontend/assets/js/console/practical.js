@@ -107,6 +107,8 @@ export function setupSection(s) {
     el('summary', { 'data-test': 'practical-open' }, el('h2', {}, tc('practical.title')), ' ', el('span', { class: 'muted' }, tc('practical.openHint'))),
     slot);
   let loaded = false;
+  // A session known to have a part opens it at once; one without stays folded and costs no request.
+  if (s.practical) queueMicrotask(() => { details.open = true; });
   details.addEventListener('toggle', async () => {
     if (!details.open || loaded) return;
     loaded = true;

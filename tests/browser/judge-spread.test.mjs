@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import { startServer, launchBrowser, screenshot, apiCall, adminToken } from './harness.mjs';
 import { practicalSession, openJudge, openSheet, enter, waitSynced, judgeToken, markByApi } from './judge-support.mjs';
 
+/** Three or more English words in a row: an untranslated fragment on a Chinese screen. */
+const ENGLISH_RUN = /[A-Za-z]+(?:[ ,'-]+[A-Za-z]+){2,}/;
+
 let server;
 let browser;
 let s;
@@ -77,6 +80,7 @@ test('a spread over the limit is flagged, re-marked within it and cleared, and t
   assert.match(flagText, /何晓燕：2 级/);
   assert.equal(await hp.locator('[data-test=aspect][data-aspect="0"] [data-test=level-2]:not([disabled])').count(), 1, 'the flagged aspect can be re-marked');
   assert.equal(await hp.locator('[data-test=aspect][data-aspect="2"] [data-test=met][disabled]').count(), 1, 'the rest is read-only');
+  assert.doesNotMatch(await hp.textContent('body'), ENGLISH_RUN, 'the sheet is all Chinese');
   await screenshot(hp, 'judge-spread-flag-sheet');
 
   // The head judge's overview: the flag with each judge's entries; sign-off waits.
@@ -85,6 +89,7 @@ test('a spread over the limit is flagged, re-marked within it and cleared, and t
   assert.match(await hp.textContent(`[data-test=overview-flag][data-code="${wang.code}"]`), /林志明：1 级[\s\S]*何晓燕：2 级|何晓燕：2 级[\s\S]*林志明：1 级/);
   assert.ok(await hp.locator('[data-test=sign-off][disabled]').count(), 'no sign-off while a flag is open');
   assert.match(await hp.textContent('[data-test=signoff-blockers]'), /分歧/);
+  assert.doesNotMatch(await hp.textContent('body'), ENGLISH_RUN, 'the overview is all Chinese');
   await screenshot(hp, 'judge-spread-overview-flag');
 
   // 林志明 sees the flag on his submitted sheet and re-marks 1 → 2: levels 3, 2, 2 are within 1.

@@ -334,8 +334,8 @@ async fn rows_to_list(
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let task_id: i32 = r.try_get("", "task_id")?;
-        if !tasks.contains_key(&task_id) {
-            tasks.insert(task_id, judging::task(db, TaskId(task_id)).await?);
+        if let std::collections::hash_map::Entry::Vacant(v) = tasks.entry(task_id) {
+            v.insert(judging::task(db, TaskId(task_id)).await?);
         }
         let t = tasks.get(&task_id).ok_or_else(judging::task_not_found)?;
         let aspect: i32 = r.try_get("", "aspect")?;

@@ -7,13 +7,25 @@
 use super::aggregate::flagged;
 use super::conflict::markers;
 use super::judging::{self, Task};
-use super::marking::FlagView;
 use crate::audit::{self, Actor};
 use crate::db::stmt;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr};
+use serde::Serialize;
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
+use utoipa::ToSchema;
+
+/// An open spread flag on a candidate's aspect.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct FlagView {
+    /// The aspect.
+    pub aspect: i32,
+    /// How far apart the levels were (highest − lowest).
+    pub spread: f64,
+    /// When it was raised.
+    pub raised_at: DateTime<Utc>,
+}
 
 /// What the check changes: aspects to flag (with their spread) and open flags to clear.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -3,7 +3,7 @@
 //! sheet for one candidate, submitting it, the tasks a judge sits on and a task's candidates.
 
 use super::TaskId;
-use super::flags;
+use super::flags::{self, FlagView};
 use super::judging::{self, Placed, Task, no_conflict, not_on_panel, out_of_range, unknown_code};
 use crate::audit::{self, Actor};
 use crate::bank::model::Aspect;
@@ -396,17 +396,6 @@ pub async fn write_mark(
         mark: w.mark,
         version,
     }))
-}
-
-/// An open spread flag on a candidate's aspect.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct FlagView {
-    /// The aspect.
-    pub aspect: i32,
-    /// How far apart the levels were (highest − lowest).
-    pub spread: f64,
-    /// When it was raised.
-    pub raised_at: DateTime<Utc>,
 }
 
 /// Another judge's entry, shown once I have submitted my own sheet.

@@ -569,6 +569,9 @@ pub struct TaskRecord {
     pub candidates: Vec<RecordCandidate>,
 }
 
+/// Per (candidate, judge): (aspect, entry, mark) of each entered aspect.
+type EntriesBySheet = HashMap<(i32, i32), Vec<(usize, f64, f64)>>;
+
 /// A task's record: every candidate with every judge's entries and marks, the aggregates, the
 /// deductions, the points and score; names once the task is locked.
 pub async fn task_record(
@@ -593,7 +596,7 @@ pub async fn task_record(
             r.try_get("", "submitted_at")?,
         );
     }
-    let mut entries: HashMap<(i32, i32), Vec<(usize, f64, f64)>> = HashMap::new();
+    let mut entries: EntriesBySheet = HashMap::new();
     for r in db
         .query_all_raw(stmt(
             db,

@@ -7,6 +7,7 @@
 //! Judges see work codes only, never names, until a task is locked; candidates never see
 //! judges' names.
 
+pub mod documents;
 pub mod entity;
 pub mod part;
 

@@ -21,6 +21,8 @@ pub struct Model {
     pub disabled: bool,
     /// Tokens carry the generation they were issued at; moving it on ends them all.
     pub token_generation: i32,
+    /// Employer or school (工作单位/学校): a judge never marks a candidate from it.
+    pub affiliation: String,
     /// Created.
     pub created_at: DateTimeUtc,
     /// Last changed.

@@ -51,6 +51,7 @@ pub async fn insert(
         roles: Set(roles.into()),
         disabled: Set(false),
         token_generation: Set(0),
+        affiliation: Set(String::new()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -17,11 +17,19 @@ pub enum Role {
     Proctor,
     /// Marks practical tasks.
     Judge,
+    /// 监督: oversees marking; approves corrections to locked marks (with admins).
+    Supervisor,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Author, Role::Proctor, Role::Judge];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Author,
+        Role::Proctor,
+        Role::Judge,
+        Role::Supervisor,
+    ];
 
     /// The stable code.
     pub fn code(self) -> &'static str {
@@ -30,6 +38,7 @@ impl Role {
             Role::Author => "author",
             Role::Proctor => "proctor",
             Role::Judge => "judge",
+            Role::Supervisor => "supervisor",
         }
     }
 

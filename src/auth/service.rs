@@ -205,8 +205,10 @@ pub async fn create_user(
     display_name: &str,
     pass: &str,
     roles: Roles,
+    affiliation: &str,
 ) -> AppResult<entity::Model> {
     let pw = NewPassword::parse(pass).map_err(bad_password)?;
+    let affiliation = parse_affiliation(affiliation)?;
     if repo::find_by_username(db, username.as_str())
         .await?
         .is_some()
@@ -224,7 +226,7 @@ pub async fn create_user(
     };
     let hashed = hash(pw).await?;
     let txn = crate::db::begin_write(db).await?;
-    let user = repo::insert(
+    let mut user = repo::insert(
         &txn,
         username.as_str(),
         display,
@@ -232,17 +234,37 @@ pub async fn create_user(
         &roles.to_stored(),
     )
     .await?;
+    if !affiliation.is_empty() {
+        let mut am = user.into_active_model();
+        am.affiliation = Set(affiliation.clone());
+        user = repo::update(&txn, am).await?;
+    }
     audit::record(
         &txn,
         actor,
         "user.create",
         "user",
         &user.id.to_string(),
-        json!({"username": user.username, "roles": roles}),
+        json!({"username": user.username, "roles": roles, "affiliation": affiliation}),
     )
     .await?;
     txn.commit().await?;
     Ok(user)
+}
+
+/// Longest employer or school name an account may carry.
+pub const MAX_AFFILIATION: usize = 200;
+
+fn parse_affiliation(a: &str) -> AppResult<String> {
+    let a = a.trim();
+    if a.chars().count() > MAX_AFFILIATION {
+        return Err(AppError::unprocessable(
+            ErrorCode::InvalidField,
+            format!("an affiliation has at most {MAX_AFFILIATION} characters"),
+        )
+        .with_zh(format!("工作单位或学校最多 {MAX_AFFILIATION} 个字")));
+    }
+    Ok(a.to_string())
 }
 
 /// Changes to an account; `None` leaves a field as it is.
@@ -251,6 +273,8 @@ pub struct UserChange {
     pub display_name: Option<String>,
     /// New roles.
     pub roles: Option<Roles>,
+    /// New employer or school (for conflicts of interest).
+    pub affiliation: Option<String>,
     /// Disable or enable.
     pub disabled: Option<bool>,
 }
@@ -295,6 +319,11 @@ pub async fn update_user(
         }
         detail.insert("display_name".into(), json!(d));
         am.display_name = Set(d);
+    }
+    if let Some(a) = change.affiliation {
+        let a = parse_affiliation(&a)?;
+        detail.insert("affiliation".into(), json!(a));
+        am.affiliation = Set(a);
     }
     // A role change or a disable (or re-enable) ends the tokens issued before it: a token
     // must never carry more than the account was granted when it was issued.

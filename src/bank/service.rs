@@ -481,7 +481,8 @@ pub struct QuestionDetail {
     pub question: Question,
 }
 
-fn parse_stored(v: &version::Model) -> AppResult<Question> {
+/// A stored version's content as a checked question (stored bodies were checked when written).
+pub fn parse_stored(v: &version::Model) -> AppResult<Question> {
     let body: QuestionBody = serde_json::from_str(&v.body).map_err(AppError::internal)?;
     Question::parse(body).map_err(AppError::internal)
 }

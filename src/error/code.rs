@@ -241,6 +241,18 @@ error_codes! {
     IncidentNotFound = "incident_not_found" => Error,
     ReasonRequired = "reason_required" => Error,
 
+    // The practical part: setup, draw and check-in.
+    AlreadyDrawn = "already_drawn" => Error,
+    HeadNotOnPanel = "head_not_on_panel" => Error,
+    InvalidPracticalSetup = "invalid_practical_setup" => Error,
+    NoPracticalPart = "no_practical_part" => Error,
+    NotAJudge = "not_a_judge" => Error,
+    NotAPracticalTask = "not_a_practical_task" => Error,
+    NotEnoughSlots = "not_enough_slots" => Error,
+    PracticalStarted = "practical_started" => Error,
+    ScheduleNotDrawn = "schedule_not_drawn" => Error,
+    UnknownTicket = "unknown_ticket" => Error,
+
     // Certificates, their types, numbers and signing keys.
     AlreadyRevoked = "already_revoked" => Error,
     AlreadySuperseded = "already_superseded" => Error,

@@ -20,6 +20,8 @@ pub struct UserDto {
     pub roles: Vec<Role>,
     /// Disabled accounts cannot log in.
     pub disabled: bool,
+    /// Employer or school (工作单位/学校), for conflicts of interest in judging.
+    pub affiliation: String,
     /// Created.
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
@@ -32,6 +34,7 @@ impl From<user::Model> for UserDto {
             display_name: u.display_name,
             roles: Roles::from_stored(&u.roles).as_slice().to_vec(),
             disabled: u.disabled,
+            affiliation: u.affiliation,
             created_at: u.created_at,
         }
     }
@@ -78,6 +81,9 @@ pub struct CreateUserRequest {
     pub password: String,
     /// At least one role.
     pub roles: Vec<Role>,
+    /// Employer or school (optional; judges: for conflicts of interest).
+    #[serde(default)]
+    pub affiliation: String,
 }
 
 /// Change an account; omitted fields stay as they are.
@@ -89,6 +95,8 @@ pub struct UpdateUserRequest {
     pub roles: Option<Vec<Role>>,
     /// Disable or re-enable.
     pub disabled: Option<bool>,
+    /// New employer or school.
+    pub affiliation: Option<String>,
 }
 
 /// An admin sets a new password for an account.

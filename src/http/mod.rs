@@ -15,6 +15,7 @@ pub mod extract;
 pub mod frontend;
 pub mod media;
 pub mod meta;
+pub mod practical;
 pub mod proctor;
 pub mod questions;
 pub mod results;
@@ -129,6 +130,7 @@ fn configure(max_upload: usize) -> impl FnOnce(&mut ServiceConfig) {
                 .configure(exams::configure)
                 .configure(sessions::configure)
                 .configure(results::configure)
+                .configure(practical::configure)
                 .configure(certificates::configure)
                 .configure(verification::configure)
                 .configure(attempts::configure)

@@ -49,6 +49,7 @@ pub async fn create(
         &body.display_name,
         &body.password,
         roles(body.roles)?,
+        &body.affiliation,
     )
     .await?;
     Ok(HttpResponse::Created().json(UserDto::from(user)))
@@ -71,6 +72,7 @@ pub async fn update(
         display_name: body.display_name,
         roles: body.roles.map(roles).transpose()?,
         disabled: body.disabled,
+        affiliation: body.affiliation,
     };
     let user = service::update_user(&state.db, &staff.actor(), *id, change).await?;
     Ok(web::Json(user.into()))
@@ -103,6 +105,8 @@ pub struct StaffEntry {
     pub display_name: String,
     /// Roles.
     pub roles: Vec<Role>,
+    /// Employer or school (conflicts of interest for judges).
+    pub affiliation: String,
 }
 
 /// Active staff accounts with their roles (authors: to assign proctors by name).
@@ -124,6 +128,7 @@ pub async fn directory(
                 roles: Roles::from_stored(&u.roles).as_slice().to_vec(),
                 username: u.username,
                 display_name: u.display_name,
+                affiliation: u.affiliation,
             })
             .collect(),
     ))

@@ -7,7 +7,10 @@
 //! Judges see work codes only, never names, until a task is locked; candidates never see
 //! judges' names.
 
+pub mod checkin;
+pub mod demo;
 pub mod documents;
+pub mod draw;
 pub mod entity;
 pub mod part;
 

@@ -20,6 +20,7 @@ mod exams;
 mod imports;
 mod instances;
 mod openapi;
+mod practical_setup;
 mod proctor;
 mod results_certificates;
 mod sessions;

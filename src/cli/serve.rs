@@ -5,8 +5,8 @@
 use super::config;
 use exam_platform::config::Config;
 use exam_platform::exam::demo;
-use exam_platform::practical::demo as practical_demo;
 use exam_platform::exam::results::beijing_time;
+use exam_platform::practical::demo as practical_demo;
 use exam_platform::startup::Application;
 use exam_platform::tls::host::{bind_host, is_loopback_bind, is_unspecified_bind, reachable_bases};
 use std::path::PathBuf;
@@ -179,7 +179,11 @@ pub async fn demo() -> Result<(), String> {
         practical_demo::SESSION_VENUE,
         pd.session_id,
         practical_demo::JUDGES[0].0,
-        practical_demo::JUDGES[1..].iter().map(|j| j.0).collect::<Vec<_>>().join("、"),
+        practical_demo::JUDGES[1..]
+            .iter()
+            .map(|j| j.0)
+            .collect::<Vec<_>>()
+            .join("、"),
         jpw = practical_demo::JUDGE_PASSWORD,
     );
     println!(
@@ -187,7 +191,11 @@ pub async fn demo() -> Result<(), String> {
         practical_demo::SESSION_NAME,
         pd.session_id,
         practical_demo::JUDGES[0].0,
-        practical_demo::JUDGES[1..].iter().map(|j| j.0).collect::<Vec<_>>().join(", "),
+        practical_demo::JUDGES[1..]
+            .iter()
+            .map(|j| j.0)
+            .collect::<Vec<_>>()
+            .join(", "),
         jpw = practical_demo::JUDGE_PASSWORD,
     );
     println!("  准考证号 ticket    姓名 name  检录号 work code");

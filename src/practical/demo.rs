@@ -100,8 +100,8 @@ async fn judge_ids(db: &DatabaseConnection) -> AppResult<Vec<i32>> {
         let id = match crate::auth::repo::find_by_username(db, login).await? {
             Some(u) => u.id,
             None => {
-                let roles = Roles::new(vec![Role::Judge])
-                    .ok_or_else(|| AppError::internal("no roles"))?;
+                let roles =
+                    Roles::new(vec![Role::Judge]).ok_or_else(|| AppError::internal("no roles"))?;
                 create_user(
                     db,
                     &Actor::system(),

@@ -9,6 +9,8 @@ use crate::bank::model::{Aspect, AspectKind, Equipment, group_totals};
 use crate::pdf::{PdfError, text_document};
 use chrono::{DateTime, Utc};
 
+pub mod load;
+
 const H1: f32 = 16.0;
 const H2: f32 = 12.5;
 const BODY: f32 = 10.5;

@@ -86,7 +86,9 @@ async fn judge(
             })
             .unwrap_or_default(),
         Ok((s, v)) => {
-            *out.errors.entry(status_label(s, v.to_string().as_bytes())).or_default() += 1;
+            *out.errors
+                .entry(status_label(s, v.to_string().as_bytes()))
+                .or_default() += 1;
             return out;
         }
         Err(e) => {
@@ -109,7 +111,13 @@ async fn judge(
             let body = json!({"entry": entry, "seq": seq});
             let url = format!("{}{path}/sheets/{code}/marks/{aspect}", api.base);
             let t0 = Instant::now();
-            let r = api.client.put(&url).bearer_auth(&api.token).json(&body).send().await;
+            let r = api
+                .client
+                .put(&url)
+                .bearer_auth(&api.token)
+                .json(&body)
+                .send()
+                .await;
             record(&mut out.saves, &mut out.errors, r, t0, start).await;
         }
         let url = format!("{}{path}/sheets/{code}/submit", api.base);
@@ -346,8 +354,11 @@ pub(crate) async fn judges(a: JudgesArgs) -> Result<bool, String> {
     if let Some(path) = &a.json {
         let v = json!({"judges": judges, "wall_s": wall, "server_cpu_s": cpu,
                        "saves": saves, "submits": submits, "errors": all.errors});
-        std::fs::write(path, serde_json::to_vec_pretty(&v).map_err(|e| e.to_string())?)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::write(
+            path,
+            serde_json::to_vec_pretty(&v).map_err(|e| e.to_string())?,
+        )
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(errors == 0)
 }

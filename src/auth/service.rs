@@ -75,6 +75,21 @@ async fn verify(p: String, stored: String) -> AppResult<bool> {
         .map_err(AppError::internal)
 }
 
+/// Whether `password` is the account's current password: a logged-in user proving who they are
+/// again before a sensitive change (a correction after a practical task is locked). A missing or
+/// disabled account never matches.
+pub async fn password_matches(
+    db: &impl sea_orm::ConnectionTrait,
+    id: i32,
+    password: &str,
+) -> AppResult<bool> {
+    let (stored, usable) = match repo::find(db, id).await? {
+        Some(u) if !u.disabled => (u.password_hash, true),
+        _ => (password::dummy_hash().to_string(), false),
+    };
+    Ok(verify(password.to_string(), stored).await? && usable)
+}
+
 fn bad_password(msg: &'static str) -> AppError {
     AppError::unprocessable(ErrorCode::WeakPassword, msg)
 }

@@ -288,6 +288,24 @@ error_codes! {
     QrTextTooLong = "qr_text_too_long" => Error,
     QuestionNotMarkable = "question_not_markable" => Error,
     SessionStarted = "session_started" => Error,
+    // Issue 13, judging: judges' marks, spread flags, sign-off and lock, corrections.
+    ConflictOfInterest = "conflict_of_interest" => Error,
+    CorrectionDecided = "correction_decided" => Error,
+    CorrectionNotFound = "correction_not_found" => Error,
+    FlagsOpen = "flags_open" => Error,
+    MarkOutOfRange = "mark_out_of_range" => Error,
+    NotHeadJudge = "not_head_judge" => Error,
+    NotOnPanel = "not_on_panel" => Error,
+    ReauthFailed = "reauth_failed" => Error,
+    SamePerson = "same_person" => Error,
+    SheetIncomplete = "sheet_incomplete" => Error,
+    SheetSubmitted = "sheet_submitted" => Error,
+    SheetsMissing = "sheets_missing" => Error,
+    TaskLocked = "task_locked" => Error,
+    TaskNotFound = "task_not_found" => Error,
+    TaskNotLocked = "task_not_locked" => Error,
+    UnknownAspect = "unknown_aspect" => Error,
+    UnknownCode = "unknown_code" => Error,
 }
 
 impl std::fmt::Display for ErrorCode {

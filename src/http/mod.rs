@@ -13,6 +13,7 @@ pub mod edge;
 pub mod exams;
 pub mod extract;
 pub mod frontend;
+pub mod judging;
 pub mod media;
 pub mod meta;
 pub mod practical;
@@ -137,6 +138,7 @@ fn configure(max_upload: usize) -> impl FnOnce(&mut ServiceConfig) {
                 .configure(verification::configure)
                 .configure(attempts::configure)
                 .configure(proctor::configure)
+                .configure(judging::configure)
                 .default_service(web::to(not_found)),
         )
         // The browser app last: its pages are not API operations.

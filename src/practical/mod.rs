@@ -7,12 +7,20 @@
 //! Judges see work codes only, never names, until a task is locked; candidates never see
 //! judges' names.
 
+pub mod aggregate;
 pub mod checkin;
+pub mod conflict;
+pub mod correction;
 pub mod demo;
 pub mod documents;
 pub mod draw;
 pub mod entity;
+pub mod flags;
+pub mod judging;
+pub mod marking;
 pub mod part;
+pub mod score;
+pub mod signoff;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -19,6 +19,7 @@ mod edge;
 mod exams;
 mod imports;
 mod instances;
+mod judging;
 mod openapi;
 mod practical_setup;
 mod proctor;

@@ -3,11 +3,13 @@
 
 mod app;
 pub mod hostile;
+mod practical;
 mod server;
 mod session;
 mod sse;
 
 pub use app::*;
+pub use practical::*;
 pub use server::*;
 pub use session::*;
 pub use sse::Sse;

@@ -1,14 +1,19 @@
 //! Fills the documents' plain structs from the practical tables.
 
-use super::{Notice, NoticeTask, ScheduleDoc, SchedulePlace, ScheduleSlot, SlotTime};
-use crate::error::AppResult;
+use super::{
+    Notice, NoticeTask, RecordAspect, RecordJudge, ScheduleDoc, SchedulePlace, ScheduleSlot,
+    ScoreRecord, SlotTime,
+};
+use crate::error::{AppError, AppResult, ErrorCode, Text};
 use crate::exam::session::SessionId;
-use crate::practical::checkin;
 use crate::practical::draw::Shape;
 use crate::practical::part::{self, get_part, slot_start};
+use crate::practical::score::RecordCandidate;
+use crate::practical::{Aggregation, TaskId, checkin, judging, signoff};
+use actix_web::http::StatusCode;
 use chrono::{Duration, Utc};
 use sea_orm::ConnectionTrait;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A session as the documents print it: name, number and venue.
 pub async fn session_label(db: &impl ConnectionTrait, session: SessionId) -> AppResult<String> {
@@ -116,4 +121,97 @@ pub async fn schedule(db: &impl ConnectionTrait, session: SessionId) -> AppResul
         unplaced,
         made_at: Utc::now(),
     })
+}
+
+/// How a task's marks are aggregated, as printed.
+fn aggregation_label(a: Aggregation) -> &'static str {
+    match a {
+        Aggregation::Mean => "平均 mean",
+        Aggregation::TrimmedMean => "去掉最高最低后平均 trimmed mean",
+        Aggregation::Median => "中位数 median",
+    }
+}
+
+/// The 考核评分记录表 of a locked task (one candidate with `code`, else every one), for its head
+/// judge or staff who may view every task (`staff_may_view`): 403 `not_head_judge` otherwise,
+/// 409 `task_not_locked` before the sign-off, 404 `unknown_code`.
+pub async fn records(
+    db: &impl ConnectionTrait,
+    viewer: i32,
+    staff_may_view: bool,
+    task: TaskId,
+    code: Option<&str>,
+) -> AppResult<Vec<ScoreRecord>> {
+    let rec = signoff::overview(db, viewer, staff_may_view, task).await?;
+    let Some(locked_at) = rec.locked_at else {
+        return Err(AppError::text(
+            StatusCode::CONFLICT,
+            ErrorCode::TaskNotLocked,
+            Text::new(
+                "本项目尚未签字锁定，评分记录表在锁定后打印",
+                "the task is not locked yet: its score records are printed after the sign-off",
+            ),
+        ));
+    };
+    let wanted: Vec<&RecordCandidate> = rec
+        .candidates
+        .iter()
+        .filter(|c| code.is_none_or(|k| c.code.eq_ignore_ascii_case(k.trim())))
+        .collect();
+    if code.is_some() && wanted.is_empty() {
+        return Err(judging::unknown_code());
+    }
+    let tickets: HashMap<i32, String> = crate::exam::repo::candidates(db, rec.session_id)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.ticket))
+        .collect();
+    let session = session_label(db, SessionId(rec.session_id)).await?;
+    let head = rec
+        .signed_off_by
+        .as_ref()
+        .or(rec.head_judge.as_ref())
+        .map(|j| j.name.clone())
+        .unwrap_or_default();
+    let made_at = Utc::now();
+    Ok(wanted
+        .into_iter()
+        .map(|c| ScoreRecord {
+            session: session.clone(),
+            task: rec.title.clone(),
+            aggregation: aggregation_label(rec.aggregation).to_string(),
+            code: c.code.clone(),
+            ticket: tickets.get(&c.candidate_id).cloned().unwrap_or_default(),
+            name: c.name.clone().unwrap_or_default(),
+            place: Some((c.slot.max(0) as u32, c.station.max(0) as u32)),
+            judges: c
+                .sheets
+                .iter()
+                .map(|s| RecordJudge {
+                    name: s.judge_name.clone(),
+                    submitted_at: s.submitted_at,
+                })
+                .collect(),
+            aspects: rec
+                .scheme
+                .iter()
+                .enumerate()
+                .map(|(i, a)| RecordAspect {
+                    aspect: a.clone(),
+                    entries: c
+                        .sheets
+                        .iter()
+                        .map(|s| s.entries.get(i).copied().flatten())
+                        .collect(),
+                    mark: c.aspects.get(i).copied().flatten().unwrap_or(0.0),
+                })
+                .collect(),
+            points: c.points,
+            max_points: rec.points,
+            score: c.score,
+            head_judge: head.clone(),
+            locked_at: Some(locked_at),
+            made_at,
+        })
+        .collect())
 }

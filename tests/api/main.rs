@@ -21,6 +21,7 @@ mod imports;
 mod instances;
 mod judging;
 mod openapi;
+mod practical_results;
 mod practical_setup;
 mod proctor;
 mod results_certificates;

@@ -198,9 +198,8 @@ pub async fn demo() -> Result<(), String> {
             .join(", "),
         jpw = practical_demo::JUDGE_PASSWORD,
     );
-    println!("  准考证号 ticket    姓名 name  检录号 work code");
     for (ticket, name, code) in &pd.codes {
-        println!("  {ticket:<17} {name}  {code}");
+        println!("  · 检录号 work code {code}  {name}（{ticket}）");
     }
     println!();
     let tablet = bases.iter().map(|b| format!("{b}/")).collect::<Vec<_>>();

@@ -97,6 +97,7 @@ fn cert(i: usize, key: &SigningKey) -> certificate::Model {
         result: format!("合格（{}分）", 60 + i % 41),
         score: Some((60 + i % 41) as f64),
         max_score: Some(100.0),
+        practical_score: None,
         session_label: "第七十四期 广州站".into(),
         issued_on,
         expires_on,

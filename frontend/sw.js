@@ -1,7 +1,8 @@
-// Keeps the tablet app's shell so a reload while the venue Wi-Fi is down still opens the exam.
+// Keeps the tablet apps' shells (the candidates' exam at /, the judges' marking at /judge) so a
+// reload while the venue Wi-Fi is down still opens them.
 // App files: network first (a fixed app reaches the venue at once), the cached copy when offline.
-// API calls are never cached: answers queue in the page and sync when the network is back.
-const CACHE = 'exam-shell-v2';
+// API calls are never cached: answers and marks queue in the page and sync when the network is back.
+const CACHE = 'exam-shell-v3';
 const SHELL = [
   '/',
   '/assets/css/base.css',
@@ -27,7 +28,23 @@ const SHELL = [
   '/assets/js/api.js',
   '/assets/lang/zh.js',
   '/assets/lang/en.js',
+  '/judge',
+  '/assets/css/judge.css',
+  '/assets/js/judge.js',
+  '/assets/js/console/core.js',
+  '/assets/js/judge/core.js',
+  '/assets/js/judge/scheme.js',
+  '/assets/js/judge/queue.js',
+  '/assets/js/judge/login.js',
+  '/assets/js/judge/tasks.js',
+  '/assets/js/judge/task.js',
+  '/assets/js/judge/aspect.js',
+  '/assets/js/judge/sheet.js',
+  '/assets/js/judge/overview.js',
+  '/assets/js/judge/correction.js',
 ];
+// The pages among them, kept under their own path (no query string).
+const PAGES = ['/', '/judge'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -45,17 +62,19 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'GET' || url.origin !== location.origin) return;
   if (url.pathname.startsWith('/api/')) return;
-  const shell = url.pathname === '/' || url.pathname.startsWith('/assets/');
+  const page = PAGES.includes(url.pathname);
+  const shell = page || url.pathname.startsWith('/assets/');
   if (!shell) return;
+  const key = page ? url.pathname : event.request;
   event.respondWith(
     fetch(event.request)
       .then((res) => {
         if (res.ok) {
           const copy = res.clone();
-          caches.open(CACHE).then((c) => c.put(url.pathname === '/' ? '/' : event.request, copy));
+          caches.open(CACHE).then((c) => c.put(key, copy));
         }
         return res;
       })
-      .catch(() => caches.match(url.pathname === '/' ? '/' : event.request)),
+      .catch(() => caches.match(key)),
   );
 });

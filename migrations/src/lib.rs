@@ -18,6 +18,7 @@ mod m20261220_000040_console_session_judges;
 // The practical engine (issue 13).
 mod m20261227_000050_practical;
 mod m20261227_000060_session_practical;
+mod m20261227_000061_certificate_practical;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261220_000040_console_session_judges::Migration),
             Box::new(m20261227_000050_practical::Migration),
             Box::new(m20261227_000060_session_practical::Migration),
+            Box::new(m20261227_000061_certificate_practical::Migration),
         ]
     }
 }

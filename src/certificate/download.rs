@@ -38,6 +38,8 @@ fn view(c: &certificate::Model, t: &certificate_type::Model) -> CertificateView 
         orientation: Orientation::parse(&t.orientation).unwrap_or(Orientation::Landscape),
         accent: render::parse_colour(&t.accent).unwrap_or((0.55, 0.1, 0.1)),
         fields: t.fields.split(',').filter_map(Field::parse).collect(),
+        theory_score: c.score,
+        practical_score: c.practical_score,
     }
 }
 
@@ -97,6 +99,7 @@ pub async fn preview(t: certificate_type::Model, public_url: &str) -> AppResult<
         },
         score: Some(92.0),
         max_score: Some(100.0),
+        practical_score: None,
         session_label,
         issued_on: today,
         expires_on: super::issue::expiry(&t, today),

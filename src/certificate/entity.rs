@@ -124,6 +124,9 @@ pub mod certificate {
         pub score: Option<f64>,
         /// Points available.
         pub max_score: Option<f64>,
+        /// The practical part's score out of 100, for an assessment with one (`score` is then
+        /// the theory's).
+        pub practical_score: Option<f64>,
         /// The session as printed, e.g. 第七十四期 广州站.
         pub session_label: String,
         /// Issue date.

@@ -6,6 +6,7 @@ use super::issuer::Issuer;
 use super::keys;
 use super::number::{CertificateNumber, NumberPattern};
 use super::payload::{self, Payload};
+use super::render;
 use super::repo;
 use super::status::Status;
 use super::types::{TypeId, get_type, invalid};
@@ -52,6 +53,7 @@ pub(super) struct Draft {
     pub(super) result: String,
     pub(super) score: Option<f64>,
     pub(super) max_score: Option<f64>,
+    pub(super) practical_score: Option<f64>,
     pub(super) session_label: String,
     pub(super) issued_on: NaiveDate,
     pub(super) expires_on: Option<NaiveDate>,
@@ -117,6 +119,7 @@ pub(super) async fn insert(
         result: Set(d.result),
         score: Set(d.score),
         max_score: Set(d.max_score),
+        practical_score: Set(d.practical_score),
         session_label: Set(d.session_label),
         issued_on: Set(d.issued_on),
         expires_on: Set(d.expires_on),
@@ -156,9 +159,18 @@ pub(super) fn expiry(t: &certificate_type::Model, issued: NaiveDate) -> Option<N
         .and_then(|y| issued.checked_add_months(Months::new(12 * y as u32)))
 }
 
-fn score_text(score: f64) -> String {
-    let s = format!("{score:.1}");
-    s.trim_end_matches(".0").to_string()
+/// The result as printed: 合格, with the score when the type shows it (both parts' with a
+/// practical part).
+fn result_text(show_score: bool, theory: Option<f64>, practical: Option<f64>) -> String {
+    match (show_score, theory, practical) {
+        (true, Some(t), Some(p)) => format!(
+            "合格（理论知识{}分，操作技能{}分）",
+            render::score_text(t),
+            render::score_text(p)
+        ),
+        (true, Some(score), None) => format!("合格（{}分）", render::score_text(score)),
+        _ => "合格".to_string(),
+    }
 }
 
 /// Issues the missing certificates of a session: one for each candidate whose latest attempt
@@ -262,10 +274,9 @@ pub async fn issue_in(
             report.already_issued += 1;
             continue;
         }
-        let result = match (t.show_score, a.score) {
-            (true, Some(score)) => format!("合格（{}分）", score_text(score)),
-            _ => "合格".to_string(),
-        };
+        // With a practical part the outcome passed both parts; the certificate keeps both.
+        let practical_score = o.practical.as_ref().map(|p| p.score);
+        let result = result_text(t.show_score, a.score, practical_score);
         let cert = insert(
             txn,
             issuer,
@@ -288,6 +299,7 @@ pub async fn issue_in(
                 result,
                 score: a.score,
                 max_score: Some(a.max_score),
+                practical_score,
                 session_label: session_label.clone(),
                 issued_on,
                 expires_on: expiry(&t, issued_on),
@@ -337,6 +349,39 @@ pub async fn issue_after_submit(db: &DatabaseConnection, issuer: &Issuer, candid
         tracing::warn!(
             candidate = candidate_id,
             "certificate not issued at submit: {}: {}",
+            e.code,
+            e.message
+        );
+    }
+}
+
+/// Issues a session's missing certificates after a practical task was signed off or a
+/// practical correction approved (committed before), when the session issues automatically
+/// ([`issues_automatically`]): results become final and passed there, not at submit or
+/// marking. Best effort like [`issue_after_submit`]: logged, and the batch endpoint retries.
+pub async fn issue_after_practical(
+    db: &DatabaseConnection,
+    issuer: &Issuer,
+    actor: &Actor,
+    session: SessionId,
+) {
+    let run = async {
+        let Some(s) = crate::exam::repo::session(db, session.0).await? else {
+            return Ok(());
+        };
+        if !issues_automatically(db, issuer, &s).await? {
+            return Ok(());
+        }
+        let txn = crate::db::begin_write(db).await?;
+        repo::bump(&txn, "issue_runs").await?;
+        issue_in(&txn, issuer, actor, &s, None).await?;
+        txn.commit().await?;
+        AppResult::Ok(())
+    };
+    if let Err(e) = run.await {
+        tracing::warn!(
+            session = session.0,
+            "certificates not issued after the practical result: {}: {}",
             e.code,
             e.message
         );

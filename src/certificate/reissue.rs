@@ -112,6 +112,7 @@ pub async fn reissue(
             result: result.unwrap_or_else(|| old.result.clone()),
             score: old.score,
             max_score: old.max_score,
+            practical_score: old.practical_score,
             session_label: old.session_label.clone(),
             issued_on,
             // A correction does not extend the validity.

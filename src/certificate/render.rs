@@ -66,11 +66,14 @@ pub enum Field {
     ExpiresOn,
     /// 发证机构.
     Issuer,
+    /// 考核成绩: 理论知识 N 分　操作技能 N 分, for an assessment with a practical part (as a
+    /// 专项职业能力证书 prints them); nothing otherwise.
+    PartScores,
 }
 
 impl Field {
     /// Every field, in the default order.
-    pub const ALL: [Field; 10] = [
+    pub const ALL: [Field; 11] = [
         Field::Name,
         Field::IdNumber,
         Field::Number,
@@ -81,6 +84,7 @@ impl Field {
         Field::IssuedOn,
         Field::ExpiresOn,
         Field::Issuer,
+        Field::PartScores,
     ];
 
     /// The stored code.
@@ -96,6 +100,7 @@ impl Field {
             Self::IssuedOn => "issued_on",
             Self::ExpiresOn => "expires_on",
             Self::Issuer => "issuer",
+            Self::PartScores => "part_scores",
         }
     }
 
@@ -116,6 +121,7 @@ impl Field {
             Self::IssuedOn => ("发证日期", "Date of issue"),
             Self::ExpiresOn => ("有效期至", "Valid until"),
             Self::Issuer => ("发证机构", "Issuer"),
+            Self::PartScores => ("考核成绩", "Scores"),
         }
     }
 }
@@ -157,6 +163,10 @@ pub struct CertificateView {
     pub accent: (f32, f32, f32),
     /// Printed fields, in order.
     pub fields: Vec<Field>,
+    /// The theory score (points), printed with the practical one.
+    pub theory_score: Option<f64>,
+    /// The practical part's score out of 100, for an assessment with one.
+    pub practical_score: Option<f64>,
 }
 
 /// Why a certificate could not be rendered.
@@ -367,6 +377,21 @@ fn wrap(m: &Metrics, text: &str, size: f32, max_mm: f32) -> Vec<String> {
     lines
 }
 
+/// Both parts' scores as a 专项职业能力证书 prints them.
+pub fn part_scores(theory: f64, practical: f64) -> String {
+    format!(
+        "理论知识 {} 分　操作技能 {} 分",
+        score_text(theory),
+        score_text(practical)
+    )
+}
+
+/// A score as printed: one decimal at most.
+pub fn score_text(score: f64) -> String {
+    let s = format!("{score:.1}");
+    s.trim_end_matches(".0").to_string()
+}
+
 impl CertificateView {
     fn value(&self, f: Field) -> Option<String> {
         let v = match f {
@@ -383,6 +408,7 @@ impl CertificateView {
                 None => "长期有效 No expiry".into(),
             },
             Field::Issuer => self.issuer_name.clone(),
+            Field::PartScores => part_scores(self.theory_score?, self.practical_score?),
         };
         (!v.trim().is_empty()).then_some(v)
     }
@@ -525,6 +551,8 @@ mod tests {
             orientation: Orientation::Landscape,
             accent: (0.55, 0.0, 0.0),
             fields: Field::ALL.to_vec(),
+            theory_score: Some(86.0),
+            practical_score: None,
         }
     }
 
@@ -555,6 +583,19 @@ mod tests {
             assert!(m.width(l, 13.0) * 25.4 / 72.0 <= 200.0 + 5.0);
         }
         assert_eq!(lines.concat(), "安全技术防范".repeat(30));
+    }
+
+    #[test]
+    fn both_parts_scores_are_printed_only_for_an_assessment_with_a_practical_part() {
+        let mut v = sample();
+        assert_eq!(v.value(Field::PartScores), None);
+        v.practical_score = Some(78.5);
+        assert_eq!(
+            v.value(Field::PartScores).as_deref(),
+            Some("理论知识 86 分　操作技能 78.5 分")
+        );
+        assert!(render(&v).unwrap().starts_with(b"%PDF-"));
+        assert_eq!(Field::parse("part_scores"), Some(Field::PartScores));
     }
 
     #[test]

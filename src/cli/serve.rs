@@ -6,6 +6,7 @@ use super::config;
 use exam_platform::config::Config;
 use exam_platform::exam::demo;
 use exam_platform::exam::results::beijing_time;
+use exam_platform::practical::demo as practical_demo;
 use exam_platform::startup::Application;
 use exam_platform::tls::host::{bind_host, is_loopback_bind, is_unspecified_bind, reachable_bases};
 use std::path::PathBuf;
@@ -161,6 +162,44 @@ pub async fn demo() -> Result<(), String> {
             "  {:<17} {:<23} {}  {}  {:>3}",
             c.ticket, c.id_number, c.name, c.room, c.seat
         );
+    }
+    let pd = practical_demo::ensure(&app.state().db, chrono::Utc::now())
+        .await
+        .map_err(|e| {
+            format!(
+                "无法创建实操考核演示数据 cannot create the practical demo: {}: {}",
+                e.code, e.message
+            )
+        })?;
+    println!();
+    println!(
+        "实操考核：场次 {} {} {}（编号 {}），考评员平板打开 {addr}/judge，考评组长 {} / {jpw}，考评员 {} / {jpw}；全部考生已检录：",
+        practical_demo::SESSION_NAME,
+        practical_demo::SESSION_NUMBER,
+        practical_demo::SESSION_VENUE,
+        pd.session_id,
+        practical_demo::JUDGES[0].0,
+        practical_demo::JUDGES[1..]
+            .iter()
+            .map(|j| j.0)
+            .collect::<Vec<_>>()
+            .join("、"),
+        jpw = practical_demo::JUDGE_PASSWORD,
+    );
+    println!(
+        "Practical assessment: session {} (id {}); judges mark on {addr}/judge: head judge {} / {jpw}, judges {} / {jpw}; everyone is checked in:",
+        practical_demo::SESSION_NAME,
+        pd.session_id,
+        practical_demo::JUDGES[0].0,
+        practical_demo::JUDGES[1..]
+            .iter()
+            .map(|j| j.0)
+            .collect::<Vec<_>>()
+            .join(", "),
+        jpw = practical_demo::JUDGE_PASSWORD,
+    );
+    for (ticket, name, code) in &pd.codes {
+        println!("  · 检录号 work code {code}  {name}（{ticket}）");
     }
     println!();
     let tablet = bases.iter().map(|b| format!("{b}/")).collect::<Vec<_>>();

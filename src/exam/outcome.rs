@@ -7,6 +7,7 @@ use super::attempt_repo;
 use super::definition::{ExamDefinition, Release};
 use super::entity::attempt::{AttemptStatus, SubmittedBy};
 use super::entity::{attempt, candidate, session};
+use super::practical_part::{self, PracticalRecord};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr};
 use std::collections::HashMap;
@@ -47,8 +48,12 @@ pub enum Standing {
     Paused,
     /// Submitted, with answers still to mark.
     AwaitingMarks,
-    /// Submitted and fully marked: the score and pass/fail are final.
+    /// Submitted and fully marked: the score and pass/fail are final (in a session with a
+    /// practical part, the practical result is final too).
     Final,
+    /// The theory is final but the practical part is not yet (实操待评): a task is still being
+    /// judged.
+    PracticalPending,
     /// Ended by a proctor for misconduct: not passed, no rank, whatever it scored.
     Terminated,
 }
@@ -63,6 +68,7 @@ impl Standing {
             Standing::Paused => "paused",
             Standing::AwaitingMarks => "submitted",
             Standing::Final => "final",
+            Standing::PracticalPending => "practical_pending",
             Standing::Terminated => "terminated",
         }
     }
@@ -93,16 +99,53 @@ pub struct Outcome {
     pub attempt: Option<attempt::Model>,
     /// Where they stand.
     pub standing: Standing,
+    /// The session has a practical part: the result needs both parts.
+    pub has_practical: bool,
+    /// The candidate's practical result, once recorded.
+    pub practical: Option<PracticalRecord>,
 }
 
 impl Outcome {
-    /// Passed or failed once final; failed when terminated; unknown before.
+    /// Passed or failed once final (with a practical part: both parts passed); failed when
+    /// terminated; unknown before.
     pub fn passed(&self) -> Option<bool> {
         match self.standing {
-            Standing::Final => self.attempt.as_ref().and_then(|a| a.passed),
+            Standing::Final => {
+                let theory = self.attempt.as_ref().and_then(|a| a.passed)?;
+                if !self.has_practical {
+                    return Some(theory);
+                }
+                let practical = self.practical.as_ref().filter(|p| p.final_)?;
+                Some(theory && practical.passed)
+            }
             Standing::Terminated => Some(false),
             _ => None,
         }
+    }
+
+    /// Whether the theory part (the attempt) passed, once it is final.
+    pub fn theory_passed(&self) -> Option<bool> {
+        match self.standing {
+            Standing::Final | Standing::PracticalPending => {
+                self.attempt.as_ref().and_then(|a| a.passed)
+            }
+            Standing::Terminated => Some(false),
+            _ => None,
+        }
+    }
+
+    /// Combines the theory outcome with the session's practical part: a final theory result
+    /// waits for a final practical one. Without a part nothing changes.
+    pub fn with_practical(mut self, has_part: bool, record: Option<PracticalRecord>) -> Self {
+        self.has_practical = has_part;
+        if !has_part {
+            return self;
+        }
+        if self.standing == Standing::Final && !record.as_ref().is_some_and(|p| p.final_) {
+            self.standing = Standing::PracticalPending;
+        }
+        self.practical = record;
+        self
     }
 
     /// The attempt, when it is final and passed.
@@ -143,6 +186,8 @@ pub fn outcomes(
                 standing: Standing::of(attempt.as_ref(), closed),
                 candidate: c,
                 attempt,
+                has_practical: false,
+                practical: None,
             }
         })
         .collect()
@@ -155,7 +200,18 @@ pub async fn of_session(
 ) -> Result<Vec<Outcome>, DbErr> {
     let candidates = super::repo::candidates(db, s.id).await?;
     let attempts = attempt_repo::attempts_in_session(db, s.id).await?;
-    Ok(outcomes(candidates, attempts, closed(s, Utc::now())))
+    let all = outcomes(candidates, attempts, closed(s, Utc::now()));
+    if !practical_part::has_part(db, s.id).await? {
+        return Ok(all);
+    }
+    let mut records = practical_part::of_session(db, s.id).await?;
+    Ok(all
+        .into_iter()
+        .map(|o| {
+            let r = records.remove(&o.candidate.id);
+            o.with_practical(true, r)
+        })
+        .collect())
 }
 
 /// The outcome of one candidate of a session (empty when the candidate is not on its roster):
@@ -172,7 +228,15 @@ pub async fn of_candidate(
         return Ok(Vec::new());
     }
     let attempts = attempt_repo::attempts_of(db, candidate_id).await?;
-    Ok(outcomes(vec![c], attempts, closed(s, Utc::now())))
+    let all = outcomes(vec![c], attempts, closed(s, Utc::now()));
+    if !practical_part::has_part(db, s.id).await? {
+        return Ok(all);
+    }
+    let record = practical_part::of_candidate(db, candidate_id).await?;
+    Ok(all
+        .into_iter()
+        .map(|o| o.with_practical(true, record.clone()))
+        .collect())
 }
 
 #[cfg(test)]
@@ -269,6 +333,68 @@ mod tests {
         assert_eq!(all[0].standing, Standing::Absent);
         assert_eq!(all[1].standing, Standing::Paused);
         assert_eq!(all[1].standing.code(), "paused");
+    }
+
+    fn practical(final_: bool, passed: bool) -> PracticalRecord {
+        PracticalRecord {
+            candidate_id: 1,
+            session_id: 1,
+            score: if passed { 80.0 } else { 40.0 },
+            tasks: vec![],
+            final_,
+            passed,
+        }
+    }
+
+    fn final_theory(passed: bool) -> Outcome {
+        let mut a = attempt(1, 1, AttemptStatus::Submitted);
+        a.passed = Some(passed);
+        outcomes(vec![candidate(1)], vec![a], true).remove(0)
+    }
+
+    #[test]
+    fn with_a_practical_part_a_final_theory_waits_for_a_final_practical_result() {
+        let none = final_theory(true).with_practical(true, None);
+        assert_eq!(none.standing, Standing::PracticalPending);
+        assert_eq!(none.standing.code(), "practical_pending");
+        assert_eq!(none.passed(), None);
+        assert_eq!(none.theory_passed(), Some(true));
+        assert!(none.passing_attempt().is_none());
+        let open = final_theory(true).with_practical(true, Some(practical(false, false)));
+        assert_eq!(open.standing, Standing::PracticalPending);
+        assert!(open.passing_attempt().is_none());
+    }
+
+    #[test]
+    fn with_a_practical_part_a_candidate_passes_only_when_both_parts_pass() {
+        let both = final_theory(true).with_practical(true, Some(practical(true, true)));
+        assert_eq!(both.standing, Standing::Final);
+        assert_eq!(both.passed(), Some(true));
+        assert!(both.passing_attempt().is_some());
+        let practical_failed =
+            final_theory(true).with_practical(true, Some(practical(true, false)));
+        assert_eq!(practical_failed.passed(), Some(false));
+        assert!(practical_failed.passing_attempt().is_none());
+        let theory_failed = final_theory(false).with_practical(true, Some(practical(true, true)));
+        assert_eq!(theory_failed.passed(), Some(false));
+    }
+
+    #[test]
+    fn without_a_practical_part_the_theory_alone_decides() {
+        let o = final_theory(true).with_practical(false, None);
+        assert_eq!(o.standing, Standing::Final);
+        assert_eq!(o.passed(), Some(true));
+    }
+
+    #[test]
+    fn a_theory_not_yet_final_stays_as_it_is_whatever_the_practical_part_says() {
+        let mut a = attempt(1, 1, AttemptStatus::Submitted);
+        a.pending_marks = 1;
+        let o = outcomes(vec![candidate(1)], vec![a], true)
+            .remove(0)
+            .with_practical(true, Some(practical(true, true)));
+        assert_eq!(o.standing, Standing::AwaitingMarks);
+        assert_eq!(o.passed(), None);
     }
 
     #[test]

@@ -56,6 +56,106 @@ impl PracticalRecord {
     }
 }
 
+/// The practical part of a released result as the candidate sees it: the practical score and
+/// each task's, never who judged.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CandidatePractical {
+    /// The practical score out of 100, once recorded.
+    pub score: Option<f64>,
+    /// Whether the practical part passed, once final.
+    pub passed: Option<bool>,
+    /// Every task is locked.
+    #[serde(rename = "final")]
+    pub is_final: bool,
+    /// Each task's title and score out of 100.
+    pub tasks: Vec<CandidateTask>,
+}
+
+/// One task of [`CandidatePractical`].
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CandidateTask {
+    /// The task's title.
+    pub title: String,
+    /// Its score out of 100.
+    pub score: f64,
+}
+
+impl CandidatePractical {
+    /// What the candidate sees of their record (none recorded yet: pending, no scores).
+    pub fn of(r: Option<&PracticalRecord>) -> Self {
+        match r {
+            None => CandidatePractical {
+                score: None,
+                passed: None,
+                is_final: false,
+                tasks: Vec::new(),
+            },
+            Some(r) => CandidatePractical {
+                score: Some(r.score),
+                passed: r.final_.then_some(r.passed),
+                is_final: r.final_,
+                tasks: r
+                    .tasks
+                    .iter()
+                    .map(|t| CandidateTask {
+                        title: t.title.clone(),
+                        score: t.score,
+                    })
+                    .collect(),
+            },
+        }
+    }
+
+    /// The assessment's pass from the theory's and this part's: unknown until both are known,
+    /// failed as soon as a final part failed.
+    pub fn combined(&self, theory: Option<bool>, theory_final: bool) -> (Option<bool>, bool) {
+        let is_final = theory_final && self.is_final;
+        let passed = match (theory, self.passed) {
+            (Some(a), Some(b)) if is_final => Some(a && b),
+            _ => None,
+        };
+        (passed, is_final)
+    }
+}
+
+/// A practical task as a column of the results table.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct PracticalColumn {
+    /// The practical task.
+    pub task_id: i32,
+    /// Its title.
+    pub title: String,
+}
+
+/// The practical tasks the records of a session name, in task order (the setup numbers a
+/// session's tasks in order), each once.
+pub fn columns<'a>(records: impl IntoIterator<Item = &'a PracticalRecord>) -> Vec<PracticalColumn> {
+    let mut cols: Vec<PracticalColumn> = Vec::new();
+    for t in records.into_iter().flat_map(|r| &r.tasks) {
+        if !cols.iter().any(|c| c.task_id == t.task_id) {
+            cols.push(PracticalColumn {
+                task_id: t.task_id,
+                title: t.title.clone(),
+            });
+        }
+    }
+    cols.sort_by_key(|c| c.task_id);
+    cols
+}
+
+/// A record's task scores lined up with `columns` (none for a task it does not name).
+pub fn task_scores(r: &PracticalRecord, columns: &[PracticalColumn]) -> Vec<Option<f64>> {
+    columns
+        .iter()
+        .map(|c| {
+            r.tasks
+                .iter()
+                .find(|t| t.task_id == c.task_id)
+                .map(|t| t.score)
+        })
+        .collect()
+}
+
 /// Records (inserts or replaces) a candidate's practical result. Call it inside the transaction
 /// that locks or corrects the task, so the result changes with the marks.
 pub async fn record(conn: &impl ConnectionTrait, r: &PracticalRecord) -> Result<(), DbErr> {
@@ -147,4 +247,71 @@ pub async fn has_part(conn: &impl ConnectionTrait, session_id: i32) -> Result<bo
         ))
         .await?;
     Ok(row.is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(candidate_id: i32, tasks: &[(i32, &str, f64)]) -> PracticalRecord {
+        PracticalRecord {
+            candidate_id,
+            session_id: 1,
+            score: 0.0,
+            tasks: tasks
+                .iter()
+                .map(|(id, title, score)| TaskScore {
+                    task_id: *id,
+                    title: title.to_string(),
+                    score: *score,
+                    weight: 1.0,
+                })
+                .collect(),
+            final_: false,
+            passed: false,
+        }
+    }
+
+    #[test]
+    fn a_candidate_passes_the_assessment_only_once_both_parts_are_final_and_passed() {
+        let mut r = record(1, &[(1, "安装", 80.0)]);
+        let pending = CandidatePractical::of(Some(&r));
+        assert_eq!(pending.passed, None);
+        assert_eq!(pending.combined(Some(true), true), (None, false));
+        r.final_ = true;
+        r.passed = true;
+        let done = CandidatePractical::of(Some(&r));
+        assert_eq!(done.tasks[0].title, "安装");
+        assert_eq!(done.combined(Some(true), true), (Some(true), true));
+        assert_eq!(done.combined(Some(false), true), (Some(false), true));
+        assert_eq!(done.combined(None, false), (None, false));
+        r.passed = false;
+        let failed = CandidatePractical::of(Some(&r));
+        assert_eq!(failed.combined(Some(true), true), (Some(false), true));
+        assert_eq!(
+            CandidatePractical::of(None).combined(Some(true), true),
+            (None, false)
+        );
+    }
+
+    #[test]
+    fn the_columns_are_every_task_named_once_in_task_order() {
+        let a = record(1, &[(7, "布线", 80.0)]);
+        let b = record(2, &[(9, "调试", 50.0), (7, "布线", 70.0)]);
+        let cols = columns([&a, &b]);
+        let ids: Vec<i32> = cols.iter().map(|c| c.task_id).collect();
+        assert_eq!(ids, [7, 9]);
+        assert_eq!(cols[1].title, "调试");
+        assert_eq!(task_scores(&a, &cols), [Some(80.0), None]);
+        assert_eq!(task_scores(&b, &cols), [Some(70.0), Some(50.0)]);
+    }
+
+    #[test]
+    fn a_record_reads_back_the_json_it_was_given_with_final_spelled_out() {
+        let r = record(3, &[(1, "安装", 90.0)]);
+        let json = serde_json::to_value(&r).unwrap_or_default();
+        assert_eq!(json["final"], serde_json::json!(false));
+        let back: PracticalRecord = serde_json::from_value(json).unwrap_or_else(|_| record(0, &[]));
+        assert_eq!(back, r);
+    }
 }

@@ -7,6 +7,7 @@ use super::attempt::{self, Frozen};
 use super::attempt_repo as repo;
 use super::entity::{attempt as attempt_entity, session};
 use super::identity::IdNumber;
+use super::practical_part::{self, PracticalColumn};
 use super::ranking;
 use super::session::SessionId;
 use crate::audit::{self, Actor};
@@ -271,6 +272,18 @@ pub struct ResultRow {
     pub sections: Vec<f64>,
     /// Submitted.
     pub submitted_at: Option<DateTime<Utc>>,
+    /// With a practical part: the theory points (as `score`), else none.
+    pub theory_score: Option<f64>,
+    /// With a practical part: whether the theory passed, once final.
+    pub theory_passed: Option<bool>,
+    /// The practical score out of 100, once recorded.
+    pub practical_score: Option<f64>,
+    /// The practical result is final (every task locked).
+    pub practical_final: bool,
+    /// Whether the practical part passed, once final.
+    pub practical_passed: Option<bool>,
+    /// Each practical task's score out of 100, in the order of `practical_tasks`.
+    pub practical_tasks: Vec<Option<f64>>,
 }
 
 /// A session's results with its totals.
@@ -296,6 +309,11 @@ pub struct SessionResults {
     pub released: bool,
     /// Points needed to pass (none before anyone has sat).
     pub pass_line: Option<f64>,
+    /// The session has a practical part: a result needs both parts (`practical_pending`
+    /// until the practical result is final).
+    pub has_practical: bool,
+    /// The practical tasks scored so far, in task order.
+    pub practical_tasks: Vec<PracticalColumn>,
     /// One row per candidate, by rank, then ticket.
     pub rows: Vec<ResultRow>,
 }
@@ -329,6 +347,8 @@ pub async fn session_results(
                 .collect()
         })
         .unwrap_or_default();
+    let has_practical = outcomes.iter().any(|o| o.has_practical);
+    let columns = practical_part::columns(outcomes.iter().filter_map(|o| o.practical.as_ref()));
     let mut rows: Vec<ResultRow> = outcomes
         .iter()
         .map(|o| {
@@ -358,6 +378,16 @@ pub async fn session_results(
                     .and_then(|a| a.submitted_ms)
                     .and_then(|ms| Utc.timestamp_millis_opt(ms).single()),
                 status: o.standing.code().to_string(),
+                theory_score: o.has_practical.then(|| a.and_then(|a| a.score)).flatten(),
+                theory_passed: o.has_practical.then(|| o.theory_passed()).flatten(),
+                practical_score: o.practical.as_ref().map(|p| p.score),
+                practical_final: o.practical.as_ref().is_some_and(|p| p.final_),
+                practical_passed: o.practical.as_ref().filter(|p| p.final_).map(|p| p.passed),
+                practical_tasks: o
+                    .practical
+                    .as_ref()
+                    .map(|p| practical_part::task_scores(p, &columns))
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -397,6 +427,8 @@ pub async fn session_results(
         }),
         released,
         pass_line: frozen.as_ref().map(|f| f.definition.pass_line),
+        has_practical,
+        practical_tasks: columns,
         rows,
     })
 }
@@ -409,9 +441,32 @@ fn status_zh(s: &str) -> &'static str {
         "paused" => "暂停",
         "submitted" => "待阅卷",
         "final" => "已出分",
+        "practical_pending" => "实操待评",
         "terminated" => "违纪终止",
         _ => "",
     }
+}
+
+fn pass_text(p: Option<bool>) -> String {
+    match p {
+        Some(true) => "合格".into(),
+        Some(false) => "不合格".into(),
+        None => String::new(),
+    }
+}
+
+/// Which columns of [`table`] hold numbers (rank, seat, points, sections, practical scores).
+fn numeric_columns(r: &SessionResults) -> Vec<bool> {
+    let mut cols = vec![
+        true, false, false, false, false, false, true, false, true, true, false,
+    ];
+    cols.extend(r.section_titles.iter().map(|_| true));
+    if r.has_practical {
+        cols.extend([true, false, true, false]);
+        cols.extend(r.practical_tasks.iter().map(|_| true));
+    }
+    cols.push(false);
+    cols
 }
 
 /// The results table as text rows (header first), for CSV and XLSX.
@@ -439,6 +494,14 @@ pub fn table(r: &SessionResults) -> Vec<Vec<String>> {
             t.clone()
         }
     }));
+    if r.has_practical {
+        header.extend(["理论成绩", "理论是否合格", "实操成绩", "实操是否合格"].map(String::from));
+        header.extend(
+            r.practical_tasks
+                .iter()
+                .map(|t| format!("实操：{}", t.title)),
+        );
+    }
     header.push("交卷时间".into());
     let mut out = vec![header];
     let num = |x: Option<f64>| x.map(|v| format!("{v}")).unwrap_or_default();
@@ -454,14 +517,19 @@ pub fn table(r: &SessionResults) -> Vec<Vec<String>> {
             status_zh(&row.status).to_string(),
             num(row.score),
             num(row.max),
-            match row.passed {
-                Some(true) => "合格".into(),
-                Some(false) => "不合格".into(),
-                None => String::new(),
-            },
+            pass_text(row.passed),
         ];
         for i in 0..r.section_titles.len() {
             line.push(num(row.sections.get(i).copied()));
+        }
+        if r.has_practical {
+            line.push(num(row.theory_score));
+            line.push(pass_text(row.theory_passed));
+            line.push(num(row.practical_score));
+            line.push(pass_text(row.practical_passed));
+            for i in 0..r.practical_tasks.len() {
+                line.push(num(row.practical_tasks.get(i).copied().flatten()));
+            }
         }
         line.push(row.submitted_at.map(beijing_time).unwrap_or_default());
         out.push(line);
@@ -492,14 +560,11 @@ pub fn to_xlsx(r: &SessionResults) -> AppResult<Vec<u8>> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("成绩").map_err(AppError::internal)?;
+    let numeric_cols = numeric_columns(r);
     for (i, line) in table(r).iter().enumerate() {
         for (j, cell) in line.iter().enumerate() {
             // Numbers go in as numbers so staff can sort and sum; the rest as text.
-            let numeric = i > 0
-                && (j == 0
-                    || j == 6
-                    || (8..10).contains(&j)
-                    || (11..11 + r.section_titles.len()).contains(&j));
+            let numeric = i > 0 && numeric_cols.get(j).copied().unwrap_or(false);
             match cell.parse::<f64>() {
                 Ok(v) if numeric => {
                     sheet
@@ -607,5 +672,76 @@ mod tests {
         assert_eq!(work_code(7, 99), work_code(7, 99));
         assert_ne!(work_code(7, 99), work_code(8, 99));
         assert_eq!(work_code(7, 99).len(), 9);
+    }
+
+    fn results(has_practical: bool) -> SessionResults {
+        SessionResults {
+            session_id: 1,
+            section_titles: vec!["单选".into()],
+            candidates: 1,
+            sat: 1,
+            final_results: 0,
+            passed: 0,
+            pass_rate: 0.0,
+            mean: None,
+            released: false,
+            pass_line: Some(60.0),
+            has_practical,
+            practical_tasks: vec![PracticalColumn {
+                task_id: 4,
+                title: "摄像机安装".into(),
+            }],
+            rows: vec![ResultRow {
+                rank: None,
+                ticket: "T1".into(),
+                name: "张三".into(),
+                id_number: "******".into(),
+                employer: String::new(),
+                room: "一".into(),
+                seat: 1,
+                attempt_id: Some(1),
+                status: "practical_pending".into(),
+                score: Some(80.0),
+                max: Some(100.0),
+                passed: None,
+                sections: vec![80.0],
+                submitted_at: None,
+                theory_score: Some(80.0),
+                theory_passed: Some(true),
+                practical_score: Some(55.5),
+                practical_final: false,
+                practical_passed: None,
+                practical_tasks: vec![Some(55.5)],
+            }],
+        }
+    }
+
+    #[test]
+    fn a_session_with_a_practical_part_exports_both_parts_and_each_task() {
+        let t = table(&results(true));
+        let header = &t[0];
+        for col in [
+            "理论成绩",
+            "理论是否合格",
+            "实操成绩",
+            "实操是否合格",
+            "实操：摄像机安装",
+        ] {
+            assert!(header.iter().any(|h| h == col), "{col} missing");
+        }
+        let at = |name: &str| header.iter().position(|h| h == name).unwrap_or(usize::MAX);
+        assert_eq!(t[1][at("实操成绩")], "55.5");
+        assert_eq!(t[1][at("实操：摄像机安装")], "55.5");
+        assert_eq!(t[1][at("理论是否合格")], "合格");
+        assert_eq!(t[1][at("状态")], "实操待评");
+        assert_eq!(numeric_columns(&results(true)).len(), header.len());
+        assert!(numeric_columns(&results(true))[at("实操成绩")]);
+    }
+
+    #[test]
+    fn a_theory_only_session_exports_no_practical_columns() {
+        let t = table(&results(false));
+        assert!(!t[0].iter().any(|h| h.contains("实操")));
+        assert_eq!(numeric_columns(&results(false)).len(), t[0].len());
     }
 }

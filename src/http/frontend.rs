@@ -1,5 +1,6 @@
-//! The browser app: the tablet exam client at `/`, the staff console at `/console`, their
-//! assets under `/assets/`, and the service worker that keeps the app shell for offline reloads.
+//! The browser app: the tablet exam client at `/`, the staff console at `/console`, the judges'
+//! tablet app at `/judge`, their assets under `/assets/`, and the service worker that keeps the
+//! app shells for offline reloads.
 //! The files live in frontend/ and are compiled into the release binary (read from disk in
 //! debug builds), so nothing needs building or installing.
 
@@ -44,6 +45,11 @@ pub async fn console() -> HttpResponse {
     serve("console.html")
 }
 
+/// The judges' tablet app (practical marking).
+pub async fn judge() -> HttpResponse {
+    serve("judge.html")
+}
+
 /// The service worker, served from the root so its scope is the whole app.
 pub async fn service_worker() -> HttpResponse {
     serve("sw.js")
@@ -67,6 +73,7 @@ pub async fn asset(req: HttpRequest) -> HttpResponse {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(candidate))
         .route("/console", web::get().to(console))
+        .route("/judge", web::get().to(judge))
         .route("/sw.js", web::get().to(service_worker))
         .route("/favicon.ico", web::get().to(favicon))
         .route("/assets/{tail:.*}", web::get().to(asset));

@@ -171,9 +171,17 @@ pub async fn sign_off(
     task: web::Path<i32>,
 ) -> AppResult<web::Json<TaskHead>> {
     staff.require(Role::Judge)?;
-    Ok(web::Json(
-        signoff::sign_off(&state.db, &staff.actor(), TaskId(*task)).await?,
-    ))
+    let head = signoff::sign_off(&state.db, &staff.actor(), TaskId(*task)).await?;
+    // The lock may make results final and passed: issue their certificates when the session
+    // issues automatically (best effort, after the commit).
+    crate::certificate::issue::issue_after_practical(
+        &state.db,
+        &state.issuer,
+        &staff.actor(),
+        SessionId(head.session_id),
+    )
+    .await;
+    Ok(web::Json(head))
 }
 
 /// The head judge asks for a correction of a locked mark, entering their password again.
@@ -279,9 +287,15 @@ pub async fn approve(
 ) -> AppResult<web::Json<Correction>> {
     require_decider(&staff)?;
     let note = body.map(|b| b.into_inner().note).unwrap_or_default();
-    Ok(web::Json(
-        correction::decide(&state.db, &staff.actor(), *id, true, &note).await?,
-    ))
+    let c = correction::decide(&state.db, &staff.actor(), *id, true, &note).await?;
+    crate::certificate::issue::issue_after_practical(
+        &state.db,
+        &state.issuer,
+        &staff.actor(),
+        SessionId(c.session_id),
+    )
+    .await;
+    Ok(web::Json(c))
 }
 
 /// Rejects a correction (an admin or supervisor who did not ask for it).

@@ -17,6 +17,7 @@ pub mod judging;
 pub mod media;
 pub mod meta;
 pub mod practical;
+pub mod practical_documents;
 pub mod proctor;
 pub mod questions;
 pub mod results;
@@ -132,6 +133,7 @@ fn configure(max_upload: usize) -> impl FnOnce(&mut ServiceConfig) {
                 .configure(sessions::configure)
                 .configure(results::configure)
                 .configure(practical::configure)
+                .configure(practical_documents::configure)
                 .configure(certificates::configure)
                 .configure(verification::configure)
                 .configure(attempts::configure)

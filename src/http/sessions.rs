@@ -54,6 +54,9 @@ pub struct SessionDto {
     /// view.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub judges: Option<Vec<i32>>,
+    /// Whether the session has a practical part; only in the single-session view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub practical: Option<bool>,
 }
 
 fn dto(s: session::Model, rooms: Vec<room::Model>) -> SessionDto {
@@ -80,6 +83,7 @@ fn dto(s: session::Model, rooms: Vec<room::Model>) -> SessionDto {
             .collect(),
         started: None,
         judges: None,
+        practical: None,
     }
 }
 
@@ -188,9 +192,11 @@ pub async fn get(
     let (s, rooms) = visible(&state, &staff, *id).await?;
     let started = editing::started(&state.db, SessionId(s.id)).await?;
     let judges = editing::judges(&state.db, SessionId(s.id)).await?;
+    let practical = crate::exam::practical_part::has_part(&state.db, s.id).await?;
     Ok(web::Json(SessionDto {
         started: Some(started),
         judges: Some(judges),
+        practical: Some(practical),
         ..dto(s, rooms)
     }))
 }

@@ -12,6 +12,8 @@ pub mod board;
 pub mod checkin;
 pub mod conflict;
 pub mod correction;
+pub mod demo;
+pub mod documents;
 pub mod draw;
 pub mod entity;
 pub mod flags;

@@ -283,6 +283,9 @@ pub async fn set(
             .await?;
         }
     }
+    // The exam must know the session has a practical part before any result is recorded, so
+    // nobody passes on theory alone.
+    crate::exam::practical_part::declare(&txn, session.0, true).await?;
     audit::record(
         &txn,
         actor,
@@ -340,6 +343,7 @@ pub async fn remove(
     }
     remove_tasks(&txn, session).await?;
     part::Entity::delete_by_id(session.0).exec(&txn).await?;
+    crate::exam::practical_part::declare(&txn, session.0, false).await?;
     audit::record(
         &txn,
         actor,

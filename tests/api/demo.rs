@@ -77,3 +77,63 @@ async fn without_the_shipped_banks_the_demo_exam_is_refused() {
     let err = demo::ensure(&db, Utc::now()).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::UnknownBank, "{}", err.message);
 }
+
+#[tokio::test]
+async fn the_practical_demo_checks_everyone_in_so_its_judges_can_mark_at_once() {
+    use exam_platform::practical::demo as practical;
+    let app = TestApp::spawn_with_banks().await;
+    let db = exam_platform::db::connect(&app.database_url, 2)
+        .await
+        .expect("connect");
+    let made = practical::ensure(&db, Utc::now())
+        .await
+        .expect("practical demo");
+    assert!(made.created);
+    assert_eq!(made.codes.len(), 10);
+    assert!(made.codes.iter().all(|(_, _, code)| code.len() == 6));
+
+    // The head judge sees both tasks, leads them, and the work codes of every candidate but
+    // never a name before the lock.
+    let head = app
+        .login(practical::JUDGES[0].0, practical::JUDGE_PASSWORD)
+        .await;
+    let tasks = app.get_json(&head, "/api/judging/tasks").await;
+    let tasks = tasks.as_array().expect("a list");
+    assert_eq!(tasks.len(), 2, "{tasks:?}");
+    assert!(tasks.iter().all(|t| t["head"] == true));
+    let task = app
+        .get_json(
+            &head,
+            &format!("/api/judging/tasks/{}", tasks[0]["task_id"]),
+        )
+        .await;
+    let shown = task["candidates"].as_array().expect("candidates");
+    assert_eq!(shown.len(), 10);
+    assert!(
+        shown
+            .iter()
+            .all(|c| c.get("name").is_none_or(|n| n.is_null()))
+    );
+    assert!(task["task"]["scheme"].as_array().expect("scheme").len() >= 8);
+    // The judge from a candidate's employer is refused those candidates (回避).
+    let conflicted = app
+        .login(practical::JUDGES[3].0, practical::JUDGE_PASSWORD)
+        .await;
+    let task = app
+        .get_json(
+            &conflicted,
+            &format!("/api/judging/tasks/{}", tasks[0]["task_id"]),
+        )
+        .await;
+    let statuses: Vec<&str> = task["candidates"]
+        .as_array()
+        .expect("candidates")
+        .iter()
+        .filter_map(|c| c["status"].as_str())
+        .collect();
+    assert!(statuses.contains(&"conflict"), "{statuses:?}");
+
+    let again = practical::ensure(&db, Utc::now()).await.expect("again");
+    assert!(!again.created);
+    assert_eq!(again.codes, made.codes);
+}

@@ -21,6 +21,10 @@ mod imports;
 mod instances;
 mod judging;
 mod openapi;
+// Part bank (issue 13): practical tasks in the bank.
+mod practical_bank;
+// Part results (issue 13): the assessment on both parts, certificates, the practical documents.
+mod practical_results;
 mod practical_setup;
 mod proctor;
 mod results_certificates;

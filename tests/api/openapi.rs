@@ -67,6 +67,12 @@ const PAGES: &[Page] = &[
         route: "/console",
         probe: "/console",
     },
+    // Issue 13: the judges' tablet app.
+    Page {
+        file: "http/frontend.rs",
+        route: "/judge",
+        probe: "/judge",
+    },
     Page {
         file: "http/frontend.rs",
         route: "/sw.js",

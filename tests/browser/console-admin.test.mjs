@@ -114,7 +114,7 @@ test('an unused exam is deleted; one a session uses is refused with the reason',
 
 test('an admin exports results with full ID numbers and the export is audited', async () => {
   const { context, page, errors } = await openConsole(browser, server.base);
-  const sid = (await apiCall(server.base, 'GET', '/api/sessions', { token: staff })).body[0].id;
+  const sid = (await apiCall(server.base, 'GET', '/api/sessions', { token: staff })).body.find((s) => s.name.includes('继续教育')).id;
   await page.goto(`${server.base}/console#/sessions/${sid}/results`);
   await page.waitForSelector('[data-test=results-full-ids]');
   await page.check('[data-test=results-full-ids]');

@@ -13,6 +13,9 @@ import * as room from './console/room.js';
 import * as certs from './console/certificates.js';
 import * as users from './console/users.js';
 import * as audit from './console/audit.js';
+import * as practical from './console/practical.js';
+import * as checkin from './console/checkin.js';
+import * as corrections from './console/corrections.js';
 
 const main = document.getElementById('main');
 
@@ -32,6 +35,10 @@ const ROUTES = [
   [/^\/sessions\/(\d+)\/room$/, room.render, ['author', 'proctor']],
   [/^\/sessions\/(\d+)\/marking$/, marking.render, ['author', 'judge']],
   [/^\/marking$/, marking.pick, ['author', 'judge']],
+  [/^\/sessions\/(\d+)\/practical$/, practical.progress, ['author']],
+  [/^\/sessions\/(\d+)\/checkin$/, checkin.render, ['author', 'proctor']],
+  [/^\/checkin$/, checkin.pick, ['author', 'proctor']],
+  [/^\/corrections$/, corrections.render, ['admin', 'supervisor']],
   [/^\/certificates$/, certs.list, ['author']],
   [/^\/certificates\/types$/, certs.types, ['author']],
   [/^\/certificates\/types\/new$/, certs.typeEditor, ['author']],
@@ -45,9 +52,11 @@ const NAV = [
   ['#/banks', 'nav.banks', ['author'], /^\/(banks|questions)/],
   ['#/import', 'nav.import', ['author'], /^\/import/],
   ['#/exams', 'nav.exams', ['author'], /^\/exams/],
-  ['#/sessions', 'nav.sessions', ['author', 'proctor'], /^\/sessions(\/new|\/\d+(\/tickets|\/results|\/room)?)?$/],
+  ['#/sessions', 'nav.sessions', ['author', 'proctor'], /^\/sessions(\/new|\/\d+(\/tickets|\/results|\/room|\/practical)?)?$/],
+  ['#/checkin', 'nav.checkin', ['author', 'proctor'], /^(\/checkin|\/sessions\/\d+\/checkin)$/],
   ['#/marking', 'nav.marking', ['author', 'judge'], /^(\/marking|\/sessions\/\d+\/marking)$/],
   ['#/certificates', 'certs.nav', ['author'], /^\/certificates/],
+  ['#/corrections', 'nav.corrections', ['admin', 'supervisor'], /^\/corrections$/],
   ['#/users', 'users.nav', ['admin'], /^\/users$/],
   ['#/audit', 'audit.nav', ['admin'], /^\/audit$/],
 ];
@@ -63,6 +72,7 @@ function home() {
   if (session.has('author')) return '#/banks';
   if (session.has('proctor')) return '#/sessions';
   if (session.has('judge')) return '#/marking';
+  if (session.has('supervisor')) return '#/corrections';
   return '#/login';
 }
 

@@ -8,6 +8,7 @@ pub mod html;
 pub mod moodle;
 pub mod native;
 pub mod qti;
+pub(crate) mod scheme;
 pub mod sheet;
 pub mod text;
 pub mod xlsx;

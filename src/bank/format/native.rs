@@ -1,9 +1,10 @@
 //! The native TOML format of question-bank/ (documented in question-bank/README.md).
 
+use super::scheme::toml::{self as scheme, number_value};
 use super::text::{line_of, media_hash};
 use super::{Attachment, FormatError, ParsedFile, ParsedItem, Skip};
 use crate::bank::model::{
-    Aspect, Key, Question, QuestionBody, QuestionKind, QuestionStatus, option_label, parse_letters,
+    Key, Question, QuestionBody, QuestionKind, QuestionStatus, option_label, parse_letters,
 };
 use crate::error::{ErrorCode, Text};
 use base64::Engine;
@@ -42,7 +43,7 @@ struct RawMedia {
 const TRUE_FALSE_ZH: &str = "答案必须是 true 或 false（对或错）";
 const TRUE_FALSE_EN: &str = "answer must be true or false";
 
-const KNOWN_FIELDS: [&str; 14] = [
+const KNOWN_FIELDS: [&str; 16] = [
     "id",
     "type",
     "category",
@@ -51,6 +52,8 @@ const KNOWN_FIELDS: [&str; 14] = [
     "answer",
     "rubric",
     "scheme",
+    "minutes",
+    "equipment",
     "points",
     "difficulty",
     "explanation",
@@ -64,7 +67,7 @@ const KNOWN_FIELDS: [&str; 14] = [
 /// instead of a map keeps a 50,000-question file's memory and allocations down.
 #[derive(Default)]
 struct RawQuestion {
-    fields: [Option<Value>; 14],
+    fields: [Option<Value>; 16],
     unknown: Vec<String>,
 }
 
@@ -261,7 +264,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
         };
         let mut unknown: Vec<&String> = table.unknown.iter().collect();
         unknown.sort();
-        let warnings = unknown
+        let mut warnings = unknown
             .into_iter()
             .map(|k| {
                 Text::new(
@@ -270,10 +273,11 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
                 )
             })
             .collect();
+        let result = body_from_table(&table, &mut warnings);
         file.push(ParsedItem {
             ident,
             line: Some(line),
-            result: body_from_table(&table),
+            result,
             warnings,
         });
     }
@@ -310,7 +314,7 @@ fn number(v: &Value) -> Option<f64> {
     }
 }
 
-fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
+fn body_from_table(t: &RawQuestion, warnings: &mut Vec<Text>) -> Result<QuestionBody, Skip> {
     let kind_text = str_field(t, "type")?;
     if kind_text.is_empty() {
         return Err(Skip::new(
@@ -426,34 +430,15 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
     };
     let scheme = match t.get("scheme") {
         None => vec![],
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|i| {
-                let tbl = i.as_table();
-                let text = tbl.and_then(|x| x.get("text")).and_then(Value::as_str);
-                let points = tbl.and_then(|x| x.get("points")).and_then(number);
-                match (text, points) {
-                    (Some(text), Some(points)) => Ok(Aspect {
-                        group: String::new(),
-                        text: text.to_string(),
-                        points,
-                        kind: Default::default(),
-                    }),
-                    _ => Err(Skip::new(
-                        ErrorCode::InvalidField,
-                        "评分细则的每一项都需要 text 和 points",
-                        "each scheme entry needs text and points",
-                    )),
-                }
-            })
-            .collect::<Result<_, _>>()?,
-        Some(_) => {
-            return Err(Skip::new(
-                ErrorCode::InvalidField,
-                "字段“scheme”必须是列表",
-                "scheme must be a list",
-            ));
-        }
+        Some(v) => scheme::read_scheme(v, warnings)?,
+    };
+    let equipment = match t.get("equipment") {
+        None => vec![],
+        Some(v) => scheme::read_equipment(v, warnings)?,
+    };
+    let minutes = match t.get("minutes") {
+        None => 0,
+        Some(v) => scheme::read_minutes(v)?,
     };
     let points = match t.get("points") {
         None => 1.0,
@@ -509,8 +494,8 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
         key,
         rubric: str_field(t, "rubric")?,
         scheme,
-        minutes: 0,
-        equipment: vec![],
+        minutes,
+        equipment,
         points,
         difficulty,
         explanation: str_field(t, "explanation")?,
@@ -518,14 +503,6 @@ fn body_from_table(t: &RawQuestion) -> Result<QuestionBody, Skip> {
         tags,
         status,
     })
-}
-
-fn points_value(p: f64) -> Value {
-    if p.fract() == 0.0 && p.abs() < 1e15 {
-        Value::Integer(p as i64)
-    } else {
-        Value::Float(p)
-    }
 }
 
 fn question_table(q: &Question) -> Table {
@@ -562,22 +539,17 @@ fn question_table(q: &Question) -> Table {
         t.insert("rubric".into(), Value::String(q.rubric.clone()));
     }
     if !q.scheme.is_empty() {
-        t.insert(
-            "scheme".into(),
-            Value::Array(
-                q.scheme
-                    .iter()
-                    .map(|a| {
-                        let mut s = Table::new();
-                        s.insert("text".into(), Value::String(a.text.clone()));
-                        s.insert("points".into(), points_value(a.points));
-                        Value::Table(s)
-                    })
-                    .collect(),
-            ),
-        );
+        let list = q.scheme.iter().map(scheme::aspect_table).collect();
+        t.insert("scheme".into(), Value::Array(list));
     }
-    t.insert("points".into(), points_value(q.points));
+    if q.minutes > 0 {
+        t.insert("minutes".into(), Value::Integer(q.minutes.into()));
+    }
+    if !q.equipment.is_empty() {
+        let list = q.equipment.iter().map(scheme::equipment_table).collect();
+        t.insert("equipment".into(), Value::Array(list));
+    }
+    t.insert("points".into(), number_value(q.points));
     t.insert("difficulty".into(), Value::Integer(q.difficulty.into()));
     if !q.explanation.is_empty() {
         t.insert("explanation".into(), Value::String(q.explanation.clone()));
@@ -656,142 +628,5 @@ pub fn write_bank(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const SAMPLE: &str = r#"
-[bank]
-code = "T"
-name = "测试"
-
-[[question]]
-id = "T-1"
-type = "单选"
-category = "法规/条例"
-stem = "保安员应当年满多少周岁？"
-options = ["16", "18", "20", 22]
-answer = "B"
-difficulty = 2
-explanation = "第十六条"
-source = "《保安服务管理条例》第十六条"
-
-[[question]]
-id = "T-2"
-type = "fill"
-stem = "由___和___组成"
-answer = [["前端", "前端设备"], "后端"]
-
-[[question]]
-id = "T-3"
-type = "single"
-stem = "无答案"
-options = ["a", "b"]
-colour = "red"
-"#;
-
-    #[test]
-    fn a_native_file_reads_into_items_with_lines() {
-        let f = read(SAMPLE.as_bytes()).unwrap();
-        assert_eq!(f.bank_code.as_deref(), Some("T"));
-        assert_eq!(f.items.len(), 3);
-        let b = f.items[0].result.as_ref().unwrap();
-        assert_eq!(b.category, vec!["法规", "条例"]);
-        assert_eq!(b.options[3], "22");
-        assert_eq!(b.key, Key::Choice { correct: vec![1] });
-        assert_eq!(f.items[0].line, Some(6));
-        let fill = f.items[1].result.as_ref().unwrap();
-        assert_eq!(
-            fill.key,
-            Key::Blanks {
-                accepted: vec![vec!["前端".into(), "前端设备".into()], vec!["后端".into()]]
-            }
-        );
-        let skip = f.items[2].result.as_ref().unwrap_err();
-        assert_eq!(skip.code, ErrorCode::InvalidAnswer);
-        assert_eq!(
-            f.items[2].warnings,
-            vec![Text::new(
-                "未知字段“colour”已忽略",
-                "unknown field \"colour\" ignored"
-            )]
-        );
-    }
-
-    #[test]
-    fn malformed_toml_names_the_line() {
-        let err = read(b"[bank]\nname = \n").unwrap_err();
-        assert_eq!(err.code, ErrorCode::MalformedToml);
-        assert!(err.message.contains("line 2"), "{}", err.message);
-        let text = format!("{SAMPLE}\n[[question]]\nid = \"T-9\"\nstem = \"unterminated\n");
-        let err = read(text.as_bytes()).unwrap_err();
-        let line = SAMPLE.lines().count() + 4;
-        assert!(
-            err.message.contains(&format!("line {line}")),
-            "{}",
-            err.message
-        );
-    }
-
-    #[test]
-    fn a_stem_with_lines_that_look_like_headers_survives_a_round_trip() {
-        let mut b = QuestionBody::new(
-            QuestionKind::TrueFalse,
-            "看下表\n[注] 单位为米\n[[question]]\n问：对吗？",
-            &[],
-            Key::TrueFalse { value: true },
-        );
-        b.ident = "T-1".into();
-        let q = Question::parse(b).unwrap();
-        let out = write_bank(
-            Some("T"),
-            "测试",
-            None,
-            false,
-            std::slice::from_ref(&q),
-            &[],
-        )
-        .unwrap();
-        assert!(
-            String::from_utf8_lossy(&out).contains("\n[注]"),
-            "written as a multi-line string"
-        );
-        let back = read(&out).unwrap();
-        assert_eq!(back.items.len(), 1);
-        assert_eq!(
-            Question::parse(back.items[0].result.clone().unwrap()).unwrap(),
-            q
-        );
-    }
-
-    #[test]
-    fn media_after_the_questions_and_sub_tables_inside_them_are_read() {
-        let text = format!(
-            "{SAMPLE}\n[[question]]\nid = \"P-1\"\ntype = \"practical\"\nstem = \"接线\"\npoints = 10\n\
-             [[question.scheme]]\ntext = \"接线正确\"\npoints = 10\n\n[media.\"a.png\"]\nmime = \"image/png\"\nbase64 = \"AQID\"\n"
-        );
-        let f = read(text.as_bytes()).unwrap();
-        assert_eq!(f.items.len(), 4);
-        assert_eq!(f.items[3].result.as_ref().unwrap().scheme.len(), 1);
-        assert_eq!(f.attachments[0].data, vec![1, 2, 3]);
-        assert_eq!(f.bank_code.as_deref(), Some("T"));
-    }
-
-    #[test]
-    fn writing_then_reading_gives_the_same_questions() {
-        let f = read(SAMPLE.as_bytes()).unwrap();
-        let qs: Vec<Question> = f
-            .items
-            .into_iter()
-            .filter_map(|i| i.result.ok())
-            .map(|b| Question::parse(b).unwrap())
-            .collect();
-        let out = write_bank(Some("T"), "测试", None, false, &qs, &[]).unwrap();
-        let back = read(&out).unwrap();
-        let qs2: Vec<Question> = back
-            .items
-            .into_iter()
-            .map(|i| Question::parse(i.result.unwrap()).unwrap())
-            .collect();
-        assert_eq!(qs, qs2);
-    }
-}
+#[path = "native_tests.rs"]
+mod tests;

@@ -1,7 +1,7 @@
 //! XLSX with the same Chinese columns as CSV (see [`super::csv`], whose row mapping this
 //! shares). Reads the first worksheet; numbers in cells (难度 3.0, 分值 2) are read as the keeper
-//! sees them. Writes one sheet 题库 with 难度 and 分值 as numbers. A practical task's marking
-//! scheme is not kept.
+//! sees them. Writes one sheet 题库 with 难度, 分值 and 考核时间 as numbers; a practical task's 设备材料
+//! and 评分细则 cells hold one entry per line (wrapped).
 
 use super::csv::{Column, HeaderSearch, WRITE_COLUMNS, cell_text, row_item};
 use super::sheet::{NO_SHEET, SHEET_UNREADABLE};
@@ -9,7 +9,7 @@ use super::{FormatError, ParsedFile};
 use crate::bank::model::Question;
 use crate::error::ErrorCode;
 use calamine::{DataRef, ReaderRef, Xlsx, open_workbook_from_rs};
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 use std::borrow::Cow;
 use std::io::Cursor;
 
@@ -91,6 +91,9 @@ fn column_width(c: Column) -> f64 {
         Column::Option(_) | Column::Answer | Column::Rubric => 20.0,
         Column::Explanation | Column::Source | Column::Category => 30.0,
         Column::Ident => 14.0,
+        Column::Scheme => 70.0,
+        Column::Equipment => 40.0,
+        Column::Minutes => 14.0,
         _ => 8.0,
     }
 }
@@ -105,6 +108,8 @@ fn build(questions: &[Question]) -> Result<Vec<u8>, XlsxError> {
     let sheet = workbook.add_worksheet();
     sheet.set_name("题库")?;
     let bold = Format::new().set_bold();
+    // The practical columns hold one entry per line: wrapped so Excel and WPS show the lines.
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     for (c, col) in WRITE_COLUMNS.iter().enumerate() {
         let c = c as u16;
         sheet.set_column_width(c, column_width(*col))?;
@@ -121,6 +126,15 @@ fn build(questions: &[Question]) -> Result<Vec<u8>, XlsxError> {
                 }
                 Column::Points => {
                     sheet.write_number(r, c, q.points)?;
+                }
+                Column::Minutes if q.minutes > 0 => {
+                    sheet.write_number(r, c, q.minutes)?;
+                }
+                Column::Scheme | Column::Equipment => {
+                    let t = cell_text(q, *col);
+                    if !t.is_empty() {
+                        sheet.write_string_with_format(r, c, t, &wrap)?;
+                    }
                 }
                 _ => {
                     let t = cell_text(q, *col);

@@ -11,6 +11,7 @@ use crate::exam::delivery::{self, DeliveredQuestion, TabletResponse};
 use crate::exam::entity::attempt::{AttemptStatus, SubmittedBy};
 use crate::exam::entity::{attempt, session};
 use crate::exam::grading::{self, AttemptResult};
+use crate::exam::practical_part::{self, CandidatePractical};
 use crate::exam::scoring::Response;
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
@@ -58,6 +59,13 @@ pub struct ResultView {
     /// total to the pass line (false: the candidate cannot pass whatever the marker gives).
     /// None once the result is final.
     pub can_still_pass: Option<bool>,
+    /// With a practical part: whether the theory (this paper) passed; `passed` and `final` are
+    /// then the assessment's, both parts together.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub theory_passed: Option<bool>,
+    /// With a practical part: the practical score and each task's (no judges' names).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub practical: Option<CandidatePractical>,
 }
 
 /// One question of a released result.
@@ -263,7 +271,18 @@ pub(super) async fn view(
         (Some(json), true) => {
             let r: AttemptResult = serde_json::from_str(json).map_err(AppError::internal)?;
             let withheld = review_state(db, rt, &frozen.definition, s, a).await?;
-            Some(review(&frozen.definition, &sitting, seed, r, withheld))
+            let mut v = review(&frozen.definition, &sitting, seed, r, withheld);
+            if practical_part::has_part(db, s.id).await? {
+                let p = CandidatePractical::of(
+                    practical_part::of_candidate(db, a.candidate_id)
+                        .await?
+                        .as_ref(),
+                );
+                v.theory_passed = v.passed;
+                (v.passed, v.is_final) = p.combined(v.passed, v.is_final);
+                v.practical = Some(p);
+            }
+            Some(v)
         }
         _ => None,
     };
@@ -404,6 +423,8 @@ pub(super) fn review(
         items,
         review_withheld: withheld,
         can_still_pass,
+        theory_passed: None,
+        practical: None,
     }
 }
 

@@ -47,6 +47,19 @@ async function certificateLine(box) {
   }
 }
 
+/** The practical part of the assessment, when the session has one: its score, whether it passed
+ * and each task's score out of 100 (never who judged). `passed` above is then both parts'. */
+function practicalSection(p) {
+  if (!p) return '';
+  const fmt = (x) => String(Math.round(x * 10) / 10);
+  return el('div', { class: 'practical', 'data-test': 'practical' },
+    el('h2', {}, t('tablet.result.practical')),
+    p.score === null || p.score === undefined ? '' : el('p', { class: 'score', 'data-test': 'practical-score' }, t('tablet.result.practicalScore', { score: fmt(p.score) })),
+    p.final ? el('p', { class: p.passed ? 'pass' : 'fail', 'data-test': 'practical-verdict' }, t(p.passed ? 'tablet.result.practicalPassed' : 'tablet.result.practicalFailed')) : '',
+    p.tasks.length ? el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, t('tablet.result.practicalTask')), el('th', {}, t('candidate.result.points')))),
+      el('tbody', {}, ...p.tasks.map((x) => el('tr', { 'data-test': 'practical-task' }, el('td', {}, x.title), el('td', {}, `${fmt(x.score)} / 100`))))) : '');
+}
+
 export function renderResult() {
   clockBadge.hidden = true;
   updateSyncBadge();
@@ -63,15 +76,17 @@ export function renderResult() {
   if (r) {
     const verdict = r.passed === true ? el('p', { class: 'pass', 'data-test': 'verdict' }, t('candidate.result.passed'))
       : r.passed === false ? el('p', { class: 'fail', 'data-test': 'verdict' }, t('candidate.result.failed'))
+        : r.practical && (r.can_still_pass === null || r.can_still_pass === undefined) ? el('p', { class: 'muted', 'data-test': 'verdict' }, t('tablet.result.practicalPending'))
         : r.can_still_pass === false ? el('p', { class: 'fail', 'data-test': 'verdict' }, t('tablet.result.outOfReach'))
           : el('p', { class: 'muted', 'data-test': 'verdict' }, t('tablet.result.mayPass'));
     const cert = el('div', { class: 'certificate', 'data-test': 'certificate-box' });
     parts.push(
-      el('p', { class: 'score', 'data-test': 'score' }, t('candidate.result.score', { total: r.total, max: r.max })),
+      el('p', { class: 'score', 'data-test': 'score' }, r.practical ? `${t('tablet.result.theory')}：` : '', t('candidate.result.score', { total: r.total, max: r.max })),
       verdict,
       el('p', { class: 'muted' }, t('candidate.result.passLine', { line: r.pass_line })),
       el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, t('candidate.result.section')), el('th', {}, t('candidate.result.points')))),
         el('tbody', {}, ...r.sections.map((s) => el('tr', {}, el('td', {}, s.title || String(s.index + 1)), el('td', {}, `${s.earned} / ${s.max}`))))),
+      practicalSection(r.practical),
       cert,
       reviewSection(r));
     if (r.passed === true) certificateLine(cert);

@@ -4,6 +4,7 @@ import {
   el, tc, call, errorText, heading, field, select, table, show, banks as loadBanks,
   fmtDate, fmtNum, kindText, statusText, KINDS, QSTATUSES, ApiError, nextId, filePicker,
 } from './core.js';
+import { practicalEditor } from './scheme.js';
 
 const PER_PAGE = 20;
 
@@ -222,6 +223,7 @@ export async function question({ root, params, query, alive }) {
       const choice = (k) => k === 'single' || k === 'multiple';
       if (!(choice(before) && choice(m.kind)) && !((before === 'short' || before === 'practical') && (m.kind === 'short' || m.kind === 'practical'))) m.key = defaultKey(m.kind);
       if (m.kind === 'single' && m.key.correct.length > 1) m.key.correct = m.key.correct.slice(0, 1);
+      if (m.kind !== 'practical') { m.scheme = []; m.equipment = []; m.minutes = 0; }
       paintKey();
     });
     const preview = el('div', { class: 'preview-slot' });
@@ -311,15 +313,7 @@ export async function question({ root, params, query, alive }) {
       rubric.value = m.rubric || '';
       rubric.addEventListener('input', () => { m.rubric = rubric.value; });
       const parts = [field(tc('question.reference'), ref), field(tc('question.rubric'), rubric)];
-      if (k === 'practical') {
-        const scheme = el('textarea', { rows: '4', 'data-test': 'q-scheme' });
-        scheme.value = (m.scheme || []).map((a) => `${a.points} | ${a.text}`).join('\n');
-        scheme.addEventListener('input', () => {
-          m.scheme = scheme.value.split('\n').map((l) => l.split('|')).filter((p) => p.length >= 2)
-            .map(([p, ...rest]) => ({ points: Number(p.trim()), text: rest.join('|').trim() }));
-        });
-        parts.push(field(tc('question.scheme'), scheme, { hint: tc('question.schemeHint') }));
-      }
+      if (k === 'practical') parts.push(practicalEditor(m, points));
       return parts;
     }
 

@@ -144,6 +144,15 @@ export async function render({ root, params, alive }) {
     const certTools = session.has('author') ? el('div', { class: 'actions', 'data-test': 'results-cert-tools' }, issueCerts,
       el('a', { class: 'button', href: `#/certificates?session=${id}`, 'data-test': 'results-certificates-link' }, tc('certs.open')),
       r.released ? '' : el('span', { class: 'muted' }, tc('certs.releaseFirst'))) : '';
+    // A session with a practical part: the theory score, the practical score, its pass and
+    // each task's score (out of 100); a result is final only with both parts.
+    const passCell = (p) => (p === null || p === undefined ? '—' : el('span', { class: p ? 'ok' : 'error' }, p ? tc('results.pass') : tc('results.fail')));
+    const practicalCols = r.has_practical ? [
+      { head: tc('results.practicalScore'), cell: (x) => (x.practical_score === null || x.practical_score === undefined ? '—' : fmtNum(x.practical_score)), cls: 'num' },
+      { head: tc('results.practicalPassedCol'), cell: (x) => passCell(x.practical_passed) },
+      ...r.practical_tasks.map((t, i) => ({ head: tc('results.practicalTask', { title: t.title }), cell: (x) => (x.practical_tasks[i] === null || x.practical_tasks[i] === undefined ? '—' : fmtNum(x.practical_tasks[i])), cls: 'num' })),
+    ] : [];
+    const practicalPending = r.rows.filter((x) => x.status === 'practical_pending').length;
     const sectionCols = r.section_titles.map((title, i) => ({ head: title, cell: (x) => (x.sections.length ? fmtNum(x.sections[i]) : '—'), cls: 'num' }));
     const tableView = table([
       { head: tc('results.rank'), cell: (x) => (x.rank ?? '—'), cls: 'num' },
@@ -152,14 +161,16 @@ export async function render({ root, params, alive }) {
       { head: tc('results.room'), cell: (x) => x.room },
       { head: tc('results.seat'), cell: (x) => String(x.seat), cls: 'num' },
       { head: tc('results.status'), cell: (x) => el('span', { class: `badge rs-${x.status}` }, tc(`results.statuses.${x.status}`)) },
-      { head: tc('results.score'), cell: (x) => (x.score === null ? '—' : `${fmtNum(x.score)}${x.max ? ` / ${fmtNum(x.max)}` : ''}`), cls: 'num' },
-      { head: tc('results.passedCol'), cell: (x) => (x.passed === null || x.passed === undefined ? '—' : el('span', { class: x.passed ? 'ok' : 'error' }, x.passed ? tc('results.pass') : tc('results.fail'))) },
+      { head: tc(r.has_practical ? 'results.theoryScore' : 'results.score'), cell: (x) => (x.score === null ? '—' : `${fmtNum(x.score)}${x.max ? ` / ${fmtNum(x.max)}` : ''}`), cls: 'num' },
+      { head: tc('results.passedCol'), cell: (x) => passCell(x.passed) },
       ...sectionCols,
+      ...practicalCols,
     ], r.rows, { 'aria-label': tc('results.tableLabel'), 'data-test': 'results-table', class: 'results-table' },
     (x) => ({ 'data-ticket': x.ticket, 'data-status': x.status }));
     return [
       summary,
       pending ? el('p', { class: 'warn', 'data-test': 'results-pending' }, tc('results.pendingMarks', { n: pending }), ' ', el('a', { href: `#/sessions/${id}/marking` }, tc('results.goMark'))) : '',
+      practicalPending ? el('p', { class: 'warn', 'data-test': 'results-practical-pending' }, tc('results.practicalPending', { n: practicalPending })) : '',
       el('div', { class: 'actions' }, exportBtn('csv'), exportBtn('xlsx'), fullIds ? fullIds.wrap : '', session.has('author') ? release : '', el('button', { type: 'button', 'data-test': 'results-refresh', onclick: () => load().catch((e) => show(msg, 'error', errorText(e))) }, tc('results.refresh'))),
       confirmSlot,
       certBanner || '',

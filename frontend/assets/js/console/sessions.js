@@ -4,6 +4,7 @@ import {
   el, tc, hasText, call, errorText, heading, field, select, table, show, fmtDate, reportView, filePicker, session, ApiError,
 } from './core.js';
 import { sessionEditor, proctorsView, judgesView, candidateActions } from './sessionedit.js';
+import { setupSection } from './practical.js';
 
 /** Exam names by id; only authors may read exams, others see ids. */
 async function examNames() {
@@ -170,6 +171,7 @@ export async function detail({ root, params, alive }) {
     el('a', { class: 'button primary', href: `#/sessions/${id}/room`, 'data-test': 'room-link' }, tc('room.open')),
     el('a', { class: 'button', href: `#/sessions/${id}/tickets`, 'data-test': 'tickets-link' }, tc('sessions.tickets')),
     el('a', { class: 'button', href: `#/sessions/${id}/results`, 'data-test': 'results-link' }, tc('sessions.results')),
+    el('a', { class: 'button', href: `#/sessions/${id}/checkin`, 'data-test': 'checkin-link' }, tc('checkin.open')),
     session.has('author', 'judge') ? el('a', { class: 'button', href: `#/sessions/${id}/marking`, 'data-test': 'marking-link' }, tc('sessions.marking')) : '');
 
   root.append(heading(`${s.name} ${s.number}`.trim()), flash ? el('div', { class: 'notice notice-ok', role: 'status', 'data-test': 'session-flash' }, flash) : '', info, links);
@@ -179,6 +181,7 @@ export async function detail({ root, params, alive }) {
   if (!alive()) return;
   if (author) root.append(await judgesView(s));
   if (!alive()) return;
+  if (author) root.append(setupSection(s));
   if (author) root.append(rosterView(), addView());
   root.append(el('section', { 'aria-labelledby': 'cand-h' }, el('h2', { id: 'cand-h' }, tc('sessions.candidates')), candidateEdit, candidatesSlot));
   loadCandidates();

@@ -1,9 +1,10 @@
 // Staff accounts (admins): the list, a new account, roles, disabling and a new password. The
 // server refuses an admin's removing their own admin role or disabling themselves; the screen
-// does not offer it either.
+// does not offer it either. An account's affiliation (工作单位/学校) keeps a judge off the
+// candidates of their own employer in practical tasks.
 import { el, tc, call, errorText, heading, field, table, show, checkbox, session, fmtDate } from './core.js';
 
-const ROLES = ['admin', 'author', 'proctor', 'judge'];
+const ROLES = ['admin', 'author', 'proctor', 'judge', 'supervisor'];
 
 function roleBoxes(held, prefix, lockAdmin) {
   const boxes = ROLES.map((r) => {
@@ -30,6 +31,7 @@ export async function render({ root, alive }) {
   function editor(u) {
     const self = u.id === me.id;
     const name = el('input', { value: u.display_name, 'data-test': 'user-edit-name', maxlength: '100' });
+    const affiliation = el('input', { value: u.affiliation || '', 'data-test': 'user-edit-affiliation', maxlength: '200' });
     const roles = roleBoxes(u.roles, 'user-edit', self);
     const password = el('input', { type: 'password', autocomplete: 'new-password', 'data-test': 'user-edit-password' });
     const emsg = el('div', { class: 'msg', 'data-test': 'user-edit-message' });
@@ -53,7 +55,7 @@ export async function render({ root, alive }) {
     const form = el('form', { class: 'card', 'data-test': 'user-edit-form', novalidate: true },
       el('h2', {}, tc('users.editTitle', { name: u.username })),
       self ? el('p', { class: 'notice notice-info' }, tc('users.selfNote')) : '',
-      el('div', { class: 'grid' }, field(tc('users.displayName'), name)),
+      el('div', { class: 'grid' }, field(tc('users.displayName'), name), field(tc('users.affiliation'), affiliation, { hint: tc('users.affiliationHint') })),
       roles.wrap,
       el('div', { class: 'actions' }, save, toggle),
       el('div', { class: 'grid' }, field(tc('users.newPassword'), password, { hint: tc('users.passwordHint') })),
@@ -66,7 +68,7 @@ export async function render({ root, alive }) {
       if (!chosen.length) { show(emsg, 'error', tc('users.needRole')); return; }
       save.disabled = true;
       try {
-        await call('PATCH', `/api/users/${u.id}`, { body: { display_name: name.value.trim() || u.username, roles: chosen } });
+        await call('PATCH', `/api/users/${u.id}`, { body: { display_name: name.value.trim() || u.username, roles: chosen, affiliation: affiliation.value.trim() } });
         sessionStorage.setItem('console.flash', tc('users.saved', { name: u.username }));
         rerender();
       } catch (e) { show(emsg, 'error', errorText(e), { 'data-test': 'user-edit-error' }); } finally { save.disabled = false; }
@@ -78,6 +80,7 @@ export async function render({ root, alive }) {
   function creator() {
     const username = el('input', { required: true, autocapitalize: 'none', spellcheck: 'false', autocomplete: 'off', 'data-test': 'user-new-username' });
     const name = el('input', { 'data-test': 'user-new-name', maxlength: '100' });
+    const affiliation = el('input', { 'data-test': 'user-new-affiliation', maxlength: '200' });
     const password = el('input', { type: 'password', autocomplete: 'new-password', 'data-test': 'user-new-password' });
     const roles = roleBoxes(['proctor'], 'user-new', false);
     const cmsg = el('div', { class: 'msg', 'data-test': 'user-new-message' });
@@ -86,6 +89,7 @@ export async function render({ root, alive }) {
       el('div', { class: 'grid' },
         field(tc('users.username'), username, { hint: tc('users.usernameHint') }),
         field(tc('users.displayName'), name),
+        field(tc('users.affiliation'), affiliation, { hint: tc('users.affiliationHint') }),
         field(tc('users.password'), password, { hint: tc('users.passwordHint') })),
       roles.wrap, cmsg, el('div', { class: 'actions' }, submit));
     form.addEventListener('submit', async (ev) => {
@@ -94,7 +98,7 @@ export async function render({ root, alive }) {
       if (!roles.value().length) { show(cmsg, 'error', tc('users.needRole')); return; }
       submit.disabled = true;
       try {
-        const u = await call('POST', '/api/users', { body: { username: username.value.trim(), display_name: name.value.trim(), password: password.value, roles: roles.value() } });
+        const u = await call('POST', '/api/users', { body: { username: username.value.trim(), display_name: name.value.trim(), affiliation: affiliation.value.trim(), password: password.value, roles: roles.value() } });
         sessionStorage.setItem('console.flash', tc('users.created', { name: u.username }));
         rerender();
       } catch (e) { show(cmsg, 'error', errorText(e), { 'data-test': 'user-new-error' }); } finally { submit.disabled = false; }
@@ -105,6 +109,7 @@ export async function render({ root, alive }) {
   const list = table([
     { head: tc('users.username'), cell: (u) => el('code', {}, u.username) },
     { head: tc('users.displayName'), cell: (u) => u.display_name },
+    { head: tc('users.affiliation'), cell: (u) => u.affiliation || '' },
     { head: tc('users.roles'), cell: (u) => el('span', { class: 'roles' }, ...u.roles.map((r) => el('span', { class: 'badge role' }, tc(`roles.${r}`)))) },
     { head: tc('users.state'), cell: (u) => el('span', { class: `badge ${u.disabled ? 'state-closed' : 'state-open'}`, 'data-test': 'user-state' }, u.disabled ? tc('users.disabled') : tc('users.active')) },
     { head: tc('users.createdAt'), cell: (u) => fmtDate(u.created_at) },

@@ -34,9 +34,15 @@ pub(crate) enum Column {
     Status,
     /// 评分标准
     Rubric,
+    /// 考核时间(分钟) of a practical task
+    Minutes,
+    /// 设备材料 of a practical task: `名称|规格|数量|单位` per line
+    Equipment,
+    /// 评分细则 of a practical task: `分项|内容|分值|类型|参数` per line
+    Scheme,
 }
 
-const SLOTS: usize = 12 + MAX_OPTIONS;
+const SLOTS: usize = 15 + MAX_OPTIONS;
 pub(super) const OPTION_HEADERS: [&str; MAX_OPTIONS] = [
     "选项A", "选项B", "选项C", "选项D", "选项E", "选项F", "选项G", "选项H",
 ];
@@ -64,6 +70,9 @@ pub(crate) const WRITE_COLUMNS: [Column; SLOTS] = [
     Column::Source,
     Column::Status,
     Column::Rubric,
+    Column::Minutes,
+    Column::Equipment,
+    Column::Scheme,
 ];
 
 impl Column {
@@ -81,7 +90,10 @@ impl Column {
             Column::Source => 9,
             Column::Status => 10,
             Column::Rubric => 11,
-            Column::Option(i) => 12 + i.min(MAX_OPTIONS - 1),
+            Column::Minutes => 12,
+            Column::Equipment => 13,
+            Column::Scheme => 14,
+            Column::Option(i) => 15 + i.min(MAX_OPTIONS - 1),
         }
     }
 
@@ -101,6 +113,9 @@ impl Column {
             Column::Source => "出处",
             Column::Status => "状态",
             Column::Rubric => "评分标准",
+            Column::Minutes => "考核时间(分钟)",
+            Column::Equipment => "设备材料",
+            Column::Scheme => "评分细则",
         }
     }
 
@@ -134,7 +149,14 @@ impl Column {
             "标签" | "tags" | "tag" => Column::Tags,
             "出处" | "来源" | "依据" | "source" => Column::Source,
             "状态" | "status" => Column::Status,
-            "评分标准" | "评分细则" | "rubric" => Column::Rubric,
+            "评分标准" | "rubric" => Column::Rubric,
+            "考核时间" | "考核时长" | "时长" | "时间限制" | "minutes" => {
+                Column::Minutes
+            }
+            "设备材料" | "设备材料清单" | "设备清单" | "设备" | "equipment" => {
+                Column::Equipment
+            }
+            "评分细则" | "评分表" | "scheme" => Column::Scheme,
             _ => {
                 let letter = h
                     .strip_prefix("选项")

@@ -3,8 +3,8 @@
 //!
 //! Columns (header variants are accepted: trimmed, full-width letters, `A` for `选项A`, a few
 //! English and Chinese synonyms, a trailing `*` or `(必填)`): 编号, 题型, 题干, 选项A–选项H, 答案,
-//! 解析, 难度, 分类, 分值, 标签, 出处, 状态, 评分标准. 题型, 题干 and 答案 are required; rows above the
-//! header (a title row) are passed over.
+//! 解析, 难度, 分类, 分值, 标签, 出处, 状态, 评分标准, and for practical tasks 考核时间(分钟), 设备材料,
+//! 评分细则. 题型, 题干 and 答案 are required; rows above the header (a title row) are passed over.
 //!
 //! Cells: 题型 as in [`QuestionKind::parse`](crate::bank::model::QuestionKind::parse); choice
 //! answers as letters (`ACD`, `A,C`); 判断 as 对/错 (or a letter naming the option 对/错); 填空
@@ -17,7 +17,11 @@
 //! A cell that starts with `'` followed by `=`, `+`, `-` or `@` loses that one apostrophe:
 //! the writer adds it so that Excel shows such a text instead of running it as a formula.
 //!
-//! Not kept by the writer: a practical task's marking scheme (only its rubric); a category
+//! A practical task's 设备材料 and 评分细则 are one entry per line in the notation of
+//! [`super::scheme`] (`名称|规格|数量|单位`, `分项|内容|分值|类型|参数`); a 评分细则 cell without
+//! any `|` is old free text and becomes the rubric.
+//!
+//! Not kept by the writer: a category
 //! name containing `/` or `>`, a tag containing a comma, or a blank answer containing `;` or
 //! `|` do not come back the same.
 //!
@@ -141,8 +145,7 @@ pub fn read(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
 
 /// Writes questions as CSV with the writer every CSV export shares (UTF-8 with BOM so Excel
 /// reads the Chinese right, cells that Excel would run as formulas defused with a leading `'`,
-/// which [`read`] takes off again): the Chinese headers, one row per question. A practical
-/// task's marking scheme is not kept.
+/// which [`read`] takes off again): the Chinese headers, one row per question.
 pub fn write(questions: &[Question]) -> Result<Vec<u8>, FormatError> {
     let fail = |e: ::csv::Error| FormatError::export_failed(e);
     let mut w = crate::spreadsheet::CsvWriter::new();

@@ -2,10 +2,13 @@
 //! question as the text of its cells.
 
 use super::columns::{Column, Layout, OPTION_HEADERS, is_empty_row};
+use crate::bank::format::scheme::cells::{
+    equipment_cell, parse_equipment_cell, parse_minutes, parse_scheme_cell, scheme_cell,
+};
 use crate::bank::format::{ParsedItem, Skip};
 use crate::bank::model::{
-    Key, MAX_OPTIONS, Question, QuestionBody, QuestionKind, QuestionStatus, full_to_half,
-    option_label, parse_letters, parse_true_false,
+    Aspect, Equipment, Key, MAX_OPTIONS, Question, QuestionBody, QuestionKind, QuestionStatus,
+    full_to_half, option_label, parse_letters, parse_true_false,
 };
 use crate::error::{ErrorCode, Text};
 use std::borrow::Cow;
@@ -227,6 +230,7 @@ fn row_body<S: AsRef<str>>(
                 )
             })?
     };
+    let mut rubric = cell(Column::Rubric).to_string();
     let status_cell = cell(Column::Status);
     let status = if status_cell.is_empty() {
         QuestionStatus::Active
@@ -238,6 +242,7 @@ fn row_body<S: AsRef<str>>(
             )
         })?
     };
+    let (scheme, equipment, minutes) = practical_cells(kind, &cell, &mut rubric, warnings)?;
     Ok(QuestionBody {
         ident: cell(Column::Ident).to_string(),
         kind,
@@ -249,10 +254,10 @@ fn row_body<S: AsRef<str>>(
             Vec::new()
         },
         key,
-        rubric: cell(Column::Rubric).to_string(),
-        scheme: Vec::new(),
-        minutes: 0,
-        equipment: vec![],
+        rubric,
+        scheme,
+        minutes,
+        equipment,
         points,
         difficulty,
         explanation: cell(Column::Explanation).to_string(),
@@ -260,6 +265,67 @@ fn row_body<S: AsRef<str>>(
         tags: split_list(cell(Column::Tags), &[',', '，']),
         status,
     })
+}
+
+type Practical = (Vec<Aspect>, Vec<Equipment>, u32);
+
+/// The practical columns of a row: 评分细则, 设备材料 and 考核时间 of a practical task. A
+/// 评分细则 cell without any `|` (free text, as older sheets have it) and the cell of another
+/// kind of question become the rubric when 评分标准 is empty; the practical columns of another
+/// kind are otherwise ignored with a warning.
+fn practical_cells<'c>(
+    kind: QuestionKind,
+    cell: &impl Fn(Column) -> &'c str,
+    rubric: &mut String,
+    warnings: &mut Vec<Text>,
+) -> Result<Practical, Skip> {
+    let scheme_text = cell(Column::Scheme);
+    let free_text = !scheme_text.contains(['|', '｜']);
+    if !scheme_text.is_empty() && (free_text || kind != QuestionKind::Practical) {
+        if rubric.is_empty() {
+            *rubric = scheme_text.to_string();
+        } else if kind == QuestionKind::Practical {
+            return Err(parse_scheme_cell(scheme_text).err().unwrap_or_else(|| {
+                Skip::new(
+                    ErrorCode::BadScheme,
+                    "评分细则须逐行写成“分项|内容|分值|类型|参数”",
+                    "评分细则 must be lines of group|text|points|type|parameters",
+                )
+            }));
+        }
+        if kind == QuestionKind::Practical {
+            warnings.push(Text::new(
+                "评分细则未按“分项|内容|分值|类型|参数”逐行书写，已作为评分标准文字保存",
+                "评分细则 is not written as group|text|points|type|parameters lines; kept as the rubric text",
+            ));
+            return Ok((vec![], cells_equipment(cell)?, cells_minutes(cell)?));
+        }
+    }
+    if kind != QuestionKind::Practical {
+        if !cell(Column::Equipment).is_empty() || !cell(Column::Minutes).is_empty() {
+            warnings.push(Text::new(
+                format!("{}题不使用考核时间和设备材料列，已忽略", kind.chinese()),
+                format!(
+                    "考核时间 and 设备材料 are ignored for a {} question",
+                    kind.chinese()
+                ),
+            ));
+        }
+        return Ok((vec![], vec![], 0));
+    }
+    Ok((
+        parse_scheme_cell(scheme_text)?,
+        cells_equipment(cell)?,
+        cells_minutes(cell)?,
+    ))
+}
+
+fn cells_equipment<'c>(cell: &impl Fn(Column) -> &'c str) -> Result<Vec<Equipment>, Skip> {
+    parse_equipment_cell(cell(Column::Equipment))
+}
+
+fn cells_minutes<'c>(cell: &impl Fn(Column) -> &'c str) -> Result<u32, Skip> {
+    parse_minutes(cell(Column::Minutes))
 }
 
 /// A number as a keeper writes it: `2`, `2.5`.
@@ -303,5 +369,9 @@ pub(crate) fn cell_text(q: &Question, c: Column) -> Cow<'_, str> {
         Column::Source => Cow::Borrowed(&q.source),
         Column::Status => Cow::Borrowed(status_text(q.status)),
         Column::Rubric => Cow::Borrowed(&q.rubric),
+        Column::Minutes if q.minutes > 0 => Cow::Owned(q.minutes.to_string()),
+        Column::Minutes => Cow::Borrowed(""),
+        Column::Equipment => Cow::Owned(equipment_cell(&q.equipment)),
+        Column::Scheme => Cow::Owned(scheme_cell(&q.scheme)),
     }
 }

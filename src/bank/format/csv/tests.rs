@@ -106,13 +106,26 @@ fn writing_then_reading_gives_the_same_questions() {
 }
 
 #[test]
-fn a_practical_scheme_is_lost_in_csv_but_the_rest_comes_back() {
+fn a_practical_scheme_equipment_and_time_come_back_from_csv() {
     let mut b = questions()[5].clone().into_body();
+    b.minutes = 30;
+    b.equipment = vec![crate::bank::model::Equipment {
+        name: "灭火器".into(),
+        spec: "4kg 干粉".into(),
+        quantity: 1.0,
+        unit: "具".into(),
+    }];
     b.scheme = vec![
         Aspect {
-            group: String::new(),
+            group: "操作".into(),
             kind: Default::default(),
             text: "拔保险销".into(),
+            points: 4.0,
+        },
+        Aspect {
+            group: "操作".into(),
+            kind: crate::bank::model::AspectKind::Deduction { per: 2.0 },
+            text: "喷射方向错误".into(),
             points: 4.0,
         },
         Aspect {
@@ -123,10 +136,23 @@ fn a_practical_scheme_is_lost_in_csv_but_the_rest_comes_back() {
         },
     ];
     let q = Question::parse(b).unwrap();
-    let back = bodies(read(&write(std::slice::from_ref(&q)).unwrap()).unwrap());
-    let mut expected = q.into_body();
-    expected.scheme.clear();
-    assert_eq!(back[0].body(), &expected);
+    let bytes = write(std::slice::from_ref(&q)).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        text.contains("操作|喷射方向错误|4|扣分|每次扣2分"),
+        "{text}"
+    );
+    assert_eq!(bodies(read(&bytes).unwrap())[0], q);
+}
+
+#[test]
+fn an_old_free_text_scheme_column_becomes_the_rubric() {
+    let text = "题型,题干,答案,分值,评分细则\n实操,操作灭火器,拔销压把,10,动作规范得分\n";
+    let f = read(text.as_bytes()).unwrap();
+    let b = f.items[0].result.as_ref().unwrap();
+    assert_eq!(b.rubric, "动作规范得分");
+    assert!(b.scheme.is_empty());
+    assert_eq!(f.items[0].warnings.len(), 1);
 }
 
 #[test]

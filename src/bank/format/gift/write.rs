@@ -1,8 +1,8 @@
 //! Writing questions as GIFT, with comments for what the format cannot hold.
 
 use super::split_format;
-use crate::bank::format::FormatError;
 use crate::bank::format::moodle::{category_text, percent};
+use crate::bank::format::{FormatError, scheme};
 use crate::bank::model::{Key, Question, QuestionKind};
 
 /// Escapes GIFT's special characters; line breaks become `\n`.
@@ -79,8 +79,21 @@ fn write_question(out: &mut String, q: &Question) {
     };
     if q.kind == QuestionKind::Practical {
         out.push_str(
-            "// practical task written as an essay: its reference answer, rubric and marking scheme are not kept\n",
+            "// practical task written as an essay: its reference answer, rubric and marking scheme are not read back (the scheme follows as comments)\n",
         );
+        // For graders reading the file: the time, equipment and scheme as comments (not read back).
+        let mut lines = scheme::describe_preparation(q.minutes, &q.equipment);
+        if !q.scheme.is_empty() {
+            lines.extend(scheme::describe_scheme(&q.scheme));
+        }
+        for line in lines {
+            // Brackets would read as comment tokens ([id:…]); line breaks would end the comment.
+            let line = line
+                .replace('[', "［")
+                .replace(']', "］")
+                .replace(['\n', '\r'], " ");
+            out.push_str(&format!("// {line}\n"));
+        }
     } else if blanks > 1 {
         out.push_str(&format!(
             "// fill-in question with {blanks} blanks written as an essay: GIFT holds one blank per question\n"

@@ -439,7 +439,7 @@ fn a_practical_task_is_written_as_an_essay_with_its_scheme_for_the_graders() {
     assert_eq!(back[0].kind, QuestionKind::Short);
     assert_eq!(back[0].points, 10.0);
     assert!(
-        back[0].rubric.contains("动作规范（6分）"),
+        back[0].rubric.contains("1. 动作规范（6分，"),
         "{}",
         back[0].rubric
     );

@@ -2,7 +2,7 @@
 
 use super::{PLUGINFILE, REFERENCE_LABELS, category_text, percent};
 use crate::bank::format::text::{media_hash, mime_extension};
-use crate::bank::format::{Attachment, FormatError, html};
+use crate::bank::format::{Attachment, FormatError, html, scheme};
 use crate::bank::model::{Key, Question, QuestionKind};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -222,11 +222,9 @@ fn write_question(out: &mut String, q: &Question, attachments: &[Attachment]) {
             if !q.rubric.is_empty() {
                 info.push(q.rubric.clone());
             }
+            info.extend(scheme::describe_preparation(q.minutes, &q.equipment));
             if !q.scheme.is_empty() {
-                info.push("评分细则：".to_string());
-                for (i, a) in q.scheme.iter().enumerate() {
-                    info.push(format!("{}. {}（{}分）", i + 1, a.text, a.points));
-                }
+                info.extend(scheme::describe_scheme(&q.scheme));
             }
             if !reference.is_empty() {
                 info.push(format!("{}：{reference}", REFERENCE_LABELS[0]));

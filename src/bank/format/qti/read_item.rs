@@ -4,6 +4,7 @@
 use super::SCHEME_CLASS;
 use super::dom::{attr, child, children, has_class, is, plain};
 use super::read_body::Html;
+use crate::bank::format::scheme::cells;
 use crate::bank::format::{Skip, html};
 use crate::bank::model::{Aspect, Key, QuestionBody, QuestionKind, QuestionStatus};
 use crate::error::ErrorCode;
@@ -223,6 +224,8 @@ pub(super) fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> 
     let first = interactions[0];
     let mut options = Vec::new();
     let mut scheme = Vec::new();
+    let mut minutes = 0;
+    let mut equipment = vec![];
     let kind;
     let key;
     match name {
@@ -358,13 +361,35 @@ pub(super) fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> 
                     let text = span("aspect").map(|s| h.text_of(s));
                     let points = span("points").and_then(|s| plain(s).parse::<f64>().ok());
                     if let (Some(text), Some(points)) = (text, points) {
+                        let n = scheme.len() + 1;
+                        let kind = cells::parse_kind(
+                            &span("kind").map(plain).unwrap_or_default(),
+                            &span("params").map(plain).unwrap_or_default(),
+                            (&format!("评分细则第 {n} 项"), &format!("scheme entry {n}")),
+                        )?;
                         scheme.push(Aspect {
-                            group: String::new(),
+                            group: span("group").map(|s| h.text_of(s)).unwrap_or_default(),
                             text,
                             points,
-                            kind: Default::default(),
+                            kind,
                         });
                     }
+                }
+                let span = |class: &str| {
+                    block
+                        .descendants()
+                        .find(|n| is(n, "span") && has_class(*n, class))
+                };
+                minutes = span("minutes")
+                    .and_then(|s| plain(s).parse::<u32>().ok())
+                    .unwrap_or(0);
+                if let Some(list) = block
+                    .descendants()
+                    .find(|n| is(n, "ul") && has_class(*n, "equipment"))
+                {
+                    let lines: Vec<String> =
+                        list.children().filter(|n| is(n, "li")).map(plain).collect();
+                    equipment = cells::parse_equipment_cell(&lines.join("\n"))?;
                 }
             } else {
                 kind = QuestionKind::Short;
@@ -413,8 +438,8 @@ pub(super) fn item_body(item: Node, h: &mut Html) -> Result<QuestionBody, Skip> 
         key,
         rubric,
         scheme,
-        minutes: 0,
-        equipment: vec![],
+        minutes,
+        equipment,
         points,
         difficulty: 3,
         explanation,

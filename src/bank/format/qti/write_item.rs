@@ -3,6 +3,7 @@
 
 use super::SCHEME_CLASS;
 use super::{QTI_NS, esc, number};
+use crate::bank::format::scheme;
 use crate::bank::model::{BLANK_MARKER, Key, Question, QuestionKind};
 
 /// Platform text to XHTML: escaped text, `<br/>` for line breaks, `<img/>` for images.
@@ -220,13 +221,50 @@ pub(super) fn item_xml(q: &Question, id: &str, src: &mut dyn FnMut(&str) -> Stri
             "    <rubricBlock view=\"scorer\" class=\"{SCHEME_CLASS}\"><p>评分细则</p><ul>"
         ));
         for a in &q.scheme {
+            x.push_str("<li>");
+            if !a.group.is_empty() {
+                x.push_str(&format!(
+                    "<span class=\"group\">{}</span> ",
+                    xhtml(&a.group, src)
+                ));
+            }
             x.push_str(&format!(
-                "<li><span class=\"aspect\">{}</span> <span class=\"points\">{}</span></li>",
+                "<span class=\"aspect\">{}</span> <span class=\"points\">{}</span>",
                 xhtml(&a.text, src),
                 number(a.points)
             ));
+            if !a.kind.is_plain() {
+                // The kind and its parameters in the spreadsheet notation (read back), then the
+                // rule in words for a grader.
+                x.push_str(&format!(
+                    " <span class=\"kind\">{}</span> <span class=\"params\">{}</span>",
+                    scheme::kind_zh(&a.kind),
+                    esc(&scheme::cells::params_text(&a.kind))
+                ));
+            }
+            x.push_str(&format!(
+                " <span class=\"rule\">{}</span></li>",
+                xhtml(&scheme::describe(a), src)
+            ));
         }
-        x.push_str("</ul></rubricBlock>\n");
+        x.push_str("</ul>");
+        if q.minutes > 0 {
+            x.push_str(&format!(
+                "<p>考核时间 <span class=\"minutes\">{}</span> 分钟</p>",
+                q.minutes
+            ));
+        }
+        if !q.equipment.is_empty() {
+            x.push_str("<p>设备材料（名称|规格|数量|单位）</p><ul class=\"equipment\">");
+            for e in &q.equipment {
+                x.push_str(&format!(
+                    "<li>{}</li>",
+                    esc(&scheme::cells::equipment_cell(std::slice::from_ref(e)))
+                ));
+            }
+            x.push_str("</ul>");
+        }
+        x.push_str("</rubricBlock>\n");
     }
     x.push_str("  </itemBody>\n");
     // Response processing: full marks (MAXSCORE) for a correct answer; blanks share them.

@@ -8,7 +8,7 @@ use crate::error::{AppError, AppResult, ErrorCode, Text};
 use crate::exam::session::SessionId;
 use crate::practical::draw::Shape;
 use crate::practical::part::{self, get_part, slot_start};
-use crate::practical::score::RecordCandidate;
+use crate::practical::record::RecordCandidate;
 use crate::practical::{Aggregation, TaskId, checkin, judging, signoff};
 use actix_web::http::StatusCode;
 use chrono::{Duration, Utc};

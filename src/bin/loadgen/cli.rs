@@ -21,43 +21,6 @@ pub(crate) enum Command {
     Setup(SetupArgs),
     /// Run N candidates against the session the candidates file belongs to.
     Run(RunArgs),
-    /// Set up a practical event and have its judges mark every candidate at once.
-    Judges(JudgesArgs),
-}
-
-/// Options of `judges`.
-#[derive(Args)]
-pub(crate) struct JudgesArgs {
-    /// Server base URL (loopback only).
-    #[arg(long, value_delimiter = ',', default_value = "http://127.0.0.1:8080")]
-    pub(crate) base: Vec<String>,
-    /// Staff account with the author and admin roles.
-    #[arg(long, default_value = "admin")]
-    pub(crate) admin_user: String,
-    /// Its password.
-    #[arg(long, env = "ADMIN_PASSWORD", hide_env_values = true)]
-    pub(crate) admin_password: String,
-    /// Candidates, all checked in.
-    #[arg(long, default_value_t = 200)]
-    pub(crate) candidates: usize,
-    /// Practical tasks every candidate does.
-    #[arg(long, default_value_t = 3)]
-    pub(crate) tasks: usize,
-    /// Judges per task (each a distinct account; tasks × panel judges mark at once).
-    #[arg(long, default_value_t = 5)]
-    pub(crate) panel: usize,
-    /// Aspects per task's scheme (the last a deduction).
-    #[arg(long, default_value_t = 10)]
-    pub(crate) aspects: usize,
-    /// PID of the server, to report its CPU time.
-    #[arg(long)]
-    pub(crate) server_pid: Option<u32>,
-    /// Tokio worker threads.
-    #[arg(long, default_value_t = 1)]
-    pub(crate) workers: usize,
-    /// Also write the figures as JSON here.
-    #[arg(long)]
-    pub(crate) json: Option<PathBuf>,
 }
 
 /// Options both phases share.

@@ -10,9 +10,6 @@
 //!   send tablet events (heartbeats, window blurs), optionally submit; then prints per-phase
 //!   counts, errors and latency percentiles, the time until every candidate had a paper, and the
 //!   achieved save rate, and with `--json` writes them as JSON.
-//! - `loadgen judges` sets up a practical event (tasks with schemes, candidates checked in,
-//!   panels of judges) and has every judge mark every candidate of their task at once, then
-//!   prints the mark saves' latency and the server's CPU time.
 //! - With `--watchers N`, `run` also plays N proctors watching the session's live room view
 //!   (Server-Sent Events) and measures how long a candidate's window blur takes to show on their
 //!   screens: from the moment the candidate sends it to the frame whose tile counts it.
@@ -36,7 +33,6 @@ mod cli;
 mod cpu;
 mod http;
 mod import;
-mod judges;
 mod plan;
 mod report;
 mod run;
@@ -62,7 +58,6 @@ fn main() -> ExitCode {
     let workers = match &cli.command {
         Command::Setup(a) => a.common.workers,
         Command::Run(a) => a.common.workers,
-        Command::Judges(a) => a.workers,
     }
     .max(1);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -80,7 +75,6 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Setup(a) => setup(a).await.map(|()| true),
             Command::Run(a) => run(a).await,
-            Command::Judges(a) => judges::judges(a).await,
         }
     });
     match result {

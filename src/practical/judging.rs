@@ -93,7 +93,7 @@ impl Task {
 }
 
 /// A task's title: the first line of its instructions, at most 60 characters (with `…` when
-/// cut), as the setup shows it (`part::title_of`).
+/// cut): the title every screen and document shows.
 pub fn title_of(stem: &str) -> String {
     let line = stem.lines().next().unwrap_or_default().trim();
     let mut t: String = line.chars().take(60).collect();

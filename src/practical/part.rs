@@ -455,14 +455,9 @@ pub struct PracticalPart {
     pub tasks: Vec<PracticalTask>,
 }
 
-/// The first line of a task's instructions, at most 60 characters: its title on every screen.
+/// A task's title: the first line of its instructions (see [`super::judging::title_of`]).
 pub fn title_of(q: &Question) -> String {
-    let line = q.stem.lines().next().unwrap_or_default().trim();
-    let mut t: String = line.chars().take(60).collect();
-    if line.chars().count() > 60 {
-        t.push('…');
-    }
-    t
+    super::judging::title_of(&q.stem)
 }
 
 /// The checked question of a task, at its frozen version.

@@ -259,10 +259,12 @@ mod load {
 
     pub async fn run(candidates: usize) {
         let dir = tempfile::tempdir().expect("temp dir");
+        let mut pg_drop = None;
         let url = match std::env::var("BENCH_POSTGRES_URL") {
             Ok(server) => {
                 let server = server.trim_end_matches('/').to_string();
                 let name = format!("exam_bench_practical_{}", std::process::id());
+                pg_drop = Some((server.clone(), name.clone()));
                 let admin = sea_orm::Database::connect(format!("{server}/postgres"))
                     .await
                     .expect("postgres");
@@ -499,5 +501,22 @@ mod load {
             );
         }
         assert_eq!(flags, 0, "spread 3 never flags");
+        if let Some((server, name)) = pg_drop {
+            use sea_orm::ConnectionTrait;
+            let admin = sea_orm::Database::connect(format!("{server}/postgres"))
+                .await
+                .expect("postgres");
+            // The app still holds connections: end them, then drop the database.
+            admin
+                .execute_unprepared(&format!(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+                ))
+                .await
+                .ok();
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+                .await
+                .ok();
+        }
     }
 }

@@ -269,31 +269,65 @@ pub async fn load_event(db: &impl ConnectionTrait, session: i32) -> Result<Event
             })
         })
         .collect::<Result<_, DbErr>>()?;
-    let marks = db
+    // One row per candidate's task with every judge's marks packed (`judge:aspect:mark,…`):
+    // the SQLite driver hands rows over one by one, so 30,000 rows cost far more than the
+    // recompute itself; a few hundred packed rows do not.
+    let packed = if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        "string_agg(m.judge_id::text || ':' || m.aspect::text || ':' || m.mark::text, ',')"
+    } else {
+        "group_concat(m.judge_id || ':' || m.aspect || ':' || m.mark, ',')"
+    };
+    let mut marks = vec![];
+    for r in db
         .query_all_raw(stmt(
             db,
-            "SELECT m.task_id, m.candidate_id, m.judge_id, m.aspect, m.mark FROM practical_marks m \
-             JOIN practical_tasks t ON t.id = m.task_id WHERE t.session_id = ?",
+            &format!(
+                "SELECT m.task_id, m.candidate_id, {packed} AS marks FROM practical_marks m \
+                 JOIN practical_tasks t ON t.id = m.task_id WHERE t.session_id = ? \
+                 GROUP BY m.task_id, m.candidate_id"
+            ),
             [session.into()],
         ))
         .await?
-        .iter()
-        .map(|r| {
-            Ok(MarkRow {
-                task_id: r.try_get("", "task_id")?,
-                candidate_id: r.try_get("", "candidate_id")?,
-                judge_id: r.try_get("", "judge_id")?,
-                aspect: r.try_get("", "aspect")?,
-                mark: r.try_get("", "mark")?,
-            })
-        })
-        .collect::<Result<_, DbErr>>()?;
+    {
+        let packed: Option<String> = r.try_get("", "marks")?;
+        unpack_marks(
+            r.try_get("", "task_id")?,
+            r.try_get("", "candidate_id")?,
+            packed.as_deref().unwrap_or(""),
+            &mut marks,
+        );
+    }
     Ok(Event {
         pass_line,
         tasks: tasks.iter().map(TaskInput::of).collect(),
         candidates,
         marks,
     })
+}
+
+/// Reads a candidate's task's marks packed as `judge:aspect:mark,…` (what [`load_event`]
+/// asks the database for); a malformed item is skipped.
+pub fn unpack_marks(task_id: i32, candidate_id: i32, packed: &str, out: &mut Vec<MarkRow>) {
+    for item in packed.split(',').filter(|i| !i.is_empty()) {
+        let mut parts = item.split(':');
+        let (Some(j), Some(a), Some(m), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        if let (Ok(judge_id), Ok(aspect), Ok(mark)) =
+            (j.trim().parse(), a.trim().parse(), m.trim().parse::<f64>())
+        {
+            out.push(MarkRow {
+                task_id,
+                candidate_id,
+                judge_id,
+                aspect,
+                mark,
+            });
+        }
+    }
 }
 
 impl Event {
@@ -576,6 +610,31 @@ mod tests {
         assert_eq!(practical_score(&[]), 0.0);
         assert_eq!(task_score(13.0, 20.0), 65.0);
         assert_eq!(task_score(1.0, 0.0), 0.0);
+    }
+
+    #[test]
+    fn packed_marks_read_back_as_rows_and_a_malformed_item_is_skipped() {
+        let mut out = vec![];
+        unpack_marks(
+            3,
+            40,
+            "5:0:2.66666666666667,6:1:4.0,bad,7:x:1,8:2:1e-3",
+            &mut out,
+        );
+        assert_eq!(out.len(), 3);
+        assert_eq!(
+            out[0],
+            MarkRow {
+                task_id: 3,
+                candidate_id: 40,
+                judge_id: 5,
+                aspect: 0,
+                mark: 2.66666666666667
+            }
+        );
+        assert_eq!((out[2].judge_id, out[2].mark), (8, 0.001));
+        unpack_marks(3, 41, "", &mut out);
+        assert_eq!(out.len(), 3);
     }
 
     #[test]

@@ -147,7 +147,7 @@ test('an author sets up the practical part, checks a candidate in and reads out 
 
   // Once someone is checked in the setup cannot change.
   await page.goto(`${server.base}/console#/sessions/${sid}`);
-  await page.click('[data-test=practical-open]');
+  // A session with a practical part opens its section by itself.
   await page.waitForSelector('[data-test=practical-started-note]');
   assert.ok(await page.locator('[data-test=practical-save]').isDisabled());
   assert.deepEqual(errors, []);

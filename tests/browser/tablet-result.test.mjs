@@ -153,3 +153,78 @@ test('the candidate downloads their certificate on the tablet once it is issued'
   assert.equal(readFileSync(path).subarray(0, 4).toString(), '%PDF');
   await ctx.close();
 });
+
+test('a candidate who passes the theory and the judged practical part gets a certificate printing both', async () => {
+  const call = async (method, path, body, token = admin) => {
+    const r = await apiCall(server.base, method, path, { token, body });
+    assert.ok(r.status >= 200 && r.status < 300, `${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  const exam = await call('POST', '/api/exams', {
+    name: '专项职业能力 理论', time_limit_minutes: 30, pass_line: 0, release: 'by_staff',
+    blueprint: { sections: [{ title: '判断题', cells: [{ bank: 'VID', kind: 'true_false', count: 3, points: 1 }] }] },
+  });
+  const now = Date.now();
+  const session = await call('POST', '/api/sessions', {
+    name: '视频监控技术应用专项职业能力考核', number: '第四期', venue: '广州实训基地', rooms: [{ name: '第一考场', seats: 10 }],
+    exam_id: exam.id, starts_at: new Date(now - 60000).toISOString(), ends_at: new Date(now + 3600000).toISOString(),
+  });
+  const sid = session.id;
+  const type = await call('POST', '/api/certificate-types', {
+    code: 'ZXNL-T', title: '专项职业能力证书', title_en: 'Specialised Vocational Ability Certificate',
+    wording: '{name}同志参加{course}（{session}），经考核成绩合格，特发此证。', course: '视频监控技术应用专项职业能力',
+    validity_years: 3, issuer_code: 'GDAF', issuer_name: '广东省安全技术防范协会', show_score: true,
+  });
+  await call('PUT', `/api/sessions/${sid}/certificate-type`, { certificate_type_id: type.id });
+  const id = idNumber(781);
+  const seated = await call('POST', `/api/sessions/${sid}/candidates`, { name: '双合格考生', id_number: id });
+  const judge = await call('POST', '/api/users', { username: 'both.parts.judge', password: 'judge-pass-1', roles: ['judge'], affiliation: '鉴定指导中心' });
+  const found = await call('GET', '/api/questions?bank=PRA');
+  const task = (found.items || found).find((q) => q.ident === 'PRA-0001');
+  await call('PUT', `/api/sessions/${sid}/practical`, {
+    stations: 2, slot_minutes: 90, pass_line: 60,
+    tasks: [{ question_id: task.id, judges: [judge.id], head_judge: judge.id }],
+  });
+  const checkin = await call('POST', `/api/sessions/${sid}/practical/check-in`, { ticket: seated.ticket });
+
+  // The theory on the tablet: nothing is shown before the practical part is judged and released.
+  const ctx = await tabletContext(browser);
+  const page = await ctx.newPage();
+  await sitDown(page, seated.ticket, id);
+  await submit(page);
+  await page.waitForSelector('[data-test=not-released]');
+
+  // The judge gives full marks: every judgement 3, every measurement met or on target, no deduction.
+  const jt = (await apiCall(server.base, 'POST', '/api/auth/login', { body: { username: 'both.parts.judge', password: 'judge-pass-1' } })).body.token;
+  const taskId = checkin.places[0].task_id;
+  const board = await call('GET', `/api/judging/tasks/${taskId}`, undefined, jt);
+  const entry = (a) => {
+    const k = a.kind || { type: 'measurement', bands: [] };
+    if (k.type === 'judgement') return 3;
+    if (k.type === 'deduction') return 0;
+    return (k.bands || []).length ? 0 : 1;
+  };
+  let seq = 0;
+  for (const [i, a] of board.task.scheme.entries()) {
+    seq += 1;
+    await call('PUT', `/api/judging/tasks/${taskId}/sheets/${checkin.code}/marks/${i}`, { entry: entry(a), seq }, jt);
+  }
+  await call('POST', `/api/judging/tasks/${taskId}/sheets/${checkin.code}/submit`, {}, jt);
+  await call('POST', `/api/judging/tasks/${taskId}/sign-off`, {}, jt);
+
+  await call('POST', `/api/sessions/${sid}/release`, {});
+  await call('POST', `/api/sessions/${sid}/certificates`, {});
+  await page.reload();
+  await page.waitForSelector('[data-test=download-certificate]', { timeout: 10000 });
+  assert.match(await page.textContent('[data-test=practical-score]'), /100/);
+  assert.match(await page.textContent('[data-test=practical-verdict]'), /合格/);
+  await screenshot(page, 'tablet-result-both-parts');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=download-certificate]')]);
+  const { readFileSync } = await import('node:fs');
+  const { execFileSync } = await import('node:child_process');
+  const path = await download.path();
+  assert.equal(readFileSync(path).subarray(0, 4).toString(), '%PDF');
+  const text = execFileSync('pdftotext', [path, '-']).toString();
+  assert.match(text.replace(/\s+/g, ''), /操作技能100/);
+  await ctx.close();
+});

@@ -3,7 +3,7 @@
 //! The whole part is replaced at once, and only until the first lot is drawn.
 
 use super::entity::{code, panel, part, place, task};
-use super::{Aggregation, DEFAULT_PASS_LINE, DEFAULT_SPREAD, DrawMode, TaskId};
+use super::{Aggregation, DEFAULT_PASS_LINE, DEFAULT_SPREAD, DrawMode};
 use crate::audit::{self, Actor};
 use crate::auth::{Role, Roles};
 use crate::bank::model::{Question, QuestionKind, QuestionStatus};
@@ -539,14 +539,4 @@ pub async fn view(db: &impl ConnectionTrait, session: SessionId) -> AppResult<Pr
         candidates,
         tasks: out,
     })
-}
-
-/// A task by id with its session, or 404.
-pub async fn task(db: &impl ConnectionTrait, id: TaskId) -> AppResult<task::Model> {
-    task::Entity::find_by_id(id.0)
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            AppError::not_found(ErrorCode::NotFound, format!("no practical task {}", id.0))
-        })
 }

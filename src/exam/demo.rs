@@ -190,15 +190,39 @@ pub async fn ensure(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<De
             candidates: candidates(db, s.id).await?,
         });
     }
-    // An exam left by an interrupted earlier start is reused rather than duplicated.
+    let s = seat(
+        db,
+        exam_definition(),
+        (SESSION_NAME, SESSION_NUMBER, SESSION_VENUE),
+        now,
+    )
+    .await?;
+    Ok(Demo {
+        exam_id: s.exam_id,
+        session_id: s.id,
+        created: true,
+        ends_at: s.ends_at,
+        candidates: candidates(db, s.id).await?,
+    })
+}
+
+/// Makes a demo session for an exam (reusing an exam of the same name left by an interrupted
+/// earlier start) in the demo rooms, open from ten minutes before `now` for a day, and seats the
+/// demo roster. Every demo session is made this way.
+pub async fn seat(
+    db: &DatabaseConnection,
+    definition: ExamDefinition,
+    (name, number, venue): (&str, &str, &str),
+    now: DateTime<Utc>,
+) -> AppResult<super::entity::session::Model> {
     let exam_id = match service::list(db)
         .await?
         .into_iter()
-        .find(|e| e.row.name == EXAM_NAME)
+        .find(|e| e.row.name == definition.name)
     {
         Some(e) => e.row.id,
         None => {
-            service::create(db, &Actor::system(), exam_definition())
+            service::create(db, &Actor::system(), definition)
                 .await?
                 .0
                 .row
@@ -207,9 +231,9 @@ pub async fn ensure(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<De
     };
     let new = NewSession {
         exam_id,
-        name: SESSION_NAME.into(),
-        number: SESSION_NUMBER.into(),
-        venue: SESSION_VENUE.into(),
+        name: name.into(),
+        number: number.into(),
+        venue: venue.into(),
         starts_at: now - Duration::minutes(10),
         ends_at: now + Duration::days(1),
         rooms: ROOMS
@@ -236,13 +260,7 @@ pub async fn ensure(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<De
             format!("demo candidates were refused: {}", reasons.join("; ")),
         ));
     }
-    Ok(Demo {
-        exam_id,
-        session_id: s.id,
-        created: true,
-        ends_at: s.ends_at,
-        candidates: candidates(db, s.id).await?,
-    })
+    Ok(s)
 }
 
 async fn candidates(db: &DatabaseConnection, session_id: i32) -> AppResult<Vec<DemoCandidate>> {

@@ -14,8 +14,8 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::exam::blueprint::{Blueprint, Cell, DEFAULT_TOLERANCE, Section};
 use crate::exam::definition::{ExamDefinition, Release, Review};
 use crate::exam::scoring::MultiplePolicy;
-use crate::exam::session::{self, NewRoom, NewSession, SessionId};
-use crate::exam::{demo as exam_demo, repo, service};
+use crate::exam::session::SessionId;
+use crate::exam::{demo as exam_demo, repo};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::DatabaseConnection;
 
@@ -165,43 +165,11 @@ pub async fn ensure(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<Pr
 }
 
 async fn create(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<i32> {
-    let exam_id = match service::list(db)
-        .await?
-        .into_iter()
-        .find(|e| e.row.name == EXAM_NAME)
-    {
-        Some(e) => e.row.id,
-        None => {
-            service::create(db, &Actor::system(), exam_definition())
-                .await?
-                .0
-                .row
-                .id
-        }
-    };
-    let new = NewSession {
-        exam_id,
-        name: SESSION_NAME.into(),
-        number: SESSION_NUMBER.into(),
-        venue: SESSION_VENUE.into(),
-        starts_at: now - Duration::minutes(10),
-        ends_at: now + Duration::days(1),
-        rooms: exam_demo::ROOMS
-            .iter()
-            .map(|(name, seats)| NewRoom {
-                name: (*name).into(),
-                seats: *seats,
-                proctors: vec![],
-            })
-            .collect(),
-    };
-    let (s, _) = session::create(db, &Actor::system(), new).await?;
-    session::add_candidates(
+    let s = exam_demo::seat(
         db,
-        &Actor::system(),
-        SessionId(s.id),
-        exam_demo::roster_rows(),
-        false,
+        exam_definition(),
+        (SESSION_NAME, SESSION_NUMBER, SESSION_VENUE),
+        now,
     )
     .await?;
     let judges = judge_ids(db).await?;

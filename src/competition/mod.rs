@@ -9,6 +9,7 @@ pub mod bulk;
 pub mod conflicts;
 pub mod eligibility;
 pub mod entity;
+pub mod events;
 pub mod registration;
 pub mod review;
 pub mod setup;

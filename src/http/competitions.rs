@@ -5,13 +5,13 @@
 use crate::auth::{Role, Staff};
 use crate::competition::bulk::{self, ImportReport};
 use crate::competition::conflicts::{self, ConflictInput, ConflictView};
+use crate::competition::events::{self, EventInput, GroupInput};
 use crate::competition::registration::{
     self, ListQuery, Registration, RegistrationInput, RegistrationPage,
 };
 use crate::competition::review::{self, AcceptFilter, AcceptReport, ReviewInput};
 use crate::competition::setup::{
-    self, CompetitionInput, CompetitionSummary, CompetitionView, EventInput, EventView, GroupInput,
-    GroupView, StageView,
+    self, CompetitionInput, CompetitionSummary, CompetitionView, EventView, GroupView, StageView,
 };
 use crate::competition::stages::{self, StageInput};
 use crate::competition::teams::{self, TeamInput, TeamView};
@@ -117,7 +117,7 @@ pub async fn add_event(
     body: web::Json<EventInput>,
 ) -> AppResult<HttpResponse> {
     organiser(&staff)?;
-    let v = setup::add_event(
+    let v = events::add_event(
         &state.db,
         &staff.actor(),
         CompetitionId(*id),
@@ -140,7 +140,7 @@ pub async fn update_event(
 ) -> AppResult<web::Json<EventView>> {
     organiser(&staff)?;
     Ok(web::Json(
-        setup::update_event(&state.db, &staff.actor(), EventId(*eid), body.into_inner()).await?,
+        events::update_event(&state.db, &staff.actor(), EventId(*eid), body.into_inner()).await?,
     ))
 }
 
@@ -189,7 +189,7 @@ pub async fn add_group(
     body: web::Json<GroupInput>,
 ) -> AppResult<HttpResponse> {
     organiser(&staff)?;
-    let v = setup::add_group(
+    let v = events::add_group(
         &state.db,
         &staff.actor(),
         CompetitionId(*id),
@@ -212,7 +212,7 @@ pub async fn update_group(
 ) -> AppResult<web::Json<GroupView>> {
     organiser(&staff)?;
     Ok(web::Json(
-        setup::update_group(&state.db, &staff.actor(), GroupId(*gid), body.into_inner()).await?,
+        events::update_group(&state.db, &staff.actor(), GroupId(*gid), body.into_inner()).await?,
     ))
 }
 

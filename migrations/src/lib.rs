@@ -19,6 +19,8 @@ mod m20261220_000040_console_session_judges;
 mod m20261227_000050_practical;
 mod m20261227_000060_session_practical;
 mod m20261227_000061_certificate_practical;
+// Competitions (issue 14): the final's codes (part B).
+mod m20261228_000071_competition_codes;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -42,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261227_000050_practical::Migration),
             Box::new(m20261227_000060_session_practical::Migration),
             Box::new(m20261227_000061_certificate_practical::Migration),
+            Box::new(m20261228_000071_competition_codes::Migration),
         ]
     }
 }

@@ -5,7 +5,13 @@
 //!
 //! Before the decryption ceremony nothing here shows which contestant is behind a code.
 
+pub mod checkin;
+pub mod decryption;
+pub mod encryption;
 pub mod entity;
+pub mod final_stage;
+pub mod progress;
+pub mod seal;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -99,7 +99,7 @@ pub fn make_seal(passphrase: &str) -> AppResult<NewSeal> {
     let key = passphrase_key(passphrase, &salt)
         .ok_or_else(|| AppError::internal("passphrase key derivation failed"))?;
     let wrapped = XChaCha20Poly1305::new(&key.into())
-        .encrypt(XNonce::from_slice(&nonce), secret.to_bytes().as_slice())
+        .encrypt(&XNonce::from(nonce), secret.to_bytes().as_slice())
         .map_err(|_| AppError::internal("wrapping the secret key failed"))?;
     Ok(NewSeal {
         public_key: B64.encode(secret.public_key().as_bytes()),
@@ -118,12 +118,10 @@ pub fn unwrap_secret(wrapped_key: &str, passphrase: &str) -> Option<SecretKey> {
     let salt = B64.decode(parts.next()?).ok()?;
     let nonce = B64.decode(parts.next()?).ok()?;
     let ct = B64.decode(parts.next()?).ok()?;
-    if nonce.len() != 24 {
-        return None;
-    }
+    let nonce: [u8; 24] = nonce.try_into().ok()?;
     let key = passphrase_key(passphrase, &salt)?;
     let plain = XChaCha20Poly1305::new(&key.into())
-        .decrypt(XNonce::from_slice(&nonce), ct.as_slice())
+        .decrypt(&XNonce::from(nonce), ct.as_slice())
         .ok()?;
     let bytes: [u8; 32] = plain.try_into().ok()?;
     Some(SecretKey::from(bytes))
@@ -237,8 +235,14 @@ pub async fn get(
 pub async fn require(db: &impl ConnectionTrait, stage: StageId, layer: Layer) -> AppResult<Seal> {
     get(db, stage, layer).await?.ok_or_else(|| {
         let (zh, en) = match layer {
-            Layer::First => ("加密裁判尚未设定口令（一次加密密封）", "the encryption judge has not taken the first layer's seal"),
-            Layer::Second => ("监督尚未设定口令（二次加密密封）", "the supervisor has not taken the second layer's seal"),
+            Layer::First => (
+                "加密裁判尚未设定口令（一次加密密封）",
+                "the encryption judge has not taken the first layer's seal",
+            ),
+            Layer::Second => (
+                "监督尚未设定口令（二次加密密封）",
+                "the supervisor has not taken the second layer's seal",
+            ),
         };
         AppError::conflict(ErrorCode::SealNotSet, en).with_zh(zh)
     })
@@ -399,7 +403,10 @@ mod tests {
 
     #[test]
     fn the_commitment_ignores_row_order_but_not_a_changed_added_or_removed_row() {
-        let rows: Vec<String> = ["a", "b", "c"].iter().map(|s| digest(s.as_bytes())).collect();
+        let rows: Vec<String> = ["a", "b", "c"]
+            .iter()
+            .map(|s| digest(s.as_bytes()))
+            .collect();
         let c = commitment(&rows);
         let mut reordered = rows.clone();
         reordered.reverse();

@@ -318,6 +318,7 @@ error_codes! {
     CheckinClosed = "checkin_closed" => Error,
     CodesNotFinal = "codes_not_final" => Error,
     DecryptionOutOfOrder = "decryption_out_of_order" => Error,
+    FinalNotPrepared = "final_not_prepared" => Error,
     IdentityMismatch = "identity_mismatch" => Error,
     MappingSealed = "mapping_sealed" => Error,
     MappingTampered = "mapping_tampered" => Error,

@@ -331,7 +331,10 @@ pub async fn check_in(
 }
 
 /// The titles of a part's tasks, by task id.
-pub async fn titles(db: &impl ConnectionTrait, session: SessionId) -> AppResult<HashMap<i32, String>> {
+pub async fn titles(
+    db: &impl ConnectionTrait,
+    session: SessionId,
+) -> AppResult<HashMap<i32, String>> {
     let mut out = HashMap::new();
     for t in tasks(db, session).await? {
         let q = task_question(db, &t).await?;
@@ -341,7 +344,11 @@ pub async fn titles(db: &impl ConnectionTrait, session: SessionId) -> AppResult<
 }
 
 /// Place rows as the desk reads them, in slot order.
-pub fn places_of(p: &part::Model, rows: &[place::Model], titles: &HashMap<i32, String>) -> Vec<Place> {
+pub fn places_of(
+    p: &part::Model,
+    rows: &[place::Model],
+    titles: &HashMap<i32, String>,
+) -> Vec<Place> {
     let mut out: Vec<Place> = rows
         .iter()
         .map(|r| Place {

@@ -394,6 +394,7 @@ export default {
       checkin_closed: 'Check-in is closed (the second encryption is done).',
       codes_not_final: 'The second encryption is not done yet: marking cannot start.',
       decryption_out_of_order: 'Decryption goes in order: the supervisor opens the second layer, then the encryption judge the first.',
+      final_not_prepared: 'The final has no session yet (or no earlier stage has an exam session).',
       identity_mismatch: 'The ID number does not match the registration of this contestant number.',
       mapping_sealed: 'Before decryption nobody (admins included) may see which contestant is behind a code.',
       mapping_tampered: 'The sealed code table does not match its commitment (a row was changed, added or removed): nothing opens.',

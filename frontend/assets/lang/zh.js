@@ -394,6 +394,7 @@ export default {
       checkin_closed: '检录已结束（二次加密已完成）。',
       codes_not_final: '二次加密尚未完成，不能开始评分。',
       decryption_out_of_order: '解密须按顺序进行：先由监督解开二次加密，再由加密裁判解开一次加密。',
+      final_not_prepared: '决赛场次尚未生成（或前一阶段没有考试场次）。',
       identity_mismatch: '身份证号与该参赛证号的报名信息不符。',
       mapping_sealed: '解密前任何人（包括管理员）都不能查看选手与编码的对应关系。',
       mapping_tampered: '密封的编码表与封存时的摘要不符（有记录被改动、增加或删除），不予解密。',

@@ -12,12 +12,13 @@ use crate::db::stmt;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::exam::session::SessionId;
 use crate::practical::DrawMode;
-use crate::practical::checkin::{Place, fresh_code, places_of, titles};
+use crate::practical::checkin::{Place, places_of, titles};
 use crate::practical::conflict::normalise;
+use crate::practical::draw;
 use crate::practical::entity::{part, place};
 use crate::practical::part::get_part;
 use chrono::{DateTime, Utc};
-use rand::seq::IndexedRandom;
+use rand::{Rng, RngCore};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, QueryFilter, Set,
@@ -188,6 +189,27 @@ async fn panel_judges(txn: &impl ConnectionTrait, session: i32) -> AppResult<Vec
         .collect::<Result<_, sea_orm::DbErr>>()?)
 }
 
+/// A fresh work code not used in the session, checked one at a time (a collision in 32⁶ codes
+/// is rare), so a check-in does not read every code of a large final.
+async fn unused_code(db: &impl ConnectionTrait, session: SessionId) -> AppResult<String> {
+    loop {
+        let mut bytes = [0u8; draw::CODE_LEN];
+        rand::rng().fill_bytes(&mut bytes);
+        let code = draw::work_code(bytes);
+        let used = db
+            .query_one_raw(stmt(
+                db,
+                "SELECT 1 AS x FROM practical_codes WHERE session_id = ? AND code = ?",
+                [session.0.into(), code.clone().into()],
+            ))
+            .await?
+            .is_some();
+        if !used {
+            return Ok(code);
+        }
+    }
+}
+
 /// Checks a finalist in at the door (organisers). One transaction.
 pub async fn check_in(
     db: &DatabaseConnection,
@@ -232,37 +254,43 @@ pub async fn check_in(
     }
     let p = open_part(&txn, actor, session).await?;
     // The lot: a random unused anonymous candidate of the contestant's group (CSPRNG, not
-    // recorded; only the sealed row says who took it).
-    let free: Vec<i32> = txn
-        .query_all_raw(stmt(
+    // recorded; only the sealed row says who took it). Counted, then one row at a random
+    // offset, so a check-in reads no more than it needs at 5,000 finalists.
+    let free_sql = "FROM competition_anon a \
+         LEFT JOIN practical_codes pc ON pc.candidate_id = a.candidate_id \
+         WHERE a.stage_id = ? AND a.group_id = ? AND pc.candidate_id IS NULL";
+    let free: i64 = txn
+        .query_one_raw(stmt(
             &txn,
-            "SELECT a.candidate_id FROM competition_anon a \
-             LEFT JOIN practical_codes pc ON pc.candidate_id = a.candidate_id \
-             WHERE a.stage_id = ? AND a.group_id = ? AND pc.candidate_id IS NULL",
+            &format!("SELECT COUNT(*) AS n {free_sql}"),
             [s.id.into(), c.group_id.into()],
         ))
         .await?
-        .iter()
-        .map(|r| r.try_get("", "candidate_id"))
-        .collect::<Result<_, _>>()?;
-    let candidate = *free.choose(&mut rand::rng()).ok_or_else(|| {
+        .map(|r| r.try_get("", "n"))
+        .transpose()?
+        .unwrap_or(0);
+    let no_place = || {
         AppError::conflict(
             ErrorCode::NotAFinalist,
             "no anonymous place of this group is left (was the contestant qualified after the final was prepared?)",
         )
         .with_zh("该组别已无空余的决赛位置（选手是否在生成决赛场次后才入围？）")
-    })?;
-    let taken: HashSet<String> = txn
-        .query_all_raw(stmt(
+    };
+    if free < 1 {
+        return Err(no_place());
+    }
+    let offset = rand::rng().random_range(0..free);
+    let candidate: i32 = txn
+        .query_one_raw(stmt(
             &txn,
-            "SELECT code FROM practical_codes WHERE session_id = ?",
-            [session.0.into()],
+            &format!("SELECT a.candidate_id {free_sql} ORDER BY a.candidate_id LIMIT 1 OFFSET ?"),
+            [s.id.into(), c.group_id.into(), offset.into()],
         ))
         .await?
-        .iter()
-        .map(|r| r.try_get("", "code"))
-        .collect::<Result<_, _>>()?;
-    let code = fresh_code(&taken);
+        .map(|r| r.try_get("", "candidate_id"))
+        .transpose()?
+        .ok_or_else(no_place)?;
+    let code = unused_code(&txn, session).await?;
     // Order and time are the same for every anonymous code, so the codes table cannot be
     // lined up with the check-in records.
     txn.execute_raw(stmt(

@@ -98,6 +98,13 @@ pub async fn decrypt(
     })?;
     let txn = crate::db::begin_write(db).await?;
     crate::db::lock_row(&txn, "competition_stages", stage_id.0).await?;
+    // A second opening that raced this one finds the layer open.
+    if seal::get(&txn, stage_id, layer)
+        .await?
+        .is_some_and(|s| s.opened_at.is_some())
+    {
+        return Err(out_of_order("this layer is already open", "该层已经解开"));
+    }
     let rows: Vec<(i32, String)> = txn
         .query_all_raw(stmt(
             &txn,

@@ -20,6 +20,7 @@ mod m20261227_000050_practical;
 mod m20261227_000060_session_practical;
 mod m20261227_000061_certificate_practical;
 mod m20261228_000070_competition;
+mod m20261228_000072_competition_recheck;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261227_000060_session_practical::Migration),
             Box::new(m20261227_000061_certificate_practical::Migration),
             Box::new(m20261228_000070_competition::Migration),
+            Box::new(m20261228_000072_competition_recheck::Migration),
         ]
     }
 }

@@ -5,7 +5,13 @@
 //!
 //! Before the decryption ceremony nothing here shows which contestant is behind a code.
 
+pub mod cut;
+pub mod documents;
 pub mod entity;
+pub mod ranking;
+pub mod recheck;
+pub mod standin;
+pub mod standings;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

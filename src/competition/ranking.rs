@@ -309,7 +309,10 @@ mod tests {
 
     #[test]
     fn a_missing_time_sorts_after_any_recorded_time() {
-        let rows = [row(80.0, 80.0, 80.0, None), row(80.0, 80.0, 80.0, Some(9e5))];
+        let rows = [
+            row(80.0, 80.0, 80.0, None),
+            row(80.0, 80.0, 80.0, Some(9e5)),
+        ];
         let p = rank(&rows, &[TieKey::Time]);
         assert_eq!(ranks(&p), vec![(1, Some(1)), (0, Some(2))]);
     }
@@ -404,12 +407,10 @@ mod tests {
             row(89.0, 1.0, 1.0, None),
         ];
         let p = rank(&rows, &[TieKey::Practical, TieKey::Theory]);
-        assert_eq!(p.iter().map(|p| p.rank).collect::<Vec<_>>(), vec![
-            Some(1),
-            Some(1),
-            Some(1),
-            Some(4)
-        ]);
+        assert_eq!(
+            p.iter().map(|p| p.rank).collect::<Vec<_>>(),
+            vec![Some(1), Some(1), Some(1), Some(4)]
+        );
     }
 
     #[test]
@@ -497,6 +498,9 @@ mod tests {
     #[test]
     fn every_split_has_a_chinese_label_first() {
         assert_eq!(Split::Practical.label().0, "同分，按实操成绩排序");
-        assert_eq!(Split::Module { index: 1 }.label().0, "同分，按模块2成绩排序");
+        assert_eq!(
+            Split::Module { index: 1 }.label().0,
+            "同分，按模块2成绩排序"
+        );
     }
 }

@@ -312,6 +312,14 @@ error_codes! {
     EventNotFound = "event_not_found" => Error,
     GroupNotFound = "group_not_found" => Error,
     StageNotFound = "stage_not_found" => Error,
+    // Issue 14, part C: cut, recheck, ranking.
+    CutConfirmed = "cut_confirmed" => Error,
+    CutNotReady = "cut_not_ready" => Error,
+    NotDecrypted = "not_decrypted" => Error,
+    RecheckDone = "recheck_done" => Error,
+    RecheckNotStarted = "recheck_not_started" => Error,
+    RecheckPending = "recheck_pending" => Error,
+    ScoresNotLocked = "scores_not_locked" => Error,
 }
 
 impl std::fmt::Display for ErrorCode {

@@ -388,6 +388,13 @@ export default {
       event_not_found: 'No such event.',
       group_not_found: 'No such group.',
       stage_not_found: 'No such stage.',
+      cut_confirmed: 'The cut list is confirmed already; it cannot be confirmed again or changed.',
+      cut_not_ready: 'The theory stage has not ended or has unfinished attempts; the cut cannot be drawn yet.',
+      not_decrypted: 'The final is not decrypted yet; there is no ranking before decryption.',
+      recheck_done: 'The recheck is finished.',
+      recheck_not_started: 'The recheck has not been started.',
+      recheck_pending: 'The recheck is not finished yet.',
+      scores_not_locked: 'Some stage scores are not locked yet; there is no ranking on unlocked scores.',
     },
     reasons: {
       empty_name: 'A name is needed.',

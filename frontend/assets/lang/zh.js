@@ -388,6 +388,13 @@ export default {
       event_not_found: '找不到该赛项。',
       group_not_found: '找不到该组别。',
       stage_not_found: '找不到该赛段。',
+      cut_confirmed: '晋级名单已确认，不能再次确认或修改。',
+      cut_not_ready: '理论赛尚未结束或仍有选手未交卷、未阅完，暂不能划定晋级线。',
+      not_decrypted: '决赛成绩尚未解密，不能排名。',
+      recheck_done: '复核已完成。',
+      recheck_not_started: '复核尚未开始。',
+      recheck_pending: '复核尚未完成。',
+      scores_not_locked: '还有赛段成绩未锁定，不能排名。',
     },
     reasons: {
       empty_name: '缺少名称。',

@@ -12,6 +12,7 @@ mod attempts;
 mod auth;
 mod banks;
 mod certificates;
+mod competition_results;
 mod console;
 mod demo;
 mod durability;

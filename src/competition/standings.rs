@@ -3,7 +3,7 @@
 //! and ranks with the event's tie chain (teams for a team event). The ranking itself is the
 //! pure [`super::ranking`]; [`assemble`] is the pure step from loaded scores to the table.
 
-use super::entity::{contestant, event, group, stage, stage_entry, team};
+use super::entity::{contestant, event, group, stage, team};
 use super::ranking::{self, Place, Row, Split};
 use super::{
     ContestantId, EventId, EventKind, GroupId, RegistrationStatus, StageId, StageKind, TeamScore,
@@ -345,17 +345,8 @@ pub async fn ranking(
     let mut times: HashMap<i32, f64> = HashMap::new();
     let mut modules: HashMap<i32, Vec<f64>> = HashMap::new();
     let mut module_names = vec![];
-    let mut entered: Vec<Vec<i32>> = vec![];
+    // Who took part in a stage: the theory's seated entries, the final's decrypted mapping.
     for (i, (s, k)) in stages.iter().zip(&kinds).enumerate() {
-        entered.push(
-            stage_entry::Entity::find()
-                .filter(stage_entry::Column::StageId.eq(s.id))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|e| e.contestant_id)
-                .collect(),
-        );
         match k {
             StageKind::Theory => {
                 for t in standin::theory_scores(db, StageId(s.id)).await? {
@@ -395,12 +386,8 @@ pub async fn ranking(
             number: c.number.clone().unwrap_or_default(),
             name: c.name.clone(),
             organisation: c.organisation.clone(),
-            stages: stage_scores
-                .iter()
-                .enumerate()
-                // A stage the contestant never entered (not qualified) leaves no score.
-                .map(|(i, m)| m.get(&c.id).copied().filter(|_| entered[i].contains(&c.id)))
-                .collect(),
+            // A stage the contestant never entered (not qualified, absent) leaves no score.
+            stages: stage_scores.iter().map(|m| m.get(&c.id).copied()).collect(),
             modules: modules.get(&c.id).cloned().unwrap_or_default(),
             time_secs: times.get(&c.id).copied(),
         })

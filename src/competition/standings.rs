@@ -459,16 +459,13 @@ mod tests {
 
     #[test]
     fn a_tie_on_the_weighted_total_is_broken_by_the_practical_score_and_says_so() {
-        // 0.3·90 + 0.7·80 = 83 and 0.3·76.67 + 0.7·86 = 83.
+        // 0.3·90 + 0.7·80 = 83 and 0.3·76 + 0.7·86 = 83.
         let rows = assemble(
             &[0.3, 0.7],
             &KINDS,
             &[TieKey::Practical],
             None,
-            &[
-                scored(1, 90.0, 80.0, vec![]),
-                scored(2, 76.67, 86.0, vec![]),
-            ],
+            &[scored(1, 90.0, 80.0, vec![]), scored(2, 76.0, 86.0, vec![])],
         );
         assert_eq!(rows[0].contestant_id, Some(2));
         assert_eq!(rows[0].total, Some(83.0));

@@ -60,7 +60,9 @@ pub async fn theory_scores(
     for r in rows {
         let candidate: Option<i32> = r.try_get("", "candidate_id")?;
         let o = candidate.and_then(|c| outcomes.get(&c));
-        let finished = o.is_some_and(|o| o.standing == Standing::Final);
+        // The theory attempt is final even while a practical part of the same session is not.
+        let finished =
+            o.is_some_and(|o| matches!(o.standing, Standing::Final | Standing::PracticalPending));
         let a = o.and_then(|o| o.attempt.as_ref()).filter(|_| finished);
         out.push(TheoryScore {
             contestant: ContestantId(r.try_get("", "contestant_id")?),

@@ -5,6 +5,7 @@
 use crate::support::{Competition, FULL, LOW, error_code};
 use exam_platform::competition::entity::{stage, stage_entry};
 use exam_platform::competition::recheck::{Reason, group_seed, select};
+use exam_platform::exam::entity::attempt::{self, AttemptStatus, SubmittedBy};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
 use serde_json::{Value, json};
@@ -273,4 +274,102 @@ async fn the_cut_waits_for_the_theory_to_end_and_is_confirmed_once() {
     // A judge may not confirm.
     let r = app.post_json(c.e.judge(0), &path, &json!({})).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn everyone_tied_at_a_top_n_cut_advances_to_the_final() {
+    let c = Competition::create(3, &[]).await;
+    let app = &c.e.app;
+    let theory = stage::ActiveModel {
+        event_id: Set(c.event),
+        position: Set(-1),
+        name: Set("理论初赛".into()),
+        kind: Set("theory".into()),
+        weight: Set(0.3),
+        session_id: Set(Some(c.e.session as i32)),
+        cut_kind: Set("top_n".into()),
+        cut_value: Set(2.0),
+        recheck_top: Set(10),
+        recheck_share: Set(0.15),
+        recheck_error_limit: Set(0.05),
+        ..Default::default()
+    }
+    .insert(&c.db)
+    .await
+    .unwrap();
+    // Theory scores 45/50, 40/50, 40/50 (90, 80, 80 out of 100): the second place is shared.
+    for (i, (k, cand)) in c.contestants.iter().zip(&c.e.candidates).enumerate() {
+        stage_entry::Entity::insert(stage_entry::ActiveModel {
+            stage_id: Set(theory.id),
+            contestant_id: Set(*k),
+            candidate_id: Set(Some(cand.id as i32)),
+            qualified_at: Set(None),
+        })
+        .exec_without_returning(&c.db)
+        .await
+        .unwrap();
+        attempt::ActiveModel {
+            session_id: Set(c.e.session as i32),
+            candidate_id: Set(cand.id as i32),
+            number: Set(1),
+            status: Set(AttemptStatus::Submitted),
+            seed: Set(1),
+            algorithm_version: Set(1),
+            paper: Set("{}".into()),
+            device_gen: Set(0),
+            started_ms: Set(0),
+            limit_ms: Set(1_800_000),
+            extension_ms: Set(0),
+            paused_ms: Set(0),
+            paused_since_ms: Set(None),
+            deadline_ms: Set(1_800_000),
+            last_save_ms: Set(None),
+            submitted_ms: Set(Some(1_200_000)),
+            submitted_by: Set(Some(SubmittedBy::Candidate)),
+            score: Set(Some(if i == 0 { 45.0 } else { 40.0 })),
+            max_score: Set(50.0),
+            passed: Set(Some(true)),
+            pending_marks: Set(0),
+            result: Set(None),
+            last_seen_ms: Set(None),
+            question_count: Set(4),
+            ..Default::default()
+        }
+        .insert(&c.db)
+        .await
+        .unwrap();
+    }
+    c.db.execute_unprepared(&format!(
+        "UPDATE exam_sessions SET ends_at = starts_at WHERE id = {}",
+        c.e.session
+    ))
+    .await
+    .unwrap();
+    let path = c.url(&format!("/stages/{}/cut", theory.id));
+    let r = app.post_json(&c.e.admin, &path, &json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    let rows = v["groups"][0]["rows"].as_array().unwrap();
+    let ranks: Vec<(f64, u64, bool)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["score"].as_f64().unwrap(),
+                r["rank"].as_u64().unwrap(),
+                r["advances"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ranks,
+        vec![(90.0, 1, true), (80.0, 2, true), (80.0, 2, true)]
+    );
+    let admitted = stage_entry::Entity::find()
+        .all(&c.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.stage_id == c.stage && e.qualified_at.is_some())
+        .count();
+    assert_eq!(admitted, 3);
 }

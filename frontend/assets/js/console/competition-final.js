@@ -1,0 +1,213 @@
+// The practical final. 检录 at the door (a tablet, big inputs): 参赛证号 and 身份证号, then a slip
+// with the 检录号, the station (工位) and session (场次) drawn by lot, and the time; errors in
+// plain Chinese. The seals: the 加密裁判 and the 监督 each take their own (passphrase twice);
+// then the supervisor runs 二次加密. Marking progress per task (sheets in, flags open, signed
+// off), refreshed every 10 s. Nothing here shows which contestant is behind a marking code.
+import { el, call, errorText, field, table, show, session, ApiError } from './core.js';
+import { fmtBeijing } from './practical.js';
+import { cc, paths, rowsOf, fmtDate, isMissing, flash, rerender } from './competition.js';
+
+const REFRESH_MS = 10000;
+
+/** The stage's title from whichever answer carries it. */
+const stageTitle = (x, sid) => [x && x.competition_name, x && x.event_name, x && (x.stage_name || x.name)].filter(Boolean).join(' · ') || cc('final.stageN', { id: sid });
+
+const normNumber = (s) => String(s || '').trim().toUpperCase();
+
+/** The errors the door sees most, in words a volunteer can read out. */
+function doorError(e) {
+  if (e instanceof ApiError && e.code === 'identity_mismatch') return cc('checkin.mismatch');
+  if (e instanceof ApiError && e.code === 'not_a_finalist') return cc('checkin.notFinalist');
+  if (e instanceof ApiError && (e.code === 'contestant_not_found')) return cc('checkin.unknown');
+  if (e instanceof ApiError && e.code === 'seal_not_set') return cc('checkin.noSeals');
+  return errorText(e);
+}
+
+/** #/competitions/stages/{sid}/checkin */
+export async function checkin({ root, params, alive }) {
+  const sid = Number(params[0]);
+  let state = null;
+  try { state = await call('GET', paths.seal(sid)); } catch (_) { /* the door may not read the seals */ }
+  if (!alive()) return;
+  const number = el('input', { class: 'door-input', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', enterkeyhint: 'next', 'data-test': 'door-number' });
+  const idn = el('input', { class: 'door-input', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', inputmode: 'text', maxlength: '18', enterkeyhint: 'go', 'data-test': 'door-id' });
+  const msg = el('div', { class: 'msg door-msg', 'data-test': 'door-message', 'aria-live': 'assertive' });
+  const slip = el('div', { 'data-test': 'door-slip-slot', 'aria-live': 'polite' });
+  const go = el('button', { type: 'submit', class: 'primary big', 'data-test': 'door-submit' }, cc('checkin.submit'));
+  const log = [];
+  const logSlot = el('div', { 'data-test': 'door-log' });
+  number.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); idn.focus(); } });
+
+  function paintLog() {
+    logSlot.replaceChildren(log.length ? table([
+      { head: cc('checkin.time'), cell: (r) => fmtBeijing(r.at), cls: 'nowrap' },
+      { head: cc('checkin.checkinCode'), cell: (r) => el('strong', { class: 'mono' }, r.code), cls: 'nowrap' },
+      { head: cc('checkin.station'), cell: (r) => r.station, cls: 'nowrap' },
+    ], log, { 'aria-label': cc('checkin.recent'), 'data-test': 'door-log-table' }) : el('p', { class: 'muted' }, cc('checkin.noneYet')));
+  }
+
+  const f = el('form', { class: 'card door-form', novalidate: true, 'data-test': 'door-form' },
+    field(cc('checkin.number'), number, { hint: cc('checkin.numberHint') }),
+    field(cc('checkin.idNumber'), idn, { hint: cc('checkin.idHint') }),
+    el('div', { class: 'actions' }, go));
+  f.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const n = normNumber(number.value);
+    const id = normNumber(idn.value);
+    if (!n) { show(msg, 'error', cc('checkin.needNumber')); number.focus(); return; }
+    if (!/^\d{17}[\dX]$/.test(id)) { show(msg, 'error', cc('checkin.badId')); idn.focus(); return; }
+    go.disabled = true;
+    show(msg, '', '');
+    try {
+      const r = await call('POST', paths.checkin(sid), { body: { number: n, id_number: id } });
+      const code = r.checkin_code ?? r.code ?? r.check_in_code ?? '—';
+      const station = r.station ?? r.workstation ?? r.lot?.station;
+      const round = r.round ?? r.slot ?? r.session ?? r.lot?.slot;
+      const at = r.checked_in_at ?? r.at ?? new Date().toISOString();
+      slip.replaceChildren(el('article', { class: 'card checkin-done door-slip', 'data-test': 'door-slip' },
+        r.again || r.already ? el('p', { class: 'notice notice-info', 'data-test': 'door-again' }, cc('checkin.again')) : '',
+        el('p', { class: 'checkin-who' }, el('strong', { 'data-test': 'door-name' }, r.name || ''), ' ', el('code', {}, r.number || n)),
+        el('p', { class: 'code-label' }, cc('checkin.checkinCode')),
+        el('p', { class: 'work-code', 'data-test': 'door-code' }, code),
+        el('dl', { class: 'facts checkin-facts' },
+          el('dt', {}, cc('checkin.station')), el('dd', { class: 'big', 'data-test': 'door-station' }, station !== undefined && station !== null ? cc('checkin.stationValue', { n: station }) : '—'),
+          el('dt', {}, cc('checkin.round')), el('dd', { 'data-test': 'door-round' }, round !== undefined && round !== null && round !== 0 ? cc('checkin.roundValue', { n: round }) : cc('checkin.oneRound')),
+          r.starts_at ? el('dt', {}, cc('checkin.startsAt')) : '', r.starts_at ? el('dd', {}, fmtBeijing(r.starts_at)) : '',
+          el('dt', {}, cc('checkin.time')), el('dd', { 'data-test': 'door-time' }, fmtBeijing(at)),
+          r.seed !== undefined ? el('dt', {}, cc('checkin.seed')) : '', r.seed !== undefined ? el('dd', { class: 'mono', 'data-test': 'door-seed' }, String(r.seed)) : ''),
+        el('p', { class: 'muted' }, cc('checkin.slipHint')),
+        el('div', { class: 'actions' }, el('button', { type: 'button', class: 'primary big', 'data-test': 'door-next', onclick: () => { slip.replaceChildren(); number.value = ''; idn.value = ''; show(msg, '', ''); number.focus(); } }, cc('checkin.next')))));
+      log.unshift({ at, code, station: station ?? '—' });
+      paintLog();
+      show(msg, 'ok', cc('checkin.done'), { 'data-test': 'door-ok' });
+      slip.querySelector('[data-test=door-next]').focus();
+    } catch (e) {
+      slip.replaceChildren();
+      show(msg, 'error', doorError(e), { 'data-test': 'door-error', 'data-code': e.code || '' });
+      (e.code === 'identity_mismatch' ? idn : number).select();
+    } finally { go.disabled = false; }
+  });
+  paintLog();
+  root.append(el('h1', { tabindex: '-1', class: 'door-title' }, cc('checkin.title')),
+    el('p', { class: 'muted' }, stageTitle(state, sid)),
+    state && !(sealOf(state, 'encryptor').taken && sealOf(state, 'supervisor').taken) ? el('p', { class: 'notice notice-warn', 'data-test': 'door-no-seals' }, cc('checkin.noSeals')) : '',
+    f, msg, slip, el('section', { 'aria-labelledby': 'door-log-h' }, el('h2', { id: 'door-log-h' }, cc('checkin.recent')), logSlot));
+  number.focus();
+}
+
+/** One holder's part of the seal state, however the server spells it. */
+export function sealOf(state, who) {
+  const s = (state && (state[who] || state[`${who}_seal`])) || {};
+  const takenAt = s.taken_at ?? state?.[`${who}_taken_at`] ?? state?.[`${who}_sealed_at`] ?? null;
+  return {
+    id: s.id ?? s.user_id ?? state?.[`${who}_id`] ?? null,
+    name: s.name ?? s.display_name ?? state?.[`${who}_name`] ?? '',
+    taken: !!(s.taken ?? s.set ?? takenAt),
+    takenAt,
+  };
+}
+
+/** #/competitions/stages/{sid}/seal */
+export async function seal({ root, params, alive }) {
+  const sid = Number(params[0]);
+  const state = await call('GET', paths.seal(sid));
+  if (!alive()) return;
+  const me = (session.user || {}).id;
+  const msg = el('div', { class: 'msg', 'data-test': 'seal-message', 'aria-live': 'polite' });
+  const fl = flash.take();
+  if (fl) show(msg, 'ok', fl, { 'data-test': 'seal-flash' });
+  const enc = sealOf(state, 'encryptor');
+  const sup = sealOf(state, 'supervisor');
+  const encrypted = state.encrypted_at ?? state.second_layer_at ?? (state.encrypted ? true : null);
+
+  function holderCard(who, h) {
+    const mine = h.id === me;
+    const p1 = el('input', { type: 'password', autocomplete: 'new-password', 'data-test': `seal-${who}-pass` });
+    const p2 = el('input', { type: 'password', autocomplete: 'new-password', 'data-test': `seal-${who}-pass2` });
+    const m = el('div', { class: 'msg', 'data-test': `seal-${who}-message` });
+    const take = el('button', { type: 'submit', class: 'primary', 'data-test': `seal-${who}-take` }, cc('seal.take'));
+    const f = el('form', { novalidate: true }, field(cc('seal.passphrase'), p1, { hint: cc('seal.passHint') }), field(cc('seal.passphrase2'), p2), m, el('div', { class: 'actions' }, take));
+    f.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (p1.value.length < 8) { show(m, 'error', cc('seal.short')); p1.focus(); return; }
+      if (p1.value !== p2.value) { show(m, 'error', cc('seal.differ')); p2.select(); return; }
+      take.disabled = true;
+      try {
+        await call('POST', paths.seal(sid), { body: { passphrase: p1.value } });
+        flash.set(cc('seal.taken'));
+        rerender();
+      } catch (e) { show(m, 'error', errorText(e), { 'data-test': 'seal-error' }); take.disabled = false; p1.value = ''; p2.value = ''; }
+    });
+    return el('article', { class: 'card seal-card', 'data-test': `seal-${who}`, 'data-taken': String(h.taken) },
+      el('h2', {}, cc(`seal.${who}`), ' ', h.taken ? el('span', { class: 'badge state-open', 'data-test': `seal-${who}-taken` }, cc('seal.takenAt', { at: fmtDate(h.takenAt) })) : el('span', { class: 'badge state-upcoming' }, cc('seal.notTaken'))),
+      el('p', {}, cc('seal.holder', { name: h.name || (h.id ? `#${h.id}` : cc('seal.unset')) })),
+      !h.taken && mine ? f : (!h.taken ? el('p', { class: 'muted' }, cc('seal.onlyHolder')) : ''));
+  }
+
+  const encPass = el('input', { type: 'password', autocomplete: 'current-password', 'data-test': 'encrypt-pass' });
+  const encMsg = el('div', { class: 'msg', 'data-test': 'encrypt-message' });
+  const encBtn = el('button', { type: 'submit', class: 'primary big', 'data-test': 'encrypt-run', disabled: !!encrypted || !(enc.taken && sup.taken) }, cc('seal.encrypt'));
+  const encForm = el('form', { novalidate: true }, field(cc('seal.supervisorPass'), encPass), encMsg, el('div', { class: 'actions' }, encBtn));
+  encForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!encPass.value) { show(encMsg, 'error', cc('seal.needPass')); encPass.focus(); return; }
+    encBtn.disabled = true;
+    try {
+      const r = await call('POST', paths.encrypt(sid), { body: { passphrase: encPass.value } });
+      flash.set(cc('seal.encrypted', { n: r?.count ?? r?.codes ?? rowsOf(r, 'codes').length ?? '' }));
+      rerender();
+    } catch (e) { show(encMsg, 'error', errorText(e), { 'data-test': 'encrypt-error' }); encBtn.disabled = false; encPass.value = ''; }
+  });
+  const why = encrypted ? cc('seal.alreadyEncrypted', { at: fmtDate(typeof encrypted === 'string' ? encrypted : null) })
+    : !(enc.taken && sup.taken) ? cc('seal.needBoth') : sup.id !== me ? cc('seal.supervisorOnly') : cc('seal.encryptHint');
+  root.append(el('h1', { tabindex: '-1' }, cc('seal.title')), el('p', { class: 'muted' }, stageTitle(state, sid)),
+    el('p', { class: 'muted' }, cc('seal.intro')), msg,
+    el('div', { class: 'seal-cards' }, holderCard('encryptor', enc), holderCard('supervisor', sup)),
+    el('section', { class: 'card', 'data-test': 'encrypt-card', 'data-done': String(!!encrypted) },
+      el('h2', {}, cc('seal.second')), el('p', { class: encrypted ? 'ok' : 'muted', 'data-test': 'encrypt-state' }, why),
+      !encrypted && sup.id === me ? encForm : ''),
+    el('div', { class: 'actions' },
+      el('a', { class: 'button', href: `#/competitions/stages/${sid}/checkin` }, cc('checkin.title')),
+      el('a', { class: 'button', href: `#/competitions/stages/${sid}/decrypt` }, cc('decrypt.title'))));
+}
+
+/** #/competitions/stages/{sid}/progress: refreshed every 10 s while the screen is open. */
+export async function progress({ root, params, alive }) {
+  const sid = Number(params[0]);
+  const slot = el('div', { 'data-test': 'progress-slot' });
+  const stamp = el('p', { class: 'muted', 'data-test': 'progress-stamp', 'aria-live': 'polite' });
+  root.append(el('h1', { tabindex: '-1' }, cc('progress.title')), el('p', { class: 'muted' }, cc('progress.intro')), stamp, slot);
+  const count = (x) => (Array.isArray(x) ? x.length : Number(x || 0));
+  async function paint() {
+    let p;
+    try { p = await call('GET', paths.progress(sid)); } catch (e) {
+      if (!alive()) return;
+      slot.replaceChildren(el('div', { class: 'notice notice-warn', 'data-test': 'progress-error' }, isMissing(e) ? cc('progress.none') : errorText(e)));
+      return;
+    }
+    if (!alive()) return;
+    const tasks = rowsOf(p, 'tasks');
+    stamp.textContent = cc('progress.at', { at: fmtBeijing(new Date().toISOString()) });
+    const total = p.finalists ?? p.checked_in ?? p.candidates;
+    slot.replaceChildren(
+      el('p', { class: 'checkin-counts', 'data-test': 'progress-counts' },
+        total !== undefined ? el('span', { class: 'chip' }, cc('progress.finalists', { n: total })) : '',
+        p.checked_in !== undefined ? el('span', { class: 'chip' }, cc('progress.checkedIn', { n: p.checked_in })) : '',
+        p.encrypted_at || p.encrypted ? el('span', { class: 'chip state-open' }, cc('progress.encrypted')) : el('span', { class: 'chip' }, cc('progress.notEncrypted'))),
+      tasks.length ? table([
+        { head: cc('progress.task'), cell: (t) => t.title || t.task_title || `#${t.task_id ?? t.id}` },
+        { head: cc('progress.sheets'), cell: (t) => {
+          const inN = count(t.sheets_in ?? t.submitted);
+          const exp = count(t.sheets_expected ?? t.expected);
+          return el('span', { class: 'meter' }, el('span', { class: 'track' }, el('span', { class: 'bar', style: `width:${exp ? Math.round((100 * inN) / exp) : 0}%` })), ` ${inN}/${exp}`);
+        }, cls: 'nowrap' },
+        { head: cc('progress.flags'), cell: (t) => { const n = count(t.flags_open ?? t.flags); return n ? el('span', { class: 'badge state-closed' }, String(n)) : '0'; }, cls: 'num' },
+        { head: cc('progress.signed'), cell: (t) => (t.locked_at || t.signed_off_at || t.locked
+          ? el('span', { class: 'badge state-open', 'data-test': 'progress-locked' }, cc('progress.lockedAt', { at: fmtDate(t.locked_at || t.signed_off_at) }))
+          : el('span', { class: 'badge state-upcoming' }, cc('progress.open'))) },
+      ], tasks, { 'aria-label': cc('progress.title'), 'data-test': 'progress-table' }, (t) => ({ 'data-task': t.task_id ?? t.id })) : el('p', { class: 'muted' }, cc('progress.noTasks')));
+  }
+  await paint();
+  const timer = setInterval(() => { if (!alive()) { clearInterval(timer); return; } paint(); }, REFRESH_MS);
+}
+

@@ -1,0 +1,153 @@
+// One stage of a competition. A theory stage (理论初赛): make its exam session from an exam and
+// seat the accepted contestants as candidates. Every stage followed by another: the qualifying
+// cut (晋级) previewed per group (those tied at the cut marked: they all advance), confirmed in a
+// confirm box, and the cut list PDF. A practical final: links to its 检录, seals, progress,
+// recheck and decryption screens.
+import { el, tc, call, errorText, field, select, table, show, session } from './core.js';
+import { beijingToUtc } from './practical.js';
+import {
+  cc, word, paths, loadCompetition, subnav, compHeading, rerender, flash, rowsOf, confirmBox, saveFile,
+  fmtScore, fmtDate, isMissing, eventOf, stagesOf,
+} from './competition.js';
+
+/** The theory stage's session: made from an exam, then the accepted contestants seated. */
+async function theoryCard(view, stage) {
+  const msg = el('div', { class: 'msg', 'data-test': 'theory-message', 'aria-live': 'polite' });
+  const card = el('section', { class: 'card', 'data-test': 'theory-card', 'aria-labelledby': 'th-h' }, el('h2', { id: 'th-h' }, cc('theory.title')));
+  if (stage.session_id) {
+    const seat = el('button', { type: 'button', class: 'primary', 'data-test': 'theory-seat' }, cc('theory.seat'));
+    seat.addEventListener('click', async () => {
+      seat.disabled = true;
+      try {
+        const r = await call('POST', paths.seat(view.id, stage.id), { body: {} });
+        const n = r?.seated ?? rowsOf(r, 'seated', 'candidates').length;
+        show(msg, 'ok', cc('theory.seated', { n, skipped: r?.already ?? r?.skipped ?? 0 }), { 'data-test': 'theory-seated' });
+      } catch (e) { show(msg, 'error', errorText(e), { 'data-test': 'theory-error' }); } finally { seat.disabled = false; }
+    });
+    card.append(el('p', { 'data-test': 'theory-session' }, cc('theory.sessionIs', { id: stage.session_id }), ' ',
+      el('a', { href: `#/sessions/${stage.session_id}`, 'data-test': 'theory-session-link' }, cc('theory.openSession')), ' · ',
+      el('a', { href: `#/sessions/${stage.session_id}/results` }, cc('theory.openResults'))),
+    el('p', { class: 'muted' }, cc('theory.seatHint')), el('div', { class: 'actions' }, seat), msg);
+    return card;
+  }
+  let exams = [];
+  try { exams = rowsOf(await call('GET', '/api/exams'), 'exams'); } catch (_) { /* none to choose */ }
+  const exam = select(exams.map((x) => [x.id, x.name]), exams[0]?.id, { 'data-test': 'theory-exam' });
+  const starts = el('input', { type: 'datetime-local', 'data-test': 'theory-starts' });
+  const ends = el('input', { type: 'datetime-local', 'data-test': 'theory-ends' });
+  const venue = el('input', { maxlength: '100', 'data-test': 'theory-venue' });
+  const seats = el('input', { type: 'number', min: '1', step: '1', value: '60', 'data-test': 'theory-seats' });
+  const make = el('button', { type: 'submit', class: 'primary', 'data-test': 'theory-make' }, cc('theory.make'));
+  const f = el('form', { novalidate: true, 'data-test': 'theory-form' },
+    el('p', { class: 'muted' }, cc('theory.intro')),
+    el('div', { class: 'grid' }, field(cc('theory.exam'), exam), field(cc('theory.starts'), starts, { hint: cc('theory.beijing') }), field(cc('theory.ends'), ends), field(cc('theory.venue'), venue), field(cc('theory.seats'), seats)),
+    msg, el('div', { class: 'actions' }, make));
+  f.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!exam.value || !starts.value || !ends.value) { show(msg, 'error', cc('theory.missing')); return; }
+    make.disabled = true;
+    try {
+      await call('POST', paths.session(view.id, stage.id), { body: {
+        exam_id: Number(exam.value), starts_at: beijingToUtc(starts.value), ends_at: beijingToUtc(ends.value), venue: venue.value.trim(),
+        rooms: [{ name: cc('theory.room'), seats: Number(seats.value || 60) }],
+      } });
+      flash.set(cc('theory.made'));
+      rerender();
+    } catch (e) { show(msg, 'error', errorText(e), { 'data-test': 'theory-error' }); make.disabled = false; }
+  });
+  card.append(exams.length ? f : el('p', { class: 'notice notice-warn' }, cc('theory.noExams')));
+  return card;
+}
+
+/** A cut rule in words. */
+export const cutText = (kind, value) => cc(`cutRule.${kind}`, { v: value });
+
+/** The qualifying cut from this stage to the next, per group. */
+async function cutCard(view, stage, next) {
+  const card = el('section', { class: 'card cut', 'data-test': 'cut-card', 'aria-labelledby': 'cut-h' },
+    el('h2', { id: 'cut-h' }, cc('cut.title', { next: next.name })),
+    el('p', { class: 'muted' }, cc('cut.rule', { rule: cutText(stage.cut_kind, stage.cut_value) })));
+  const msg = el('div', { class: 'msg', 'data-test': 'cut-message', 'aria-live': 'polite' });
+  let preview;
+  try { preview = await call('GET', paths.cut(stage.id)); } catch (e) {
+    card.append(el('div', { class: `notice notice-${e.code === 'cut_not_ready' ? 'info' : 'warn'}`, 'data-test': 'cut-not-ready' }, errorText(e)));
+    return card;
+  }
+  const groups = rowsOf(preview, 'groups');
+  const confirmSlot = el('div', {});
+  for (const g of groups) {
+    const gid = g.group_id ?? g.group?.id;
+    const gname = g.group_name || g.group?.name || (view.groups.find((x) => x.id === gid) || {}).name || `#${gid}`;
+    const rows = rowsOf(g, 'rows', 'entries', 'contestants');
+    const confirmed = g.confirmed_at || preview.confirmed_at || stage.cut_confirmed_at;
+    const advancing = rows.filter((r) => r.advances ?? r.qualified ?? r.admitted).length;
+    const confirm = el('button', { type: 'button', class: 'primary', 'data-test': `cut-confirm-${gid}`, disabled: !!confirmed }, cc('cut.confirm', { group: gname }));
+    confirm.addEventListener('click', async () => {
+      if (!(await confirmBox(confirmSlot, cc('cut.confirmQuestion', { group: gname, n: advancing, next: next.name }), { yes: cc('cut.confirmYes'), test: 'cut-confirm-box' }))) return;
+      confirm.disabled = true;
+      try {
+        await call('POST', paths.cut(stage.id), { body: { group_id: gid } });
+        flash.set(cc('cut.confirmed', { group: gname, n: advancing }));
+        rerender();
+      } catch (e) { show(msg, 'error', errorText(e), { 'data-test': 'cut-error' }); confirm.disabled = false; }
+    });
+    card.append(el('article', { class: 'cut-group', 'data-test': 'cut-group', 'data-group': gid },
+      el('h3', {}, gname, ' ', confirmed
+        ? el('span', { class: 'badge state-open', 'data-test': 'cut-confirmed' }, cc('cut.confirmedAt', { at: fmtDate(confirmed) }))
+        : el('span', { class: 'badge state-upcoming' }, cc('cut.preview'))),
+      el('p', { 'data-test': 'cut-count' }, cc('cut.count', { n: advancing, total: rows.length })),
+      table([
+        { head: cc('rank.rank'), cell: (r) => String(r.rank ?? '—'), cls: 'num' },
+        { head: cc('reg.number'), cell: (r) => el('code', {}, r.number || ''), cls: 'nowrap' },
+        { head: cc('reg.name'), cell: (r) => r.name || '' },
+        { head: cc('reg.organisation'), cell: (r) => r.organisation || '' },
+        { head: cc('cut.score'), cell: (r) => fmtScore(r.score), cls: 'num' },
+        { head: cc('cut.outcome'), cell: (r) => [
+          (r.advances ?? r.qualified ?? r.admitted) ? el('span', { class: 'badge state-open' }, cc('cut.advances')) : el('span', { class: 'badge state-closed' }, cc('cut.out')),
+          (r.tied_at_cut ?? r.tie_at_cut ?? r.tied) ? el('span', { class: 'badge tie', 'data-test': 'cut-tie' }, cc('cut.tiedAtCut')) : ''] },
+      ], rows, { 'aria-label': cc('cut.tableOf', { group: gname }), 'data-test': `cut-table-${gid}` },
+      (r) => ({ class: (r.tied_at_cut ?? r.tie_at_cut ?? r.tied) ? 'tie-row' : ((r.advances ?? r.qualified ?? r.admitted) ? '' : 'out-row'), 'data-contestant': r.contestant_id ?? '' })),
+      el('div', { class: 'actions' }, session.has('author') ? confirm : '',
+        el('button', { type: 'button', 'data-test': `cut-pdf-${gid}`, onclick: () => saveFile(paths.cutPdf(stage.id), `cut-${stage.id}-${gid}.pdf`, msg, { group: gid }) }, cc('cut.pdf')))));
+  }
+  if (!groups.length) card.append(el('p', { class: 'muted' }, cc('cut.nobody')));
+  card.append(confirmSlot, msg);
+  return card;
+}
+
+/** The practical final's screens, as links with a word on what each does. */
+function finalCard(view, stage) {
+  const base = `#/competitions/stages/${stage.id}`;
+  const link = (page, test) => el('li', {}, el('a', { class: 'button', href: `${base}/${page}`, 'data-test': test }, cc(`${page}.title`)), ' ', el('span', { class: 'muted' }, cc(`${page}.what`)));
+  return el('section', { class: 'card', 'data-test': 'final-card', 'aria-labelledby': 'fin-h' },
+    el('h2', { id: 'fin-h' }, cc('final.title')),
+    el('p', { class: 'muted' }, cc('final.intro')),
+    stage.session_id ? el('p', {}, cc('final.sessionIs', { id: stage.session_id }), ' ', el('a', { href: `#/sessions/${stage.session_id}`, 'data-test': 'final-session-link' }, cc('final.setupPart'))) : el('p', { class: 'notice notice-info' }, cc('final.noSession')),
+    el('ol', { class: 'final-steps' },
+      link('seal', 'final-seal'), link('checkin', 'final-checkin'), link('progress', 'final-progress'), link('recheck', 'final-recheck'), link('decrypt', 'final-decrypt')));
+}
+
+/** #/competitions/{id}/stages/{sid} */
+export async function render({ root, params, alive }) {
+  const [id, sid] = params.map(Number);
+  const view = await loadCompetition(id);
+  if (!alive()) return;
+  const stage = view.stages.find((s) => s.id === sid);
+  if (!stage) { root.append(el('p', { class: 'notice notice-error' }, cc('stage.notFound'))); return; }
+  const ev = eventOf(view, stage);
+  const siblings = stagesOf(view, stage.event_id);
+  const next = siblings.find((s) => s.position > stage.position) || null;
+  const msg = el('div', { class: 'msg', 'aria-live': 'polite' });
+  const fl = flash.take();
+  if (fl) show(msg, 'ok', fl, { 'data-test': 'stage-flash' });
+  root.append(compHeading(view, `${ev ? `${ev.name} · ` : ''}${stage.name}`), subnav(view, `stage-${sid}`), msg,
+    el('p', { class: 'muted', 'data-test': 'stage-facts' }, cc('stage.facts', { kind: word('stageKind', stage.kind), weight: stage.weight, n: stage.position + 1 })));
+  if (stage.kind === 'theory') root.append(await theoryCard(view, stage));
+  else root.append(finalCard(view, stage));
+  if (!alive()) return;
+  if (next) {
+    try { root.append(await cutCard(view, stage, next)); } catch (e) {
+      if (!isMissing(e)) root.append(el('div', { class: 'notice notice-warn' }, errorText(e)));
+    }
+  }
+}

@@ -83,7 +83,7 @@ export default {
   },
   stage: {
     title: '{name}: stages', n: 'Stage {n}', name: 'Stage name', kind: 'Kind', weight: 'Weight',
-    cutKind: 'Cut', cutKindHint: 'From this stage to the next, per group.', cutValue: 'Cut value',
+    cutKind: 'Cut', cutKindHint: 'How contestants enter this stage from the one before, per group; the first stage has none.', cutValue: 'Cut value',
     encryptor: 'Encryption judge', encryptorHint: 'Holds the first layer (check-in codes); opens the last step of decryption.',
     supervisor: 'Supervisor', supervisorHint: 'Holds the second layer (marking codes); opens the first step of decryption.',
     recheckTop: 'Recheck: top per group', recheckShare: 'Recheck: sample of the rest', recheckLimit: 'Recheck: error-rate limit', shareHint: 'Between 0 and 1, e.g. 0.15 for 15 %.',
@@ -110,6 +110,7 @@ export default {
   orgKind: { employer: 'Employer (employee)', school: 'School (student)' },
   status: { pending: 'Pending', accepted: 'Accepted', refused: 'Refused', withdrawn: 'Withdrawn' },
   filters: {
+    prev: 'Previous', next: 'Next', pageOf: 'Page {page} of {pages}, {total} in all',
     event: 'Event', group: 'Group', search: 'Find', searchPlaceholder: 'Name, organisation, number…',
     allEvents: 'All events', allGroups: 'All groups', status: 'Review status', all: 'All {n}',
   },
@@ -124,16 +125,18 @@ export default {
     teamLine: 'Team: {name}',
   },
   review: {
+    acceptAll: 'Accept every eligible pending ({n})', acceptAllYes: 'Accept all', acceptAllQuestion: 'Accept every pending registration in {where} that meets its group\'s rules? The others stay pending.', acceptAllDone: '{n} accepted; {left} do not meet the rules and stay pending.',
     accept: 'Accept', refuse: 'Refuse', select: 'Select',
     bulkAccept: 'Accept the {n} selected', bulkDone: '{n} registrations accepted.', bulkPartly: '{n} accepted; the rest not done:',
     accepted: 'Accepted: {name}.', refused: 'Refused: {name}.',
     refuseTitle: 'Refuse: {name}', reason: 'Reason', reasonHint: 'The contestant and the team leader see this reason.', needReason: 'A refusal needs a reason.',
   },
   import: {
+    firstOf: 'The first {n} errors (of {count}).', rowN: 'Row {n}', column: 'Column',
     title: 'Bulk registration (XLSX)',
     intro: 'Employers and schools fill in the template: name, ID number, phone, employer/school, group, team, team leader. The file is imported only when every row passes; otherwise each row\'s errors are listed and nothing is imported.',
     template: 'Download template', file: 'Registration file', submit: 'Import', needFile: 'Choose an XLSX file first.', working: 'Checking and importing…',
-    done: '{n} registrations imported.', refresh: 'Refresh the list', errors: 'Errors by row',
+    done: '{n} registrations imported ({total} rows, {teams} teams), waiting for review.', refresh: 'Refresh the list', errors: 'Errors by row',
     row: 'Row', name: 'Name', code: 'Error code', reason: 'Reason',
   },
   conflicts: {
@@ -147,7 +150,7 @@ export default {
     make: 'Make the exam session', made: 'Exam session made.', missing: 'Choose an exam and fill in the start and end.', noExams: 'No exams yet; make one under Exams first.',
     sessionIs: 'Exam session #{id}.', openSession: 'Open session', openResults: 'Results',
     seat: 'Seat the accepted contestants', seatHint: 'Contestants accepted later can be seated again; nobody is seated twice.',
-    seated: '{n} contestants seated ({skipped} were already).',
+    seated: '{n} contestants seated ({skipped} were already, {refused} could not be).',
   },
   cut: {
     title: 'Advancing to “{next}”', rule: 'Rule: {rule}; everyone tied with the last to advance advances too.',

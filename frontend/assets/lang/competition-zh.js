@@ -83,7 +83,7 @@ export default {
   },
   stage: {
     title: '{name}：竞赛阶段', n: '第 {n} 阶段', name: '阶段名称', kind: '类型', weight: '权重',
-    cutKind: '晋级方式', cutKindHint: '从本阶段晋级到下一阶段，按组别分别计算。', cutValue: '晋级数值',
+    cutKind: '晋级方式', cutKindHint: '进入本阶段的方式：从上一阶段按组别晋级；第一阶段不设晋级。', cutValue: '晋级数值',
     encryptor: '加密裁判', encryptorHint: '负责一次加密（检录号），解密时最后一步由其解开。',
     supervisor: '监督', supervisorHint: '负责二次加密（评分编号），解密时第一步由其解开。',
     recheckTop: '复核：每组前几名', recheckShare: '复核：其余抽样比例', recheckLimit: '复核：误差率上限', shareHint: '0–1 之间，例如 0.15 表示 15%。',
@@ -110,6 +110,7 @@ export default {
   orgKind: { employer: '工作单位（职工）', school: '学校（学生）' },
   status: { pending: '待审核', accepted: '已通过', refused: '未通过', withdrawn: '已退赛' },
   filters: {
+    prev: '上一页', next: '下一页', pageOf: '第 {page} / {pages} 页，共 {total} 项',
     event: '赛项', group: '组别', search: '查找', searchPlaceholder: '姓名、单位、参赛证号…',
     allEvents: '全部赛项', allGroups: '全部组别', status: '审核状态', all: '全部 {n}',
   },
@@ -124,16 +125,18 @@ export default {
     teamLine: '队伍：{name}',
   },
   review: {
+    acceptAll: '全部通过符合条件的待审核（{n}）', acceptAllYes: '全部通过', acceptAllQuestion: '通过 {where} 中所有符合参赛条件的待审核报名？不符合条件的保留为待审核。', acceptAllDone: '已通过 {n} 项；{left} 项不符合条件，仍待审核。',
     accept: '通过', refuse: '不通过', select: '选中',
     bulkAccept: '批量通过选中的 {n} 项', bulkDone: '已通过 {n} 项报名。', bulkPartly: '已通过 {n} 项，其余未处理：',
     accepted: '已通过：{name}。', refused: '未通过：{name}。',
     refuseTitle: '不通过：{name}', reason: '原因', reasonHint: '选手和领队会看到这条原因。', needReason: '请填写不通过的原因。',
   },
   import: {
+    firstOf: '以下是前 {n} 个错误（共 {count} 个）。', rowN: '第 {n} 行', column: '列',
     title: '批量报名（XLSX）',
     intro: '单位或学校按模板填写：姓名、身份证号、手机号、单位/学校、组别、队名、领队。整份表检查通过才导入；有错误时逐行列出，整份不导入。',
     template: '下载模板', file: '报名表文件', submit: '导入', needFile: '请先选择 XLSX 文件。', working: '正在检查并导入…',
-    done: '已导入 {n} 条报名。', refresh: '刷新名单', errors: '逐行错误',
+    done: '已导入 {n} 条报名（共 {total} 行，组成 {teams} 支队伍），等待审核。', refresh: '刷新名单', errors: '逐行错误',
     row: '行', name: '姓名', code: '错误代码', reason: '原因',
   },
   conflicts: {
@@ -147,7 +150,7 @@ export default {
     make: '生成考试场次', made: '考试场次已生成。', missing: '请选择试卷方案并填写开始和结束时间。', noExams: '还没有试卷方案，请先在“考试与组卷”中创建。',
     sessionIs: '考试场次 #{id}。', openSession: '打开场次', openResults: '查看成绩',
     seat: '安排已通过的选手入场', seatHint: '新通过审核的选手可再次安排；已安排的不会重复。',
-    seated: '已安排 {n} 名选手（{skipped} 名此前已安排）。',
+    seated: '已安排 {n} 名选手（{skipped} 名此前已安排，{refused} 名未能安排）。',
   },
   cut: {
     title: '晋级到“{next}”', rule: '晋级规则：{rule}；与最后一名晋级者同分的选手全部晋级。',

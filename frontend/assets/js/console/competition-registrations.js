@@ -3,11 +3,11 @@
 // an employer's or school's XLSX (template download; a refused file shows its per-row errors);
 // review: accept (a 参赛证号 is given) or refuse with a reason in a dialog, and accepting every
 // selected pending registration at once. Below, the declared conflicts of judges (回避声明).
-import { el, tc, call, errorText, field, select, table, show, checkbox, filePicker, session, identText } from './core.js';
+import { el, tc, call, errorText, field, select, table, show, checkbox, filePicker, session } from './core.js';
 import { serverText } from '../i18n.js';
 import {
   cc, word, paths, loadCompetition, subnav, compHeading, staffList, personName, rerender, flash, rowsOf,
-  statusChip, STATUSES, saveFile, fmtDate,
+  statusChip, STATUSES, saveFile, fmtDate, confirmBox,
 } from './competition.js';
 
 const blankPerson = () => ({ name: '', id_number: '', phone: '', organisation: '', trainer: '' });
@@ -60,13 +60,15 @@ function registerForm(view, onSaved) {
     if (bad >= 0) { show(msg, 'error', cc('reg.personMissing', { n: bad + 1 })); return; }
     const ev = event();
     const person = (m) => ({ name: m.name.trim(), id_number: m.id_number.trim().toUpperCase(), phone: m.phone.trim(), organisation: m.organisation.trim(), org_kind: orgKind.value, leader: leader.value.trim(), trainer: m.trainer.trim() });
-    const body = ev && ev.kind === 'team'
-      ? { event_id: ev.id, group_id: Number(groupSel.value), team: { name: teamName.value.trim(), leader: leader.value.trim() }, members: members.map(person) }
+    const team = ev && ev.kind === 'team';
+    const body = team
+      ? { event_id: ev.id, group_id: Number(groupSel.value), name: teamName.value.trim(), leader: leader.value.trim(), org_kind: orgKind.value,
+        members: members.map((m) => ({ name: m.name.trim(), id_number: m.id_number.trim().toUpperCase(), phone: m.phone.trim(), organisation: m.organisation.trim(), trainer: m.trainer.trim() })) }
       : { event_id: Number(eventSel.value), group_id: Number(groupSel.value), ...person(members[0]) };
-    if (ev && ev.kind === 'team' && !teamName.value.trim()) { show(msg, 'error', cc('reg.teamMissing')); teamName.focus(); return; }
+    if (team && !teamName.value.trim()) { show(msg, 'error', cc('reg.teamMissing')); teamName.focus(); return; }
     save.disabled = true;
     try {
-      await call('POST', paths.registrations(view.id), { body });
+      await call('POST', team ? paths.teams(view.id) : paths.registrations(view.id), { body });
       flash.set(cc('reg.saved', { n: members.length }));
       onSaved();
     } catch (err) { show(msg, 'error', errorText(err), { 'data-test': 'reg-error' }); save.disabled = false; }
@@ -74,14 +76,16 @@ function registerForm(view, onSaved) {
   return f;
 }
 
-/** The per-row errors of a refused (or partly refused) file. */
-function rowErrors(rows) {
-  return table([
-    { head: cc('import.row'), cell: (r) => identText(r.row !== undefined ? `row ${r.row}` : r.ident || r.line), cls: 'nowrap' },
-    { head: cc('import.name'), cell: (r) => r.name || '' },
-    { head: cc('import.code'), cell: (r) => (r.code ? el('code', {}, r.code) : '') },
-    { head: cc('import.reason'), cell: (r) => serverText(r.message_zh || r.reason_zh, r.message || r.reason) || r.code || '' },
-  ], rows, { 'aria-label': cc('import.errors'), 'data-test': 'import-errors' }, (r) => ({ 'data-row': r.row ?? '' }));
+/** The per-row errors of a refused file (the server lists the first ones; `count` is all). */
+function rowErrors(rows, count) {
+  return el('div', {},
+    count && count > rows.length ? el('p', { class: 'muted' }, cc('import.firstOf', { n: rows.length, count })) : '',
+    table([
+      { head: cc('import.row'), cell: (r) => cc('import.rowN', { n: r.row }), cls: 'nowrap' },
+      { head: cc('import.column'), cell: (r) => r.column || '' },
+      { head: cc('import.reason'), cell: (r) => serverText(r.message_zh, r.message) || r.code },
+      { head: cc('import.code'), cell: (r) => (r.code ? el('code', {}, r.code) : '') },
+    ], rows, { 'aria-label': cc('import.errors'), 'data-test': 'import-errors' }, (r) => ({ 'data-row': r.row ?? '' })));
 }
 
 /** The XLSX import: template download, a file, the outcome. */
@@ -97,15 +101,12 @@ function importCard(view) {
     show(msg, 'info', cc('import.working'));
     out.replaceChildren();
     try {
-      const rep = await call('POST', paths.importFile(view.id), { raw: file, timeoutMs: 120000 });
-      const errs = rowsOf(rep && (rep.errors || rep.rows_refused), 'errors');
-      show(msg, errs.length ? 'warn' : 'ok', cc('import.done', { n: rep?.imported ?? rep?.registered ?? rowsOf(rep?.registrations).length ?? 0 }), { 'data-test': 'import-done' });
-      if (errs.length) out.replaceChildren(rowErrors(errs));
-      flash.set(cc('import.done', { n: rep?.imported ?? rep?.registered ?? 0 }));
+      const rep = await call('POST', paths.importFile(view.id), { raw: file, timeoutMs: 120000, query: { filename: file.name } });
+      show(msg, 'ok', cc('import.done', { n: rep.imported, total: rep.total, teams: rep.teams }), { 'data-test': 'import-done' });
     } catch (e) {
       show(msg, 'error', errorText(e), { 'data-test': 'import-error' });
-      const rows = rowsOf(e.details && (e.details.rows || e.details.errors), 'rows', 'errors');
-      if (rows.length) out.replaceChildren(rowErrors(rows));
+      const rows = rowsOf(e.details && e.details.errors, 'errors');
+      if (rows.length) out.replaceChildren(rowErrors(rows, e.details.error_count));
     } finally { go.disabled = false; }
   });
   return el('section', { class: 'card', 'data-test': 'import-card', 'aria-labelledby': 'imp-h' },
@@ -137,11 +138,15 @@ function refuseDialog(slot, reg) {
 }
 
 /** Declared conflicts (回避): a judge and a contestant, with a note. */
-async function conflictsCard(view, regs) {
+async function conflictsCard(view) {
   const section = el('section', { class: 'card', 'data-test': 'conflicts', 'aria-labelledby': 'cf-h' }, el('h2', { id: 'cf-h' }, cc('conflicts.title')), el('p', { class: 'muted' }, cc('conflicts.intro')));
   let list = [];
   let staff = [];
-  try { [list, staff] = await Promise.all([call('GET', paths.conflicts(view.id)).then((x) => rowsOf(x, 'conflicts')), staffList()]); } catch (e) {
+  let regs = [];
+  try {
+    [list, staff, regs] = await Promise.all([call('GET', paths.conflicts(view.id)).then((x) => rowsOf(x, 'conflicts')), staffList(),
+      call('GET', paths.registrations(view.id), { query: { per_page: 500 } }).then((x) => rowsOf(x, 'items'))]);
+  } catch (e) {
     section.append(el('div', { class: 'notice notice-warn' }, errorText(e)));
     return section;
   }
@@ -161,8 +166,8 @@ async function conflictsCard(view, regs) {
   } }, cc('conflicts.add'));
   section.append(
     list.length ? table([
-      { head: cc('conflicts.judge'), cell: (c) => c.judge_name || personName(staff, c.judge_id) },
-      { head: cc('conflicts.contestant'), cell: (c) => c.contestant_name || regName(c.contestant_id) },
+      { head: cc('conflicts.judge'), cell: (c) => (staff.find((u) => u.id === c.judge_id) || {}).display_name || c.judge || personName(staff, c.judge_id) },
+      { head: cc('conflicts.contestant'), cell: (c) => c.contestant || regName(c.contestant_id) },
       { head: cc('conflicts.note'), cell: (c) => c.note || '' },
       { head: '', cell: (c) => el('button', { type: 'button', class: 'small danger', 'data-test': `conflict-remove-${c.id}`, onclick: async () => {
         try { await call('DELETE', paths.conflict(view.id, c.id)); rerender(); } catch (e) { show(msg, 'error', errorText(e)); }
@@ -173,28 +178,37 @@ async function conflictsCard(view, regs) {
   return section;
 }
 
-/** #/competitions/{id}/registrations?event=&group=&status=&q= */
+const PER_PAGE = 100;
+
+/** #/competitions/{id}/registrations?event=&group=&status=&q=&page= */
 export async function render({ root, params, query, alive }) {
   const id = Number(params[0]);
-  const [view, all] = await Promise.all([loadCompetition(id), call('GET', paths.registrations(id)).then((x) => rowsOf(x, 'registrations'))]);
+  const f = { event: query.get('event') || '', group: query.get('group') || '', status: query.get('status') || '', q: query.get('q') || '', page: query.get('page') || '' };
+  const scope = { event_id: f.event || undefined, group_id: f.group || undefined, q: f.q || undefined };
+  const list = (extra) => call('GET', paths.registrations(id), { query: { ...scope, ...extra } });
+  // The list the filters ask for, and each status's count (the chips) in the same scope.
+  const [view, pageOf, ...totals] = await Promise.all([
+    loadCompetition(id),
+    list({ status: f.status || undefined, page: f.page || 1, per_page: PER_PAGE }),
+    list({ per_page: 1 }),
+    ...STATUSES.map((st) => list({ status: st, per_page: 1 })),
+  ]);
   if (!alive()) return;
-  const f = { event: query.get('event') || '', group: query.get('group') || '', status: query.get('status') || '', q: query.get('q') || '' };
+  const rows = rowsOf(pageOf, 'items');
+  const allCount = totals[0].total ?? 0;
+  const count = (st) => totals[1 + STATUSES.indexOf(st)].total ?? 0;
   const msg = el('div', { class: 'msg', 'data-test': 'registrations-message', 'aria-live': 'polite' });
   const fl = flash.take();
   if (fl) show(msg, 'ok', fl, { 'data-test': 'registrations-flash' });
   const dialog = el('div', { 'data-test': 'review-dialog-slot' });
+  const confirmSlot = el('div', {});
   const go = (patch) => {
-    const next = { ...f, ...patch };
+    const next = { ...f, page: '', ...patch };
     const qs = new URLSearchParams(Object.entries(next).filter(([, v]) => v)).toString();
     location.hash = `#/competitions/${id}/registrations${qs ? `?${qs}` : ''}`;
   };
   const evName = (eid) => { const e = view.events.find((x) => x.id === eid); return e ? e.name : `#${eid}`; };
   const grName = (gid) => { const g = view.groups.find((x) => x.id === gid); return g ? g.name : `#${gid}`; };
-  const needle = f.q.trim().toLowerCase();
-  const inScope = all.filter((r) => (!f.event || r.event_id === Number(f.event)) && (!f.group || r.group_id === Number(f.group)));
-  const rows = inScope.filter((r) => (!f.status || r.status === f.status)
-    && (!needle || [r.name, r.organisation, r.number, r.id_number, r.phone, r.team_name].some((v) => String(v || '').toLowerCase().includes(needle))));
-  const count = (s) => inScope.filter((r) => r.status === s).length;
 
   const eventSel = select([['', cc('filters.allEvents')], ...view.events.map((e) => [e.id, e.name])], f.event, { 'data-test': 'filter-event' });
   const groupSel = select([['', cc('filters.allGroups')], ...view.groups.map((g) => [g.id, g.name])], f.group, { 'data-test': 'filter-group' });
@@ -203,25 +217,22 @@ export async function render({ root, params, query, alive }) {
   groupSel.addEventListener('change', () => go({ group: groupSel.value }));
   search.addEventListener('change', () => go({ q: search.value.trim() }));
   const chips = el('div', { class: 'status-chips', role: 'group', 'aria-label': cc('filters.status'), 'data-test': 'status-chips' },
-    el('button', { type: 'button', class: `chip-button${f.status ? '' : ' active'}`, 'aria-pressed': String(!f.status), 'data-test': 'chip-all', onclick: () => go({ status: '' }) }, cc('filters.all', { n: inScope.length })),
-    ...STATUSES.map((s) => el('button', { type: 'button', class: `chip-button reg-${s}${f.status === s ? ' active' : ''}`, 'aria-pressed': String(f.status === s), 'data-test': `chip-${s}`, onclick: () => go({ status: s }) }, `${word('status', s)} ${count(s)}`)));
+    el('button', { type: 'button', class: `chip-button${f.status ? '' : ' active'}`, 'aria-pressed': String(!f.status), 'data-test': 'chip-all', onclick: () => go({ status: '' }) }, cc('filters.all', { n: allCount })),
+    ...STATUSES.map((st) => el('button', { type: 'button', class: `chip-button reg-${st}${f.status === st ? ' active' : ''}`, 'aria-pressed': String(f.status === st), 'data-test': `chip-${st}`, 'data-count': count(st), onclick: () => go({ status: st }) }, `${word('status', st)} ${count(st)}`)));
 
   const chosen = new Set();
   const bulk = el('button', { type: 'button', class: 'primary', disabled: true, 'data-test': 'bulk-accept' }, cc('review.bulkAccept', { n: 0 }));
   const syncBulk = () => { bulk.disabled = chosen.size === 0; bulk.textContent = cc('review.bulkAccept', { n: chosen.size }); };
   const canReview = session.has('author');
-
-  async function review(r, decision, reason) {
-    await call('POST', paths.review(id, r.id), { body: decision === 'accept' ? { decision } : { decision, reason } });
-  }
+  const review = (r, decision, reason) => call('POST', paths.review(r.id), { body: decision === 'accept' ? { decision } : { decision, reason } });
   bulk.addEventListener('click', async () => {
     bulk.disabled = true;
     let ok = 0;
     try {
       for (const rid of chosen) {
-        // One review per registration: each is its own transaction and audit entry.
+        // One review each: its own transaction and audit entry (a team is accepted whole).
         // eslint-disable-next-line no-await-in-loop
-        await review(all.find((x) => x.id === rid), 'accept');
+        await review({ id: rid }, 'accept');
         ok += 1;
       }
       flash.set(cc('review.bulkDone', { n: ok }));
@@ -230,6 +241,17 @@ export async function render({ root, params, query, alive }) {
       show(msg, 'error', `${cc('review.bulkPartly', { n: ok })} ${errorText(e)}`, { 'data-test': 'review-error' });
       syncBulk();
     }
+  });
+  const acceptAll = el('button', { type: 'button', 'data-test': 'accept-all' }, cc('review.acceptAll', { n: count('pending') }));
+  acceptAll.addEventListener('click', async () => {
+    const where = [f.event ? evName(Number(f.event)) : cc('filters.allEvents'), f.group ? grName(Number(f.group)) : cc('filters.allGroups')].join(' · ');
+    if (!(await confirmBox(confirmSlot, cc('review.acceptAllQuestion', { where }), { yes: cc('review.acceptAllYes'), test: 'accept-all-box' }))) return;
+    acceptAll.disabled = true;
+    try {
+      const rep = await call('POST', paths.acceptAll(id), { body: { event_id: f.event ? Number(f.event) : null, group_id: f.group ? Number(f.group) : null } });
+      flash.set(cc('review.acceptAllDone', { n: rep.accepted, left: rowsOf(rep.ineligible).length }));
+      rerender();
+    } catch (e) { show(msg, 'error', errorText(e), { 'data-test': 'review-error' }); acceptAll.disabled = false; }
   });
 
   const actions = (r) => {
@@ -249,25 +271,33 @@ export async function render({ root, params, query, alive }) {
       } }, cc('review.refuse')));
   };
 
+  const total = pageOf.total ?? rows.length;
+  const page = pageOf.page ?? 1;
+  const pages = Math.max(1, Math.ceil(total / (pageOf.per_page || PER_PAGE)));
+  const pager = pages > 1 ? el('div', { class: 'pager', 'data-test': 'registrations-pager' },
+    el('button', { type: 'button', disabled: page <= 1, onclick: () => go({ page: String(page - 1) }) }, cc('filters.prev')),
+    el('span', {}, cc('filters.pageOf', { page, pages, total })),
+    el('button', { type: 'button', disabled: page >= pages, onclick: () => go({ page: String(page + 1) }) }, cc('filters.next'))) : '';
+
   const listTable = rows.length ? table([
     { head: cc('reg.status'), cell: (r) => statusChip(r.status) },
     { head: cc('reg.number'), cell: (r) => (r.number ? el('code', { 'data-test': 'reg-number' }, r.number) : '—'), cls: 'nowrap' },
-    { head: cc('reg.name'), cell: (r) => el('span', {}, el('strong', {}, r.name), r.team_name ? el('div', { class: 'muted' }, cc('reg.teamLine', { name: r.team_name })) : '') },
+    { head: cc('reg.name'), cell: (r) => el('span', {}, el('strong', {}, r.name), r.team ? el('div', { class: 'muted' }, cc('reg.teamLine', { name: r.team })) : '') },
     { head: cc('reg.id_number'), cell: (r) => el('code', {}, r.id_number || ''), cls: 'nowrap' },
-    { head: cc('reg.eventGroup'), cell: (r) => `${r.event_name || evName(r.event_id)} · ${r.group_name || grName(r.group_id)}` },
+    { head: cc('reg.eventGroup'), cell: (r) => `${evName(r.event_id)} · ${grName(r.group_id)}` },
     { head: cc('reg.organisation'), cell: (r) => [r.organisation || '—', r.org_kind ? el('span', { class: 'muted' }, ` · ${word('orgKind', r.org_kind)}`) : ''] },
     { head: cc('reg.leader'), cell: (r) => r.leader || '—' },
     { head: cc('reg.registeredAt'), cell: (r) => fmtDate(r.registered_at), cls: 'nowrap' },
     { head: cc('reg.review'), cell: actions },
   ], rows, { 'aria-label': cc('reg.listTitle'), 'data-test': 'registrations-table' }, (r) => ({ 'data-registration': r.id, 'data-status': r.status, 'data-name': r.name }))
-    : el('p', { class: 'muted', 'data-test': 'registrations-none' }, all.length ? cc('reg.noneMatch') : cc('reg.none'));
+    : el('p', { class: 'muted', 'data-test': 'registrations-none' }, allCount ? cc('reg.noneMatch') : cc('reg.none'));
 
   root.append(compHeading(view, cc('tabs.registrations')), subnav(view, 'registrations'), msg,
     el('div', { class: 'toolbar filters' }, field(cc('filters.event'), eventSel, { cls: 'inline' }), field(cc('filters.group'), groupSel, { cls: 'inline' }), field(cc('filters.search'), search, { cls: 'inline' })),
     chips, dialog,
-    canReview && rows.some((r) => r.status === 'pending') ? el('div', { class: 'actions' }, bulk) : '',
-    listTable,
+    canReview && count('pending') ? el('div', { class: 'actions' }, rows.some((r) => r.status === 'pending') ? bulk : '', acceptAll) : '',
+    confirmSlot, listTable, pager,
     canReview && view.events.length && view.groups.length ? el('details', { class: 'new-bank', 'data-test': 'reg-new' }, el('summary', { 'data-test': 'reg-new-open' }, cc('reg.newTitle')), registerForm(view, rerender)) : '',
     canReview ? importCard(view) : '',
-    canReview ? await conflictsCard(view, all) : '');
+    canReview ? await conflictsCard(view) : '');
 }

@@ -100,7 +100,7 @@ function eventForm(view, ev, onDone) {
     const body = { name: name.value.trim(), code: code.value.trim().toUpperCase(), kind: kind.value, team_size: team ? num(size.value, 2) : 1, team_score: score.value, tie_chain: chain.value() };
     save.disabled = true;
     try {
-      await call(ev ? 'PUT' : 'POST', ev ? paths.event(view.id, ev.id) : paths.events(view.id), { body });
+      await call(ev ? 'PUT' : 'POST', ev ? paths.event(ev.id) : paths.events(view.id), { body });
       flash.set(cc('setup.eventSaved', { name: body.name }));
       rerender();
     } catch (err) { show(msg, 'error', errorText(err), { 'data-test': `${p}-error` }); save.disabled = false; }
@@ -137,7 +137,7 @@ function groupForm(view, g, onDone) {
     if (body.rules.min_age !== null && body.rules.max_age !== null && body.rules.min_age > body.rules.max_age) { show(msg, 'error', cc('rules.ageOrder')); return; }
     save.disabled = true;
     try {
-      await call(g ? 'PUT' : 'POST', g ? paths.group(view.id, g.id) : paths.groups(view.id), { body });
+      await call(g ? 'PUT' : 'POST', g ? paths.group(g.id) : paths.groups(view.id), { body });
       flash.set(cc('setup.groupSaved', { name: body.name }));
       rerender();
     } catch (err) { show(msg, 'error', errorText(err), { 'data-test': `${p}-error` }); save.disabled = false; }
@@ -145,7 +145,8 @@ function groupForm(view, g, onDone) {
   return f;
 }
 
-const blankStage = (kind) => ({ id: null, name: kind === 'theory' ? cc('setup.theoryName') : cc('setup.practicalName'), kind, weight: kind === 'theory' ? 0.3 : 0.7, cut_kind: kind === 'theory' ? 'top_n' : 'none', cut_value: kind === 'theory' ? 30 : 0, encryptor_id: null, supervisor_id: null, recheck_top: 10, recheck_share: 0.15, recheck_error_limit: 0.05 });
+// The cut on a stage admits contestants to it from the stage before; the first stage has none.
+const blankStage = (kind, first) => ({ id: null, name: kind === 'theory' ? cc('setup.theoryName') : cc('setup.practicalName'), kind, weight: kind === 'theory' ? 0.3 : 0.7, cut_kind: first ? 'none' : 'top_n', cut_value: first ? 0 : 30, encryptor_id: null, supervisor_id: null, recheck_top: 10, recheck_share: 0.15, recheck_error_limit: 0.05 });
 
 /** One event's stages, edited together so the weights can be checked as a whole. */
 function stagesForm(view, ev, staff) {
@@ -184,6 +185,8 @@ function stagesForm(view, ev, staff) {
     const hint = el('div', { class: 'hint' }, cutHint());
     cutKind.addEventListener('change', () => { hint.textContent = cutHint(); cutValue.disabled = cutKind.value === 'none'; });
     cutValue.disabled = s.cut_kind === 'none';
+    // The first stage admits everyone accepted.
+    if (i === 0) { cutKind.value = 'none'; cutKind.disabled = true; cutValue.disabled = true; s.cut_kind = 'none'; }
     const practicalBits = el('div', { class: 'grid' },
       field(cc('stage.encryptor'), encryptor, { hint: cc('stage.encryptorHint') }),
       field(cc('stage.supervisor'), supervisor, { hint: cc('stage.supervisorHint') }),
@@ -198,7 +201,7 @@ function stagesForm(view, ev, staff) {
       practicalBits,
       el('div', { class: 'actions' },
         el('button', { type: 'button', class: 'small', disabled: i === 0, onclick: () => { [draft[i - 1], draft[i]] = [draft[i], draft[i - 1]]; paint(); } }, cc('stage.earlier')),
-        s.id ? '' : el('button', { type: 'button', class: 'small danger', 'data-test': `${sp}-remove`, onclick: () => { draft.splice(i, 1); paint(); } }, cc('stage.remove'))));
+        el('button', { type: 'button', class: 'small danger', 'data-test': `${sp}-remove`, onclick: () => { draft.splice(i, 1); paint(); } }, cc('stage.remove'))));
   }
 
   function paint() {
@@ -210,8 +213,8 @@ function stagesForm(view, ev, staff) {
   const f = el('form', { class: 'card stages-form', novalidate: true, 'data-test': p, 'data-event': ev.id },
     el('h3', {}, cc('stage.title', { name: ev.name })), rows, check,
     el('div', { class: 'actions' },
-      el('button', { type: 'button', 'data-test': `${p}-add-theory`, onclick: () => { draft.push(blankStage('theory')); paint(); } }, cc('stage.addTheory')),
-      el('button', { type: 'button', 'data-test': `${p}-add-practical`, onclick: () => { draft.push(blankStage('practical')); paint(); } }, cc('stage.addPractical'))),
+      el('button', { type: 'button', 'data-test': `${p}-add-theory`, onclick: () => { draft.push(blankStage('theory', !draft.length)); paint(); } }, cc('stage.addTheory')),
+      el('button', { type: 'button', 'data-test': `${p}-add-practical`, onclick: () => { draft.push(blankStage('practical', !draft.length)); paint(); } }, cc('stage.addPractical'))),
     msg, el('div', { class: 'actions' }, save));
   f.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -220,15 +223,12 @@ function stagesForm(view, ev, staff) {
     if (!c.sumOk || !c.capOk) { show(msg, 'error', !c.sumOk ? cc('stage.sumBad', { sum: c.sum }) : cc('stage.capBad', { share: c.theory, cap })); return; }
     save.disabled = true;
     try {
-      for (const [i, s] of draft.entries()) {
-        const body = {
-          event_id: ev.id, position: i, name: s.name, kind: s.kind, weight: num(s.weight), cut_kind: s.cut_kind, cut_value: num(s.cut_value),
-          encryptor_id: s.encryptor_id ?? null, supervisor_id: s.supervisor_id ?? null,
-          recheck_top: num(s.recheck_top, 10), recheck_share: num(s.recheck_share, 0.15), recheck_error_limit: num(s.recheck_error_limit, 0.05),
-        };
-        // eslint-disable-next-line no-await-in-loop
-        await call(s.id ? 'PUT' : 'POST', s.id ? paths.stage(view.id, s.id) : paths.stages(view.id), { body });
-      }
+      // The whole list at once: the server checks the weights together.
+      await call('PUT', paths.eventStages(ev.id), { body: draft.map((s, i) => ({
+        name: s.name, kind: s.kind, weight: num(s.weight), cut_kind: i === 0 ? 'none' : s.cut_kind, cut_value: i === 0 ? 0 : num(s.cut_value),
+        encryptor_id: s.encryptor_id ?? null, supervisor_id: s.supervisor_id ?? null,
+        recheck_top: num(s.recheck_top, 10), recheck_share: num(s.recheck_share, 0.15), recheck_error_limit: num(s.recheck_error_limit, 0.05),
+      })) });
       flash.set(cc('stage.saved', { name: ev.name }));
       rerender();
     } catch (err) { show(msg, 'error', errorText(err), { 'data-test': `${p}-error` }); save.disabled = false; }

@@ -19,9 +19,8 @@ async function theoryCard(view, stage) {
     seat.addEventListener('click', async () => {
       seat.disabled = true;
       try {
-        const r = await call('POST', paths.seat(view.id, stage.id), { body: {} });
-        const n = r?.seated ?? rowsOf(r, 'seated', 'candidates').length;
-        show(msg, 'ok', cc('theory.seated', { n, skipped: r?.already ?? r?.skipped ?? 0 }), { 'data-test': 'theory-seated' });
+        const r = await call('POST', paths.seat(stage.id));
+        show(msg, rowsOf(r.skipped).length ? 'warn' : 'ok', cc('theory.seated', { n: r.seated, skipped: r.already, refused: rowsOf(r.skipped).length }), { 'data-test': 'theory-seated' });
       } catch (e) { show(msg, 'error', errorText(e), { 'data-test': 'theory-error' }); } finally { seat.disabled = false; }
     });
     card.append(el('p', { 'data-test': 'theory-session' }, cc('theory.sessionIs', { id: stage.session_id }), ' ',
@@ -47,7 +46,7 @@ async function theoryCard(view, stage) {
     if (!exam.value || !starts.value || !ends.value) { show(msg, 'error', cc('theory.missing')); return; }
     make.disabled = true;
     try {
-      await call('POST', paths.session(view.id, stage.id), { body: {
+      await call('POST', paths.session(stage.id), { body: {
         exam_id: Number(exam.value), starts_at: beijingToUtc(starts.value), ends_at: beijingToUtc(ends.value), venue: venue.value.trim(),
         rooms: [{ name: cc('theory.room'), seats: Number(seats.value || 60) }],
       } });

@@ -21,17 +21,19 @@ export const paths = {
   list: () => C,
   one: (id) => `${C}/${id}`,
   events: (id) => `${C}/${id}/events`,
-  event: (id, eid) => `${C}/${id}/events/${eid}`,
+  event: (eid) => `${C}/events/${eid}`,
+  eventStages: (eid) => `${C}/events/${eid}/stages`,
+  teams: (id) => `${C}/${id}/teams`,
   groups: (id) => `${C}/${id}/groups`,
-  group: (id, gid) => `${C}/${id}/groups/${gid}`,
-  stages: (id) => `${C}/${id}/stages`,
-  stage: (id, sid) => `${C}/${id}/stages/${sid}`,
+  group: (gid) => `${C}/groups/${gid}`,
   registrations: (id) => `${C}/${id}/registrations`,
   importFile: (id) => `${C}/${id}/registrations/import`,
   template: (id) => `${C}/${id}/registrations/template.xlsx`,
-  review: (id, rid) => `${C}/${id}/registrations/${rid}/review`,
-  session: (id, sid) => `${C}/${id}/stages/${sid}/session`,
-  seat: (id, sid) => `${C}/${id}/stages/${sid}/seat`,
+  acceptAll: (id) => `${C}/${id}/registrations/accept-all`,
+  review: (rid) => `${C}/registrations/${rid}/review`,
+  session: (sid) => `${S}/${sid}/session`,
+  seat: (sid) => `${S}/${sid}/seat`,
+  theoryScores: (sid) => `${S}/${sid}/theory-scores`,
   conflicts: (id) => `${C}/${id}/conflicts`,
   conflict: (id, cid) => `${C}/${id}/conflicts/${cid}`,
   seal: (sid) => `${S}/${sid}/seal`,
@@ -70,6 +72,9 @@ export async function loadCompetition(id) {
 }
 const byPos = (a, b) => (a.position ?? 0) - (b.position ?? 0) || a.id - b.id;
 
+// Serde's names of CutRule's variants, should the server send them.
+const CUT_NAMES = { None: 'none', TopN: 'top_n', TopPercent: 'top_percent', ScoreLine: 'score_line' };
+
 /** A stage with its cut rule as {kind, value} whether the server sends columns or a tagged rule. */
 export function normStage(s) {
   let cutKind = s.cut_kind;
@@ -78,6 +83,7 @@ export function normStage(s) {
     cutKind = typeof s.cut === 'string' ? s.cut : (s.cut.kind || Object.keys(s.cut)[0]);
     cutValue = typeof s.cut === 'object' ? (s.cut.value ?? Object.values(s.cut)[0]) : 0;
   }
+  cutKind = CUT_NAMES[cutKind] || cutKind;
   return { ...s, cut_kind: cutKind || 'none', cut_value: Number(cutValue || 0) };
 }
 

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod bank;
 pub mod certificate;
+pub mod competition;
 pub mod config;
 pub mod db;
 pub mod error;

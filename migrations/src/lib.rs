@@ -19,6 +19,7 @@ mod m20261220_000040_console_session_judges;
 mod m20261227_000050_practical;
 mod m20261227_000060_session_practical;
 mod m20261227_000061_certificate_practical;
+mod m20261228_000070_competition;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261227_000050_practical::Migration),
             Box::new(m20261227_000060_session_practical::Migration),
             Box::new(m20261227_000061_certificate_practical::Migration),
+            Box::new(m20261228_000070_competition::Migration),
         ]
     }
 }

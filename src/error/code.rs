@@ -306,6 +306,12 @@ error_codes! {
     TaskNotLocked = "task_not_locked" => Error,
     UnknownAspect = "unknown_aspect" => Error,
     UnknownCode = "unknown_code" => Error,
+    // Issue 14, competitions.
+    CompetitionNotFound = "competition_not_found" => Error,
+    ContestantNotFound = "contestant_not_found" => Error,
+    EventNotFound = "event_not_found" => Error,
+    GroupNotFound = "group_not_found" => Error,
+    StageNotFound = "stage_not_found" => Error,
 }
 
 impl std::fmt::Display for ErrorCode {

@@ -387,6 +387,11 @@ export default {
       task_not_locked: 'The task is not locked yet: mark it directly, no correction is needed.',
       unknown_aspect: 'The marking scheme has no such aspect.',
       unknown_code: 'No candidate with this work code does this task.',
+      competition_not_found: 'No such competition.',
+      contestant_not_found: 'No such registration.',
+      event_not_found: 'No such event.',
+      group_not_found: 'No such group.',
+      stage_not_found: 'No such stage.',
     },
     reasons: {
       empty_name: 'A name is needed.',

@@ -387,6 +387,11 @@ export default {
       task_not_locked: '本项目尚未签字锁定，不需要更正，可直接评分。',
       unknown_aspect: '评分细则中没有该评分项。',
       unknown_code: '本项目没有这个检录号。',
+      competition_not_found: '找不到该竞赛。',
+      contestant_not_found: '找不到该参赛报名。',
+      event_not_found: '找不到该赛项。',
+      group_not_found: '找不到该组别。',
+      stage_not_found: '找不到该赛段。',
     },
     reasons: {
       empty_name: '缺少名称。',

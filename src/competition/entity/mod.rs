@@ -1,0 +1,10 @@
+//! The competition's tables.
+
+pub mod competition;
+pub mod conflict;
+pub mod contestant;
+pub mod event;
+pub mod group;
+pub mod stage;
+pub mod stage_entry;
+pub mod team;

@@ -1,0 +1,217 @@
+//! Skills competitions (职业技能竞赛): a competition's events (赛项), groups (组别) ranked on
+//! their own, and stages (a theory preliminary as an exam session, a practical final on the
+//! practical engine); registration with eligibility and review; the final's check-in with
+//! lots and two layers of codes held by two people; rechecks; and rankings with tie chains.
+//!
+//! Before the decryption ceremony nothing here shows which contestant is behind a code.
+
+pub mod entity;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+macro_rules! typed_id {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i32);
+    )*};
+}
+
+typed_id! {
+    /// A competition.
+    CompetitionId;
+    /// An event (赛项) of a competition.
+    EventId;
+    /// A group (组别) of a competition.
+    GroupId;
+    /// A stage of an event.
+    StageId;
+    /// A registration, a contestant once accepted.
+    ContestantId;
+    /// A team of a team event.
+    TeamId;
+}
+
+/// Declares a field-less enum stored and sent as a stable snake_case code.
+macro_rules! coded_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $code:literal,)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vdoc])* $variant,)* }
+
+        impl $name {
+            /// Every value, in order.
+            pub const ALL: &[$name] = &[$($name::$variant),*];
+
+            /// The stable code stored and sent.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code,)* }
+            }
+
+            /// Reads a code.
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+        }
+    };
+}
+
+coded_enum! {
+    /// Whether an event is contested by individuals or by teams.
+    EventKind {
+        /// One contestant.
+        Individual = "individual",
+        /// A team of `team_size` registered together.
+        Team = "team",
+    }
+}
+
+coded_enum! {
+    /// How a team's score comes from its members'.
+    TeamScore {
+        /// The sum (e.g. three members' totals added, as many 赛项规程 do).
+        Sum = "sum",
+        /// The mean.
+        Mean = "mean",
+    }
+}
+
+coded_enum! {
+    /// What a stage is run on.
+    StageKind {
+        /// An exam session on tablets (blueprint, proctoring).
+        Theory = "theory",
+        /// The practical engine (tasks, stations, judges).
+        Practical = "practical",
+    }
+}
+
+coded_enum! {
+    /// Status of a registration.
+    RegistrationStatus {
+        /// Waiting for review (审核).
+        Pending = "pending",
+        /// Accepted: has a contestant number.
+        Accepted = "accepted",
+        /// Refused, with a reason.
+        Refused = "refused",
+        /// Withdrawn.
+        Withdrawn = "withdrawn",
+    }
+}
+
+coded_enum! {
+    /// Where a contestant comes from.
+    OrgKind {
+        /// An employer (工作单位).
+        Employer = "employer",
+        /// A school (学校).
+        School = "school",
+    }
+}
+
+coded_enum! {
+    /// One link of a tie chain: what decides between contestants with the same total.
+    TieKey {
+        /// The practical stage's score, higher first.
+        Practical = "practical",
+        /// The practical tasks' (modules') scores one by one in task order, higher first.
+        Modules = "modules",
+        /// The theory stage's score, higher first.
+        Theory = "theory",
+        /// Time used, shorter first.
+        Time = "time",
+    }
+}
+
+/// The qualifying cut from a stage to the next, per group.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum CutRule {
+    /// Everyone goes on (or the last stage).
+    None,
+    /// The best N, and everyone tied with the N-th.
+    TopN(u32),
+    /// The best share (percent of those who sat, rounded up), and everyone tied at the cut.
+    TopPercent(f64),
+    /// Everyone at or above the score line.
+    ScoreLine(f64),
+}
+
+impl CutRule {
+    /// The stored kind code.
+    pub fn kind(self) -> &'static str {
+        match self {
+            CutRule::None => "none",
+            CutRule::TopN(_) => "top_n",
+            CutRule::TopPercent(_) => "top_percent",
+            CutRule::ScoreLine(_) => "score_line",
+        }
+    }
+
+    /// The stored value.
+    pub fn value(self) -> f64 {
+        match self {
+            CutRule::None => 0.0,
+            CutRule::TopN(n) => f64::from(n),
+            CutRule::TopPercent(v) | CutRule::ScoreLine(v) => v,
+        }
+    }
+
+    /// Reads a stored (kind, value), refusing values that make no sense: N from 1, a
+    /// percentage in (0, 100], a score line in [0, 100].
+    pub fn parse(kind: &str, value: f64) -> Option<CutRule> {
+        if !value.is_finite() {
+            return None;
+        }
+        match kind {
+            "none" => Some(CutRule::None),
+            "top_n" if value >= 1.0 && value.fract() == 0.0 && value <= f64::from(u32::MAX) => {
+                Some(CutRule::TopN(value as u32))
+            }
+            "top_percent" if value > 0.0 && value <= 100.0 => Some(CutRule::TopPercent(value)),
+            "score_line" if (0.0..=100.0).contains(&value) => Some(CutRule::ScoreLine(value)),
+            _ => None,
+        }
+    }
+}
+
+/// Default cap on a theory stage's weight: the rules put theory at 30 % of the total at most.
+pub const DEFAULT_THEORY_CAP: f64 = 0.3;
+/// Default recheck: everyone in the top 10 of each group…
+pub const DEFAULT_RECHECK_TOP: i32 = 10;
+/// …plus at least 15 % of the others…
+pub const DEFAULT_RECHECK_SHARE: f64 = 0.15;
+/// …and the whole event is re-marked above a 5 % error rate.
+pub const DEFAULT_RECHECK_ERROR_LIMIT: f64 = 0.05;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_reads_back_as_itself() {
+        for k in TieKey::ALL {
+            assert_eq!(TieKey::parse(k.as_str()), Some(*k));
+        }
+        assert_eq!(EventKind::parse("team"), Some(EventKind::Team));
+        assert_eq!(OrgKind::parse("company"), None);
+    }
+
+    #[test]
+    fn a_cut_rule_refuses_numbers_that_make_no_sense() {
+        assert_eq!(CutRule::parse("top_n", 10.0), Some(CutRule::TopN(10)));
+        assert_eq!(CutRule::parse("top_n", 0.0), None);
+        assert_eq!(CutRule::parse("top_n", 2.5), None);
+        assert_eq!(CutRule::parse("top_percent", 0.0), None);
+        assert_eq!(CutRule::parse("top_percent", 150.0), None);
+        assert_eq!(CutRule::parse("score_line", 101.0), None);
+        assert_eq!(CutRule::parse("score_line", f64::NAN), None);
+        assert_eq!(CutRule::parse("bottom_n", 3.0), None);
+        let r = CutRule::TopPercent(40.0);
+        assert_eq!(CutRule::parse(r.kind(), r.value()), Some(r));
+    }
+}

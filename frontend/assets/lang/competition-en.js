@@ -161,10 +161,12 @@ export default {
     confirmed: 'Cut for “{group}” confirmed: {n}.', pdf: 'Cut list PDF', tableOf: 'Cut preview, {group}', nobody: 'No scores on this stage yet.',
   },
   final: {
+    prepare: 'Make the final\'s session', prepared: 'Final session made: {n} anonymous candidates (one per finalist, matched by lot at check-in).', missing: 'Fill in the start and end.',
     title: 'Practical final', intro: 'In order: keys → check-in (first layer) → second encryption → judges mark by code, head judges lock → recheck → decryption → ranking.',
-    sessionIs: 'Practical session #{id}.', setupPart: 'Set up tasks and judges', noSession: 'This stage has no practical session yet.', stageN: 'Stage #{id}',
+    sessionIs: 'Practical session #{id}.', setupPart: 'Set up tasks and judges', noSession: 'The final\'s session is not made yet: make it once the cut is confirmed; one anonymous candidate per finalist.', stageN: 'Stage #{id}',
   },
   seal: {
+    you: '{name} (you)',
     title: 'Encryption keys', what: 'The encryption judge and the supervisor each set a passphrase.',
     intro: 'The encryption judge holds the first layer (check-in codes), the supervisor the second (marking codes); each opens only their own layer with their own passphrase. Remember it: the system keeps no plain copy.',
     encryptor: 'Encryption judge', supervisor: 'Supervisor', holder: 'Holder: {name}', unset: 'not named',
@@ -173,10 +175,11 @@ export default {
     takenAt: 'Set ({at})', notTaken: 'Not set', onlyHolder: 'Waiting for the holder to log in and set it.',
     second: 'Second encryption', encrypt: 'Run the second encryption', supervisorPass: 'Supervisor\'s passphrase', needPass: 'Enter the passphrase.',
     needBoth: 'Both keys must be set first.', supervisorOnly: 'Only this stage\'s supervisor runs the second encryption.',
-    encryptHint: 'Run it after check-in: each check-in code gets a marking code; judges see only marking codes.',
-    encrypted: 'Second encryption done.', alreadyEncrypted: 'The second encryption is done.',
+    encryptHint: 'Run it after check-in: each check-in code gets a marking code; judges see only marking codes. No check-in afterwards.',
+    encrypted: 'Second encryption done: marking codes made for {n} contestants; check-in is closed.', alreadyEncrypted: 'The second encryption was done {at} ({n} contestants).',
   },
   checkin: {
+    task: 'Task', places: 'Drawn by lot', noPlaces: 'No station drawn yet; ask the head judge.', already: 'Already checked in; the code is shown once (a reprint needs the encryption judge\'s passphrase).', closed: 'Check-in is closed (the second encryption is done).', seedLine: 'lot seed {seed} (recorded, can be re-derived)',
     title: 'Final check-in', what: 'Check the ID, draw the station by lot, give the check-in code.',
     number: 'Contestant number', numberHint: 'e.g. PACS26-AZ0001.', idNumber: 'ID number', idHint: '18 characters; the last may be X.',
     submit: 'Check and check in', needNumber: 'Enter the contestant number.', badId: 'The ID number is not valid (18 characters, the last may be X).',
@@ -189,6 +192,7 @@ export default {
     recent: 'Checked in on this device', noneYet: 'Nobody checked in on this device yet.',
   },
   progress: {
+    allLocked: 'Every task locked', judges: 'Judges', signedOff: 'Signed off',
     title: 'Marking progress', what: 'Sheets in, open flags and locks per task.',
     intro: 'Refreshes every 10 s. Codes and counts only, never contestants.',
     at: 'Updated {at}', finalists: '{n} finalists', checkedIn: '{n} checked in', encrypted: 'Second encryption done', notEncrypted: 'Not encrypted yet',
@@ -215,6 +219,7 @@ export default {
     enterAll: '{n} still to enter.',
   },
   decrypt: {
+    notEncrypted: 'The second encryption is not done; there is nothing to decrypt.', group: 'Group', commitment: '{n} rows sealed, digest',
     title: 'Decryption', what: 'The supervisor opens the second layer, then the encryption judge the first.',
     intro: 'Once every task is locked and the recheck is done, the layers are opened in reverse order: first the supervisor opens the second layer with their passphrase (marking code → check-in code), then the encryption judge opens the first (check-in code → contestant). Each step is audited.',
     stepN: 'Step {n}', opened: 'Open', closed: 'Sealed',

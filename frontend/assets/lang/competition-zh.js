@@ -161,10 +161,12 @@ export default {
     confirmed: '“{group}”晋级名单已确认：{n} 人。', pdf: '晋级名单 PDF', tableOf: '{group}晋级预览', nobody: '本阶段还没有成绩。',
   },
   final: {
+    prepare: '生成决赛场次', prepared: '决赛场次已生成：{n} 个匿名考生（每名决赛选手一个，检录时抽签对应）。', missing: '请填写开始和结束时间。',
     title: '实操决赛', intro: '按顺序：设置密钥 → 检录（一次加密）→ 二次加密 → 裁判按编号评分、裁判长锁定 → 复核 → 解密 → 排名。',
-    sessionIs: '实操场次 #{id}。', setupPart: '设置实操任务与裁判', noSession: '本阶段尚未关联实操场次。', stageN: '阶段 #{id}',
+    sessionIs: '实操场次 #{id}。', setupPart: '设置实操任务与裁判', noSession: '决赛场次尚未生成：晋级名单确认后生成，每名决赛选手一个匿名考生。', stageN: '阶段 #{id}',
   },
   seal: {
+    you: '{name}（您本人）',
     title: '加密密钥', what: '加密裁判和监督各自设置口令。',
     intro: '加密裁判持有一次加密（检录号）对照表，监督持有二次加密（评分编号）对照表；各自只凭自己的口令打开自己的一层。口令请自行牢记，系统不保存明文。',
     encryptor: '加密裁判', supervisor: '监督', holder: '持有人：{name}', unset: '未指定',
@@ -173,10 +175,11 @@ export default {
     takenAt: '已设置（{at}）', notTaken: '未设置', onlyHolder: '等待持有人本人登录设置。',
     second: '二次加密', encrypt: '执行二次加密', supervisorPass: '监督口令', needPass: '请输入口令。',
     needBoth: '两把密钥都设置后才能二次加密。', supervisorOnly: '只有本阶段的监督可以执行二次加密。',
-    encryptHint: '检录结束后执行：为每个检录号生成评分编号，裁判只看到评分编号。',
-    encrypted: '二次加密完成。', alreadyEncrypted: '二次加密已完成。',
+    encryptHint: '检录结束后执行：为每个检录号生成评分编号，裁判只看到评分编号；执行后不能再检录。',
+    encrypted: '二次加密完成：{n} 名选手的评分编号已生成，检录结束。', alreadyEncrypted: '二次加密已于 {at} 完成（{n} 名选手）。',
   },
   checkin: {
+    task: '任务', places: '抽签结果', noPlaces: '尚未抽到工位，请联系裁判长。', already: '该选手已经检录；检录号只显示一次，补打需加密裁判输入口令。', closed: '检录已结束（二次加密已完成）。', seedLine: '抽签种子 {seed}（已记录，可复核）',
     title: '决赛检录', what: '核对证件，抽签分配工位，生成检录号。',
     number: '参赛证号', numberHint: '例如 PACS26-AZ0001。', idNumber: '身份证号', idHint: '18 位，最后一位可能是 X。',
     submit: '核对并检录', needNumber: '请输入参赛证号。', badId: '身份证号格式不正确（18 位，最后一位可能是 X）。',
@@ -189,6 +192,7 @@ export default {
     recent: '本机最近检录', noneYet: '本机还没有检录。',
   },
   progress: {
+    allLocked: '全部任务已锁定', judges: '裁判', signedOff: '裁判长已签字',
     title: '评分进度', what: '每个任务的交卷、待处理分歧和锁定情况。',
     intro: '每 10 秒自动刷新。只显示编号和数量，不显示选手。',
     at: '更新于 {at}', finalists: '决赛 {n} 人', checkedIn: '已检录 {n} 人', encrypted: '已二次加密', notEncrypted: '未二次加密',
@@ -215,6 +219,7 @@ export default {
     enterAll: '还有 {n} 份待录入。',
   },
   decrypt: {
+    notEncrypted: '二次加密尚未完成，无可解密。', group: '组别', commitment: '密封 {n} 行，摘要',
     title: '解密', what: '监督先解二次加密，加密裁判再解一次加密。',
     intro: '所有任务锁定、复核完成后，按加密的相反顺序逐层解密：第一步监督用口令解开二次加密（评分编号 → 检录号），第二步加密裁判用口令解开一次加密（检录号 → 选手）。每一步都记入审计。',
     stepN: '第 {n} 步', opened: '已解开', closed: '未解开',

@@ -4,23 +4,28 @@
 // reason. Only once both layers are open does the mapping table show; before, nothing here (or in
 // any other screen) says who is behind a code.
 import { el, call, errorText, field, table, show, session, ApiError } from './core.js';
-import { cc, paths, rowsOf, fmtDate, flash, rerender, confirmBox } from './competition.js';
-import { sealOf } from './competition-final.js';
+import { cc, paths, rowsOf, fmtDate, flash, confirmBox, staffList } from './competition.js';
+import { sealOf, holderName, progressOf } from './competition-final.js';
 
-/** The ceremony's state, however the server spells it. */
-export function ceremony(state) {
-  const d = state.decryption || state;
-  const second = d.second_opened_at ?? d.second_layer_opened_at ?? d.second?.opened_at ?? null;
-  const first = d.first_opened_at ?? d.first_layer_opened_at ?? d.first?.opened_at ?? null;
-  const locked = d.all_locked ?? d.tasks_locked ?? state.all_locked ?? null;
-  const recheck = d.recheck_done ?? d.recheck_finished ?? state.recheck_done ?? null;
-  return { second, first, locked, recheck };
+/** The ceremony's state: each layer's opening, whether marking is locked and the recheck done
+ * (null when the reader may not see it; the server checks anyway). */
+export function ceremony(state, prog, recheck) {
+  const first = sealOf(state, 'encryptor');
+  const second = sealOf(state, 'supervisor');
+  return {
+    second: second.openedAt,
+    first: first.openedAt,
+    encrypted: second.sealedAt,
+    locked: prog ? !!prog.all_locked : null,
+    recheck: recheck === null ? null : ['done', 'finished'].includes(recheck),
+  };
 }
 
 /** Why a step cannot run now, or '' when it can (the server checks again). */
 export function blocked(step, c, holders, me) {
   if (step === 'second') {
     if (c.second) return cc('decrypt.doneAt', { at: fmtDate(c.second) });
+    if (!c.encrypted) return cc('decrypt.notEncrypted');
     if (c.locked === false) return cc('decrypt.notLocked');
     if (c.recheck === false) return cc('decrypt.recheckPending');
     if (holders.supervisor.id && holders.supervisor.id !== me) return cc('decrypt.onlySupervisor', { name: holders.supervisor.name || `#${holders.supervisor.id}` });
@@ -35,11 +40,17 @@ export function blocked(step, c, holders, me) {
 /** #/competitions/stages/{sid}/decrypt */
 export async function render({ root, params, alive }) {
   const sid = Number(params[0]);
-  const state = await call('GET', paths.seal(sid));
+  const [state, prog, recheck, staff] = await Promise.all([
+    call('GET', paths.seal(sid)), progressOf(sid),
+    call('GET', paths.recheck(sid)).then((r) => r.state || r.status || null).catch((e) => (e.code === 'recheck_not_started' ? 'not_started' : null)),
+    session.has('author') ? staffList() : [],
+  ]);
   if (!alive()) return;
   const me = (session.user || {}).id;
-  const c = ceremony(state);
+  const c = ceremony(state, prog, recheck);
   const holders = { encryptor: sealOf(state, 'encryptor'), supervisor: sealOf(state, 'supervisor') };
+  holders.encryptor.name = holderName(staff, holders.encryptor.id);
+  holders.supervisor.name = holderName(staff, holders.supervisor.id);
   const msg = el('div', { class: 'msg', 'data-test': 'decrypt-message', 'aria-live': 'polite' });
   const fl = flash.take();
   if (fl) show(msg, 'ok', fl, { 'data-test': 'decrypt-flash' });
@@ -58,7 +69,7 @@ export async function render({ root, params, alive }) {
       if (!(await confirmBox(confirmSlot, cc(`decrypt.${key}Question`), { yes: cc(`decrypt.${key}Open`), test: `decrypt-${key}-box` }))) return;
       open.disabled = true;
       try {
-        await call('POST', paths.decrypt(sid), { body: { layer: key, passphrase: pass.value } });
+        await call('POST', paths.decrypt(sid), { body: { layer: key === 'second' ? 2 : 1, passphrase: pass.value } });
         flash.set(cc(`decrypt.${key}Done`));
         rerender();
       } catch (e) {
@@ -71,6 +82,7 @@ export async function render({ root, params, alive }) {
       el('h2', {}, cc('decrypt.stepN', { n }), ' ', cc(`decrypt.${key}Title`), ' ',
         done ? el('span', { class: 'badge state-open' }, cc('decrypt.opened')) : el('span', { class: 'badge state-upcoming' }, cc('decrypt.closed'))),
       el('p', { class: 'muted' }, cc(`decrypt.${key}What`), ' ', cc('decrypt.holder', { name: holders[holderKey].name || '—' })),
+      holders[holderKey].commitment ? el('p', { class: 'muted' }, cc('decrypt.commitment', { n: holders[holderKey].rows }), ' ', el('code', { class: 'wrap', 'data-test': `decrypt-${key}-commitment` }, holders[holderKey].commitment)) : '',
       why ? el('p', { class: done ? 'ok' : 'notice notice-info', 'data-test': `decrypt-${key}-why` }, why) : '',
       done ? '' : f);
   }
@@ -84,18 +96,17 @@ export async function render({ root, params, alive }) {
     }
     if (!alive()) return;
     const rows = rowsOf(map, 'mapping', 'rows');
+    const groupName = (gid) => { const g = rowsOf(map && map.groups).find((x) => x.id === gid); return g ? g.name : `#${gid}`; };
     if (map) {
       root.append(el('section', { 'aria-labelledby': 'map-h', 'data-test': 'mapping' },
         el('h2', { id: 'map-h' }, cc('decrypt.mapping', { n: rows.length })),
-        map.verified !== undefined ? el('p', { class: map.verified ? 'ok' : 'error', 'data-test': 'mapping-verified' }, map.verified ? cc('decrypt.verified') : cc('decrypt.tampered')) : '',
         table([
-          { head: cc('decrypt.markingCode'), cell: (r) => el('code', {}, r.marking_code ?? r.second_code ?? r.code ?? ''), cls: 'nowrap' },
-          { head: cc('decrypt.checkinCode'), cell: (r) => el('code', {}, r.checkin_code ?? r.first_code ?? ''), cls: 'nowrap' },
-          { head: cc('decrypt.station'), cell: (r) => String(r.station ?? '—'), cls: 'num' },
-          { head: cc('decrypt.number'), cell: (r) => el('code', {}, r.number ?? ''), cls: 'nowrap' },
-          { head: cc('decrypt.name'), cell: (r) => r.name ?? '' },
-          { head: cc('decrypt.organisation'), cell: (r) => r.organisation ?? '' },
-        ], rows, { 'aria-label': cc('decrypt.mappingTitle'), 'data-test': 'mapping-table' }, (r) => ({ 'data-number': r.number ?? '' }))));
+          { head: cc('decrypt.markingCode'), cell: (r) => el('code', {}, r.marking_code), cls: 'nowrap' },
+          { head: cc('decrypt.checkinCode'), cell: (r) => el('code', {}, r.checkin_code), cls: 'nowrap' },
+          { head: cc('decrypt.number'), cell: (r) => el('code', {}, r.number), cls: 'nowrap' },
+          { head: cc('decrypt.name'), cell: (r) => r.name },
+          { head: cc('decrypt.group'), cell: (r) => groupName(r.group_id) },
+        ], rows, { 'aria-label': cc('decrypt.mappingTitle'), 'data-test': 'mapping-table' }, (r) => ({ 'data-number': r.number, 'data-code': r.marking_code }))));
     }
   } else {
     root.append(el('p', { class: 'muted', 'data-test': 'mapping-sealed' }, cc('decrypt.sealedNote')));

@@ -5,12 +5,9 @@
 // off), refreshed every 10 s. Nothing here shows which contestant is behind a marking code.
 import { el, call, errorText, field, table, show, session, ApiError } from './core.js';
 import { fmtBeijing } from './practical.js';
-import { cc, paths, rowsOf, fmtDate, isMissing, flash, rerender } from './competition.js';
+import { cc, paths, rowsOf, fmtDate, isMissing, flash, rerender, staffList } from './competition.js';
 
 const REFRESH_MS = 10000;
-
-/** The stage's title from whichever answer carries it. */
-const stageTitle = (x, sid) => [x && x.competition_name, x && x.event_name, x && (x.stage_name || x.name)].filter(Boolean).join(' · ') || cc('final.stageN', { id: sid });
 
 const normNumber = (s) => String(s || '').trim().toUpperCase();
 
@@ -20,31 +17,43 @@ function doorError(e) {
   if (e instanceof ApiError && e.code === 'not_a_finalist') return cc('checkin.notFinalist');
   if (e instanceof ApiError && (e.code === 'contestant_not_found')) return cc('checkin.unknown');
   if (e instanceof ApiError && e.code === 'seal_not_set') return cc('checkin.noSeals');
+  if (e instanceof ApiError && e.code === 'already_checked_in') return cc('checkin.already');
+  if (e instanceof ApiError && e.code === 'checkin_closed') return cc('checkin.closed');
   return errorText(e);
+}
+
+/** The places drawn by lot for a ticket: task, 场次 (slot) and its start, 工位 (station). */
+function placesTable(places) {
+  return table([
+    { head: cc('checkin.task'), cell: (p) => p.task_title || `#${p.task_id}` },
+    { head: cc('checkin.round'), cell: (p) => (p.slot ? cc('checkin.roundValue', { n: p.slot }) : cc('checkin.oneRound')), cls: 'nowrap' },
+    { head: cc('checkin.startsAt'), cell: (p) => fmtBeijing(p.starts_at), cls: 'nowrap' },
+    { head: cc('checkin.station'), cell: (p) => el('strong', { class: 'door-station' }, cc('checkin.stationValue', { n: p.station })), cls: 'nowrap' },
+  ], [...places].sort((x, y) => (x.slot || 0) - (y.slot || 0) || x.station - y.station), { 'aria-label': cc('checkin.places'), 'data-test': 'door-places' },
+  (p) => ({ 'data-station': p.station, 'data-slot': p.slot ?? '' }));
 }
 
 /** #/competitions/stages/{sid}/checkin */
 export async function checkin({ root, params, alive }) {
   const sid = Number(params[0]);
-  let state = null;
-  try { state = await call('GET', paths.seal(sid)); } catch (_) { /* the door may not read the seals */ }
+  const prog = await progressOf(sid);
   if (!alive()) return;
   const number = el('input', { class: 'door-input', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', enterkeyhint: 'next', 'data-test': 'door-number' });
   const idn = el('input', { class: 'door-input', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', inputmode: 'text', maxlength: '18', enterkeyhint: 'go', 'data-test': 'door-id' });
   const msg = el('div', { class: 'msg door-msg', 'data-test': 'door-message', 'aria-live': 'assertive' });
   const slip = el('div', { 'data-test': 'door-slip-slot', 'aria-live': 'polite' });
+  const counts = el('p', { class: 'checkin-counts', 'data-test': 'door-counts' });
   const go = el('button', { type: 'submit', class: 'primary big', 'data-test': 'door-submit' }, cc('checkin.submit'));
-  const log = [];
-  const logSlot = el('div', { 'data-test': 'door-log' });
+  let checkedIn = prog ? Number(prog.checked_in) : null;
+  const paintCounts = () => {
+    counts.replaceChildren(...(prog ? [
+      el('span', { class: 'chip' }, cc('progress.checkedIn', { n: checkedIn })),
+      el('span', { class: 'chip' }, cc('progress.finalists', { n: prog.finalists })),
+    ] : []));
+  };
+  paintCounts();
   number.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); idn.focus(); } });
-
-  function paintLog() {
-    logSlot.replaceChildren(log.length ? table([
-      { head: cc('checkin.time'), cell: (r) => fmtBeijing(r.at), cls: 'nowrap' },
-      { head: cc('checkin.checkinCode'), cell: (r) => el('strong', { class: 'mono' }, r.code), cls: 'nowrap' },
-      { head: cc('checkin.station'), cell: (r) => r.station, cls: 'nowrap' },
-    ], log, { 'aria-label': cc('checkin.recent'), 'data-test': 'door-log-table' }) : el('p', { class: 'muted' }, cc('checkin.noneYet')));
-  }
+  const next = () => { slip.replaceChildren(); number.value = ''; idn.value = ''; show(msg, '', ''); number.focus(); };
 
   const f = el('form', { class: 'card door-form', novalidate: true, 'data-test': 'door-form' },
     field(cc('checkin.number'), number, { hint: cc('checkin.numberHint') }),
@@ -60,25 +69,17 @@ export async function checkin({ root, params, alive }) {
     show(msg, '', '');
     try {
       const r = await call('POST', paths.checkin(sid), { body: { number: n, id_number: id } });
-      const code = r.checkin_code ?? r.code ?? r.check_in_code ?? '—';
-      const station = r.station ?? r.workstation ?? r.lot?.station;
-      const round = r.round ?? r.slot ?? r.session ?? r.lot?.slot;
-      const at = r.checked_in_at ?? r.at ?? new Date().toISOString();
-      slip.replaceChildren(el('article', { class: 'card checkin-done door-slip', 'data-test': 'door-slip' },
-        r.again || r.already ? el('p', { class: 'notice notice-info', 'data-test': 'door-again' }, cc('checkin.again')) : '',
-        el('p', { class: 'checkin-who' }, el('strong', { 'data-test': 'door-name' }, r.name || ''), ' ', el('code', {}, r.number || n)),
+      const places = rowsOf(r.places);
+      slip.replaceChildren(el('article', { class: 'card checkin-done door-slip', 'data-test': 'door-slip', 'data-number': r.number },
+        el('p', { class: 'checkin-who' }, el('strong', { 'data-test': 'door-name' }, r.name), ' ', el('code', {}, r.number)),
         el('p', { class: 'code-label' }, cc('checkin.checkinCode')),
-        el('p', { class: 'work-code', 'data-test': 'door-code' }, code),
+        el('p', { class: 'work-code', 'data-test': 'door-code' }, r.code),
+        places.length ? placesTable(places) : el('p', { class: 'muted', 'data-test': 'door-no-places' }, cc('checkin.noPlaces')),
         el('dl', { class: 'facts checkin-facts' },
-          el('dt', {}, cc('checkin.station')), el('dd', { class: 'big', 'data-test': 'door-station' }, station !== undefined && station !== null ? cc('checkin.stationValue', { n: station }) : '—'),
-          el('dt', {}, cc('checkin.round')), el('dd', { 'data-test': 'door-round' }, round !== undefined && round !== null && round !== 0 ? cc('checkin.roundValue', { n: round }) : cc('checkin.oneRound')),
-          r.starts_at ? el('dt', {}, cc('checkin.startsAt')) : '', r.starts_at ? el('dd', {}, fmtBeijing(r.starts_at)) : '',
-          el('dt', {}, cc('checkin.time')), el('dd', { 'data-test': 'door-time' }, fmtBeijing(at)),
-          r.seed !== undefined ? el('dt', {}, cc('checkin.seed')) : '', r.seed !== undefined ? el('dd', { class: 'mono', 'data-test': 'door-seed' }, String(r.seed)) : ''),
-        el('p', { class: 'muted' }, cc('checkin.slipHint')),
-        el('div', { class: 'actions' }, el('button', { type: 'button', class: 'primary big', 'data-test': 'door-next', onclick: () => { slip.replaceChildren(); number.value = ''; idn.value = ''; show(msg, '', ''); number.focus(); } }, cc('checkin.next')))));
-      log.unshift({ at, code, station: station ?? '—' });
-      paintLog();
+          el('dt', {}, cc('checkin.time')), el('dd', { 'data-test': 'door-time' }, fmtBeijing(r.checked_in_at))),
+        el('p', { class: 'notice notice-warn' }, cc('checkin.slipHint')),
+        el('div', { class: 'actions' }, el('button', { type: 'button', class: 'primary big', 'data-test': 'door-next', onclick: next }, cc('checkin.next')))));
+      if (checkedIn !== null) { checkedIn += 1; paintCounts(); }
       show(msg, 'ok', cc('checkin.done'), { 'data-test': 'door-ok' });
       slip.querySelector('[data-test=door-next]').focus();
     } catch (e) {
@@ -87,30 +88,50 @@ export async function checkin({ root, params, alive }) {
       (e.code === 'identity_mismatch' ? idn : number).select();
     } finally { go.disabled = false; }
   });
-  paintLog();
+  const seals = prog && prog.seals;
+  const ready = !seals || (sealOf(seals, 'encryptor').taken && sealOf(seals, 'supervisor').taken);
+  const closed = prog && prog.codes_final_at;
   root.append(el('h1', { tabindex: '-1', class: 'door-title' }, cc('checkin.title')),
-    el('p', { class: 'muted' }, stageTitle(state, sid)),
-    state && !(sealOf(state, 'encryptor').taken && sealOf(state, 'supervisor').taken) ? el('p', { class: 'notice notice-warn', 'data-test': 'door-no-seals' }, cc('checkin.noSeals')) : '',
-    f, msg, slip, el('section', { 'aria-labelledby': 'door-log-h' }, el('h2', { id: 'door-log-h' }, cc('checkin.recent')), logSlot));
+    el('p', { class: 'muted' }, cc('final.stageN', { id: sid }), prog && prog.draw_seed ? ` · ${cc('checkin.seedLine', { seed: prog.draw_seed })}` : ''),
+    !ready ? el('p', { class: 'notice notice-warn', 'data-test': 'door-no-seals' }, cc('checkin.noSeals')) : '',
+    closed ? el('p', { class: 'notice notice-info', 'data-test': 'door-closed' }, cc('checkin.closed')) : '',
+    counts, f, msg, slip);
   number.focus();
 }
 
-/** One holder's part of the seal state, however the server spells it. */
+/** One holder's layer of the seal state: layer 1 (一次加密) is the 加密裁判's, layer 2 the 监督's. */
 export function sealOf(state, who) {
-  const s = (state && (state[who] || state[`${who}_seal`])) || {};
-  const takenAt = s.taken_at ?? state?.[`${who}_taken_at`] ?? state?.[`${who}_sealed_at`] ?? null;
+  const n = who === 'encryptor' ? 1 : 2;
+  const l = rowsOf(state && state.layers).find((x) => x.layer === n) || {};
   return {
-    id: s.id ?? s.user_id ?? state?.[`${who}_id`] ?? null,
-    name: s.name ?? s.display_name ?? state?.[`${who}_name`] ?? '',
-    taken: !!(s.taken ?? s.set ?? takenAt),
-    takenAt,
+    id: l.holder_id ?? null,
+    taken: !!l.taken_at,
+    takenAt: l.taken_at ?? null,
+    sealedAt: l.sealed_at ?? null,
+    openedAt: l.opened_at ?? null,
+    rows: l.rows ?? 0,
+    commitment: l.commitment ?? null,
   };
+}
+
+/** A holder's name: from the staff list when the reader may list staff, "you" for oneself. */
+export function holderName(staff, id) {
+  if (!id) return cc('seal.unset');
+  const me = (session.user || {}).id;
+  const u = staff.find((x) => x.id === id);
+  const name = u ? (u.display_name || u.username) : `#${id}`;
+  return id === me ? cc('seal.you', { name }) : name;
+}
+
+/** The final's progress, or null when the reader may not see it. */
+export async function progressOf(sid) {
+  try { return await call('GET', paths.progress(sid)); } catch (_) { return null; }
 }
 
 /** #/competitions/stages/{sid}/seal */
 export async function seal({ root, params, alive }) {
   const sid = Number(params[0]);
-  const state = await call('GET', paths.seal(sid));
+  const [state, staff] = await Promise.all([call('GET', paths.seal(sid)), session.has('author') ? staffList() : []]);
   if (!alive()) return;
   const me = (session.user || {}).id;
   const msg = el('div', { class: 'msg', 'data-test': 'seal-message', 'aria-live': 'polite' });
@@ -118,7 +139,7 @@ export async function seal({ root, params, alive }) {
   if (fl) show(msg, 'ok', fl, { 'data-test': 'seal-flash' });
   const enc = sealOf(state, 'encryptor');
   const sup = sealOf(state, 'supervisor');
-  const encrypted = state.encrypted_at ?? state.second_layer_at ?? (state.encrypted ? true : null);
+  const encrypted = sup.sealedAt;
 
   function holderCard(who, h) {
     const mine = h.id === me;
@@ -140,7 +161,7 @@ export async function seal({ root, params, alive }) {
     });
     return el('article', { class: 'card seal-card', 'data-test': `seal-${who}`, 'data-taken': String(h.taken) },
       el('h2', {}, cc(`seal.${who}`), ' ', h.taken ? el('span', { class: 'badge state-open', 'data-test': `seal-${who}-taken` }, cc('seal.takenAt', { at: fmtDate(h.takenAt) })) : el('span', { class: 'badge state-upcoming' }, cc('seal.notTaken'))),
-      el('p', {}, cc('seal.holder', { name: h.name || (h.id ? `#${h.id}` : cc('seal.unset')) })),
+      el('p', { 'data-test': `seal-${who}-holder` }, cc('seal.holder', { name: holderName(staff, h.id) })),
       !h.taken && mine ? f : (!h.taken ? el('p', { class: 'muted' }, cc('seal.onlyHolder')) : ''));
   }
 
@@ -154,13 +175,13 @@ export async function seal({ root, params, alive }) {
     encBtn.disabled = true;
     try {
       const r = await call('POST', paths.encrypt(sid), { body: { passphrase: encPass.value } });
-      flash.set(cc('seal.encrypted', { n: r?.count ?? r?.codes ?? rowsOf(r, 'codes').length ?? '' }));
+      flash.set(cc('seal.encrypted', { n: r.rows }));
       rerender();
     } catch (e) { show(encMsg, 'error', errorText(e), { 'data-test': 'encrypt-error' }); encBtn.disabled = false; encPass.value = ''; }
   });
-  const why = encrypted ? cc('seal.alreadyEncrypted', { at: fmtDate(typeof encrypted === 'string' ? encrypted : null) })
+  const why = encrypted ? cc('seal.alreadyEncrypted', { at: fmtDate(encrypted), n: sup.rows })
     : !(enc.taken && sup.taken) ? cc('seal.needBoth') : sup.id !== me ? cc('seal.supervisorOnly') : cc('seal.encryptHint');
-  root.append(el('h1', { tabindex: '-1' }, cc('seal.title')), el('p', { class: 'muted' }, stageTitle(state, sid)),
+  root.append(el('h1', { tabindex: '-1' }, cc('seal.title')), el('p', { class: 'muted' }, cc('final.stageN', { id: sid })),
     el('p', { class: 'muted' }, cc('seal.intro')), msg,
     el('div', { class: 'seal-cards' }, holderCard('encryptor', enc), holderCard('supervisor', sup)),
     el('section', { class: 'card', 'data-test': 'encrypt-card', 'data-done': String(!!encrypted) },
@@ -193,7 +214,9 @@ export async function progress({ root, params, alive }) {
       el('p', { class: 'checkin-counts', 'data-test': 'progress-counts' },
         total !== undefined ? el('span', { class: 'chip' }, cc('progress.finalists', { n: total })) : '',
         p.checked_in !== undefined ? el('span', { class: 'chip' }, cc('progress.checkedIn', { n: p.checked_in })) : '',
-        p.encrypted_at || p.encrypted ? el('span', { class: 'chip state-open' }, cc('progress.encrypted')) : el('span', { class: 'chip' }, cc('progress.notEncrypted'))),
+        p.codes_final_at ? el('span', { class: 'chip state-open', 'data-test': 'progress-encrypted' }, cc('progress.encrypted')) : el('span', { class: 'chip' }, cc('progress.notEncrypted')),
+        p.all_locked ? el('span', { class: 'chip state-open', 'data-test': 'progress-all-locked' }, cc('progress.allLocked')) : '',
+        p.draw_seed ? el('span', { class: 'chip mono' }, cc('checkin.seedLine', { seed: p.draw_seed })) : ''),
       tasks.length ? table([
         { head: cc('progress.task'), cell: (t) => t.title || t.task_title || `#${t.task_id ?? t.id}` },
         { head: cc('progress.sheets'), cell: (t) => {
@@ -202,9 +225,10 @@ export async function progress({ root, params, alive }) {
           return el('span', { class: 'meter' }, el('span', { class: 'track' }, el('span', { class: 'bar', style: `width:${exp ? Math.round((100 * inN) / exp) : 0}%` })), ` ${inN}/${exp}`);
         }, cls: 'nowrap' },
         { head: cc('progress.flags'), cell: (t) => { const n = count(t.flags_open ?? t.flags); return n ? el('span', { class: 'badge state-closed' }, String(n)) : '0'; }, cls: 'num' },
-        { head: cc('progress.signed'), cell: (t) => (t.locked_at || t.signed_off_at || t.locked
-          ? el('span', { class: 'badge state-open', 'data-test': 'progress-locked' }, cc('progress.lockedAt', { at: fmtDate(t.locked_at || t.signed_off_at) }))
-          : el('span', { class: 'badge state-upcoming' }, cc('progress.open'))) },
+        { head: cc('progress.judges'), cell: (t) => String(t.judges ?? '—'), cls: 'num' },
+        { head: cc('progress.signed'), cell: (t) => (t.locked_at
+          ? el('span', { class: 'badge state-open', 'data-test': 'progress-locked' }, cc('progress.lockedAt', { at: fmtDate(t.locked_at) }))
+          : el('span', { class: 'badge state-upcoming' }, t.signed_off ? cc('progress.signedOff') : cc('progress.open'))) },
       ], tasks, { 'aria-label': cc('progress.title'), 'data-test': 'progress-table' }, (t) => ({ 'data-task': t.task_id ?? t.id })) : el('p', { class: 'muted' }, cc('progress.noTasks')));
   }
   await paint();

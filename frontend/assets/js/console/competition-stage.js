@@ -114,16 +114,40 @@ async function cutCard(view, stage, next) {
   return card;
 }
 
-/** The practical final's screens, as links with a word on what each does. */
+/** The practical final: its session (made once, one anonymous candidate per finalist), then
+ * its screens as links with a word on what each does. */
 function finalCard(view, stage) {
   const base = `#/competitions/stages/${stage.id}`;
   const link = (page, test) => el('li', {}, el('a', { class: 'button', href: `${base}/${page}`, 'data-test': test }, cc(`${page}.title`)), ' ', el('span', { class: 'muted' }, cc(`${page}.what`)));
-  return el('section', { class: 'card', 'data-test': 'final-card', 'aria-labelledby': 'fin-h' },
-    el('h2', { id: 'fin-h' }, cc('final.title')),
-    el('p', { class: 'muted' }, cc('final.intro')),
-    stage.session_id ? el('p', {}, cc('final.sessionIs', { id: stage.session_id }), ' ', el('a', { href: `#/sessions/${stage.session_id}`, 'data-test': 'final-session-link' }, cc('final.setupPart'))) : el('p', { class: 'notice notice-info' }, cc('final.noSession')),
-    el('ol', { class: 'final-steps' },
-      link('seal', 'final-seal'), link('checkin', 'final-checkin'), link('progress', 'final-progress'), link('recheck', 'final-recheck'), link('decrypt', 'final-decrypt')));
+  const card = el('section', { class: 'card', 'data-test': 'final-card', 'aria-labelledby': 'fin-h' },
+    el('h2', { id: 'fin-h' }, cc('final.title')), el('p', { class: 'muted' }, cc('final.intro')));
+  if (stage.session_id) {
+    card.append(el('p', {}, cc('final.sessionIs', { id: stage.session_id }), ' ', el('a', { href: `#/sessions/${stage.session_id}`, 'data-test': 'final-session-link' }, cc('final.setupPart'))));
+  } else {
+    const starts = el('input', { type: 'datetime-local', 'data-test': 'final-starts' });
+    const ends = el('input', { type: 'datetime-local', 'data-test': 'final-ends' });
+    const venue = el('input', { maxlength: '100', 'data-test': 'final-venue' });
+    const msg = el('div', { class: 'msg', 'data-test': 'final-message' });
+    const make = el('button', { type: 'submit', class: 'primary', 'data-test': 'final-prepare' }, cc('final.prepare'));
+    const f = el('form', { novalidate: true, 'data-test': 'final-form' },
+      el('p', { class: 'notice notice-info' }, cc('final.noSession')),
+      el('div', { class: 'grid' }, field(cc('theory.starts'), starts, { hint: cc('theory.beijing') }), field(cc('theory.ends'), ends), field(cc('theory.venue'), venue)),
+      msg, el('div', { class: 'actions' }, make));
+    f.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (!starts.value || !ends.value) { show(msg, 'error', cc('final.missing')); return; }
+      make.disabled = true;
+      try {
+        const r = await call('POST', paths.prepare(stage.id), { body: { starts_at: beijingToUtc(starts.value), ends_at: beijingToUtc(ends.value), venue: venue.value.trim() } });
+        flash.set(cc('final.prepared', { n: r.candidates }));
+        rerender();
+      } catch (e) { show(msg, 'error', errorText(e), { 'data-test': 'final-error' }); make.disabled = false; }
+    });
+    card.append(f);
+  }
+  card.append(el('ol', { class: 'final-steps' },
+    link('seal', 'final-seal'), link('checkin', 'final-checkin'), link('progress', 'final-progress'), link('recheck', 'final-recheck'), link('decrypt', 'final-decrypt')));
+  return card;
 }
 
 /** #/competitions/{id}/stages/{sid} */

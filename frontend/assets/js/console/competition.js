@@ -36,6 +36,7 @@ export const paths = {
   theoryScores: (sid) => `${S}/${sid}/theory-scores`,
   conflicts: (id) => `${C}/${id}/conflicts`,
   conflict: (id, cid) => `${C}/${id}/conflicts/${cid}`,
+  prepare: (sid) => `${S}/${sid}/prepare`,
   seal: (sid) => `${S}/${sid}/seal`,
   checkin: (sid) => `${S}/${sid}/checkin`,
   encrypt: (sid) => `${S}/${sid}/encrypt`,
@@ -81,10 +82,10 @@ export function normStage(s) {
   let cutValue = s.cut_value;
   if (!cutKind && s.cut) {
     cutKind = typeof s.cut === 'string' ? s.cut : (s.cut.kind || Object.keys(s.cut)[0]);
-    cutValue = typeof s.cut === 'object' ? (s.cut.value ?? Object.values(s.cut)[0]) : 0;
+    cutValue = typeof s.cut === 'object' ? (s.cut.kind ? s.cut.value : Object.values(s.cut)[0]) : 0;
   }
   cutKind = CUT_NAMES[cutKind] || cutKind;
-  return { ...s, cut_kind: cutKind || 'none', cut_value: Number(cutValue || 0) };
+  return { ...s, cut_kind: cutKind || 'none', cut_value: Number(cutValue) || 0 };
 }
 
 /** A stage's event, and the competition's stages of that event. */

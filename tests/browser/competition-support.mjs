@@ -91,3 +91,114 @@ export async function accept(base, staff, regs) {
   }
   return regs;
 }
+
+/** A bank of ten true/false questions (each true) and an exam drawing all ten at 10 points:
+ * a contestant answering k of them "true" scores 10·k. Returns the exam's id. */
+export async function theoryExam(base, staff, tag) {
+  const bank = `CT${tag}`;
+  await ok(await apiCall(base, 'POST', '/api/banks', { token: staff, body: { code: bank, name: `竞赛理论 ${tag}` } }), 'bank');
+  for (let i = 1; i <= 10; i++) {
+    await ok(await apiCall(base, 'POST', `/api/banks/${bank}/questions`, { token: staff, body: {
+      ident: `${bank}-${i}`, kind: 'true_false', category: ['竞赛理论'], status: 'active',
+      stem: `第 ${i} 题：视频监控系统的录像应保存不少于 30 天，这一说法正确吗？（${tag}）`, key: { type: 'true_false', value: true },
+    } }), `question ${i}`);
+  }
+  const exam = await ok(await apiCall(base, 'POST', '/api/exams', { token: staff, body: {
+    name: `竞赛理论初赛 ${tag}`, time_limit_minutes: 60, pass_line: 0, release: 'at_submit',
+    blueprint: { sections: [{ title: '判断题', cells: [{ bank, kind: 'true_false', count: 10, points: 10 }] }] },
+  } }), 'exam');
+  return exam.id;
+}
+
+/** Runs the theory stage: its session (open now), everyone accepted seated, each sitting on the
+ * API with the score `scoreOf(registration)` (a multiple of 10), submitted. */
+export async function sitTheory(base, staff, comp, regs, scoreOf, tag) {
+  const examId = await theoryExam(base, staff, tag);
+  const now = Date.now();
+  const st = await ok(await apiCall(base, 'POST', `/api/competitions/stages/${comp.theory}/session`, { token: staff, body: {
+    exam_id: examId, venue: '广州', starts_at: new Date(now - 600e3).toISOString(), ends_at: new Date(now + 3 * 3600e3).toISOString(),
+    rooms: [{ name: '理论考场', seats: 60 }],
+  } }), 'theory session');
+  const seated = await ok(await apiCall(base, 'POST', `/api/competitions/stages/${comp.theory}/seat`, { token: staff }), 'seat');
+  assert.equal(seated.skipped.length, 0, JSON.stringify(seated.skipped));
+  const cands = await ok(await apiCall(base, 'GET', `/api/sessions/${st.session_id}/candidates`, { token: staff }), 'candidates');
+  for (const r of regs) {
+    const c = cands.find((x) => x.name === r.name);
+    assert.ok(c, `${r.name} seated`);
+    const l = await ok(await apiCall(base, 'POST', '/api/candidate/login', { body: { ticket: c.ticket, id_number: r.id_number } }), `login ${r.name}`);
+    const paper = await ok(await apiCall(base, 'GET', `/api/attempts/${l.attempt_id}/paper`, { token: l.token }), 'paper');
+    const right = Math.round(scoreOf(r) / 10);
+    let seq = 0;
+    for (const q of paper.questions) {
+      seq += 1;
+      await ok(await apiCall(base, 'PUT', `/api/attempts/${l.attempt_id}/answers/${q.id}`, { token: l.token, body: { response: { type: 'true_false', value: seq <= right }, seq } }), 'answer');
+    }
+    await ok(await apiCall(base, 'POST', `/api/attempts/${l.attempt_id}/submit`, { token: l.token }), `submit ${r.name}`);
+  }
+  return st.session_id;
+}
+
+/** A practical task of ten met/not-met aspects, one point each: `k` met scores 10·k of 100. */
+export async function practicalTask(base, staff, tag, title) {
+  const bank = `CP${tag}`;
+  const exists = await apiCall(base, 'GET', `/api/banks/${bank}`, { token: staff });
+  if (exists.status === 404) await ok(await apiCall(base, 'POST', '/api/banks', { token: staff, body: { code: bank, name: `竞赛实操 ${tag}` } }), 'bank');
+  const q = await ok(await apiCall(base, 'POST', `/api/banks/${bank}/questions`, { token: staff, body: {
+    kind: 'practical', stem: `${title}\n按图纸完成安装、接线和调试。`, points: 10, minutes: 60, status: 'active',
+    key: { type: 'open', reference: '' },
+    scheme: Array.from({ length: 10 }, (_, i) => ({ group: i < 5 ? 'A 安装' : 'B 调试', text: `第 ${i + 1} 项达到要求`, points: 1 })),
+  } }), 'practical task');
+  return q.id;
+}
+
+/** Makes the final's session and its practical part: `tasks` titles, each marked by `judge`
+ * (also the head judge). Returns {sessionId, taskIds}. */
+export async function prepareFinal(base, staff, comp, { tag, tasks, judge, stations }) {
+  const now = Date.now();
+  const prep = await ok(await apiCall(base, 'POST', `/api/competitions/stages/${comp.final}/prepare`, { token: staff, body: {
+    starts_at: new Date(now - 600e3).toISOString(), ends_at: new Date(now + 4 * 3600e3).toISOString(), venue: '广州实训基地',
+  } }), 'prepare the final');
+  const questions = [];
+  for (const t of tasks) questions.push(await practicalTask(base, staff, tag, t));
+  const part = await ok(await apiCall(base, 'PUT', `/api/sessions/${prep.session_id}/practical`, { token: staff, body: {
+    stations, slots: 0, slot_minutes: 120, first_slot_at: null, draw_mode: 'check_in', pass_line: 60,
+    tasks: questions.map((qid) => ({ question_id: qid, weight: 1, aggregation: 'mean', spread: 1, judges: [judge.id], head_judge: judge.id })),
+  } }), 'practical part');
+  return { sessionId: prep.session_id, taskIds: part.tasks.map((t) => t.id) };
+}
+
+/** Each holder takes their seal with their passphrase. */
+export async function takeSeals(base, comp, holders) {
+  for (const who of ['encryptor', 'supervisor']) {
+    await ok(await apiCall(base, 'POST', `/api/competitions/stages/${comp.final}/seal`, { token: holders[who].token, body: { passphrase: PASSPHRASE[who] } }), `seal ${who}`);
+  }
+}
+
+/** Checks a finalist in at the door (over the API). */
+export async function checkIn(base, staff, comp, reg) {
+  return ok(await apiCall(base, 'POST', `/api/competitions/stages/${comp.final}/checkin`, { token: staff, body: { number: reg.number, id_number: reg.id_number } }), `check in ${reg.name}`);
+}
+
+/** 二次加密 by the supervisor. */
+export async function encrypt(base, comp, supervisor) {
+  return ok(await apiCall(base, 'POST', `/api/competitions/stages/${comp.final}/encrypt`, { token: supervisor.token, body: { passphrase: PASSPHRASE.supervisor } }), 'encrypt');
+}
+
+/** The marking codes of a task as its judge sees them (codes only). */
+export async function codesOf(base, judge, taskId) {
+  const board = await ok(await apiCall(base, 'GET', `/api/judging/tasks/${taskId}`, { token: judge.token }), 'task board');
+  return board.candidates.map((c) => c.code);
+}
+
+/** Marks one sheet: `met` of the ten aspects met; then submits. */
+export async function markSheet(base, judge, taskId, code, met) {
+  for (let a = 0; a < 10; a++) {
+    await ok(await apiCall(base, 'PUT', `/api/judging/tasks/${taskId}/sheets/${code}/marks/${a}`, { token: judge.token, body: { entry: a < met ? 1 : 0, seq: Date.now() + a } }), `mark ${code}/${a}`);
+  }
+  await ok(await apiCall(base, 'POST', `/api/judging/tasks/${taskId}/sheets/${code}/submit`, { token: judge.token, body: {} }), `submit ${code}`);
+}
+
+/** The head judge signs a task off (locks it). */
+export async function lock(base, judge, taskId) {
+  return ok(await apiCall(base, 'POST', `/api/judging/tasks/${taskId}/sign-off`, { token: judge.token, body: {} }), `sign off ${taskId}`);
+}

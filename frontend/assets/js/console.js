@@ -54,7 +54,7 @@ const ROUTES = [
   [/^\/competitions\/(\d+)\/ranking$/, compRanking.render, ['author']],
   // The holders (加密裁判, 监督) and the door may be any staff: the server checks who they are.
   [/^\/competition-stage$/, competitions.pickStage, []],
-  [/^\/competitions\/stages\/(\d+)\/checkin$/, compFinal.checkin, ['author', 'proctor']],
+  [/^\/competitions\/stages\/(\d+)\/checkin$/, compFinal.checkin, ['author']],
   [/^\/competitions\/stages\/(\d+)\/seal$/, compFinal.seal, []],
   [/^\/competitions\/stages\/(\d+)\/progress$/, compFinal.progress, []],
   [/^\/competitions\/stages\/(\d+)\/recheck$/, compRecheck.render, []],
@@ -78,7 +78,7 @@ const NAV = [
   ['#/certificates', 'certs.nav', ['author'], /^\/certificates/],
   ['#/corrections', 'nav.corrections', ['admin', 'supervisor'], /^\/corrections$/],
   ['#/competitions', 'competition.nav', ['author'], /^\/competitions(\/\d+.*)?$/],
-  ['#/competition-stage', 'competition.navKeys', ['supervisor', 'judge', 'proctor'], /^\/(competition-stage|competitions\/stages\/.*)$/],
+  ['#/competition-stage', 'competition.navKeys', ['supervisor', 'judge'], /^\/(competition-stage|competitions\/stages\/.*)$/],
   ['#/users', 'users.nav', ['admin'], /^\/users$/],
   ['#/audit', 'audit.nav', ['admin'], /^\/audit$/],
 ];

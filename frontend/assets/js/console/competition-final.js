@@ -5,7 +5,7 @@
 // off), refreshed every 10 s. Nothing here shows which contestant is behind a marking code.
 import { el, call, errorText, field, table, show, session, ApiError } from './core.js';
 import { fmtBeijing } from './practical.js';
-import { cc, paths, rowsOf, fmtDate, isMissing, flash, rerender, staffList } from './competition.js';
+import { cc, paths, rowsOf, fmtDate, isMissing, flash, rerender, staffList, confirmBox } from './competition.js';
 
 const REFRESH_MS = 10000;
 
@@ -165,20 +165,19 @@ export async function seal({ root, params, alive }) {
       !h.taken && mine ? f : (!h.taken ? el('p', { class: 'muted' }, cc('seal.onlyHolder')) : ''));
   }
 
-  const encPass = el('input', { type: 'password', autocomplete: 'current-password', 'data-test': 'encrypt-pass' });
   const encMsg = el('div', { class: 'msg', 'data-test': 'encrypt-message' });
-  const encBtn = el('button', { type: 'submit', class: 'primary big', 'data-test': 'encrypt-run', disabled: !!encrypted || !(enc.taken && sup.taken) }, cc('seal.encrypt'));
-  const encForm = el('form', { novalidate: true }, field(cc('seal.supervisorPass'), encPass), encMsg, el('div', { class: 'actions' }, encBtn));
-  encForm.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    if (!encPass.value) { show(encMsg, 'error', cc('seal.needPass')); encPass.focus(); return; }
+  const confirmSlot = el('div', {});
+  const encBtn = el('button', { type: 'button', class: 'primary big', 'data-test': 'encrypt-run', disabled: !!encrypted || !(enc.taken && sup.taken) }, cc('seal.encrypt'));
+  encBtn.addEventListener('click', async () => {
+    if (!(await confirmBox(confirmSlot, cc('seal.encryptQuestion'), { yes: cc('seal.encrypt'), test: 'encrypt-box' }))) return;
     encBtn.disabled = true;
     try {
-      const r = await call('POST', paths.encrypt(sid), { body: { passphrase: encPass.value } });
+      const r = await call('POST', paths.encrypt(sid));
       flash.set(cc('seal.encrypted', { n: r.rows }));
       rerender();
-    } catch (e) { show(encMsg, 'error', errorText(e), { 'data-test': 'encrypt-error' }); encBtn.disabled = false; encPass.value = ''; }
+    } catch (e) { show(encMsg, 'error', errorText(e), { 'data-test': 'encrypt-error' }); encBtn.disabled = false; }
   });
+  const encForm = el('div', {}, confirmSlot, encMsg, el('div', { class: 'actions' }, encBtn));
   const why = encrypted ? cc('seal.alreadyEncrypted', { at: fmtDate(encrypted), n: sup.rows })
     : !(enc.taken && sup.taken) ? cc('seal.needBoth') : sup.id !== me ? cc('seal.supervisorOnly') : cc('seal.encryptHint');
   root.append(el('h1', { tabindex: '-1' }, cc('seal.title')), el('p', { class: 'muted' }, cc('final.stageN', { id: sid })),

@@ -2,30 +2,25 @@
 // ranks marked 并列), 参赛证号, name, organisation, each stage's score, the weighted total, and a
 // note where the tie chain broke a tie ("同分，按实操成绩"). Team events show teams with their
 // members. XLSX and PDF downloads.
-import { el, call, errorText, field, select, table, show } from './core.js';
-import { cc, word, paths, loadCompetition, subnav, compHeading, rowsOf, saveFile, fmtScore, stagesOf } from './competition.js';
+import { el, call, errorText, field, select, table } from './core.js';
+import { serverText } from '../i18n.js';
+import { cc, word, paths, loadCompetition, subnav, compHeading, rowsOf, saveFile, fmtScore } from './competition.js';
 
-/** A ranked row's note: which key of the chain separated it from the rows it tied with. */
-export function tieNote(r) {
-  const key = r.broken_by ?? r.tie_broken_by ?? r.tiebreak ?? r.decided_by ?? null;
-  if (key && typeof key === 'object') {
-    // {key: 'modules', module: 2} → 同分，按模块成绩（模块 2）
-    return key.module ? cc('rank.brokenByModule', { key: word('tie', key.key), n: key.module }) : cc('rank.brokenBy', { key: word('tie', key.key) });
-  }
-  if (key) return cc('rank.brokenBy', { key: word('tie', key) });
-  if (r.shared ?? r.tied) return cc('rank.shared');
-  return '';
+/** What separated a row from its neighbour (C's `Split`: {by: 'practical'|'module'|…, index}) as
+ * a note, when the total alone did not decide. */
+function splitNote(sp) {
+  if (!sp || sp.by === 'total' || sp.by === 'tied') return '';
+  if (sp.by === 'module') return cc('rank.brokenByModule', { n: Number(sp.index) + 1 });
+  return cc('rank.brokenBy', { key: word('tie', sp.by) });
 }
 
-/** The score of a stage on a row, whether the row carries a list or a map. */
-function stageScore(r, stage, i) {
-  const list = r.stages ?? r.stage_scores ?? r.scores;
-  if (Array.isArray(list)) {
-    const hit = list.find((x) => (x.stage_id ?? x.id) === stage.id) ?? list[i];
-    return hit && typeof hit === 'object' ? hit.score : hit;
-  }
-  if (list && typeof list === 'object') return list[stage.id] ?? list[String(stage.id)];
-  return stage.kind === 'theory' ? r.theory : r.practical;
+/** A ranked row's note: the server's sentence, else ours from the splits; 并列 for a shared rank. */
+export function tieNote(r) {
+  const said = serverText(r.note_zh, r.note_en);
+  if (said) return said;
+  const own = splitNote(r.above) || splitNote(r.below);
+  if (own) return own;
+  return r.shared ? cc('rank.shared') : '';
 }
 
 /** #/competitions/{id}/ranking?event=&group= */
@@ -52,31 +47,30 @@ export async function render({ root, params, query, alive }) {
     return;
   }
   if (!alive()) return;
-  const stages = stagesOf(view, eid);
-  const team = ev.kind === 'team' || Array.isArray(res.teams);
-  const rows = rowsOf(team ? (res.teams ?? res.rows) : res, 'rows', 'ranking', 'contestants');
-  const chain = (res.tie_chain ?? ev.tie_chain ?? []).map((k) => word('tie', k)).join(' → ');
-  const rankCell = (r) => el('span', { class: 'rank' }, el('strong', {}, String(r.rank)), (r.shared ?? r.tied) ? el('span', { class: 'badge tie', 'data-test': 'rank-shared' }, cc('rank.sharedShort')) : '');
+  const stages = rowsOf(res.stages);
+  const modules = rowsOf(res.modules);
+  const team = res.kind === 'team' || ev.kind === 'team';
+  const rows = rowsOf(res.rows);
+  const chain = rowsOf(res.chain ?? ev.tie_chain).map((k) => word('tie', k)).join(' → ');
+  const rankCell = (r) => (r.rank ? el('span', { class: 'rank' }, el('strong', { 'data-test': 'rank' }, String(r.rank)), r.shared ? el('span', { class: 'badge tie', 'data-test': 'rank-shared' }, cc('rank.sharedShort')) : '') : '—');
   const columns = [
     { head: cc('rank.rank'), cell: rankCell, cls: 'nowrap' },
-    ...(team
-      ? [
-        { head: cc('rank.team'), cell: (r) => el('span', {}, el('strong', {}, r.name || r.team_name || ''), el('div', { class: 'muted' }, rowsOf(r.members).map((m) => `${m.name}${m.number ? `（${m.number}）` : ''}`).join('、'))) },
-        { head: cc('reg.organisation'), cell: (r) => r.organisation || rowsOf(r.members)[0]?.organisation || '' },
-      ]
-      : [
-        { head: cc('reg.number'), cell: (r) => el('code', {}, r.number || ''), cls: 'nowrap' },
-        { head: cc('reg.name'), cell: (r) => r.name || '' },
-        { head: cc('reg.organisation'), cell: (r) => r.organisation || '' },
-      ]),
-    ...stages.map((s, i) => ({ head: cc('rank.stageHead', { name: s.name, w: s.weight }), cell: (r) => fmtScore(stageScore(r, s, i)), cls: 'num' })),
-    { head: cc('rank.total'), cell: (r) => el('strong', {}, fmtScore(r.total)), cls: 'num' },
+    { head: team ? cc('rank.team') : cc('reg.name'), cell: (r) => (team
+      ? el('span', {}, el('strong', {}, r.name), el('div', { class: 'muted' }, rowsOf(r.members).join('、')))
+      : el('strong', {}, r.name)) },
+    { head: cc('reg.number'), cell: (r) => el('code', {}, r.number), cls: team ? '' : 'nowrap' },
+    { head: cc('reg.organisation'), cell: (r) => r.organisation },
+    ...stages.map((s, i) => ({ head: cc('rank.stageHead', { name: s.name, w: s.weight }), cell: (r) => fmtScore(rowsOf(r.stages)[i]), cls: 'num' })),
+    // The modules in one column (task order), so a tablet keeps the note in view.
+    ...(modules.length > 1 ? [{ head: cc('rank.modules', { names: modules.map((m, i) => `${i + 1}`).join(' / ') }), cell: (r) => el('span', { title: modules.map((m, i) => `${cc('rank.moduleHead', { n: i + 1, name: m })}: ${fmtScore(rowsOf(r.modules)[i])}`).join('\n'), 'data-test': 'modules' }, rowsOf(r.modules).map((x) => fmtScore(x)).join(' / ')), cls: 'num nowrap' }] : []),
+    { head: cc('rank.total'), cell: (r) => el('strong', { 'data-test': 'total' }, fmtScore(r.total)), cls: 'num' },
     { head: cc('rank.note'), cell: (r) => { const n = tieNote(r); return n ? el('span', { class: 'tie-note', 'data-test': 'tie-note' }, n) : ''; } },
   ];
   root.append(
-    el('p', { class: 'muted', 'data-test': 'ranking-chain' }, cc('rank.chain', { chain: chain || '—' }), team ? ` · ${cc('rank.teamScore', { how: word('teamScore', ev.team_score) })}` : ''),
+    modules.length > 1 ? el('p', { class: 'muted', 'data-test': 'ranking-modules' }, cc('rank.moduleList', { list: modules.map((m, i) => cc('rank.moduleHead', { n: i + 1, name: m })).join('；') })) : '',
+    el('p', { class: 'muted', 'data-test': 'ranking-chain' }, cc('rank.chain', { chain: chain ? `${cc('rank.totalFirst')} → ${chain}` : cc('rank.totalFirst') }), team ? ` · ${cc('rank.teamScore', { how: word('teamScore', ev.team_score) })}` : ''),
     rows.length ? table(columns, rows, { 'aria-label': cc('rank.tableOf', { event: ev.name }), 'data-test': 'ranking-table', class: 'ranking-table' },
-      (r) => ({ 'data-rank': r.rank, 'data-number': r.number ?? '', 'data-name': r.name ?? '', class: (r.shared ?? r.tied) ? 'tie-row' : '' }))
+      (r) => ({ 'data-rank': r.rank ?? '', 'data-number': r.number, 'data-name': r.name, 'data-shared': String(!!r.shared), class: r.shared ? 'tie-row' : '' }))
       : el('p', { class: 'muted', 'data-test': 'ranking-empty' }, cc('rank.empty')),
     el('div', { class: 'actions' },
       el('button', { type: 'button', 'data-test': 'ranking-xlsx', onclick: () => saveFile(paths.rankingFile(eid, 'xlsx'), `ranking-${ev.code}-${gid}.xlsx`, msg, { group: gid }) }, cc('rank.xlsx')),

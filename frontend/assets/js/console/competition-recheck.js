@@ -1,42 +1,58 @@
 // The recheck (复核) of a final's locked marks, by marking code only: start it (the top of each
 // group plus a seeded random share of the rest are selected), re-enter each selected sheet
-// aspect by aspect (the first marks are not shown, so the second entry is independent), then the
-// differences, the error rate against the limit, and finish. Over the limit the event goes back
-// for re-marking, and the screen says so.
-import { el, call, errorText, field, table, show, fmtPct, fmtNum } from './core.js';
-import { cc, paths, rowsOf, fmtDate, flash, rerender, confirmBox, fmtScore } from './competition.js';
+// (code × task × judge) aspect by aspect, without the first marks on screen so the second entry
+// is independent; then the differences, the error rate against the limit, and finish. Over the
+// limit every task goes back for re-marking, and the screen says so.
+import { el, call, errorText, field, table, show, fmtPct, fmtNum, session } from './core.js';
+import { cc, paths, rowsOf, fmtDate, flash, rerender, confirmBox, fmtScore, staffList, personName } from './competition.js';
+import { progressOf } from './competition-final.js';
 
-const stateOf = (r) => r.state || r.status || (r.finished_at ? 'done' : r.started_at ? 'open' : 'not_started');
+/** A task's scheme (aspects in order), for those who may read the task board; null otherwise. */
+async function schemeOf(taskId) {
+  try { return rowsOf((await call('GET', `/api/judging/tasks/${taskId}`)).task.scheme); } catch (_) { return null; }
+}
 
 /** One selected sheet's re-entry form. */
-function sheetForm(sid, sheet, msg) {
-  const code = sheet.code;
-  const task = sheet.task_id;
-  const aspects = rowsOf(sheet.aspects, 'aspects');
-  const inputs = aspects.map((a, i) => {
-    const idx = a.index ?? a.aspect ?? i;
-    const kind = a.kind?.type || a.kind || 'measurement';
-    const max = kind === 'judgement' ? 3 : (a.points ?? a.max ?? '');
-    const value = a.recheck ?? a.entry ?? '';
-    const input = el('input', { type: 'number', min: '0', max: String(max), step: 'any', inputmode: 'decimal', value: value === null ? '' : String(value), 'data-test': `recheck-${code}-${task}-${idx}` });
-    return { idx, input, a, kind };
-  });
-  const save = el('button', { type: 'submit', class: 'primary', 'data-test': `recheck-save-${code}-${task}` }, cc('recheck.save'));
-  const m = el('div', { class: 'msg' });
-  const f = el('form', { class: 'card recheck-sheet', novalidate: true, 'data-test': 'recheck-sheet', 'data-code': code, 'data-task': task, 'data-entered': String(!!sheet.entered) },
-    el('h3', {}, el('code', { class: 'mono' }, code), ' · ', sheet.task_title || cc('recheck.taskN', { n: task }), ' ',
-      sheet.entered ? el('span', { class: 'badge state-open' }, cc('recheck.entered')) : el('span', { class: 'badge state-upcoming' }, cc('recheck.toEnter')),
-      sheet.reason ? el('span', { class: 'badge' }, cc(`recheck.why.${sheet.reason}`)) : ''),
-    el('div', { class: 'grid' }, ...inputs.map(({ idx, input, a, kind }) => field(`${idx + 1}. ${a.text || a.title || ''}`, input, { hint: kind === 'judgement' ? cc('recheck.judgementHint') : cc('recheck.pointsHint', { max: fmtNum(a.points ?? a.max) }) }))),
-    m, el('div', { class: 'actions' }, save));
+function sheetForm(sid, cand, sheet, scheme, names) {
+  const key = `${cand.code}-${sheet.task_id}-${sheet.judge_id}`;
+  const m = el('div', { class: 'msg', 'data-test': `recheck-msg-${key}` });
+  const save = el('button', { type: 'submit', class: 'primary', 'data-test': `recheck-save-${key}` }, cc('recheck.save'));
+  let inputs;
+  let fields;
+  if (scheme) {
+    inputs = scheme.map((a, i) => {
+      const judgement = (a.kind && a.kind.type) === 'judgement';
+      const input = el('input', { type: 'number', min: '0', step: 'any', inputmode: 'decimal', 'data-test': `recheck-${key}-${i}` });
+      return { i, input, label: `${i + 1}. ${a.text || ''}`, hint: judgement ? cc('recheck.judgementHint') : cc('recheck.entryHint', { points: fmtNum(a.points) }) };
+    });
+    fields = el('div', { class: 'grid' }, ...inputs.map((x) => field(x.label, x.input, { hint: x.hint })));
+  } else {
+    // Without the scheme: the entries in aspect order, comma-separated.
+    const all = el('input', { 'data-test': `recheck-${key}-all`, inputmode: 'decimal', placeholder: '1, 0, 2, …' });
+    inputs = null;
+    fields = field(cc('recheck.allEntries'), all, { hint: cc('recheck.allHint') });
+    fields.dataset.all = '1';
+  }
+  const f = el('form', { class: 'card recheck-sheet', novalidate: true, 'data-test': 'recheck-sheet', 'data-code': cand.code, 'data-task': sheet.task_id, 'data-judge': sheet.judge_id, 'data-entered': String(sheet.entered) },
+    el('h3', {}, el('code', { class: 'mono' }, cand.code), ' · ', names.task(sheet.task_id), ' · ', names.judge(sheet.judge_id), ' ',
+      sheet.entered ? el('span', { class: 'badge state-open' }, cc('recheck.entered')) : el('span', { class: 'badge state-upcoming' }, cc('recheck.toEnter'))),
+    fields, m, el('div', { class: 'actions' }, save));
   f.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const missing = inputs.find((x) => x.input.value === '');
-    if (missing) { show(m, 'error', cc('recheck.missing')); missing.input.focus(); return; }
+    let entries;
+    if (inputs) {
+      const missing = inputs.find((x) => x.input.value === '');
+      if (missing) { show(m, 'error', cc('recheck.missing')); missing.input.focus(); return; }
+      entries = inputs.map((x) => ({ aspect: x.i, entry: Number(x.input.value) }));
+    } else {
+      const vals = f.querySelector(`[data-test=recheck-${key}-all]`).value.split(/[,，\s]+/).filter(Boolean).map(Number);
+      if (!vals.length || vals.some(Number.isNaN)) { show(m, 'error', cc('recheck.missing')); return; }
+      entries = vals.map((entry, aspect) => ({ aspect, entry }));
+    }
     save.disabled = true;
     try {
-      await call('PUT', paths.recheckEntries(sid), { body: { code, task_id: task, entries: inputs.map((x) => Number(x.input.value)) } });
-      flash.set(cc('recheck.saved', { code }));
+      await call('PUT', paths.recheckEntries(sid), { body: { code: cand.code, task_id: sheet.task_id, judge_id: sheet.judge_id, entries } });
+      flash.set(cc('recheck.saved', { code: cand.code }));
       rerender();
     } catch (e) { show(m, 'error', errorText(e), { 'data-test': 'recheck-error' }); save.disabled = false; }
   });
@@ -46,65 +62,76 @@ function sheetForm(sid, sheet, msg) {
 /** #/competitions/stages/{sid}/recheck */
 export async function render({ root, params, alive }) {
   const sid = Number(params[0]);
-  let r;
-  try { r = await call('GET', paths.recheck(sid)); } catch (e) {
-    if (e.code !== 'recheck_not_started') throw e;
-    r = { state: 'not_started' };
-  }
+  const [r, prog, staff] = await Promise.all([call('GET', paths.recheck(sid)), progressOf(sid), session.has('author') ? staffList() : []]);
   if (!alive()) return;
-  const state = stateOf(r);
+  const state = r.status || 'not_started';
+  const taskTitle = (tid) => { const t = rowsOf(prog && prog.tasks).find((x) => x.task_id === tid); return t ? t.title : cc('recheck.taskN', { n: tid }); };
+  const names = { task: taskTitle, judge: (jid) => (staff.length ? personName(staff, jid) : cc('recheck.judgeN', { n: jid })) };
   const msg = el('div', { class: 'msg', 'data-test': 'recheck-message', 'aria-live': 'polite' });
   const fl = flash.take();
   if (fl) show(msg, 'ok', fl, { 'data-test': 'recheck-flash' });
   const confirmSlot = el('div', {});
-  root.append(el('h1', { tabindex: '-1' }, cc('recheck.title')), el('p', { class: 'muted' }, cc('recheck.intro')), msg,
+  root.append(el('h1', { tabindex: '-1' }, cc('recheck.title')), el('p', { class: 'muted' }, cc('final.stageN', { id: sid }), ' · ', cc('recheck.intro')), msg,
     el('p', { 'data-test': 'recheck-state', 'data-state': state }, el('span', { class: `badge recheck-${state}` }, cc(`recheck.state.${state}`)),
-      r.seed !== undefined && r.seed !== null ? el('span', { class: 'muted' }, ` · ${cc('recheck.seed', { seed: r.seed })}`) : ''));
-  if (state === 'not_started') {
-    const start = el('button', { type: 'button', class: 'primary', 'data-test': 'recheck-start' }, cc('recheck.start'));
+      r.round ? el('span', { class: 'muted' }, ` · ${cc('recheck.round', { n: r.round })}`) : '',
+      r.seed ? el('span', { class: 'muted mono' }, ` · ${cc('recheck.seed', { seed: r.seed })}`) : ''),
+    el('p', { class: 'muted' }, cc('recheck.selectionHint', { top: r.top, share: fmtPct(r.share), limit: fmtPct(r.error_limit) })));
+  if (state === 'not_started' || state === 'remark') {
+    if (state === 'remark') root.append(el('div', { class: 'notice notice-error', 'data-test': 'recheck-remark' }, cc('recheck.remarkNote', { rate: fmtPct(r.error_rate), limit: fmtPct(r.error_limit) })));
+    const start = el('button', { type: 'button', class: 'primary', 'data-test': 'recheck-start' }, state === 'remark' ? cc('recheck.startAgain') : cc('recheck.start'));
     start.addEventListener('click', async () => {
       if (!(await confirmBox(confirmSlot, cc('recheck.startQuestion'), { yes: cc('recheck.start'), test: 'recheck-start-box' }))) return;
       start.disabled = true;
-      try { await call('POST', paths.recheck(sid), { body: {} }); flash.set(cc('recheck.started')); rerender(); } catch (e) { show(msg, 'error', errorText(e), { 'data-test': 'recheck-error' }); start.disabled = false; }
+      try { await call('POST', paths.recheck(sid)); flash.set(cc('recheck.started')); rerender(); } catch (e) { show(msg, 'error', errorText(e), { 'data-test': 'recheck-error' }); start.disabled = false; }
     });
     root.append(el('div', { class: 'actions' }, start), confirmSlot);
-    return;
+    if (state === 'not_started') return;
   }
-  const sheets = rowsOf(r.selection ?? r.selected ?? r.sheets, 'sheets');
-  const entered = sheets.filter((s) => s.entered).length;
-  const limit = r.error_limit ?? r.limit;
-  const rate = r.error_rate ?? r.rate;
+  const cands = rowsOf(r.candidates);
+  const sheets = cands.flatMap((c) => rowsOf(c.sheets).map((s) => ({ c, s })));
+  const entered = sheets.filter((x) => x.s.entered).length;
   root.append(el('section', { 'aria-labelledby': 'rc-sel-h', 'data-test': 'recheck-selection' },
-    el('h2', { id: 'rc-sel-h' }, cc('recheck.selection', { n: sheets.length, entered })),
-    el('p', { class: 'muted' }, cc('recheck.selectionHint', { top: r.top ?? r.recheck_top ?? 10, share: fmtPct(r.share ?? r.recheck_share ?? 0.15) })),
+    el('h2', { id: 'rc-sel-h' }, cc('recheck.selection', { n: cands.length, sheets: sheets.length, entered })),
     table([
-      { head: cc('recheck.code'), cell: (s) => el('code', {}, s.code), cls: 'nowrap' },
-      { head: cc('recheck.task'), cell: (s) => s.task_title || `#${s.task_id}` },
-      { head: cc('recheck.reason'), cell: (s) => (s.reason ? cc(`recheck.why.${s.reason}`) : '—') },
-      { head: cc('recheck.status'), cell: (s) => (s.entered ? cc('recheck.entered') : cc('recheck.toEnter')) },
-    ], sheets, { 'aria-label': cc('recheck.selectionTitle'), 'data-test': 'recheck-selection-table' }, (s) => ({ 'data-code': s.code }))));
-  if (state === 'open') root.append(el('section', { 'aria-labelledby': 'rc-in-h' }, el('h2', { id: 'rc-in-h' }, cc('recheck.entry')), ...sheets.map((s) => sheetForm(sid, s, msg))));
-  const diffs = rowsOf(r.differences ?? r.diffs, 'differences');
+      { head: cc('recheck.code'), cell: (c) => el('code', {}, c.code), cls: 'nowrap' },
+      { head: cc('recheck.reason'), cell: (c) => cc(`recheck.why.${c.reason}`) },
+      { head: cc('recheck.sheets'), cell: (c) => `${rowsOf(c.sheets).filter((s) => s.entered).length}/${rowsOf(c.sheets).length}`, cls: 'num' },
+    ], cands, { 'aria-label': cc('recheck.selectionTitle'), 'data-test': 'recheck-selection-table' }, (c) => ({ 'data-code': c.code, 'data-reason': c.reason }))));
+  if (state === 'open') {
+    if (session.has('supervisor')) {
+      const schemes = new Map();
+      for (const tid of new Set(sheets.map((x) => x.s.task_id))) schemes.set(tid, await schemeOf(tid));
+      if (!alive()) return;
+      root.append(el('section', { 'aria-labelledby': 'rc-in-h' }, el('h2', { id: 'rc-in-h' }, cc('recheck.entry')),
+        el('p', { class: 'muted' }, cc('recheck.entryIntro')),
+        ...sheets.map(({ c, s }) => sheetForm(sid, c, s, schemes.get(s.task_id), names))));
+    } else {
+      root.append(el('p', { class: 'notice notice-info' }, cc('recheck.supervisorsEnter')));
+    }
+  }
+  const diffs = rowsOf(r.differences);
   root.append(el('section', { 'aria-labelledby': 'rc-diff-h', 'data-test': 'recheck-differences' },
     el('h2', { id: 'rc-diff-h' }, cc('recheck.differences', { n: diffs.length })),
     diffs.length ? table([
       { head: cc('recheck.code'), cell: (d) => el('code', {}, d.code), cls: 'nowrap' },
-      { head: cc('recheck.task'), cell: (d) => d.task_title || `#${d.task_id}` },
-      { head: cc('recheck.aspect'), cell: (d) => `${(d.aspect ?? 0) + 1}. ${d.aspect_text || ''}` },
-      { head: cc('recheck.first'), cell: (d) => fmtScore(d.original ?? d.first), cls: 'num' },
-      { head: cc('recheck.second'), cell: (d) => fmtScore(d.recheck ?? d.second), cls: 'num' },
+      { head: cc('recheck.task'), cell: (d) => names.task(d.task_id) },
+      { head: cc('recheck.judge'), cell: (d) => names.judge(d.judge_id) },
+      { head: cc('recheck.aspect'), cell: (d) => String(d.aspect + 1), cls: 'num' },
+      { head: cc('recheck.first'), cell: (d) => fmtScore(d.stored), cls: 'num' },
+      { head: cc('recheck.second'), cell: (d) => fmtScore(d.rechecked), cls: 'num' },
+      { head: cc('recheck.correction'), cell: (d) => (d.correction_status ? cc(`recheck.corr.${d.correction_status}`) : cc('recheck.corr.none')) },
     ], diffs, { 'aria-label': cc('recheck.differences', { n: diffs.length }), 'data-test': 'recheck-diff-table' }) : el('p', { class: 'muted' }, cc('recheck.noDiffs'))),
-  el('p', { class: `recheck-rate ${rate !== undefined && limit !== undefined && rate > limit ? 'error' : 'ok'}`, 'data-test': 'recheck-rate' },
-    rate === undefined || rate === null ? cc('recheck.rateLater', { limit: fmtPct(limit ?? 0.05) }) : cc('recheck.rate', { rate: fmtPct(rate), limit: fmtPct(limit ?? 0.05) })));
-  if (state === 'remark' || r.remark_required || r.remark) {
-    root.append(el('div', { class: 'notice notice-error', 'data-test': 'recheck-remark' }, cc('recheck.remarkNote')));
-  }
+  el('p', { class: `recheck-rate ${r.error_rate !== null && r.error_rate !== undefined && r.error_rate > r.error_limit ? 'error' : 'ok'}`, 'data-test': 'recheck-rate' },
+    r.error_rate === null || r.error_rate === undefined
+      ? cc('recheck.rateLater', { limit: fmtPct(r.error_limit) })
+      : cc('recheck.rate', { rate: fmtPct(r.error_rate), limit: fmtPct(r.error_limit), wrong: r.wrong_sheets ?? 0, sheets: r.sheets ?? 0 })));
+  if (state === 'corrections') root.append(el('div', { class: 'notice notice-ok', 'data-test': 'recheck-ok' }, cc('recheck.correctionsNote')));
   if (state === 'open') {
     const finish = el('button', { type: 'button', class: 'primary', 'data-test': 'recheck-finish', disabled: entered < sheets.length }, cc('recheck.finish'));
     finish.addEventListener('click', async () => {
       if (!(await confirmBox(confirmSlot, cc('recheck.finishQuestion'), { yes: cc('recheck.finish'), test: 'recheck-finish-box' }))) return;
       finish.disabled = true;
-      try { await call('POST', paths.recheckFinish(sid), { body: {} }); flash.set(cc('recheck.finished')); rerender(); } catch (e) { show(msg, 'error', errorText(e), { 'data-test': 'recheck-error' }); finish.disabled = false; }
+      try { await call('POST', paths.recheckFinish(sid)); flash.set(cc('recheck.finished')); rerender(); } catch (e) { show(msg, 'error', errorText(e), { 'data-test': 'recheck-error' }); finish.disabled = false; }
     });
     root.append(el('div', { class: 'actions' }, finish, entered < sheets.length ? el('span', { class: 'muted' }, cc('recheck.enterAll', { n: sheets.length - entered })) : ''), confirmSlot);
   }

@@ -61,56 +61,60 @@ async function theoryCard(view, stage) {
 /** A cut rule in words. */
 export const cutText = (kind, value) => cc(`cutRule.${kind}`, { v: value });
 
-/** The qualifying cut from this stage to the next, per group. */
+/** Which rows are tied at the cut: they share the rank of the last one to advance. */
+export function tiedAtCut(rows) {
+  const adv = rows.filter((r) => r.advances && r.rank);
+  if (!adv.length) return new Set();
+  const last = Math.max(...adv.map((r) => r.rank));
+  const at = rows.filter((r) => r.rank === last);
+  return new Set(at.length > 1 ? at.map((r) => r.contestant_id) : []);
+}
+
+/** The qualifying cut from this stage to the next, per group; confirmed once for the stage. */
 async function cutCard(view, stage, next) {
-  const card = el('section', { class: 'card cut', 'data-test': 'cut-card', 'aria-labelledby': 'cut-h' },
-    el('h2', { id: 'cut-h' }, cc('cut.title', { next: next.name })),
-    el('p', { class: 'muted' }, cc('cut.rule', { rule: cutText(stage.cut_kind, stage.cut_value) })));
+  const card = el('section', { class: 'card cut', 'data-test': 'cut-card', 'aria-labelledby': 'cut-h' }, el('h2', { id: 'cut-h' }, cc('cut.title', { next: next.name })));
   const msg = el('div', { class: 'msg', 'data-test': 'cut-message', 'aria-live': 'polite' });
-  let preview;
-  try { preview = await call('GET', paths.cut(stage.id)); } catch (e) {
-    card.append(el('div', { class: `notice notice-${e.code === 'cut_not_ready' ? 'info' : 'warn'}`, 'data-test': 'cut-not-ready' }, errorText(e)));
-    return card;
-  }
-  const groups = rowsOf(preview, 'groups');
-  const confirmSlot = el('div', {});
+  const preview = await call('GET', paths.cut(stage.id));
+  const rule = preview.rule || { kind: next.cut_kind, value: next.cut_value };
+  const groups = rowsOf(preview.groups);
+  const confirmed = preview.confirmed_at;
+  const advancing = groups.reduce((n, g) => n + (g.advancing ?? rowsOf(g.rows).filter((r) => r.advances).length), 0);
+  card.append(el('p', { class: 'muted' }, cc('cut.rule', { rule: cutText(rule.kind, rule.value ?? 0) })),
+    confirmed ? el('p', { class: 'notice notice-ok', 'data-test': 'cut-confirmed' }, cc('cut.confirmedAt', { at: fmtDate(confirmed) }))
+      : !preview.ready ? el('p', { class: 'notice notice-info', 'data-test': 'cut-not-ready' }, cc('cut.notReady'))
+        : el('p', { class: 'notice notice-warn', 'data-test': 'cut-preview' }, cc('cut.previewNote')));
   for (const g of groups) {
-    const gid = g.group_id ?? g.group?.id;
-    const gname = g.group_name || g.group?.name || (view.groups.find((x) => x.id === gid) || {}).name || `#${gid}`;
-    const rows = rowsOf(g, 'rows', 'entries', 'contestants');
-    const confirmed = g.confirmed_at || preview.confirmed_at || stage.cut_confirmed_at;
-    const advancing = rows.filter((r) => r.advances ?? r.qualified ?? r.admitted).length;
-    const confirm = el('button', { type: 'button', class: 'primary', 'data-test': `cut-confirm-${gid}`, disabled: !!confirmed }, cc('cut.confirm', { group: gname }));
-    confirm.addEventListener('click', async () => {
-      if (!(await confirmBox(confirmSlot, cc('cut.confirmQuestion', { group: gname, n: advancing, next: next.name }), { yes: cc('cut.confirmYes'), test: 'cut-confirm-box' }))) return;
-      confirm.disabled = true;
-      try {
-        await call('POST', paths.cut(stage.id), { body: { group_id: gid } });
-        flash.set(cc('cut.confirmed', { group: gname, n: advancing }));
-        rerender();
-      } catch (e) { show(msg, 'error', errorText(e), { 'data-test': 'cut-error' }); confirm.disabled = false; }
-    });
-    card.append(el('article', { class: 'cut-group', 'data-test': 'cut-group', 'data-group': gid },
-      el('h3', {}, gname, ' ', confirmed
-        ? el('span', { class: 'badge state-open', 'data-test': 'cut-confirmed' }, cc('cut.confirmedAt', { at: fmtDate(confirmed) }))
-        : el('span', { class: 'badge state-upcoming' }, cc('cut.preview'))),
-      el('p', { 'data-test': 'cut-count' }, cc('cut.count', { n: advancing, total: rows.length })),
-      table([
-        { head: cc('rank.rank'), cell: (r) => String(r.rank ?? '—'), cls: 'num' },
+    const rows = rowsOf(g.rows);
+    const tied = tiedAtCut(rows);
+    card.append(el('article', { class: 'cut-group', 'data-test': 'cut-group', 'data-group': g.group_id },
+      el('h3', {}, g.group_name, ' ', el('span', { class: 'badge', 'data-test': 'cut-count' }, cc('cut.count', { n: g.advancing, total: g.sat }))),
+      rows.length ? table([
+        { head: cc('rank.rank'), cell: (r) => (r.rank ? String(r.rank) : '—'), cls: 'num' },
         { head: cc('reg.number'), cell: (r) => el('code', {}, r.number || ''), cls: 'nowrap' },
-        { head: cc('reg.name'), cell: (r) => r.name || '' },
-        { head: cc('reg.organisation'), cell: (r) => r.organisation || '' },
+        { head: cc('reg.name'), cell: (r) => r.name },
+        { head: cc('reg.organisation'), cell: (r) => r.organisation },
         { head: cc('cut.score'), cell: (r) => fmtScore(r.score), cls: 'num' },
         { head: cc('cut.outcome'), cell: (r) => [
-          (r.advances ?? r.qualified ?? r.admitted) ? el('span', { class: 'badge state-open' }, cc('cut.advances')) : el('span', { class: 'badge state-closed' }, cc('cut.out')),
-          (r.tied_at_cut ?? r.tie_at_cut ?? r.tied) ? el('span', { class: 'badge tie', 'data-test': 'cut-tie' }, cc('cut.tiedAtCut')) : ''] },
-      ], rows, { 'aria-label': cc('cut.tableOf', { group: gname }), 'data-test': `cut-table-${gid}` },
-      (r) => ({ class: (r.tied_at_cut ?? r.tie_at_cut ?? r.tied) ? 'tie-row' : ((r.advances ?? r.qualified ?? r.admitted) ? '' : 'out-row'), 'data-contestant': r.contestant_id ?? '' })),
-      el('div', { class: 'actions' }, session.has('author') ? confirm : '',
-        el('button', { type: 'button', 'data-test': `cut-pdf-${gid}`, onclick: () => saveFile(paths.cutPdf(stage.id), `cut-${stage.id}-${gid}.pdf`, msg, { group: gid }) }, cc('cut.pdf')))));
+          r.advances ? el('span', { class: 'badge state-open' }, cc('cut.advances')) : el('span', { class: 'badge state-closed' }, r.score === null ? cc('cut.absent') : cc('cut.out')),
+          tied.has(r.contestant_id) ? el('span', { class: 'badge tie', 'data-test': 'cut-tie' }, cc('cut.tiedAtCut')) : ''] },
+      ], rows, { 'aria-label': cc('cut.tableOf', { group: g.group_name }), 'data-test': `cut-table-${g.group_id}` },
+      (r) => ({ class: tied.has(r.contestant_id) ? 'tie-row' : (r.advances ? '' : 'out-row'), 'data-contestant': r.contestant_id, 'data-advances': String(r.advances) }))
+        : el('p', { class: 'muted' }, cc('cut.nobody'))));
   }
   if (!groups.length) card.append(el('p', { class: 'muted' }, cc('cut.nobody')));
-  card.append(confirmSlot, msg);
+  const confirmSlot = el('div', {});
+  const confirm = el('button', { type: 'button', class: 'primary', 'data-test': 'cut-confirm', disabled: !!confirmed || !preview.ready }, cc('cut.confirm'));
+  confirm.addEventListener('click', async () => {
+    if (!(await confirmBox(confirmSlot, cc('cut.confirmQuestion', { n: advancing, next: next.name }), { yes: cc('cut.confirmYes'), test: 'cut-confirm-box' }))) return;
+    confirm.disabled = true;
+    try {
+      await call('POST', paths.cut(stage.id));
+      flash.set(cc('cut.confirmed', { n: advancing, next: next.name }));
+      rerender();
+    } catch (e) { show(msg, 'error', errorText(e), { 'data-test': 'cut-error' }); confirm.disabled = false; }
+  });
+  card.append(confirmSlot, msg, el('div', { class: 'actions' }, session.has('author') ? confirm : '',
+    el('button', { type: 'button', 'data-test': 'cut-pdf', onclick: () => saveFile(paths.cutPdf(stage.id), `cut-${stage.id}.pdf`, msg) }, cc('cut.pdf'))));
   return card;
 }
 
@@ -170,7 +174,7 @@ export async function render({ root, params, alive }) {
   if (!alive()) return;
   if (next) {
     try { root.append(await cutCard(view, stage, next)); } catch (e) {
-      if (!isMissing(e)) root.append(el('div', { class: 'notice notice-warn' }, errorText(e)));
+      if (!isMissing(e)) root.append(el('div', { class: 'notice notice-warn', 'data-test': 'cut-error' }, errorText(e)));
     }
   }
 }

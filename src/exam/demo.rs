@@ -282,6 +282,92 @@ async fn candidates(db: &DatabaseConnection, session_id: i32) -> AppResult<Vec<D
         .collect())
 }
 
+/// Has every candidate of a session sit its exam now, as a tablet would (login, one save per
+/// question, submit), answering each question right with the probability `skill(i)` gives the
+/// i-th candidate (by seat order) and wrong otherwise, from a seeded generator so a demo is the
+/// same every time. For demos whose exam must already have been sat (a competition's theory
+/// preliminary); the scores and results are the platform's own.
+pub async fn sit_all(
+    db: &DatabaseConnection,
+    rt: &super::attempt::ExamRuntime,
+    session_id: SessionId,
+    skill: impl Fn(usize) -> f64,
+    seed: u64,
+) -> AppResult<usize> {
+    use super::attempt::{self, AttemptId, SaveRequest};
+    use super::delivery::to_tablet;
+    use super::entity::attempt::SubmittedBy;
+    use super::paper::Paper;
+    use super::scoring::Response;
+    use crate::bank::model::Key;
+    use rand::{Rng, SeedableRng};
+    use sea_orm::EntityTrait;
+
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let mut sat = 0;
+    for (i, c) in candidates(db, session_id.0).await?.into_iter().enumerate() {
+        let login = attempt::login(db, rt, &c.ticket, &c.id_number, "demo").await?;
+        let a = super::entity::attempt::Entity::find_by_id(login.attempt.id)
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::internal("the demo attempt vanished"))?;
+        let paper: Paper = serde_json::from_str(&a.paper).map_err(AppError::internal)?;
+        let versions: Vec<i32> = paper.items.iter().map(|it| it.version_id).collect();
+        let questions = rt.questions(db, &versions).await?;
+        let p = skill(i).clamp(0.0, 1.0);
+        for (n, item) in paper.items.iter().enumerate() {
+            let Some(q) = questions.get(&item.version_id) else {
+                continue;
+            };
+            let right = rng.random_bool(p);
+            let response = match &q.key {
+                Key::Choice { correct } if right => Response::Choice {
+                    selected: correct.clone(),
+                },
+                Key::Choice { correct } => Response::Choice {
+                    selected: (0..q.options.len())
+                        .filter(|o| !correct.contains(o))
+                        .take(1)
+                        .collect(),
+                },
+                Key::TrueFalse { value } => Response::TrueFalse {
+                    value: *value == right,
+                },
+                Key::Blanks { accepted } => Response::Blanks {
+                    values: accepted
+                        .iter()
+                        .map(|a| match a.first() {
+                            Some(s) if right => s.clone(),
+                            _ => "—".into(),
+                        })
+                        .collect(),
+                },
+                Key::Open { .. } => continue,
+            };
+            let request = SaveRequest {
+                response: to_tablet(a.seed as u64, item.question_id, &response),
+                seq: n as i64 + 1,
+            };
+            attempt::save(
+                db,
+                rt,
+                &login.auth,
+                AttemptId(a.id),
+                item.question_id,
+                request,
+            )
+            .await?;
+        }
+        let a = super::entity::attempt::Entity::find_by_id(a.id)
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::internal("the demo attempt vanished"))?;
+        attempt::finish(db, rt, &a, SubmittedBy::Candidate).await?;
+        sat += 1;
+    }
+    Ok(sat)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

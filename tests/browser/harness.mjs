@@ -1,7 +1,7 @@
 // Shared by the browser tests: starts the real server binary with the demo data on a fresh
 // database and a free port, launches Debian's Chromium through playwright-core (never a
 // downloaded browser), gives tablet-sized contexts and saves screenshots.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -19,18 +19,38 @@ export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 /** The demo's staff password. */
 export const ADMIN_PASSWORD = 'demo-admin';
 
-/** Starts `exam-platform demo` on a fresh SQLite database; resolves with the base URL and the
+/** PostgreSQL server (e.g. postgres://postgres@127.0.0.1:5432) to run on instead of SQLite: CI
+ * runs the competition tests again on it, each server on a database of its own. */
+const POSTGRES = process.env.BROWSER_POSTGRES_URL;
+let databases = 0;
+
+/** A fresh database for one server: a SQLite file in `dir`, or a new PostgreSQL database. */
+function freshDatabase(dir) {
+  if (!POSTGRES) return { url: `sqlite://${join(dir, 'demo.db')}`, drop() {} };
+  const name = `exam_test_browser_${process.pid}_${Date.now()}_${databases++}`;
+  const admin = `${POSTGRES}/postgres`;
+  execFileSync('psql', [admin, '-qc', `CREATE DATABASE "${name}"`]);
+  return {
+    url: `${POSTGRES}/${name}`,
+    drop() {
+      try { execFileSync('psql', [admin, '-qc', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`]); } catch { /* best effort */ }
+    },
+  };
+}
+
+/** Starts `exam-platform demo` on a fresh database (SQLite, or PostgreSQL with BROWSER_POSTGRES_URL); resolves with the base URL and the
  * printed candidates ({ticket, idNumber, name}). `stop()` ends it (SIGKILL, then cleans up).
  * Optional: `env`, more environment variables (e.g. TLS_CERT and TLS_KEY), and `args`, more
  * command-line arguments after `demo`. */
 export async function startServer({ env = {}, args = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'exam-e2e-'));
+  const database = freshDatabase(dir);
   const child = spawn(BIN, ['demo', ...args], {
     cwd: ROOT,
     env: {
       ...process.env,
       BIND: '127.0.0.1:0',
-      DATABASE_URL: `sqlite://${join(dir, 'demo.db')}`,
+      DATABASE_URL: database.url,
       RUST_LOG: 'warn',
       ...env,
     },
@@ -60,6 +80,7 @@ export async function startServer({ env = {}, args = [] } = {}) {
       child.kill('SIGKILL');
       await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));
       rmSync(dir, { recursive: true, force: true });
+      database.drop();
     },
   };
 }

@@ -52,7 +52,8 @@ test('an organiser accepts, refuses with a reason and accepts in bulk; each regi
 
   // Accept one: the 参赛证号 is {code}-{event}{group}{serial}.
   await row(page, '张伟').locator(`[data-test=accept-${regs[0].id}]`).click();
-  await page.waitForSelector('[data-test=registrations-flash]');
+  await page.waitForSelector('[data-test=registrations-table] tr[data-name="张伟"][data-status=accepted]');
+  assert.match(await text(page, '[data-test=registrations-flash]'), /已通过：张伟/);
   assert.match(await row(page, '张伟').innerText(), /已通过/);
   assert.match(await row(page, '张伟').locator('[data-test=reg-number]').innerText(), /^REG26-AZ0001$/);
   assert.equal((await statusOf(regs[0].id)).status, 'accepted');
@@ -66,7 +67,7 @@ test('an organiser accepts, refuses with a reason and accepts in bulk; each regi
   await page.fill('[data-test=refuse-reason]', '身份证复印件不清晰，请重新提交');
   await shot(page, 'competition-registrations-refuse');
   await page.click('[data-test=refuse-confirm]');
-  await page.waitForSelector('[data-test=registrations-flash]');
+  await page.waitForSelector('[data-test=registrations-table] tr[data-name="王芳"][data-status=refused]');
   assert.match(await row(page, '王芳').innerText(), /未通过/);
   assert.match(await row(page, '王芳').innerText(), /身份证复印件不清晰/);
   const refused = await statusOf(regs[1].id);
@@ -79,7 +80,8 @@ test('an organiser accepts, refuses with a reason and accepts in bulk; each regi
   await page.check(`[data-test=select-${regs[3].id}]`);
   assert.match(await text(page, '[data-test=bulk-accept]'), /2/);
   await page.click('[data-test=bulk-accept]');
-  await page.waitForSelector('[data-test=registrations-flash]');
+  await page.waitForSelector('[data-test=registrations-table] tr[data-name="陈晨"][data-status=accepted]');
+  assert.match(await text(page, '[data-test=registrations-flash]'), /已通过 2 项报名/);
   assert.match(await text(page, '[data-test=chip-accepted]'), /已通过 3/);
   assert.match(await text(page, '[data-test=chip-pending]'), /待审核 0/);
   assert.match(await row(page, '陈晨').locator('[data-test=reg-number]').innerText(), /^REG26-AX0001$/);
@@ -107,7 +109,8 @@ test('a student of a school that is not registered is refused at entry, in Chine
   await page.click('[data-test=reg-save]');
   await page.waitForSelector('[data-test=reg-error]');
   const said = await text(page, '[data-test=reg-error]');
-  assert.match(said, /不符合该组别的参赛条件/);
+  assert.match(said, /不符合该组别的(参赛|报名)条件/);
+  assert.match(said, /某某培训中心/, 'the message names the school that is not registered');
   assert.doesNotMatch(said, /[A-Za-z]+(?:[ ,'-]+[A-Za-z]+){2,}/, 'no English sentence in the Chinese console');
   const all = (await apiCall(server.base, 'GET', `/api/competitions/${comp.id}/registrations?per_page=500`, { token: staff })).body;
   assert.equal(all.total, 4, 'nothing stored');

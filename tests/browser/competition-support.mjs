@@ -110,13 +110,16 @@ export async function theoryExam(base, staff, tag) {
   return exam.id;
 }
 
-/** Runs the theory stage: its session (open now), everyone accepted seated, each sitting on the
- * API with the score `scoreOf(registration)` (a multiple of 10), submitted. */
-export async function sitTheory(base, staff, comp, regs, scoreOf, tag) {
+/** Runs the theory stage: its session (open for `windowS` seconds from now), everyone accepted
+ * seated, each sitting on the API with the score `scoreOf(registration)` (a multiple of 10),
+ * submitted; then waits for the window to close (the cut needs the theory over) and confirms
+ * the cut. Returns the theory session's id. */
+export async function sitTheory(base, staff, comp, regs, scoreOf, tag, { windowS = 20 } = {}) {
   const examId = await theoryExam(base, staff, tag);
   const now = Date.now();
+  const endsAt = now + windowS * 1000;
   const st = await ok(await apiCall(base, 'POST', `/api/competitions/stages/${comp.theory}/session`, { token: staff, body: {
-    exam_id: examId, venue: '广州', starts_at: new Date(now - 600e3).toISOString(), ends_at: new Date(now + 3 * 3600e3).toISOString(),
+    exam_id: examId, venue: '广州', starts_at: new Date(now - 600e3).toISOString(), ends_at: new Date(endsAt).toISOString(),
     rooms: [{ name: '理论考场', seats: 60 }],
   } }), 'theory session');
   const seated = await ok(await apiCall(base, 'POST', `/api/competitions/stages/${comp.theory}/seat`, { token: staff }), 'seat');
@@ -135,7 +138,15 @@ export async function sitTheory(base, staff, comp, regs, scoreOf, tag) {
     }
     await ok(await apiCall(base, 'POST', `/api/attempts/${l.attempt_id}/submit`, { token: l.token }), `submit ${r.name}`);
   }
+  const wait = endsAt - Date.now() + 1000;
+  assert.ok(wait > 0, 'the theory window closed before everyone sat: make it longer');
+  await new Promise((res) => setTimeout(res, wait));
   return st.session_id;
+}
+
+/** Confirms the cut from the theory stage to the final. */
+export async function confirmCut(base, staff, comp) {
+  return ok(await apiCall(base, 'POST', `/api/competitions/stages/${comp.theory}/cut`, { token: staff }), 'confirm the cut');
 }
 
 /** A practical task of ten met/not-met aspects, one point each: `k` met scores 10·k of 100. */
@@ -181,7 +192,7 @@ export async function checkIn(base, staff, comp, reg) {
 
 /** 二次加密 by the supervisor. */
 export async function encrypt(base, comp, supervisor) {
-  return ok(await apiCall(base, 'POST', `/api/competitions/stages/${comp.final}/encrypt`, { token: supervisor.token, body: { passphrase: PASSPHRASE.supervisor } }), 'encrypt');
+  return ok(await apiCall(base, 'POST', `/api/competitions/stages/${comp.final}/encrypt`, { token: supervisor.token }), 'encrypt');
 }
 
 /** The marking codes of a task as its judge sees them (codes only). */
@@ -201,4 +212,66 @@ export async function markSheet(base, judge, taskId, code, met) {
 /** The head judge signs a task off (locks it). */
 export async function lock(base, judge, taskId) {
   return ok(await apiCall(base, 'POST', `/api/judging/tasks/${taskId}/sign-off`, { token: judge.token, body: {} }), `sign off ${taskId}`);
+}
+
+/** The recheck, by a supervisor not on any panel: started, every selected sheet re-entered
+ * exactly as marked (`entriesOf(code, taskId)` gives the ten entries), finished. */
+export async function recheck(base, comp, supervisor, entriesOf) {
+  const path = `/api/competitions/stages/${comp.final}/recheck`;
+  const r = await ok(await apiCall(base, 'POST', path, { token: supervisor.token }), 'start the recheck');
+  for (const c of r.candidates) {
+    for (const s of c.sheets) {
+      await ok(await apiCall(base, 'PUT', `${path}/entries`, { token: supervisor.token, body: {
+        code: c.code, task_id: s.task_id, judge_id: s.judge_id, entries: entriesOf(c.code, s.task_id).map((entry, aspect) => ({ aspect, entry })),
+      } }), `recheck ${c.code}`);
+    }
+  }
+  const done = await ok(await apiCall(base, 'POST', `${path}/finish`, { token: supervisor.token }), 'finish the recheck');
+  assert.equal(done.status, 'corrections', JSON.stringify(done));
+  return done;
+}
+
+/** The ten entries of a sheet with `met` aspects met. */
+export const metEntries = (met) => Array.from({ length: 10 }, (_, a) => (a < met ? 1 : 0));
+
+/** A whole final up to locked and rechecked marks: staff (encryptor, supervisor, a recheck
+ * supervisor, a judge), the competition, `people` registered in 职工组 and accepted, the theory
+ * sat (every one `theory` points), the cut, the final with `tasks`, seals, everyone checked in,
+ * 二次加密, every sheet marked with `metOf(codeIndex, taskIndex)` aspects met (codes in the
+ * judge's order), tasks locked and the recheck done. */
+export async function lockedFinal(base, staff, { code, tag, people, tasks, theory = 60, metOf, tieChain, recheckDone = true }) {
+  const users = await makeStaff(base, staff, [
+    { username: `jiami${tag}`, name: '刘加密', roles: ['judge'] },
+    { username: `jiandu${tag}`, name: '郑监督', roles: ['supervisor'] },
+    { username: `fuhe${tag}`, name: '冯复核', roles: ['supervisor'] },
+    { username: `caipan${tag}`, name: '赵裁判', roles: ['judge'], affiliation: '省安防协会' },
+  ]);
+  const encryptor = users[`jiami${tag}`];
+  const supervisor = users[`jiandu${tag}`];
+  const rechecker = users[`fuhe${tag}`];
+  const judge = users[`caipan${tag}`];
+  const comp = await setUp(base, staff, { code, tieChain, encryptor: encryptor.id, supervisor: supervisor.id });
+  const regs = await accept(base, staff, await register(base, staff, comp, people.map((p) => ({ ...p, group: 'Z' }))));
+  await sitTheory(base, staff, comp, regs, () => theory, tag);
+  await confirmCut(base, staff, comp);
+  const final = await prepareFinal(base, staff, comp, { tag, tasks, judge, stations: regs.length });
+  await takeSeals(base, comp, { encryptor, supervisor });
+  for (const r of regs) r.ticket = await checkIn(base, staff, comp, r);
+  await encrypt(base, comp, supervisor);
+  const codes = (await codesOf(base, judge, final.taskIds[0])).sort();
+  const met = new Map();
+  for (const [t, taskId] of final.taskIds.entries()) {
+    for (const [i, c] of codes.entries()) {
+      met.set(`${c}/${taskId}`, metOf(i, t));
+      await markSheet(base, judge, taskId, c, metOf(i, t));
+    }
+    await lock(base, judge, taskId);
+  }
+  if (recheckDone) await recheck(base, comp, rechecker, (c, taskId) => metEntries(met.get(`${c}/${taskId}`)));
+  return { comp, regs, final, codes, encryptor, supervisor, rechecker, judge };
+}
+
+/** Opens a layer over the API (its holder). */
+export async function openLayer(base, comp, holder, layer, passphrase) {
+  return apiCall(base, 'POST', `/api/competitions/stages/${comp.final}/decrypt`, { token: holder.token, body: { layer, passphrase } });
 }

@@ -71,6 +71,7 @@ test('the 监督 opens 二次, then the 加密裁判 opens 一次; then the tabl
   await sup.page.click('[data-test=decrypt-second-box-yes]');
   await sup.page.waitForSelector('[data-test=decrypt-second][data-done=true]');
   assert.equal(await sup.page.locator('[data-test=decrypt-first-open]').isDisabled(), true, 'the second step is the encryptor\'s');
+  assert.match(await text(sup.page, '[data-test=decrypt-first-why]'), /只有本阶段的加密裁判/);
   assert.equal((await mapping(staff)).status, 403, 'one layer open: still sealed');
   assert.deepEqual(sup.errors, []);
   await sup.context.close();

@@ -4,7 +4,7 @@
 // reason. Only once both layers are open does the mapping table show; before, nothing here (or in
 // any other screen) says who is behind a code.
 import { el, call, errorText, field, table, show, session, ApiError } from './core.js';
-import { cc, paths, rowsOf, fmtDate, flash, confirmBox, staffList } from './competition.js';
+import { cc, paths, rowsOf, fmtDate, flash, confirmBox, staffList, rerender } from './competition.js';
 import { sealOf, holderName, progressOf } from './competition-final.js';
 
 /** The ceremony's state: each layer's opening, whether marking is locked and the recheck done
@@ -17,7 +17,7 @@ export function ceremony(state, prog, recheck) {
     first: first.openedAt,
     encrypted: second.sealedAt,
     locked: prog ? !!prog.all_locked : null,
-    recheck: recheck === null ? null : ['done', 'finished'].includes(recheck),
+    recheck: recheck === null ? null : recheck === 'corrections',
   };
 }
 
@@ -28,12 +28,12 @@ export function blocked(step, c, holders, me) {
     if (!c.encrypted) return cc('decrypt.notEncrypted');
     if (c.locked === false) return cc('decrypt.notLocked');
     if (c.recheck === false) return cc('decrypt.recheckPending');
-    if (holders.supervisor.id && holders.supervisor.id !== me) return cc('decrypt.onlySupervisor', { name: holders.supervisor.name || `#${holders.supervisor.id}` });
+    if (holders.supervisor.id && holders.supervisor.id !== me) return cc('decrypt.onlySupervisor', { who: holders.supervisor.name ? cc('decrypt.whoName', { name: holders.supervisor.name }) : '' });
     return '';
   }
   if (c.first) return cc('decrypt.doneAt', { at: fmtDate(c.first) });
   if (!c.second) return cc('decrypt.secondFirst');
-  if (holders.encryptor.id && holders.encryptor.id !== me) return cc('decrypt.onlyEncryptor', { name: holders.encryptor.name || `#${holders.encryptor.id}` });
+  if (holders.encryptor.id && holders.encryptor.id !== me) return cc('decrypt.onlyEncryptor', { who: holders.encryptor.name ? cc('decrypt.whoName', { name: holders.encryptor.name }) : '' });
   return '';
 }
 
@@ -81,7 +81,7 @@ export async function render({ root, params, alive }) {
     return el('article', { class: `card decrypt-step${done ? ' done' : ''}`, 'data-test': `decrypt-${key}`, 'data-done': String(done), 'data-blocked': String(!!why && !done) },
       el('h2', {}, cc('decrypt.stepN', { n }), ' ', cc(`decrypt.${key}Title`), ' ',
         done ? el('span', { class: 'badge state-open' }, cc('decrypt.opened')) : el('span', { class: 'badge state-upcoming' }, cc('decrypt.closed'))),
-      el('p', { class: 'muted' }, cc(`decrypt.${key}What`), ' ', cc('decrypt.holder', { name: holders[holderKey].name || '—' })),
+      el('p', { class: 'muted' }, cc(`decrypt.${key}What`), ' ', (holders[holderKey].name ? cc('decrypt.holder', { name: holders[holderKey].name }) : '')),
       holders[holderKey].commitment ? el('p', { class: 'muted' }, cc('decrypt.commitment', { n: holders[holderKey].rows }), ' ', el('code', { class: 'wrap', 'data-test': `decrypt-${key}-commitment` }, holders[holderKey].commitment)) : '',
       why ? el('p', { class: done ? 'ok' : 'notice notice-info', 'data-test': `decrypt-${key}-why` }, why) : '',
       done ? '' : f);

@@ -118,8 +118,10 @@ export function sealOf(state, who) {
 export function holderName(staff, id) {
   if (!id) return cc('seal.unset');
   const me = (session.user || {}).id;
-  const u = staff.find((x) => x.id === id);
-  const name = u ? (u.display_name || u.username) : `#${id}`;
+  const u = id === me ? session.user : staff.find((x) => x.id === id);
+  // Holders cannot list staff: another holder's name is then unknown here.
+  if (!u) return '';
+  const name = u.display_name || u.username;
   return id === me ? cc('seal.you', { name }) : name;
 }
 
@@ -161,7 +163,7 @@ export async function seal({ root, params, alive }) {
     });
     return el('article', { class: 'card seal-card', 'data-test': `seal-${who}`, 'data-taken': String(h.taken) },
       el('h2', {}, cc(`seal.${who}`), ' ', h.taken ? el('span', { class: 'badge state-open', 'data-test': `seal-${who}-taken` }, cc('seal.takenAt', { at: fmtDate(h.takenAt) })) : el('span', { class: 'badge state-upcoming' }, cc('seal.notTaken'))),
-      el('p', { 'data-test': `seal-${who}-holder` }, cc('seal.holder', { name: holderName(staff, h.id) })),
+      el('p', { 'data-test': `seal-${who}-holder` }, cc('seal.holder', { name: holderName(staff, h.id) || (h.id ? cc('seal.named') : cc('seal.unset')) })),
       !h.taken && mine ? f : (!h.taken ? el('p', { class: 'muted' }, cc('seal.onlyHolder')) : ''));
   }
 

@@ -246,6 +246,7 @@ export default {
     sealedNote: 'The table stays sealed until both layers are open.',
   },
   rank: {
+    nameAndNumber: 'Name / number', teamAndNumber: 'Team / numbers',
     rank: 'Rank', team: 'Team', total: 'Total', note: 'Note', stageHead: '{name} (×{w})',
     shared: 'Shared', sharedShort: '=', brokenBy: 'Tied; decided by {key}', brokenByModule: 'Tied; decided by module {n}', moduleHead: 'Module {n}: {name}', modules: 'Modules {names}', moduleList: 'Practical modules: {list}', totalFirst: 'total',
     chain: 'Tie chain: {chain}', teamScore: 'Team score: {how}', tableOf: 'Ranking, {event}',

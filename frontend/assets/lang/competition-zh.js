@@ -246,6 +246,7 @@ export default {
     sealedNote: '两层都解开之前，对照表保持密封。',
   },
   rank: {
+    nameAndNumber: '姓名 / 参赛证号', teamAndNumber: '队伍 / 参赛证号',
     rank: '名次', team: '队伍', total: '总分', note: '说明', stageHead: '{name}（×{w}）',
     shared: '并列', sharedShort: '并列', brokenBy: '同分，按{key}', brokenByModule: '同分，按模块 {n} 成绩', moduleHead: '模块 {n}：{name}', modules: '模块 {names}', moduleList: '实操模块：{list}', totalFirst: '总分',
     chain: '同分排序：{chain}', teamScore: '团体成绩：{how}', tableOf: '{event}排名',

@@ -55,10 +55,11 @@ export async function render({ root, params, query, alive }) {
   const rankCell = (r) => (r.rank ? el('span', { class: 'rank' }, el('strong', { 'data-test': 'rank' }, String(r.rank)), r.shared ? el('span', { class: 'badge tie', 'data-test': 'rank-shared' }, cc('rank.sharedShort')) : '') : '—');
   const columns = [
     { head: cc('rank.rank'), cell: rankCell, cls: 'nowrap' },
-    { head: team ? cc('rank.team') : cc('reg.name'), cell: (r) => (team
-      ? el('span', {}, el('strong', {}, r.name), el('div', { class: 'muted' }, rowsOf(r.members).join('、')))
-      : el('strong', {}, r.name)) },
-    { head: cc('reg.number'), cell: (r) => el('code', {}, r.number), cls: team ? '' : 'nowrap' },
+    // The number under the name keeps the table inside a tablet's width.
+    { head: team ? cc('rank.teamAndNumber') : cc('rank.nameAndNumber'), cell: (r) => el('span', {},
+      el('strong', {}, r.name),
+      team ? el('div', { class: 'muted' }, rowsOf(r.members).join('、')) : '',
+      el('div', {}, el('code', { class: 'muted', 'data-test': 'number' }, r.number))) },
     { head: cc('reg.organisation'), cell: (r) => r.organisation },
     ...stages.map((s, i) => ({ head: cc('rank.stageHead', { name: s.name, w: s.weight }), cell: (r) => fmtScore(rowsOf(r.stages)[i]), cls: 'num' })),
     // The modules in one column (task order), so a tablet keeps the note in view.

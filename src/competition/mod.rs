@@ -5,7 +5,17 @@
 //!
 //! Before the decryption ceremony nothing here shows which contestant is behind a code.
 
+pub mod bulk;
+pub mod conflicts;
+pub mod eligibility;
 pub mod entity;
+pub mod events;
+pub mod registration;
+pub mod review;
+pub mod setup;
+pub mod stages;
+pub mod teams;
+pub mod theory;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -312,6 +312,17 @@ error_codes! {
     EventNotFound = "event_not_found" => Error,
     GroupNotFound = "group_not_found" => Error,
     StageNotFound = "stage_not_found" => Error,
+    // Issue 14, set-up and registration.
+    BadRegistrationFile = "bad_registration_file" => Error,
+    CompetitionInUse = "competition_in_use" => Error,
+    DuplicateRegistration = "duplicate_registration" => Both,
+    Ineligible = "ineligible" => Both,
+    InvalidCompetition = "invalid_competition" => Error,
+    RefusalNeedsReason = "refusal_needs_reason" => Error,
+    RegistrationNotPending = "registration_not_pending" => Error,
+    TeamSizeMismatch = "team_size_mismatch" => Both,
+    TheoryWeightOverCap = "theory_weight_over_cap" => Error,
+    WeightsNotOne = "weights_not_one" => Error,
 }
 
 impl std::fmt::Display for ErrorCode {

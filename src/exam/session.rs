@@ -114,6 +114,19 @@ pub async fn create(
     actor: &Actor,
     new: NewSession,
 ) -> AppResult<(session::Model, Vec<room::Model>)> {
+    let txn = crate::db::begin_write(db).await?;
+    let made = create_in(&txn, actor, new).await?;
+    txn.commit().await?;
+    Ok(made)
+}
+
+/// [`create`] inside the caller's write transaction, which commits it (a competition stage
+/// records the session it runs on in the same transaction).
+pub async fn create_in(
+    txn: &crate::db::WriteTxn,
+    actor: &Actor,
+    new: NewSession,
+) -> AppResult<(session::Model, Vec<room::Model>)> {
     let name = new.name.trim();
     if name.is_empty() {
         return Err(bad(ErrorCode::InvalidSession, "a session needs a name"));
@@ -146,8 +159,7 @@ pub async fn create(
             ));
         }
     }
-    let txn = crate::db::begin_write(db).await?;
-    if repo::find(&txn, new.exam_id).await?.is_none() {
+    if repo::find(txn, new.exam_id).await?.is_none() {
         return Err(AppError::not_found(
             ErrorCode::ExamNotFound,
             format!("no exam {}", new.exam_id),
@@ -159,7 +171,7 @@ pub async fn create(
         .flat_map(|r| r.proctors.iter().copied())
         .collect();
     for id in proctor_ids {
-        let ok = crate::auth::repo::find(&txn, id)
+        let ok = crate::auth::repo::find(txn, id)
             .await?
             .is_some_and(|u| !u.disabled && Roles::from_stored(&u.roles).allows(Role::Proctor));
         if !ok {
@@ -195,9 +207,9 @@ pub async fn create(
             (r.name.trim().to_string(), r.seats, p)
         })
         .collect();
-    let (s, rooms) = repo::insert_session(&txn, s, rooms).await?;
+    let (s, rooms) = repo::insert_session(txn, s, rooms).await?;
     audit::record(
-        &txn,
+        txn,
         actor,
         "session.create",
         "session",
@@ -205,7 +217,6 @@ pub async fn create(
         json!({"name": s.name, "number": s.number, "exam_id": s.exam_id, "rooms": rooms.len()}),
     )
     .await?;
-    txn.commit().await?;
     Ok((s, rooms))
 }
 
@@ -248,10 +259,27 @@ pub async fn add_candidates(
     dry_run: bool,
 ) -> AppResult<RosterReport> {
     let txn = crate::db::begin_write(db).await?;
+    let report = seat_in(&txn, actor, id, rows, dry_run).await?;
+    if !dry_run {
+        txn.commit().await?;
+    }
+    Ok(report)
+}
+
+/// [`add_candidates`] inside the caller's write transaction, which commits it (so a caller that
+/// records more about the same people, e.g. a competition stage's entries, does it in one
+/// transaction). Nothing is written on a dry run.
+pub async fn seat_in(
+    txn: &crate::db::WriteTxn,
+    actor: &Actor,
+    id: SessionId,
+    rows: Vec<RosterRow>,
+    dry_run: bool,
+) -> AppResult<RosterReport> {
     // Tickets and seats follow from the session's candidates: one writer per session at a time.
-    crate::db::lock_row(&txn, "exam_sessions", id.0).await?;
-    let (s, rooms) = get(&txn, id).await?;
-    let existing = repo::candidates(&txn, s.id).await?;
+    crate::db::lock_row(txn, "exam_sessions", id.0).await?;
+    let (s, rooms) = get(txn, id).await?;
+    let existing = repo::candidates(txn, s.id).await?;
     let mut ids: HashSet<String> = existing.iter().map(|c| c.id_number.clone()).collect();
     let mut taken: HashMap<i32, BTreeSet<i32>> = HashMap::new();
     for c in &existing {
@@ -319,9 +347,9 @@ pub async fn add_candidates(
     if dry_run {
         return Ok(report);
     }
-    repo::insert_candidates(&txn, new_rows).await?;
+    repo::insert_candidates(txn, new_rows).await?;
     audit::record(
-        &txn,
+        txn,
         actor,
         "session.candidates",
         "session",
@@ -329,7 +357,6 @@ pub async fn add_candidates(
         json!({"imported": report.imported, "skipped": report.skipped}),
     )
     .await?;
-    txn.commit().await?;
     Ok(report)
 }
 

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod banks;
 pub mod certificates;
+pub mod competitions;
 pub mod dto;
 pub mod edge;
 pub mod exams;
@@ -139,6 +140,7 @@ fn configure(max_upload: usize) -> impl FnOnce(&mut ServiceConfig) {
                 .configure(attempts::configure)
                 .configure(proctor::configure)
                 .configure(judging::configure)
+                .configure(competitions::configure)
                 .default_service(web::to(not_found)),
         )
         // The browser app last: its pages are not API operations.

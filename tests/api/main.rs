@@ -12,6 +12,9 @@ mod attempts;
 mod auth;
 mod banks;
 mod certificates;
+// Issue 14, part A: competition set-up, registration and the theory stage.
+mod competition_registration;
+mod competition_setup;
 mod console;
 mod demo;
 mod durability;

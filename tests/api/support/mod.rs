@@ -2,6 +2,7 @@
 //! the live-stream reader and the hostile-file builders.
 
 mod app;
+mod competition;
 pub mod hostile;
 mod practical;
 mod server;
@@ -9,6 +10,7 @@ mod session;
 mod sse;
 
 pub use app::*;
+pub use competition::*;
 pub use practical::*;
 pub use server::*;
 pub use session::*;

@@ -23,11 +23,11 @@ before(async () => {
   browser = await launchBrowser();
   staff = await adminToken(server.base);
   users = await makeStaff(server.base, staff, [
-    { username: 'jiami1', name: '刘加密', roles: ['judge'] },
-    { username: 'jiandu1', name: '郑监督', roles: ['supervisor'] },
-    { username: 'caipan1', name: '赵裁判', roles: ['judge'], affiliation: '省安防协会' },
+    { username: 'chk.jiami', name: '刘加密', roles: ['judge'] },
+    { username: 'chk.jiandu', name: '郑监督', roles: ['supervisor'] },
+    { username: 'chk.caipan', name: '赵裁判', roles: ['judge'], affiliation: '省安防协会' },
   ]);
-  comp = await setUp(server.base, staff, { code: 'CHK26', encryptor: users.jiami1.id, supervisor: users.jiandu1.id });
+  comp = await setUp(server.base, staff, { code: 'CHK26', encryptor: users['chk.jiami'].id, supervisor: users['chk.jiandu'].id });
   regs = await accept(server.base, staff, await register(server.base, staff, comp, [
     { ...person(11, { name: '张伟' }), group: 'Z' },
     { ...person(12, { name: '王芳' }), group: 'Z' },
@@ -35,7 +35,7 @@ before(async () => {
   ]));
   await sitTheory(server.base, staff, comp, regs, () => 60, 'CHK');
   await confirmCut(server.base, staff, comp);
-  await prepareFinal(server.base, staff, comp, { tag: 'CHK', tasks: ['前端摄像机安装与调试'], judge: users.caipan1, stations: 3 });
+  await prepareFinal(server.base, staff, comp, { tag: 'CHK', tasks: ['前端摄像机安装与调试'], judge: users['chk.caipan'], stations: 3 });
 });
 
 after(async () => {
@@ -44,7 +44,7 @@ after(async () => {
 });
 
 test('the 加密裁判 and the 监督 each take their seal on the console (passphrase twice)', async () => {
-  for (const [username, who] of [['jiami1', 'encryptor'], ['jiandu1', 'supervisor']]) {
+  for (const [username, who] of [['chk.jiami', 'encryptor'], ['chk.jiandu', 'supervisor']]) {
     const { context, page, errors } = await openConsole(browser, server.base, { username, password: PASSWORD, orientation: 'portrait' });
     await page.click('[data-test=nav-competition-stage]');
     await page.fill('[data-test=stage-number]', String(comp.final));

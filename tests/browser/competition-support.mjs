@@ -241,15 +241,15 @@ export const metEntries = (met) => Array.from({ length: 10 }, (_, a) => (a < met
  * judge's order), tasks locked and the recheck done. */
 export async function lockedFinal(base, staff, { code, tag, people, tasks, theory = 60, metOf, tieChain, recheckDone = true }) {
   const users = await makeStaff(base, staff, [
-    { username: `jiami${tag}`, name: '刘加密', roles: ['judge'] },
-    { username: `jiandu${tag}`, name: '郑监督', roles: ['supervisor'] },
-    { username: `fuhe${tag}`, name: '冯复核', roles: ['supervisor'] },
-    { username: `caipan${tag}`, name: '赵裁判', roles: ['judge'], affiliation: '省安防协会' },
+    { username: `${tag.toLowerCase()}.jiami`, name: '刘加密', roles: ['judge'] },
+    { username: `${tag.toLowerCase()}.jiandu`, name: '郑监督', roles: ['supervisor'] },
+    { username: `${tag.toLowerCase()}.fuhe`, name: '冯复核', roles: ['supervisor'] },
+    { username: `${tag.toLowerCase()}.caipan`, name: '赵裁判', roles: ['judge'], affiliation: '省安防协会' },
   ]);
-  const encryptor = users[`jiami${tag}`];
-  const supervisor = users[`jiandu${tag}`];
-  const rechecker = users[`fuhe${tag}`];
-  const judge = users[`caipan${tag}`];
+  const encryptor = users[`${tag.toLowerCase()}.jiami`];
+  const supervisor = users[`${tag.toLowerCase()}.jiandu`];
+  const rechecker = users[`${tag.toLowerCase()}.fuhe`];
+  const judge = users[`${tag.toLowerCase()}.caipan`];
   const comp = await setUp(base, staff, { code, tieChain, encryptor: encryptor.id, supervisor: supervisor.id });
   const regs = await accept(base, staff, await register(base, staff, comp, people.map((p) => ({ ...p, group: 'Z' }))));
   await sitTheory(base, staff, comp, regs, () => theory, tag);

@@ -4,7 +4,7 @@
 // reason. Only once both layers are open does the mapping table show; before, nothing here (or in
 // any other screen) says who is behind a code.
 import { el, call, errorText, field, table, show, session, ApiError } from './core.js';
-import { cc, paths, rowsOf, fmtDate, flash, confirmBox, staffList, rerender } from './competition.js';
+import { cc, paths, rowsOf, fmtDate, flash, confirmBox, staffList, rerender, stageLine } from './competition.js';
 import { sealOf, holderName, progressOf } from './competition-final.js';
 
 /** The ceremony's state: each layer's opening, whether marking is locked and the recheck done
@@ -38,12 +38,13 @@ export function blocked(step, c, holders, me) {
 }
 
 /** #/competitions/stages/{sid}/decrypt */
-export async function render({ root, params, alive }) {
+export async function render({ root, params, query, alive }) {
   const sid = Number(params[0]);
-  const [state, prog, recheck, staff] = await Promise.all([
+  const [state, prog, recheck, staff, line] = await Promise.all([
     call('GET', paths.seal(sid)), progressOf(sid),
     call('GET', paths.recheck(sid)).then((r) => r.state || r.status || null).catch((e) => (e.code === 'recheck_not_started' ? 'not_started' : null)),
     session.has('author') ? staffList() : [],
+    stageLine(sid, query),
   ]);
   if (!alive()) return;
   const me = (session.user || {}).id;
@@ -87,7 +88,7 @@ export async function render({ root, params, alive }) {
       done ? '' : f);
   }
 
-  root.append(el('h1', { tabindex: '-1' }, cc('decrypt.title')), el('p', { class: 'muted' }, cc('decrypt.intro')), msg,
+  root.append(el('h1', { tabindex: '-1' }, cc('decrypt.title')), line, el('p', { class: 'muted' }, cc('decrypt.intro')), msg,
     step('second', 1, 'supervisor'), step('first', 2, 'encryptor'), confirmSlot);
   if (c.first && c.second) {
     let map = null;

@@ -5,7 +5,7 @@
 // off), refreshed every 10 s. Nothing here shows which contestant is behind a marking code.
 import { el, call, errorText, field, table, show, session, ApiError } from './core.js';
 import { fmtBeijing } from './practical.js';
-import { cc, paths, rowsOf, fmtDate, isMissing, flash, rerender, staffList, confirmBox } from './competition.js';
+import { cc, paths, rowsOf, fmtDate, isMissing, flash, rerender, staffList, confirmBox, stageLine } from './competition.js';
 
 const REFRESH_MS = 10000;
 
@@ -34,9 +34,9 @@ function placesTable(places) {
 }
 
 /** #/competitions/stages/{sid}/checkin */
-export async function checkin({ root, params, alive }) {
+export async function checkin({ root, params, query, alive }) {
   const sid = Number(params[0]);
-  const prog = await progressOf(sid);
+  const [prog, line] = await Promise.all([progressOf(sid), stageLine(sid, query)]);
   if (!alive()) return;
   const number = el('input', { class: 'door-input', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', enterkeyhint: 'next', 'data-test': 'door-number' });
   const idn = el('input', { class: 'door-input', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', inputmode: 'text', maxlength: '18', enterkeyhint: 'go', 'data-test': 'door-id' });
@@ -92,7 +92,7 @@ export async function checkin({ root, params, alive }) {
   const ready = !seals || (sealOf(seals, 'encryptor').taken && sealOf(seals, 'supervisor').taken);
   const closed = prog && prog.codes_final_at;
   root.append(el('h1', { tabindex: '-1', class: 'door-title' }, cc('checkin.title')),
-    el('p', { class: 'muted' }, cc('final.stageN', { id: sid }), prog && prog.draw_seed ? ` · ${cc('checkin.seedLine', { seed: prog.draw_seed })}` : ''),
+    line, prog && prog.draw_seed ? el('p', { class: 'muted mono', 'data-test': 'door-seed' }, cc('checkin.seedLine', { seed: prog.draw_seed })) : '',
     !ready ? el('p', { class: 'notice notice-warn', 'data-test': 'door-no-seals' }, cc('checkin.noSeals')) : '',
     closed ? el('p', { class: 'notice notice-info', 'data-test': 'door-closed' }, cc('checkin.closed')) : '',
     counts, f, msg, slip);
@@ -131,9 +131,9 @@ export async function progressOf(sid) {
 }
 
 /** #/competitions/stages/{sid}/seal */
-export async function seal({ root, params, alive }) {
+export async function seal({ root, params, query, alive }) {
   const sid = Number(params[0]);
-  const [state, staff] = await Promise.all([call('GET', paths.seal(sid)), session.has('author') ? staffList() : []]);
+  const [state, staff, line] = await Promise.all([call('GET', paths.seal(sid)), session.has('author') ? staffList() : [], stageLine(sid, query)]);
   if (!alive()) return;
   const me = (session.user || {}).id;
   const msg = el('div', { class: 'msg', 'data-test': 'seal-message', 'aria-live': 'polite' });
@@ -182,23 +182,25 @@ export async function seal({ root, params, alive }) {
   const encForm = el('div', {}, confirmSlot, encMsg, el('div', { class: 'actions' }, encBtn));
   const why = encrypted ? cc('seal.alreadyEncrypted', { at: fmtDate(encrypted), n: sup.rows })
     : !(enc.taken && sup.taken) ? cc('seal.needBoth') : sup.id !== me ? cc('seal.supervisorOnly') : cc('seal.encryptHint');
-  root.append(el('h1', { tabindex: '-1' }, cc('seal.title')), el('p', { class: 'muted' }, cc('final.stageN', { id: sid })),
+  root.append(el('h1', { tabindex: '-1' }, cc('seal.title')), line,
     el('p', { class: 'muted' }, cc('seal.intro')), msg,
     el('div', { class: 'seal-cards' }, holderCard('encryptor', enc), holderCard('supervisor', sup)),
     el('section', { class: 'card', 'data-test': 'encrypt-card', 'data-done': String(!!encrypted) },
       el('h2', {}, cc('seal.second')), el('p', { class: encrypted ? 'ok' : 'muted', 'data-test': 'encrypt-state' }, why),
       !encrypted && sup.id === me ? encForm : ''),
     el('div', { class: 'actions' },
-      el('a', { class: 'button', href: `#/competitions/stages/${sid}/checkin` }, cc('checkin.title')),
-      el('a', { class: 'button', href: `#/competitions/stages/${sid}/decrypt` }, cc('decrypt.title'))));
+      session.has('author') ? el('a', { class: 'button', href: `#/competitions/stages/${sid}/checkin${query.get('c') ? `?c=${query.get('c')}` : ''}` }, cc('checkin.title')) : '',
+      el('a', { class: 'button', href: `#/competitions/stages/${sid}/decrypt${query.get('c') ? `?c=${query.get('c')}` : ''}` }, cc('decrypt.title'))));
 }
 
 /** #/competitions/stages/{sid}/progress: refreshed every 10 s while the screen is open. */
-export async function progress({ root, params, alive }) {
+export async function progress({ root, params, query, alive }) {
   const sid = Number(params[0]);
+  const line = await stageLine(sid, query);
+  if (!alive()) return;
   const slot = el('div', { 'data-test': 'progress-slot' });
   const stamp = el('p', { class: 'muted', 'data-test': 'progress-stamp', 'aria-live': 'polite' });
-  root.append(el('h1', { tabindex: '-1' }, cc('progress.title')), el('p', { class: 'muted' }, cc('progress.intro')), stamp, slot);
+  root.append(el('h1', { tabindex: '-1' }, cc('progress.title')), line, el('p', { class: 'muted' }, cc('progress.intro')), stamp, slot);
   const count = (x) => (Array.isArray(x) ? x.length : Number(x || 0));
   async function paint() {
     let p;

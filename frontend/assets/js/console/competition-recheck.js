@@ -4,7 +4,7 @@
 // is independent; then the differences, the error rate against the limit, and finish. Over the
 // limit every task goes back for re-marking, and the screen says so.
 import { el, call, errorText, field, table, show, fmtPct, fmtNum, session } from './core.js';
-import { cc, paths, rowsOf, fmtDate, flash, rerender, confirmBox, fmtScore, staffList, personName } from './competition.js';
+import { cc, paths, rowsOf, fmtDate, flash, rerender, confirmBox, fmtScore, staffList, personName, stageLine } from './competition.js';
 import { progressOf } from './competition-final.js';
 
 /** A task's scheme (aspects in order), for those who may read the task board; null otherwise. */
@@ -60,9 +60,9 @@ function sheetForm(sid, cand, sheet, scheme, names) {
 }
 
 /** #/competitions/stages/{sid}/recheck */
-export async function render({ root, params, alive }) {
+export async function render({ root, params, query, alive }) {
   const sid = Number(params[0]);
-  const [r, prog, staff] = await Promise.all([call('GET', paths.recheck(sid)), progressOf(sid), session.has('author') ? staffList() : []]);
+  const [r, prog, staff, line] = await Promise.all([call('GET', paths.recheck(sid)), progressOf(sid), session.has('author') ? staffList() : [], stageLine(sid, query)]);
   if (!alive()) return;
   const state = r.status || 'not_started';
   const taskTitle = (tid) => { const t = rowsOf(prog && prog.tasks).find((x) => x.task_id === tid); return t ? t.title : cc('recheck.taskN', { n: tid }); };
@@ -71,7 +71,7 @@ export async function render({ root, params, alive }) {
   const fl = flash.take();
   if (fl) show(msg, 'ok', fl, { 'data-test': 'recheck-flash' });
   const confirmSlot = el('div', {});
-  root.append(el('h1', { tabindex: '-1' }, cc('recheck.title')), el('p', { class: 'muted' }, cc('final.stageN', { id: sid }), ' · ', cc('recheck.intro')), msg,
+  root.append(el('h1', { tabindex: '-1' }, cc('recheck.title')), line, el('p', { class: 'muted' }, cc('recheck.intro')), msg,
     el('p', { 'data-test': 'recheck-state', 'data-state': state }, el('span', { class: `badge recheck-${state}` }, cc(`recheck.state.${state}`)),
       r.round ? el('span', { class: 'muted' }, ` · ${cc('recheck.round', { n: r.round })}`) : '',
       r.seed ? el('span', { class: 'muted mono' }, ` · ${cc('recheck.seed', { seed: r.seed })}`) : ''),

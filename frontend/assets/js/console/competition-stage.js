@@ -122,7 +122,7 @@ async function cutCard(view, stage, next) {
  * its screens as links with a word on what each does. */
 function finalCard(view, stage) {
   const base = `#/competitions/stages/${stage.id}`;
-  const link = (page, test) => el('li', {}, el('a', { class: 'button', href: `${base}/${page}`, 'data-test': test }, cc(`${page}.title`)), ' ', el('span', { class: 'muted' }, cc(`${page}.what`)));
+  const link = (page, test) => el('li', {}, el('a', { class: 'button', href: `${base}/${page}?c=${view.id}`, 'data-test': test }, cc(`${page}.title`)), ' ', el('span', { class: 'muted' }, cc(`${page}.what`)));
   const card = el('section', { class: 'card', 'data-test': 'final-card', 'aria-labelledby': 'fin-h' },
     el('h2', { id: 'fin-h' }, cc('final.title')), el('p', { class: 'muted' }, cc('final.intro')));
   if (stage.session_id) {

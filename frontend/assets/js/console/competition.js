@@ -1,7 +1,7 @@
 // Competitions (竞赛), shared by the competition screens: the list, loading a competition with
 // its events (赛项), groups (组别) and stages, the sub-navigation, status chips, file downloads,
 // and every path of the competition API in one place (the screens never spell a URL).
-import { el, tc, call, errorText, heading, field, table, show, fmtDate, download, ApiError, hasText } from './core.js';
+import { el, tc, call, errorText, heading, field, table, show, fmtDate, download, ApiError, hasText, session } from './core.js';
 import { lang } from '../i18n.js';
 
 /** A competition text: cc('list.title') looks up console.competition.list.title. */
@@ -158,6 +158,24 @@ export const isMissing = (e) => e instanceof ApiError && e.status === 404;
 
 /** A score with two decimals, or — when there is none. */
 export const fmtScore = (n) => (n === null || n === undefined || Number.isNaN(Number(n)) ? '—' : Number(n).toFixed(2));
+
+/** The line naming a final's stage on its own screens: "竞赛 · 赛项 · 阶段" with a link back, when
+ * the screen was opened from the competition (`?c=`) by someone who may read it; else "阶段 #n". */
+export async function stageLine(sid, query) {
+  const cid = Number(query && query.get('c'));
+  if (cid && session.has('author')) {
+    try {
+      const view = await loadCompetition(cid);
+      const st = view.stages.find((x) => x.id === sid);
+      if (st) {
+        const ev = eventOf(view, st);
+        return el('p', { class: 'muted', 'data-test': 'stage-line' },
+          el('a', { href: `#/competitions/${cid}/stages/${sid}` }, [view.name, ev && ev.name, st.name].filter(Boolean).join(' · ')));
+      }
+    } catch (_) { /* the number alone */ }
+  }
+  return el('p', { class: 'muted', 'data-test': 'stage-line' }, cc('final.stageN', { id: sid }));
+}
 
 /** #/competitions: the list and a new competition. */
 export async function list({ root, alive }) {

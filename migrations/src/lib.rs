@@ -20,6 +20,8 @@ mod m20261227_000050_practical;
 mod m20261227_000060_session_practical;
 mod m20261227_000061_certificate_practical;
 mod m20261228_000070_competition;
+// Competitions (issue 14): the final's codes (part B).
+mod m20261228_000071_competition_codes;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -44,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261227_000060_session_practical::Migration),
             Box::new(m20261227_000061_certificate_practical::Migration),
             Box::new(m20261228_000070_competition::Migration),
+            Box::new(m20261228_000071_competition_codes::Migration),
         ]
     }
 }

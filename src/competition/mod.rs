@@ -6,12 +6,18 @@
 //! Before the decryption ceremony nothing here shows which contestant is behind a code.
 
 pub mod bulk;
+pub mod checkin;
 pub mod conflicts;
+pub mod decryption;
 pub mod eligibility;
+pub mod encryption;
 pub mod entity;
 pub mod events;
+pub mod final_stage;
+pub mod progress;
 pub mod registration;
 pub mod review;
+pub mod seal;
 pub mod setup;
 pub mod stages;
 pub mod teams;

@@ -343,7 +343,7 @@ pub async fn register(
     if !refusals.is_empty() {
         return Err(ineligible(&entry.name, &refusals));
     }
-    crate::db::lock_row(&txn, "competition_events", event.id.0).await?;
+    crate::db::lock_row(&txn, "competitions", id.0).await?;
     let existing = existing_in_event(&txn, event.id).await?;
     let now = Utc::now();
     let row = new_row(id, event.id, group.id, None, &entry, actor, now);

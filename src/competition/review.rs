@@ -85,7 +85,7 @@ pub async fn review(
     }
     let txn = crate::db::begin_write(db).await?;
     let c = find(&txn, id).await?;
-    crate::db::lock_row(&txn, "competition_events", c.event_id).await?;
+    crate::db::lock_row(&txn, "competitions", c.competition_id).await?;
     let rows = unit(&txn, &c).await?;
     if rows
         .iter()

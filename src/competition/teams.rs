@@ -152,7 +152,7 @@ pub async fn register_team(
         }
         entries.push(e);
     }
-    crate::db::lock_row(&txn, "competition_events", event.id.0).await?;
+    crate::db::lock_row(&txn, "competitions", id.0).await?;
     let existing = registration::existing_in_event(&txn, event.id).await?;
     for e in &entries {
         // Unlike a single registration, a refused member is not re-sent with a new team: the

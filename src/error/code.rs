@@ -323,6 +323,24 @@ error_codes! {
     TeamSizeMismatch = "team_size_mismatch" => Both,
     TheoryWeightOverCap = "theory_weight_over_cap" => Error,
     WeightsNotOne = "weights_not_one" => Error,
+    // Issue 14, the final (part B): seals, check-in, two-layer codes, decryption.
+    AlreadyCheckedIn = "already_checked_in" => Error,
+    AnonymousPart = "anonymous_part" => Error,
+    CheckinClosed = "checkin_closed" => Error,
+    CodesNotFinal = "codes_not_final" => Error,
+    DecryptionOutOfOrder = "decryption_out_of_order" => Error,
+    FinalNotPrepared = "final_not_prepared" => Error,
+    IdentityMismatch = "identity_mismatch" => Error,
+    MappingSealed = "mapping_sealed" => Error,
+    MappingTampered = "mapping_tampered" => Error,
+    NotAFinalist = "not_a_finalist" => Error,
+    PassphraseTooShort = "passphrase_too_short" => Error,
+    SameKeyHolder = "same_key_holder" => Error,
+    SealExists = "seal_exists" => Error,
+    SealNotSet = "seal_not_set" => Error,
+    TasksNotLocked = "tasks_not_locked" => Error,
+    WrongKeyHolder = "wrong_key_holder" => Error,
+    WrongPassphrase = "wrong_passphrase" => Error,
 }
 
 impl std::fmt::Display for ErrorCode {

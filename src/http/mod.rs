@@ -9,6 +9,7 @@ pub mod auth;
 pub mod banks;
 pub mod certificates;
 pub mod competitions;
+pub mod competition_final;
 pub mod dto;
 pub mod edge;
 pub mod exams;
@@ -141,6 +142,7 @@ fn configure(max_upload: usize) -> impl FnOnce(&mut ServiceConfig) {
                 .configure(proctor::configure)
                 .configure(judging::configure)
                 .configure(competitions::configure)
+                .configure(competition_final::configure)
                 .default_service(web::to(not_found)),
         )
         // The browser app last: its pages are not API operations.

@@ -79,6 +79,7 @@ pub async fn draw(
 ) -> AppResult<web::Json<Schedule>> {
     staff.require(Role::Author)?;
     let (s, _) = visible(&state, &staff, *id).await?;
+    part::refuse_anonymous(&state.db, SessionId(s.id)).await?;
     Ok(web::Json(
         checkin::draw_schedule(&state.db, &staff.actor(), SessionId(s.id)).await?,
     ))
@@ -104,6 +105,7 @@ pub async fn check_in(
     body: web::Json<CheckInRequest>,
 ) -> AppResult<web::Json<CheckIn>> {
     let (s, _) = visible(&state, &staff, *id).await?;
+    part::refuse_anonymous(&state.db, SessionId(s.id)).await?;
     Ok(web::Json(
         checkin::check_in(&state.db, &staff.actor(), SessionId(s.id), &body.ticket).await?,
     ))
@@ -120,6 +122,7 @@ pub async fn schedule(
     id: web::Path<i32>,
 ) -> AppResult<web::Json<Schedule>> {
     let (s, _) = visible(&state, &staff, *id).await?;
+    part::refuse_anonymous(&state.db, SessionId(s.id)).await?;
     Ok(web::Json(
         checkin::schedule(&state.db, SessionId(s.id)).await?,
     ))

@@ -43,6 +43,7 @@ pub async fn notice(
     id: web::Path<i32>,
 ) -> AppResult<HttpResponse> {
     let (s, _) = visible(&state, &staff, *id).await?;
+    crate::practical::part::refuse_anonymous(&state.db, SessionId(s.id)).await?;
     let n = load::notice(&state.db, SessionId(s.id)).await?;
     pdf_response(format!("practical-notice-{}", s.id), move || {
         documents::notice_pdf(&n)
@@ -62,6 +63,7 @@ pub async fn schedule(
     id: web::Path<i32>,
 ) -> AppResult<HttpResponse> {
     let (s, _) = visible(&state, &staff, *id).await?;
+    crate::practical::part::refuse_anonymous(&state.db, SessionId(s.id)).await?;
     let d = load::schedule(&state.db, SessionId(s.id)).await?;
     pdf_response(format!("practical-schedule-{}", s.id), move || {
         documents::schedule_pdf(&d)

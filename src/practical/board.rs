@@ -171,7 +171,9 @@ pub async fn board(
     if me.is_none() && !staff_may_view {
         return Err(not_on_panel());
     }
+    t.require_codes_final()?;
     let placed = judging::placed(db, t.id).await?;
+    let barred = judging::barred_on_task(db, t.id).await?;
     let sheets = flags::submitted_sheets(db, t.id).await?;
     let open = flags::open_by_candidate(db, t.id).await?;
     let candidates = placed
@@ -179,18 +181,24 @@ pub async fn board(
         .filter(|c| slot.is_none_or(|s| s == c.slot))
         .map(|c| {
             let done = |j: i32| sheets.contains(&(c.candidate_id, j));
+            let bars = |j: i32| barred.get(&c.candidate_id).is_some_and(|b| b.contains(&j));
             let status = match me {
-                Some(j) if super::conflict::conflicts(&j.affiliation, &c.employer) => "conflict",
+                Some(j)
+                    if bars(j.id) || super::conflict::conflicts(&j.affiliation, &c.employer) =>
+                {
+                    "conflict"
+                }
                 Some(j) if done(j.id) => "submitted",
                 Some(_) => "open",
                 None => {
-                    let markers = super::conflict::markers(
+                    let mut markers = super::conflict::markers(
                         &panel
                             .iter()
                             .map(|j| (j.id, j.affiliation.clone()))
                             .collect::<Vec<_>>(),
                         &c.employer,
                     );
+                    markers.retain(|j| !bars(*j));
                     if markers.iter().all(|j| done(*j)) {
                         "submitted"
                     } else {

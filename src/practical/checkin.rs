@@ -194,7 +194,20 @@ pub async fn draw_schedule(
 ) -> AppResult<Schedule> {
     let txn = crate::db::begin_write(db).await?;
     crate::db::lock_row(&txn, "exam_sessions", session.0).await?;
-    let mut p = get_part(&txn, session).await?;
+    draw_in(&txn, actor, session).await?;
+    let out = schedule(&txn, session).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// Draws the whole schedule inside the caller's transaction (a competition final draws it when
+/// its check-in opens). Once only (409 `already_drawn`).
+pub async fn draw_in(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    session: SessionId,
+) -> AppResult<()> {
+    let mut p = get_part(txn, session).await?;
     if p.draw_seed.is_some() {
         return Err(AppError::conflict(
             ErrorCode::AlreadyDrawn,
@@ -202,18 +215,18 @@ pub async fn draw_schedule(
         )
         .with_zh("本场实操已经抽签"));
     }
-    let task_ids: Vec<i32> = tasks(&txn, session).await?.iter().map(|t| t.id).collect();
-    let (shape, capacity) = fix_shape(&txn, &mut p, task_ids.len(), actor).await?;
+    let task_ids: Vec<i32> = tasks(txn, session).await?.iter().map(|t| t.id).collect();
+    let (shape, capacity) = fix_shape(txn, &mut p, task_ids.len(), actor).await?;
     let roster = candidate::Entity::find()
         .filter(candidate::Column::SessionId.eq(session.0))
         .order_by_asc(candidate::Column::Ticket)
-        .all(&txn)
+        .all(txn)
         .await?;
     for (k, c) in roster.iter().enumerate() {
-        place_candidate(&txn, &p, &task_ids, shape, capacity, c.id, k).await?;
+        place_candidate(txn, &p, &task_ids, shape, capacity, c.id, k).await?;
     }
     audit::record(
-        &txn,
+        txn,
         actor,
         "practical.draw",
         "session",
@@ -222,13 +235,11 @@ pub async fn draw_schedule(
                "slots": p.slots, "candidates": roster.len(), "order": "ticket"}),
     )
     .await?;
-    let out = schedule(&txn, session).await?;
-    txn.commit().await?;
-    Ok(out)
+    Ok(())
 }
 
 /// A new work code not yet used in the session.
-fn fresh_code(taken: &HashSet<String>) -> String {
+pub fn fresh_code(taken: &HashSet<String>) -> String {
     loop {
         let mut bytes = [0u8; draw::CODE_LEN];
         rand::rng().fill_bytes(&mut bytes);
@@ -319,7 +330,11 @@ pub async fn check_in(
     Ok(out)
 }
 
-async fn titles(db: &impl ConnectionTrait, session: SessionId) -> AppResult<HashMap<i32, String>> {
+/// The titles of a part's tasks, by task id.
+pub async fn titles(
+    db: &impl ConnectionTrait,
+    session: SessionId,
+) -> AppResult<HashMap<i32, String>> {
     let mut out = HashMap::new();
     for t in tasks(db, session).await? {
         let q = task_question(db, &t).await?;
@@ -328,7 +343,12 @@ async fn titles(db: &impl ConnectionTrait, session: SessionId) -> AppResult<Hash
     Ok(out)
 }
 
-fn places_of(p: &part::Model, rows: &[place::Model], titles: &HashMap<i32, String>) -> Vec<Place> {
+/// Place rows as the desk reads them, in slot order.
+pub fn places_of(
+    p: &part::Model,
+    rows: &[place::Model],
+    titles: &HashMap<i32, String>,
+) -> Vec<Place> {
     let mut out: Vec<Place> = rows
         .iter()
         .map(|r| Place {

@@ -88,13 +88,15 @@ pub async fn check(
     employer: &str,
 ) -> Result<FlagChanges, DbErr> {
     let panel = judging::panel(txn, task.id).await?;
-    let expected = markers(
+    let barred = judging::barred(txn, candidate).await?;
+    let mut expected = markers(
         &panel
             .iter()
             .map(|j| (j.id, j.affiliation.clone()))
             .collect::<Vec<_>>(),
         employer,
     );
+    expected.retain(|j| !barred.contains(j));
     let submitted: HashSet<i32> = txn
         .query_all_raw(stmt(
             txn,

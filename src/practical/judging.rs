@@ -10,6 +10,7 @@ use crate::error::{AppError, AppResult, ErrorCode, Text};
 use actix_web::http::StatusCode;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, QueryResult};
+use std::collections::{HashMap, HashSet};
 
 /// A practical task with what marking it needs.
 #[derive(Debug, Clone)]
@@ -40,6 +41,10 @@ pub struct Task {
     pub stations: i32,
     /// The part's pass line.
     pub pass_line: f64,
+    /// Whether the part is a competition final marked by code.
+    pub anonymous: bool,
+    /// When its marking codes were made final (二次加密).
+    pub codes_final_at: Option<DateTime<Utc>>,
 }
 
 impl Task {
@@ -75,6 +80,11 @@ impl Task {
                 )
             })
     }
+    /// Refuses an anonymous part's marking before its codes are final (409 `codes_not_final`):
+    /// until the 二次加密 the codes are the check-in codes the door has seen.
+    pub fn require_codes_final(&self) -> AppResult<()> {
+        codes_final(self.anonymous, self.codes_final_at.is_some())
+    }
     /// Refuses once locked (409 `task_locked`).
     pub fn require_open(&self) -> AppResult<()> {
         if self.locked() {
@@ -89,6 +99,22 @@ impl Task {
         } else {
             Ok(())
         }
+    }
+}
+
+/// 409 `codes_not_final` for an anonymous part whose codes are not final.
+pub fn codes_final(anonymous: bool, final_: bool) -> AppResult<()> {
+    if anonymous && !final_ {
+        Err(AppError::text(
+            StatusCode::CONFLICT,
+            ErrorCode::CodesNotFinal,
+            Text::new(
+                "二次加密尚未完成，不能开始评分",
+                "the second encryption is not done yet: marking cannot start",
+            ),
+        ))
+    } else {
+        Ok(())
     }
 }
 
@@ -110,7 +136,7 @@ pub fn parse_body(body: &str) -> Result<QuestionBody, DbErr> {
 
 const TASK_SQL: &str = "SELECT t.id, t.session_id, t.position, t.weight, t.aggregation, t.spread, \
      t.head_judge_id, t.signed_off_by, t.locked_at, v.body, s.name AS session_name, \
-     s.number AS session_number, p.stations, p.pass_line \
+     s.number AS session_number, p.stations, p.pass_line, p.anonymous, p.codes_final_at \
      FROM practical_tasks t JOIN question_versions v ON v.id = t.version_id \
      JOIN exam_sessions s ON s.id = t.session_id \
      LEFT JOIN practical_parts p ON p.session_id = t.session_id";
@@ -135,6 +161,8 @@ fn task_row(r: &QueryResult) -> Result<Task, DbErr> {
         pass_line: r
             .try_get::<Option<f64>>("", "pass_line")?
             .unwrap_or(super::DEFAULT_PASS_LINE),
+        anonymous: r.try_get::<Option<bool>>("", "anonymous")?.unwrap_or(false),
+        codes_final_at: r.try_get("", "codes_final_at")?,
     })
 }
 
@@ -218,9 +246,63 @@ pub fn not_on_panel() -> AppError {
     )
 }
 
+/// Judges barred from marking one candidate beyond the same employer (`practical_conflicts`:
+/// a competition records trainers, declared conflicts and the contestant's organisation there,
+/// since an anonymous candidate row carries no employer).
+pub async fn barred(db: &impl ConnectionTrait, candidate: i32) -> Result<HashSet<i32>, DbErr> {
+    db.query_all_raw(stmt(
+        db,
+        "SELECT judge_id FROM practical_conflicts WHERE candidate_id = ?",
+        [candidate.into()],
+    ))
+    .await?
+    .iter()
+    .map(|r| r.try_get("", "judge_id"))
+    .collect()
+}
+
+/// The barred judges of every candidate placed on a task.
+pub async fn barred_on_task(
+    db: &impl ConnectionTrait,
+    task: i32,
+) -> Result<HashMap<i32, HashSet<i32>>, DbErr> {
+    let mut out: HashMap<i32, HashSet<i32>> = HashMap::new();
+    for r in db
+        .query_all_raw(stmt(
+            db,
+            "SELECT pc.candidate_id, pc.judge_id FROM practical_conflicts pc \
+             JOIN practical_places pl ON pl.candidate_id = pc.candidate_id WHERE pl.task_id = ?",
+            [task.into()],
+        ))
+        .await?
+    {
+        out.entry(r.try_get("", "candidate_id")?)
+            .or_default()
+            .insert(r.try_get("", "judge_id")?);
+    }
+    Ok(out)
+}
+
 /// Refuses a judge conflicted with the candidate (403 `conflict_of_interest`).
 pub fn no_conflict(affiliation: &str, employer: &str) -> AppResult<()> {
-    if conflicts(affiliation, employer) {
+    no_conflict_or_barred(affiliation, employer, false)
+}
+
+/// Refuses a judge conflicted with the candidate by employer or barred for them (403
+/// `conflict_of_interest`).
+pub fn no_conflict_or_barred(affiliation: &str, employer: &str, barred: bool) -> AppResult<()> {
+    if barred {
+        // Says no more than that: the reason (trainer, organisation, declared) could identify
+        // the contestant behind a code.
+        Err(AppError::text(
+            StatusCode::FORBIDDEN,
+            ErrorCode::ConflictOfInterest,
+            Text::new(
+                "您须回避该考生（利益冲突），不能为其评分",
+                "you must stand aside for this candidate (conflict of interest): you may not mark them",
+            ),
+        ))
+    } else if conflicts(affiliation, employer) {
         Err(AppError::text(
             StatusCode::FORBIDDEN,
             ErrorCode::ConflictOfInterest,

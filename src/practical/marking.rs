@@ -4,7 +4,9 @@
 
 use super::TaskId;
 use super::flags::{self, FlagView};
-use super::judging::{self, Placed, Task, no_conflict, not_on_panel, out_of_range, unknown_code};
+use super::judging::{
+    self, Placed, Task, no_conflict_or_barred, not_on_panel, out_of_range, unknown_code,
+};
 use crate::audit::{self, Actor};
 use crate::bank::model::Aspect;
 use crate::db::stmt;
@@ -82,6 +84,9 @@ struct SaveContext {
     placed: bool,
     submitted: bool,
     flagged: bool,
+    barred: bool,
+    anonymous: bool,
+    codes_final: bool,
     stored: Option<MarkView>,
     stored_seq: i64,
 }
@@ -103,9 +108,13 @@ async fn save_context(
                      AND pl.candidate_id = c.candidate_id) AS placed, \
              EXISTS (SELECT 1 FROM practical_flags f WHERE f.task_id = t.id \
                      AND f.candidate_id = c.candidate_id AND f.aspect = ? AND f.cleared_at IS NULL) AS flagged, \
+             EXISTS (SELECT 1 FROM practical_conflicts pc WHERE pc.candidate_id = c.candidate_id \
+                     AND pc.judge_id = u.id) AS barred, \
+             pp.anonymous, pp.codes_final_at, \
              u.affiliation, c.candidate_id, cd.employer, sh.submitted_at, \
              m.entry, m.mark, m.version, m.client_seq \
              FROM practical_tasks t JOIN question_versions v ON v.id = t.version_id \
+             LEFT JOIN practical_parts pp ON pp.session_id = t.session_id \
              LEFT JOIN users u ON u.id = ? \
              LEFT JOIN practical_codes c ON c.session_id = t.session_id AND c.code = ? \
              LEFT JOIN candidates cd ON cd.id = c.candidate_id \
@@ -155,6 +164,13 @@ async fn save_context(
             .try_get::<Option<DateTime<Utc>>>("", "submitted_at")?
             .is_some(),
         flagged: row.try_get("", "flagged")?,
+        barred: row.try_get("", "barred")?,
+        anonymous: row
+            .try_get::<Option<bool>>("", "anonymous")?
+            .unwrap_or(false),
+        codes_final: row
+            .try_get::<Option<DateTime<Utc>>>("", "codes_final_at")?
+            .is_some(),
         stored,
         stored_seq: row.try_get::<Option<i64>>("", "client_seq")?.unwrap_or(-1),
     })
@@ -198,6 +214,7 @@ pub async fn save(
     if !cx.on_panel {
         return Err(not_on_panel());
     }
+    judging::codes_final(cx.anonymous, cx.codes_final)?;
     let Some(candidate) = cx.candidate.filter(|_| cx.placed) else {
         return Err(unknown_code());
     };
@@ -206,7 +223,7 @@ pub async fn save(
         .ok()
         .and_then(|i| body.scheme.get(i))
         .ok_or_else(|| unknown_aspect(aspect))?;
-    no_conflict(&cx.affiliation, &cx.employer)?;
+    no_conflict_or_barred(&cx.affiliation, &cx.employer, cx.barred)?;
     let mark = the_aspect.judge_mark(entry).map_err(out_of_range)?;
     let stored = cx.stored.clone();
     match save_step(
@@ -444,8 +461,10 @@ async fn access(
     let t = judging::task(db, task).await?;
     let panel = judging::panel(db, t.id).await?;
     let me = judging::on_panel(&panel, judge)?;
+    t.require_codes_final()?;
     let c = judging::by_code(db, t.id, code).await?;
-    no_conflict(&me.affiliation, &c.employer)?;
+    let barred = judging::barred(db, c.candidate_id).await?.contains(&judge);
+    no_conflict_or_barred(&me.affiliation, &c.employer, barred)?;
     Ok((t, c))
 }
 

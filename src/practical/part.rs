@@ -185,6 +185,24 @@ async fn practical_question(
     Ok((v.id, detail.question))
 }
 
+/// Refuses (409 `anonymous_part`) what would list an anonymous part's candidates with their
+/// codes or places: a competition final is marked by code, and nobody may link a code to a
+/// person before decryption.
+pub async fn refuse_anonymous(db: &impl ConnectionTrait, session: SessionId) -> AppResult<()> {
+    let anonymous = part::Entity::find_by_id(session.0)
+        .one(db)
+        .await?
+        .is_some_and(|p| p.anonymous);
+    if anonymous {
+        return Err(AppError::conflict(
+            ErrorCode::AnonymousPart,
+            "this practical part is a competition final marked by code: its candidates' codes and places are not listed",
+        )
+        .with_zh("本场实操为竞赛决赛（加密评分），不能按考生列出检录号、场次或工位"));
+    }
+    Ok(())
+}
+
 /// Whether anyone has a place or a work code: from then on the part is fixed.
 pub async fn started(db: &impl ConnectionTrait, session: SessionId) -> AppResult<bool> {
     let codes = code::Entity::find()
@@ -252,6 +270,8 @@ pub async fn set(
         drawn_by: Set(None),
         pass_line: Set(input.pass_line),
         rule: Set("each_part".into()),
+        anonymous: Set(false),
+        codes_final_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -162,11 +162,15 @@ pub async fn task_record(
         .iter()
         .map(|j| (j.id, j.affiliation.clone()))
         .collect();
+    let barred = judging::barred_on_task(db, t.id).await?;
     let mut ready = true;
     let candidates: Vec<RecordCandidate> = placed
         .iter()
         .map(|c| {
-            let expected = super::conflict::markers(&pairs, &c.employer);
+            let mut expected = super::conflict::markers(&pairs, &c.employer);
+            if let Some(b) = barred.get(&c.candidate_id) {
+                expected.retain(|j| !b.contains(j));
+            }
             let mut per_aspect = vec![vec![]; n];
             let sheets_of: Vec<JudgeSheet> = panel
                 .iter()

@@ -15,6 +15,7 @@ mod certificates;
 // Issue 14, part A: competition set-up, registration and the theory stage.
 mod competition_registration;
 mod competition_setup;
+mod competition_final;
 mod console;
 mod demo;
 mod durability;

@@ -29,6 +29,12 @@ pub struct Model {
     pub pass_line: f64,
     /// The pass rule (`each_part`).
     pub rule: String,
+    /// A competition final marked by code: judges wait for the final codes and nothing lists
+    /// the candidates' codes or places.
+    pub anonymous: bool,
+    /// When the marking codes were made final (二次加密); marking of an anonymous part waits
+    /// for it.
+    pub codes_final_at: Option<DateTimeUtc>,
     /// Created.
     pub created_at: DateTimeUtc,
     /// Last changed.

@@ -3,6 +3,7 @@
 
 mod app;
 mod competition;
+mod competition_final;
 pub mod hostile;
 mod practical;
 mod server;
@@ -11,6 +12,7 @@ mod sse;
 
 pub use app::*;
 pub use competition::*;
+pub use competition_final::*;
 pub use practical::*;
 pub use server::*;
 pub use session::*;

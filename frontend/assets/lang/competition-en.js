@@ -182,7 +182,7 @@ export default {
     encrypted: 'Second encryption done: marking codes made for {n} contestants; check-in is closed.', alreadyEncrypted: 'The second encryption was done {at} ({n} contestants).',
   },
   checkin: {
-    task: 'Task', places: 'Drawn by lot', noPlaces: 'No station drawn yet; ask the head judge.', already: 'Already checked in; the code is shown once (a reprint needs the encryption judge\'s passphrase).', closed: 'Check-in is closed (the second encryption is done).', seedLine: 'lot seed {seed} (recorded, can be re-derived)',
+    task: 'Task', places: 'Drawn by lot', noPlaces: 'No station drawn yet; ask the head judge.', already: 'Already checked in; the code is shown once and cannot be reprinted.', closed: 'Check-in is closed (the second encryption is done).', seedLine: 'lot seed {seed} (recorded, can be re-derived)',
     title: 'Final check-in', what: 'Check the ID, draw the station by lot, give the check-in code.',
     number: 'Contestant number', numberHint: 'e.g. PACS26-AZ0001.', idNumber: 'ID number', idHint: '18 characters; the last may be X.',
     submit: 'Check and check in', needNumber: 'Enter the contestant number.', badId: 'The ID number is not valid (18 characters, the last may be X).',

@@ -182,7 +182,7 @@ export default {
     encrypted: '二次加密完成：{n} 名选手的评分编号已生成，检录结束。', alreadyEncrypted: '二次加密已于 {at} 完成（{n} 名选手）。',
   },
   checkin: {
-    task: '任务', places: '抽签结果', noPlaces: '尚未抽到工位，请联系裁判长。', already: '该选手已经检录；检录号只显示一次，补打需加密裁判输入口令。', closed: '检录已结束（二次加密已完成）。', seedLine: '抽签种子 {seed}（已记录，可复核）',
+    task: '任务', places: '抽签结果', noPlaces: '尚未抽到工位，请联系裁判长。', already: '该选手已经检录；检录号只显示一次，不能补打。', closed: '检录已结束（二次加密已完成）。', seedLine: '抽签种子 {seed}（已记录，可复核）',
     title: '决赛检录', what: '核对证件，抽签分配工位，生成检录号。',
     number: '参赛证号', numberHint: '例如 PACS26-AZ0001。', idNumber: '身份证号', idHint: '18 位，最后一位可能是 X。',
     submit: '核对并检录', needNumber: '请输入参赛证号。', badId: '身份证号格式不正确（18 位，最后一位可能是 X）。',

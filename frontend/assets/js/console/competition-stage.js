@@ -31,7 +31,7 @@ async function theoryCard(view, stage) {
   }
   let exams = [];
   try { exams = rowsOf(await call('GET', '/api/exams'), 'exams'); } catch (_) { /* none to choose */ }
-  const exam = select(exams.map((x) => [x.id, x.name]), exams[0]?.id, { 'data-test': 'theory-exam' });
+  const exam = select(exams.map((x) => [x.id, (x.definition && x.definition.name) || x.name || `#${x.id}`]), exams[0]?.id, { 'data-test': 'theory-exam' });
   const starts = el('input', { type: 'datetime-local', 'data-test': 'theory-starts' });
   const ends = el('input', { type: 'datetime-local', 'data-test': 'theory-ends' });
   const venue = el('input', { maxlength: '100', 'data-test': 'theory-venue' });

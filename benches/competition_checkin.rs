@@ -408,6 +408,9 @@ async fn run(finalists: usize, marked: usize) {
         "二次加密 of {finalists}: {:.2} s",
         t0.elapsed().as_secs_f64()
     );
+    if marked == 0 {
+        return;
+    }
     // Marking by code on the anonymous part: the 5 judges of task 1 at once.
     let api = Arc::new(api);
     let mut workers = vec![];

@@ -22,6 +22,7 @@ mod m20261227_000061_certificate_practical;
 mod m20261228_000070_competition;
 // Competitions (issue 14): the final's codes (part B).
 mod m20261228_000071_competition_codes;
+mod m20261228_000072_competition_recheck;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261227_000061_certificate_practical::Migration),
             Box::new(m20261228_000070_competition::Migration),
             Box::new(m20261228_000071_competition_codes::Migration),
+            Box::new(m20261228_000072_competition_recheck::Migration),
         ]
     }
 }

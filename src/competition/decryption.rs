@@ -70,8 +70,14 @@ pub async fn decrypt(
         )
         .with_zh("还有实操项目未签字锁定，不能解密"));
     }
-    // TODO(lead, on merging part C): refuse until the recheck is finished:
-    // if !crate::competition::recheck::finished(db, stage_id).await? { 409 recheck_pending }
+    // The recheck (复核) runs on the locked marks by code; decryption comes after it.
+    if !super::recheck::finished(db, stage_id).await? {
+        return Err(AppError::conflict(
+            ErrorCode::RecheckPending,
+            "the recheck of the locked marks is not finished",
+        )
+        .with_zh("复核尚未完成，不能解密"));
+    }
     match layer {
         Layer::Second if second.opened_at.is_some() => {
             return Err(out_of_order("layer 2 is already open", "二次加密已经解开"));
@@ -98,6 +104,13 @@ pub async fn decrypt(
     })?;
     let txn = crate::db::begin_write(db).await?;
     crate::db::lock_row(&txn, "competition_stages", stage_id.0).await?;
+    // A second opening that raced this one finds the layer open.
+    if seal::get(&txn, stage_id, layer)
+        .await?
+        .is_some_and(|s| s.opened_at.is_some())
+    {
+        return Err(out_of_order("this layer is already open", "该层已经解开"));
+    }
     let rows: Vec<(i32, String)> = txn
         .query_all_raw(stmt(
             &txn,

@@ -8,18 +8,23 @@
 pub mod bulk;
 pub mod checkin;
 pub mod conflicts;
+pub mod cut;
 pub mod decryption;
+pub mod documents;
 pub mod eligibility;
 pub mod encryption;
 pub mod entity;
 pub mod events;
 pub mod final_stage;
 pub mod progress;
+pub mod ranking;
+pub mod recheck;
 pub mod registration;
 pub mod review;
 pub mod seal;
 pub mod setup;
 pub mod stages;
+pub mod standings;
 pub mod teams;
 pub mod theory;
 

@@ -341,6 +341,14 @@ error_codes! {
     TasksNotLocked = "tasks_not_locked" => Error,
     WrongKeyHolder = "wrong_key_holder" => Error,
     WrongPassphrase = "wrong_passphrase" => Error,
+    // Issue 14, part C: cut, recheck, ranking.
+    CutConfirmed = "cut_confirmed" => Error,
+    CutNotReady = "cut_not_ready" => Error,
+    NotDecrypted = "not_decrypted" => Error,
+    RecheckDone = "recheck_done" => Error,
+    RecheckNotStarted = "recheck_not_started" => Error,
+    RecheckPending = "recheck_pending" => Error,
+    ScoresNotLocked = "scores_not_locked" => Error,
 }
 
 impl std::fmt::Display for ErrorCode {

@@ -8,8 +8,9 @@ pub mod audit;
 pub mod auth;
 pub mod banks;
 pub mod certificates;
-pub mod competitions;
 pub mod competition_final;
+pub mod competition_results;
+pub mod competitions;
 pub mod dto;
 pub mod edge;
 pub mod exams;
@@ -143,6 +144,7 @@ fn configure(max_upload: usize) -> impl FnOnce(&mut ServiceConfig) {
                 .configure(judging::configure)
                 .configure(competitions::configure)
                 .configure(competition_final::configure)
+                .configure(competition_results::configure)
                 .default_service(web::to(not_found)),
         )
         // The browser app last: its pages are not API operations.

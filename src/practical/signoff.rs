@@ -126,3 +126,39 @@ pub async fn overview(
     }
     record::task_record(db, task).await
 }
+
+/// Reopens every task of a session for re-marking (a recheck found too many errors): the locks
+/// and sign-offs are cleared, every sheet goes back to its judge, the results are recomputed
+/// (no longer final) and the step is audited with its reason. Marks stay as they are, so judges
+/// correct rather than start from nothing.
+pub async fn reopen_all(
+    txn: &impl ConnectionTrait,
+    session: i32,
+    actor: &Actor,
+    reason: &str,
+) -> AppResult<()> {
+    txn.execute_raw(stmt(
+        txn,
+        "UPDATE practical_tasks SET locked_at = NULL, signed_off_by = NULL WHERE session_id = ?",
+        [session.into()],
+    ))
+    .await?;
+    txn.execute_raw(stmt(
+        txn,
+        "UPDATE practical_sheets SET submitted_at = NULL \
+         WHERE task_id IN (SELECT id FROM practical_tasks WHERE session_id = ?)",
+        [session.into()],
+    ))
+    .await?;
+    score::record_session(txn, session, None).await?;
+    audit::record(
+        txn,
+        actor,
+        "practical.reopen_all",
+        "exam_session",
+        &session.to_string(),
+        json!({"reason": reason}),
+    )
+    .await?;
+    Ok(())
+}

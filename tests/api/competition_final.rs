@@ -90,6 +90,30 @@ async fn mark_and_lock(fx: &FinalFixture) -> Vec<Vec<String>> {
     conflicted
 }
 
+/// The recheck (复核), which must finish before decryption: the supervisor re-enters every
+/// selected sheet as the judges marked it (GOOD), so nothing differs.
+async fn recheck_cleanly(fx: &FinalFixture) {
+    let app = &fx.e.app;
+    let path = fx.path("recheck");
+    let r = app.post_json(&fx.supervisor.token, &path, &json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK, "recheck start");
+    let v: Value = r.json().await.unwrap();
+    for x in v["candidates"].as_array().unwrap() {
+        for s in x["sheets"].as_array().unwrap() {
+            let body = json!({"code": x["code"], "task_id": s["task_id"], "judge_id": s["judge_id"],
+                "entries": GOOD.iter().enumerate().map(|(a, e)| json!({"aspect": a, "entry": e})).collect::<Vec<_>>()});
+            let r = app
+                .put_json(&fx.supervisor.token, &format!("{path}/entries"), &body)
+                .await;
+            assert_eq!(r.status(), StatusCode::OK, "recheck entry");
+        }
+    }
+    let r = app
+        .post_json(&fx.supervisor.token, &format!("{path}/finish"), &json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "recheck finish");
+}
+
 async fn decrypt(fx: &FinalFixture, token: &str, layer: i32, pass: &str) -> reqwest::Response {
     fx.e.app
         .post_json(
@@ -331,6 +355,13 @@ async fn conflicted_judges_are_refused_through_the_code_and_everything_opens_in_
         (StatusCode::CONFLICT, "tasks_not_locked".into())
     );
     let conflicted = mark_and_lock(&fx).await;
+    // Decryption waits for the recheck.
+    let r = decrypt(&fx, &fx.supervisor.token, 2, SUPERVISOR_PASS).await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::CONFLICT, "recheck_pending".into())
+    );
+    recheck_cleanly(&fx).await;
     // Out of order, the wrong holder, the wrong passphrase.
     let r = decrypt(&fx, &fx.encryptor.token, 1, ENCRYPTOR_PASS).await;
     assert_eq!(
@@ -438,6 +469,7 @@ async fn a_tampered_sealed_row_is_detected_and_nothing_opens() {
             .await;
     assert_eq!(r.status(), StatusCode::OK);
     mark_and_lock(&fx).await;
+    recheck_cleanly(&fx).await;
     // Someone with database access removes one row of the supervisor's table.
     fx.db
         .execute_unprepared(&format!(

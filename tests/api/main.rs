@@ -13,9 +13,10 @@ mod auth;
 mod banks;
 mod certificates;
 // Issue 14, part A: competition set-up, registration and the theory stage.
-mod competition_registration;
-mod competition_setup;
 mod competition_final;
+mod competition_registration;
+mod competition_results;
+mod competition_setup;
 mod console;
 mod demo;
 mod durability;

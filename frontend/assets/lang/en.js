@@ -420,6 +420,13 @@ export default {
       tasks_not_locked: 'Some practical tasks are not signed off and locked: decryption waits.',
       wrong_key_holder: 'You do not hold this layer\'s key.',
       wrong_passphrase: 'Wrong passphrase.',
+      cut_confirmed: 'The cut list is confirmed already; it cannot be confirmed again or changed.',
+      cut_not_ready: 'The theory stage has not ended or has unfinished attempts; the cut cannot be drawn yet.',
+      not_decrypted: 'The final is not decrypted yet; there is no ranking before decryption.',
+      recheck_done: 'The recheck is finished.',
+      recheck_not_started: 'The recheck has not been started.',
+      recheck_pending: 'The recheck is not finished yet.',
+      scores_not_locked: 'Some stage scores are not locked yet; there is no ranking on unlocked scores.',
     },
     reasons: {
       duplicate_registration: 'Already registered in this event.',

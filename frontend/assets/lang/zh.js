@@ -420,6 +420,13 @@ export default {
       tasks_not_locked: '还有实操项目未签字锁定，不能解密。',
       wrong_key_holder: '您不是该层编码的持有人。',
       wrong_passphrase: '口令不正确。',
+      cut_confirmed: '晋级名单已确认，不能再次确认或修改。',
+      cut_not_ready: '理论赛尚未结束或仍有选手未交卷、未阅完，暂不能划定晋级线。',
+      not_decrypted: '决赛成绩尚未解密，不能排名。',
+      recheck_done: '复核已完成。',
+      recheck_not_started: '复核尚未开始。',
+      recheck_pending: '复核尚未完成。',
+      scores_not_locked: '还有赛段成绩未锁定，不能排名。',
     },
     reasons: {
       duplicate_registration: '该身份证号已在本赛项报名。',

@@ -5,6 +5,8 @@ pub mod conflict;
 pub mod contestant;
 pub mod event;
 pub mod group;
+pub mod recheck;
+pub mod recheck_entry;
 pub mod stage;
 pub mod stage_entry;
 pub mod team;

@@ -4,6 +4,7 @@
 mod app;
 mod competition;
 mod competition_final;
+mod competition_results;
 pub mod hostile;
 mod practical;
 mod server;
@@ -13,6 +14,7 @@ mod sse;
 pub use app::*;
 pub use competition::*;
 pub use competition_final::*;
+pub use competition_results::*;
 pub use practical::*;
 pub use server::*;
 pub use session::*;

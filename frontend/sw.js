@@ -2,7 +2,7 @@
 // reload while the venue Wi-Fi is down still opens them.
 // App files: network first (a fixed app reaches the venue at once), the cached copy when offline.
 // API calls are never cached: answers and marks queue in the page and sync when the network is back.
-const CACHE = 'exam-shell-v3';
+const CACHE = 'exam-shell-v4';
 const SHELL = [
   '/',
   '/assets/css/base.css',
@@ -28,6 +28,8 @@ const SHELL = [
   '/assets/js/api.js',
   '/assets/lang/zh.js',
   '/assets/lang/en.js',
+  '/assets/lang/competition-zh.js',
+  '/assets/lang/competition-en.js',
   '/judge',
   '/assets/css/judge.css',
   '/assets/js/judge.js',

@@ -1,5 +1,5 @@
 // The staff console: log in, then banks and questions, imports, exams (blueprints), sessions,
-// results and marking. Hash routes (#/banks, #/sessions/3/results, …) so a reload stays put.
+// results and marking, competitions (竞赛). Hash routes (#/banks, #/sessions/3/results, …) so a reload stays put.
 import { applyI18n, wireToolbar } from './i18n.js';
 import { api } from './api.js';
 import { el, tc, session, call, errorText, setUnauthorizedHandler, heading, field, show } from './console/core.js';
@@ -16,6 +16,14 @@ import * as audit from './console/audit.js';
 import * as practical from './console/practical.js';
 import * as checkin from './console/checkin.js';
 import * as corrections from './console/corrections.js';
+import * as competitions from './console/competition.js';
+import * as compSetup from './console/competition-setup.js';
+import * as compRegs from './console/competition-registrations.js';
+import * as compStage from './console/competition-stage.js';
+import * as compFinal from './console/competition-final.js';
+import * as compRecheck from './console/competition-recheck.js';
+import * as compDecrypt from './console/competition-decrypt.js';
+import * as compRanking from './console/competition-ranking.js';
 
 const main = document.getElementById('main');
 
@@ -39,6 +47,18 @@ const ROUTES = [
   [/^\/sessions\/(\d+)\/checkin$/, checkin.render, ['author', 'proctor']],
   [/^\/checkin$/, checkin.pick, ['author', 'proctor']],
   [/^\/corrections$/, corrections.render, ['admin', 'supervisor']],
+  [/^\/competitions$/, competitions.list, ['author']],
+  [/^\/competitions\/(\d+)$/, compSetup.render, ['author']],
+  [/^\/competitions\/(\d+)\/registrations$/, compRegs.render, ['author']],
+  [/^\/competitions\/(\d+)\/stages\/(\d+)$/, compStage.render, ['author']],
+  [/^\/competitions\/(\d+)\/ranking$/, compRanking.render, ['author']],
+  // The holders (加密裁判, 监督) and the door may be any staff: the server checks who they are.
+  [/^\/competition-stage$/, competitions.pickStage, []],
+  [/^\/competitions\/stages\/(\d+)\/checkin$/, compFinal.checkin, ['author']],
+  [/^\/competitions\/stages\/(\d+)\/seal$/, compFinal.seal, []],
+  [/^\/competitions\/stages\/(\d+)\/progress$/, compFinal.progress, []],
+  [/^\/competitions\/stages\/(\d+)\/recheck$/, compRecheck.render, []],
+  [/^\/competitions\/stages\/(\d+)\/decrypt$/, compDecrypt.render, []],
   [/^\/certificates$/, certs.list, ['author']],
   [/^\/certificates\/types$/, certs.types, ['author']],
   [/^\/certificates\/types\/new$/, certs.typeEditor, ['author']],
@@ -57,6 +77,8 @@ const NAV = [
   ['#/marking', 'nav.marking', ['author', 'judge'], /^(\/marking|\/sessions\/\d+\/marking)$/],
   ['#/certificates', 'certs.nav', ['author'], /^\/certificates/],
   ['#/corrections', 'nav.corrections', ['admin', 'supervisor'], /^\/corrections$/],
+  ['#/competitions', 'competition.nav', ['author'], /^\/competitions(\/\d+.*)?$/],
+  ['#/competition-stage', 'competition.navKeys', ['supervisor', 'judge'], /^\/(competition-stage|competitions\/stages\/.*)$/],
   ['#/users', 'users.nav', ['admin'], /^\/users$/],
   ['#/audit', 'audit.nav', ['admin'], /^\/audit$/],
 ];

@@ -1,4 +1,6 @@
 // English interface text. One file per language; keys match zh.js.
+import competition, { errors as competitionErrors } from './competition-en.js';
+
 export default {
   common: {
     appName: 'Exam and Skills Competition Platform',
@@ -136,6 +138,7 @@ export default {
     },
   },
   console: {
+    competition,
     room: {
       open: 'Room view',
       title: 'Proctoring: {name}',
@@ -207,6 +210,7 @@ export default {
       revoked: 'The account’s password, roles or access changed, which ended this login; please log in again.',
     },
     errors: {
+      ...competitionErrors,
       rate_limited: 'Too many attempts; try again in {seconds} s.',
       invalid_username: 'The username is not valid (3–32 characters: letters, digits, dot, underscore or hyphen).',
       token_revoked: 'The account’s password, roles or access changed; log in again.',

@@ -1,4 +1,6 @@
 // 中文界面文字（默认语言）。每种语言一个文件；键名与 en.js 一一对应。
+import competition, { errors as competitionErrors } from './competition-zh.js';
+
 export default {
   common: {
     appName: '考试与技能竞赛平台',
@@ -136,6 +138,7 @@ export default {
     },
   },
   console: {
+    competition,
     room: {
       open: '监考大屏',
       title: '监考：{name}',
@@ -207,6 +210,7 @@ export default {
       revoked: '账号的密码、角色或状态已更改，本次登录已结束，请重新登录。',
     },
     errors: {
+      ...competitionErrors,
       rate_limited: '尝试次数过多，请 {seconds} 秒后再试。',
       invalid_username: '用户名格式不正确（3–32 个字符：字母、数字、点、下划线或连字符）。',
       token_revoked: '账号的密码、角色或状态已更改，请重新登录。',

@@ -3,6 +3,7 @@
 //! would get plain HTTP (no offline reload without HTTPS).
 
 use super::config;
+use exam_platform::competition::demo::{self as competition_demo, CompetitionDemo};
 use exam_platform::config::Config;
 use exam_platform::exam::demo;
 use exam_platform::exam::results::beijing_time;
@@ -201,6 +202,20 @@ pub async fn demo() -> Result<(), String> {
     for (ticket, name, code) in &pd.codes {
         println!("  · 检录号 work code {code}  {name}（{ticket}）");
     }
+    // The competition demo sits a theory preliminary and marks a final through the services,
+    // which takes a few seconds; the browser tests, which make their own, skip it.
+    if std::env::var("DEMO_COMPETITION").as_deref() != Ok("0") {
+        let state = app.state();
+        let cd = competition_demo::ensure(&state.db, &state.exams, chrono::Utc::now())
+            .await
+            .map_err(|e| {
+                format!(
+                    "无法创建竞赛演示数据 cannot create the competition demo: {}: {}",
+                    e.code, e.message
+                )
+            })?;
+        print_competition(&addr, &cd);
+    }
     println!();
     let tablet = bases.iter().map(|b| format!("{b}/")).collect::<Vec<_>>();
     println!(
@@ -230,4 +245,37 @@ pub async fn demo() -> Result<(), String> {
         d.session_id
     );
     app.run_until_stopped().await.map_err(|e| e.to_string())
+}
+
+/// What is left to try in the demo competition, and who does it.
+fn print_competition(addr: &str, cd: &CompetitionDemo) {
+    let judges = competition_demo::JUDGES
+        .iter()
+        .map(|j| j.0)
+        .collect::<Vec<_>>()
+        .join("、");
+    let [(enc, _, enc_pass), (sup, _, sup_pass)] = competition_demo::HOLDERS;
+    let pw = competition_demo::PASSWORD;
+    let (c, s) = (cd.competition_id, cd.final_stage);
+    println!();
+    println!(
+        "竞赛：{}（编号 {c}{}）。理论初赛已考完、晋级名单已确认；实操决赛已检录、二次加密、五名裁判评分并由裁判长签字锁定，复核已录入。",
+        competition_demo::NAME,
+        if cd.created {
+            ""
+        } else {
+            "，上次启动时创建"
+        }
+    );
+    println!(
+        "  接着在控制台 {addr}/console 依次：审核两条待审报名 → 完成复核（监督 {sup} / {pw}）→ 解密：先由监督 {sup} 用口令 {sup_pass} 解开二次加密，再由加密裁判 {enc} / {pw} 用口令 {enc_pass} 解开一次加密 → 查看排名。"
+    );
+    println!("  裁判（{judges}，密码 {pw}）可在 {addr}/judge 查看已锁定的评分表。");
+    println!(
+        "Competition: {} (id {c}); theory preliminary sat and cut confirmed; the final checked in, encrypted twice, marked by five judges, signed off, recheck entered.",
+        competition_demo::NAME
+    );
+    println!(
+        "  Then in the console: review the two pending registrations, finish the recheck (supervisor {sup} / {pw}), decrypt (supervisor {sup} with passphrase {sup_pass} first, then the encryption judge {enc} / {pw} with {enc_pass}), see the ranking. Final stage id {s}."
+    );
 }

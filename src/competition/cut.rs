@@ -161,18 +161,16 @@ pub struct CutPreview {
     pub groups: Vec<CutGroup>,
 }
 
-/// Whether the stage's session is over: it has ended and nobody is still sitting or waiting
-/// for marks.
-async fn ready(db: &impl ConnectionTrait, s: &stage::Model) -> AppResult<bool> {
+/// Whether the stage's session is over: nobody is still to start (until the window closes,
+/// when they are absent), sitting or waiting for marks. Everyone having submitted ends it
+/// early.
+pub async fn ready(db: &impl ConnectionTrait, s: &stage::Model) -> AppResult<bool> {
     let Some(session) = s.session_id else {
         return Ok(false);
     };
     let Some(session) = crate::exam::repo::session(db, session).await? else {
         return Ok(false);
     };
-    if !outcome::closed(&session, Utc::now()) {
-        return Ok(false);
-    }
     Ok(!outcome::of_session(db, &session).await?.iter().any(|o| {
         matches!(
             o.standing,

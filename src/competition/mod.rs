@@ -10,6 +10,7 @@ pub mod checkin;
 pub mod conflicts;
 pub mod cut;
 pub mod decryption;
+pub mod demo;
 pub mod documents;
 pub mod eligibility;
 pub mod encryption;

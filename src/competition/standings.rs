@@ -10,8 +10,6 @@ use super::{
     TieKey, decryption, final_stage, theory,
 };
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::exam::outcome::{self, Standing};
-use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -258,27 +256,6 @@ fn scores_not_locked(zh: String, en: String) -> AppError {
     AppError::conflict(ErrorCode::ScoresNotLocked, en).with_zh(zh)
 }
 
-/// Whether a theory stage is final: its session has ended and nobody is sitting or waiting for
-/// marks.
-async fn theory_final(db: &impl ConnectionTrait, s: &stage::Model) -> AppResult<bool> {
-    let Some(id) = s.session_id else {
-        return Ok(false);
-    };
-    let Some(session) = crate::exam::repo::session(db, id).await? else {
-        return Ok(false);
-    };
-    Ok(outcome::closed(&session, Utc::now())
-        && !outcome::of_session(db, &session).await?.iter().any(|o| {
-            matches!(
-                o.standing,
-                Standing::NotStarted
-                    | Standing::InProgress
-                    | Standing::Paused
-                    | Standing::AwaitingMarks
-            )
-        }))
-}
-
 /// The ranking of `group` in `event`: 409 `scores_not_locked` unless every stage is final,
 /// 409 `not_decrypted` until the final's codes are decrypted.
 pub async fn ranking(
@@ -310,7 +287,7 @@ pub async fn ranking(
         .collect();
     for (s, k) in stages.iter().zip(&kinds) {
         let done = match k {
-            StageKind::Theory => theory_final(db, s).await?,
+            StageKind::Theory => super::cut::ready(db, s).await?,
             StageKind::Practical => final_stage::all_locked(db, StageId(s.id)).await?,
         };
         if !done {

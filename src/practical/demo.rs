@@ -120,7 +120,8 @@ async fn judge_ids(db: &DatabaseConnection) -> AppResult<Vec<i32>> {
     Ok(ids)
 }
 
-async fn task_ids(db: &DatabaseConnection) -> AppResult<Vec<i32>> {
+/// The shipped practical tasks the demos use ([`TASKS`]), as question ids.
+pub async fn task_ids(db: &DatabaseConnection) -> AppResult<Vec<i32>> {
     let missing = || {
         AppError::unprocessable(
             ErrorCode::NotAPracticalTask,

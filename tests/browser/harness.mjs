@@ -52,6 +52,8 @@ export async function startServer({ env = {}, args = [] } = {}) {
       BIND: '127.0.0.1:0',
       DATABASE_URL: database.url,
       RUST_LOG: 'warn',
+      // The demo competition takes seconds to make; the competition tests make their own.
+      DEMO_COMPETITION: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

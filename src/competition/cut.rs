@@ -187,8 +187,12 @@ async fn ready(db: &impl ConnectionTrait, s: &stage::Model) -> AppResult<bool> {
 /// The cut as it stands (or as confirmed): per group, from the theory scores.
 pub async fn preview(db: &impl ConnectionTrait, id: StageId) -> AppResult<CutPreview> {
     let s = stage(db, id).await?;
-    let rule = CutRule::parse(&s.cut_kind, s.cut_value).unwrap_or(CutRule::None);
     let next = next_stage(db, &s).await?;
+    // The cut is set on the stage it admits to (the first stage admits everyone).
+    let rule = next
+        .as_ref()
+        .and_then(|n| CutRule::parse(&n.cut_kind, n.cut_value))
+        .unwrap_or(CutRule::None);
     let scores = theory::scores(db, id).await?;
     let ids: Vec<i32> = scores.iter().map(|t| t.contestant_id.0).collect();
     let people: HashMap<i32, contestant::Model> = contestant::Entity::find()

@@ -222,14 +222,21 @@ async fn the_cut_waits_for_the_theory_to_end_and_is_confirmed_once() {
         kind: Set("theory".into()),
         weight: Set(0.3),
         session_id: Set(Some(c.e.session as i32)),
-        cut_kind: Set("top_n".into()),
-        cut_value: Set(1.0),
+        cut_kind: Set("none".into()),
+        cut_value: Set(0.0),
         recheck_top: Set(10),
         recheck_share: Set(0.15),
         recheck_error_limit: Set(0.05),
         ..Default::default()
     }
     .insert(&c.db)
+    .await
+    .unwrap();
+    // The cut is set on the stage it admits to: the final.
+    c.db.execute_unprepared(&format!(
+        "UPDATE competition_stages SET cut_kind = 'top_n', cut_value = 1.0 WHERE id = {}",
+        c.stage
+    ))
     .await
     .unwrap();
     for (k, cand) in c.contestants.iter().zip(&c.e.candidates) {
@@ -287,14 +294,21 @@ async fn everyone_tied_at_a_top_n_cut_advances_to_the_final() {
         kind: Set("theory".into()),
         weight: Set(0.3),
         session_id: Set(Some(c.e.session as i32)),
-        cut_kind: Set("top_n".into()),
-        cut_value: Set(2.0),
+        cut_kind: Set("none".into()),
+        cut_value: Set(0.0),
         recheck_top: Set(10),
         recheck_share: Set(0.15),
         recheck_error_limit: Set(0.05),
         ..Default::default()
     }
     .insert(&c.db)
+    .await
+    .unwrap();
+    // The cut is set on the stage it admits to: the final.
+    c.db.execute_unprepared(&format!(
+        "UPDATE competition_stages SET cut_kind = 'top_n', cut_value = 2.0 WHERE id = {}",
+        c.stage
+    ))
     .await
     .unwrap();
     // Theory scores 45/50, 40/50, 40/50 (90, 80, 80 out of 100): the second place is shared.

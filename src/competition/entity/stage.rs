@@ -20,7 +20,8 @@ pub struct Model {
     pub weight: f64,
     /// The exam session that runs it, once made.
     pub session_id: Option<i32>,
-    /// Qualifying cut to the next stage: `none`, `top_n`, `top_percent` or `score_line`.
+    /// The qualifying cut that admits to this stage from the one before: `none` (the first
+    /// stage's), `top_n`, `top_percent` or `score_line`.
     pub cut_kind: String,
     /// The cut's number (N, percent or score line).
     pub cut_value: f64,

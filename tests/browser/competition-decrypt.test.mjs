@@ -101,6 +101,7 @@ test('the 监督 opens 二次, then the 加密裁判 opens 一次; then the tabl
     assert.equal(await row.getAttribute('data-code'), line.marking_code);
     assert.ok(f.codes.includes(line.marking_code), 'the codes the judge marked');
     assert.match(await row.innerText(), new RegExp(r.ticket.code), 'the 检录号 given at the door');
+    assert.match(await row.innerText(), /职工组/);
   }
   await shot(page, 'competition-decrypt-open');
   assert.deepEqual(errors, []);

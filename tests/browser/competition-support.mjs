@@ -114,7 +114,7 @@ export async function theoryExam(base, staff, tag) {
  * seated, each sitting on the API with the score `scoreOf(registration)` (a multiple of 10),
  * submitted; then waits for the window to close (the cut needs the theory over) and confirms
  * the cut. Returns the theory session's id. */
-export async function sitTheory(base, staff, comp, regs, scoreOf, tag, { windowS = 20 } = {}) {
+export async function sitTheory(base, staff, comp, regs, scoreOf, tag, { windowS = 25 } = {}) {
   const examId = await theoryExam(base, staff, tag);
   const now = Date.now();
   const endsAt = now + windowS * 1000;

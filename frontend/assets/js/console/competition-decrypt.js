@@ -97,7 +97,7 @@ export async function render({ root, params, query, alive }) {
     }
     if (!alive()) return;
     const rows = rowsOf(map, 'mapping', 'rows');
-    const groupName = (gid) => { const g = rowsOf(map && map.groups).find((x) => x.id === gid); return g ? g.name : `#${gid}`; };
+    const groupName = (gid) => { const g = ((line.competition || {}).groups || []).find((x) => x.id === gid); return g ? g.name : `#${gid}`; };
     if (map) {
       root.append(el('section', { 'aria-labelledby': 'map-h', 'data-test': 'mapping' },
         el('h2', { id: 'map-h' }, cc('decrypt.mapping', { n: rows.length })),

@@ -3,7 +3,7 @@
 // cut (晋级) previewed per group (those tied at the cut marked: they all advance), confirmed in a
 // confirm box, and the cut list PDF. A practical final: links to its 检录, seals, progress,
 // recheck and decryption screens.
-import { el, tc, call, errorText, field, select, table, show, session } from './core.js';
+import { el, call, errorText, field, select, table, show, session } from './core.js';
 import { beijingToUtc } from './practical.js';
 import {
   cc, word, paths, loadCompetition, subnav, compHeading, rerender, flash, rowsOf, confirmBox, saveFile,

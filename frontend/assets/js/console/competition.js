@@ -169,8 +169,11 @@ export async function stageLine(sid, query) {
       const st = view.stages.find((x) => x.id === sid);
       if (st) {
         const ev = eventOf(view, st);
-        return el('p', { class: 'muted', 'data-test': 'stage-line' },
+        const line = el('p', { class: 'muted', 'data-test': 'stage-line' },
           el('a', { href: `#/competitions/${cid}/stages/${sid}` }, [view.name, ev && ev.name, st.name].filter(Boolean).join(' · ')));
+        // The competition rides along, for screens that name its groups.
+        line.competition = view;
+        return line;
       }
     } catch (_) { /* the number alone */ }
   }

@@ -137,3 +137,91 @@ async fn the_practical_demo_checks_everyone_in_so_its_judges_can_mark_at_once() 
     assert!(!again.created);
     assert_eq!(again.codes, made.codes);
 }
+
+#[tokio::test]
+async fn the_competition_demo_is_ready_for_the_recheck_the_decryption_and_the_ranking() {
+    use exam_platform::auth::limiter::LoginGuard;
+    use exam_platform::competition::demo as competition;
+    use exam_platform::exam::attempt::ExamRuntime;
+    use serde_json::{Value, json};
+    let app = TestApp::spawn_with_banks().await;
+    let db = exam_platform::db::connect(&app.database_url, 2)
+        .await
+        .expect("connect");
+    let rt = ExamRuntime::start(
+        &db,
+        LoginGuard::for_candidates(5, std::time::Duration::from_secs(60)),
+        exam_platform::live::Bus::start(&db),
+    );
+    let made = competition::ensure(&db, &rt, Utc::now())
+        .await
+        .expect("competition demo");
+    assert!(made.created);
+    let stage = |rest: &str| format!("/api/competitions/stages/{}/{rest}", made.final_stage);
+    let admin = app.admin().await;
+    // Two late registrations wait for review.
+    let pending: Value = app
+        .get_json(
+            &admin,
+            &format!(
+                "/api/competitions/{}/registrations?status=pending",
+                made.competition_id
+            ),
+        )
+        .await;
+    assert_eq!(
+        pending["items"].as_array().map(Vec::len),
+        Some(2),
+        "{pending}"
+    );
+    // Before the ceremony nobody, the admin included, sees who is behind a code.
+    let r = app.get(&admin, &stage("mapping")).await;
+    assert_eq!(r.status(), reqwest::StatusCode::FORBIDDEN);
+    // What the newcomer does by hand: finish the recheck, then decrypt in order.
+    let [(enc, _, enc_pass), (sup, _, sup_pass)] = competition::HOLDERS;
+    let sup = app.login(sup, competition::PASSWORD).await;
+    let enc = app.login(enc, competition::PASSWORD).await;
+    let r = app
+        .post_json(&sup, &stage("recheck/finish"), &json!({}))
+        .await;
+    let v: Value = r.json().await.expect("recheck");
+    assert_eq!(v["status"], "corrections", "{v}");
+    assert_eq!(v["wrong_sheets"], 0);
+    for (token, layer, pass) in [(&sup, 2, sup_pass), (&enc, 1, enc_pass)] {
+        let r = app
+            .post_json(
+                token,
+                &stage("decrypt"),
+                &json!({"layer": layer, "passphrase": pass}),
+            )
+            .await;
+        assert_eq!(r.status(), reqwest::StatusCode::OK, "layer {layer}");
+    }
+    let view: Value = app
+        .get_json(
+            &admin,
+            &format!("/api/competitions/{}", made.competition_id),
+        )
+        .await;
+    let event = &view["events"][0]["id"];
+    for g in view["groups"].as_array().expect("groups") {
+        let ranking: Value = app
+            .get_json(
+                &admin,
+                &format!("/api/competitions/events/{event}/ranking?group={}", g["id"]),
+            )
+            .await;
+        let ranked = ranking["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter(|r| r["rank"].is_number())
+            .count();
+        // The best three of each group reached the final (more only with a tie at the cut).
+        assert!(ranked >= 3, "{ranking}");
+    }
+    let again = competition::ensure(&db, &rt, Utc::now())
+        .await
+        .expect("again");
+    assert!(!again.created);
+}

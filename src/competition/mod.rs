@@ -20,6 +20,7 @@ pub mod final_stage;
 pub mod progress;
 pub mod ranking;
 pub mod recheck;
+pub mod recheck_rules;
 pub mod registration;
 pub mod review;
 pub mod seal;

@@ -116,6 +116,9 @@ impl MigrationTrait for Migration {
                 .col(integer("stage_id"))
                 .col(integer("group_id"))
                 .col(integer_null("contestant_id"))
+                // Whether a finalist has drawn this place at the door (the code row says which
+                // code; this lets the draw pick among the free ones through an index).
+                .col(boolean("taken").default(false))
                 .foreign_key(&mut fk("competition_anon", "candidate_id", "candidates"))
                 .foreign_key(&mut fk(
                     "competition_anon",
@@ -130,6 +133,8 @@ impl MigrationTrait for Migration {
                 .name("competition_anon_stage")
                 .table("competition_anon")
                 .col("stage_id")
+                .col("group_id")
+                .col("taken")
                 .to_owned(),
         )
         .await?;

@@ -256,14 +256,13 @@ pub async fn check_in(
     // The lot: a random unused anonymous candidate of the contestant's group (CSPRNG, not
     // recorded; only the sealed row says who took it). Counted, then one row at a random
     // offset, so a check-in reads no more than it needs at 5,000 finalists.
-    let free_sql = "FROM competition_anon a \
-         LEFT JOIN practical_codes pc ON pc.candidate_id = a.candidate_id \
-         WHERE a.stage_id = ? AND a.group_id = ? AND pc.candidate_id IS NULL";
+    let free_sql =
+        "FROM competition_anon a WHERE a.stage_id = ? AND a.group_id = ? AND a.taken = ?";
     let free: i64 = txn
         .query_one_raw(stmt(
             &txn,
             &format!("SELECT COUNT(*) AS n {free_sql}"),
-            [s.id.into(), c.group_id.into()],
+            [s.id.into(), c.group_id.into(), false.into()],
         ))
         .await?
         .map(|r| r.try_get("", "n"))
@@ -284,12 +283,18 @@ pub async fn check_in(
         .query_one_raw(stmt(
             &txn,
             &format!("SELECT a.candidate_id {free_sql} ORDER BY a.candidate_id LIMIT 1 OFFSET ?"),
-            [s.id.into(), c.group_id.into(), offset.into()],
+            [s.id.into(), c.group_id.into(), false.into(), offset.into()],
         ))
         .await?
         .map(|r| r.try_get("", "candidate_id"))
         .transpose()?
         .ok_or_else(no_place)?;
+    txn.execute_raw(stmt(
+        &txn,
+        "UPDATE competition_anon SET taken = ? WHERE candidate_id = ?",
+        [true.into(), candidate.into()],
+    ))
+    .await?;
     let code = unused_code(&txn, session).await?;
     // Order and time are the same for every anonymous code, so the codes table cannot be
     // lined up with the check-in records.

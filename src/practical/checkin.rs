@@ -5,7 +5,7 @@
 use super::DrawMode;
 use super::draw::{self, Shape};
 use super::entity::{code, part, place};
-use super::part::{get_part, slot_start, task_question, tasks, title_of};
+use super::part::{get_part, slot_start, tasks};
 use crate::audit::{self, Actor};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::exam::entity::candidate;
@@ -335,10 +335,27 @@ pub async fn titles(
     db: &impl ConnectionTrait,
     session: SessionId,
 ) -> AppResult<HashMap<i32, String>> {
+    // Only the stem is read from each frozen version: a door check-in asks for the titles every
+    // time, and a full parse of a marking scheme per task is wasted on them.
+    #[derive(serde::Deserialize)]
+    struct Stem {
+        stem: String,
+    }
+    let tasks = tasks(db, session).await?;
+    let versions: HashMap<i32, String> = crate::bank::entity::version::Entity::find()
+        .filter(crate::bank::entity::version::Column::Id.is_in(tasks.iter().map(|t| t.version_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v.body))
+        .collect();
     let mut out = HashMap::new();
-    for t in tasks(db, session).await? {
-        let q = task_question(db, &t).await?;
-        out.insert(t.id, title_of(&q));
+    for t in tasks {
+        let body = versions
+            .get(&t.version_id)
+            .ok_or_else(|| AppError::internal("practical task without its question version"))?;
+        let stem: Stem = serde_json::from_str(body).map_err(AppError::internal)?;
+        out.insert(t.id, super::judging::title_of(&stem.stem));
     }
     Ok(out)
 }

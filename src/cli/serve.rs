@@ -268,7 +268,7 @@ fn print_competition(addr: &str, cd: &CompetitionDemo) {
         }
     );
     println!(
-        "  接着在控制台 {addr}/console 依次：审核两条待审报名 → 完成复核（监督 {sup} / {pw}）→ 解密：先由监督 {sup} 用口令 {sup_pass} 解开二次加密，再由加密裁判 {enc} / {pw} 用口令 {enc_pass} 解开一次加密 → 查看排名。"
+        "  接着在控制台 {addr}/console 依次：审核两条待审报名 → 完成复核（监督 {sup} / {pw}，竞赛密钥与检录 → 决赛阶段编号 {s}）→ 解密：先由监督 {sup} 用口令 {sup_pass} 解开二次加密，再由加密裁判 {enc} / {pw} 用口令 {enc_pass} 解开一次加密 → 查看排名。"
     );
     println!("  裁判（{judges}，密码 {pw}）可在 {addr}/judge 查看已锁定的评分表。");
     println!(

@@ -24,84 +24,19 @@ use exam_platform::competition::entity::{
 use exam_platform::competition::{encryption, final_stage, seal};
 use exam_platform::config::Config;
 use exam_platform::startup::Application;
-use reqwest::{Client, StatusCode};
+use reqwest::Client;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Instant;
 
+#[path = "support/mod.rs"]
+mod support;
+use support::{Api, env, id_number, stats};
+
 const ADMIN: &str = "bench-admin-password";
 const PASSWORD: &str = "a-good-password";
 const ASPECTS: usize = 20;
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn stats(mut ms: Vec<f64>) -> (f64, f64, f64) {
-    ms.sort_by(f64::total_cmp);
-    let p = |q: usize| ms[(ms.len() * q / 100).min(ms.len() - 1)];
-    (p(50), p(99), ms[ms.len() - 1])
-}
-
-struct Api {
-    client: Client,
-    base: String,
-}
-
-impl Api {
-    async fn send(
-        &self,
-        method: reqwest::Method,
-        token: &str,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut r = self
-            .client
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(token);
-        if let Some(b) = body {
-            r = r.json(&b);
-        }
-        let r = r.send().await.expect("request");
-        let status = r.status();
-        (status, r.json().await.unwrap_or(Value::Null))
-    }
-    async fn post(&self, token: &str, path: &str, body: Value) -> Value {
-        let (s, v) = self
-            .send(reqwest::Method::POST, token, path, Some(body))
-            .await;
-        assert!(s.is_success(), "POST {path}: {s} {v}");
-        v
-    }
-    async fn login(&self, username: &str) -> String {
-        let pass = if username == "admin" { ADMIN } else { PASSWORD };
-        let v = self
-            .post(
-                "",
-                "/api/auth/login",
-                json!({"username": username, "password": pass}),
-            )
-            .await;
-        v["token"].as_str().unwrap().to_string()
-    }
-}
-
-fn id_number(seq: u32) -> String {
-    let body = format!("4401061990{:04}{:03}", 101 + seq / 1000 % 1000, seq % 1000);
-    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body
-        .bytes()
-        .zip(weights)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    let check = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"][(sum % 11) as usize];
-    format!("{body}{check}")
-}
 
 fn main() {
     tokio::runtime::Builder::new_multi_thread()
@@ -148,7 +83,7 @@ async fn run(finalists: usize, marked: usize) {
     tokio::spawn(app.run_until_stopped());
     let db = exam_platform::db::connect(&url, 8).await.expect("db");
     let setup = Instant::now();
-    let admin = api.login("admin").await;
+    let admin = api.login("admin", ADMIN).await;
     api.post(
         &admin,
         "/api/banks",
@@ -200,7 +135,10 @@ async fn run(finalists: usize, marked: usize) {
             "roles": [roles], "affiliation": aff, "display_name": name}),
             )
             .await;
-        users.push((u["id"].as_i64().unwrap() as i32, api.login(name).await));
+        users.push((
+            u["id"].as_i64().unwrap() as i32,
+            api.login(name, PASSWORD).await,
+        ));
     }
     let exam = api.post(&admin, "/api/exams", json!({"name": "基准", "time_limit_minutes": 30, "pass_line": 1,
         "blueprint": {"sections": [{"cells": [{"bank": "FIN", "kind": "true_false", "count": 1, "points": 1}]}]}})).await;

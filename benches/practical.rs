@@ -24,12 +24,9 @@ use exam_platform::practical::score::{MarkRow, TaskInput, recompute};
 use std::hint::black_box;
 use std::time::Instant;
 
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+#[path = "support/mod.rs"]
+mod support;
+use support::env;
 
 fn scheme(aspects: usize) -> Vec<Aspect> {
     (0..aspects)
@@ -163,83 +160,16 @@ fn recompute_bench() {
     println!("({passed} of {candidates} synthetic candidates pass)");
 }
 
-fn stats(mut ms: Vec<f64>) -> (f64, f64, f64) {
-    ms.sort_by(f64::total_cmp);
-    let p = |q: usize| ms[(ms.len() * q / 100).min(ms.len() - 1)];
-    (p(50), p(99), ms[ms.len() - 1])
-}
-
 mod load {
-    use super::{env, stats};
+    use super::support::{Api, env, id_number, stats};
     use exam_platform::config::Config;
     use exam_platform::startup::Application;
-    use reqwest::{Client, StatusCode};
+    use reqwest::Client;
     use serde_json::{Value, json};
     use std::time::Instant;
 
     const ADMIN: &str = "bench-admin-password";
     const PASSWORD: &str = "a-good-password";
-
-    struct Api {
-        client: Client,
-        base: String,
-    }
-
-    impl Api {
-        async fn send(
-            &self,
-            method: reqwest::Method,
-            token: &str,
-            path: &str,
-            body: Option<Value>,
-        ) -> (StatusCode, Value) {
-            let mut r = self
-                .client
-                .request(method, format!("{}{path}", self.base))
-                .bearer_auth(token);
-            if let Some(b) = body {
-                r = r.json(&b);
-            }
-            let r = r.send().await.expect("request");
-            let status = r.status();
-            (status, r.json().await.unwrap_or(Value::Null))
-        }
-        async fn post(&self, token: &str, path: &str, body: Value) -> Value {
-            let (s, v) = self
-                .send(reqwest::Method::POST, token, path, Some(body))
-                .await;
-            assert!(s.is_success(), "POST {path}: {s} {v}");
-            v
-        }
-        async fn get(&self, token: &str, path: &str) -> Value {
-            let (s, v) = self.send(reqwest::Method::GET, token, path, None).await;
-            assert!(s.is_success(), "GET {path}: {s} {v}");
-            v
-        }
-        async fn login(&self, username: &str, password: &str) -> String {
-            let v = self
-                .post(
-                    "",
-                    "/api/auth/login",
-                    json!({"username": username, "password": password}),
-                )
-                .await;
-            v["token"].as_str().unwrap().to_string()
-        }
-    }
-
-    fn id_number(seq: u32) -> String {
-        // 440106 + 19900101 + sequence + check character (ISO 7064 MOD 11-2).
-        let body = format!("44010619900101{:03}", seq % 1000);
-        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-        let sum: u32 = body
-            .bytes()
-            .zip(weights)
-            .map(|(b, w)| u32::from(b - b'0') * w)
-            .sum();
-        let check = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"][(sum % 11) as usize];
-        format!("{body}{check}")
-    }
 
     fn scheme() -> Value {
         let mut aspects = vec![];

@@ -20,25 +20,16 @@ use std::time::Instant;
 
 const ADMIN: &str = "bench-admin-password";
 
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+#[path = "support/mod.rs"]
+mod support;
+use support::env;
 
 /// A valid ID number for the `i`-th registrant: a birth date between 1970 and 2003, a sequence.
 fn id_number(i: usize) -> String {
     let base = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
     let birth = base + Duration::days((i / 900) as i64 * 7 + (i % 12) as i64);
     let body = format!("440106{}{:03}", birth.format("%Y%m%d"), i % 900);
-    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body
-        .bytes()
-        .zip(weights)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    let check = exam_platform::exam::identity::id_check_char(&body).expect("17 digits");
     format!("{body}{check}")
 }
 

@@ -17,12 +17,9 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Instant;
 
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+#[path = "support/mod.rs"]
+mod support;
+use support::env;
 
 /// A deterministic spread of scores on a half-point grid (many ties).
 fn score(i: usize, salt: usize) -> f64 {

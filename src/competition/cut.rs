@@ -200,16 +200,18 @@ pub async fn preview(db: &impl ConnectionTrait, id: StageId) -> AppResult<CutPre
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
-    let groups = group::Entity::find()
-        .order_by_asc(group::Column::Position)
-        .all(db)
-        .await?;
     let mut by_group: HashMap<GroupId, Vec<&theory::TheoryScore>> = HashMap::new();
     for t in &scores {
         if let Some(c) = people.get(&t.contestant_id.0) {
             by_group.entry(GroupId(c.group_id)).or_default().push(t);
         }
     }
+    // Only the groups of those who sat, not every competition's.
+    let groups = group::Entity::find()
+        .filter(group::Column::Id.is_in(by_group.keys().map(|g| g.0)))
+        .order_by_asc(group::Column::Position)
+        .all(db)
+        .await?;
     let mut out = vec![];
     for g in groups {
         let Some(list) = by_group.get(&GroupId(g.id)) else {

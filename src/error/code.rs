@@ -349,6 +349,9 @@ error_codes! {
     RecheckNotStarted = "recheck_not_started" => Error,
     RecheckPending = "recheck_pending" => Error,
     ScoresNotLocked = "scores_not_locked" => Error,
+    // Issue 15: publication of results.
+    AlreadyFinal = "already_final" => Error,
+    NotPublished = "not_published" => Error,
 }
 
 impl std::fmt::Display for ErrorCode {

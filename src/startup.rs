@@ -106,6 +106,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
             session_seconds: config.staff_session_seconds,
         }),
         keys,
+        appellants: Arc::new(LoginGuard::for_candidates(
+            config.login_max_failures,
+            lockout,
+        )),
         issuer: Arc::new(Issuer::from_config(config)),
     })
 }

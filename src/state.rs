@@ -25,6 +25,9 @@ pub struct AppState {
     pub exams: Arc<ExamRuntime>,
     /// Live room views (proctoring).
     pub live: Arc<Live>,
+    /// Appellant logins (contestants and team leaders filing appeals): failures per name and
+    /// address.
+    pub appellants: Arc<crate::auth::limiter::LoginGuard>,
     /// Who issues certificates and where they are verified.
     pub issuer: Arc<Issuer>,
 }

@@ -19,16 +19,19 @@ pub enum Role {
     Judge,
     /// 监督: oversees marking; approves corrections to locked marks (with admins).
     Supervisor,
+    /// 监督仲裁组: reviews appeals (申诉) against provisional results and decides them.
+    Arbitrator,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Admin,
         Role::Author,
         Role::Proctor,
         Role::Judge,
         Role::Supervisor,
+        Role::Arbitrator,
     ];
 
     /// The stable code.
@@ -39,6 +42,7 @@ impl Role {
             Role::Proctor => "proctor",
             Role::Judge => "judge",
             Role::Supervisor => "supervisor",
+            Role::Arbitrator => "arbitrator",
         }
     }
 

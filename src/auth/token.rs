@@ -78,6 +78,43 @@ impl JwtKeys {
     }
 }
 
+/// Audience of appellant tokens (a contestant or team leader filing appeals).
+pub const APPELLANT_AUDIENCE: &str = "appellant";
+
+/// What an appellant's token says: a contestant (`sub` = `c<contestant id>`) or a team leader
+/// (`sub` = `l<access code id>`, `name` = the leader), in one competition.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AppellantClaims {
+    /// Who, with its kind as first letter.
+    pub sub: String,
+    /// Always [`APPELLANT_AUDIENCE`].
+    pub aud: String,
+    /// The competition.
+    pub cmp: i32,
+    /// The contestant's or leader's name.
+    pub name: String,
+    /// Issued at (Unix seconds).
+    pub iat: i64,
+    /// Expires at (Unix seconds).
+    pub exp: i64,
+}
+
+impl JwtKeys {
+    /// Signs appellant claims.
+    pub fn sign_appellant(&self, claims: &AppellantClaims) -> Result<String, String> {
+        encode(&Header::new(Algorithm::HS256), claims, &self.encoding).map_err(|e| e.to_string())
+    }
+
+    /// Checks an appellant token: signature, expiry and audience.
+    pub fn verify_appellant(
+        &self,
+        token: &str,
+    ) -> Result<AppellantClaims, jsonwebtoken::errors::Error> {
+        decode::<AppellantClaims>(token, &self.decoding, &Self::validation(APPELLANT_AUDIENCE))
+            .map(|d| d.claims)
+    }
+}
+
 /// What a staff session token says.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StaffClaims {
@@ -218,6 +255,24 @@ mod tests {
             ))
             .unwrap();
         assert!(keys.verify_candidate(&staff).is_err());
+    }
+
+    #[test]
+    fn an_appellant_token_opens_neither_staff_nor_candidate_doors() {
+        let keys = JwtKeys::new(b"secret-secret-secret-secret-0001");
+        let now = chrono::Utc::now().timestamp();
+        let c = AppellantClaims {
+            sub: "c3".into(),
+            aud: APPELLANT_AUDIENCE.into(),
+            cmp: 1,
+            name: "选手".into(),
+            iat: now,
+            exp: now + 600,
+        };
+        let t = keys.sign_appellant(&c).unwrap();
+        assert_eq!(keys.verify_appellant(&t).unwrap().sub, "c3");
+        assert!(keys.verify_staff(&t).is_err());
+        assert!(keys.verify_candidate(&t).is_err());
     }
 
     #[test]

@@ -5,6 +5,11 @@
 //!
 //! Before the decryption ceremony nothing here shows which contestant is behind a code.
 
+// Issue 15, part A: appeals (申诉) and arbitration (仲裁).
+pub mod appeal_rules;
+pub mod appeals;
+pub mod appellants;
+pub mod arbitration;
 pub mod bulk;
 pub mod checkin;
 pub mod conflicts;
@@ -56,6 +61,11 @@ typed_id! {
     ContestantId;
     /// A team of a team event.
     TeamId;
+}
+
+typed_id! {
+    /// An appeal (申诉).
+    AppealId;
 }
 
 /// Declares a field-less enum stored and sent as a stable snake_case code.
@@ -158,6 +168,31 @@ coded_enum! {
         Theory = "theory",
         /// Time used, shorter first.
         Time = "time",
+    }
+}
+
+// Issue 15, part A: appeals (rules and texts in `appeal_rules`).
+coded_enum! {
+    /// Where an appeal stands.
+    AppealStatus {
+        /// Filed, not yet looked at.
+        Filed = "filed",
+        /// An arbitrator is reviewing it.
+        UnderReview = "under_review",
+        /// Decided in the appellant's favour: the result is corrected.
+        Upheld = "upheld",
+        /// Decided against.
+        Rejected = "rejected",
+    }
+}
+
+coded_enum! {
+    /// What the arbitration group decides.
+    Outcome {
+        /// The appeal is upheld (申诉成立).
+        Upheld = "upheld",
+        /// The appeal is rejected (申诉不成立).
+        Rejected = "rejected",
     }
 }
 

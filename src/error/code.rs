@@ -352,6 +352,19 @@ error_codes! {
     // Issue 15: publication of results.
     AlreadyFinal = "already_final" => Error,
     NotPublished = "not_published" => Error,
+    // Issue 15, part A: appeals and arbitration.
+    AppealDecided = "appeal_decided" => Error,
+    AppealLimitReached = "appeal_limit_reached" => Error,
+    AppealNotFound = "appeal_not_found" => Error,
+    AppealWindowClosed = "appeal_window_closed" => Error,
+    AttachmentTooLarge = "attachment_too_large" => Error,
+    AttachmentType = "attachment_type" => Error,
+    CorrectionNotForAppeal = "correction_not_for_appeal" => Error,
+    GroundsRequired = "grounds_required" => Error,
+    GroundsTooLong = "grounds_too_long" => Error,
+    NotYourContestant = "not_your_contestant" => Error,
+    TooManyAttachments = "too_many_attachments" => Error,
+    UnknownLeader = "unknown_leader" => Error,
 }
 
 impl std::fmt::Display for ErrorCode {

@@ -1,6 +1,7 @@
 //! Request extractors for who is asking: [`Staff`] from a staff token, [`CandidateAuth`] from a
 //! candidate token (the checks themselves live in `auth`).
 
+use crate::auth::appellant::{AppellantAuth, appellant_from_token};
 use crate::auth::candidate::{CandidateAuth, candidate_from_token};
 use crate::auth::staff::{Staff, staff_from_token};
 use crate::error::{AppError, ErrorCode};
@@ -58,6 +59,28 @@ impl FromRequest for CandidateAuth {
                 )
             })?;
             candidate_from_token(&state.keys, token)
+        };
+        std::future::ready(verify())
+    }
+}
+
+impl FromRequest for AppellantAuth {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    /// A valid appellant token; what it may see is checked by the appeals domain.
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let verify = || {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or_else(|| AppError::internal("app state missing"))?;
+            let token = bearer(req).ok_or_else(|| {
+                AppError::unauthorized(
+                    ErrorCode::MissingToken,
+                    "log in first: no bearer token was sent",
+                )
+            })?;
+            appellant_from_token(&state.keys, token)
         };
         std::future::ready(verify())
     }

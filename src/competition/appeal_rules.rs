@@ -200,7 +200,10 @@ mod tests {
             window(Published::Nothing, now),
             Err(WindowRefusal::NotPublished)
         );
-        assert_eq!(window(Published::Final, now), Err(WindowRefusal::AlreadyFinal));
+        assert_eq!(
+            window(Published::Final, now),
+            Err(WindowRefusal::AlreadyFinal)
+        );
     }
 
     #[test]
@@ -240,8 +243,14 @@ mod tests {
         );
         let big = [b"%PDF-".as_slice(), &vec![0u8; MAX_FILE_BYTES]].concat();
         assert_eq!(check_files(&[png, &big]), Err((1, FileRefusal::TooLarge)));
-        assert_eq!(check_files(&[b"".as_slice()]), Err((0, FileRefusal::TooLarge)));
-        assert_eq!(check_files(&[b"GIF89a".as_slice()]), Err((0, FileRefusal::Type)));
+        assert_eq!(
+            check_files(&[b"".as_slice()]),
+            Err((0, FileRefusal::TooLarge))
+        );
+        assert_eq!(
+            check_files(&[b"GIF89a".as_slice()]),
+            Err((0, FileRefusal::Type))
+        );
     }
 
     #[test]
@@ -265,7 +274,10 @@ mod tests {
         }
         assert!(AppealStatus::Upheld.decided() && AppealStatus::Rejected.decided());
         assert!(!AppealStatus::Filed.decided() && !AppealStatus::UnderReview.decided());
-        assert_eq!(Outcome::parse("upheld").map(Outcome::status), Some(AppealStatus::Upheld));
+        assert_eq!(
+            Outcome::parse("upheld").map(Outcome::status),
+            Some(AppealStatus::Upheld)
+        );
         assert_eq!(Outcome::parse("maybe"), None);
     }
 }

@@ -368,10 +368,10 @@ pub async fn file(
     let count = files.len();
 
     let txn = begin_write(db).await?;
-    let (state, publication_id) =
-        published(&txn, EventId(k.event_id), GroupId(k.group_id)).await?;
+    let (state, publication_id) = published(&txn, EventId(k.event_id), GroupId(k.group_id)).await?;
     rules::window(state, now).map_err(window_refusal)?;
-    let publication_id = publication_id.ok_or_else(|| window_refusal(WindowRefusal::NotPublished))?;
+    let publication_id =
+        publication_id.ok_or_else(|| window_refusal(WindowRefusal::NotPublished))?;
     let filed = appeal::Entity::find()
         .filter(appeal::Column::ContestantId.eq(k.id))
         .filter(appeal::Column::StageId.eq(st.id))
@@ -715,8 +715,11 @@ pub async fn grant(
         .await?
         .filter(|s| s.event_id == k.event_id)
         .ok_or_else(|| {
-            AppError::not_found(ErrorCode::StageNotFound, "the contestant's event has no such stage")
-                .with_zh("该选手的赛项没有这个竞赛阶段。")
+            AppError::not_found(
+                ErrorCode::StageNotFound,
+                "the contestant's event has no such stage",
+            )
+            .with_zh("该选手的赛项没有这个竞赛阶段。")
         })?;
     let txn = begin_write(db).await?;
     let r = appeal_grant::ActiveModel {
@@ -749,7 +752,11 @@ pub async fn grant(
 }
 
 /// How many appeals of the event × group are not yet decided (finalisation waits for none).
-pub async fn undecided(db: &impl ConnectionTrait, event: EventId, group: GroupId) -> AppResult<u64> {
+pub async fn undecided(
+    db: &impl ConnectionTrait,
+    event: EventId,
+    group: GroupId,
+) -> AppResult<u64> {
     Ok(appeal::Entity::find()
         .filter(appeal::Column::EventId.eq(event.0))
         .filter(appeal::Column::GroupId.eq(group.0))
@@ -787,4 +794,93 @@ pub async fn reasons(
             .or_insert(why);
     }
     Ok(out)
+}
+
+/// A stage an appellant may contest.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StageChoice {
+    /// Id.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+}
+
+/// A contestant an appellant answers for, with where their results stand.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Covered {
+    /// The contestant.
+    pub contestant_id: i32,
+    /// 参赛证号.
+    pub number: String,
+    /// Name.
+    pub name: String,
+    /// Event.
+    pub event_name: String,
+    /// Group.
+    pub group_name: String,
+    /// The stages.
+    pub stages: Vec<StageChoice>,
+    /// `provisional`, `final`, or none while nothing is published.
+    pub published: Option<PublicationState>,
+    /// The window's close, while provisional.
+    pub appeal_closes_at: Option<DateTime<Utc>>,
+    /// Whether an appeal can be filed now.
+    pub open: bool,
+}
+
+/// What an appellant sees on login: who they are and the contestants they answer for.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AppellantHome {
+    /// `contestant` or `leader`.
+    pub kind: String,
+    /// Their name.
+    pub name: String,
+    /// The contestants.
+    pub contestants: Vec<Covered>,
+}
+
+/// The appellant's home.
+pub async fn home(
+    db: &impl ConnectionTrait,
+    who: &AppellantAuth,
+    now: DateTime<Utc>,
+) -> AppResult<AppellantHome> {
+    use super::entity::{event, group};
+    let mut out = vec![];
+    for k in appellants::covered(db, who).await? {
+        let ev = event::Entity::find_by_id(k.event_id).one(db).await?;
+        let gr = group::Entity::find_by_id(k.group_id).one(db).await?;
+        let stages = stage::Entity::find()
+            .filter(stage::Column::EventId.eq(k.event_id))
+            .order_by_asc(stage::Column::Position)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|s| StageChoice {
+                id: s.id,
+                name: s.name,
+            })
+            .collect();
+        let p = publication::latest(db, EventId(k.event_id), GroupId(k.group_id)).await?;
+        let (state, _) = published(db, EventId(k.event_id), GroupId(k.group_id)).await?;
+        out.push(Covered {
+            contestant_id: k.id,
+            number: k.number.clone().unwrap_or_default(),
+            name: k.name.clone(),
+            event_name: ev.map(|e| e.name).unwrap_or_default(),
+            group_name: gr.map(|g| g.name).unwrap_or_default(),
+            stages,
+            published: p.as_ref().map(|p| p.state),
+            appeal_closes_at: p.and_then(|p| p.appeal_closes_at),
+            open: rules::window(state, now).is_ok(),
+        });
+    }
+    Ok(AppellantHome {
+        kind: match who.who {
+            Appellant::Contestant(_) => "contestant".into(),
+            Appellant::Leader(_) => "leader".into(),
+        },
+        name: who.name.clone(),
+        contestants: out,
+    })
 }

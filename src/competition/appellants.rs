@@ -230,7 +230,10 @@ async fn competition_exists(db: &impl ConnectionTrait, id: CompetitionId) -> App
 }
 
 /// The leaders named by a competition's accepted contestants, with their codes' dates.
-pub async fn leaders(db: &impl ConnectionTrait, id: CompetitionId) -> AppResult<Vec<LeaderAccount>> {
+pub async fn leaders(
+    db: &impl ConnectionTrait,
+    id: CompetitionId,
+) -> AppResult<Vec<LeaderAccount>> {
     competition_exists(db, id).await?;
     let mut by: BTreeMap<String, LeaderAccount> = BTreeMap::new();
     for c in contestant::Entity::find()
@@ -333,8 +336,14 @@ mod tests {
         let c = new_code();
         assert_eq!(c.len(), CODE_LEN + 2);
         assert_eq!(normalise_code(&c).len(), CODE_LEN);
-        assert_eq!(hash_code(&c), hash_code(&c.to_lowercase().replace('-', " ")));
+        assert_eq!(
+            hash_code(&c),
+            hash_code(&c.to_lowercase().replace('-', " "))
+        );
         assert_ne!(hash_code(&c), hash_code(&new_code()));
-        assert!(c.chars().all(|ch| ch == '-' || CODE_ALPHABET.contains(&(ch as u8))));
+        assert!(
+            c.chars()
+                .all(|ch| ch == '-' || CODE_ALPHABET.contains(&(ch as u8)))
+        );
     }
 }

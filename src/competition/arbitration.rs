@@ -16,7 +16,9 @@ use crate::practical::TaskId;
 use crate::practical::record::{RecordCandidate, task_record};
 use crate::practical::{correction, judging};
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -298,8 +300,18 @@ pub async fn register(db: &impl ConnectionTrait, id: CompetitionId) -> AppResult
 }
 
 const HEADER: [&str; 12] = [
-    "编号", "提交时间", "参赛证号", "姓名", "赛段/项目", "申诉人", "申诉理由摘要", "状态", "裁决", "裁决理由",
-    "裁决人", "裁决时间",
+    "编号",
+    "提交时间",
+    "参赛证号",
+    "姓名",
+    "赛段/项目",
+    "申诉人",
+    "申诉理由摘要",
+    "状态",
+    "裁决",
+    "裁决理由",
+    "裁决人",
+    "裁决时间",
 ];
 
 fn cells(r: &RegisterRow) -> [String; 12] {
@@ -338,7 +350,10 @@ pub fn register_pdf(title: &str, rows: &[RegisterRow]) -> Result<Vec<u8>, PdfErr
         l.push((format!("理由：{}", c[6]), 9.5, 4.0));
         if !r.decision.is_empty() {
             l.push((
-                format!("裁决：{}  理由：{}  裁决人：{}  {}", c[8], c[9], c[10], c[11]),
+                format!(
+                    "裁决：{}  理由：{}  裁决人：{}  {}",
+                    c[8], c[9], c[10], c[11]
+                ),
                 9.5,
                 4.0,
             ));
@@ -410,7 +425,10 @@ mod tests {
     #[test]
     fn the_register_lists_appeals_oldest_first_in_beijing_time_with_decisions() {
         let rows = register_rows(
-            &[appeal(2, AppealStatus::Upheld), appeal(1, AppealStatus::Filed)],
+            &[
+                appeal(2, AppealStatus::Upheld),
+                appeal(1, AppealStatus::Filed),
+            ],
             |u| (u == 7).then(|| "仲裁员".into()),
         );
         assert_eq!(rows[0].id, 1);

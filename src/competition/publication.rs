@@ -13,12 +13,6 @@ pub struct Publication {
     pub state: PublicationState,
     /// Window.
     pub appeal_closes_at: Option<DateTime<Utc>>,
-    /// Version.
-    pub version: i32,
-    /// Published.
-    pub published_at: DateTime<Utc>,
-    /// Ranking.
-    pub ranking: super::standings::Ranking,
 }
 
 /// Stand-in.

@@ -23,7 +23,6 @@ pub mod entity;
 pub mod events;
 pub mod final_stage;
 pub mod progress;
-pub mod publication;
 pub mod ranking;
 pub mod recheck;
 pub mod recheck_rules;
@@ -91,16 +90,6 @@ macro_rules! coded_enum {
             }
         }
     };
-}
-
-coded_enum! {
-    /// Whether published results can still be appealed.
-    PublicationState {
-        /// 公示.
-        Provisional = "provisional",
-        /// 最终成绩.
-        Final = "final",
-    }
 }
 
 coded_enum! {

@@ -349,9 +349,6 @@ error_codes! {
     RecheckNotStarted = "recheck_not_started" => Error,
     RecheckPending = "recheck_pending" => Error,
     ScoresNotLocked = "scores_not_locked" => Error,
-    // Issue 15: publication of results.
-    AlreadyFinal = "already_final" => Error,
-    NotPublished = "not_published" => Error,
     // Issue 15, part A: appeals and arbitration.
     AppealDecided = "appeal_decided" => Error,
     AppealLimitReached = "appeal_limit_reached" => Error,

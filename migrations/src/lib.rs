@@ -23,6 +23,7 @@ mod m20261228_000070_competition;
 // Competitions (issue 14): the final's codes (part B).
 mod m20261228_000071_competition_codes;
 mod m20261228_000072_competition_recheck;
+mod m20261229_000073_competition_publication;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261228_000070_competition::Migration),
             Box::new(m20261228_000071_competition_codes::Migration),
             Box::new(m20261228_000072_competition_recheck::Migration),
+            Box::new(m20261229_000073_competition_publication::Migration),
         ]
     }
 }

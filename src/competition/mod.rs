@@ -23,6 +23,7 @@ pub mod entity;
 pub mod events;
 pub mod final_stage;
 pub mod progress;
+pub mod publication;
 pub mod ranking;
 pub mod recheck;
 pub mod recheck_rules;
@@ -60,6 +61,8 @@ typed_id! {
     ContestantId;
     /// A team of a team event.
     TeamId;
+    /// A publication of an event group's results.
+    PublicationId;
 }
 
 typed_id! {
@@ -90,6 +93,16 @@ macro_rules! coded_enum {
             }
         }
     };
+}
+
+coded_enum! {
+    /// Whether published results can still be appealed.
+    PublicationState {
+        /// 公示: provisional, open to appeals until the window closes.
+        Provisional = "provisional",
+        /// 最终成绩: final; awards and certificates follow from it.
+        Final = "final",
+    }
 }
 
 coded_enum! {

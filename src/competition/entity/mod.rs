@@ -8,6 +8,7 @@ pub mod conflict;
 pub mod contestant;
 pub mod event;
 pub mod group;
+pub mod publication;
 pub mod leader_code;
 pub mod recheck;
 pub mod recheck_entry;

@@ -12,6 +12,8 @@ mod attempts;
 mod auth;
 mod banks;
 mod certificates;
+// Issue 15, part A: appeals and arbitration.
+mod competition_appeals;
 // Issue 14, part A: competition set-up, registration and the theory stage.
 mod competition_final;
 mod competition_publication;

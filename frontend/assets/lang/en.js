@@ -194,7 +194,7 @@ export default {
     file: { choose: 'Choose file', none: 'No file chosen' },
     loading: 'Loading…',
     nav: { label: 'Main', banks: 'Banks and questions', import: 'Import', exams: 'Exams', sessions: 'Sessions', marking: 'Marking', checkin: 'Check-in', corrections: 'Corrections' },
-    roles: { admin: 'Administrator', author: 'Author', proctor: 'Proctor', judge: 'Judge', supervisor: 'Supervisor' },
+    roles: { admin: 'Administrator', author: 'Author', proctor: 'Proctor', judge: 'Judge', supervisor: 'Supervisor', arbitrator: 'Arbitration group' },
     notFound: { title: 'Page not found', home: 'Back to the start' },
     forbidden: { title: 'Not allowed', text: 'Your account’s roles do not include this screen; ask an administrator.' },
     login: {

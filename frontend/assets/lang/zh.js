@@ -194,7 +194,7 @@ export default {
     file: { choose: '选择文件', none: '未选择文件' },
     loading: '加载中…',
     nav: { label: '主导航', banks: '题库与试题', import: '导入试题', exams: '考试与组卷', sessions: '场次与考生', marking: '阅卷', checkin: '实操检录', corrections: '更正审批' },
-    roles: { admin: '管理员', author: '命题与考务', proctor: '监考', judge: '评分员', supervisor: '监督' },
+    roles: { admin: '管理员', author: '命题与考务', proctor: '监考', judge: '评分员', supervisor: '监督', arbitrator: '监督仲裁组' },
     notFound: { title: '找不到该页面', home: '回到首页' },
     forbidden: { title: '没有权限', text: '您的账号角色不能使用此功能，请联系管理员。' },
     login: {

@@ -4,7 +4,7 @@
 // candidates of their own employer in practical tasks.
 import { el, tc, call, errorText, heading, field, table, show, checkbox, session, fmtDate } from './core.js';
 
-const ROLES = ['admin', 'author', 'proctor', 'judge', 'supervisor'];
+const ROLES = ['admin', 'author', 'proctor', 'judge', 'supervisor', 'arbitrator'];
 
 function roleBoxes(held, prefix, lockAdmin) {
   const boxes = ROLES.map((r) => {

@@ -14,8 +14,7 @@ use super::appeal_rules::{
     TextRefusal, WindowRefusal,
 };
 use super::appellants;
-use super::entity::{appeal, appeal_file, appeal_grant, contestant, stage};
-use super::publication;
+use super::entity::{appeal, appeal_file, appeal_grant, contestant, publication, stage};
 use super::{AppealId, CompetitionId, ContestantId, EventId, GroupId, PublicationState};
 use crate::audit::{self, Actor};
 use crate::auth::appellant::{Appellant, AppellantAuth};
@@ -317,16 +316,35 @@ fn grounds_refusal(r: TextRefusal) -> AppError {
     }
 }
 
+/// The newest publication's row of an event × group. Read from the table, not through
+/// `publication` (which calls [`undecided`] and [`reasons`]): the two stay one-way.
+async fn newest(
+    db: &impl ConnectionTrait,
+    event: EventId,
+    group: GroupId,
+) -> AppResult<Option<(i32, PublicationState, Option<DateTime<Utc>>)>> {
+    Ok(publication::Entity::find()
+        .filter(publication::Column::EventId.eq(event.0))
+        .filter(publication::Column::GroupId.eq(group.0))
+        .order_by_desc(publication::Column::Version)
+        .one(db)
+        .await?
+        .map(|p| {
+            let state = PublicationState::parse(&p.state).unwrap_or(PublicationState::Final);
+            (p.id, state, p.appeal_closes_at)
+        }))
+}
+
 /// Where the event × group's results stand, for the window rules.
 pub async fn published(
     db: &impl ConnectionTrait,
     event: EventId,
     group: GroupId,
 ) -> AppResult<(Published, Option<i32>)> {
-    Ok(match publication::latest(db, event, group).await? {
+    Ok(match newest(db, event, group).await? {
         None => (Published::Nothing, None),
-        Some(p) if p.state == PublicationState::Final => (Published::Final, Some(p.id)),
-        Some(p) => (Published::Provisional(p.appeal_closes_at), Some(p.id)),
+        Some((id, PublicationState::Final, _)) => (Published::Final, Some(id)),
+        Some((id, _, closes)) => (Published::Provisional(closes), Some(id)),
     })
 }
 
@@ -861,7 +879,7 @@ pub async fn home(
                 name: s.name,
             })
             .collect();
-        let p = publication::latest(db, EventId(k.event_id), GroupId(k.group_id)).await?;
+        let p = newest(db, EventId(k.event_id), GroupId(k.group_id)).await?;
         let (state, _) = published(db, EventId(k.event_id), GroupId(k.group_id)).await?;
         out.push(Covered {
             contestant_id: k.id,
@@ -870,8 +888,8 @@ pub async fn home(
             event_name: ev.map(|e| e.name).unwrap_or_default(),
             group_name: gr.map(|g| g.name).unwrap_or_default(),
             stages,
-            published: p.as_ref().map(|p| p.state),
-            appeal_closes_at: p.and_then(|p| p.appeal_closes_at),
+            published: p.map(|p| p.1),
+            appeal_closes_at: p.and_then(|p| p.2),
             open: rules::window(state, now).is_ok(),
         });
     }

@@ -271,6 +271,12 @@ fn print_competition(addr: &str, cd: &CompetitionDemo) {
         "  接着在控制台 {addr}/console 依次：审核两条待审报名 → 完成复核（监督 {sup} / {pw}，竞赛密钥与检录 → 决赛阶段编号 {s}）→ 解密：先由监督 {sup} 用口令 {sup_pass} 解开二次加密，再由加密裁判 {enc} / {pw} 用口令 {enc_pass} 解开一次加密 → 查看排名。"
     );
     println!("  裁判（{judges}，密码 {pw}）可在 {addr}/judge 查看已锁定的评分表。");
+    // Issue 15, part A: appeals.
+    if let Some((arb, leader, code)) = &cd.appeals {
+        println!(
+            "  公示与申诉：控制台发布公示成绩后，选手以参赛证号 + 身份证号、或「{leader}」以领队访问码 {code} 在 {addr}/api/appeals 提出申诉；监督仲裁组 {arb} / {pw} 裁决。 Appeals: leader code {code} for {leader}; arbitrator {arb} / {pw}."
+        );
+    }
     println!(
         "Competition: {} (id {c}); theory preliminary sat and cut confirmed; the final checked in, encrypted twice, marked by five judges, signed off, recheck entered.",
         competition_demo::NAME

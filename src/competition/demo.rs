@@ -124,6 +124,34 @@ pub struct CompetitionDemo {
     pub final_stage: i32,
     /// False when it existed already.
     pub created: bool,
+    /// Issue 15, part A: the arbitrator's login (监督仲裁组), the demo leader (领队) and the
+    /// access code issued at this start (only its hash is stored, so each start issues anew).
+    pub appeals: Option<(String, String, String)>,
+}
+
+/// The demo arbitrator (监督仲裁组) login.
+pub const ARBITRATOR: (&str, &str, &str) = ("zhongcai", "仲裁员 周明", "");
+
+/// Issue 15, part A: the arbitrator account and a fresh code for the employee group's leader.
+async fn appeals_demo(
+    db: &DatabaseConnection,
+    id: CompetitionId,
+) -> Option<(String, String, String)> {
+    let run = async {
+        staff(db, ARBITRATOR, Role::Arbitrator).await?;
+        let leader = "领队 何建国".to_string();
+        let issued = super::appellants::issue(
+            db,
+            &Actor::system(),
+            id,
+            &super::appellants::IssueCode {
+                leader: leader.clone(),
+            },
+        )
+        .await?;
+        AppResult::Ok((ARBITRATOR.0.to_string(), leader, issued.code))
+    };
+    run.await.ok()
 }
 
 fn id_number(region: &str, birth: &str, i: usize) -> String {
@@ -180,6 +208,7 @@ pub async fn ensure(
             competition_id: c.id,
             final_stage,
             created: false,
+            appeals: appeals_demo(db, CompetitionId(c.id)).await,
         });
     }
     create(db, rt, now).await
@@ -475,6 +504,7 @@ async fn create(
         competition_id: comp.id.0,
         final_stage: final_id.0,
         created: true,
+        appeals: appeals_demo(db, comp.id).await,
     })
 }
 

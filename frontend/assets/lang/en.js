@@ -427,6 +427,11 @@ export default {
       recheck_not_started: 'The recheck has not been started.',
       recheck_pending: 'The recheck is not finished yet.',
       scores_not_locked: 'Some stage scores are not locked yet; there is no ranking on unlocked scores.',
+      already_final: 'The results are final; they can no longer be published again or changed.',
+      appeal_window_open: 'The appeal window is still open; the results cannot be made final yet.',
+      appeals_pending: 'Some appeals are not decided yet; the results cannot be made final.',
+      bad_appeal_window: 'The appeal window is 0 to 10,080 minutes (one week at most).',
+      not_published: 'The results have not been published yet.',
     },
     reasons: {
       duplicate_registration: 'Already registered in this event.',

@@ -440,6 +440,11 @@ export default {
       not_your_contestant: 'Appeals are filed by the contestant or their team leader only.',
       too_many_attachments: 'At most 3 attachments.',
       unknown_leader: 'No accepted contestant of this competition names this leader.',
+      already_final: 'The results are final; they can no longer be published again or changed.',
+      appeal_window_open: 'The appeal window is still open; the results cannot be made final yet.',
+      appeals_pending: 'Some appeals are not decided yet; the results cannot be made final.',
+      bad_appeal_window: 'The appeal window is 0 to 10,080 minutes (one week at most).',
+      not_published: 'The results have not been published yet.',
     },
     reasons: {
       duplicate_registration: 'Already registered in this event.',

@@ -440,6 +440,11 @@ export default {
       not_your_contestant: '只能为本人或本队选手提出申诉。',
       too_many_attachments: '附件最多 3 个。',
       unknown_leader: '本竞赛没有以此人为领队的录取选手。',
+      already_final: '成绩已确认为最终成绩，不能再公示或修改。',
+      appeal_window_open: '申诉期尚未结束，不能确认最终成绩。',
+      appeals_pending: '还有申诉未处理完毕，不能确认最终成绩。',
+      bad_appeal_window: '申诉期须为 0–10080 分钟（最长一周）。',
+      not_published: '成绩尚未公示。',
     },
     reasons: {
       duplicate_registration: '该身份证号已在本赛项报名。',

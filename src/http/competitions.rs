@@ -31,6 +31,12 @@ fn reader(staff: &Staff) -> AppResult<()> {
     staff.require_any(&[Role::Author, Role::Supervisor])
 }
 
+/// The list and a competition's setup, also for the arbitration group (监督仲裁组), who pick the
+/// competition whose appeals they decide; nothing with ID numbers.
+fn arbitration_reader(staff: &Staff) -> AppResult<()> {
+    staff.require_any(&[Role::Author, Role::Supervisor, Role::Arbitrator])
+}
+
 /// Whether the reader sees whole ID numbers.
 fn full(staff: &Staff) -> bool {
     staff.roles.allows(Role::Admin)
@@ -51,7 +57,7 @@ pub async fn list(
     state: web::Data<AppState>,
     staff: Staff,
 ) -> AppResult<web::Json<Vec<CompetitionSummary>>> {
-    reader(&staff)?;
+    arbitration_reader(&staff)?;
     Ok(web::Json(setup::list(&state.db).await?))
 }
 
@@ -78,7 +84,7 @@ pub async fn get_one(
     staff: Staff,
     id: web::Path<i32>,
 ) -> AppResult<web::Json<CompetitionView>> {
-    reader(&staff)?;
+    arbitration_reader(&staff)?;
     Ok(web::Json(setup::load(&state.db, CompetitionId(*id)).await?))
 }
 

@@ -1,5 +1,5 @@
 //! The browser app: the tablet exam client at `/`, the staff console at `/console`, the judges'
-//! tablet app at `/judge`, their assets under `/assets/`, and the service worker that keeps the
+//! tablet app at `/judge`, the public appeal page at `/appeal`, their assets under `/assets/`, and the service worker that keeps the
 //! app shells for offline reloads.
 //! The files live in frontend/ and are compiled into the release binary (read from disk in
 //! debug builds), so nothing needs building or installing.
@@ -50,6 +50,11 @@ pub async fn judge() -> HttpResponse {
     serve("judge.html")
 }
 
+/// The public appeal page (申诉): contestants and team leaders file and follow appeals.
+pub async fn appeal() -> HttpResponse {
+    serve("appeal.html")
+}
+
 /// The service worker, served from the root so its scope is the whole app.
 pub async fn service_worker() -> HttpResponse {
     serve("sw.js")
@@ -74,6 +79,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(candidate))
         .route("/console", web::get().to(console))
         .route("/judge", web::get().to(judge))
+        .route("/appeal", web::get().to(appeal))
         .route("/sw.js", web::get().to(service_worker))
         .route("/favicon.ico", web::get().to(favicon))
         .route("/assets/{tail:.*}", web::get().to(asset));

@@ -24,6 +24,7 @@ import * as compFinal from './console/competition-final.js';
 import * as compRecheck from './console/competition-recheck.js';
 import * as compDecrypt from './console/competition-decrypt.js';
 import * as compRanking from './console/competition-ranking.js';
+import * as appeals from './console/appeals.js';
 
 const main = document.getElementById('main');
 
@@ -52,6 +53,10 @@ const ROUTES = [
   [/^\/competitions\/(\d+)\/registrations$/, compRegs.render, ['author']],
   [/^\/competitions\/(\d+)\/stages\/(\d+)$/, compStage.render, ['author']],
   [/^\/competitions\/(\d+)\/ranking$/, compRanking.render, ['author']],
+  [/^\/competitions\/(\d+)\/publication$/, appeals.publication, ['author']],
+  [/^\/competitions\/(\d+)\/leaders$/, appeals.leaders, ['author']],
+  [/^\/arbitration(?:\/(\d+))?$/, appeals.arbitration, ['arbitrator']],
+  [/^\/arbitration\/appeals\/(\d+)$/, appeals.appealDetail, ['arbitrator']],
   // The holders (加密裁判, 监督) and the door may be any staff: the server checks who they are.
   [/^\/competition-stage$/, competitions.pickStage, []],
   [/^\/competitions\/stages\/(\d+)\/checkin$/, compFinal.checkin, ['author']],
@@ -79,6 +84,7 @@ const NAV = [
   ['#/corrections', 'nav.corrections', ['admin', 'supervisor'], /^\/corrections$/],
   ['#/competitions', 'competition.nav', ['author'], /^\/competitions(\/\d+.*)?$/],
   ['#/competition-stage', 'competition.navKeys', ['supervisor', 'judge'], /^\/(competition-stage|competitions\/stages\/.*)$/],
+  ['#/arbitration', 'appeals.nav', ['arbitrator'], /^\/arbitration/],
   ['#/users', 'users.nav', ['admin'], /^\/users$/],
   ['#/audit', 'audit.nav', ['admin'], /^\/audit$/],
 ];
@@ -95,6 +101,7 @@ function home() {
   if (session.has('proctor')) return '#/sessions';
   if (session.has('judge')) return '#/marking';
   if (session.has('supervisor')) return '#/corrections';
+  if (session.has('arbitrator')) return '#/arbitration';
   return '#/login';
 }
 

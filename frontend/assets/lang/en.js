@@ -1,7 +1,9 @@
 // English interface text. One file per language; keys match zh.js.
 import competition, { errors as competitionErrors } from './competition-en.js';
+import appeals, { page as appealPage } from './appeals-en.js';
 
 export default {
+  appeal: appealPage,
   common: {
     appName: 'Exam and Skills Competition Platform',
     language: '中文',
@@ -139,6 +141,7 @@ export default {
   },
   console: {
     competition,
+    appeals,
     room: {
       open: 'Room view',
       title: 'Proctoring: {name}',

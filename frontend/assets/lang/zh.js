@@ -1,7 +1,9 @@
 // 中文界面文字（默认语言）。每种语言一个文件；键名与 en.js 一一对应。
 import competition, { errors as competitionErrors } from './competition-zh.js';
+import appeals, { page as appealPage } from './appeals-zh.js';
 
 export default {
+  appeal: appealPage,
   common: {
     appName: '考试与技能竞赛平台',
     language: 'English',
@@ -139,6 +141,7 @@ export default {
   },
   console: {
     competition,
+    appeals,
     room: {
       open: '监考大屏',
       title: '监考：{name}',

@@ -133,6 +133,9 @@ export function subnav(view, current) {
       return [`#/competitions/${view.id}/stages/${s.id}`, `${ev ? `${ev.name} · ` : ''}${s.name}`, `stage-${s.id}`];
     }),
     [`#/competitions/${view.id}/ranking`, cc('tabs.ranking'), 'ranking'],
+    // Issue 15: publication (公示) and leader codes, next to the ranking they publish.
+    [`#/competitions/${view.id}/publication`, tc('appeals.tabs.publication'), 'publication'],
+    [`#/competitions/${view.id}/leaders`, tc('appeals.tabs.leaders'), 'leaders'],
   ];
   return el('nav', { class: 'subnav', 'aria-label': cc('tabs.label'), 'data-test': 'competition-tabs' },
     el('ul', {}, ...items.map(([href, text, key]) => el('li', {}, el('a', { href, 'aria-current': key === current ? 'page' : null, 'data-test': `tab-${key}` }, text)))));

@@ -189,3 +189,31 @@ test('the contestant sees the decision, and a second appeal on the stage is refu
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the organiser issues a leader code once, on a slip; the leader logs in with it and sees both contestants', async () => {
+  const { context, page, errors } = await openConsole(browser, server.base);
+  await page.goto(`${server.base}/console#/competitions/${f.comp.id}/leaders`);
+  const row = page.locator('[data-test=leaders-table] tr[data-leader="陈领队"]');
+  await row.waitFor();
+  assert.match(await row.innerText(), /未发放/);
+  await row.locator('[data-test=leader-issue]').click();
+  await page.waitForSelector('[data-test=leader-code]');
+  const code = await text(page, '[data-test=leader-code]');
+  assert.match(code, /^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  assert.match(await text(page, '[data-test=slip-leader]'), /陈领队/);
+  await context.close();
+  assert.deepEqual(errors, []);
+
+  const appellant = await tabletContext(browser, { orientation: 'portrait' });
+  const p = await appellant.newPage();
+  await p.goto(`${server.base}/appeal`);
+  await p.fill('[data-test=login-code]', code);
+  await p.fill('[data-test=login-leader]', '陈领队');
+  await p.click('[data-test=leader-login-submit]');
+  await p.waitForSelector('[data-test=covered]');
+  assert.match(await text(p, '[data-test=appellant-name]'), /领队：陈领队/);
+  assert.equal(await p.locator('[data-test=covered] tbody tr').count(), 2);
+  // The leader sees the appeal filed by their contestant, with its decision.
+  assert.match(await p.locator('[data-test=mine] tbody tr').first().innerText(), /申诉不成立/);
+  await appellant.close();
+});

@@ -27,4 +27,6 @@ pub struct AppState {
     pub live: Arc<Live>,
     /// Who issues certificates and where they are verified.
     pub issuer: Arc<Issuer>,
+    /// The competitions' scoreboards live (成绩大屏): one feed per watched board.
+    pub boards: Arc<crate::competition::scoreboard_live::BoardHub>,
 }

@@ -349,6 +349,13 @@ error_codes! {
     RecheckNotStarted = "recheck_not_started" => Error,
     RecheckPending = "recheck_pending" => Error,
     ScoresNotLocked = "scores_not_locked" => Error,
+    // Issue 15, part C: the live scoreboard's freeze and reveal.
+    BoardFrozen = "board_frozen" => Error,
+    BoardNotFrozen = "board_not_frozen" => Error,
+    RevealDone = "reveal_done" => Error,
+    RevealInProgress = "reveal_in_progress" => Error,
+    RevealNotReady = "reveal_not_ready" => Error,
+    RevealNotStarted = "reveal_not_started" => Error,
 }
 
 impl std::fmt::Display for ErrorCode {

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod banks;
 pub mod certificates;
+pub mod competition_board;
 pub mod competition_final;
 pub mod competition_results;
 pub mod competitions;
@@ -145,6 +146,7 @@ fn configure(max_upload: usize) -> impl FnOnce(&mut ServiceConfig) {
                 .configure(competitions::configure)
                 .configure(competition_final::configure)
                 .configure(competition_results::configure)
+                .configure(competition_board::configure)
                 .default_service(web::to(not_found)),
         )
         // The browser app last: its pages are not API operations.

@@ -1,7 +1,9 @@
 // English interface text. One file per language; keys match zh.js.
+import board from './board-en.js';
 import competition, { errors as competitionErrors } from './competition-en.js';
 
 export default {
+  board,
   common: {
     appName: 'Exam and Skills Competition Platform',
     language: '中文',
@@ -427,6 +429,13 @@ export default {
       recheck_not_started: 'The recheck has not been started.',
       recheck_pending: 'The recheck is not finished yet.',
       scores_not_locked: 'Some stage scores are not locked yet; there is no ranking on unlocked scores.',
+      // The live scoreboard: freeze and reveal
+      board_frozen: 'The board is frozen already: lift the freeze first to set another time.',
+      board_not_frozen: 'The board is not frozen: there is nothing to reveal from.',
+      reveal_done: 'Every step is revealed: end the reveal to unfreeze the board.',
+      reveal_in_progress: 'The award ceremony reveal is playing: end it first.',
+      reveal_not_ready: 'Some event group has no final results published yet: the reveal cannot start.',
+      reveal_not_started: 'No award ceremony reveal is playing.',
     },
     reasons: {
       duplicate_registration: 'Already registered in this event.',

@@ -1,7 +1,9 @@
 // 中文界面文字（默认语言）。每种语言一个文件；键名与 en.js 一一对应。
+import board from './board-zh.js';
 import competition, { errors as competitionErrors } from './competition-zh.js';
 
 export default {
+  board,
   common: {
     appName: '考试与技能竞赛平台',
     language: 'English',
@@ -427,6 +429,13 @@ export default {
       recheck_not_started: '复核尚未开始。',
       recheck_pending: '复核尚未完成。',
       scores_not_locked: '还有赛段成绩未锁定，不能排名。',
+      // 成绩大屏：封榜与颁奖揭晓
+      board_frozen: '成绩大屏已封榜；如需更改封榜时间，请先解除封榜。',
+      board_not_frozen: '成绩大屏尚未封榜，无从揭晓。',
+      reveal_done: '已全部揭晓，请结束揭晓以解除封榜。',
+      reveal_in_progress: '颁奖揭晓正在进行，请先结束揭晓。',
+      reveal_not_ready: '还有赛项组别的最终成绩尚未发布，不能开始揭晓。',
+      reveal_not_started: '颁奖揭晓尚未开始。',
     },
     reasons: {
       duplicate_registration: '该身份证号已在本赛项报名。',

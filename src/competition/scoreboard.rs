@@ -13,7 +13,9 @@ use super::scoreboard_rules::{
     self as rules, BoardPhase, BoardTask, CodeScores, Section, SectionSource, Serve, Step,
 };
 use super::standings::Ranking;
-use super::{CompetitionId, EventId, GroupId, StageId, StageKind, decryption, final_stage};
+use super::{
+    CompetitionId, EventId, GroupId, PublicationState, StageId, StageKind, decryption, final_stage,
+};
 use crate::audit::{self, Actor};
 use crate::db::stmt;
 use crate::error::{AppError, AppResult, ErrorCode};
@@ -257,8 +259,17 @@ async fn published(
     group: GroupId,
     as_of: Option<DateTime<Utc>>,
 ) -> AppResult<Option<(SectionSource, Ranking)>> {
-    let _ = (db, event, group, as_of);
-    Ok(None)
+    let newest = super::publication::history(db, event, group)
+        .await?
+        .into_iter()
+        .find(|p| rules::counts(Some(p.published_at), as_of));
+    Ok(newest.map(|p| {
+        let source = match p.state {
+            PublicationState::Provisional => SectionSource::Provisional,
+            PublicationState::Final => SectionSource::Final,
+        };
+        (source, p.ranking)
+    }))
 }
 
 async fn header(db: &impl ConnectionTrait, cid: i32) -> AppResult<competition::Model> {

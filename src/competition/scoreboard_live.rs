@@ -92,6 +92,15 @@ impl BoardHub {
         }
     }
 
+    /// Tells the board of an event's competition (results published).
+    pub async fn changed_event(&self, db: &DatabaseConnection, event: super::EventId) {
+        match scoreboard::of_event(db, event).await {
+            Ok(Some(c)) => self.changed(c).await,
+            Ok(None) => {}
+            Err(e) => tracing::warn!("board of event {}: {e}", event.0),
+        }
+    }
+
     fn feed(self: &Arc<Self>, db: &DatabaseConnection, cid: i32) -> Arc<Feed> {
         let mut feeds = self.feeds.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(f) = feeds.get(&cid).and_then(Weak::upgrade) {

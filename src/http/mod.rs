@@ -10,6 +10,7 @@ pub mod banks;
 pub mod certificates;
 pub mod competition_board;
 pub mod competition_final;
+pub mod competition_publication;
 pub mod competition_results;
 pub mod competitions;
 pub mod dto;
@@ -146,6 +147,7 @@ fn configure(max_upload: usize) -> impl FnOnce(&mut ServiceConfig) {
                 .configure(competitions::configure)
                 .configure(competition_final::configure)
                 .configure(competition_results::configure)
+                .configure(competition_publication::configure)
                 .configure(competition_board::configure)
                 .default_service(web::to(not_found)),
         )

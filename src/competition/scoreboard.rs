@@ -604,9 +604,17 @@ pub async fn start_reveal(
         .map_err(AppError::internal)?;
     let live = sections(&txn, cid.0, None).await?;
     let mut finals: Vec<(Section, Ranking)> = vec![];
+    let mut empty: Vec<Section> = vec![];
     for s in &live {
+        let was_empty = frozen
+            .sections
+            .iter()
+            .find(|f| f.event_id == s.event_id && f.group_id == s.group_id)
+            .is_none_or(|f| f.rows.is_empty());
         match published(&txn, EventId(s.event_id), GroupId(s.group_id), None).await? {
             Some((SectionSource::Final, r)) => finals.push((s.clone(), r)),
+            // A group nobody competed in has nothing to reveal.
+            _ if s.rows.is_empty() && was_empty => empty.push(s.clone()),
             _ => {
                 return Err(conflict(
                     ErrorCode::RevealNotReady,
@@ -620,7 +628,9 @@ pub async fn start_reveal(
         }
     }
     let owner = owners(&txn, cid.0, &finals).await?;
-    let final_: Vec<Section> = finals.into_iter().map(|(s, _)| s).collect();
+    let order: Vec<(i32, i32)> = live.iter().map(|s| (s.event_id, s.group_id)).collect();
+    let mut final_: Vec<Section> = finals.into_iter().map(|(s, _)| s).chain(empty).collect();
+    final_.sort_by_key(|s| order.iter().position(|k| *k == (s.event_id, s.group_id)));
     let steps = rules::reveal_plan(&frozen.sections, &final_, &owner);
     let plan = Plan {
         frozen,

@@ -32,12 +32,15 @@ function paginate() {
   return out;
 }
 
+// Codes only before publication; during a reveal the columns are already the final results'.
+const byCode = (s) => s.source === 'codes' && board.phase !== 'reveal';
+
 function header(s) {
   const head = $('head');
-  const cells = [[t('board.rank'), 'num'], [s.source === 'codes' ? t('board.code') : t('board.name'), '']];
-  if (s.source !== 'codes') cells.push([t('board.organisation'), '']);
+  const cells = [[t('board.rank'), 'num'], [byCode(s) ? t('board.code') : t('board.name'), '']];
+  if (!byCode(s)) cells.push([t('board.organisation'), '']);
   s.columns.forEach((c) => cells.push([c, 'num']));
-  cells.push([s.source === 'codes' ? t('board.practical') : t('board.total'), 'num']);
+  cells.push([byCode(s) ? t('board.practical') : t('board.total'), 'num']);
   const sig = JSON.stringify(cells);
   if (head.dataset.sig === sig) return;
   head.dataset.sig = sig;
@@ -52,7 +55,7 @@ function header(s) {
 function cellsOf(s, r) {
   const out = [[r.rank === null ? '' : String(r.rank) + (r.shared ? '=' : ''), 'num'],
     [r.members && r.members.length ? `${r.label}（${r.members.join('、')}）` : r.label, '']];
-  if (s.source !== 'codes') out.push([r.organisation, '']);
+  if (!byCode(s)) out.push([r.organisation, '']);
   r.scores.forEach((v) => out.push([fmt(v), 'num']));
   out.push([fmt(r.total), 'num']);
   return out;
@@ -87,7 +90,7 @@ function render() {
     return;
   }
   $('section').textContent = `${s.event_name} · ${s.group_name}`;
-  $('source').textContent = t(`board.source.${s.source}`);
+  $('source').textContent = board.phase === 'reveal' ? t('board.reveal') : t(`board.source.${s.source}`);
   header(s);
   const tbody = $('rows');
   // FLIP: where each kept row is now, before the change.

@@ -20,7 +20,9 @@ use crate::audit::{self, Actor};
 use crate::db::stmt;
 use crate::error::{AppError, AppResult, ErrorCode};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
@@ -173,10 +175,8 @@ async fn sections(
             } else if let Some((titles, tasks, by_group)) = &codes {
                 section.source = SectionSource::Codes;
                 section.columns = titles.clone();
-                section.rows = rules::code_rows(
-                    tasks,
-                    by_group.get(&g.id).map_or(&[][..], |v| &v[..]),
-                );
+                section.rows =
+                    rules::code_rows(tasks, by_group.get(&g.id).map_or(&[][..], |v| &v[..]));
             }
             out.push(section);
         }
@@ -326,7 +326,12 @@ pub async fn public_bytes(
 ) -> AppResult<(Vec<u8>, Option<DateTime<Utc>>)> {
     let rec = record(db, cid.0).await?;
     let (freeze_at, snapshot, reveal, step) = match &rec {
-        Some(r) => (r.freeze_at, r.snapshot.clone(), r.reveal.clone(), r.reveal_step),
+        Some(r) => (
+            r.freeze_at,
+            r.snapshot.clone(),
+            r.reveal.clone(),
+            r.reveal_step,
+        ),
         None => (None, None, None, 0),
     };
     match rules::serve(now, freeze_at, snapshot.is_some(), reveal.is_some()) {
@@ -483,7 +488,10 @@ pub async fn lift_freeze(
 ) -> AppResult<()> {
     let txn = crate::db::begin_write(db).await?;
     header(&txn, cid.0).await?;
-    if record(&txn, cid.0).await?.is_some_and(|r| r.reveal.is_some()) {
+    if record(&txn, cid.0)
+        .await?
+        .is_some_and(|r| r.reveal.is_some())
+    {
         return Err(reveal_in_progress());
     }
     clear(&txn, cid.0, now).await?;
@@ -622,7 +630,10 @@ pub async fn start_reveal(
                         "{} / {} has no final results yet",
                         s.event_name, s.group_name
                     ),
-                    &format!("{}·{} 的最终成绩尚未发布，不能揭晓", s.event_name, s.group_name),
+                    &format!(
+                        "{}·{} 的最终成绩尚未发布，不能揭晓",
+                        s.event_name, s.group_name
+                    ),
                 ));
             }
         }
@@ -690,7 +701,11 @@ pub async fn next_step(
     txn.execute_raw(stmt(
         &txn,
         "UPDATE competition_boards SET reveal_step = ?, updated_at = ? WHERE competition_id = ?",
-        [i32::try_from(step + 1).unwrap_or(i32::MAX).into(), now.into(), cid.0.into()],
+        [
+            i32::try_from(step + 1).unwrap_or(i32::MAX).into(),
+            now.into(),
+            cid.0.into(),
+        ],
     ))
     .await?;
     audit::record(
@@ -755,4 +770,3 @@ pub async fn of_event(db: &impl ConnectionTrait, event: EventId) -> AppResult<Op
         .await?
         .map(|e| e.competition_id))
 }
-

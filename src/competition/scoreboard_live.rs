@@ -109,12 +109,7 @@ impl BoardHub {
         let (tx, _) = watch::channel(None);
         let f = Arc::new(Feed { tx });
         feeds.insert(cid, Arc::downgrade(&f));
-        tokio::spawn(run_feed(
-            db.clone(),
-            self.clone(),
-            cid,
-            Arc::downgrade(&f),
-        ));
+        tokio::spawn(run_feed(db.clone(), self.clone(), cid, Arc::downgrade(&f)));
         f
     }
 

@@ -146,8 +146,7 @@ pub fn code_rows(tasks: &[BoardTask], codes: &[CodeScores]) -> Vec<BoardRow> {
                 organisation: String::new(),
                 members: vec![],
                 scores,
-                total: any_locked
-                    .then(|| crate::practical::score::practical_score(&weighted)),
+                total: any_locked.then(|| crate::practical::score::practical_score(&weighted)),
                 revealed: false,
             }
         })
@@ -628,7 +627,11 @@ mod tests {
             &["任务"],
             vec![row("c:A", Some(60.0)), row("c:B", Some(50.0))],
         );
-        let final_ = section(SectionSource::Final, &["实操"], vec![row("n:1、2", Some(110.0))]);
+        let final_ = section(
+            SectionSource::Final,
+            &["实操"],
+            vec![row("n:1、2", Some(110.0))],
+        );
         let owner: HashMap<String, String> = [
             ("c:A".to_string(), "n:1、2".to_string()),
             ("c:B".to_string(), "n:1、2".to_string()),
@@ -646,7 +649,11 @@ mod tests {
             &["总分"],
             vec![row("n:1", Some(90.0)), row("n:9", Some(85.0))],
         );
-        let final_ = section(SectionSource::Final, &["总分"], vec![row("n:1", Some(90.0))]);
+        let final_ = section(
+            SectionSource::Final,
+            &["总分"],
+            vec![row("n:1", Some(90.0))],
+        );
         let steps = reveal_steps(0, &frozen.rows, &final_.rows, &HashMap::new());
         assert_eq!(steps.len(), 1);
         assert_eq!(steps[0].replaces, ["n:1", "n:9"]);

@@ -10,9 +10,7 @@ use crate::competition::scoreboard::{self, Board, RevealProgress, StaffBoard};
 use crate::competition::scoreboard_rules::etag;
 use crate::error::{AppResult, ErrorBody};
 use crate::state::AppState;
-use actix_web::http::header::{
-    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
-};
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, route, web};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;

@@ -33,15 +33,14 @@ async fn codes_final(c: &ScoredCompetition) {
 }
 
 async fn sign_off(c: &ScoredCompetition, t: usize) {
-    let r = c
-        .e
-        .app
-        .post_json(
-            c.e.judge(0),
-            &format!("/api/judging/tasks/{}/sign-off", c.e.tasks[t]),
-            &json!({}),
-        )
-        .await;
+    let r =
+        c.e.app
+            .post_json(
+                c.e.judge(0),
+                &format!("/api/judging/tasks/{}/sign-off", c.e.tasks[t]),
+                &json!({}),
+            )
+            .await;
     assert_eq!(r.status(), StatusCode::OK, "sign-off {t}");
 }
 
@@ -64,18 +63,17 @@ async fn publish(c: &ScoredCompetition, what: &str) {
     } else {
         json!({})
     };
-    let r = c
-        .e
-        .app
-        .post_json(
-            &c.e.admin,
-            &c.url(&format!(
-                "/events/{}/results/{what}?group={}",
-                c.event, c.group
-            )),
-            &body,
-        )
-        .await;
+    let r =
+        c.e.app
+            .post_json(
+                &c.e.admin,
+                &c.url(&format!(
+                    "/events/{}/results/{what}?group={}",
+                    c.event, c.group
+                )),
+                &body,
+            )
+            .await;
     assert_eq!(r.status(), StatusCode::CREATED, "{what}");
 }
 
@@ -84,15 +82,14 @@ async fn admin_post(c: &ScoredCompetition, path: &str) -> Response {
 }
 
 async fn freeze_now(c: &ScoredCompetition, cid: i32) {
-    let r = c
-        .e
-        .app
-        .put_json(
-            &c.e.admin,
-            &format!("/api/competitions/{cid}/board/freeze"),
-            &json!({"freeze_at": chrono::Utc::now()}),
-        )
-        .await;
+    let r =
+        c.e.app
+            .put_json(
+                &c.e.admin,
+                &format!("/api/competitions/{cid}/board/freeze"),
+                &json!({"freeze_at": chrono::Utc::now()}),
+            )
+            .await;
     assert_eq!(r.status(), StatusCode::OK);
 }
 
@@ -144,7 +141,10 @@ async fn the_public_board_shows_codes_with_locked_task_scores_and_names_only_onc
     let (_, body, _) = public(&c).await;
     let text = String::from_utf8(body).unwrap();
     for leak in ["选手", "示例单位", "PACS26-AZ"] {
-        assert!(!text.contains(leak), "{leak} on the board before publication");
+        assert!(
+            !text.contains(leak),
+            "{leak} on the board before publication"
+        );
     }
     // Published: names and totals as published.
     publish(&c, "provisional").await;
@@ -156,7 +156,9 @@ async fn the_public_board_shows_codes_with_locked_task_scores_and_names_only_onc
     publish(&c, "final").await;
     assert_eq!(board(&c).await["sections"][0]["source"], "final");
     // An unknown code is 404.
-    let r = reqwest::get(c.e.app.url("/api/board/NOPE99")).await.unwrap();
+    let r = reqwest::get(c.e.app.url("/api/board/NOPE99"))
+        .await
+        .unwrap();
     assert_eq!(
         error_code(r).await,
         (StatusCode::NOT_FOUND, "competition_not_found".into())
@@ -164,15 +166,14 @@ async fn the_public_board_shows_codes_with_locked_task_scores_and_names_only_onc
 }
 
 async fn gzipped(c: &ScoredCompetition) -> (Option<reqwest::header::HeaderValue>, Vec<u8>) {
-    let r = c
-        .e
-        .app
-        .client
-        .get(c.e.app.url(BOARD))
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .unwrap();
+    let r =
+        c.e.app
+            .client
+            .get(c.e.app.url(BOARD))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
     let len = r.headers().get("content-length").cloned();
     (len, r.bytes().await.unwrap().to_vec())
 }
@@ -221,7 +222,10 @@ async fn while_frozen_every_public_route_answers_the_snapshot_byte_for_byte() {
     let tag = h["etag"].to_str().unwrap().to_string();
     let snap: Value = serde_json::from_slice(&snapshot).unwrap();
     assert_eq!(snap["phase"], "frozen");
-    assert_eq!(snap["sections"][0]["rows"][0]["scores"], json!([100.0, null]));
+    assert_eq!(
+        snap["sections"][0]["rows"][0]["scores"],
+        json!([100.0, null])
+    );
     assert!(h.get("last-modified").is_none());
     // The viewer who was watching gets the snapshot, once.
     let frozen_event = first_event(&mut before).await;
@@ -336,25 +340,23 @@ async fn a_snapshot_taken_late_holds_the_board_as_of_the_freeze_time() {
     // A freeze time to come: live until then, frozen from then on by the timer.
     let c2 = ScoredCompetition::create(1, &["modules"]).await;
     let cid2 = competition_id(&c2).await;
-    let r = c2
-        .e
-        .app
-        .put_json(
-            &c2.e.admin,
-            &format!("/api/competitions/{cid2}/board/freeze"),
-            &json!({"freeze_at": chrono::Utc::now() + chrono::Duration::seconds(2)}),
-        )
-        .await;
+    let r =
+        c2.e.app
+            .put_json(
+                &c2.e.admin,
+                &format!("/api/competitions/{cid2}/board/freeze"),
+                &json!({"freeze_at": chrono::Utc::now() + chrono::Duration::seconds(2)}),
+            )
+            .await;
     assert_eq!(r.status(), StatusCode::OK);
     let b = board(&c2).await;
     assert_eq!(b["phase"], "live");
     assert!(b["freeze_at"].is_string());
     tokio::time::sleep(Duration::from_millis(3000)).await;
-    let v = c2
-        .e
-        .app
-        .get_json(&c2.e.admin, &format!("/api/competitions/{cid2}/board"))
-        .await;
+    let v =
+        c2.e.app
+            .get_json(&c2.e.admin, &format!("/api/competitions/{cid2}/board"))
+            .await;
     assert!(v["snapshot_taken_at"].is_string(), "the timer took it");
     assert_eq!(v["public"]["phase"], "frozen");
 }
@@ -395,7 +397,10 @@ async fn the_reveal_plays_the_frozen_board_up_to_the_final_results_one_step_at_a
     let r = admin_post(&c, &format!("{base}/reveal")).await;
     assert_eq!(r.status(), StatusCode::OK);
     let p: Value = r.json().await.unwrap();
-    assert_eq!((p["step"].as_u64(), p["steps"].as_u64()), (Some(0), Some(3)));
+    assert_eq!(
+        (p["step"].as_u64(), p["steps"].as_u64()),
+        (Some(0), Some(3))
+    );
     let b = board(&c).await;
     assert_eq!(b["phase"], "reveal");
     // Still the frozen codes, and nothing says whose they are.
@@ -425,7 +430,11 @@ async fn the_reveal_plays_the_frozen_board_up_to_the_final_results_one_step_at_a
         let revealed = rows.iter().filter(|r| r["revealed"] == true).count();
         assert_eq!(revealed as u64, step);
         // Revealed lines are at the bottom, in final order.
-        assert!(rows[3 - step as usize..].iter().all(|r| r["revealed"] == true));
+        assert!(
+            rows[3 - step as usize..]
+                .iter()
+                .all(|r| r["revealed"] == true)
+        );
     }
     assert_eq!(seen.last().unwrap(), "选手1");
     let r = admin_post(&c, &format!("{base}/reveal/next")).await;
@@ -482,9 +491,7 @@ async fn only_admins_set_the_freeze_and_run_the_reveal() {
     // Nothing changed: the public board is still live.
     assert_eq!(board(&c).await["phase"], "live");
     // A competition that does not exist.
-    let r = app
-        .get(&c.e.admin, "/api/competitions/999999/board")
-        .await;
+    let r = app.get(&c.e.admin, "/api/competitions/999999/board").await;
     assert_eq!(
         error_code(r).await,
         (StatusCode::NOT_FOUND, "competition_not_found".into())

@@ -13,8 +13,8 @@ mod auth;
 mod banks;
 mod certificates;
 // Issue 14, part A: competition set-up, registration and the theory stage.
-mod competition_final;
 mod competition_board;
+mod competition_final;
 mod competition_publication;
 mod competition_registration;
 mod competition_results;

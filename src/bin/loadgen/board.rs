@@ -165,7 +165,8 @@ async fn view(
                     sse.push(&chunk, |_, data| {
                         // The phase comes right after the code and name, near the start.
                         let head = &data[..data.len().min(400)];
-                        let frozen = head.windows(17).any(|w| w == br#""phase":"frozen""#);
+                        let needle = br#""phase":"frozen""#;
+                        let frozen = head.windows(needle.len()).any(|w| w == needle);
                         seen.push((now, frozen));
                     });
                     if first && !seen.is_empty() {
@@ -279,6 +280,19 @@ pub(crate) async fn board(a: BoardArgs) -> Result<bool, String> {
     let mut per_viewer: Vec<Vec<(Instant, bool)>> = vec![];
     for t in tasks {
         per_viewer.push(t.await.unwrap_or_default());
+    }
+    if std::env::var_os("LOADGEN_DEBUG").is_some() {
+        let rel = |t: Instant| (t - t0).as_secs_f64();
+        eprintln!(
+            "sent: {:?}",
+            sent.iter().map(|(t, f)| (rel(*t), *f)).collect::<Vec<_>>()
+        );
+        for (i, ev) in per_viewer.iter().enumerate().take(2) {
+            eprintln!(
+                "viewer {i}: {:?}",
+                ev.iter().map(|(t, f)| (rel(*t), *f)).collect::<Vec<_>>()
+            );
+        }
     }
     // Delivery of change k to a viewer: its first event after the change with the new phase.
     let mut all = vec![];

@@ -4,6 +4,7 @@
 //! can show through a size, a tag or an event id. Admins: the console's view (live and public),
 //! the freeze time, and the award ceremony reveal.
 
+use crate::audit::Actor;
 use crate::auth::{Role, Staff};
 use crate::competition::CompetitionId;
 use crate::competition::scoreboard::{self, Board, RevealProgress, StaffBoard};
@@ -13,6 +14,7 @@ use crate::state::AppState;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, route, web};
 use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -92,6 +94,21 @@ pub async fn staff_board(
     view(&state, *id).await
 }
 
+/// An admin's board action: checks the role, runs it (its own transaction), then tells the
+/// board's viewers, after the commit.
+async fn act<T>(
+    state: &AppState,
+    staff: &Staff,
+    id: i32,
+    f: impl AsyncFnOnce(&DatabaseConnection, &Actor, CompetitionId, DateTime<Utc>) -> AppResult<T>,
+) -> AppResult<T> {
+    staff.require(Role::Admin)?;
+    let cid = CompetitionId(id);
+    let out = f(&state.db, &staff.actor(), cid, Utc::now()).await?;
+    state.boards.changed(cid.0).await;
+    Ok(out)
+}
+
 /// When the board freezes.
 #[derive(Deserialize, ToSchema)]
 pub struct FreezeRequest {
@@ -110,11 +127,12 @@ pub async fn set_freeze(
     id: web::Path<i32>,
     body: web::Json<FreezeRequest>,
 ) -> AppResult<web::Json<StaffBoard>> {
-    staff.require(Role::Admin)?;
-    let cid = CompetitionId(*id);
-    scoreboard::set_freeze(&state.db, &staff.actor(), cid, body.freeze_at, Utc::now()).await?;
-    state.boards.changed(cid.0).await;
-    view(&state, cid.0).await
+    let at = body.freeze_at;
+    act(&state, &staff, *id, async |db, a, c, now| {
+        scoreboard::set_freeze(db, a, c, at, now).await
+    })
+    .await?;
+    view(&state, *id).await
 }
 
 /// Lifts the freeze, or cancels one still to come (admins). 409 `reveal_in_progress`.
@@ -127,11 +145,8 @@ pub async fn lift_freeze(
     staff: Staff,
     id: web::Path<i32>,
 ) -> AppResult<web::Json<StaffBoard>> {
-    staff.require(Role::Admin)?;
-    let cid = CompetitionId(*id);
-    scoreboard::lift_freeze(&state.db, &staff.actor(), cid, Utc::now()).await?;
-    state.boards.changed(cid.0).await;
-    view(&state, cid.0).await
+    act(&state, &staff, *id, scoreboard::lift_freeze).await?;
+    view(&state, *id).await
 }
 
 /// Starts the award ceremony reveal (颁奖揭晓) from the frozen board (admins). 409
@@ -145,11 +160,9 @@ pub async fn reveal_start(
     staff: Staff,
     id: web::Path<i32>,
 ) -> AppResult<web::Json<RevealProgress>> {
-    staff.require(Role::Admin)?;
-    let cid = CompetitionId(*id);
-    let p = scoreboard::start_reveal(&state.db, &staff.actor(), cid, Utc::now()).await?;
-    state.boards.changed(cid.0).await;
-    Ok(web::Json(p))
+    Ok(web::Json(
+        act(&state, &staff, *id, scoreboard::start_reveal).await?,
+    ))
 }
 
 /// The reveal's next step (下一步) (admins). 409 `reveal_not_started`, `reveal_done`.
@@ -162,11 +175,9 @@ pub async fn reveal_next(
     staff: Staff,
     id: web::Path<i32>,
 ) -> AppResult<web::Json<RevealProgress>> {
-    staff.require(Role::Admin)?;
-    let cid = CompetitionId(*id);
-    let p = scoreboard::next_step(&state.db, &staff.actor(), cid, Utc::now()).await?;
-    state.boards.changed(cid.0).await;
-    Ok(web::Json(p))
+    Ok(web::Json(
+        act(&state, &staff, *id, scoreboard::next_step).await?,
+    ))
 }
 
 /// Ends the reveal: the board unfreezes and shows the final results (admins). 409
@@ -180,11 +191,8 @@ pub async fn reveal_end(
     staff: Staff,
     id: web::Path<i32>,
 ) -> AppResult<web::Json<StaffBoard>> {
-    staff.require(Role::Admin)?;
-    let cid = CompetitionId(*id);
-    scoreboard::end_reveal(&state.db, &staff.actor(), cid, Utc::now()).await?;
-    state.boards.changed(cid.0).await;
-    view(&state, cid.0).await
+    act(&state, &staff, *id, scoreboard::end_reveal).await?;
+    view(&state, *id).await
 }
 
 /// Registers the board routes under `/api`, each with its OpenAPI entry.

@@ -96,7 +96,12 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
             LoginGuard::for_candidates(config.login_max_failures, lockout),
             bus.clone(),
         )),
-        live: Arc::new(crate::proctor::live::Live::new(bus)),
+        live: Arc::new(crate::proctor::live::Live::new(bus.clone())),
+        boards: {
+            let hub = Arc::new(crate::competition::scoreboard_live::BoardHub::new(bus));
+            hub.start_timer(db.clone());
+            hub
+        },
         db,
         config: Arc::new(config.clone()),
         staff: Arc::new(StaffLogins {

@@ -30,4 +30,6 @@ pub struct AppState {
     pub appellants: Arc<crate::auth::limiter::LoginGuard>,
     /// Who issues certificates and where they are verified.
     pub issuer: Arc<Issuer>,
+    /// The competitions' scoreboards live (成绩大屏): one feed per watched board.
+    pub boards: Arc<crate::competition::scoreboard_live::BoardHub>,
 }

@@ -26,6 +26,8 @@ mod m20261228_000072_competition_recheck;
 mod m20261229_000073_competition_publication;
 // Issue 15, part A: appeals.
 mod m20261229_000074_competition_appeals;
+// Issue 15 part C: the live scoreboard's freeze and reveal.
+mod m20261229_000076_competition_board;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -55,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261229_000073_competition_publication::Migration),
             // Issue 15, part A: appeals.
             Box::new(m20261229_000074_competition_appeals::Migration),
+            Box::new(m20261229_000076_competition_board::Migration),
         ]
     }
 }

@@ -284,4 +284,9 @@ fn print_competition(addr: &str, cd: &CompetitionDemo) {
     println!(
         "  Then in the console: review the two pending registrations, finish the recheck (supervisor {sup} / {pw}), decrypt (supervisor {sup} with passphrase {sup_pass} first, then the encryption judge {enc} / {pw} with {enc_pass}), see the ranking. Final stage id {s}."
     );
+    // Issue 15 part C: the scoreboard.
+    println!(
+        "  成绩大屏 Scoreboard: {addr}/board.html?c={}（封榜与颁奖揭晓 freeze and reveal: {addr}/console#/competitions/{c}/board）",
+        competition_demo::CODE
+    );
 }

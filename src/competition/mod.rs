@@ -250,6 +250,11 @@ impl CutRule {
     }
 }
 
+// Issue 15 part C: the live scoreboard (declared after the macros it uses).
+pub mod scoreboard;
+pub mod scoreboard_live;
+pub mod scoreboard_rules;
+
 /// Default cap on a theory stage's weight: the rules put theory at 30 % of the total at most.
 pub const DEFAULT_THEORY_CAP: f64 = 0.3;
 /// Default recheck: everyone in the top 10 of each group…

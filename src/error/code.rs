@@ -368,6 +368,13 @@ error_codes! {
     NotYourContestant = "not_your_contestant" => Error,
     TooManyAttachments = "too_many_attachments" => Error,
     UnknownLeader = "unknown_leader" => Error,
+    // Issue 15, part C: the live scoreboard's freeze and reveal.
+    BoardFrozen = "board_frozen" => Error,
+    BoardNotFrozen = "board_not_frozen" => Error,
+    RevealDone = "reveal_done" => Error,
+    RevealInProgress = "reveal_in_progress" => Error,
+    RevealNotReady = "reveal_not_ready" => Error,
+    RevealNotStarted = "reveal_not_started" => Error,
 }
 
 impl std::fmt::Display for ErrorCode {

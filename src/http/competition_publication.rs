@@ -62,6 +62,7 @@ pub async fn publish_provisional(
         chrono::Utc::now(),
     )
     .await?;
+    state.boards.changed_event(&state.db, EventId(*eid)).await;
     Ok(HttpResponse::Created().json(p))
 }
 
@@ -89,6 +90,7 @@ pub async fn publish_final(
         chrono::Utc::now(),
     )
     .await?;
+    state.boards.changed_event(&state.db, EventId(*eid)).await;
     Ok(HttpResponse::Created().json(p))
 }
 

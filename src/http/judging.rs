@@ -172,6 +172,11 @@ pub async fn sign_off(
 ) -> AppResult<web::Json<TaskHead>> {
     staff.require(Role::Judge)?;
     let head = signoff::sign_off(&state.db, &staff.actor(), TaskId(*task)).await?;
+    // A competition final's board shows the task's scores by code from now on.
+    state
+        .boards
+        .changed_session(&state.db, head.session_id)
+        .await;
     // The lock may make results final and passed: issue their certificates when the session
     // issues automatically (best effort, after the commit).
     crate::certificate::issue::issue_after_practical(

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod banks;
 pub mod certificates;
 pub mod competition_appeals;
+pub mod competition_board;
 pub mod competition_final;
 pub mod competition_publication;
 pub mod competition_results;
@@ -149,6 +150,7 @@ fn configure(max_upload: usize) -> impl FnOnce(&mut ServiceConfig) {
                 .configure(competition_results::configure)
                 .configure(competition_publication::configure)
                 .configure(competition_appeals::configure)
+                .configure(competition_board::configure)
                 .default_service(web::to(not_found)),
         )
         // The browser app last: its pages are not API operations.

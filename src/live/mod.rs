@@ -60,10 +60,15 @@ pub enum ChangeKind {
     Incident,
     /// A proctor unlocked this ticket's logins: every instance forgets its failed tries.
     UnlockLogin(String),
+    /// Something a competition's scoreboard shows changed (marks locked, results published,
+    /// freeze or reveal): its board is recomputed once. Sent with session 0.
+    Board(i32),
 }
 
 /// The name an unlock is sent under, before the ticket.
 const UNLOCK_LOGIN: &str = "unlock_login:";
+/// The name a board change is sent under, before the competition.
+const BOARD: &str = "board:";
 
 impl From<ChangeKind> for String {
     fn from(k: ChangeKind) -> String {
@@ -80,6 +85,7 @@ impl From<ChangeKind> for String {
             ChangeKind::CheckedIn => "checked_in",
             ChangeKind::Incident => "incident",
             ChangeKind::UnlockLogin(ticket) => return format!("{UNLOCK_LOGIN}{ticket}"),
+            ChangeKind::Board(competition) => return format!("{BOARD}{competition}"),
         };
         name.to_string()
     }
@@ -100,9 +106,13 @@ impl TryFrom<String> for ChangeKind {
             "terminated" => ChangeKind::Terminated,
             "checked_in" => ChangeKind::CheckedIn,
             "incident" => ChangeKind::Incident,
-            _ => match s.strip_prefix(UNLOCK_LOGIN) {
-                Some(ticket) => ChangeKind::UnlockLogin(ticket.to_string()),
-                None => return Err(format!("unknown change kind {s:?}")),
+            _ => match (s.strip_prefix(UNLOCK_LOGIN), s.strip_prefix(BOARD)) {
+                (Some(ticket), _) => ChangeKind::UnlockLogin(ticket.to_string()),
+                (_, Some(c)) => match c.parse() {
+                    Ok(c) => ChangeKind::Board(c),
+                    Err(_) => return Err(format!("unknown change kind {s:?}")),
+                },
+                _ => return Err(format!("unknown change kind {s:?}")),
             },
         })
     }
@@ -233,6 +243,7 @@ mod tests {
                 ChangeKind::UnlockLogin("K0000010000".into()),
                 "unlock_login:K0000010000",
             ),
+            (ChangeKind::Board(7), "board:7"),
         ] {
             assert_eq!(serde_json::to_value(&kind).unwrap(), name);
             assert_eq!(
@@ -241,5 +252,6 @@ mod tests {
             );
         }
         assert!(serde_json::from_value::<ChangeKind>("moved".into()).is_err());
+        assert!(serde_json::from_value::<ChangeKind>("board:x".into()).is_err());
     }
 }

@@ -15,6 +15,7 @@ mod certificates;
 // Issue 15, part A: appeals and arbitration.
 mod competition_appeals;
 // Issue 14, part A: competition set-up, registration and the theory stage.
+mod competition_board;
 mod competition_final;
 mod competition_publication;
 mod competition_registration;

@@ -25,6 +25,7 @@ import * as compRecheck from './console/competition-recheck.js';
 import * as compDecrypt from './console/competition-decrypt.js';
 import * as compRanking from './console/competition-ranking.js';
 import * as appeals from './console/appeals.js';
+import * as compBoard from './console/competition-board.js';
 
 const main = document.getElementById('main');
 
@@ -57,6 +58,7 @@ const ROUTES = [
   [/^\/competitions\/(\d+)\/leaders$/, appeals.leaders, ['author']],
   [/^\/arbitration(?:\/(\d+))?$/, appeals.arbitration, ['arbitrator']],
   [/^\/arbitration\/appeals\/(\d+)$/, appeals.appealDetail, ['arbitrator']],
+  [/^\/competitions\/(\d+)\/board$/, compBoard.render, ['admin']],
   // The holders (加密裁判, 监督) and the door may be any staff: the server checks who they are.
   [/^\/competition-stage$/, competitions.pickStage, []],
   [/^\/competitions\/stages\/(\d+)\/checkin$/, compFinal.checkin, ['author']],

@@ -1,9 +1,11 @@
 // English interface text. One file per language; keys match zh.js.
+import board from './board-en.js';
 import competition, { errors as competitionErrors } from './competition-en.js';
 import appeals, { page as appealPage } from './appeals-en.js';
 
 export default {
   appeal: appealPage,
+  board,
   common: {
     appName: 'Exam and Skills Competition Platform',
     language: '中文',
@@ -448,6 +450,13 @@ export default {
       appeals_pending: 'Some appeals are not decided yet; the results cannot be made final.',
       bad_appeal_window: 'The appeal window is 0 to 10,080 minutes (one week at most).',
       not_published: 'The results have not been published yet.',
+      // The live scoreboard: freeze and reveal
+      board_frozen: 'The board is frozen already: lift the freeze first to set another time.',
+      board_not_frozen: 'The board is not frozen: there is nothing to reveal from.',
+      reveal_done: 'Every step is revealed: end the reveal to unfreeze the board.',
+      reveal_in_progress: 'The award ceremony reveal is playing: end it first.',
+      reveal_not_ready: 'Some event group has no final results published yet: the reveal cannot start.',
+      reveal_not_started: 'No award ceremony reveal is playing.',
     },
     reasons: {
       duplicate_registration: 'Already registered in this event.',

@@ -1,9 +1,11 @@
 // 中文界面文字（默认语言）。每种语言一个文件；键名与 en.js 一一对应。
+import board from './board-zh.js';
 import competition, { errors as competitionErrors } from './competition-zh.js';
 import appeals, { page as appealPage } from './appeals-zh.js';
 
 export default {
   appeal: appealPage,
+  board,
   common: {
     appName: '考试与技能竞赛平台',
     language: 'English',
@@ -448,6 +450,13 @@ export default {
       appeals_pending: '还有申诉未处理完毕，不能确认最终成绩。',
       bad_appeal_window: '申诉期须为 0–10080 分钟（最长一周）。',
       not_published: '成绩尚未公示。',
+      // 成绩大屏：封榜与颁奖揭晓
+      board_frozen: '成绩大屏已封榜；如需更改封榜时间，请先解除封榜。',
+      board_not_frozen: '成绩大屏尚未封榜，无从揭晓。',
+      reveal_done: '已全部揭晓，请结束揭晓以解除封榜。',
+      reveal_in_progress: '颁奖揭晓正在进行，请先结束揭晓。',
+      reveal_not_ready: '还有赛项组别的最终成绩尚未发布，不能开始揭晓。',
+      reveal_not_started: '颁奖揭晓尚未开始。',
     },
     reasons: {
       duplicate_registration: '该身份证号已在本赛项报名。',

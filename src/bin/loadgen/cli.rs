@@ -21,6 +21,48 @@ pub(crate) enum Command {
     Setup(SetupArgs),
     /// Run N candidates against the session the candidates file belongs to.
     Run(RunArgs),
+    /// The scoreboard: seed N published rows, open V viewers on the live board, make K changes
+    /// (freeze, lift) and measure delivery to every viewer.
+    Board(BoardArgs),
+}
+
+/// Options of `board`.
+#[derive(Args)]
+pub(crate) struct BoardArgs {
+    /// Server base URL (loopback only).
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    pub(crate) base: String,
+    /// The server's database, where the published rows are seeded (the board reads them
+    /// through its real path).
+    #[arg(long, env = "DATABASE_URL")]
+    pub(crate) database_url: String,
+    /// The competition code seeded (an earlier run's is replaced).
+    #[arg(long, default_value = "LOADB")]
+    pub(crate) code: String,
+    /// Rows on the board.
+    #[arg(long, default_value_t = 500)]
+    pub(crate) rows: usize,
+    /// Viewers on the live stream.
+    #[arg(long, default_value_t = 2000)]
+    pub(crate) viewers: usize,
+    /// Changes made (alternately freeze and lift).
+    #[arg(long, default_value_t = 20)]
+    pub(crate) changes: usize,
+    /// Time between changes, in milliseconds.
+    #[arg(long, default_value_t = 2000)]
+    pub(crate) interval_ms: u64,
+    /// Admin account (sets the freeze).
+    #[arg(long, default_value = "admin")]
+    pub(crate) admin_user: String,
+    /// Its password.
+    #[arg(long, env = "ADMIN_PASSWORD", hide_env_values = true)]
+    pub(crate) admin_password: String,
+    /// PID of the server, to report its CPU time over the changes.
+    #[arg(long)]
+    pub(crate) server_pid: Option<u32>,
+    /// Tokio worker threads of the generator.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) workers: usize,
 }
 
 /// Options both phases share.

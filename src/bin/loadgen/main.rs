@@ -16,6 +16,9 @@
 //!   Candidates and watchers can be spread over several server instances (`--base` repeated), so
 //!   delivery between instances is measured too.
 //!
+//! - `loadgen board` seeds a published board of N rows, opens V viewers on its live stream and
+//!   measures how long each change (freeze, lift) takes to reach every viewer (`board.rs`).
+//!
 //! The generator shares the machine with the server, so it is built to be cheap: one
 //! `reqwest::Client` (connection reuse), a small single-worker runtime by default, latencies kept
 //! in per-task vectors (no locks on the hot path), request bodies serialized straight from
@@ -28,6 +31,7 @@
 //! `cpu.rs` samples CPU time; `report.rs` prints the figures; `http.rs` holds the client and
 //! the staff API they share.
 
+mod board;
 mod candidate;
 mod cli;
 mod cpu;
@@ -58,6 +62,7 @@ fn main() -> ExitCode {
     let workers = match &cli.command {
         Command::Setup(a) => a.common.workers,
         Command::Run(a) => a.common.workers,
+        Command::Board(a) => a.workers,
     }
     .max(1);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -75,6 +80,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Setup(a) => setup(a).await.map(|()| true),
             Command::Run(a) => run(a).await,
+            Command::Board(a) => board::board(a).await,
         }
     });
     match result {

@@ -2,7 +2,7 @@
 // its events (赛项), groups (组别) and stages, the sub-navigation, status chips, file downloads,
 // and every path of the competition API in one place (the screens never spell a URL).
 import { el, tc, call, errorText, heading, field, table, show, fmtDate, download, ApiError, hasText, session } from './core.js';
-import { lang } from '../i18n.js';
+import { lang, t } from '../i18n.js';
 
 /** A competition text: cc('list.title') looks up console.competition.list.title. */
 export const cc = (key, vars) => tc(`competition.${key}`, vars);
@@ -136,6 +136,7 @@ export function subnav(view, current) {
     // Issue 15: publication (公示) and leader codes, next to the ranking they publish.
     [`#/competitions/${view.id}/publication`, tc('appeals.tabs.publication'), 'publication'],
     [`#/competitions/${view.id}/leaders`, tc('appeals.tabs.leaders'), 'leaders'],
+    [`#/competitions/${view.id}/board`, t('board.pageTitle'), 'board'],
   ];
   return el('nav', { class: 'subnav', 'aria-label': cc('tabs.label'), 'data-test': 'competition-tabs' },
     el('ul', {}, ...items.map(([href, text, key]) => el('li', {}, el('a', { href, 'aria-current': key === current ? 'page' : null, 'data-test': `tab-${key}` }, text)))));

@@ -23,6 +23,8 @@ mod m20261228_000070_competition;
 // Competitions (issue 14): the final's codes (part B).
 mod m20261228_000071_competition_codes;
 mod m20261228_000072_competition_recheck;
+// Issue 15, part B: award policies and awards.
+mod m20261229_000075_competition_awards;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -49,6 +51,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261228_000070_competition::Migration),
             Box::new(m20261228_000071_competition_codes::Migration),
             Box::new(m20261228_000072_competition_recheck::Migration),
+            // Issue 15, part B.
+            Box::new(m20261229_000075_competition_awards::Migration),
         ]
     }
 }

@@ -349,6 +349,16 @@ error_codes! {
     RecheckNotStarted = "recheck_not_started" => Error,
     RecheckPending = "recheck_pending" => Error,
     ScoresNotLocked = "scores_not_locked" => Error,
+    // Issue 15, part B: award policies, awards, award certificates.
+    BadPolicy = "bad_policy" => Error,
+    CertificatesIssued = "certificates_issued" => Error,
+    NoAwardPolicy = "no_award_policy" => Error,
+    NotFinal = "not_final" => Error,
+    PolicyBadCount = "policy_bad_count" => Error,
+    PolicyOver100 = "policy_over_100" => Error,
+    UnknownAwardKind = "unknown_award_kind" => Error,
+    UnknownCertificateType = "unknown_certificate_type" => Error,
+    UnknownGroup = "unknown_group" => Error,
 }
 
 impl std::fmt::Display for ErrorCode {

@@ -10,6 +10,8 @@ pub mod banks;
 pub mod certificates;
 pub mod competition_final;
 pub mod competition_results;
+// Issue 15, part B.
+pub mod competition_awards;
 pub mod competitions;
 pub mod dto;
 pub mod edge;
@@ -145,6 +147,7 @@ fn configure(max_upload: usize) -> impl FnOnce(&mut ServiceConfig) {
                 .configure(competitions::configure)
                 .configure(competition_final::configure)
                 .configure(competition_results::configure)
+                .configure(competition_awards::configure)
                 .default_service(web::to(not_found)),
         )
         // The browser app last: its pages are not API operations.

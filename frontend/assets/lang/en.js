@@ -1,5 +1,6 @@
 // English interface text. One file per language; keys match zh.js.
 import competition, { errors as competitionErrors } from './competition-en.js';
+import awards from './awards-en.js';
 
 export default {
   common: {
@@ -139,6 +140,7 @@ export default {
   },
   console: {
     competition,
+    awards,
     room: {
       open: 'Room view',
       title: 'Proctoring: {name}',
@@ -427,6 +429,16 @@ export default {
       recheck_not_started: 'The recheck has not been started.',
       recheck_pending: 'The recheck is not finished yet.',
       scores_not_locked: 'Some stage scores are not locked yet; there is no ranking on unlocked scores.',
+      // Issue 15, part B: award policies and awards.
+      bad_policy: 'The award policy is not right (JSON or a field); fix the field named.',
+      certificates_issued: 'Certificates were issued for this group; awards can no longer be re-evaluated.',
+      no_award_policy: 'This event has no award policy yet; save one first.',
+      not_final: 'The results are not final yet; awards come from the final publication.',
+      policy_bad_count: 'An award count or share must be above 0 (a threshold from 0 to 100).',
+      policy_over_100: 'The prize shares add up to over 100 %.',
+      unknown_award_kind: 'Unknown award kind.',
+      unknown_certificate_type: 'No certificate type has that code.',
+      unknown_group: 'The policy names a group the competition does not have.',
     },
     reasons: {
       duplicate_registration: 'Already registered in this event.',

@@ -1,5 +1,6 @@
 //! The competition's tables.
 
+pub mod award;
 pub mod competition;
 pub mod conflict;
 pub mod contestant;

@@ -23,6 +23,7 @@ mod m20261228_000070_competition;
 // Competitions (issue 14): the final's codes (part B).
 mod m20261228_000071_competition_codes;
 mod m20261228_000072_competition_recheck;
+mod m20261229_000073_competition_publication;
 // Issue 15, part B: award policies and awards.
 mod m20261229_000075_competition_awards;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261228_000070_competition::Migration),
             Box::new(m20261228_000071_competition_codes::Migration),
             Box::new(m20261228_000072_competition_recheck::Migration),
+            Box::new(m20261229_000073_competition_publication::Migration),
             // Issue 15, part B.
             Box::new(m20261229_000075_competition_awards::Migration),
         ]

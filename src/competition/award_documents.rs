@@ -3,10 +3,11 @@
 //! the 获奖名单, and the 技术能手 and 五一劳动奖章 recommendation lists. The ranking's table is
 //! [`super::documents`]'s.
 
+use super::PublicationState;
 use super::award_policy::AwardKind;
 use super::awards::AwardView;
 use super::documents::ranking_table;
-use super::publication::{Publication, PublicationState};
+use super::publication::Publication;
 use crate::error::{AppError, AppResult};
 use crate::exam::results::beijing_time;
 use crate::pdf::{PdfError, text_document};

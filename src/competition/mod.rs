@@ -5,6 +5,7 @@
 //!
 //! Before the decryption ceremony nothing here shows which contestant is behind a code.
 
+pub mod appeals;
 pub mod bulk;
 pub mod checkin;
 pub mod conflicts;
@@ -18,6 +19,7 @@ pub mod entity;
 pub mod events;
 pub mod final_stage;
 pub mod progress;
+pub mod publication;
 pub mod ranking;
 pub mod recheck;
 pub mod recheck_rules;
@@ -55,6 +57,8 @@ typed_id! {
     ContestantId;
     /// A team of a team event.
     TeamId;
+    /// A publication of an event group's results.
+    PublicationId;
 }
 
 /// Declares a field-less enum stored and sent as a stable snake_case code.
@@ -80,6 +84,16 @@ macro_rules! coded_enum {
             }
         }
     };
+}
+
+coded_enum! {
+    /// Whether published results can still be appealed.
+    PublicationState {
+        /// 公示: provisional, open to appeals until the window closes.
+        Provisional = "provisional",
+        /// 最终成绩: final; awards and certificates follow from it.
+        Final = "final",
+    }
 }
 
 coded_enum! {

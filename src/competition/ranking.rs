@@ -7,7 +7,7 @@
 //! print "同分，按实操成绩排序".
 
 use super::{TeamScore, TieKey};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// One contestant (or team) as the ranking needs it. Scores are out of 100.
@@ -26,7 +26,7 @@ pub struct Row {
 }
 
 /// What separated a row from its neighbour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "by", rename_all = "snake_case")]
 pub enum Split {
     /// Nothing: the two share a rank.

@@ -11,12 +11,12 @@ use super::{
 };
 use crate::error::{AppError, AppResult, ErrorCode};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use utoipa::ToSchema;
 
 /// A stage's column.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct StageColumn {
     /// The stage.
     pub stage_id: i32,
@@ -29,7 +29,7 @@ pub struct StageColumn {
 }
 
 /// One ranked line: a contestant, or a team with its members.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RankedRow {
     /// Rank from 1; none without a total (absent from a stage, not qualified).
     pub rank: Option<u32>,
@@ -66,7 +66,7 @@ pub struct RankedRow {
 }
 
 /// An event group's ranking.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Ranking {
     /// The event.
     pub event_id: i32,

@@ -349,6 +349,12 @@ error_codes! {
     RecheckNotStarted = "recheck_not_started" => Error,
     RecheckPending = "recheck_pending" => Error,
     ScoresNotLocked = "scores_not_locked" => Error,
+    // Issue 15: publication of results.
+    AlreadyFinal = "already_final" => Error,
+    AppealWindowOpen = "appeal_window_open" => Error,
+    AppealsPending = "appeals_pending" => Error,
+    BadAppealWindow = "bad_appeal_window" => Error,
+    NotPublished = "not_published" => Error,
     // Issue 15, part B: award policies, awards, award certificates.
     BadPolicy = "bad_policy" => Error,
     CertificatesIssued = "certificates_issued" => Error,

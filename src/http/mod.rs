@@ -9,6 +9,7 @@ pub mod auth;
 pub mod banks;
 pub mod certificates;
 pub mod competition_final;
+pub mod competition_publication;
 pub mod competition_results;
 // Issue 15, part B.
 pub mod competition_awards;
@@ -147,6 +148,7 @@ fn configure(max_upload: usize) -> impl FnOnce(&mut ServiceConfig) {
                 .configure(competitions::configure)
                 .configure(competition_final::configure)
                 .configure(competition_results::configure)
+                .configure(competition_publication::configure)
                 .configure(competition_awards::configure)
                 .default_service(web::to(not_found)),
         )

@@ -14,6 +14,7 @@ mod banks;
 mod certificates;
 // Issue 14, part A: competition set-up, registration and the theory stage.
 mod competition_final;
+mod competition_publication;
 mod competition_registration;
 mod competition_results;
 mod competition_setup;

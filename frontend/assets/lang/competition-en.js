@@ -33,6 +33,11 @@ export const errors = {
   scores_not_locked: 'Not every score is locked; no ranking yet.',
   not_decrypted: 'Not decrypted yet; no ranking.',
   recheck_pending: 'The recheck is not finished.',
+  already_final: 'The results are final; they can no longer be published again or changed.',
+  appeal_window_open: 'The appeal window is still open; the results cannot be made final yet.',
+  appeals_pending: 'Some appeals are not decided yet; the results cannot be made final.',
+  bad_appeal_window: 'The appeal window is 0 to 10,080 minutes (one week at most).',
+  not_published: 'The results have not been published yet.',
 };
 
 export default {

@@ -33,6 +33,11 @@ export const errors = {
   scores_not_locked: '成绩尚未全部锁定，不能排名。',
   not_decrypted: '尚未解密，不能排名。',
   recheck_pending: '复核尚未完成。',
+  already_final: '成绩已确认为最终成绩，不能再公示或修改。',
+  appeal_window_open: '申诉期尚未结束，不能确认最终成绩。',
+  appeals_pending: '还有申诉未处理完毕，不能确认最终成绩。',
+  bad_appeal_window: '申诉期须为 0–10080 分钟（最长一周）。',
+  not_published: '成绩尚未公示。',
 };
 
 export default {

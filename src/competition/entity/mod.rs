@@ -6,6 +6,7 @@ pub mod conflict;
 pub mod contestant;
 pub mod event;
 pub mod group;
+pub mod publication;
 pub mod recheck;
 pub mod recheck_entry;
 pub mod stage;

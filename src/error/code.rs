@@ -361,6 +361,8 @@ error_codes! {
     NoAwardPolicy = "no_award_policy" => Error,
     NotFinal = "not_final" => Error,
     PolicyBadCount = "policy_bad_count" => Error,
+    // snake_case of the variant would be `policy_over100`.
+    #[serde(rename = "policy_over_100")]
     PolicyOver100 = "policy_over_100" => Error,
     UnknownAwardKind = "unknown_award_kind" => Error,
     UnknownCertificateType = "unknown_certificate_type" => Error,

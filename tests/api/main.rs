@@ -13,6 +13,8 @@ mod auth;
 mod banks;
 mod certificates;
 // Issue 14, part A: competition set-up, registration and the theory stage.
+// Issue 15, part B: award policies, awards, award certificates, documents.
+mod competition_awards;
 mod competition_final;
 mod competition_publication;
 mod competition_registration;

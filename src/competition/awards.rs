@@ -4,7 +4,7 @@
 //! publication, and their certificates issued through the certificate module.
 
 use super::award_policy::{self, AwardKind, PolicyError};
-use super::entity::award::{award, policy};
+use super::entity::awards::{award, policy};
 use super::entity::{competition, contestant, event, group};
 use super::publication::{self, Publication};
 use super::{EventId, GroupId, TeamScore, setup};

@@ -24,6 +24,8 @@ import * as compFinal from './console/competition-final.js';
 import * as compRecheck from './console/competition-recheck.js';
 import * as compDecrypt from './console/competition-decrypt.js';
 import * as compRanking from './console/competition-ranking.js';
+// Issue 15, part B.
+import * as compAwards from './console/competition-awards.js';
 
 const main = document.getElementById('main');
 
@@ -52,6 +54,7 @@ const ROUTES = [
   [/^\/competitions\/(\d+)\/registrations$/, compRegs.render, ['author']],
   [/^\/competitions\/(\d+)\/stages\/(\d+)$/, compStage.render, ['author']],
   [/^\/competitions\/(\d+)\/ranking$/, compRanking.render, ['author']],
+  [/^\/competitions\/(\d+)\/awards$/, compAwards.render, ['author']],
   // The holders (加密裁判, 监督) and the door may be any staff: the server checks who they are.
   [/^\/competition-stage$/, competitions.pickStage, []],
   [/^\/competitions\/stages\/(\d+)\/checkin$/, compFinal.checkin, ['author']],

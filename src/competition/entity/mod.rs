@@ -1,6 +1,6 @@
 //! The competition's tables.
 
-pub mod award;
+pub mod awards;
 pub mod competition;
 pub mod conflict;
 pub mod contestant;

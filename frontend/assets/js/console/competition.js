@@ -133,6 +133,7 @@ export function subnav(view, current) {
       return [`#/competitions/${view.id}/stages/${s.id}`, `${ev ? `${ev.name} · ` : ''}${s.name}`, `stage-${s.id}`];
     }),
     [`#/competitions/${view.id}/ranking`, cc('tabs.ranking'), 'ranking'],
+    [`#/competitions/${view.id}/awards`, tc('awards.title'), 'awards'],
   ];
   return el('nav', { class: 'subnav', 'aria-label': cc('tabs.label'), 'data-test': 'competition-tabs' },
     el('ul', {}, ...items.map(([href, text, key]) => el('li', {}, el('a', { href, 'aria-current': key === current ? 'page' : null, 'data-test': `tab-${key}` }, text)))));

@@ -230,6 +230,7 @@ pub const DEFAULT_RECHECK_ERROR_LIMIT: f64 = 0.05;
 pub mod award_documents;
 pub mod award_policy;
 pub mod awards;
+pub mod judge_sheets;
 
 #[cfg(test)]
 mod tests {

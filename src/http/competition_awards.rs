@@ -6,7 +6,7 @@
 use crate::auth::{Role, Staff};
 use crate::competition::award_documents::{self, AwardList};
 use crate::competition::awards::{self, AwardView, IssueSummary, PolicyVersion};
-use crate::competition::{EventId, GroupId, publication, setup};
+use crate::competition::{EventId, GroupId, StageId, judge_sheets, publication, setup};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, post, put, web};
@@ -166,6 +166,26 @@ fn format_of(ext: &str) -> AppResult<Format> {
     }
 }
 
+/// The document as the format asks: the XLSX made here, the PDF laid out off the runtime's
+/// threads (a long list takes a while).
+async fn document(
+    fmt: Format,
+    name: String,
+    xlsx: impl FnOnce() -> AppResult<Vec<u8>>,
+    pdf: impl FnOnce() -> Result<Vec<u8>, crate::pdf::PdfError> + Send + 'static,
+) -> AppResult<HttpResponse> {
+    Ok(match fmt {
+        Format::Xlsx => file(XLSX, format!("{name}.xlsx"), xlsx()?),
+        Format::Pdf => {
+            let bytes = tokio::task::spawn_blocking(pdf)
+                .await
+                .map_err(AppError::internal)?
+                .map_err(AppError::internal)?;
+            file("application/pdf", format!("{name}.pdf"), bytes)
+        }
+    })
+}
+
 /// A list of awards (获奖名单 and the recommendation lists) as PDF or XLSX.
 #[utoipa::path(tag = "competitions", security(("bearer" = [])),
     params(("eid" = i32, Path), ("ext" = String, Path, description = "pdf or xlsx"), DocQuery),
@@ -195,24 +215,22 @@ pub async fn award_list(
         q.group,
         q.list.as_deref().unwrap_or("prizes")
     );
-    let bytes = match fmt {
-        Format::Xlsx => {
-            let chosen = awards::of_kinds(&all, list.kinds());
-            return Ok(file(
-                XLSX,
-                format!("{name}.xlsx"),
-                award_documents::awards_xlsx(list, &heading, &chosen)?,
-            ));
-        }
-        Format::Pdf => tokio::task::spawn_blocking(move || {
-            let chosen = awards::of_kinds(&all, list.kinds());
-            award_documents::awards_pdf(list, &heading, &chosen)
-        })
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?,
-    };
-    Ok(file("application/pdf", format!("{name}.pdf"), bytes))
+    let chosen: Vec<_> = awards::of_kinds(&all, list.kinds())
+        .into_iter()
+        .cloned()
+        .collect();
+    let for_pdf = chosen.clone();
+    let title = heading.clone();
+    document(
+        fmt,
+        name,
+        || award_documents::awards_xlsx(list, &title, &chosen.iter().collect::<Vec<_>>()),
+        move || {
+            let refs: Vec<&AwardView> = for_pdf.iter().collect();
+            award_documents::awards_pdf(list, &heading, &refs)
+        },
+    )
+    .await
 }
 
 /// 成绩公示表 of a publication (provisional or final; default the latest) as PDF or XLSX.
@@ -238,20 +256,41 @@ pub async fn results_list(
                 .with_zh("该组别尚未公布成绩（或没有该版本）")
         })?;
     let name = format!("results-{eid}-{}-v{}", q.group, p.version);
-    Ok(match fmt {
-        Format::Xlsx => file(
-            XLSX,
-            format!("{name}.xlsx"),
-            award_documents::publication_xlsx(&p)?,
-        ),
-        Format::Pdf => {
-            let bytes = tokio::task::spawn_blocking(move || award_documents::publication_pdf(&p))
-                .await
-                .map_err(AppError::internal)?
-                .map_err(AppError::internal)?;
-            file("application/pdf", format!("{name}.pdf"), bytes)
-        }
-    })
+    let for_pdf = p.clone();
+    document(
+        fmt,
+        name,
+        || award_documents::publication_xlsx(&p),
+        move || award_documents::publication_pdf(&for_pdf),
+    )
+    .await
+}
+
+/// Each judge's score sheets (裁判评分表) of a final as PDF or XLSX: codes, tasks, aspects and
+/// entries with signature and date fields; names only after the decryption. 409
+/// `task_not_locked` before every task is signed off.
+#[utoipa::path(tag = "competitions", security(("bearer" = [])),
+    params(("sid" = i32, Path), ("ext" = String, Path, description = "pdf or xlsx")),
+    responses((status = 200, content_type = "application/pdf"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[get("/competitions/stages/{sid}/judge-sheets.{ext}")]
+pub async fn judge_sheets_file(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(i32, String)>,
+) -> AppResult<HttpResponse> {
+    readers(&staff)?;
+    let (sid, ext) = path.into_inner();
+    let fmt = format_of(&ext)?;
+    let (stage, sheets) = judge_sheets::load_sheets(&state.db, StageId(sid)).await?;
+    let name = format!("judge-sheets-{sid}");
+    let for_pdf = sheets.clone();
+    document(
+        fmt,
+        name,
+        || judge_sheets::sheets_xlsx(&sheets),
+        move || judge_sheets::sheets_pdf(&stage, &for_pdf),
+    )
+    .await
 }
 
 /// Registers the awards routes under `/api`, each with its OpenAPI entry.
@@ -262,5 +301,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(evaluate)
         .service(issue)
         .service(award_list)
-        .service(results_list);
+        .service(results_list)
+        .service(judge_sheets_file);
 }

@@ -308,6 +308,17 @@ async fn awards_come_from_the_final_publication_with_the_policy_version_and_cert
             assert!(r.bytes().await.unwrap().starts_with(magic), "{list}.{ext}");
         }
     }
+    // Each judge's score sheets, with names after the decryption.
+    for (ext, magic) in [("pdf", &b"%PDF"[..]), ("xlsx", &b"PK"[..])] {
+        let r = app
+            .get(
+                admin,
+                &c.url(&format!("/stages/{}/judge-sheets.{ext}", c.stage)),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "judge sheets .{ext}");
+        assert!(r.bytes().await.unwrap().starts_with(magic));
+    }
 }
 
 async fn r_json(r: reqwest::Response) -> Value {

@@ -97,6 +97,8 @@ export async function render({ root, params, query, alive }) {
     draw(rowsOf(await call('GET', `${base(eid)}/awards`, q)));
   });
   const file = (kind, list2, ext) => () => saveFile(`${base(eid)}/${kind}/list.${ext}`, `${kind}-${eid}-${gid}${list2 ? `-${list2}` : ''}.${ext}`, msg, { group: gid, list: list2 });
+  // The event's last stage is its final, whose judges' sheets are printed.
+  const finalStage = view.stages.filter((st) => st.event_id === eid).pop();
   const docs = [
     ['publication', 'results', ''], ['prizes', 'awards', 'prizes'], ['experts', 'awards', 'technical_expert'], ['mayDay', 'awards', 'may_day_medal'],
   ];
@@ -110,5 +112,8 @@ export async function render({ root, params, query, alive }) {
     el('h2', {}, ac('documents')),
     el('ul', { class: 'plain' }, ...docs.map(([key, kind, l]) => el('li', {}, ac(key), ' ',
       el('button', { type: 'button', 'data-test': `doc-${key}-pdf`, onclick: file(kind, l, 'pdf') }, 'PDF'), ' ',
-      el('button', { type: 'button', 'data-test': `doc-${key}-xlsx`, onclick: file(kind, l, 'xlsx') }, 'XLSX'))))));
+      el('button', { type: 'button', 'data-test': `doc-${key}-xlsx`, onclick: file(kind, l, 'xlsx') }, 'XLSX'))),
+    finalStage ? el('ul', { class: 'plain' }, el('li', {}, ac('sheets'), ' ',
+      ...['pdf', 'xlsx'].map((ext) => el('button', { type: 'button', 'data-test': `doc-sheets-${ext}`,
+        onclick: () => saveFile(`/api/competitions/stages/${finalStage.id}/judge-sheets.${ext}`, `judge-sheets-${finalStage.id}.${ext}`, msg) }, ext.toUpperCase())))) : '')));
 }

@@ -11,7 +11,7 @@ use crate::pdf::{PdfError, text_document};
 use crate::practical::TaskId;
 use crate::practical::documents::{ScoreRecord, load};
 use sea_orm::ConnectionTrait;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// One aspect entry of a sheet.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,7 +49,8 @@ pub struct JudgeSheet {
 /// Transposes the score records (one per code × task, every judge's entries) into one sheet
 /// per judge. Pure.
 pub fn by_judge(records: &[ScoreRecord], who: &HashMap<String, String>) -> Vec<JudgeSheet> {
-    let mut sheets: BTreeMap<String, Vec<SheetLine>> = BTreeMap::new();
+    // In the order judges first appear (the panel's), not by name.
+    let mut sheets: Vec<JudgeSheet> = vec![];
     for r in records {
         for (j, judge) in r.judges.iter().enumerate() {
             let aspects: Vec<SheetAspect> = r
@@ -67,21 +68,22 @@ pub fn by_judge(records: &[ScoreRecord], who: &HashMap<String, String>) -> Vec<J
             if aspects.iter().all(|a| a.entry.is_none()) {
                 continue;
             }
-            sheets
-                .entry(judge.name.clone())
-                .or_default()
-                .push(SheetLine {
-                    code: r.code.clone(),
-                    who: who.get(&r.ticket).cloned().unwrap_or_default(),
-                    task: r.task.clone(),
-                    aspects,
-                });
+            let line = SheetLine {
+                code: r.code.clone(),
+                who: who.get(&r.ticket).cloned().unwrap_or_default(),
+                task: r.task.clone(),
+                aspects,
+            };
+            match sheets.iter_mut().find(|s| s.judge == judge.name) {
+                Some(s) => s.lines.push(line),
+                None => sheets.push(JudgeSheet {
+                    judge: judge.name.clone(),
+                    lines: vec![line],
+                }),
+            }
         }
     }
     sheets
-        .into_iter()
-        .map(|(judge, lines)| JudgeSheet { judge, lines })
-        .collect()
 }
 
 /// The sheets of a final (every task locked; 409 `task_not_locked` otherwise).

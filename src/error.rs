@@ -237,7 +237,9 @@ mod tests {
             .lines()
             .filter_map(|l| l.trim().split_once(':'))
             .filter(|(k, _)| {
-                !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                !k.is_empty()
+                    && k.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
             })
             .map(|(k, _)| k.to_string())
             .collect()

@@ -28,6 +28,8 @@ mod m20261229_000073_competition_publication;
 mod m20261229_000074_competition_appeals;
 // Issue 15 part C: the live scoreboard's freeze and reveal.
 mod m20261229_000076_competition_board;
+// Issue 15, part B: award policies and awards.
+mod m20261229_000075_competition_awards;
 
 /// Applies the platform's migrations in order.
 pub struct Migrator;
@@ -57,6 +59,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261229_000073_competition_publication::Migration),
             // Issue 15, part A: appeals.
             Box::new(m20261229_000074_competition_appeals::Migration),
+            // Issue 15, part B.
+            Box::new(m20261229_000075_competition_awards::Migration),
             Box::new(m20261229_000076_competition_board::Migration),
         ]
     }

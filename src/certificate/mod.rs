@@ -26,6 +26,7 @@ pub mod reissue;
 pub mod render;
 pub mod repo;
 pub mod result_lookup;
+pub mod standalone;
 pub mod status;
 pub mod types;
 pub mod verify;

@@ -215,6 +215,12 @@ pub async fn demo() -> Result<(), String> {
                 )
             })?;
         print_competition(&addr, &cd);
+        // Issue 15, part B.
+        println!(
+            "  奖项 Awards: 最终公布后在控制台“奖项与证书”评定奖项、颁发证书（类型 {} / {}），扫码验证。 After the final publication: evaluate awards, issue certificates, verify by QR in the console.",
+            competition_demo::AWARD_TYPES[0],
+            competition_demo::AWARD_TYPES[1]
+        );
     }
     println!();
     let tablet = bases.iter().map(|b| format!("{b}/")).collect::<Vec<_>>();

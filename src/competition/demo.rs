@@ -500,6 +500,7 @@ async fn create(
     }
     encryption::encrypt(db, &supervisor, final_id).await?;
     mark_everything(db, session, &judges, final_id, &supervisor).await?;
+    awards_setup(db, &organiser, event.id).await?;
     Ok(CompetitionDemo {
         competition_id: comp.id.0,
         final_stage: final_id.0,
@@ -600,5 +601,54 @@ async fn mark_everything(
             recheck::enter(db, supervisor, stage, &sheet).await?;
         }
     }
+    Ok(())
+}
+
+// Issue 15, part B: award certificates and the award policy.
+
+/// The demo's certificate type codes: 获奖证书 and 专项职业能力证书.
+pub const AWARD_TYPES: [&str; 2] = ["PACS-AWARD", "PACS-ZXNL"];
+
+/// The two certificate types the awards issue (made once) and the event's award policy (一/二/三
+/// 等奖 10/20/30 %, 技术能手 for 职工组, the 五一 list, 专项职业能力证书 at 60 in every stage).
+async fn awards_setup(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    event: super::EventId,
+) -> AppResult<()> {
+    use crate::certificate::types::{NewType, create_type};
+    let existing = crate::certificate::standalone::type_codes(db).await?;
+    let specs = [
+        (
+            AWARD_TYPES[0],
+            "获奖证书",
+            "Award Certificate",
+            "{name}：荣获{session}{result}。特发此证。",
+        ),
+        (
+            AWARD_TYPES[1],
+            "视频监控技术应用专项职业能力证书",
+            "Special Vocational Ability Certificate: Video Surveillance",
+            "{name}参加{session}决赛，各部分成绩均达到 60 分，经考核{result}，特发此证。",
+        ),
+    ];
+    for (code, title, title_en, wording) in specs {
+        if existing.iter().any(|c| c == code) {
+            continue;
+        }
+        let n: NewType = serde_json::from_value(serde_json::json!({
+            "code": code, "title": title, "title_en": title_en, "wording": wording,
+            "course": if code == AWARD_TYPES[1] { "视频监控技术应用" } else { "" },
+            "issuer_code": "PACS", "issuer_name": "广东省安全技术防范协会"}))
+        .map_err(AppError::internal)?;
+        create_type(db, actor, n).await?;
+    }
+    super::awards::save_policy(
+        db,
+        actor,
+        event,
+        &super::award_policy::template(AWARD_TYPES[0], AWARD_TYPES[1], "职工组"),
+    )
+    .await?;
     Ok(())
 }

@@ -108,7 +108,7 @@ fn ranking_header(r: &Ranking) -> Vec<String> {
     h
 }
 
-fn ranking_table(r: &Ranking) -> Vec<Vec<String>> {
+pub(super) fn ranking_table(r: &Ranking) -> Vec<Vec<String>> {
     let mut out = vec![ranking_header(r)];
     for row in &r.rows {
         let mut line = vec![

@@ -264,6 +264,13 @@ pub const DEFAULT_RECHECK_SHARE: f64 = 0.15;
 /// …and the whole event is re-marked above a 5 % error rate.
 pub const DEFAULT_RECHECK_ERROR_LIMIT: f64 = 0.05;
 
+// After the macros: these modules use `coded_enum!`.
+// Issue 15, part B: award policies, awards, results documents.
+pub mod award_documents;
+pub mod award_policy;
+pub mod awards;
+pub mod judge_sheets;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -375,6 +375,18 @@ error_codes! {
     RevealInProgress = "reveal_in_progress" => Error,
     RevealNotReady = "reveal_not_ready" => Error,
     RevealNotStarted = "reveal_not_started" => Error,
+    // Issue 15, part B: award policies, awards, award certificates.
+    BadPolicy = "bad_policy" => Error,
+    CertificatesIssued = "certificates_issued" => Error,
+    NoAwardPolicy = "no_award_policy" => Error,
+    NotFinal = "not_final" => Error,
+    PolicyBadCount = "policy_bad_count" => Error,
+    // snake_case of the variant would be `policy_over100`.
+    #[serde(rename = "policy_over_100")]
+    PolicyOver100 = "policy_over_100" => Error,
+    UnknownAwardKind = "unknown_award_kind" => Error,
+    UnknownCertificateType = "unknown_certificate_type" => Error,
+    UnknownGroup = "unknown_group" => Error,
 }
 
 impl std::fmt::Display for ErrorCode {

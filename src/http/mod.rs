@@ -13,6 +13,8 @@ pub mod competition_board;
 pub mod competition_final;
 pub mod competition_publication;
 pub mod competition_results;
+// Issue 15, part B.
+pub mod competition_awards;
 pub mod competitions;
 pub mod dto;
 pub mod edge;
@@ -151,6 +153,7 @@ fn configure(max_upload: usize) -> impl FnOnce(&mut ServiceConfig) {
                 .configure(competition_publication::configure)
                 .configure(competition_appeals::configure)
                 .configure(competition_board::configure)
+                .configure(competition_awards::configure)
                 .default_service(web::to(not_found)),
         )
         // The browser app last: its pages are not API operations.

@@ -16,6 +16,8 @@ mod certificates;
 mod competition_appeals;
 // Issue 14, part A: competition set-up, registration and the theory stage.
 mod competition_board;
+// Issue 15, part B: award policies, awards, award certificates, documents.
+mod competition_awards;
 mod competition_final;
 mod competition_publication;
 mod competition_registration;

@@ -26,6 +26,8 @@ import * as compDecrypt from './console/competition-decrypt.js';
 import * as compRanking from './console/competition-ranking.js';
 import * as appeals from './console/appeals.js';
 import * as compBoard from './console/competition-board.js';
+// Issue 15, part B.
+import * as compAwards from './console/competition-awards.js';
 
 const main = document.getElementById('main');
 
@@ -59,6 +61,7 @@ const ROUTES = [
   [/^\/arbitration(?:\/(\d+))?$/, appeals.arbitration, ['arbitrator']],
   [/^\/arbitration\/appeals\/(\d+)$/, appeals.appealDetail, ['arbitrator']],
   [/^\/competitions\/(\d+)\/board$/, compBoard.render, ['admin']],
+  [/^\/competitions\/(\d+)\/awards$/, compAwards.render, ['author']],
   // The holders (加密裁判, 监督) and the door may be any staff: the server checks who they are.
   [/^\/competition-stage$/, competitions.pickStage, []],
   [/^\/competitions\/stages\/(\d+)\/checkin$/, compFinal.checkin, ['author']],

@@ -2,6 +2,7 @@
 import board from './board-en.js';
 import competition, { errors as competitionErrors } from './competition-en.js';
 import appeals, { page as appealPage } from './appeals-en.js';
+import awards from './awards-en.js';
 
 export default {
   appeal: appealPage,
@@ -144,6 +145,7 @@ export default {
   console: {
     competition,
     appeals,
+    awards,
     room: {
       open: 'Room view',
       title: 'Proctoring: {name}',
@@ -457,6 +459,16 @@ export default {
       reveal_in_progress: 'The award ceremony reveal is playing: end it first.',
       reveal_not_ready: 'Some event group has no final results published yet: the reveal cannot start.',
       reveal_not_started: 'No award ceremony reveal is playing.',
+      // Issue 15, part B: award policies and awards.
+      bad_policy: 'The award policy is not right (JSON or a field); fix the field named.',
+      certificates_issued: 'Certificates were issued for this group; awards can no longer be re-evaluated.',
+      no_award_policy: 'This event has no award policy yet; save one first.',
+      not_final: 'The results are not final yet; awards come from the final publication.',
+      policy_bad_count: 'An award count or share must be above 0 (a threshold from 0 to 100).',
+      policy_over_100: 'The prize shares add up to over 100 %.',
+      unknown_award_kind: 'Unknown award kind.',
+      unknown_certificate_type: 'No certificate type has that code.',
+      unknown_group: 'The policy names a group the competition does not have.',
     },
     reasons: {
       duplicate_registration: 'Already registered in this event.',

@@ -2,6 +2,7 @@
 import board from './board-zh.js';
 import competition, { errors as competitionErrors } from './competition-zh.js';
 import appeals, { page as appealPage } from './appeals-zh.js';
+import awards from './awards-zh.js';
 
 export default {
   appeal: appealPage,
@@ -144,6 +145,7 @@ export default {
   console: {
     competition,
     appeals,
+    awards,
     room: {
       open: '监考大屏',
       title: '监考：{name}',
@@ -457,6 +459,16 @@ export default {
       reveal_in_progress: '颁奖揭晓正在进行，请先结束揭晓。',
       reveal_not_ready: '还有赛项组别的最终成绩尚未发布，不能开始揭晓。',
       reveal_not_started: '颁奖揭晓尚未开始。',
+      // Issue 15, part B: award policies and awards.
+      bad_policy: '奖项设置有误（JSON 格式或字段不对），请按提示的字段修改。',
+      certificates_issued: '本组别已颁发证书，不能重新评定奖项。',
+      no_award_policy: '本赛项还没有奖项设置，请先保存奖项设置。',
+      not_final: '成绩尚未最终公布，不能评定奖项。',
+      policy_bad_count: '奖项的人数或比例必须大于 0（分数线在 0 到 100 之间）。',
+      policy_over_100: '各等奖比例之和超过 100%。',
+      unknown_award_kind: '未知的奖项类别。',
+      unknown_certificate_type: '没有该代码的证书类型。',
+      unknown_group: '奖项设置中的组别名称在本竞赛中不存在。',
     },
     reasons: {
       duplicate_registration: '该身份证号已在本赛项报名。',

@@ -3,6 +3,7 @@
 pub mod appeal;
 pub mod appeal_file;
 pub mod appeal_grant;
+pub mod awards;
 pub mod competition;
 pub mod conflict;
 pub mod contestant;

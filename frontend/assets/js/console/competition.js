@@ -137,6 +137,7 @@ export function subnav(view, current) {
     [`#/competitions/${view.id}/publication`, tc('appeals.tabs.publication'), 'publication'],
     [`#/competitions/${view.id}/leaders`, tc('appeals.tabs.leaders'), 'leaders'],
     [`#/competitions/${view.id}/board`, t('board.pageTitle'), 'board'],
+    [`#/competitions/${view.id}/awards`, tc('awards.title'), 'awards'],
   ];
   return el('nav', { class: 'subnav', 'aria-label': cc('tabs.label'), 'data-test': 'competition-tabs' },
     el('ul', {}, ...items.map(([href, text, key]) => el('li', {}, el('a', { href, 'aria-current': key === current ? 'page' : null, 'data-test': `tab-${key}` }, text)))));

@@ -292,7 +292,7 @@ fn print_competition(addr: &str, cd: &CompetitionDemo) {
     );
     // Issue 15 part C: the scoreboard.
     println!(
-        "  成绩大屏 Scoreboard: {addr}/board.html?c={}（封榜与颁奖揭晓 freeze and reveal: {addr}/console#/competitions/{c}/board）",
+        "  成绩大屏 Scoreboard: {addr}/board?c={}（封榜与颁奖揭晓 freeze and reveal: {addr}/console#/competitions/{c}/board）",
         competition_demo::CODE
     );
 }

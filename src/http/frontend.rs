@@ -55,7 +55,7 @@ pub async fn appeal() -> HttpResponse {
     serve("appeal.html")
 }
 
-/// The public scoreboard (成绩大屏), `/board.html?c=<competition code>`.
+/// The public scoreboard (成绩大屏), `/board?c=<competition code>`.
 pub async fn board() -> HttpResponse {
     serve("board.html")
 }
@@ -85,7 +85,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/console", web::get().to(console))
         .route("/judge", web::get().to(judge))
         .route("/appeal", web::get().to(appeal))
-        .route("/board.html", web::get().to(board))
+        .route("/board", web::get().to(board))
         .route("/sw.js", web::get().to(service_worker))
         .route("/favicon.ico", web::get().to(favicon))
         .route("/assets/{tail:.*}", web::get().to(asset));

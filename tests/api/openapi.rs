@@ -73,6 +73,17 @@ const PAGES: &[Page] = &[
         route: "/judge",
         probe: "/judge",
     },
+    // Issue 15: the public appeal page and the scoreboard.
+    Page {
+        file: "http/frontend.rs",
+        route: "/appeal",
+        probe: "/appeal",
+    },
+    Page {
+        file: "http/frontend.rs",
+        route: "/board",
+        probe: "/board",
+    },
     Page {
         file: "http/frontend.rs",
         route: "/sw.js",

@@ -91,7 +91,7 @@ test('while frozen, nothing newer than the snapshot comes out of any public rout
       }
     };
   });
-  await page.goto(`${server.base}/board.html?c=${CODE}`);
+  await page.goto(`${server.base}/board?c=${CODE}`);
   await page.waitForSelector('[data-test=board-row]');
   await page.waitForFunction(() => window.__events.length >= 1);
   assert.equal(await page.locator('[data-test=board-phase]').getAttribute('data-phase'), 'frozen');

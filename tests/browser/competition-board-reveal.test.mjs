@@ -50,7 +50,7 @@ test('the operator steps through the reveal in the console and the hall board fo
   const hall = await (await tabletContext(browser, { orientation: 'landscape' })).newPage();
   const hallErrors = [];
   hall.on('pageerror', (e) => hallErrors.push(e.message));
-  await hall.goto(`${server.base}/board.html?c=${CODE}`);
+  await hall.goto(`${server.base}/board?c=${CODE}`);
   await hall.waitForSelector('[data-test=board-row]');
   assert.equal(await hall.locator('[data-test=board-phase]').getAttribute('data-phase'), 'frozen');
   const frozenLabels = await labels(hall);

@@ -1,4 +1,4 @@
-// The public scoreboard (成绩大屏), /board.html?c=<competition code>. One live stream of the
+// The public scoreboard (成绩大屏), /board?c=<competition code>. One live stream of the
 // whole board (SSE, the same bytes as GET /api/board/{code}); pages of rows that fit the screen,
 // turning by themselves; rows are kept by key and updated in place, and moved with transforms
 // (FLIP) so a reveal step animates a row to its final place without reflowing the page.

@@ -1,8 +1,8 @@
-// The scoreboard (public page /board.html) and the console's board screen, in English: board.*; keys match board-zh.js.
+// The scoreboard (public page /board) and the console's board screen, in English: board.*; keys match board-zh.js.
 export default {
   pageTitle: 'Scoreboard',
   title: '{name} — scoreboard',
-  missingCode: 'Give the competition code in the address, e.g. /board.html?c=DEMO26.',
+  missingCode: 'Give the competition code in the address, e.g. /board?c=DEMO26.',
   notFound: 'No such competition.',
   connecting: 'Connecting…',
   reconnecting: 'Connection lost, reconnecting…',

@@ -1,8 +1,8 @@
-// 成绩大屏（公开页面 /board.html）与控制台「成绩大屏」页的文字（中文，默认）：board.*；键名与 board-en.js 一一对应。
+// 成绩大屏（公开页面 /board）与控制台「成绩大屏」页的文字（中文，默认）：board.*；键名与 board-en.js 一一对应。
 export default {
   pageTitle: '成绩大屏',
   title: '{name} 成绩大屏',
-  missingCode: '请在地址中给出竞赛代码，例如 /board.html?c=DEMO26。',
+  missingCode: '请在地址中给出竞赛代码，例如 /board?c=DEMO26。',
   notFound: '找不到该竞赛。',
   connecting: '正在连接…',
   reconnecting: '连接中断，正在重连…',

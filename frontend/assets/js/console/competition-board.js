@@ -1,6 +1,6 @@
 // 成绩大屏 in the console (admins): what the public sees now and the live results beside it
 // (staff see live during a freeze), the freeze time (封榜), and the award ceremony reveal
-// (颁奖揭晓) step by step with 下一步; the public page /board.html follows each step.
+// (颁奖揭晓) step by step with 下一步; the public page /board follows each step.
 import { el, call, errorText, field, show, fmtDate } from './core.js';
 import { t } from '../i18n.js';
 import { loadCompetition, subnav, compHeading, fmtScore } from './competition.js';
@@ -47,7 +47,7 @@ export async function render({ root, params, alive }) {
     const rv = v.public.reveal;
     const current = rv?.current;
     body.replaceChildren(
-      el('p', {}, el('a', { href: `/board.html?c=${encodeURIComponent(v.public.code)}`, target: '_blank', 'data-test': 'open-board' }, bt('open'))),
+      el('p', {}, el('a', { href: `/board?c=${encodeURIComponent(v.public.code)}`, target: '_blank', 'data-test': 'open-board' }, bt('open'))),
       el('p', { 'data-test': 'board-status', 'data-phase': phase }, `${t(`board.${phase}`)} · ${status}`),
       el('div', { class: 'toolbar' },
         field(bt('freezeAt'), when, { cls: 'inline' }),

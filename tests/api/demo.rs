@@ -225,3 +225,281 @@ async fn the_competition_demo_is_ready_for_the_recheck_the_decryption_and_the_ra
         .expect("again");
     assert!(!again.created);
 }
+
+/// Issue 15 on the demo, as the newcomer does it from the console: after the decryption the board
+/// is frozen, results are published, a contestant appeals and the leader sees it, the arbitrator
+/// rejects it with a reason, results become final in both groups, the ceremony reveals the final
+/// board step by step, awards are evaluated and certificates issued, and one verifies by its QR.
+#[tokio::test]
+async fn the_competition_demo_goes_from_publication_through_an_appeal_to_awards_the_reveal_and_a_verified_certificate()
+ {
+    use exam_platform::auth::limiter::LoginGuard;
+    use exam_platform::competition::demo as competition;
+    use exam_platform::exam::attempt::ExamRuntime;
+    use reqwest::StatusCode;
+    use serde_json::{Value, json};
+    let app = TestApp::spawn_with_banks().await;
+    let db = exam_platform::db::connect(&app.database_url, 2)
+        .await
+        .expect("connect");
+    let rt = ExamRuntime::start(
+        &db,
+        LoginGuard::for_candidates(5, std::time::Duration::from_secs(60)),
+        exam_platform::live::Bus::start(&db),
+    );
+    let made = competition::ensure(&db, &rt, Utc::now())
+        .await
+        .expect("competition demo");
+    let (arbitrator, leader, leader_code) = made.appeals.clone().expect("appeal logins");
+    let stage = |rest: &str| format!("/api/competitions/stages/{}/{rest}", made.final_stage);
+    let cid = made.competition_id;
+    let admin = app.admin().await;
+    let [(enc, _, enc_pass), (sup, _, sup_pass)] = competition::HOLDERS;
+    let sup = app.login(sup, competition::PASSWORD).await;
+    let enc = app.login(enc, competition::PASSWORD).await;
+    let r = app
+        .post_json(&sup, &stage("recheck/finish"), &json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    for (token, layer, pass) in [(&sup, 2, sup_pass), (&enc, 1, enc_pass)] {
+        let r = app
+            .post_json(
+                token,
+                &stage("decrypt"),
+                &json!({"layer": layer, "passphrase": pass}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "layer {layer}");
+    }
+    // The hall's board is frozen before anything is published: it shows codes only.
+    let r = app
+        .put_json(
+            &admin,
+            &format!("/api/competitions/{cid}/board/freeze"),
+            &json!({"freeze_at": Utc::now()}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let board = format!("/api/board/{}", competition::CODE);
+    let frozen = reqwest::get(app.url(&board))
+        .await
+        .expect("board")
+        .bytes()
+        .await
+        .expect("body");
+
+    let view: Value = app
+        .get_json(&admin, &format!("/api/competitions/{cid}"))
+        .await;
+    let event = view["events"][0]["id"].as_i64().expect("event");
+    let groups: Vec<i64> = view["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .filter_map(|g| g["id"].as_i64())
+        .collect();
+    let results =
+        |g: i64, what: &str| format!("/api/competitions/events/{event}/results/{what}?group={g}");
+    for g in &groups {
+        let r = app
+            .post_json(
+                &admin,
+                &results(*g, "provisional"),
+                &json!({"appeal_window_minutes": 120}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED, "group {g}");
+    }
+
+    // A finalist of the first group appeals; their leader sees it too, nobody else does.
+    let published: Value = app
+        .get_json(
+            &admin,
+            &format!(
+                "/api/competitions/events/{event}/results?group={}",
+                groups[0]
+            ),
+        )
+        .await;
+    let top = &published[0]["ranking"]["rows"][0];
+    let regs: Value = app
+        .get_json(
+            &admin,
+            &format!("/api/competitions/{cid}/registrations?status=accepted"),
+        )
+        .await;
+    let me = regs["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|r| r["id"] == top["contestant_id"])
+        .expect("the first finalist's registration");
+    let r = app
+        .post_json(
+            "",
+            "/api/appeals/login",
+            &json!({"number": me["number"], "id_number": me["id_number"]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let token = r.json::<Value>().await.expect("login")["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    let r = app
+        .post_json(
+            &token,
+            "/api/appeals",
+            &json!({"stage_id": made.final_stage, "task": "PRA-0001",
+                    "grounds": "认为摄像机安装项目的测量项被漏记，请复查评分表。"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let appeal = r.json::<Value>().await.expect("appeal")["id"].clone();
+    if me["leader"] == leader.as_str() {
+        let r = app
+            .post_json(
+                "",
+                "/api/appeals/leader-login",
+                &json!({"code": leader_code, "leader": leader}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let lt = r.json::<Value>().await.expect("leader")["token"]
+            .as_str()
+            .expect("token")
+            .to_string();
+        let theirs: Value = app.get_json(&lt, "/api/appeals/mine").await;
+        assert!(theirs.to_string().contains(&appeal.to_string()), "{theirs}");
+    }
+    // The public board says nothing of it: it is still the frozen bytes.
+    let now = reqwest::get(app.url(&board))
+        .await
+        .expect("board")
+        .bytes()
+        .await
+        .expect("body");
+    assert_eq!(now, frozen);
+
+    // The arbitrator reviews and rejects it with a reason; the contestant sees the decision.
+    let arb = app.login(&arbitrator, competition::PASSWORD).await;
+    let r = app
+        .post_json(
+            &arb,
+            &format!("/api/competitions/appeals/{appeal}/review"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = app
+        .post_json(
+            &arb,
+            &format!("/api/competitions/appeals/{appeal}/decision"),
+            &json!({"outcome": "rejected", "reason": "经核查评分表与录像，测量项评分无误。"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let mine: Value = app.get_json(&token, "/api/appeals/mine").await;
+    assert_eq!(mine[0]["status"], "rejected", "{mine}");
+
+    // Final while the window is open is refused; staff re-publish (closing the window) and finalise.
+    let r = app
+        .post_json(&admin, &results(groups[0], "final"), &json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    for g in &groups {
+        let r = app
+            .post_json(
+                &admin,
+                &results(*g, "provisional"),
+                &json!({"appeal_window_minutes": 0, "reason": "申诉已处理完毕，申诉期结束"}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED, "group {g}");
+        let r = app
+            .post_json(&admin, &results(*g, "final"), &json!({}))
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED, "group {g}");
+    }
+    let now = reqwest::get(app.url(&board))
+        .await
+        .expect("board")
+        .bytes()
+        .await
+        .expect("body");
+    assert_eq!(now, frozen, "still frozen after the final results");
+
+    // The ceremony: every step, then the board shows the final results.
+    let reveal = format!("/api/competitions/{cid}/board/reveal");
+    let r = app.post_json(&admin, &reveal, &json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let steps = r.json::<Value>().await.expect("reveal")["steps"]
+        .as_u64()
+        .expect("steps");
+    assert!(steps >= 6, "both groups' finalists: {steps}");
+    for _ in 0..steps {
+        let r = app
+            .post_json(&admin, &format!("{reveal}/next"), &json!({}))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let r = app
+        .post_json(&admin, &format!("{reveal}/end"), &json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let live: Value = reqwest::get(app.url(&board))
+        .await
+        .expect("board")
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        live.to_string()
+            .contains(top["name"].as_str().expect("name")),
+        "{live}"
+    );
+
+    // Awards and certificates for each group; a prize certificate verifies by its QR. (Three
+    // finalists a group: 10 % rounds to nobody, so the best prize here is the 二等奖.)
+    for g in &groups {
+        let awards = format!("/api/competitions/events/{event}/awards?group={g}");
+        let r = app.post_json(&admin, &awards, &json!({})).await;
+        assert_eq!(r.status(), StatusCode::OK, "group {g}");
+        let r = app
+            .post_json(
+                &admin,
+                &format!("/api/competitions/events/{event}/awards/certificates?group={g}"),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "group {g}");
+    }
+    let listed: Value = app
+        .get_json(
+            &admin,
+            &format!(
+                "/api/competitions/events/{event}/awards?group={}",
+                groups[0]
+            ),
+        )
+        .await;
+    let first = listed
+        .as_array()
+        .expect("awards")
+        .iter()
+        .find(|a| a["kind"] == "second_prize")
+        .expect("a second prize");
+    let number = first["certificate_number"].as_str().expect("issued");
+    let found: Value = app
+        .get_json(&admin, &format!("/api/certificates?number={number}"))
+        .await;
+    let r = app
+        .client
+        .post(app.url("/api/verify"))
+        .json(&json!({"text": found[0]["qr_text"]}))
+        .send()
+        .await
+        .expect("verify");
+    let verdict: Value = r.json().await.expect("verdict");
+    assert_eq!(verdict["outcome"], "valid", "{verdict}");
+}

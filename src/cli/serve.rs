@@ -215,12 +215,6 @@ pub async fn demo() -> Result<(), String> {
                 )
             })?;
         print_competition(&addr, &cd);
-        // Issue 15, part B.
-        println!(
-            "  奖项 Awards: 最终公布后在控制台“奖项与证书”评定奖项、颁发证书（类型 {} / {}），扫码验证。 After the final publication: evaluate awards, issue certificates, verify by QR in the console.",
-            competition_demo::AWARD_TYPES[0],
-            competition_demo::AWARD_TYPES[1]
-        );
     }
     println!();
     let tablet = bases.iter().map(|b| format!("{b}/")).collect::<Vec<_>>();
@@ -277,12 +271,6 @@ fn print_competition(addr: &str, cd: &CompetitionDemo) {
         "  接着在控制台 {addr}/console 依次：审核两条待审报名 → 完成复核（监督 {sup} / {pw}，竞赛密钥与检录 → 决赛阶段编号 {s}）→ 解密：先由监督 {sup} 用口令 {sup_pass} 解开二次加密，再由加密裁判 {enc} / {pw} 用口令 {enc_pass} 解开一次加密 → 查看排名。"
     );
     println!("  裁判（{judges}，密码 {pw}）可在 {addr}/judge 查看已锁定的评分表。");
-    // Issue 15, part A: appeals.
-    if let Some((arb, leader, code)) = &cd.appeals {
-        println!(
-            "  公示与申诉：控制台发布公示成绩后，选手以参赛证号 + 身份证号、或「{leader}」以领队访问码 {code} 在 {addr}/api/appeals 提出申诉；监督仲裁组 {arb} / {pw} 裁决。 Appeals: leader code {code} for {leader}; arbitrator {arb} / {pw}."
-        );
-    }
     println!(
         "Competition: {} (id {c}); theory preliminary sat and cut confirmed; the final checked in, encrypted twice, marked by five judges, signed off, recheck entered.",
         competition_demo::NAME
@@ -290,9 +278,17 @@ fn print_competition(addr: &str, cd: &CompetitionDemo) {
     println!(
         "  Then in the console: review the two pending registrations, finish the recheck (supervisor {sup} / {pw}), decrypt (supervisor {sup} with passphrase {sup_pass} first, then the encryption judge {enc} / {pw} with {enc_pass}), see the ranking. Final stage id {s}."
     );
-    // Issue 15 part C: the scoreboard.
+    // Issue 15: results in public, appeals, the board and awards.
+    let code = competition_demo::CODE;
+    let [award, skill] = competition_demo::AWARD_TYPES;
+    let (arb, leader, leader_code) = cd
+        .appeals
+        .clone()
+        .unwrap_or_else(|| ("zhongcai".into(), "领队 何建国".into(), "?".into()));
     println!(
-        "  成绩大屏 Scoreboard: {addr}/board?c={}（封榜与颁奖揭晓 freeze and reveal: {addr}/console#/competitions/{c}/board）",
-        competition_demo::CODE
+        "  公示、申诉与颁奖：成绩大屏 {addr}/board?c={code}；控制台 竞赛 → 成绩大屏 可封榜。竞赛 → 成绩公示 逐组发布公示成绩（申诉期）；申诉页 {addr}/appeal：「{leader}」（职工组领队）用访问码 {leader_code}，或选手用参赛证号 + 身份证号（报名列表）登录申诉；监督仲裁组 {arb} / {pw} 在 申诉仲裁 受理并裁决；申诉期结束后 确认最终成绩；成绩大屏 → 颁奖揭晓 逐步揭晓；竞赛 → 奖项与证书 评定奖项、颁发证书（{award} 获奖证书、{skill} 专项职业能力证书），证书二维码可扫码验证。"
+    );
+    println!(
+        "  Results in public: the board at {addr}/board?c={code} (freeze it under 竞赛 → 成绩大屏); publish provisional results per group under 成绩公示; appeal at {addr}/appeal as 「{leader}」 with leader code {leader_code} or as a contestant (number + ID number); the arbitrator {arb} / {pw} decides under 申诉仲裁; make the results final once the window has closed; play the reveal on the board screen; evaluate awards and issue certificates ({award}, {skill}) under 奖项与证书 and verify one by its QR code."
     );
 }

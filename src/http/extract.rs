@@ -4,7 +4,7 @@
 use crate::auth::appellant::{AppellantAuth, appellant_from_token};
 use crate::auth::candidate::{CandidateAuth, candidate_from_token};
 use crate::auth::staff::{Staff, staff_from_token};
-use crate::error::{AppError, ErrorCode};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::AppState;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use std::future::Future;
@@ -40,6 +40,23 @@ impl FromRequest for Staff {
     }
 }
 
+/// Checks the request's bearer token with the app's keys (no database read).
+fn with_bearer<T>(
+    req: &HttpRequest,
+    check: impl FnOnce(&crate::auth::token::JwtKeys, &str) -> AppResult<T>,
+) -> AppResult<T> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::internal("app state missing"))?;
+    let token = bearer(req).ok_or_else(|| {
+        AppError::unauthorized(
+            ErrorCode::MissingToken,
+            "log in first: no bearer token was sent",
+        )
+    })?;
+    check(&state.keys, token)
+}
+
 impl FromRequest for CandidateAuth {
     type Error = AppError;
     type Future = std::future::Ready<Result<Self, AppError>>;
@@ -48,19 +65,7 @@ impl FromRequest for CandidateAuth {
     /// still open and the token's login is the newest is checked where it matters, in the
     /// save's own guarded statement or when the attempt is read.
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let verify = || {
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .ok_or_else(|| AppError::internal("app state missing"))?;
-            let token = bearer(req).ok_or_else(|| {
-                AppError::unauthorized(
-                    ErrorCode::MissingToken,
-                    "log in first: no bearer token was sent",
-                )
-            })?;
-            candidate_from_token(&state.keys, token)
-        };
-        std::future::ready(verify())
+        std::future::ready(with_bearer(req, candidate_from_token))
     }
 }
 
@@ -70,18 +75,6 @@ impl FromRequest for AppellantAuth {
 
     /// A valid appellant token; what it may see is checked by the appeals domain.
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let verify = || {
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .ok_or_else(|| AppError::internal("app state missing"))?;
-            let token = bearer(req).ok_or_else(|| {
-                AppError::unauthorized(
-                    ErrorCode::MissingToken,
-                    "log in first: no bearer token was sent",
-                )
-            })?;
-            appellant_from_token(&state.keys, token)
-        };
-        std::future::ready(verify())
+        std::future::ready(with_bearer(req, appellant_from_token))
     }
 }

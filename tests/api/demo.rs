@@ -140,22 +140,9 @@ async fn the_practical_demo_checks_everyone_in_so_its_judges_can_mark_at_once() 
 
 #[tokio::test]
 async fn the_competition_demo_is_ready_for_the_recheck_the_decryption_and_the_ranking() {
-    use exam_platform::auth::limiter::LoginGuard;
     use exam_platform::competition::demo as competition;
-    use exam_platform::exam::attempt::ExamRuntime;
-    use serde_json::{Value, json};
-    let app = TestApp::spawn_with_banks().await;
-    let db = exam_platform::db::connect(&app.database_url, 2)
-        .await
-        .expect("connect");
-    let rt = ExamRuntime::start(
-        &db,
-        LoginGuard::for_candidates(5, std::time::Duration::from_secs(60)),
-        exam_platform::live::Bus::start(&db),
-    );
-    let made = competition::ensure(&db, &rt, Utc::now())
-        .await
-        .expect("competition demo");
+    use serde_json::Value;
+    let (app, db, rt, made) = competition_demo().await;
     assert!(made.created);
     let stage = |rest: &str| format!("/api/competitions/stages/{}/{rest}", made.final_stage);
     let admin = app.admin().await;
@@ -178,25 +165,7 @@ async fn the_competition_demo_is_ready_for_the_recheck_the_decryption_and_the_ra
     let r = app.get(&admin, &stage("mapping")).await;
     assert_eq!(r.status(), reqwest::StatusCode::FORBIDDEN);
     // What the newcomer does by hand: finish the recheck, then decrypt in order.
-    let [(enc, _, enc_pass), (sup, _, sup_pass)] = competition::HOLDERS;
-    let sup = app.login(sup, competition::PASSWORD).await;
-    let enc = app.login(enc, competition::PASSWORD).await;
-    let r = app
-        .post_json(&sup, &stage("recheck/finish"), &json!({}))
-        .await;
-    let v: Value = r.json().await.expect("recheck");
-    assert_eq!(v["status"], "corrections", "{v}");
-    assert_eq!(v["wrong_sheets"], 0);
-    for (token, layer, pass) in [(&sup, 2, sup_pass), (&enc, 1, enc_pass)] {
-        let r = app
-            .post_json(
-                token,
-                &stage("decrypt"),
-                &json!({"layer": layer, "passphrase": pass}),
-            )
-            .await;
-        assert_eq!(r.status(), reqwest::StatusCode::OK, "layer {layer}");
-    }
+    decrypt(&app, &made).await;
     let view: Value = app
         .get_json(
             &admin,
@@ -233,44 +202,14 @@ async fn the_competition_demo_is_ready_for_the_recheck_the_decryption_and_the_ra
 #[tokio::test]
 async fn the_competition_demo_goes_from_publication_through_an_appeal_to_awards_the_reveal_and_a_verified_certificate()
  {
-    use exam_platform::auth::limiter::LoginGuard;
     use exam_platform::competition::demo as competition;
-    use exam_platform::exam::attempt::ExamRuntime;
     use reqwest::StatusCode;
     use serde_json::{Value, json};
-    let app = TestApp::spawn_with_banks().await;
-    let db = exam_platform::db::connect(&app.database_url, 2)
-        .await
-        .expect("connect");
-    let rt = ExamRuntime::start(
-        &db,
-        LoginGuard::for_candidates(5, std::time::Duration::from_secs(60)),
-        exam_platform::live::Bus::start(&db),
-    );
-    let made = competition::ensure(&db, &rt, Utc::now())
-        .await
-        .expect("competition demo");
+    let (app, _db, _rt, made) = competition_demo().await;
     let (arbitrator, leader, leader_code) = made.appeals.clone().expect("appeal logins");
-    let stage = |rest: &str| format!("/api/competitions/stages/{}/{rest}", made.final_stage);
     let cid = made.competition_id;
     let admin = app.admin().await;
-    let [(enc, _, enc_pass), (sup, _, sup_pass)] = competition::HOLDERS;
-    let sup = app.login(sup, competition::PASSWORD).await;
-    let enc = app.login(enc, competition::PASSWORD).await;
-    let r = app
-        .post_json(&sup, &stage("recheck/finish"), &json!({}))
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
-    for (token, layer, pass) in [(&sup, 2, sup_pass), (&enc, 1, enc_pass)] {
-        let r = app
-            .post_json(
-                token,
-                &stage("decrypt"),
-                &json!({"layer": layer, "passphrase": pass}),
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::OK, "layer {layer}");
-    }
+    decrypt(&app, &made).await;
     // The hall's board is frozen before anything is published: it shows codes only.
     let r = app
         .put_json(
@@ -502,4 +441,55 @@ async fn the_competition_demo_goes_from_publication_through_an_appeal_to_awards_
         .expect("verify");
     let verdict: Value = r.json().await.expect("verdict");
     assert_eq!(verdict["outcome"], "valid", "{verdict}");
+}
+
+/// The competition demo made on a fresh app, with the runtime the binary would hand it.
+async fn competition_demo() -> (
+    TestApp,
+    sea_orm::DatabaseConnection,
+    exam_platform::exam::attempt::ExamRuntime,
+    exam_platform::competition::demo::CompetitionDemo,
+) {
+    use exam_platform::auth::limiter::LoginGuard;
+    use exam_platform::exam::attempt::ExamRuntime;
+    let app = TestApp::spawn_with_banks().await;
+    let db = exam_platform::db::connect(&app.database_url, 2)
+        .await
+        .expect("connect");
+    let rt = ExamRuntime::start(
+        &db,
+        LoginGuard::for_candidates(5, std::time::Duration::from_secs(60)),
+        exam_platform::live::Bus::start(&db),
+    );
+    let made = exam_platform::competition::demo::ensure(&db, &rt, Utc::now())
+        .await
+        .expect("competition demo");
+    (app, db, rt, made)
+}
+
+/// What the newcomer does first: the supervisor finishes the recheck, then both layers are
+/// opened in order by their holders.
+async fn decrypt(app: &TestApp, made: &exam_platform::competition::demo::CompetitionDemo) {
+    use exam_platform::competition::demo as competition;
+    use serde_json::json;
+    let stage = |rest: &str| format!("/api/competitions/stages/{}/{rest}", made.final_stage);
+    let [(enc, _, enc_pass), (sup, _, sup_pass)] = competition::HOLDERS;
+    let sup = app.login(sup, competition::PASSWORD).await;
+    let enc = app.login(enc, competition::PASSWORD).await;
+    let r = app
+        .post_json(&sup, &stage("recheck/finish"), &json!({}))
+        .await;
+    let v: serde_json::Value = r.json().await.expect("recheck");
+    assert_eq!(v["status"], "corrections", "{v}");
+    assert_eq!(v["wrong_sheets"], 0);
+    for (token, layer, pass) in [(&sup, 2, sup_pass), (&enc, 1, enc_pass)] {
+        let r = app
+            .post_json(
+                token,
+                &stage("decrypt"),
+                &json!({"layer": layer, "passphrase": pass}),
+            )
+            .await;
+        assert_eq!(r.status(), reqwest::StatusCode::OK, "layer {layer}");
+    }
 }

@@ -5,7 +5,7 @@
 use crate::support::{FULL, LOW, ScoredCompetition, error_code};
 use exam_platform::audit::entity as audit_log;
 use reqwest::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
 fn certificate_type(code: &str, title: &str, wording: &str) -> Value {
@@ -235,10 +235,12 @@ async fn awards_come_from_the_final_publication_with_the_policy_version_and_cert
     );
     let audit = audit_log::Entity::find()
         .filter(audit_log::Column::Action.eq("competition.evaluate_awards"))
+        // PostgreSQL returns rows in no set order without one.
+        .order_by_desc(audit_log::Column::Id)
         .all(&c.db)
         .await
         .unwrap();
-    let last: Value = serde_json::from_str(&audit.last().unwrap().detail).unwrap();
+    let last: Value = serde_json::from_str(&audit[0].detail).unwrap();
     assert_eq!(
         (
             last["policy_version"].as_i64(),

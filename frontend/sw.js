@@ -2,7 +2,7 @@
 // reload while the venue Wi-Fi is down still opens them.
 // App files: network first (a fixed app reaches the venue at once), the cached copy when offline.
 // API calls are never cached: answers and marks queue in the page and sync when the network is back.
-const CACHE = 'exam-shell-v5';
+const CACHE = 'exam-shell-v6';
 const SHELL = [
   '/',
   '/assets/css/base.css',
@@ -30,9 +30,13 @@ const SHELL = [
   '/assets/lang/en.js',
   '/assets/lang/competition-zh.js',
   '/assets/lang/competition-en.js',
-  // zh.js and en.js import these (issue 15, part B).
+  // zh.js and en.js import these: without them the shell cannot start offline.
   '/assets/lang/awards-zh.js',
   '/assets/lang/awards-en.js',
+  '/assets/lang/appeals-zh.js',
+  '/assets/lang/appeals-en.js',
+  '/assets/lang/board-zh.js',
+  '/assets/lang/board-en.js',
   '/judge',
   '/assets/css/judge.css',
   '/assets/js/judge.js',

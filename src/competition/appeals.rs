@@ -386,6 +386,9 @@ pub async fn file(
     let count = files.len();
 
     let txn = begin_write(db).await?;
+    // The contestant and their leader filing at once on PostgreSQL: one waits for the other,
+    // so the limit below counts both.
+    crate::db::lock_row(&txn, "competition_contestants", k.id).await?;
     let (state, publication_id) = published(&txn, EventId(k.event_id), GroupId(k.group_id)).await?;
     rules::window(state, now).map_err(window_refusal)?;
     let publication_id =

@@ -323,6 +323,9 @@ pub async fn publish_provisional(
     now: DateTime<Utc>,
 ) -> AppResult<Publication> {
     let txn = crate::db::begin_write(db).await?;
+    // Two organisers publishing at once on PostgreSQL: the second waits and makes the next
+    // version instead of failing on the version's unique index.
+    crate::db::lock_row(&txn, "competition_events", event.0).await?;
     let previous = latest(&txn, event, group).await?;
     if previous
         .as_ref()
@@ -388,6 +391,9 @@ pub async fn publish_final(
     now: DateTime<Utc>,
 ) -> AppResult<Publication> {
     let txn = crate::db::begin_write(db).await?;
+    // Two organisers publishing at once on PostgreSQL: the second waits and makes the next
+    // version instead of failing on the version's unique index.
+    crate::db::lock_row(&txn, "competition_events", event.0).await?;
     let Some(previous) = latest(&txn, event, group).await? else {
         return Err(AppError::conflict(
             ErrorCode::NotPublished,

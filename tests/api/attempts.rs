@@ -1426,3 +1426,48 @@ async fn a_tablet_beating_hundreds_of_times_a_second_writes_one_heartbeat_per_in
         (StatusCode::UNAUTHORIZED, "taken_over".into())
     );
 }
+
+/// The tablet shells start offline only if the service worker keeps every module they load: the
+/// language files import one file per area, and each must be in the cached shell, which must
+/// itself be served.
+#[tokio::test]
+async fn the_service_worker_keeps_every_language_module_the_shell_imports() {
+    let app = TestApp::spawn().await;
+    let text = |path: &'static str| {
+        let app = &app;
+        async move {
+            let r = app.client.get(app.url(path)).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            r.text().await.unwrap()
+        }
+    };
+    let sw = text("/sw.js").await;
+    let list = sw
+        .split("const SHELL = [")
+        .nth(1)
+        .and_then(|rest| rest.split("];").next())
+        .expect("the SHELL list in sw.js");
+    let shell: Vec<&str> = list
+        .split('\'')
+        .filter(|s| s.starts_with('/') && !s.contains(' '))
+        .collect();
+    for lang in ["/assets/lang/zh.js", "/assets/lang/en.js"] {
+        assert!(shell.contains(&lang), "{lang} is not in the shell");
+        for import in text(lang).await.split("from './").skip(1) {
+            let file = import.split('\'').next().unwrap();
+            let path = format!("/assets/lang/{file}");
+            assert!(
+                shell.contains(&path.as_str()),
+                "{lang} imports {path}, which sw.js does not cache"
+            );
+        }
+    }
+    for path in &shell {
+        let r = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::OK,
+            "{path} is in the shell but not served"
+        );
+    }
+}

@@ -30,6 +30,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use utoipa::ToSchema;
 
 fn err(status: StatusCode, code: ErrorCode, zh: &str, en: &str) -> AppError {
@@ -341,11 +342,18 @@ pub async fn published(
     event: EventId,
     group: GroupId,
 ) -> AppResult<(Published, Option<i32>)> {
-    Ok(match newest(db, event, group).await? {
+    Ok(standing(newest(db, event, group).await?))
+}
+
+/// The window rules' view of the newest publication's row.
+fn standing(
+    newest: Option<(i32, PublicationState, Option<DateTime<Utc>>)>,
+) -> (Published, Option<i32>) {
+    match newest {
         None => (Published::Nothing, None),
         Some((id, PublicationState::Final, _)) => (Published::Final, Some(id)),
         Some((id, _, closes)) => (Published::Provisional(closes), Some(id)),
-    })
+    }
 }
 
 /// Files an appeal: one transaction, audited. Refusals change nothing.
@@ -868,32 +876,54 @@ pub async fn home(
 ) -> AppResult<AppellantHome> {
     use super::entity::{event, group};
     let mut out = vec![];
+    // A leader's contestants share events and groups: each is read once.
+    let mut events: HashMap<i32, (String, Vec<StageChoice>)> = HashMap::new();
+    let mut groups: HashMap<i32, String> = HashMap::new();
+    let mut results = HashMap::new();
     for k in appellants::covered(db, who).await? {
-        let ev = event::Entity::find_by_id(k.event_id).one(db).await?;
-        let gr = group::Entity::find_by_id(k.group_id).one(db).await?;
-        let stages = stage::Entity::find()
-            .filter(stage::Column::EventId.eq(k.event_id))
-            .order_by_asc(stage::Column::Position)
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|s| StageChoice {
-                id: s.id,
-                name: s.name,
-            })
-            .collect();
-        let p = newest(db, EventId(k.event_id), GroupId(k.group_id)).await?;
-        let (state, _) = published(db, EventId(k.event_id), GroupId(k.group_id)).await?;
+        if let Entry::Vacant(slot) = events.entry(k.event_id) {
+            let name = event::Entity::find_by_id(k.event_id)
+                .one(db)
+                .await?
+                .map(|e| e.name)
+                .unwrap_or_default();
+            let stages = stage::Entity::find()
+                .filter(stage::Column::EventId.eq(k.event_id))
+                .order_by_asc(stage::Column::Position)
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|s| StageChoice {
+                    id: s.id,
+                    name: s.name,
+                })
+                .collect();
+            slot.insert((name, stages));
+        }
+        if let Entry::Vacant(slot) = groups.entry(k.group_id) {
+            let name = group::Entity::find_by_id(k.group_id)
+                .one(db)
+                .await?
+                .map(|g| g.name)
+                .unwrap_or_default();
+            slot.insert(name);
+        }
+        let key = (k.event_id, k.group_id);
+        if let Entry::Vacant(slot) = results.entry(key) {
+            slot.insert(newest(db, EventId(k.event_id), GroupId(k.group_id)).await?);
+        }
+        let p = results.get(&key).copied().flatten();
+        let (event_name, stages) = events.get(&k.event_id).cloned().unwrap_or_default();
         out.push(Covered {
             contestant_id: k.id,
             number: k.number.clone().unwrap_or_default(),
             name: k.name.clone(),
-            event_name: ev.map(|e| e.name).unwrap_or_default(),
-            group_name: gr.map(|g| g.name).unwrap_or_default(),
+            event_name,
+            group_name: groups.get(&k.group_id).cloned().unwrap_or_default(),
             stages,
             published: p.map(|p| p.1),
             appeal_closes_at: p.and_then(|p| p.2),
-            open: rules::window(state, now).is_ok(),
+            open: rules::window(standing(p).0, now).is_ok(),
         });
     }
     Ok(AppellantHome {

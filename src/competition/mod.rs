@@ -8,6 +8,7 @@
 // Issue 15, part A: appeals (申诉) and arbitration (仲裁).
 pub mod appeal_rules;
 pub mod appeals;
+pub mod appellant_home;
 pub mod appellants;
 pub mod arbitration;
 pub mod bulk;

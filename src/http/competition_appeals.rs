@@ -7,9 +7,8 @@ use crate::auth::appellant::{self, AppellantAuth};
 use crate::auth::{Role, Staff};
 use crate::competition::AppealId;
 use crate::competition::CompetitionId;
-use crate::competition::appeals::{
-    self, AppealView, AppellantHome, Decision, Grant, GrantView, NewAppeal,
-};
+use crate::competition::appeals::{self, AppealView, Decision, Grant, GrantView, NewAppeal};
+use crate::competition::appellant_home::{self, AppellantHome};
 use crate::competition::appellants::{
     self, ContestantLogin, IssueCode, IssuedCode, LeaderAccount, LeaderLogin,
 };
@@ -39,7 +38,7 @@ async fn session(state: &AppState, auth: AppellantAuth) -> AppResult<web::Json<A
     Ok(web::Json(AppellantSession {
         token,
         expires_at: now + chrono::Duration::seconds(appellant::APPELLANT_TOKEN_SECONDS),
-        home: appeals::home(&state.db, &auth, now).await?,
+        home: appellant_home::home(&state.db, &auth, now).await?,
     }))
 }
 
@@ -80,7 +79,9 @@ pub async fn me(
     state: web::Data<AppState>,
     who: AppellantAuth,
 ) -> AppResult<web::Json<AppellantHome>> {
-    Ok(web::Json(appeals::home(&state.db, &who, Utc::now()).await?))
+    Ok(web::Json(
+        appellant_home::home(&state.db, &who, Utc::now()).await?,
+    ))
 }
 
 /// The appellant's own appeals (their contestants' only), newest first.

@@ -1,6 +1,7 @@
 //! Exam and skills-competition platform: question banks, randomized exams, live proctoring,
 //! competitions and verifiable certificates.
 
+pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod bank;

@@ -5,5 +5,6 @@ pub mod format;
 pub mod import;
 pub mod model;
 pub mod repo;
+pub mod review;
 pub mod service;
 pub mod synthetic;

@@ -1,0 +1,1 @@
+//! Tables of the analytics domain (being written).

@@ -29,14 +29,20 @@ async fn the_shipped_banks_load_with_every_question_and_a_restart_does_not_dupli
     let codes: Vec<&str> = banks.iter().map(|b| b["code"].as_str().unwrap()).collect();
     assert_eq!(codes, vec!["ACC", "LAW", "PRA", "STD", "VID"]);
     let total: i64 = banks.iter().map(|b| b["questions"].as_i64().unwrap()).sum();
-    assert!(total >= 300, "only {total} shipped questions");
+    // Retired questions stay in the files (old attempts keep resolving them) and are counted
+    // above; the banks must still offer 300 questions that can be drawn.
+    let active = |query: &str| {
+        let url = format!("/api/questions?status=active&per_page=1{query}");
+        let (app, t) = (&app, &t);
+        async move { app.get_json(t, &url).await["total"].as_i64().unwrap() }
+    };
+    let drawable = active("").await;
+    assert!(drawable >= 300, "only {drawable} active shipped questions");
     // The practical bank holds a few long tasks; the theory banks many questions.
     for b in banks.iter().filter(|b| b["code"] != "PRA") {
-        assert!(
-            b["questions"].as_i64().unwrap() >= 60,
-            "{} is too small",
-            b["code"]
-        );
+        let code = b["code"].as_str().unwrap();
+        let n = active(&format!("&bank={code}")).await;
+        assert!(n >= 50, "{code} has only {n} active questions");
     }
     // Every objective kind and some short answers are represented.
     for kind in [

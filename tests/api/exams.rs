@@ -155,7 +155,9 @@ async fn retired_questions_do_not_count_towards_a_cell() {
         .await
         .unwrap();
     let available = f["pool"].as_u64().unwrap();
-    let fills = app.get_json(&t, "/api/questions?bank=VID&kind=fill").await;
+    let fills = app
+        .get_json(&t, "/api/questions?bank=VID&kind=fill&status=active")
+        .await;
     let n = fills["total"].as_u64().unwrap() as usize;
     let f: Value = app
         .post_json(&t, "/api/exams/check", &check(n))

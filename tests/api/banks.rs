@@ -83,6 +83,81 @@ async fn the_shipped_banks_load_with_every_question_and_a_restart_does_not_dupli
     );
 }
 
+/// A shipped bank file with two questions; `retired` marks the second as retired, `drop_first`
+/// leaves the first out of the file.
+fn ship_file(retired: bool, drop_first: bool) -> String {
+    let q = |ident: &str, stem: &str, status: &str| {
+        format!(
+            "[[question]]\nid = \"{ident}\"\ntype = \"single\"\nstem = \"{stem}\"\n\
+             options = [\"16\", \"18\", \"20\", \"22\"]\nanswer = \"B\"\n\
+             explanation = \"第十六条\"\nsource = \"《保安服务管理条例》第十六条\"\n{status}\n"
+        )
+    };
+    let mut out = String::from("[bank]\ncode = \"SHIP\"\nname = \"试运行题库\"\n\n");
+    if !drop_first {
+        out += &q("SHIP-1", "保安员应当年满多少周岁？", "");
+    }
+    let status = if retired { "status = \"retired\"" } else { "" };
+    out += &q("SHIP-2", "申领保安员证应当年满多少周岁？", status);
+    out
+}
+
+/// Whether an exam of `n` single-choice questions from SHIP can be drawn.
+async fn ship_feasible(app: &TestApp, t: &str, n: usize) -> bool {
+    let body = json!({"name": "x", "time_limit_minutes": 10, "pass_line": 0,
+        "blueprint": {"sections": [{"cells": [{"bank": "SHIP", "kind": "single", "count": n, "points": 1}]}]}});
+    let f: Value = app
+        .post_json(t, "/api/exams/check", &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    f["feasible"].as_bool().unwrap()
+}
+
+#[tokio::test]
+async fn a_question_retired_in_its_file_leaves_the_draw_and_keeps_its_old_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ship.toml");
+    std::fs::write(&file, ship_file(false, false)).unwrap();
+    let app = TestApp::spawn_with(|c| c.bank_dir = Some(dir.path().into())).await;
+    let t = app.admin().await;
+    assert!(ship_feasible(&app, &t, 2).await);
+
+    // The editor retires SHIP-2 in the file; the next start stores that as version 2.
+    std::fs::write(&file, ship_file(true, false)).unwrap();
+    let again = TestApp::start(app.config.clone()).await;
+    let t = again.admin().await;
+    assert!(!ship_feasible(&again, &t, 2).await);
+    assert!(ship_feasible(&again, &t, 1).await);
+    let page = again
+        .get_json(&t, "/api/questions?bank=SHIP&per_page=10")
+        .await;
+    let items = page["items"].as_array().unwrap();
+    let ship2 = items.iter().find(|q| q["ident"] == "SHIP-2").unwrap();
+    assert_eq!(ship2["status"], "retired");
+    let id = ship2["id"].as_i64().unwrap();
+    let now = again.get_json(&t, &format!("/api/questions/{id}")).await;
+    assert_eq!(now["version"], 2);
+    // What an old attempt saw is still there.
+    let old = again
+        .get_json(&t, &format!("/api/questions/{id}/versions/1"))
+        .await;
+    assert_eq!(old["body"]["status"], "active");
+    assert_eq!(old["body"]["stem"], "申领保安员证应当年满多少周岁？");
+
+    // Leaving a question out of the file does not take it out of the draw: that is why the
+    // shipped banks retire questions instead of deleting them.
+    std::fs::write(&file, ship_file(true, true)).unwrap();
+    let third = TestApp::start(app.config.clone()).await;
+    let t = third.admin().await;
+    let active = third
+        .get_json(&t, "/api/questions?bank=SHIP&status=active")
+        .await;
+    assert_eq!(active["total"], 1);
+    assert_eq!(active["items"][0]["ident"], "SHIP-1");
+}
+
 #[tokio::test]
 async fn every_shipped_question_has_a_source_and_an_explanation() {
     let app = TestApp::spawn_with_banks().await;

@@ -1,1 +1,1 @@
-//! (being written)
+//! The statistics compared with reference values computed offline (tools/analytics-reference/).

@@ -469,6 +469,11 @@ export default {
       unknown_award_kind: 'Unknown award kind.',
       unknown_certificate_type: 'No certificate type has that code.',
       unknown_group: 'The policy names a group the competition does not have.',
+      // Issue 16: question review
+      transition_not_allowed: 'The question’s current status does not allow this; reload and try again.',
+      review_by_author: 'Two-person rule: you cannot approve a question you wrote or submitted; another reviewer must approve it.',
+      review_required: 'This bank requires two-person review: submit the question and have another reviewer approve it.',
+      unknown_question: 'The bank has no question with that identifier.',
     },
     reasons: {
       duplicate_registration: 'Already registered in this event.',

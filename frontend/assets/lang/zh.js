@@ -469,6 +469,11 @@ export default {
       unknown_award_kind: '未知的奖项类别。',
       unknown_certificate_type: '没有该代码的证书类型。',
       unknown_group: '奖项设置中的组别名称在本竞赛中不存在。',
+      // Issue 16: 试题审核
+      transition_not_allowed: '试题当前的状态不能进行这项操作，请刷新后再试。',
+      review_by_author: '二人审核：不能批准自己编写或提交的试题，请由另一位审核人批准。',
+      review_required: '本题库要求二人审核：请先提交审核，由另一位审核人批准后才能启用。',
+      unknown_question: '该题库中没有这个编号的试题。',
     },
     reasons: {
       duplicate_registration: '该身份证号已在本赛项报名。',

@@ -96,9 +96,9 @@ pub async fn import(
         on_conflict,
         dry_run,
         landing: if flags.as_drafts {
-            crate::bank::import::Landing::Draft
+            exam_platform::bank::import::Landing::Draft
         } else {
-            crate::bank::import::Landing::AsWritten
+            exam_platform::bank::import::Landing::AsWritten
         },
     };
     let report = service::import_parsed(

@@ -3,6 +3,7 @@ import board from './board-en.js';
 import competition, { errors as competitionErrors } from './competition-en.js';
 import appeals, { page as appealPage } from './appeals-en.js';
 import awards from './awards-en.js';
+import review from './review-en.js';
 
 export default {
   appeal: appealPage,
@@ -146,6 +147,7 @@ export default {
     competition,
     appeals,
     awards,
+    review,
     room: {
       open: 'Room view',
       title: 'Proctoring: {name}',
@@ -878,7 +880,7 @@ export default {
       rejected: 'Correction for {code} ({aspect}) rejected.',
     },
     kinds: { single: 'Single choice', multiple: 'Multiple choice', true_false: 'True/false', fill: 'Fill in', short: 'Short answer', practical: 'Practical' },
-    qstatus: { draft: 'Draft', active: 'Active', retired: 'Retired' },
+    qstatus: { draft: 'Draft', in_review: 'In review', active: 'Active', flagged: 'Flagged', retired: 'Retired' },
     outcomes: { imported: 'Imported', updated: 'Updated', unchanged: 'Unchanged', skipped: 'Skipped' },
     formats: { native: 'Native (TOML)', gift: 'GIFT', moodle_xml: 'Moodle XML', aiken: 'Aiken', qti: 'IMS QTI 2.1', csv: 'CSV', xlsx: 'Excel (XLSX)' },
     // What the server says, shown in the language of the console (part ZH).

@@ -3,6 +3,7 @@ import board from './board-zh.js';
 import competition, { errors as competitionErrors } from './competition-zh.js';
 import appeals, { page as appealPage } from './appeals-zh.js';
 import awards from './awards-zh.js';
+import review from './review-zh.js';
 
 export default {
   appeal: appealPage,
@@ -146,6 +147,7 @@ export default {
     competition,
     appeals,
     awards,
+    review,
     room: {
       open: '监考大屏',
       title: '监考：{name}',
@@ -878,7 +880,7 @@ export default {
       rejected: '已驳回 {code} 的更正（{aspect}）。',
     },
     kinds: { single: '单选', multiple: '多选', true_false: '判断', fill: '填空', short: '简答', practical: '实操' },
-    qstatus: { draft: '草稿', active: '启用', retired: '停用' },
+    qstatus: { draft: '草稿', in_review: '待审核', active: '启用', flagged: '已标记', retired: '停用' },
     outcomes: { imported: '导入', updated: '更新', unchanged: '未变', skipped: '跳过' },
     formats: { native: '原生格式（TOML）', gift: 'GIFT', moodle_xml: 'Moodle XML', aiken: 'Aiken', qti: 'IMS QTI 2.1', csv: 'CSV', xlsx: 'Excel（XLSX）' },
     // What the server says, shown in the language of the console (part ZH).

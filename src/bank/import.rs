@@ -23,6 +23,20 @@ pub enum OnConflict {
     Update,
 }
 
+/// Where the items a file marks (or leaves) active land: as written, as drafts (导入为草稿), or
+/// submitted for review (导入后待审核). Other statuses in the file are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Landing {
+    /// As the file says.
+    #[default]
+    AsWritten,
+    /// As drafts.
+    Draft,
+    /// In review.
+    InReview,
+}
+
 /// How an item fared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -154,7 +168,7 @@ pub fn plan(
     existing: &HashMap<String, Existing>,
     on_conflict: OnConflict,
     dry_run: bool,
-    as_drafts: bool,
+    landing: Landing,
 ) -> Plan {
     let mut by_name: HashMap<String, NewMedia> = HashMap::new();
     for a in file.attachments {
@@ -250,8 +264,10 @@ pub fn plan(
                     .into(),
             );
             question.into_draft()
-        } else if as_drafts && question.status == QuestionStatus::Active {
+        } else if question.status == QuestionStatus::Active && landing == Landing::Draft {
             question.into_draft()
+        } else if question.status == QuestionStatus::Active && landing == Landing::InReview {
+            question.into_review()
         } else {
             question
         };
@@ -440,7 +456,7 @@ mod tests {
             &HashMap::new(),
             OnConflict::Reject,
             true,
-            false,
+            Landing::AsWritten,
         );
         let outcomes: Vec<_> = p.report.items.iter().map(|i| i.outcome).collect();
         assert_eq!(
@@ -466,7 +482,7 @@ mod tests {
                 &HashMap::new(),
                 OnConflict::Reject,
                 dry_run,
-                false,
+                Landing::AsWritten,
             );
             assert_eq!(p.report.items[0].code, Some(ErrorCode::ControlCharacter));
             assert!(p.report.items[0].reason.as_ref().unwrap().contains("/stem"));
@@ -488,7 +504,7 @@ mod tests {
             &HashMap::new(),
             OnConflict::Reject,
             true,
-            false,
+            Landing::AsWritten,
         );
         assert_eq!(p.report.items[1].code, Some(ErrorCode::DuplicateIdentifier));
         assert!(
@@ -510,7 +526,7 @@ mod tests {
             &HashMap::new(),
             OnConflict::Reject,
             true,
-            false,
+            Landing::AsWritten,
         );
         assert!(p.new[0].ident.starts_with("Q-"));
     }
@@ -548,7 +564,7 @@ mod tests {
             &existing,
             OnConflict::Reject,
             false,
-            false,
+            Landing::AsWritten,
         );
         assert_eq!(p.report.unchanged, 1);
         assert_eq!(p.report.conflicts, 1);
@@ -559,7 +575,7 @@ mod tests {
             &existing,
             OnConflict::Update,
             false,
-            false,
+            Landing::AsWritten,
         );
         assert_eq!(p.changed.len(), 1);
         assert_eq!((p.changed[0].0, p.changed[0].1), (10, 2));
@@ -570,7 +586,7 @@ mod tests {
             &existing,
             OnConflict::Skip,
             false,
-            false,
+            Landing::AsWritten,
         );
         assert_eq!((p.report.skipped, p.report.conflicts), (1, 0));
     }
@@ -601,7 +617,7 @@ mod tests {
             &HashMap::new(),
             OnConflict::Reject,
             false,
-            false,
+            Landing::AsWritten,
         );
         assert_eq!(p.media.len(), 1);
         assert!(

@@ -3,6 +3,7 @@
 pub mod entity;
 pub mod format;
 pub mod import;
+pub mod lifecycle;
 pub mod model;
 pub mod repo;
 pub mod review;

@@ -3,6 +3,7 @@
 
 use super::entity::{bank, category, media, question, version};
 use super::import::{Existing, NewMedia};
+use super::lifecycle;
 use super::model::{Question, QuestionKind, QuestionStatus};
 use crate::db::stmt;
 use sea_orm::{
@@ -371,13 +372,15 @@ fn category_of(q: &Question, categories: &HashMap<String, i32>) -> Option<i32> {
 }
 
 /// Inserts new questions with their first version, in batches. `progress` is told how many
-/// questions are written so far.
+/// questions are written so far. Each row's status follows from the status its body was written
+/// with and whether the bank requires review ([`lifecycle::on_entry`]).
 pub async fn insert_questions(
     db: &impl ConnectionTrait,
     bank_id: i32,
     questions: &[Question],
     categories: &HashMap<String, i32>,
     created_by: Option<i32>,
+    review_required: bool,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<(), DbErr> {
     let now = chrono::Utc::now();
@@ -387,7 +390,7 @@ pub async fn insert_questions(
             ident: Set(q.ident.clone()),
             category_id: Set(category_of(q, categories)),
             kind: Set(q.kind.code().into()),
-            status: Set(q.status.code().into()),
+            status: Set(lifecycle::on_entry(q.status, review_required).code().into()),
             difficulty: Set(q.difficulty.into()),
             points: Set(q.points),
             stem: Set(q.stem.clone()),
@@ -439,7 +442,8 @@ pub async fn insert_questions(
     Ok(())
 }
 
-/// Writes a new version of a question and makes it current.
+/// Writes a new version of a question and makes it current, with the row's lifecycle status
+/// `status` (the body keeps the status it was written with).
 pub async fn add_version(
     db: &impl ConnectionTrait,
     question_id: i32,
@@ -447,6 +451,7 @@ pub async fn add_version(
     q: &Question,
     categories: &HashMap<String, i32>,
     created_by: Option<i32>,
+    status: QuestionStatus,
 ) -> Result<question::Model, DbErr> {
     let now = chrono::Utc::now();
     version::ActiveModel {
@@ -465,7 +470,7 @@ pub async fn add_version(
         ident: Set(q.ident.clone()),
         category_id: Set(category_of(q, categories)),
         kind: Set(q.kind.code().into()),
-        status: Set(q.status.code().into()),
+        status: Set(status.code().into()),
         difficulty: Set(q.difficulty.into()),
         points: Set(q.points),
         stem: Set(q.stem.clone()),
@@ -475,6 +480,25 @@ pub async fn add_version(
     }
     .update(db)
     .await
+}
+
+/// The lifecycle status of each question of a bank, by question id.
+pub async fn row_statuses(
+    db: &impl ConnectionTrait,
+    bank_id: i32,
+) -> Result<HashMap<i32, QuestionStatus>, DbErr> {
+    let rows: Vec<(i32, String)> = question::Entity::find()
+        .select_only()
+        .column(question::Column::Id)
+        .column(question::Column::Status)
+        .filter(question::Column::BankId.eq(bank_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, s)| QuestionStatus::parse(&s).map(|st| (id, st)))
+        .collect())
 }
 
 /// Stores an image unless the same bytes are stored already.

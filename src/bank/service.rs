@@ -4,7 +4,8 @@
 use super::entity::{bank, question, version};
 use super::format::text::{image_refs, media_hash};
 use super::format::{self, Attachment, Format};
-use super::import::{self, ImportReport, OnConflict};
+use super::import::{self, ImportReport, Landing, OnConflict};
+use super::lifecycle;
 use super::model::{Question, QuestionBody, QuestionStatus};
 use super::repo;
 use crate::audit::{self, Actor};
@@ -138,8 +139,10 @@ pub struct ImportOptions {
     pub on_conflict: OnConflict,
     /// Report only; write nothing.
     pub dry_run: bool,
-    /// Take every question in as a draft (nobody draws it until an author activates it).
-    pub as_drafts: bool,
+    /// Where items the file marks active land: as written, as drafts or in review (nobody
+    /// draws a draft or a question in review). In a bank with the two-person rule, items that
+    /// land active go to review anyway (see [`lifecycle::on_entry`]).
+    pub landing: Landing,
 }
 
 /// Reads a file and imports it into a bank (see [`import_parsed`]).
@@ -187,7 +190,7 @@ pub async fn import_parsed(
     let ImportOptions {
         on_conflict,
         dry_run,
-        as_drafts,
+        landing,
     } = options;
     let existing = repo::existing(db, bank.id).await?;
     let code = bank.code.clone();
@@ -199,7 +202,7 @@ pub async fn import_parsed(
             &existing,
             on_conflict,
             dry_run,
-            as_drafts,
+            landing,
         );
         (plan, existing)
     })
@@ -263,7 +266,16 @@ pub async fn import_parsed(
         let n = stage_chunk(db);
         for (k, chunk) in plan.new.chunks(n).enumerate() {
             let txn = crate::db::begin_write(db).await?;
-            repo::insert_questions(&txn, hidden.id, chunk, &categories, actor.id, &|_| {}).await?;
+            repo::insert_questions(
+                &txn,
+                hidden.id,
+                chunk,
+                &categories,
+                actor.id,
+                bank.review_required,
+                &|_| {},
+            )
+            .await?;
             txn.commit().await?;
             progress(k * n + chunk.len(), total);
         }
@@ -302,7 +314,8 @@ pub async fn import_parsed(
     for (k, chunk) in plan.changed.chunks(n).enumerate() {
         let txn = crate::db::begin_write(db).await?;
         for (id, version_no, q) in chunk {
-            repo::add_version(&txn, *id, *version_no, q, &categories, actor.id).await?;
+            let status = lifecycle::on_entry(q.status, bank.review_required);
+            repo::add_version(&txn, *id, *version_no, q, &categories, actor.id, status).await?;
         }
         txn.commit().await?;
         progress(plan.new.len() + k * n + chunk.len(), total);
@@ -407,10 +420,10 @@ async fn check_images(db: &impl ConnectionTrait, q: &Question) -> AppResult<()> 
     Ok(())
 }
 
-/// An active question must be markable (see [`Question::markable`]): 422
-/// `question_not_markable` otherwise; a draft may be saved unfinished.
-fn refuse_unmarkable(q: &Question) -> AppResult<()> {
-    if q.status == QuestionStatus::Active && !q.markable() {
+/// A question that is (or waits to be) drawn must be markable (see [`Question::markable`]):
+/// 422 `question_not_markable` otherwise; a draft may be saved unfinished.
+pub fn refuse_unmarkable(q: &Question, status: QuestionStatus) -> AppResult<()> {
+    if matches!(status, QuestionStatus::Active | QuestionStatus::InReview) && !q.markable() {
         return Err(AppError::unprocessable(
             ErrorCode::QuestionNotMarkable,
             "简答题需要参考答案，实操题需要参考答案或评分细则，才能启用 / a short answer needs a \
@@ -429,7 +442,7 @@ pub async fn create_question(
     body: QuestionBody,
 ) -> AppResult<question::Model> {
     let mut q = Question::parse(body)?;
-    refuse_unmarkable(&q)?;
+    refuse_unmarkable(&q, lifecycle::on_entry(q.status, bank.review_required))?;
     if q.ident.is_empty() {
         let ident = format!("Q-{}", q.fingerprint());
         q = q.with_ident(ident)?;
@@ -452,6 +465,7 @@ pub async fn create_question(
         std::slice::from_ref(&q),
         &cats,
         actor.id,
+        bank.review_required,
         &|_| {},
     )
     .await?;
@@ -477,8 +491,19 @@ pub struct QuestionDetail {
     pub row: question::Model,
     /// The bank's code.
     pub bank: String,
-    /// The current version's content.
+    /// The current version's content, with the row's lifecycle status.
     pub question: Question,
+    /// The status the current version's body was written with (part of its fingerprint).
+    pub written_status: QuestionStatus,
+    /// The current version's fingerprint.
+    pub fingerprint: String,
+}
+
+impl QuestionDetail {
+    /// The lifecycle status (the row's).
+    pub fn status(&self) -> QuestionStatus {
+        self.question.status
+    }
 }
 
 /// A stored version's content as a checked question (stored bodies were checked when written).
@@ -501,10 +526,17 @@ pub async fn question_detail(
     let b = repo::bank(db, row.bank_id)
         .await?
         .ok_or_else(|| AppError::internal("question without bank"))?;
+    let stored = parse_stored(&v)?;
+    let written_status = stored.status;
+    let status = QuestionStatus::parse(&row.status).ok_or_else(|| {
+        AppError::internal(format!("question {} has status {}", row.id, row.status))
+    })?;
     Ok(QuestionDetail {
-        question: parse_stored(&v)?,
+        question: stored.with_status(status),
         row,
         bank: b.code,
+        written_status,
+        fingerprint: v.fingerprint,
     })
 }
 
@@ -527,6 +559,10 @@ pub async fn question_version(
 /// Saves an edit as a new version (old versions stay as they were, for the attempts that used
 /// them). `expected_version`, when given, must be the current one, so two editors cannot
 /// silently overwrite each other. An edit that changes nothing makes no version.
+///
+/// The body's status is not the editor's to change here (that is what the review actions are
+/// for): the new version's status follows [`lifecycle::after_edit`], so under the two-person
+/// rule an edited active question goes back to review and is not drawn until approved.
 pub async fn update_question(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -554,11 +590,18 @@ pub async fn update_question(
     if body.ident.trim().is_empty() {
         body.ident = current.row.ident.clone();
     }
+    // Compared (and stored) with the status the current version was written with, so the
+    // fingerprint tells content changes only.
+    body.status = current.written_status;
     let q = Question::parse(body)?;
-    refuse_unmarkable(&q)?;
-    if q.fingerprint() == current.question.fingerprint() && q.ident == current.row.ident {
+    if q.fingerprint() == current.fingerprint && q.ident == current.row.ident {
         return Ok(current);
     }
+    let bank = repo::bank(&txn, current.row.bank_id)
+        .await?
+        .ok_or_else(|| AppError::internal("question without bank"))?;
+    let status = lifecycle::after_edit(current.status(), bank.review_required);
+    refuse_unmarkable(&q, status)?;
     if q.ident != current.row.ident
         && repo::question_by_ident(&txn, current.row.bank_id, &q.ident)
             .await?
@@ -572,38 +615,28 @@ pub async fn update_question(
     check_images(&txn, &q).await?;
     let cats = repo::ensure_categories(&txn, current.row.bank_id, [q.category.clone()]).await?;
     let next = current.row.version + 1;
-    let row = repo::add_version(&txn, id.0, next, &q, &cats, actor.id).await?;
+    let row = repo::add_version(&txn, id.0, next, &q, &cats, actor.id, status).await?;
+    if status != current.status() {
+        super::review::record_edit(&txn, actor, id, next, current.status(), status).await?;
+    }
     audit::record(
         &txn,
         actor,
         "question.update",
         "question",
         &id.0.to_string(),
-        json!({"bank": current.bank, "ident": q.ident, "version": next}),
+        json!({"bank": current.bank, "ident": q.ident, "version": next, "status": status.code()}),
     )
     .await?;
     txn.commit().await?;
+    let fingerprint = q.fingerprint();
     Ok(QuestionDetail {
         row,
         bank: current.bank,
-        question: q,
+        written_status: q.status,
+        question: q.with_status(status),
+        fingerprint,
     })
-}
-
-/// Changes a question's status (e.g. retires it) as a new version.
-pub async fn set_status(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    id: QuestionId,
-    status: QuestionStatus,
-) -> AppResult<QuestionDetail> {
-    let current = question_detail(db, id).await?;
-    if current.question.status == status {
-        return Ok(current);
-    }
-    let mut body = current.question.into_body();
-    body.status = status;
-    update_question(db, actor, id, body, Some(current.row.version)).await
 }
 
 /// Writes a bank's current questions in a format, with the images they use.
@@ -613,9 +646,18 @@ pub async fn export(
     format: Format,
 ) -> AppResult<Vec<u8>> {
     let versions = repo::current_versions(db, bank.id).await?;
+    // The lifecycle status is the row's; a file written from the bank says where each
+    // question stands now.
+    let statuses = repo::row_statuses(db, bank.id).await?;
     let questions = versions
         .iter()
-        .map(parse_stored)
+        .map(|v| {
+            let q = parse_stored(v)?;
+            Ok(match statuses.get(&v.question_id) {
+                Some(&st) => q.with_status(st),
+                None => q,
+            })
+        })
         .collect::<AppResult<Vec<_>>>()?;
     let hashes: Vec<String> = questions
         .iter()
@@ -731,10 +773,11 @@ pub async fn load_shipped(db: &DatabaseConnection, dir: &Path) -> AppResult<Vec<
             }
             None => repo::insert_bank(db, code.as_str(), &bank_name, &description, false).await?,
         };
+        // The shipped banks are active as written: their review is question-bank/REVIEW.md.
         let options = ImportOptions {
             on_conflict: OnConflict::Update,
             dry_run: false,
-            as_drafts: false,
+            landing: Landing::AsWritten,
         };
         let report = import_parsed(
             db,

@@ -95,7 +95,11 @@ pub async fn import(
     let options = service::ImportOptions {
         on_conflict,
         dry_run,
-        as_drafts: flags.as_drafts,
+        landing: if flags.as_drafts {
+            exam_platform::bank::import::Landing::Draft
+        } else {
+            exam_platform::bank::import::Landing::AsWritten
+        },
     };
     let report = service::import_parsed(
         db,

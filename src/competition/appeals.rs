@@ -591,6 +591,19 @@ pub struct Decision {
     /// For an upheld appeal: the approved practical correction (head judge's request,
     /// supervisor's approval) that carries it, if the result changes through one.
     pub correction_id: Option<i32>,
+    /// For an upheld appeal against a theory question: the question it names, which is flagged
+    /// (back to review with the decision's reason). Ignored when the appeal is rejected.
+    #[serde(default)]
+    pub question: Option<NamedQuestion>,
+}
+
+/// A question named by its bank's code and its identifier in the bank (e.g. `LAW`, `LAW-0012`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NamedQuestion {
+    /// Bank code.
+    pub bank: String,
+    /// Identifier in the bank.
+    pub ident: String,
 }
 
 /// Checks that correction `cid` is approved and concerns the appeal's contestant on its stage.
@@ -674,6 +687,19 @@ pub async fn decide(
     if updated == 0 {
         return Err(decided());
     }
+    // An upheld appeal that names a question puts it back in review, in the same transaction.
+    let named = d.question.as_ref().filter(|_| d.outcome == Outcome::Upheld);
+    if let Some(q) = named {
+        crate::bank::review::flag_named(
+            &txn,
+            actor,
+            &q.bank,
+            &q.ident,
+            crate::bank::review::FlagSource::Appeal,
+            &format!("申诉 {} 成立 / appeal {} upheld: {reason}", id.0, id.0),
+        )
+        .await?;
+    }
     audit::record(
         &txn,
         actor,
@@ -681,7 +707,8 @@ pub async fn decide(
         "competition_appeal",
         &id.0.to_string(),
         json!({"contestant_id": a.contestant_id, "outcome": d.outcome.as_str(), "reason": reason,
-               "correction_id": d.correction_id}),
+               "correction_id": d.correction_id,
+               "question": named.map(|q| json!({"bank": q.bank, "ident": q.ident}))}),
     )
     .await?;
     let out = one(&txn, id, true).await?;

@@ -387,6 +387,11 @@ error_codes! {
     UnknownAwardKind = "unknown_award_kind" => Error,
     UnknownCertificateType = "unknown_certificate_type" => Error,
     UnknownGroup = "unknown_group" => Error,
+    // Issue 16, part REVIEW: the item lifecycle and two-person review.
+    TransitionNotAllowed = "transition_not_allowed" => Error,
+    ReviewByAuthor = "review_by_author" => Error,
+    ReviewRequired = "review_required" => Error,
+    UnknownQuestion = "unknown_question" => Error,
 }
 
 impl std::fmt::Display for ErrorCode {

@@ -4,7 +4,7 @@ use super::dto::{BankDto, CategoryNode, CreateBankRequest, UpdateBankRequest};
 use crate::auth::{Role, Staff};
 use crate::bank::entity::category;
 use crate::bank::format::{self, Format};
-use crate::bank::import::{ImportReport, OnConflict};
+use crate::bank::import::{ImportReport, Landing, OnConflict};
 use crate::bank::{repo, service};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::state::AppState;
@@ -144,6 +144,9 @@ pub struct ImportQuery {
     /// Take every question in as a draft (导入为草稿).
     #[serde(default)]
     pub as_drafts: bool,
+    /// Take every question in submitted for review (导入后待审核); `as_drafts` wins if both.
+    #[serde(default)]
+    pub in_review: bool,
 }
 
 fn pick_format(q: &ImportQuery, bytes: &[u8]) -> AppResult<Format> {
@@ -200,7 +203,13 @@ pub async fn import(
         service::ImportOptions {
             on_conflict: q.on_conflict,
             dry_run: q.dry_run,
-            as_drafts: q.as_drafts,
+            landing: if q.as_drafts {
+                Landing::Draft
+            } else if q.in_review {
+                Landing::InReview
+            } else {
+                Landing::AsWritten
+            },
         },
         &|_, _| {},
     )

@@ -117,6 +117,8 @@ pub struct BankDto {
     pub description: String,
     /// Generated data for benchmarks.
     pub synthetic: bool,
+    /// The two-person rule (二人审核): questions are drawn only after another person approved them.
+    pub review_required: bool,
     /// Number of questions (any status).
     pub questions: i64,
     /// Last changed.
@@ -131,6 +133,7 @@ impl BankDto {
             name: b.name,
             description: b.description,
             synthetic: b.synthetic,
+            review_required: b.review_required,
             questions,
             updated_at: b.updated_at,
         }
@@ -241,9 +244,11 @@ pub struct QuestionDto {
     pub version: i32,
     /// Latest version.
     pub current_version: i32,
+    /// The question's lifecycle status now (draft, in_review, active, flagged, retired).
+    pub status: String,
     /// Last changed.
     pub updated_at: chrono::DateTime<chrono::Utc>,
-    /// The content.
+    /// The content (for the current version, `body.status` is the lifecycle status too).
     pub body: QuestionBody,
 }
 
@@ -255,6 +260,7 @@ impl QuestionDto {
             bank,
             version,
             current_version: row.version,
+            status: row.status.clone(),
             updated_at: row.updated_at,
             body: q.into_body(),
         }

@@ -27,6 +27,7 @@ pub mod meta;
 pub mod practical;
 pub mod practical_documents;
 pub mod proctor;
+pub mod question_review;
 pub mod questions;
 pub mod results;
 pub mod sessions;
@@ -135,6 +136,7 @@ fn configure(max_upload: usize) -> impl FnOnce(&mut ServiceConfig) {
                 .configure(users::configure)
                 .configure(banks::configure)
                 .configure(questions::configure)
+                .configure(question_review::configure)
                 .configure(media::configure)
                 .configure(audit::configure)
                 .configure(exams::configure)

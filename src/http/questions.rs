@@ -70,7 +70,7 @@ pub async fn search(
         s.status = Some(QuestionStatus::parse(st).ok_or_else(|| {
             AppError::bad_request(
                 ErrorCode::UnknownStatus,
-                format!("status {st:?} is not draft, active or retired"),
+                format!("status {st:?} is not draft, in_review, active, flagged or retired"),
             )
         })?);
     }
@@ -157,14 +157,21 @@ pub async fn update(
 /// The new status.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct StatusRequest {
-    /// draft, active or retired.
+    /// draft, in_review, active, flagged or retired.
     pub status: QuestionStatus,
+    /// Why (kept in the review record; a default text when absent).
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
-/// Changes a question's status (retiring it keeps it for old attempts, never draws it again).
+/// Changes a question's status through the review action that leads there (see
+/// `/questions/{id}/review/{action}`), under the same rules: 409 `transition_not_allowed`,
+/// `review_required`; 403 `review_by_author`. Changes no content version. Retiring keeps it for
+/// old attempts and never draws it again.
 #[utoipa::path(tag = "questions", security(("bearer" = [])),
     params(("id" = i32, Path)), request_body = StatusRequest,
-    responses((status = 200, body = QuestionDto), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = QuestionDto), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/questions/{id}/status")]
 pub async fn set_status(
     state: web::Data<AppState>,
@@ -173,7 +180,14 @@ pub async fn set_status(
     body: web::Json<StatusRequest>,
 ) -> AppResult<web::Json<QuestionDto>> {
     staff.require(Role::Author)?;
-    let d = service::set_status(&state.db, &staff.actor(), QuestionId(*id), body.status).await?;
+    let d = crate::bank::review::set_status(
+        &state.db,
+        &staff.actor(),
+        QuestionId(*id),
+        body.status,
+        body.reason.as_deref(),
+    )
+    .await?;
     let v = d.row.version;
     Ok(web::Json(QuestionDto::new(&d.row, d.bank, v, d.question)))
 }

@@ -301,7 +301,7 @@ async fn editing_a_question_makes_a_new_version_and_the_old_one_stays_readable()
 }
 
 #[tokio::test]
-async fn retiring_a_question_is_recorded_as_a_version_and_in_the_audit_log() {
+async fn retiring_a_question_changes_its_status_not_its_version_and_is_audited() {
     let app = TestApp::spawn().await;
     let t = app.admin().await;
     app.create_bank(&t, "RET").await;
@@ -321,7 +321,8 @@ async fn retiring_a_question_is_recorded_as_a_version_and_in_the_audit_log() {
         .await;
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["body"]["status"], "retired");
-    assert_eq!(v["version"], 2);
+    // The status lives on the question, not in a new content version (issue 16).
+    assert_eq!(v["version"], 1);
     let active = app
         .get_json(&t, "/api/questions?bank=RET&status=active")
         .await;
@@ -333,7 +334,7 @@ async fn retiring_a_question_is_recorded_as_a_version_and_in_the_audit_log() {
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    assert!(actions.contains(&"question.create") && actions.contains(&"question.update"));
+    assert!(actions.contains(&"question.create") && actions.contains(&"question.retire"));
 }
 
 #[tokio::test]
@@ -627,7 +628,7 @@ async fn an_import_interrupted_by_a_stop_is_finished_or_undone_at_the_next_start
     .await
     .unwrap();
     let staged: Vec<_> = (0..3).map(|i| question(&format!("HALF-{i}"))).collect();
-    repo::insert_questions(&db, writing.id, &staged, &cats, None, &|_| {})
+    repo::insert_questions(&db, writing.id, &staged, &cats, None, false, &|_| {})
         .await
         .unwrap();
     let publishing = repo::create_staging(
@@ -647,6 +648,7 @@ async fn an_import_interrupted_by_a_stop_is_finished_or_undone_at_the_next_start
         &staged,
         &std::collections::HashMap::new(),
         None,
+        false,
         &|_| {},
     )
     .await

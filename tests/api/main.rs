@@ -38,6 +38,8 @@ mod practical_bank;
 mod practical_results;
 mod practical_setup;
 mod proctor;
+// Issue 16, part REVIEW: the item lifecycle and two-person review.
+mod question_review;
 mod results_certificates;
 mod sessions;
 // Part tablet (issue 12).

@@ -28,6 +28,8 @@ import * as appeals from './console/appeals.js';
 import * as compBoard from './console/competition-board.js';
 // Issue 15, part B.
 import * as compAwards from './console/competition-awards.js';
+// Issue 16: question review.
+import * as review from './console/review.js';
 
 const main = document.getElementById('main');
 
@@ -36,6 +38,7 @@ const ROUTES = [
   [/^\/banks$/, banks.list, ['author']],
   [/^\/questions\/(new|\d+)$/, banks.question, ['author']],
   [/^\/import$/, importer.render, ['author']],
+  [/^\/review$/, review.queue, ['author']],
   [/^\/exams$/, exams.list, ['author']],
   [/^\/exams\/new$/, exams.editor, ['author']],
   [/^\/exams\/(\d+)$/, exams.editor, ['author']],
@@ -81,6 +84,7 @@ const ROUTES = [
 const NAV = [
   ['#/banks', 'nav.banks', ['author'], /^\/(banks|questions)/],
   ['#/import', 'nav.import', ['author'], /^\/import/],
+  ['#/review', 'review.nav', ['author'], /^\/review/],
   ['#/exams', 'nav.exams', ['author'], /^\/exams/],
   ['#/sessions', 'nav.sessions', ['author', 'proctor'], /^\/sessions(\/new|\/\d+(\/tickets|\/results|\/room|\/practical)?)?$/],
   ['#/checkin', 'nav.checkin', ['author', 'proctor'], /^(\/checkin|\/sessions\/\d+\/checkin)$/],

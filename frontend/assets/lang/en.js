@@ -3,6 +3,7 @@ import board from './board-en.js';
 import competition, { errors as competitionErrors } from './competition-en.js';
 import appeals, { page as appealPage } from './appeals-en.js';
 import awards from './awards-en.js';
+import review from './review-en.js';
 
 export default {
   appeal: appealPage,
@@ -146,6 +147,7 @@ export default {
     competition,
     appeals,
     awards,
+    review,
     room: {
       open: 'Room view',
       title: 'Proctoring: {name}',
@@ -469,6 +471,11 @@ export default {
       unknown_award_kind: 'Unknown award kind.',
       unknown_certificate_type: 'No certificate type has that code.',
       unknown_group: 'The policy names a group the competition does not have.',
+      // Issue 16: question review
+      transition_not_allowed: 'The question’s current status does not allow this; reload and try again.',
+      review_by_author: 'Two-person rule: you cannot approve a question you wrote or submitted; another reviewer must approve it.',
+      review_required: 'This bank requires two-person review: submit the question and have another reviewer approve it.',
+      unknown_question: 'The bank has no question with that identifier.',
     },
     reasons: {
       duplicate_registration: 'Already registered in this event.',
@@ -873,7 +880,7 @@ export default {
       rejected: 'Correction for {code} ({aspect}) rejected.',
     },
     kinds: { single: 'Single choice', multiple: 'Multiple choice', true_false: 'True/false', fill: 'Fill in', short: 'Short answer', practical: 'Practical' },
-    qstatus: { draft: 'Draft', active: 'Active', retired: 'Retired' },
+    qstatus: { draft: 'Draft', in_review: 'In review', active: 'Active', flagged: 'Flagged', retired: 'Retired' },
     outcomes: { imported: 'Imported', updated: 'Updated', unchanged: 'Unchanged', skipped: 'Skipped' },
     formats: { native: 'Native (TOML)', gift: 'GIFT', moodle_xml: 'Moodle XML', aiken: 'Aiken', qti: 'IMS QTI 2.1', csv: 'CSV', xlsx: 'Excel (XLSX)' },
     // What the server says, shown in the language of the console (part ZH).

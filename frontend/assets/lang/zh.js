@@ -3,6 +3,7 @@ import board from './board-zh.js';
 import competition, { errors as competitionErrors } from './competition-zh.js';
 import appeals, { page as appealPage } from './appeals-zh.js';
 import awards from './awards-zh.js';
+import review from './review-zh.js';
 
 export default {
   appeal: appealPage,
@@ -146,6 +147,7 @@ export default {
     competition,
     appeals,
     awards,
+    review,
     room: {
       open: '监考大屏',
       title: '监考：{name}',
@@ -469,6 +471,11 @@ export default {
       unknown_award_kind: '未知的奖项类别。',
       unknown_certificate_type: '没有该代码的证书类型。',
       unknown_group: '奖项设置中的组别名称在本竞赛中不存在。',
+      // Issue 16: 试题审核
+      transition_not_allowed: '试题当前的状态不能进行这项操作，请刷新后再试。',
+      review_by_author: '二人审核：不能批准自己编写或提交的试题，请由另一位审核人批准。',
+      review_required: '本题库要求二人审核：请先提交审核，由另一位审核人批准后才能启用。',
+      unknown_question: '该题库中没有这个编号的试题。',
     },
     reasons: {
       duplicate_registration: '该身份证号已在本赛项报名。',
@@ -873,7 +880,7 @@ export default {
       rejected: '已驳回 {code} 的更正（{aspect}）。',
     },
     kinds: { single: '单选', multiple: '多选', true_false: '判断', fill: '填空', short: '简答', practical: '实操' },
-    qstatus: { draft: '草稿', active: '启用', retired: '停用' },
+    qstatus: { draft: '草稿', in_review: '待审核', active: '启用', flagged: '已标记', retired: '停用' },
     outcomes: { imported: '导入', updated: '更新', unchanged: '未变', skipped: '跳过' },
     formats: { native: '原生格式（TOML）', gift: 'GIFT', moodle_xml: 'Moodle XML', aiken: 'Aiken', qti: 'IMS QTI 2.1', csv: 'CSV', xlsx: 'Excel（XLSX）' },
     // What the server says, shown in the language of the console (part ZH).

@@ -17,6 +17,9 @@ pub struct Model {
     pub description: String,
     /// Generated for benchmarks; never drawn into real exams.
     pub synthetic: bool,
+    /// The two-person rule (二人审核): a question is drawn only once someone other than its
+    /// author approved it.
+    pub review_required: bool,
     /// Created.
     pub created_at: DateTimeUtc,
     /// Last changed.

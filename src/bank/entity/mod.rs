@@ -4,4 +4,5 @@ pub mod bank;
 pub mod category;
 pub mod media;
 pub mod question;
+pub mod review;
 pub mod version;

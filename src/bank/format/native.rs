@@ -480,8 +480,10 @@ fn body_from_table(t: &RawQuestion, warnings: &mut Vec<Text>) -> Result<Question
         QuestionStatus::parse(&status_text).ok_or_else(|| {
             Skip::new(
                 ErrorCode::InvalidField,
-                format!("状态“{status_text}”须为 draft、active 或 retired"),
-                format!("status {status_text:?} is not draft, active or retired"),
+                format!("状态“{status_text}”须为 draft、in_review、active、flagged 或 retired"),
+                format!(
+                    "status {status_text:?} is not draft, in_review, active, flagged or retired"
+                ),
             )
         })?
     };

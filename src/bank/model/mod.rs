@@ -150,37 +150,50 @@ impl fmt::Display for QuestionKind {
     }
 }
 
-/// Where a question is in its life.
+/// Where a question is in its life (审核流程): draft → in review → active → flagged → retired.
+/// Only `active` is drawn into papers. The status that counts is the question row's
+/// (`questions.status`); a version's body keeps the status it was written or imported with, so a
+/// review decision changes no content version (see `bank::review`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionStatus {
-    /// Being written; never drawn into a paper.
+    /// 草稿: being written; never drawn into a paper.
     Draft,
-    /// In use.
+    /// 待审核: submitted; waits for a reviewer's approval.
+    InReview,
+    /// 启用: in use.
     #[default]
     Active,
-    /// Withdrawn; kept for old attempts, never drawn again.
+    /// 已标记: statistics or an upheld appeal questioned it; not drawn until a reviewer clears it.
+    Flagged,
+    /// 停用: withdrawn; kept for old attempts, never drawn again.
     Retired,
 }
 
 impl QuestionStatus {
+    /// Every status, in lifecycle order.
+    pub const ALL: [QuestionStatus; 5] = [
+        Self::Draft,
+        Self::InReview,
+        Self::Active,
+        Self::Flagged,
+        Self::Retired,
+    ];
+
     /// The stable code stored in the database.
     pub fn code(self) -> &'static str {
         match self {
             Self::Draft => "draft",
+            Self::InReview => "in_review",
             Self::Active => "active",
+            Self::Flagged => "flagged",
             Self::Retired => "retired",
         }
     }
 
     /// Reads a status from its code.
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "draft" => Some(Self::Draft),
-            "active" => Some(Self::Active),
-            "retired" => Some(Self::Retired),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|st| st.code() == s)
     }
 }
 
@@ -255,7 +268,8 @@ pub struct QuestionBody {
     /// Free tags.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Draft, active or retired.
+    /// Draft, in review, active, flagged or retired, as written or imported; the question's
+    /// lifecycle status is kept on its row (see [`QuestionStatus`]).
     #[serde(default)]
     pub status: QuestionStatus,
 }
@@ -350,6 +364,19 @@ impl Question {
     /// The same question as a draft.
     pub fn into_draft(mut self) -> Question {
         self.0.status = QuestionStatus::Draft;
+        self
+    }
+
+    /// The same question, submitted for review.
+    pub fn into_review(mut self) -> Question {
+        self.0.status = QuestionStatus::InReview;
+        self
+    }
+
+    /// The same question with another status (any status is valid for any content that
+    /// parsed; the markable check is the caller's, see [`Question::markable`]).
+    pub fn with_status(mut self, status: QuestionStatus) -> Question {
+        self.0.status = status;
         self
     }
 

@@ -5,8 +5,11 @@ import {
   fmtDate, fmtNum, kindText, statusText, KINDS, QSTATUSES, ApiError, nextId, filePicker,
 } from './core.js';
 import { practicalEditor } from './scheme.js';
+import { panel as reviewPanel } from './review.js';
 
 const PER_PAGE = 20;
+/** Statuses an author sets directly (the review states come from review actions). */
+const PLAIN = ['draft', 'active', 'retired'];
 
 /** #/banks?bank=&q=&kind=&status=&difficulty=&page= */
 export async function list({ root, query, alive }) {
@@ -175,13 +178,15 @@ export async function question({ root, params, query, alive }) {
     const st = dto.body.status || 'active';
     statusBar.replaceChildren(
       el('span', {}, tc('question.status'), ' ', el('strong', { 'data-test': 'question-status', class: `badge status-${st}` }, statusText(st))),
-      ...QSTATUSES.filter((s) => s !== st).map((s) => el('button', { type: 'button', 'data-test': `status-${s}`, onclick: () => setStatus(s) }, tc(`question.setStatus.${s}`))));
+      // The plain moves; the review panel below has every lifecycle action with its comment.
+      ...PLAIN.filter((s) => s !== st).map((s) => el('button', { type: 'button', 'data-test': `status-${s}`, onclick: () => setStatus(s) }, tc(`question.setStatus.${s}`))));
   }
 
   async function setStatus(s) {
     try {
       dto = await call('POST', `/api/questions/${id}/status`, { body: { status: s } });
       load();
+      if (review) review.reload();
       show(msg, 'ok', tc('question.statusChanged', { status: statusText(s), version: dto.version }));
     } catch (e) { show(msg, 'error', errorText(e)); }
   }
@@ -215,7 +220,7 @@ export async function question({ root, params, query, alive }) {
     const source = el('input', { value: m.source || '', 'data-test': 'q-source' });
     const save = el('button', { type: 'submit', class: 'primary', 'data-test': 'q-save' }, creating ? tc('edit.createQuestion') : tc('question.save'));
     const bankPick = select(bankList.map((b) => [b.code, `${b.code} ${b.name}`]), dto.bank, { 'data-test': 'q-bank' });
-    const statusPick = select(QSTATUSES.filter((x) => x !== 'retired').map((x) => [x, statusText(x)]), m.status || 'active', { 'data-test': 'q-status' });
+    const statusPick = select(PLAIN.filter((x) => x !== 'retired').map((x) => [x, statusText(x)]), m.status || 'active', { 'data-test': 'q-status' });
 
     kindSel.addEventListener('change', () => {
       const before = m.kind;
@@ -374,7 +379,9 @@ export async function question({ root, params, query, alive }) {
     return form;
   }
 
-  root.append(title, meta, statusBar, msg, formSlot, creating ? '' : history);
+  // Review (审核): the actions the status allows, with a comment, and the record per version.
+  const review = creating ? null : reviewPanel(id, (q) => { dto = q; paintHeader(); });
+  root.append(title, meta, statusBar, msg, review ? review.box : '', formSlot, creating ? '' : history);
   load();
   const flash = sessionStorage.getItem('console.flash');
   if (flash) { sessionStorage.removeItem('console.flash'); show(msg, 'ok', flash, { 'data-test': 'question-flash' }); }

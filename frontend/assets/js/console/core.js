@@ -186,7 +186,7 @@ export const statusText = (s) => (hasText(`qstatus.${s}`) ? tc(`qstatus.${s}`) :
 export const outcomeText = (o) => (hasText(`outcomes.${o}`) ? tc(`outcomes.${o}`) : o);
 
 export const KINDS = ['single', 'multiple', 'true_false', 'fill', 'short', 'practical'];
-export const QSTATUSES = ['draft', 'active', 'retired'];
+export const QSTATUSES = ['draft', 'in_review', 'active', 'flagged', 'retired'];
 
 /** The banks, fetched once per page load (imports change counts, so `fresh` re-reads). */
 let banksCache = null;

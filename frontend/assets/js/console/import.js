@@ -20,16 +20,17 @@ export async function render({ root, query, alive }) {
   const format = select([['', tc('import.guess')], ...FORMATS.map((f) => [f, tc(`formats.${f}`)])], '', { 'data-test': 'import-format' });
   const onConflict = select(CONFLICTS.map((c) => [c, tc(`import.conflict.${c}`)]), 'reject', { 'data-test': 'import-on-conflict' });
   const asDrafts = checkbox(tc('edit.asDrafts'), false, { 'data-test': 'import-as-drafts' });
+  const inReview = checkbox(tc('review.importInReview'), false, { 'data-test': 'import-in-review' });
   const dry = el('button', { type: 'submit', class: 'primary', 'data-test': 'import-dry-run' }, tc('import.dryRun'));
   const real = el('button', { type: 'button', disabled: true, 'data-test': 'import-run' }, tc('import.run'));
   const msg = el('div', { class: 'msg', 'data-test': 'import-message' });
   const out = el('div', { class: 'report-slot' });
   // What the last successful dry run checked; the real import needs the same.
   let checked = null;
-  const current = () => ({ bank: bank.value, file: file.files[0], format: format.value, onConflict: onConflict.value, asDrafts: asDrafts.input.checked });
-  const same = (a, b) => a && b && a.bank === b.bank && a.file === b.file && a.format === b.format && a.onConflict === b.onConflict && a.asDrafts === b.asDrafts;
+  const current = () => ({ bank: bank.value, file: file.files[0], format: format.value, onConflict: onConflict.value, asDrafts: asDrafts.input.checked, inReview: inReview.input.checked });
+  const same = (a, b) => a && b && a.bank === b.bank && a.file === b.file && a.format === b.format && a.onConflict === b.onConflict && a.asDrafts === b.asDrafts && a.inReview === b.inReview;
   const invalidate = () => { checked = null; real.disabled = true; };
-  [bank, file, format, onConflict, asDrafts.input].forEach((c) => c.addEventListener('change', invalidate));
+  [bank, file, format, onConflict, asDrafts.input, inReview.input].forEach((c) => c.addEventListener('change', invalidate));
 
   async function run(dryRun) {
     const sel = current();
@@ -41,7 +42,7 @@ export async function render({ root, query, alive }) {
     try {
       const rep = await call('POST', `/api/banks/${encodeURIComponent(sel.bank)}/import`, {
         raw: sel.file,
-        query: { format: sel.format, dry_run: String(dryRun), on_conflict: sel.onConflict, filename: sel.file.name, as_drafts: sel.asDrafts ? 'true' : '' },
+        query: { format: sel.format, dry_run: String(dryRun), on_conflict: sel.onConflict, filename: sel.file.name, as_drafts: sel.asDrafts ? 'true' : '', in_review: sel.inReview ? 'true' : '' },
         timeoutMs: IMPORT_TIMEOUT_MS,
       });
       out.replaceChildren(reportView(rep, { test: 'import-report', totals: importTotals(rep), extraColumns: [{ head: tc('report.question'), cell: (r) => r.question || '', cls: 'nowrap' }] }));
@@ -79,6 +80,7 @@ export async function render({ root, query, alive }) {
       field(tc('import.format'), format),
       field(tc('import.onConflict'), onConflict, { hint: tc('import.onConflictHint') })),
     el('div', { class: 'field' }, asDrafts.wrap, el('div', { class: 'hint' }, tc('edit.asDraftsHint'))),
+    el('div', { class: 'field' }, inReview.wrap, el('div', { class: 'hint' }, tc('review.importInReviewHint'))),
     msg,
     el('div', { class: 'actions' }, dry, real));
   form.addEventListener('submit', (ev) => { ev.preventDefault(); run(true); });

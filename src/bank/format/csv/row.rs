@@ -78,6 +78,8 @@ pub(super) fn parse_difficulty(s: &str) -> Option<u8> {
 fn parse_status(s: &str) -> Option<QuestionStatus> {
     QuestionStatus::parse(&s.to_ascii_lowercase()).or(match s {
         "草稿" => Some(QuestionStatus::Draft),
+        "待审核" | "审核中" => Some(QuestionStatus::InReview),
+        "已标记" | "待复核" => Some(QuestionStatus::Flagged),
         "启用" | "正常" | "有效" | "在用" | "使用中" => Some(QuestionStatus::Active),
         "停用" | "退役" | "作废" | "废弃" | "禁用" => Some(QuestionStatus::Retired),
         _ => None,
@@ -87,7 +89,9 @@ fn parse_status(s: &str) -> Option<QuestionStatus> {
 fn status_text(s: QuestionStatus) -> &'static str {
     match s {
         QuestionStatus::Draft => "草稿",
+        QuestionStatus::InReview => "待审核",
         QuestionStatus::Active => "启用",
+        QuestionStatus::Flagged => "已标记",
         QuestionStatus::Retired => "停用",
     }
 }

@@ -152,7 +152,10 @@ pub(super) fn manifest_xml(entries: &[Entry]) -> String {
             &mut x,
             "status",
             match q.status {
-                QuestionStatus::Draft => "draft",
+                // LOM has no review states: not yet (or no longer) approved reads as a draft.
+                QuestionStatus::Draft | QuestionStatus::InReview | QuestionStatus::Flagged => {
+                    "draft"
+                }
                 QuestionStatus::Active => "final",
                 QuestionStatus::Retired => "unavailable",
             },

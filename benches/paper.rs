@@ -56,6 +56,8 @@ fn pool() -> Vec<PoolItem> {
                             QuestionKind::Multiple => 5,
                             _ => 0,
                         },
+                        measured: None,
+                        exposure: 0,
                     });
                     id += 1;
                 }
@@ -105,6 +107,7 @@ fn raw_blueprint() -> Blueprint {
         ],
         target_difficulty: Some(3.0),
         tolerance: 0.3,
+        draw: Default::default(),
     }
 }
 

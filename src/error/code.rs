@@ -387,6 +387,8 @@ error_codes! {
     UnknownAwardKind = "unknown_award_kind" => Error,
     UnknownCertificateType = "unknown_certificate_type" => Error,
     UnknownGroup = "unknown_group" => Error,
+    // Issue 16, part LOOP: measured difficulty and exposure in the draw.
+    BadDrawSettings = "bad_draw_settings" => Reason,
 }
 
 impl std::fmt::Display for ErrorCode {

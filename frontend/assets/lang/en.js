@@ -486,6 +486,7 @@ export default {
       bad_difficulty_range: 'The difficulty range is not valid (1–5, lowest not above highest).',
       bad_tolerance: 'The difficulty tolerance is not valid.',
       bad_target: 'The target difficulty must be 1–5.',
+      bad_draw_settings: 'Draw settings: the prior weight must be at least 0, the exposure cap at least 1 and the period 1–3650 days.',
       empty_stem: 'The stem must not be empty.',
       too_few_options: 'Too few options.',
       too_many_options: 'Too many options (8 at most).',

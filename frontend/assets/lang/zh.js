@@ -486,6 +486,7 @@ export default {
       bad_difficulty_range: '难度范围无效（1–5，下限不大于上限）。',
       bad_tolerance: '难度容差无效。',
       bad_target: '目标难度须在 1–5 之间。',
+      bad_draw_settings: '抽题设置有误：先验权重须不小于 0，曝光上限至少为 1，统计周期须为 1–3650 天。',
       empty_stem: '题干不能为空。',
       too_few_options: '选项太少。',
       too_many_options: '选项太多（最多 8 个）。',

@@ -401,20 +401,34 @@ impl DrawIndex {
             order.clear();
             order.extend_from_slice(&cell.candidates);
             scratch.seen.clear();
+            let n = order.len();
+            // Weighted cells rank every candidate by its key but sort only as far as needed:
+            // the first `count` unless set-aside ones force more (then the rest, once).
+            let mut sorted = 0;
             let weighted = match (&cell.weights, v2) {
                 (Some(w), true) => {
-                    weighted_order(rng, order, w, &mut scratch.keys);
+                    sampling_keys(rng, order, w, &mut scratch.keys);
+                    sorted = rank_prefix(&mut scratch.keys, cell.count.min(n));
+                    for (slot, &(_, e)) in order.iter_mut().zip(scratch.keys.iter()) {
+                        *slot = e;
+                    }
                     true
                 }
                 _ => false,
             };
-            let n = order.len();
             let mut got = 0;
             let mut i = 0;
             while got < cell.count && i < n {
                 if !weighted {
                     let j = i + rng.below(n - i);
                     order.swap(i, j);
+                } else if i == sorted {
+                    let rest = &mut scratch.keys[i..];
+                    rest.sort_unstable_by(by_key);
+                    for (slot, &(_, e)) in order[i..].iter_mut().zip(rest.iter()) {
+                        *slot = e;
+                    }
+                    sorted = n;
                 }
                 let e = order[i];
                 i += 1;
@@ -541,10 +555,10 @@ fn preference(candidates: &[u32], exposure: &[u32]) -> Option<Vec<f64>> {
     )
 }
 
-/// Orders `order` (a cell's candidates, canonical order) by weighted sampling without
-/// replacement (Efraimidis & Spirakis): each candidate draws u in (0, 1] and ranks by
-/// ln(u)/w, highest first; ties keep canonical order.
-fn weighted_order(rng: &mut Rng, order: &mut [u32], weights: &[f64], keys: &mut Vec<(f64, u32)>) {
+/// Weighted sampling without replacement (Efraimidis & Spirakis): each of a cell's candidates
+/// (canonical order) draws u in (0, 1] and gets the key ln(u)/w; ranking by key, highest first
+/// (ties in canonical order), is the sampling order.
+fn sampling_keys(rng: &mut Rng, order: &[u32], weights: &[f64], keys: &mut Vec<(f64, u32)>) {
     keys.clear();
     for (k, &e) in order.iter().enumerate() {
         // 53 random bits, shifted off zero so the logarithm is finite.
@@ -552,10 +566,23 @@ fn weighted_order(rng: &mut Rng, order: &mut [u32], weights: &[f64], keys: &mut 
         let w = weights.get(k).copied().unwrap_or(1.0);
         keys.push((u.ln() / w, e));
     }
-    keys.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (slot, &(_, e)) in order.iter_mut().zip(keys.iter()) {
-        *slot = e;
+}
+
+/// Highest key first; equal keys by entry (a total order, so the ranking is unique).
+fn by_key(a: &(f64, u32), b: &(f64, u32)) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+}
+
+/// Puts the `m` highest keys first, in rank order, and returns how many are ranked. The rest
+/// stay unordered until [`DrawIndex::select`] needs them.
+fn rank_prefix(keys: &mut [(f64, u32)], m: usize) -> usize {
+    if m == 0 || m >= keys.len() {
+        keys.sort_unstable_by(by_key);
+        return keys.len();
     }
+    keys.select_nth_unstable_by(m - 1, by_key);
+    keys[..m].sort_unstable_by(by_key);
+    m
 }
 
 /// Buffers reused across the attempts of one draw.

@@ -3,7 +3,9 @@
 //! bands, 20 multiple choice, 20 true/false, per category) with a target difficulty of 3.0 ± 0.3.
 //! Builds the draw index once, then times 10,000 first-sitting draws and 10,000 retake draws
 //! (avoiding the 100 questions of an earlier paper), each with its own seed, and prints the
-//! median, p99 and mean per draw.
+//! median, p99 and mean per draw. Also times algorithm version 1 on the same index (the draw
+//! before measured difficulty) and version 2 on a pool where every question is measured and
+//! exposed (weighted sampling in every cell, a cap a tenth of the pool is over).
 //!
 //! Run: `cargo bench --bench paper` (DRAWS=… overrides the number of draws).
 
@@ -56,6 +58,8 @@ fn pool() -> Vec<PoolItem> {
                             QuestionKind::Multiple => 5,
                             _ => 0,
                         },
+                        measured: None,
+                        exposure: 0,
                     });
                     id += 1;
                 }
@@ -105,6 +109,7 @@ fn raw_blueprint() -> Blueprint {
         ],
         target_difficulty: Some(3.0),
         tolerance: 0.3,
+        draw: Default::default(),
     }
 }
 
@@ -127,7 +132,13 @@ struct Run {
     repeats: usize,
 }
 
-fn time_draws(index: &DrawIndex, draws: usize, salt: u64, avoid: &HashSet<i32>) -> Run {
+fn time_draws(
+    index: &DrawIndex,
+    version: u32,
+    draws: usize,
+    salt: u64,
+    avoid: &HashSet<i32>,
+) -> Run {
     let mut run = Run {
         micros: Vec::with_capacity(draws),
         tries: Vec::with_capacity(draws),
@@ -136,7 +147,7 @@ fn time_draws(index: &DrawIndex, draws: usize, salt: u64, avoid: &HashSet<i32>) 
     for i in 0..draws {
         let seed = mix(i as u64 ^ salt);
         let start = Instant::now();
-        let result = black_box(index.draw(black_box(seed), black_box(avoid)));
+        let result = black_box(index.draw_version(version, black_box(seed), black_box(avoid)));
         let elapsed = start.elapsed();
         let paper: Paper = match result {
             Ok(p) => p,
@@ -209,14 +220,41 @@ fn main() {
     );
 
     // Warm up caches and the allocator.
-    black_box(time_draws(&index, 200, u64::MAX, &HashSet::new()));
+    black_box(time_draws(&index, 2, 200, u64::MAX, &HashSet::new()));
 
-    report("first", time_draws(&index, draws, 0, &HashSet::new()));
+    let v = paper::ALGORITHM_VERSION;
+    // Version 1 (author difficulty only) as it still runs for re-deriving old papers: the
+    // "before" of the version-2 change, in the same binary.
+    report("first v1", time_draws(&index, 1, draws, 0, &HashSet::new()));
+    report("first", time_draws(&index, v, draws, 0, &HashSet::new()));
+
+    // Version 2 with what it was made for: every question measured (facility spread around its
+    // author level), exposure recorded (so cells draw by weighted sampling) and a cap that a
+    // tenth of the pool is over.
+    let mut measured_pool = pool.clone();
+    for p in &mut measured_pool {
+        let r = mix(p.question_id as u64);
+        p.measured = Some(blueprint::PoolMeasure {
+            responses: 20 + (r % 400) as u32,
+            facility: (1.05 - 0.15 * p.difficulty + ((r >> 20) % 21) as f64 / 100.0 - 0.1)
+                .clamp(0.05, 0.98),
+            rasch_b: None,
+            rasch_se: None,
+        });
+        p.exposure = ((r >> 40) % 100) as u32;
+    }
+    let mut capped = blueprint.clone();
+    capped.draw.exposure_cap = Some(90);
+    let measured = DrawIndex::build(&capped, &measured_pool);
+    report(
+        "measured",
+        time_draws(&measured, v, draws, 7 << 40, &HashSet::new()),
+    );
 
     let earlier = match index.draw(mix(u64::MAX - 1), &HashSet::new()) {
         Ok(p) => p,
         Err(e) => fail(&format!("earlier paper: {e}")),
     };
     let seen: HashSet<i32> = earlier.items.iter().map(|i| i.question_id).collect();
-    report("retake", time_draws(&index, draws, 1 << 40, &seen));
+    report("retake", time_draws(&index, v, draws, 1 << 40, &seen));
 }

@@ -30,6 +30,8 @@ mod m20261229_000074_competition_appeals;
 mod m20261229_000076_competition_board;
 // Issue 16, part REVIEW.
 mod m20261230_000077_question_review;
+// Issue 16, part LOOP: question exposure.
+mod m20261230_000079_question_exposure;
 // Issue 15, part B: award policies and awards.
 mod m20261229_000075_competition_awards;
 
@@ -66,6 +68,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261229_000076_competition_board::Migration),
             // Issue 16, part REVIEW: the item lifecycle and two-person review.
             Box::new(m20261230_000077_question_review::Migration),
+            // Issue 16, part LOOP.
+            Box::new(m20261230_000079_question_exposure::Migration),
         ]
     }
 }

@@ -392,6 +392,8 @@ error_codes! {
     ReviewByAuthor = "review_by_author" => Error,
     ReviewRequired = "review_required" => Error,
     UnknownQuestion = "unknown_question" => Error,
+    // Issue 16, part LOOP: measured difficulty and exposure in the draw.
+    BadDrawSettings = "bad_draw_settings" => Reason,
 }
 
 impl std::fmt::Display for ErrorCode {

@@ -40,6 +40,50 @@ pub struct Blueprint {
     /// How far a paper's expected difficulty may stray from the target before it is redrawn.
     #[serde(default = "default_tolerance")]
     pub tolerance: f64,
+    /// How measured difficulty and exposure weigh in the draw (defaults when left out).
+    #[serde(default)]
+    pub draw: DrawSettings,
+}
+
+/// How the draw weighs measured difficulty and exposure. See [`crate::exam::paper`] for how
+/// each is used and [`crate::analytics::shrinkage`] for the prior.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DrawSettings {
+    /// How many responses the author's difficulty counts as when measured facility is shrunk
+    /// toward it (0 trusts any measurement fully).
+    #[serde(default = "default_prior_weight")]
+    pub prior_weight: f64,
+    /// At most this many papers per period may hold a question; a question over its cap is
+    /// drawn only when its cell would otherwise be short. `None`: no cap.
+    #[serde(default)]
+    pub exposure_cap: Option<u32>,
+    /// The period exposure is counted over, in days (1–3650).
+    #[serde(default = "default_exposure_period")]
+    pub exposure_period_days: u32,
+    /// Within a cell, draw questions exposed more than the cell's average less often.
+    #[serde(default = "default_true")]
+    pub prefer_less_exposed: bool,
+}
+
+impl Default for DrawSettings {
+    fn default() -> Self {
+        DrawSettings {
+            prior_weight: default_prior_weight(),
+            exposure_cap: None,
+            exposure_period_days: default_exposure_period(),
+            prefer_less_exposed: true,
+        }
+    }
+}
+
+/// Exposure is counted over the last 30 days unless a blueprint says otherwise.
+pub const DEFAULT_EXPOSURE_PERIOD_DAYS: u32 = 30;
+
+fn default_prior_weight() -> f64 {
+    crate::analytics::shrinkage::DEFAULT_PRIOR_WEIGHT
+}
+fn default_exposure_period() -> u32 {
+    DEFAULT_EXPOSURE_PERIOD_DAYS
 }
 
 /// One part of a paper (e.g. 一、单项选择题).
@@ -150,6 +194,11 @@ pub enum BlueprintError {
     /// A target difficulty outside 1.0–5.0.
     #[error("the target difficulty must be from 1.0 to 5.0, found {0}")]
     BadTarget(f64),
+    /// A prior weight, exposure cap or period out of range.
+    #[error(
+        "draw settings: the prior weight must be a number of at least 0, the exposure cap at least 1 and the period 1–3650 days"
+    )]
+    BadDrawSettings,
 }
 
 impl BlueprintError {
@@ -164,6 +213,7 @@ impl BlueprintError {
             Self::BadDifficultyRange { .. } => ErrorCode::BadDifficultyRange,
             Self::BadTolerance(_) => ErrorCode::BadTolerance,
             Self::BadTarget(_) => ErrorCode::BadTarget,
+            Self::BadDrawSettings => ErrorCode::BadDrawSettings,
         }
     }
 
@@ -196,6 +246,10 @@ impl BlueprintError {
             ),
             Self::BadTolerance(t) => format!("容差须为不小于 0 的数，现为 {t}"),
             Self::BadTarget(t) => format!("目标难度须为 1.0 至 5.0，现为 {t}"),
+            Self::BadDrawSettings => {
+                "抽题设置：先验权重须为不小于 0 的数，曝光上限至少为 1，统计周期须为 1–3650 天"
+                    .to_string()
+            }
         };
         crate::error::Text::new(zh, self.to_string())
     }
@@ -259,6 +313,13 @@ impl Blueprint {
             && !(1.0..=5.0).contains(&target)
         {
             return Err(BlueprintError::BadTarget(target));
+        }
+        let d = &self.draw;
+        if !(d.prior_weight.is_finite() && d.prior_weight >= 0.0)
+            || d.exposure_cap == Some(0)
+            || !(1..=3650).contains(&d.exposure_period_days)
+        {
+            return Err(BlueprintError::BadDrawSettings);
         }
         for (s, section) in self.sections.iter().enumerate() {
             if section.cells.is_empty() {
@@ -357,6 +418,28 @@ pub struct PoolItem {
     pub difficulty: f64,
     /// Number of options (0 for kinds without options).
     pub option_count: usize,
+    /// What real responses say about this version, read when the session's pool was frozen;
+    /// none when it was never measured (and in pools frozen before measuring existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured: Option<PoolMeasure>,
+    /// Papers this question was on in the blueprint's exposure period before the freeze.
+    #[serde(default)]
+    pub exposure: u32,
+}
+
+/// Measured figures of a pool item, as frozen with the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PoolMeasure {
+    /// Responses the figures rest on.
+    pub responses: u32,
+    /// Observed facility, 0–1.
+    pub facility: f64,
+    /// Rasch difficulty in logits, when calibrated.
+    #[serde(default)]
+    pub rasch_b: Option<f64>,
+    /// Its standard error.
+    #[serde(default)]
+    pub rasch_se: Option<f64>,
 }
 
 /// A cell the pool cannot fill.
@@ -482,6 +565,7 @@ mod tests {
             }],
             target_difficulty: None,
             tolerance: DEFAULT_TOLERANCE,
+            draw: DrawSettings::default(),
         }
     }
 
@@ -494,6 +578,8 @@ mod tests {
             kind: QuestionKind::Single,
             difficulty: 3.0,
             option_count: 4,
+            measured: None,
+            exposure: 0,
         }
     }
 

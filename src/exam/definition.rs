@@ -65,6 +65,12 @@ pub struct ExamDefinition {
     /// When the review (keys, explanations, right or wrong per question) is shown.
     #[serde(default)]
     pub review: Review,
+    /// Rasch-equated pass marks: a paper whose questions are all calibrated gets the raw pass
+    /// mark that corresponds to the same ability as `pass_line` on the reference paper, so a
+    /// harder random paper does not fail more candidates (see [`crate::exam::paper`]). Papers
+    /// with an uncalibrated question keep `pass_line`.
+    #[serde(default)]
+    pub equated_pass_mark: bool,
 }
 
 fn yes() -> bool {
@@ -267,6 +273,7 @@ mod tests {
             .into(),
             B::BadTolerance(-1.0).into(),
             B::BadTarget(9.0).into(),
+            B::BadDrawSettings.into(),
         ];
         for e in all {
             let t = e.text();

@@ -126,6 +126,7 @@ pub fn exam_definition() -> ExamDefinition {
             ],
             target_difficulty: None,
             tolerance: DEFAULT_TOLERANCE,
+            draw: Default::default(),
         },
         time_limit_minutes: 60,
         pass_line: 60.0,
@@ -136,6 +137,7 @@ pub fn exam_definition() -> ExamDefinition {
         release: Release::AtSubmit,
         show_explanations: true,
         review: Review::AfterClose,
+        equated_pass_mark: false,
     }
 }
 

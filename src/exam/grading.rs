@@ -207,6 +207,9 @@ mod tests {
                 item(1, 103, 3, 10.0),
                 item(2, 104, 4, 20.0),
             ],
+            expected_score: None,
+            over_cap: 0,
+            pass_mark: None,
         };
         (paper, qs)
     }

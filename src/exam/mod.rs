@@ -13,6 +13,7 @@ pub mod editing;
 pub mod entity;
 pub mod event_throttle;
 pub mod events;
+pub mod exposure;
 pub mod grading;
 pub mod identity;
 pub mod outcome;

@@ -1,7 +1,7 @@
 //! Database access for exams, the question pool their blueprints draw from, sessions, rooms
 //! and candidates.
 
-use super::blueprint::PoolItem;
+use super::blueprint::{PoolItem, PoolMeasure};
 use super::entity::exam as entity;
 use super::entity::{candidate, room, session};
 use crate::bank::model::QuestionKind;
@@ -10,6 +10,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr,
     EntityTrait, QueryFilter, QueryOrder,
 };
+use std::collections::HashMap;
 
 /// The active questions of the named banks, as a blueprint sees them: current version id,
 /// bank, category path, kind, author difficulty and option count.
@@ -50,9 +51,87 @@ pub async fn pool(db: &impl ConnectionTrait, banks: &[String]) -> Result<Vec<Poo
             kind,
             difficulty: f64::from(difficulty),
             option_count: usize::try_from(options).unwrap_or(0),
+            measured: None,
+            exposure: 0,
         });
     }
     Ok(out)
+}
+
+/// Days since 1970-01-01 (UTC) of a time: the unit exposure is counted in.
+pub fn exposure_day(t: chrono::DateTime<chrono::Utc>) -> i32 {
+    t.timestamp().div_euclid(86_400) as i32
+}
+
+/// Fills in what the draw weighs beyond the author's rating: each version's measured figures
+/// ([`crate::analytics::store::measured`]) and each question's papers from day `since_day`
+/// (inclusive) on. Called when a session's pool is frozen, so the snapshot holds them.
+pub async fn annotate_pool(
+    db: &impl ConnectionTrait,
+    pool: &mut [PoolItem],
+    since_day: i32,
+) -> Result<(), DbErr> {
+    let versions: Vec<i32> = pool.iter().map(|p| p.version_id).collect();
+    let measured = crate::analytics::store::measured(db, &versions).await?;
+    let exposure = exposure_since(db, since_day).await?;
+    for p in pool.iter_mut() {
+        p.measured = measured.get(&p.version_id).map(|m| PoolMeasure {
+            responses: m.responses,
+            facility: m.facility,
+            rasch_b: m.rasch.map(|(b, _)| b),
+            rasch_se: m.rasch.map(|(_, se)| se),
+        });
+        p.exposure = exposure.get(&p.question_id).copied().unwrap_or(0);
+    }
+    Ok(())
+}
+
+/// Papers per question from day `since_day` (inclusive) on.
+pub async fn exposure_since(
+    db: &impl ConnectionTrait,
+    since_day: i32,
+) -> Result<HashMap<i32, u32>, DbErr> {
+    let rows = db
+        .query_all_raw(stmt(
+            db,
+            "SELECT question_id, CAST(SUM(papers) AS BIGINT) AS papers FROM question_exposure \
+             WHERE day >= ? GROUP BY question_id",
+            [since_day.into()],
+        ))
+        .await?;
+    let mut out = HashMap::with_capacity(rows.len());
+    for r in rows {
+        let papers: i64 = r.try_get("", "papers")?;
+        out.insert(
+            r.try_get("", "question_id")?,
+            u32::try_from(papers).unwrap_or(u32::MAX),
+        );
+    }
+    Ok(out)
+}
+
+/// Counts one paper holding `question_ids` on `day`: one statement whatever the paper's length
+/// (a login burst writes one row set per paper, not a statement per question). Ids are sorted
+/// so concurrent PostgreSQL transactions lock shared rows in the same order and never deadlock.
+pub async fn count_exposure(
+    db: &impl ConnectionTrait,
+    question_ids: &[i32],
+    day: i32,
+) -> Result<(), DbErr> {
+    let mut ids = question_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let rows = vec!["(?, ?, 1)"; ids.len()].join(", ");
+    let sql = format!(
+        "INSERT INTO question_exposure (question_id, day, papers) VALUES {rows} \
+         ON CONFLICT (question_id, day) DO UPDATE SET papers = question_exposure.papers + 1"
+    );
+    let values = ids.into_iter().flat_map(|q| [q.into(), day.into()]);
+    db.execute_raw(stmt(db, &sql, values)).await?;
+    Ok(())
 }
 
 /// Inserts an exam.

@@ -618,6 +618,11 @@ pub struct PaperAudit {
     pub stored: Vec<i32>,
     /// Question ids in the re-drawn paper's order.
     pub regenerated: Vec<i32>,
+    /// The stored paper's expected score (%) under effective facility (version 2 on).
+    pub expected_score: Option<f64>,
+    /// The stored paper's pass mark when the exam equates: θ_cut, each question's b, the raw
+    /// mark, or why the nominal mark applies.
+    pub pass_mark: Option<super::paper::PassMark>,
 }
 
 /// Re-draws an attempt's paper from its stored seed, algorithm version, the session's frozen
@@ -637,7 +642,8 @@ pub async fn audit_paper(
     } else {
         HashSet::new()
     };
-    if a.algorithm_version as u32 != super::paper::ALGORITHM_VERSION {
+    // Every version up to the current one is still drawn (DrawIndex::draw_version).
+    if !(1..=super::paper::ALGORITHM_VERSION as i32).contains(&a.algorithm_version) {
         return Err(AppError::conflict(
             ErrorCode::AlgorithmRetired,
             format!(
@@ -649,7 +655,7 @@ pub async fn audit_paper(
     }
     let again = frozen
         .index
-        .draw(a.seed as u64, &avoid)
+        .draw_version(a.algorithm_version as u32, a.seed as u64, &avoid)
         .map_err(|e| AppError::conflict(ErrorCode::PaperUnavailable, e.to_string()))?;
     Ok(PaperAudit {
         attempt_id: a.id,
@@ -660,6 +666,8 @@ pub async fn audit_paper(
         identical: again == stored,
         stored: stored.items.iter().map(|i| i.question_id).collect(),
         regenerated: again.items.iter().map(|i| i.question_id).collect(),
+        expected_score: stored.expected_score,
+        pass_mark: stored.pass_mark,
     })
 }
 

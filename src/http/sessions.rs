@@ -508,6 +508,52 @@ pub async fn qr_svg(staff: Staff, q: web::Query<QrQuery>) -> AppResult<HttpRespo
         .body(m.svg(160)))
 }
 
+/// How many papers the draw report draws each way.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DrawReportQuery {
+    /// Papers per way, 1–2000 (200 when left out).
+    pub papers: Option<u32>,
+}
+
+/// Exposure per question on the session's papers and the overlap rate between two candidates'
+/// papers (authors, and proctors of the session).
+#[utoipa::path(tag = "sessions", security(("bearer" = [])), params(("id" = i32, Path)),
+    responses((status = 200, body = crate::exam::exposure::SessionExposure),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[get("/sessions/{id}/exposure")]
+pub async fn exposure(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+) -> AppResult<web::Json<crate::exam::exposure::SessionExposure>> {
+    let (s, _) = visible(&state, &staff, *id).await?;
+    Ok(web::Json(
+        crate::exam::exposure::session_exposure(&state.db, &s).await?,
+    ))
+}
+
+/// The spread of expected scores over papers drawn from the session's pool by the author's
+/// difficulty alone and with measured facility (authors).
+#[utoipa::path(tag = "sessions", security(("bearer" = [])),
+    params(("id" = i32, Path), DrawReportQuery),
+    responses((status = 200, body = crate::exam::exposure::SessionDrawReport),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[get("/sessions/{id}/draw-report")]
+pub async fn draw_report(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i32>,
+    q: web::Query<DrawReportQuery>,
+) -> AppResult<web::Json<crate::exam::exposure::SessionDrawReport>> {
+    staff.require(Role::Author)?;
+    let (s, _) = visible(&state, &staff, *id).await?;
+    let papers = q.papers.unwrap_or(200).clamp(1, 2000);
+    Ok(web::Json(
+        crate::exam::exposure::draw_report(&state.db, &state.exams, &s, papers).await?,
+    ))
+}
+
 /// Registers the sessions routes under `/api`, each with its OpenAPI entry.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_sessions)
@@ -522,5 +568,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(delete_candidate)
         .service(set_proctors)
         .service(set_judges)
-        .service(qr_svg);
+        .service(qr_svg)
+        .service(exposure)
+        .service(draw_report);
 }

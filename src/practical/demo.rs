@@ -81,6 +81,7 @@ pub fn exam_definition() -> ExamDefinition {
             ],
             target_difficulty: None,
             tolerance: DEFAULT_TOLERANCE,
+            draw: Default::default(),
         },
         time_limit_minutes: 60,
         pass_line: 60.0,
@@ -91,6 +92,7 @@ pub fn exam_definition() -> ExamDefinition {
         release: Release::ByStaff,
         show_explanations: false,
         review: Review::AfterClose,
+        equated_pass_mark: false,
     }
 }
 

@@ -25,6 +25,8 @@ mod competition_results;
 mod competition_setup;
 mod console;
 mod demo;
+// Issue 16, part LOOP: measured difficulty, exposure and equated pass marks in the draw.
+mod draw_measured;
 mod durability;
 mod edge;
 mod exams;

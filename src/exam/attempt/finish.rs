@@ -121,7 +121,7 @@ pub fn grade(
         answers,
         marks,
         frozen.definition.multiple_policy,
-        frozen.definition.pass_line,
+        sitting.paper.pass_line(frozen.definition.pass_line),
         &titles,
     )
 }

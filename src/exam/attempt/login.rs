@@ -11,7 +11,7 @@ use crate::exam::clock::Clock;
 use crate::exam::entity::attempt::AttemptStatus;
 use crate::exam::entity::{attempt, candidate, session};
 use crate::exam::identity::{IdNumber, TicketNumber};
-use crate::exam::paper::{ALGORITHM_VERSION, Paper};
+use crate::exam::paper::Paper;
 use crate::live::ChangeKind;
 use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::{ActiveValue::Set, DatabaseConnection};
@@ -200,7 +200,7 @@ pub(super) async fn start(
         number: Set(number),
         status: Set(AttemptStatus::InProgress),
         seed: Set(seed as i64),
-        algorithm_version: Set(ALGORITHM_VERSION as i32),
+        algorithm_version: Set(paper.algorithm_version as i32),
         paper: Set(serde_json::to_string(&paper).map_err(AppError::internal)?),
         device_gen: Set(1),
         started_ms: Set(clock.started_ms),
@@ -242,12 +242,16 @@ pub(super) async fn start(
         }
         Err(e) => return Err(e.into()),
     };
+    let question_ids: Vec<i32> = paper.items.iter().map(|i| i.question_id).collect();
+    crate::exam::repo::count_exposure(&txn, &question_ids, crate::exam::repo::exposure_day(now))
+        .await?;
     repo::record_event(
         &txn,
         a.id,
         ms,
         "started",
-        json!({"seed": seed.to_string(), "tries": paper.tries, "expected_difficulty": paper.expected_difficulty, "repeats": paper.repeats, "address": client}),
+        json!({"seed": seed.to_string(), "tries": paper.tries, "expected_difficulty": paper.expected_difficulty,
+               "expected_score": paper.expected_score, "over_cap": paper.over_cap, "repeats": paper.repeats, "address": client}),
     )
     .await?;
     txn.commit().await?;

@@ -147,7 +147,13 @@ impl ExamRuntime {
             Some(snap) => snap,
             None => {
                 let exam = crate::exam::service::get(db, ExamId(s.exam_id)).await?;
-                let pool = crate::exam::repo::pool(db, &exam.definition.banks()).await?;
+                let mut pool = crate::exam::repo::pool(db, &exam.definition.banks()).await?;
+                // Measured figures and exposure are frozen with the pool, so every paper of
+                // the session can be re-derived from its seed.
+                let period = i32::try_from(exam.definition.blueprint.draw.exposure_period_days)
+                    .unwrap_or(i32::MAX);
+                let since = crate::exam::repo::exposure_day(chrono::Utc::now()) - period + 1;
+                crate::exam::repo::annotate_pool(db, &mut pool, since).await?;
                 let snap = Snapshot {
                     exam_version: exam.row.version,
                     definition: serde_json::to_string(&exam.definition)
@@ -163,7 +169,10 @@ impl ExamRuntime {
         let definition: ExamDefinition =
             serde_json::from_str(&snap.definition).map_err(AppError::internal)?;
         let pool: Vec<PoolItem> = serde_json::from_str(&snap.pool).map_err(AppError::internal)?;
-        let index = DrawIndex::build(&definition.blueprint, &pool);
+        let mut index = DrawIndex::build(&definition.blueprint, &pool);
+        if definition.equated_pass_mark {
+            index = index.equate(definition.pass_line);
+        }
         let f = Arc::new(Frozen {
             definition,
             exam_version: snap.exam_version,

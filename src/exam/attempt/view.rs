@@ -230,7 +230,8 @@ pub async fn paper(
             name: def.name.clone(),
             time_limit_minutes: def.time_limit_minutes,
             total_points: sitting.paper.total_points(),
-            pass_line: def.pass_line,
+            // An equated paper's own pass mark (see exam::paper).
+            pass_line: sitting.paper.pass_line(def.pass_line),
         },
         sections,
         questions,
@@ -376,7 +377,8 @@ pub(super) fn review(
     withheld: Option<&'static str>,
 ) -> ResultView {
     use crate::bank::model::Key;
-    let can_still_pass = can_still_pass(&r, def.pass_line);
+    let pass_line = sitting.paper.pass_line(def.pass_line);
+    let can_still_pass = can_still_pass(&r, pass_line);
     // While withheld, not even right or wrong per question: with a true/false paper that is the key.
     let shown = if withheld.is_none() {
         &r.items[..]
@@ -418,7 +420,7 @@ pub(super) fn review(
         max: r.max,
         passed: r.passed,
         is_final: r.is_final,
-        pass_line: def.pass_line,
+        pass_line,
         sections: r.sections,
         items,
         review_withheld: withheld,

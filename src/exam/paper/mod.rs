@@ -6,8 +6,10 @@
 //! The same index, seed and avoid set always give the same [`Paper`]; the draw depends on nothing
 //! else (no clock, no hash-map iteration order, no `rand` algorithm that may change).
 //!
-//! Version [`ALGORITHM_VERSION`] = 1 draws as follows. Change anything here and bump the version,
-//! or stored papers can no longer be re-derived from their seed.
+//! Version 1 draws as follows; version 2 ([`ALGORITHM_VERSION`]) changes steps 2 and 3 as
+//! described after the list. Change anything here and bump the version, or stored papers can no
+//! longer be re-derived from their seed; [`DrawIndex::draw_version`] still draws every version
+//! this server has had, so the paper audit re-derives old papers identically.
 //!
 //! 1. For attempt `a` = 1, 2, …, [`MAX_TRIES`]: seed a xoshiro256** generator with four outputs
 //!    of SplitMix64 started at `seed ^ splitmix64(a)`.
@@ -28,12 +30,14 @@
 //! the generator (step 1).
 
 mod draw;
+mod report;
 mod rng;
 
 #[cfg(test)]
 mod tests;
 
 pub use draw::DrawIndex;
+pub use report::{DrawReport, Spread, draw_report};
 
 use super::blueprint::Shortage;
 use crate::error::ErrorCode;
@@ -42,7 +46,7 @@ use utoipa::ToSchema;
 
 /// The version of the drawing algorithm described in the module docs. A stored paper is
 /// re-derived from (seed, algorithm version) and the exam's pool and blueprint.
-pub const ALGORITHM_VERSION: u32 = 1;
+pub const ALGORITHM_VERSION: u32 = 2;
 /// Most attempts at a paper within the difficulty tolerance before giving up.
 pub const MAX_TRIES: u32 = 50;
 
@@ -55,13 +59,44 @@ pub struct Paper {
     pub algorithm_version: u32,
     /// The attempt (1-based) that met the difficulty target; 1 when there is no target.
     pub tries: u32,
-    /// Mean difficulty (1–5) of the drawn questions.
+    /// Version 1: mean author difficulty (1–5) of the drawn questions. Version 2: the expected
+    /// score mapped onto the 1–5 scale (see the module docs).
     pub expected_difficulty: f64,
     /// How many questions the candidate had already seen, drawn because a cell had too few
     /// unseen ones.
     pub repeats: usize,
     /// The questions in paper order.
     pub items: Vec<PaperItem>,
+    /// Expected score in % of the points, under each question's effective facility (version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_score: Option<f64>,
+    /// How many questions are over their exposure cap, drawn because a cell had too few under it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub over_cap: usize,
+    /// The pass mark this paper is graded by, when the exam equates pass marks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_mark: Option<PassMark>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// A paper's pass mark under Rasch equating, with what it was computed from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PassMark {
+    /// The exam's pass line, in points.
+    pub nominal: f64,
+    /// The points this paper needs: equated when `equated`, else `nominal`.
+    pub raw: f64,
+    /// Whether `raw` is equated (every question calibrated and a reference found).
+    pub equated: bool,
+    /// The ability the pass marks sit at (logits); none when the pool has no calibration.
+    pub theta_cut: Option<f64>,
+    /// Each paper item's Rasch difficulty, in paper order; none where uncalibrated.
+    pub b: Vec<Option<f64>>,
+    /// Questions on the paper without a calibration (why the nominal mark applies).
+    pub uncalibrated: Vec<i32>,
 }
 
 /// One question of a paper.
@@ -85,6 +120,12 @@ impl Paper {
     pub fn total_points(&self) -> f64 {
         self.items.iter().map(|i| i.points).sum()
     }
+
+    /// The points needed to pass this paper: its equated pass mark when it has one, else the
+    /// exam's pass line.
+    pub fn pass_line(&self, nominal: f64) -> f64 {
+        self.pass_mark.as_ref().map_or(nominal, |m| m.raw)
+    }
 }
 
 /// Why no paper could be drawn. Each variant has a stable code.
@@ -101,6 +142,9 @@ pub enum DrawError {
         /// The expected difficulty of the attempt closest to the target.
         best: f64,
     },
+    /// A paper stored with an algorithm version this server does not have.
+    #[error("algorithm version {0} is not one this server can draw with")]
+    UnknownVersion(u32),
 }
 
 impl DrawError {
@@ -109,6 +153,7 @@ impl DrawError {
         match self {
             Self::Shortage(_) => ErrorCode::Shortage,
             Self::NotParallel { .. } => ErrorCode::NotParallel,
+            Self::UnknownVersion(_) => ErrorCode::AlgorithmRetired,
         }
     }
 }

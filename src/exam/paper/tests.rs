@@ -2,7 +2,7 @@ use super::rng::{Rng, splitmix64};
 use super::*;
 use crate::bank::model::QuestionKind;
 use crate::error::ErrorCode;
-use crate::exam::blueprint::{Blueprint, Cell, PoolItem, Section};
+use crate::exam::blueprint::{Blueprint, Cell, PoolItem, PoolMeasure, Section};
 use std::collections::HashSet;
 
 fn item(id: i32, category: &str, kind: QuestionKind, difficulty: f64) -> PoolItem {
@@ -18,6 +18,8 @@ fn item(id: i32, category: &str, kind: QuestionKind, difficulty: f64) -> PoolIte
             QuestionKind::Multiple => 5,
             _ => 0,
         },
+        measured: None,
+        exposure: 0,
     }
 }
 
@@ -46,6 +48,7 @@ fn blueprint(sections: Vec<Vec<Cell>>) -> Blueprint {
             .collect(),
         target_difficulty: None,
         tolerance: 0.3,
+        draw: Default::default(),
     }
 }
 
@@ -489,10 +492,12 @@ fn draw_errors_have_stable_codes_and_name_the_cells() {
 
 #[test]
 fn version_1_draws_this_exact_paper_for_seed_42() {
-    // A tripwire for the whole algorithm: if this changes, bump ALGORITHM_VERSION.
+    // A tripwire for the whole algorithm: if this changes, stored version-1 papers no longer
+    // re-derive.
     let paper = DrawIndex::build(&standard(), &pool())
-        .draw(42, &none())
+        .draw_version(1, 42, &none())
         .unwrap();
+    assert_eq!(paper.algorithm_version, 1);
     let got: Vec<(i32, Vec<usize>)> = paper
         .items
         .iter()
@@ -530,4 +535,336 @@ fn a_paper_round_trips_through_json() {
         .unwrap();
     let again: Paper = serde_json::from_str(&serde_json::to_string(&paper).unwrap()).unwrap();
     assert_eq!(again, paper);
+}
+
+// ---- Version 2: measured difficulty, exposure, equated pass marks ----
+
+fn measured(item: &mut PoolItem, responses: u32, facility: f64) {
+    item.measured = Some(PoolMeasure {
+        responses,
+        facility,
+        rasch_b: None,
+        rasch_se: None,
+    });
+}
+
+fn calibrated(item: &mut PoolItem, b: f64) {
+    let m = item.measured.get_or_insert(PoolMeasure {
+        responses: 500,
+        facility: crate::analytics::shrinkage::prior_facility(item.difficulty),
+        rasch_b: None,
+        rasch_se: None,
+    });
+    m.rasch_b = Some(b);
+    m.rasch_se = Some(0.1);
+}
+
+/// Twenty level-3 questions, one cell of five, target 3.0 ± 0.3 levels (60 % ± 4.5 points).
+fn flat_pool_and_target() -> (Vec<PoolItem>, Blueprint) {
+    let pool: Vec<PoolItem> = (1..=20)
+        .map(|i| item(i, "法规", QuestionKind::Single, 3.0))
+        .collect();
+    let mut bp = blueprint(vec![vec![cell(None, QuestionKind::Single, 5)]]);
+    bp.target_difficulty = Some(3.0);
+    (pool, bp)
+}
+
+#[test]
+fn a_question_measured_much_harder_than_its_author_said_changes_which_papers_are_accepted() {
+    let (pool, bp) = flat_pool_and_target();
+    let mut hard = pool.clone();
+    // The author said level 3 (60 %); 1,000 candidates earned 5 % of its points.
+    measured(&mut hard[6], 1000, 0.05);
+    let before = DrawIndex::build(&bp, &pool);
+    let after = DrawIndex::build(&bp, &hard);
+    let (target, tolerance) = after.target_score().unwrap();
+    assert_eq!((target, tolerance), (60.0, 0.3 * 15.0));
+    let mut changed = 0;
+    let mut held_it_before = 0;
+    for seed in 0..200 {
+        let a = before.draw(seed, &none()).unwrap();
+        let b = after.draw(seed, &none()).unwrap();
+        if ids(&a).contains(&7) {
+            held_it_before += 1;
+            // Same seed, pool and blueprint: only the measurement differs, and the paper
+            // holding the hard question is no longer accepted.
+            assert_ne!((ids(&a), a.tries), (ids(&b), b.tries), "seed {seed}");
+            changed += 1;
+        } else {
+            assert_eq!(a, b, "papers without it are untouched, seed {seed}");
+        }
+        assert!(!ids(&b).contains(&7), "seed {seed}");
+        let score = b.expected_score.unwrap();
+        assert!((score - target).abs() <= tolerance + 1e-9, "{score}");
+        assert_eq!(after.expected_score(&b), Some(score));
+    }
+    assert!(held_it_before > 20, "{held_it_before}");
+    assert_eq!(changed, held_it_before);
+}
+
+#[test]
+fn a_few_responses_barely_move_the_draw_and_many_do() {
+    let (pool, bp) = flat_pool_and_target();
+    let mut few = pool.clone();
+    measured(&mut few[6], 3, 0.0);
+    let index = DrawIndex::build(&bp, &few);
+    // Shrunk: (3·0 + 20·0.6)/23 ≈ 0.52, so a paper holding it still expects ≈ 58.4 %.
+    let held = (0..200)
+        .filter(|&seed| ids(&index.draw(seed, &none()).unwrap()).contains(&7))
+        .count();
+    assert!(held > 20, "{held}");
+}
+
+#[test]
+fn without_measurements_version_2_accepts_the_papers_version_1_accepted() {
+    let mut bp = standard();
+    bp.target_difficulty = Some(2.9);
+    bp.tolerance = 0.2;
+    let index = DrawIndex::build(&bp, &pool());
+    for seed in 0..300 {
+        let v1 = index.draw_version(1, seed, &none());
+        let v2 = index.draw(seed, &none());
+        match (v1, v2) {
+            (Ok(v1), Ok(v2)) => {
+                assert_eq!((ids(&v1), v1.tries), (ids(&v2), v2.tries), "seed {seed}");
+                assert!((v1.expected_difficulty - v2.expected_difficulty).abs() < 1e-9);
+                let score = v2.expected_score.unwrap();
+                assert!((score - 100.0 * (1.05 - 0.15 * v1.expected_difficulty)).abs() < 1e-9);
+            }
+            (Err(a), Err(b)) => assert_eq!(a.code(), b.code()),
+            (a, b) => panic!("seed {seed}: {a:?} vs {b:?}"),
+        }
+    }
+}
+
+#[test]
+fn version_2_draws_this_exact_paper_for_seed_42() {
+    // Without exposure or a target, version 2 picks and orders as version 1 did; it records
+    // the expected score too.
+    let index = DrawIndex::build(&standard(), &pool());
+    let v1 = index.draw_version(1, 42, &none()).unwrap();
+    let v2 = index.draw(42, &none()).unwrap();
+    assert_eq!(v2.algorithm_version, 2);
+    assert_eq!(v1.items, v2.items);
+    let score = v2.expected_score.unwrap();
+    assert!((score - index.expected_score(&v2).unwrap()).abs() < 1e-9);
+}
+
+#[test]
+fn a_version_1_paper_stored_before_version_2_still_reads_and_rederives_identically() {
+    let index = DrawIndex::build(&standard(), &pool());
+    let v1 = index.draw_version(1, 1234, &none()).unwrap();
+    let json = serde_json::to_string(&v1).unwrap();
+    // Stored as version 1 wrote it: none of the version-2 fields.
+    for field in ["expected_score", "over_cap", "pass_mark"] {
+        assert!(!json.contains(field), "{json}");
+    }
+    let stored: Paper = serde_json::from_str(&json).unwrap();
+    assert_eq!(index.draw_version(1, 1234, &none()).unwrap(), stored);
+    // A pool snapshot frozen before version 2 (no measured or exposure keys) still reads.
+    let old = r#"{"version_id":1,"question_id":1,"bank":"SEC","category":"法规","kind":"single","difficulty":3.0,"option_count":4}"#;
+    let item: PoolItem = serde_json::from_str(old).unwrap();
+    assert_eq!((item.measured, item.exposure), (None, 0));
+    assert_eq!(
+        index.draw_version(3, 1, &none()).unwrap_err().code(),
+        ErrorCode::AlgorithmRetired
+    );
+}
+
+#[test]
+fn a_question_over_its_exposure_cap_is_drawn_only_when_its_cell_would_be_short() {
+    let mut pool: Vec<PoolItem> = (1..=10)
+        .map(|i| item(i, "法规", QuestionKind::Single, 3.0))
+        .collect();
+    for p in pool.iter_mut().take(4) {
+        p.exposure = 30;
+    }
+    let mut bp = blueprint(vec![vec![cell(None, QuestionKind::Single, 5)]]);
+    bp.draw.exposure_cap = Some(30);
+    let index = DrawIndex::build(&bp, &pool);
+    assert!(index.over_cap_cells().is_empty());
+    for seed in 0..100 {
+        let paper = index.draw(seed, &none()).unwrap();
+        assert_eq!(paper.over_cap, 0);
+        assert!(ids(&paper).iter().all(|&q| q > 4), "seed {seed}");
+        assert_eq!(index.draw(seed, &none()).unwrap(), paper);
+    }
+    // Eight capped: the cell needs three of them, and says so.
+    for p in pool.iter_mut().take(8) {
+        p.exposure = 31;
+    }
+    let index = DrawIndex::build(&bp, &pool);
+    assert_eq!(index.over_cap_cells(), vec![(0, 0)]);
+    for seed in 0..50 {
+        let paper = index.draw(seed, &none()).unwrap();
+        assert_eq!(paper.over_cap, 3);
+        assert!(ids(&paper).contains(&9) && ids(&paper).contains(&10));
+    }
+    // Version 1 knows nothing of caps.
+    let v1 = index.draw_version(1, 3, &none()).unwrap();
+    assert_eq!(v1.over_cap, 0);
+}
+
+#[test]
+fn on_a_retake_a_question_over_its_cap_comes_before_one_the_candidate_saw() {
+    let mut pool: Vec<PoolItem> = (1..=6)
+        .map(|i| item(i, "法规", QuestionKind::Single, 3.0))
+        .collect();
+    pool[0].exposure = 99;
+    let mut bp = blueprint(vec![vec![cell(None, QuestionKind::Single, 5)]]);
+    bp.draw.exposure_cap = Some(10);
+    let index = DrawIndex::build(&bp, &pool);
+    let avoid: HashSet<i32> = [2, 3].into();
+    for seed in 0..30 {
+        let paper = index.draw(seed, &avoid).unwrap();
+        // Unseen and under the cap: 4, 5, 6; then 1 (over its cap); then one seen.
+        assert!(ids(&paper).contains(&1), "seed {seed}");
+        assert_eq!((paper.over_cap, paper.repeats), (1, 1));
+    }
+}
+
+#[test]
+fn less_exposed_questions_are_preferred_deterministically() {
+    let mut pool: Vec<PoolItem> = (1..=20)
+        .map(|i| item(i, "法规", QuestionKind::Single, 3.0))
+        .collect();
+    for p in pool.iter_mut().take(10) {
+        p.exposure = 90;
+    }
+    let bp = blueprint(vec![vec![cell(None, QuestionKind::Single, 5)]]);
+    let index = DrawIndex::build(&bp, &pool);
+    let mut heavy = 0;
+    for seed in 0..400 {
+        let paper = index.draw(seed, &none()).unwrap();
+        assert_eq!(index.draw(seed, &none()).unwrap(), paper, "seed {seed}");
+        heavy += ids(&paper).iter().filter(|&&q| q <= 10).count();
+    }
+    // Uniform would put half of 2,000 picks on the heavily exposed ten.
+    assert!(heavy < 700, "{heavy}");
+    assert!(heavy > 0, "still drawn, just less often");
+    // Turned off, the draw is uniform again (and equal to version 1).
+    let mut off = bp.clone();
+    off.draw.prefer_less_exposed = false;
+    let index = DrawIndex::build(&off, &pool);
+    for seed in 0..20 {
+        assert_eq!(
+            index.draw(seed, &none()).unwrap().items,
+            index.draw_version(1, seed, &none()).unwrap().items
+        );
+    }
+}
+
+/// One question of two (b = −1 or +1) plus four fixed ones (b = 0), 20 points each.
+fn calibrated_pool_and_blueprint() -> (Vec<PoolItem>, Blueprint) {
+    let mut pool: Vec<PoolItem> = (1..=6)
+        .map(|i| {
+            item(
+                i,
+                if i <= 2 { "甲" } else { "乙" },
+                QuestionKind::Single,
+                3.0,
+            )
+        })
+        .collect();
+    calibrated(&mut pool[0], -1.0);
+    calibrated(&mut pool[1], 1.0);
+    for p in pool.iter_mut().skip(2) {
+        calibrated(p, 0.0);
+    }
+    let mut pick = cell(Some("甲"), QuestionKind::Single, 1);
+    pick.points = 20.0;
+    let mut fixed = cell(Some("乙"), QuestionKind::Single, 4);
+    fixed.points = 20.0;
+    (pool, blueprint(vec![vec![pick, fixed]]))
+}
+
+#[test]
+fn a_harder_paper_gets_a_lower_raw_pass_mark_for_the_same_ability() {
+    use crate::analytics::equating::expected_score;
+    let (pool, bp) = calibrated_pool_and_blueprint();
+    let index = DrawIndex::build(&bp, &pool).equate(60.0);
+    let theta = index.theta_cut().unwrap();
+    // The reference: the four fixed at weight 20 each, the two alternatives at 10 each.
+    let reference = [
+        (-1.0, 10.0),
+        (1.0, 10.0),
+        (0.0, 20.0),
+        (0.0, 20.0),
+        (0.0, 20.0),
+        (0.0, 20.0),
+    ];
+    assert!((expected_score(theta, &reference) - 60.0).abs() < 1e-6);
+    let mut marks = std::collections::BTreeMap::new();
+    for seed in 0..40 {
+        let paper = index.draw(seed, &none()).unwrap();
+        let mark = paper.pass_mark.clone().unwrap();
+        assert!(mark.equated && mark.uncalibrated.is_empty());
+        assert_eq!(mark.theta_cut, Some(theta));
+        assert_eq!(mark.nominal, 60.0);
+        assert_eq!(mark.b.len(), 5);
+        let items: Vec<(f64, f64)> = mark.b.iter().map(|b| (b.unwrap(), 20.0)).collect();
+        assert!((mark.raw - expected_score(theta, &items)).abs() <= 0.005);
+        assert_eq!(paper.pass_line(60.0), mark.raw);
+        marks.insert(ids(&paper)[..].contains(&2), mark.raw);
+    }
+    let (easier, harder) = (marks[&false], marks[&true]);
+    assert!(harder < 60.0 && 60.0 < easier, "{harder} < 60 < {easier}");
+}
+
+#[test]
+fn a_paper_with_an_uncalibrated_question_keeps_the_nominal_mark_and_says_why() {
+    let (mut pool, bp) = calibrated_pool_and_blueprint();
+    pool[1].measured = None;
+    let index = DrawIndex::build(&bp, &pool).equate(60.0);
+    let mut saw_both = (false, false);
+    for seed in 0..40 {
+        let paper = index.draw(seed, &none()).unwrap();
+        let mark = paper.pass_mark.clone().unwrap();
+        if ids(&paper).contains(&2) {
+            assert!(!mark.equated);
+            assert_eq!(mark.raw, 60.0);
+            assert_eq!(mark.uncalibrated, vec![2]);
+            saw_both.0 = true;
+        } else {
+            assert!(mark.equated);
+            saw_both.1 = true;
+        }
+    }
+    assert_eq!(saw_both, (true, true));
+    // Without equating there is no pass mark on the paper: the exam's pass line applies.
+    let plain = DrawIndex::build(&bp, &pool).draw(1, &none()).unwrap();
+    assert_eq!(plain.pass_mark, None);
+    assert_eq!(plain.pass_line(60.0), 60.0);
+}
+
+#[test]
+fn the_draw_report_shows_the_spread_narrowing_once_measurements_count() {
+    let (mut pool, bp) = flat_pool_and_target();
+    measured(&mut pool[6], 1000, 0.05);
+    measured(&mut pool[11], 1000, 0.98);
+    let index = DrawIndex::build(&bp, &pool);
+    let report = draw_report(&index, 200);
+    assert_eq!(report.target, Some((60.0, 4.5)));
+    assert_eq!(report.before.papers + report.before.failed, 200);
+    assert!(report.before.off_target > 0, "{report:?}");
+    assert_eq!(report.after.off_target, 0, "{report:?}");
+    assert!(
+        report.after.sd.unwrap() < report.before.sd.unwrap(),
+        "{report:?}"
+    );
+    let (min, max) = (report.after.min.unwrap(), report.after.max.unwrap());
+    assert!(min >= 55.5 - 1e-9 && max <= 64.5 + 1e-9, "{report:?}");
+}
+
+#[test]
+fn a_spread_summary_has_the_textbook_median_and_sd() {
+    let s = super::report::summarise(&[4.0, 1.0, 3.0, 2.0], 1, Some((2.0, 1.0)));
+    assert_eq!(
+        (s.min, s.median, s.max, s.mean),
+        (Some(1.0), Some(2.5), Some(4.0), Some(2.5))
+    );
+    assert!((s.sd.unwrap() - 1.25f64.sqrt()).abs() < 1e-12);
+    assert_eq!((s.papers, s.failed, s.off_target), (4, 1, 1));
+    let empty = super::report::summarise(&[], 0, None);
+    assert_eq!((empty.median, empty.sd), (None, None));
 }

@@ -276,6 +276,11 @@ export async function editor({ root, params, alive }) {
   const attempts = input(def, 'attempts_allowed', { type: 'number', min: '1', max: '10', step: '1', inputmode: 'numeric', 'data-test': 'exam-attempts' }, num);
   const target = input(bp, 'target_difficulty', { type: 'number', min: '1', max: '5', step: '0.1', inputmode: 'decimal', 'data-test': 'exam-target-difficulty', placeholder: tc('exams.targetAny') }, num);
   const tolerance = input(bp, 'tolerance', { type: 'number', min: '0', max: '4', step: '0.1', inputmode: 'decimal', 'data-test': 'exam-tolerance' }, num);
+  // Issue 16: exposure cap (empty: none) and Rasch-equated pass marks; other draw settings keep
+  // their server defaults unless the definition already sets them.
+  if (!bp.draw) bp.draw = {};
+  const exposureCap = input(bp.draw, 'exposure_cap', { type: 'number', min: '1', step: '1', inputmode: 'numeric', 'data-test': 'exam-exposure-cap', placeholder: tc('exams.exposureCapNone') }, num);
+  def.equated_pass_mark = def.equated_pass_mark === true;
   const save = el('button', { type: 'submit', class: 'primary', 'data-test': 'exam-save' }, tc('exams.save'));
   const addSection = el('button', { type: 'button', 'data-test': 'bp-add-section', onclick: () => {
     bp.sections.push({ title: tc('exams.newSectionTitle', { n: bp.sections.length + 1 }), shuffle_questions: true, cells: [newCell(bankList[0] && bankList[0].code)] });
@@ -292,11 +297,13 @@ export async function editor({ root, params, alive }) {
         field(tc('exams.timeLimitLabel'), timeLimit), field(tc('exams.passLine'), passLine),
         field(tc('exams.policy'), policy, { hint: tc('exams.policyHint') }), field(tc('exams.release'), release),
         field(tc('exams.attempts'), attempts), field(tc('exams.review'), review, { hint: tc('exams.reviewHint') }), field(tc('exams.targetDifficulty'), target, { hint: tc('exams.targetHint') }),
-        field(tc('exams.tolerance'), tolerance)),
+        field(tc('exams.tolerance'), tolerance),
+        field(tc('exams.exposureCap'), exposureCap, { hint: tc('exams.exposureCapHint') })),
       el('div', { class: 'toolbar' },
         flag(def, 'shuffle_options', tc('exams.shuffleOptions'), { 'data-test': 'exam-shuffle-options' }),
         flag(def, 'show_explanations', tc('exams.showExplanations'), { 'data-test': 'exam-show-explanations' }),
-        flag(def, 'avoid_seen_on_retake', tc('exams.avoidSeen'), { 'data-test': 'exam-avoid-seen' }))),
+        flag(def, 'avoid_seen_on_retake', tc('exams.avoidSeen'), { 'data-test': 'exam-avoid-seen' }),
+        flag(def, 'equated_pass_mark', tc('exams.equatedPassMark'), { 'data-test': 'exam-equated-pass-mark' }))),
     el('h2', {}, tc('exams.blueprint')),
     sectionsSlot,
     el('div', { class: 'actions' }, addSection),

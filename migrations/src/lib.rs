@@ -28,6 +28,8 @@ mod m20261229_000073_competition_publication;
 mod m20261229_000074_competition_appeals;
 // Issue 15 part C: the live scoreboard's freeze and reveal.
 mod m20261229_000076_competition_board;
+// Issue 16, part DATA: item analytics.
+mod m20261230_000078_item_analytics;
 // Issue 15, part B: award policies and awards.
 mod m20261229_000075_competition_awards;
 
@@ -62,6 +64,7 @@ impl MigratorTrait for Migrator {
             // Issue 15, part B.
             Box::new(m20261229_000075_competition_awards::Migration),
             Box::new(m20261229_000076_competition_board::Migration),
+            Box::new(m20261230_000078_item_analytics::Migration),
         ]
     }
 }

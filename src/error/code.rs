@@ -387,6 +387,9 @@ error_codes! {
     UnknownAwardKind = "unknown_award_kind" => Error,
     UnknownCertificateType = "unknown_certificate_type" => Error,
     UnknownGroup = "unknown_group" => Error,
+    // Issue 16, part DATA: item analytics.
+    BadThresholds = "bad_thresholds" => Error,
+    BadDifGroups = "bad_dif_groups" => Error,
 }
 
 impl std::fmt::Display for ErrorCode {

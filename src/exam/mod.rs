@@ -15,6 +15,7 @@ pub mod event_throttle;
 pub mod events;
 pub mod grading;
 pub mod identity;
+pub mod item_feed;
 pub mod outcome;
 pub mod paper;
 pub mod pii;

@@ -469,6 +469,9 @@ export default {
       unknown_award_kind: 'Unknown award kind.',
       unknown_certificate_type: 'No certificate type has that code.',
       unknown_group: 'The policy names a group the competition does not have.',
+      // Issue 16, part DATA: item analytics.
+      bad_thresholds: 'Invalid thresholds: rates are from 0 to 1, the facility floor is below its ceiling, and minimum responses are at least 1.',
+      bad_dif_groups: 'Choose two different groups that have candidates for the DIF analysis.',
     },
     reasons: {
       duplicate_registration: 'Already registered in this event.',

@@ -469,6 +469,9 @@ export default {
       unknown_award_kind: '未知的奖项类别。',
       unknown_certificate_type: '没有该代码的证书类型。',
       unknown_group: '奖项设置中的组别名称在本竞赛中不存在。',
+      // Issue 16, part DATA: item analytics.
+      bad_thresholds: '统计阈值设置无效：比例须在 0 到 1 之间，难度下限须低于上限，最少作答人数至少为 1。',
+      bad_dif_groups: '请选择两个不同的、确有考生的分组进行项目功能差异（DIF）分析。',
     },
     reasons: {
       duplicate_registration: '该身份证号已在本赛项报名。',

@@ -37,6 +37,8 @@ const SHELL = [
   '/assets/lang/appeals-en.js',
   '/assets/lang/board-zh.js',
   '/assets/lang/board-en.js',
+  '/assets/lang/analytics-zh.js',
+  '/assets/lang/analytics-en.js',
   '/judge',
   '/assets/css/judge.css',
   '/assets/js/judge.js',

@@ -3,6 +3,7 @@ import board from './board-en.js';
 import competition, { errors as competitionErrors } from './competition-en.js';
 import appeals, { page as appealPage } from './appeals-en.js';
 import awards from './awards-en.js';
+import analytics from './analytics-en.js';
 
 export default {
   appeal: appealPage,
@@ -146,6 +147,7 @@ export default {
     competition,
     appeals,
     awards,
+    analytics,
     room: {
       open: 'Room view',
       title: 'Proctoring: {name}',

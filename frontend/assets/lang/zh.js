@@ -3,6 +3,7 @@ import board from './board-zh.js';
 import competition, { errors as competitionErrors } from './competition-zh.js';
 import appeals, { page as appealPage } from './appeals-zh.js';
 import awards from './awards-zh.js';
+import analytics from './analytics-zh.js';
 
 export default {
   appeal: appealPage,
@@ -146,6 +147,7 @@ export default {
     competition,
     appeals,
     awards,
+    analytics,
     room: {
       open: '监考大屏',
       title: '监考：{name}',

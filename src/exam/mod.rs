@@ -9,6 +9,7 @@ pub mod clock;
 pub mod definition;
 pub mod delivery;
 pub mod demo;
+pub mod demo_history;
 pub mod editing;
 pub mod entity;
 pub mod event_throttle;

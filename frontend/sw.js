@@ -2,7 +2,7 @@
 // reload while the venue Wi-Fi is down still opens them.
 // App files: network first (a fixed app reaches the venue at once), the cached copy when offline.
 // API calls are never cached: answers and marks queue in the page and sync when the network is back.
-const CACHE = 'exam-shell-v6';
+const CACHE = 'exam-shell-v7';
 const SHELL = [
   '/',
   '/assets/css/base.css',
@@ -39,6 +39,8 @@ const SHELL = [
   '/assets/lang/board-en.js',
   '/assets/lang/review-zh.js',
   '/assets/lang/review-en.js',
+  '/assets/lang/analytics-zh.js',
+  '/assets/lang/analytics-en.js',
   '/judge',
   '/assets/css/judge.css',
   '/assets/js/judge.js',

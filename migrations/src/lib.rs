@@ -32,6 +32,8 @@ mod m20261229_000076_competition_board;
 mod m20261230_000077_question_review;
 // Issue 16, part LOOP: question exposure.
 mod m20261230_000079_question_exposure;
+// Issue 16, part DATA: item analytics.
+mod m20261230_000078_item_analytics;
 // Issue 15, part B: award policies and awards.
 mod m20261229_000075_competition_awards;
 
@@ -68,7 +70,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261229_000076_competition_board::Migration),
             // Issue 16, part REVIEW: the item lifecycle and two-person review.
             Box::new(m20261230_000077_question_review::Migration),
-            // Issue 16, part LOOP.
+            // Issue 16, part DATA: item analytics.
+            Box::new(m20261230_000078_item_analytics::Migration),
+            // Issue 16, part LOOP: question exposure.
             Box::new(m20261230_000079_question_exposure::Migration),
         ]
     }

@@ -9,6 +9,7 @@ pub mod ctt;
 pub mod dif;
 pub mod entity;
 pub mod equating;
+pub mod export;
 pub mod exposure;
 pub mod flags;
 pub mod pooling;

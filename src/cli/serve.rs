@@ -5,8 +5,8 @@
 use super::config;
 use exam_platform::competition::demo::{self as competition_demo, CompetitionDemo};
 use exam_platform::config::Config;
-use exam_platform::exam::demo;
 use exam_platform::exam::results::beijing_time;
+use exam_platform::exam::{demo, demo_history};
 use exam_platform::practical::demo as practical_demo;
 use exam_platform::startup::Application;
 use exam_platform::tls::host::{bind_host, is_loopback_bind, is_unspecified_bind, reachable_bases};
@@ -162,6 +162,35 @@ pub async fn demo() -> Result<(), String> {
         println!(
             "  {:<17} {:<23} {}  {}  {:>3}",
             c.ticket, c.id_number, c.name, c.room, c.seat
+        );
+    }
+    // A past session (第七十三期) of ~200 simulated sittings, released with its statistics
+    // stored, so item analytics has pooled figures and calibrations to show. The browser
+    // tests, which do not need it, skip it with DEMO_HISTORY=0.
+    if std::env::var("DEMO_HISTORY").as_deref() != Ok("0") {
+        let state = app.state();
+        let past = demo_history::ensure(&state.db, &state.exams, chrono::Utc::now())
+            .await
+            .map_err(|e| {
+                format!(
+                    "无法创建往期演示场次 cannot create the past demo session: {}: {}",
+                    e.code, e.message
+                )
+            })?;
+        println!();
+        println!(
+            "往期场次 {} {} {}（编号 {}）：{} 人已考完、成绩已发布，题目统计见控制台“题目分析” {addr}/console#/analytics",
+            demo::SESSION_NAME,
+            demo_history::SESSION_NUMBER,
+            demo_history::SESSION_VENUE,
+            past.session_id,
+            past.sittings,
+        );
+        println!(
+            "Past session {} (id {}): {} sittings finished and released; item statistics in the console under 题目分析 Item analysis, {addr}/console#/analytics",
+            demo_history::SESSION_NUMBER,
+            past.session_id,
+            past.sittings,
         );
     }
     let pd = practical_demo::ensure(&app.state().db, chrono::Utc::now())

@@ -17,6 +17,7 @@ pub mod conflicts;
 pub mod cut;
 pub mod decryption;
 pub mod demo;
+pub mod dif_groups;
 pub mod documents;
 pub mod eligibility;
 pub mod encryption;

@@ -394,6 +394,9 @@ error_codes! {
     UnknownQuestion = "unknown_question" => Error,
     // Issue 16, part LOOP: measured difficulty and exposure in the draw.
     BadDrawSettings = "bad_draw_settings" => Reason,
+    // Issue 16, part DATA: item analytics.
+    BadThresholds = "bad_thresholds" => Error,
+    BadDifGroups = "bad_dif_groups" => Error,
 }
 
 impl std::fmt::Display for ErrorCode {

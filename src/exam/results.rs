@@ -595,6 +595,11 @@ pub async fn release(db: &DatabaseConnection, actor: &Actor, s: &session::Model)
         json!({"already": s.results_released_at.is_some()}),
     )
     .await?;
+    // The released results' item statistics, in the release's transaction (a repeated
+    // release changes nothing; staff recompute explicitly).
+    if s.results_released_at.is_none() {
+        super::item_feed::record(&txn, s.id).await?;
+    }
     txn.commit().await?;
     Ok(())
 }

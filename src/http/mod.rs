@@ -3,6 +3,7 @@
 //! route and its OpenAPI entry in one place (`#[utoipa::path]` over `#[get("…")]`), and each
 //! area's `configure` registers its handlers, which adds them to the document too.
 
+pub mod analytics;
 pub mod attempts;
 pub mod audit;
 pub mod auth;
@@ -156,6 +157,7 @@ fn configure(max_upload: usize) -> impl FnOnce(&mut ServiceConfig) {
                 .configure(competition_appeals::configure)
                 .configure(competition_board::configure)
                 .configure(competition_awards::configure)
+                .configure(analytics::configure)
                 .default_service(web::to(not_found)),
         )
         // The browser app last: its pages are not API operations.

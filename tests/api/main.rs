@@ -8,6 +8,8 @@
 
 mod support;
 
+// Issue 16, part DATA: item analytics.
+mod analytics;
 mod attempts;
 mod auth;
 mod banks;

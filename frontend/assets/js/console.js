@@ -30,6 +30,8 @@ import * as compBoard from './console/competition-board.js';
 import * as compAwards from './console/competition-awards.js';
 // Issue 16: question review.
 import * as review from './console/review.js';
+// Issue 16: item analytics.
+import * as analytics from './console/analytics.js';
 
 const main = document.getElementById('main');
 
@@ -65,6 +67,10 @@ const ROUTES = [
   [/^\/arbitration\/appeals\/(\d+)$/, appeals.appealDetail, ['arbitrator']],
   [/^\/competitions\/(\d+)\/board$/, compBoard.render, ['admin']],
   [/^\/competitions\/(\d+)\/awards$/, compAwards.render, ['author']],
+  [/^\/analytics$/, analytics.pick, ['author']],
+  [/^\/sessions\/(\d+)\/analytics$/, analytics.sessionView, ['author']],
+  [/^\/exams\/(\d+)\/analytics$/, analytics.examView, ['author']],
+  [/^\/banks\/([^/]+)\/analytics$/, analytics.bankView, ['author']],
   // The holders (加密裁判, 监督) and the door may be any staff: the server checks who they are.
   [/^\/competition-stage$/, competitions.pickStage, []],
   [/^\/competitions\/stages\/(\d+)\/checkin$/, compFinal.checkin, ['author']],
@@ -89,6 +95,7 @@ const NAV = [
   ['#/sessions', 'nav.sessions', ['author', 'proctor'], /^\/sessions(\/new|\/\d+(\/tickets|\/results|\/room|\/practical)?)?$/],
   ['#/checkin', 'nav.checkin', ['author', 'proctor'], /^(\/checkin|\/sessions\/\d+\/checkin)$/],
   ['#/marking', 'nav.marking', ['author', 'judge'], /^(\/marking|\/sessions\/\d+\/marking)$/],
+  ['#/analytics', 'analytics.nav', ['author'], /^\/(analytics|sessions\/\d+\/analytics|exams\/\d+\/analytics|banks\/[^/]+\/analytics)$/],
   ['#/certificates', 'certs.nav', ['author'], /^\/certificates/],
   ['#/corrections', 'nav.corrections', ['admin', 'supervisor'], /^\/corrections$/],
   ['#/competitions', 'competition.nav', ['author'], /^\/competitions(\/\d+.*)?$/],

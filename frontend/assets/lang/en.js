@@ -4,6 +4,7 @@ import competition, { errors as competitionErrors } from './competition-en.js';
 import appeals, { page as appealPage } from './appeals-en.js';
 import awards from './awards-en.js';
 import review from './review-en.js';
+import analytics from './analytics-en.js';
 
 export default {
   appeal: appealPage,
@@ -148,6 +149,7 @@ export default {
     appeals,
     awards,
     review,
+    analytics,
     room: {
       open: 'Room view',
       title: 'Proctoring: {name}',
@@ -476,6 +478,9 @@ export default {
       review_by_author: 'Two-person rule: you cannot approve a question you wrote or submitted; another reviewer must approve it.',
       review_required: 'This bank requires two-person review: submit the question and have another reviewer approve it.',
       unknown_question: 'The bank has no question with that identifier.',
+      // Issue 16, part DATA: item analytics.
+      bad_thresholds: 'Invalid thresholds: rates are from 0 to 1, the facility floor is below its ceiling, and minimum responses are at least 1.',
+      bad_dif_groups: 'Choose two different groups that have candidates for the DIF analysis.',
     },
     reasons: {
       duplicate_registration: 'Already registered in this event.',

@@ -4,6 +4,7 @@ import competition, { errors as competitionErrors } from './competition-zh.js';
 import appeals, { page as appealPage } from './appeals-zh.js';
 import awards from './awards-zh.js';
 import review from './review-zh.js';
+import analytics from './analytics-zh.js';
 
 export default {
   appeal: appealPage,
@@ -148,6 +149,7 @@ export default {
     appeals,
     awards,
     review,
+    analytics,
     room: {
       open: '监考大屏',
       title: '监考：{name}',
@@ -476,6 +478,9 @@ export default {
       review_by_author: '二人审核：不能批准自己编写或提交的试题，请由另一位审核人批准。',
       review_required: '本题库要求二人审核：请先提交审核，由另一位审核人批准后才能启用。',
       unknown_question: '该题库中没有这个编号的试题。',
+      // Issue 16, part DATA: item analytics.
+      bad_thresholds: '统计阈值设置无效：比例须在 0 到 1 之间，难度下限须低于上限，最少作答人数至少为 1。',
+      bad_dif_groups: '请选择两个不同的、确有考生的分组进行项目功能差异（DIF）分析。',
     },
     reasons: {
       duplicate_registration: '该身份证号已在本赛项报名。',

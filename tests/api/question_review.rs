@@ -303,6 +303,15 @@ async fn imports_land_as_drafts_or_in_review_on_request_and_in_review_under_the_
         assert_eq!(s, StatusCode::OK);
         let q: Value = app.get_json(&t, &format!("/api/banks/{code}/review")).await;
         assert_eq!(q["counts"][status], 2, "{code}: {q}");
+        // A file written from the bank says where each question stands now.
+        let native = app
+            .get(&t, &format!("/api/banks/{code}/export?format=native"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let said = native.matches(&format!("status = \"{status}\"")).count();
+        assert_eq!(said, if status == "active" { 0 } else { 2 }, "{native}");
     }
     let (_, _, _) = review_bank(&app, "IMX").await;
     let (s, _) = app

@@ -77,8 +77,9 @@ test('a new bank gets its first question, with an uploaded image seen in the pre
   await page.fill('[data-test=q-source]', 'GB 50394-2007');
   await shot(page, 'console-question-new');
   await page.click('[data-test=q-save]');
-  await page.waitForSelector('[data-test=question-flash]');
-  assert.match(await text(page, '[data-test=question-flash]'), /已创建/);
+  // The bank's own "created" flash is still on the new-question page: wait for the move.
+  await page.waitForURL(/#\/questions\/\d+$/);
+  await page.waitForFunction(() => /试题 .* 已创建/.test(document.querySelector('[data-test=question-flash]')?.textContent || ''));
   assert.match(page.url(), /#\/questions\/\d+$/);
   assert.equal(await text(page, '[data-test=question-status]'), '启用');
   const found = await apiCall(server.base, 'GET', '/api/questions?bank=ALARM', { token: staff });

@@ -74,6 +74,7 @@ pub async fn create_staging(
         name: Set("import staging".into()),
         description: Set(serde_json::to_string(staging).map_err(|e| DbErr::Custom(e.to_string()))?),
         synthetic: Set(true),
+        review_required: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -241,6 +242,8 @@ pub async fn insert_bank(
         name: Set(name.into()),
         description: Set(description.into()),
         synthetic: Set(synthetic),
+        // New banks start without the two-person rule; staff turn it on per bank.
+        review_required: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

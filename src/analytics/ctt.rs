@@ -3,6 +3,7 @@
 //! omissions and time; per test the score distribution, α and SEM.
 
 use super::ResponseSet;
+use super::reliability::{ByItem, Totals, mean_var};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -110,78 +111,6 @@ pub struct Bin {
     pub count: u32,
 }
 
-/// Per person: points earned, points possible and items on the paper (summed once, shared by
-/// every statistic that needs totals).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Totals {
-    /// Points earned per person.
-    pub score: Vec<f64>,
-    /// Paper maximum per person.
-    pub max: Vec<f64>,
-    /// Items on the paper per person.
-    pub items: Vec<u32>,
-}
-
-impl Totals {
-    pub(crate) fn of(set: &ResponseSet) -> Totals {
-        let p = set.persons.len();
-        let mut t = Totals {
-            score: vec![0.0; p],
-            max: vec![0.0; p],
-            items: vec![0; p],
-        };
-        for r in &set.responses {
-            let i = r.person as usize;
-            if i < p {
-                t.score[i] += f64::from(r.score);
-                t.max[i] += f64::from(r.max);
-                t.items[i] += 1;
-            }
-        }
-        t
-    }
-
-    /// Person `p`'s score as % of their paper maximum (`None` without responses).
-    pub(crate) fn percent(&self, p: usize) -> Option<f64> {
-        (self.items[p] > 0 && self.max[p] > 0.0).then(|| 100.0 * self.score[p] / self.max[p])
-    }
-}
-
-/// Response indices grouped by item (counting sort: offsets into one flat array).
-pub(crate) struct ByItem {
-    pub offsets: Vec<usize>,
-    pub order: Vec<u32>,
-}
-
-impl ByItem {
-    pub(crate) fn of(set: &ResponseSet) -> ByItem {
-        let k = set.items.len();
-        let mut offsets = vec![0usize; k + 1];
-        for r in &set.responses {
-            if (r.item as usize) < k && (r.person as usize) < set.persons.len() {
-                offsets[r.item as usize + 1] += 1;
-            }
-        }
-        for i in 0..k {
-            offsets[i + 1] += offsets[i];
-        }
-        let mut next = offsets.clone();
-        let mut order = vec![0u32; offsets[k]];
-        for (j, r) in set.responses.iter().enumerate() {
-            let i = r.item as usize;
-            if i < k && (r.person as usize) < set.persons.len() {
-                order[next[i]] = j as u32;
-                next[i] += 1;
-            }
-        }
-        ByItem { offsets, order }
-    }
-
-    pub(crate) fn of_item(&self, i: usize) -> &[u32] {
-        &self.order[self.offsets[i]..self.offsets[i + 1]]
-    }
-}
-
 /// Weight in [0, 1] of each sorted value's membership in the bottom `mass` of the group (ties
 /// at the cut share it equally, so the result does not depend on how ties happen to be
 /// ordered). `sorted` is ascending; `out` gets one weight per value.
@@ -217,22 +146,6 @@ pub(crate) fn top_weights(sorted: &[f64], mass: f64, out: &mut Vec<f64>) {
         out.extend(std::iter::repeat_n(w, e - s));
         s = e;
     }
-}
-
-/// Sample mean and variance (n − 1) of `xs`, two-pass.
-pub(crate) fn mean_var(xs: impl Iterator<Item = f64> + Clone) -> (f64, f64, usize) {
-    let (mut n, mut sum) = (0usize, 0.0);
-    for x in xs.clone() {
-        n += 1;
-        sum += x;
-    }
-    if n == 0 {
-        return (0.0, 0.0, 0);
-    }
-    let mean = sum / n as f64;
-    let ss: f64 = xs.map(|x| (x - mean) * (x - mean)).sum();
-    let var = if n > 1 { ss / (n as f64 - 1.0) } else { 0.0 };
-    (mean, var, n)
 }
 
 /// The fraction of the upper and the lower groups (27 %) by rest score.
@@ -447,5 +360,133 @@ fn test_stats(set: &ResponseSet, totals: &Totals, by_item: &ByItem) -> TestStats
         alpha: rel.alpha,
         sem: rel.sem,
         histogram,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analytics::{ItemMeta, Person, Response};
+
+    fn item(v: i32) -> ItemMeta {
+        ItemMeta {
+            version_id: v,
+            question_id: v,
+            option_count: 3,
+            key_mask: 1,
+        }
+    }
+
+    fn resp(person: u32, item: u32, score: f32, chosen: u16) -> Response {
+        Response {
+            person,
+            item,
+            score,
+            max: 1.0,
+            chosen,
+            omitted: chosen == 0,
+            seconds: None,
+        }
+    }
+
+    /// Persons × items 0/1 matrix as a fixed form (option A the key; a wrong answer picks B).
+    fn matrix(rows: &[&[u8]]) -> ResponseSet {
+        let k = rows[0].len();
+        ResponseSet {
+            items: (0..k as i32).map(item).collect(),
+            persons: (0..rows.len() as i32)
+                .map(|p| Person {
+                    attempt_id: p,
+                    group: None,
+                })
+                .collect(),
+            responses: rows
+                .iter()
+                .enumerate()
+                .flat_map(|(p, row)| {
+                    row.iter().enumerate().map(move |(i, &x)| {
+                        resp(p as u32, i as u32, f32::from(x), if x == 1 { 1 } else { 2 })
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn ties_at_a_cut_share_it_so_the_group_holds_exactly_its_mass() {
+        let mut w = Vec::new();
+        bottom_weights(&[1.0, 2.0, 2.0, 2.0, 3.0], 2.0, &mut w);
+        assert_eq!(w, [1.0, 1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0, 0.0]);
+        top_weights(&[1.0, 2.0, 2.0, 2.0, 3.0], 2.0, &mut w);
+        assert_eq!(w, [0.0, 1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0, 1.0]);
+    }
+
+    #[test]
+    fn facility_sd_and_test_figures_of_a_small_fixed_form() {
+        let set = matrix(&[&[1, 1, 1], &[1, 1, 0], &[1, 0, 0], &[0, 0, 0]]);
+        let a = analyse(&set);
+        assert_eq!(a.items[0].n, 4);
+        assert!((a.items[0].facility - 0.75).abs() < 1e-12);
+        assert!((a.items[0].sd - 0.5).abs() < 1e-12);
+        // A Guttman pattern: every item discriminates perfectly.
+        for s in &a.items {
+            assert!(s.item_rest_r.is_some_and(|r| r > 0.5), "{s:?}");
+            assert!(
+                s.discriminative_efficiency
+                    .is_some_and(|d| (d - 1.0).abs() < 1e-12)
+            );
+        }
+        assert_eq!(a.test.persons, 4);
+        assert!((a.test.mean - 50.0).abs() < 1e-12);
+        assert!((a.test.max - 100.0).abs() < 1e-12);
+        assert_eq!(a.test.histogram[9].count, 1, "100 % falls in the last bin");
+        assert_eq!(a.test.histogram[0].count, 1);
+        assert_eq!(a.items[0].omission_rate, 0.0);
+    }
+
+    #[test]
+    fn distractor_rates_are_split_by_thirds_of_the_rest_score() {
+        let set = matrix(&[
+            &[1, 1, 1],
+            &[1, 1, 1],
+            &[0, 1, 1],
+            &[0, 0, 1],
+            &[0, 0, 0],
+            &[0, 0, 0],
+        ]);
+        let a = analyse(&set);
+        let key = &a.items[0].options[0];
+        assert!(key.key && key.upper > key.lower);
+        let wrong = &a.items[0].options[1];
+        assert!(!wrong.key && wrong.lower > wrong.upper);
+        let t = a.items[0].thirds;
+        assert!((t.lower + t.middle + t.upper - 6.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_paper_of_one_item_gives_no_rest_score_but_counts_in_facility() {
+        let mut set = matrix(&[&[1, 0], &[0, 0], &[1, 1]]);
+        set.persons.push(Person {
+            attempt_id: 9,
+            group: None,
+        });
+        set.responses.push(resp(3, 0, 1.0, 1));
+        let a = analyse(&set);
+        assert_eq!(a.items[0].n, 4);
+        assert!((a.items[0].facility - 0.75).abs() < 1e-12);
+        let t = a.items[0].thirds;
+        assert!((t.lower + t.middle + t.upper - 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn an_empty_set_gives_no_figures_and_no_panic() {
+        let mut set = matrix(&[&[1]]);
+        set.responses.clear();
+        set.persons.clear();
+        let a = analyse(&set);
+        assert_eq!(a.items[0].n, 0);
+        assert_eq!(a.items[0].item_rest_r, None);
+        assert_eq!(a.test.persons, 0);
+        assert_eq!(a.test.alpha, None);
     }
 }

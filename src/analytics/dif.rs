@@ -1,7 +1,7 @@
 //! Differential item functioning between two groups: Mantel–Haenszel with the ETS A/B/C classes.
 
 use super::ResponseSet;
-use super::ctt::{ByItem, Totals};
+use super::reliability::{ByItem, Totals};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -100,3 +100,84 @@ fn weighted(stats: &[ItemStats], f: impl Fn(&ItemStats) -> Option<f64>) -> Optio
     }
     (w > 0.0).then(|| sum / w)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn part(n: u32, p: f64, sd: f64, r: f64, secs: f64, timed: u32) -> ItemStats {
+        ItemStats {
+            version_id: 7,
+            question_id: 3,
+            n,
+            facility: p,
+            sd,
+            item_rest_r: Some(r),
+            mean_seconds: Some(secs),
+            timed,
+            omission_rate: 0.1,
+            thirds: Thirds {
+                lower: f64::from(n) / 3.0,
+                middle: f64::from(n) / 3.0,
+                upper: f64::from(n) / 3.0,
+            },
+            options: vec![OptionStats {
+                index: 0,
+                key: true,
+                overall: p,
+                lower: p - 0.2,
+                middle: p,
+                upper: p + 0.2,
+            }],
+            ..ItemStats::default()
+        }
+    }
+
+    #[test]
+    fn n_is_summed_and_rates_are_weighted_by_attempts() {
+        let pooled = pool(&[
+            part(100, 0.5, 0.5, 0.3, 40.0, 100),
+            part(300, 0.7, 0.46, 0.2, 20.0, 100),
+        ]);
+        assert_eq!((pooled.n, pooled.version_id), (400, 7));
+        assert!((pooled.facility - 0.65).abs() < 1e-12);
+        assert!((pooled.item_rest_r.unwrap_or(0.0) - 0.225).abs() < 1e-12);
+        assert!(
+            (pooled.mean_seconds.unwrap_or(0.0) - 30.0).abs() < 1e-12,
+            "by timed responses"
+        );
+        assert!((pooled.options[0].upper - 0.85).abs() < 1e-12);
+    }
+
+    #[test]
+    fn pooling_stored_figures_with_a_new_session_equals_pooling_all_at_once() {
+        let (a, b, c) = (
+            part(50, 0.4, 0.49, 0.3, 10.0, 40),
+            part(80, 0.6, 0.49, 0.1, 30.0, 80),
+            part(20, 0.9, 0.3, 0.25, 5.0, 0),
+        );
+        let stepwise = pool(&[pool(&[a.clone(), b.clone()]), c.clone()]);
+        let at_once = pool(&[a, b, c]);
+        for (x, y) in [
+            (stepwise.facility, at_once.facility),
+            (stepwise.sd, at_once.sd),
+            (
+                stepwise.item_rest_r.unwrap_or(0.0),
+                at_once.item_rest_r.unwrap_or(0.0),
+            ),
+            (
+                stepwise.mean_seconds.unwrap_or(0.0),
+                at_once.mean_seconds.unwrap_or(0.0),
+            ),
+            (stepwise.options[0].lower, at_once.options[0].lower),
+        ] {
+            assert!((x - y).abs() < 1e-12);
+        }
+        assert_eq!(stepwise.n, at_once.n);
+    }
+
+    #[test]
+    fn no_parts_give_an_empty_row() {
+        assert_eq!(pool(&[]).n, 0);
+    }
+}

@@ -395,3 +395,126 @@ fn centre(b: &mut [f64], theta: &mut [f64], item_on: &[bool], items_on: usize) {
     b.iter_mut().for_each(|x| *x -= mean);
     theta.iter_mut().for_each(|x| *x -= mean);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analytics::{ItemMeta, Person, Response};
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    /// `persons` candidates, each answering `per_paper` items drawn from a pool of `pool`
+    /// whose difficulties are spread evenly over [−2, 2]; abilities uniform on [−2, 2].
+    pub(crate) fn simulate(
+        persons: usize,
+        pool: usize,
+        per_paper: usize,
+        seed: u64,
+    ) -> (ResponseSet, Vec<f64>) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let b: Vec<f64> = (0..pool)
+            .map(|i| -2.0 + 4.0 * i as f64 / (pool - 1) as f64)
+            .collect();
+        let mut set = ResponseSet {
+            items: (0..pool as i32)
+                .map(|v| ItemMeta {
+                    version_id: v,
+                    question_id: v,
+                    option_count: 4,
+                    key_mask: 1,
+                })
+                .collect(),
+            ..ResponseSet::default()
+        };
+        let mut idx: Vec<usize> = (0..pool).collect();
+        for p in 0..persons {
+            set.persons.push(Person {
+                attempt_id: p as i32,
+                group: None,
+            });
+            let theta: f64 = rng.random_range(-2.0..2.0);
+            for k in 0..per_paper {
+                let j = rng.random_range(k..pool);
+                idx.swap(k, j);
+                let i = idx[k];
+                let right = rng.random::<f64>() < 1.0 / (1.0 + (b[i] - theta).exp());
+                set.responses.push(Response {
+                    person: p as u32,
+                    item: i as u32,
+                    score: if right { 1.0 } else { 0.0 },
+                    max: 1.0,
+                    chosen: if right { 1 } else { 2 },
+                    omitted: false,
+                    seconds: None,
+                });
+            }
+        }
+        (set, b)
+    }
+
+    #[test]
+    fn converges_on_a_thousand_candidates_by_a_hundred_items_and_recovers_difficulty() {
+        let (set, truth) = simulate(1000, 100, 100, 1);
+        let c = calibrate(&set, &RaschOptions::default());
+        assert!(c.converged, "{} iterations", c.iterations);
+        assert_eq!(c.items.len(), 100);
+        let worst = c
+            .items
+            .iter()
+            .map(|it| (it.b - truth[it.version_id as usize]).abs())
+            .fold(0.0, f64::max);
+        assert!(worst < 0.35, "worst |b − truth| = {worst}");
+        assert!(c.items.iter().all(|it| (0.7..1.3).contains(&it.infit)));
+        assert!(
+            c.items.iter().map(|it| it.b).sum::<f64>().abs() < 1e-9,
+            "centred"
+        );
+    }
+
+    #[test]
+    fn converges_on_sparse_random_papers_from_a_larger_pool() {
+        let (set, _) = simulate(1000, 300, 100, 2);
+        let c = calibrate(&set, &RaschOptions::default());
+        assert!(c.converged);
+        assert!(c.items.iter().all(|it| it.se > 0.0 && it.se < 0.5));
+    }
+
+    #[test]
+    fn extreme_persons_and_items_and_rare_items_are_left_out_and_reported() {
+        let (mut set, _) = simulate(200, 10, 10, 3);
+        for r in set.responses.iter_mut() {
+            if r.person == 0 || r.item == 4 {
+                r.score = 1.0;
+            }
+        }
+        set.items.push(ItemMeta {
+            version_id: 99,
+            question_id: 99,
+            option_count: 4,
+            key_mask: 1,
+        });
+        let c = calibrate(&set, &RaschOptions::default());
+        let reasons: Vec<(i32, Excluded)> = c
+            .excluded_items
+            .iter()
+            .map(|e| (e.version_id, e.reason))
+            .collect();
+        assert!(reasons.contains(&(99, Excluded::FewResponses)));
+        assert!(reasons.contains(&(4, Excluded::AllCorrect)));
+        assert!(
+            c.excluded_persons
+                .iter()
+                .any(|e| e.attempt_id == 0 && e.reason == Excluded::AllCorrect)
+        );
+        assert!(
+            c.items
+                .iter()
+                .all(|it| it.version_id != 4 && it.version_id != 99)
+        );
+        assert!(
+            c.persons
+                .iter()
+                .all(|p| p.attempt_id != 0 && p.theta.is_finite())
+        );
+    }
+}

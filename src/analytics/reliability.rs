@@ -2,7 +2,6 @@
 //! and the standard error of measurement.
 
 use super::ResponseSet;
-use super::ctt::{ByItem, Totals, mean_var};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -73,4 +72,183 @@ pub fn alpha(k: f64, sum_item_var: f64, total_var: f64) -> Option<f64> {
 /// SEM = SD · √(1 − α) (α above 1 cannot happen; below 0 it still gives a figure).
 pub fn sem(sd: f64, alpha: f64) -> f64 {
     sd * (1.0 - alpha).max(0.0).sqrt()
+}
+
+/// Per person: points earned, points possible and items on the paper (summed once, shared by
+/// every statistic that needs totals).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Totals {
+    /// Points earned per person.
+    pub score: Vec<f64>,
+    /// Paper maximum per person.
+    pub max: Vec<f64>,
+    /// Items on the paper per person.
+    pub items: Vec<u32>,
+}
+
+impl Totals {
+    pub(crate) fn of(set: &ResponseSet) -> Totals {
+        let p = set.persons.len();
+        let mut t = Totals {
+            score: vec![0.0; p],
+            max: vec![0.0; p],
+            items: vec![0; p],
+        };
+        for r in &set.responses {
+            let i = r.person as usize;
+            if i < p {
+                t.score[i] += f64::from(r.score);
+                t.max[i] += f64::from(r.max);
+                t.items[i] += 1;
+            }
+        }
+        t
+    }
+
+    /// Person `p`'s score as % of their paper maximum (`None` without responses).
+    pub(crate) fn percent(&self, p: usize) -> Option<f64> {
+        (self.items[p] > 0 && self.max[p] > 0.0).then(|| 100.0 * self.score[p] / self.max[p])
+    }
+}
+
+/// Response indices grouped by item (counting sort: offsets into one flat array).
+pub(crate) struct ByItem {
+    pub offsets: Vec<usize>,
+    pub order: Vec<u32>,
+}
+
+impl ByItem {
+    pub(crate) fn of(set: &ResponseSet) -> ByItem {
+        let k = set.items.len();
+        let mut offsets = vec![0usize; k + 1];
+        for r in &set.responses {
+            if (r.item as usize) < k && (r.person as usize) < set.persons.len() {
+                offsets[r.item as usize + 1] += 1;
+            }
+        }
+        for i in 0..k {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut next = offsets.clone();
+        let mut order = vec![0u32; offsets[k]];
+        for (j, r) in set.responses.iter().enumerate() {
+            let i = r.item as usize;
+            if i < k && (r.person as usize) < set.persons.len() {
+                order[next[i]] = j as u32;
+                next[i] += 1;
+            }
+        }
+        ByItem { offsets, order }
+    }
+
+    pub(crate) fn of_item(&self, i: usize) -> &[u32] {
+        &self.order[self.offsets[i]..self.offsets[i + 1]]
+    }
+}
+
+/// Sample mean and variance (n − 1) of `xs`, two-pass.
+pub(crate) fn mean_var(xs: impl Iterator<Item = f64> + Clone) -> (f64, f64, usize) {
+    let (mut n, mut sum) = (0usize, 0.0);
+    for x in xs.clone() {
+        n += 1;
+        sum += x;
+    }
+    if n == 0 {
+        return (0.0, 0.0, 0);
+    }
+    let mean = sum / n as f64;
+    let ss: f64 = xs.map(|x| (x - mean) * (x - mean)).sum();
+    let var = if n > 1 { ss / (n as f64 - 1.0) } else { 0.0 };
+    (mean, var, n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analytics::{ItemMeta, Person, Response};
+
+    fn set(rows: &[&[f32]], papers: Option<&[&[usize]]>) -> ResponseSet {
+        let k = rows[0].len();
+        let mut s = ResponseSet {
+            items: (0..k as i32)
+                .map(|v| ItemMeta {
+                    version_id: v,
+                    question_id: v,
+                    option_count: 0,
+                    key_mask: 0,
+                })
+                .collect(),
+            ..ResponseSet::default()
+        };
+        for (p, row) in rows.iter().enumerate() {
+            s.persons.push(Person {
+                attempt_id: p as i32,
+                group: None,
+            });
+            for (i, &x) in row.iter().enumerate() {
+                if papers.is_some_and(|papers| !papers[p].contains(&i)) {
+                    continue;
+                }
+                s.responses.push(Response {
+                    person: p as u32,
+                    item: i as u32,
+                    score: x,
+                    max: 2.0,
+                    chosen: 0,
+                    omitted: false,
+                    seconds: None,
+                });
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn alpha_of_a_fixed_form_is_the_textbook_formula_on_raw_points() {
+        let rows: &[&[f32]] = &[
+            &[2.0, 1.0, 2.0],
+            &[1.0, 1.0, 0.0],
+            &[2.0, 2.0, 2.0],
+            &[0.0, 1.0, 0.0],
+            &[1.0, 0.0, 1.0],
+        ];
+        let var = |xs: &[f64]| {
+            let m = xs.iter().sum::<f64>() / xs.len() as f64;
+            xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (xs.len() as f64 - 1.0)
+        };
+        let col = |i: usize| rows.iter().map(|r| f64::from(r[i])).collect::<Vec<_>>();
+        let totals: Vec<f64> = rows
+            .iter()
+            .map(|r| r.iter().map(|&x| f64::from(x)).sum())
+            .collect();
+        let textbook = 1.5 * (1.0 - (var(&col(0)) + var(&col(1)) + var(&col(2))) / var(&totals));
+        let r = reliability(&set(rows, None));
+        assert!((r.alpha.unwrap_or(f64::NAN) - textbook).abs() < 1e-12);
+        let sd_pct = var(&totals).sqrt() / 6.0 * 100.0;
+        assert!((r.sem.unwrap_or(f64::NAN) - sd_pct * (1.0 - textbook).sqrt()).abs() < 1e-9);
+        assert_eq!(r.items_per_paper, 3.0);
+    }
+
+    #[test]
+    fn alpha_is_defined_when_each_person_answers_a_different_subset() {
+        let rows: &[&[f32]] = &[
+            &[2.0, 2.0, 0.0, 2.0],
+            &[0.0, 0.0, 1.0, 0.0],
+            &[2.0, 1.0, 2.0, 2.0],
+            &[0.0, 1.0, 0.0, 1.0],
+        ];
+        let papers: &[&[usize]] = &[&[0, 1, 3], &[0, 2, 3], &[1, 2, 3], &[0, 1, 2]];
+        let r = reliability(&set(rows, Some(papers)));
+        assert_eq!(r.items_per_paper, 3.0);
+        assert!(r.alpha.is_some_and(|a| a.is_finite() && a <= 1.0));
+    }
+
+    #[test]
+    fn one_person_or_no_spread_gives_no_alpha() {
+        assert_eq!(reliability(&set(&[&[1.0, 2.0]], None)).alpha, None);
+        assert_eq!(
+            reliability(&set(&[&[1.0, 1.0], &[1.0, 1.0]], None)).alpha,
+            None
+        );
+    }
 }

@@ -158,7 +158,7 @@ pub fn to_xlsx(r: &Report) -> AppResult<Vec<u8>> {
             "人数 Persons",
             "平均分% Mean",
             "标准差% SD",
-            "α",
+            "Alpha",
             "SEM%",
         ];
         for (j, h) in head.iter().enumerate() {
@@ -221,7 +221,7 @@ pub fn summary(r: &Report) -> Vec<(String, String)> {
                 "最低/最高 Min/Max (%)".into(),
                 format!("{:.1} / {:.1}", t.min, t.max),
             ),
-            ("α (KR-20)".into(), opt(t.alpha)),
+            ("信度 Alpha (KR-20)".into(), opt(t.alpha)),
             ("SEM (%)".into(), opt(t.sem)),
         ]);
     }
@@ -429,7 +429,7 @@ pub fn to_pdf(r: &Report) -> AppResult<Vec<u8>> {
         }
         p.text(
             &format!(
-                "分数分布（%） Score distribution   α = {}   SEM = {}",
+                "分数分布（%） Score distribution   alpha = {}   SEM = {}",
                 opt(t.alpha),
                 opt(t.sem)
             ),
@@ -456,7 +456,7 @@ pub fn to_pdf(r: &Report) -> AppResult<Vec<u8>> {
         for s in &r.sessions {
             p.line_of_text(
                 &format!(
-                    "{}：{} 人，平均 {:.1}%，标准差 {:.1}%，α = {}，SEM = {}",
+                    "{}：{} 人，平均 {:.1}%，标准差 {:.1}%，alpha = {}，SEM = {}",
                     s.title,
                     s.test.persons,
                     s.test.mean,

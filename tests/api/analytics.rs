@@ -324,3 +324,61 @@ async fn the_exports_are_xlsx_and_pdf() {
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn dif_needs_two_named_groups_and_a_question_can_be_sent_to_review() {
+    let (app, admin) = bank().await;
+    let s = sat_session(app, admin, None, 4, 950, true).await;
+    let dif = format!("/api/sessions/{}/analytics/dif", s.session_id);
+    // The fixture's candidates name no employer: no groups, nothing compared.
+    let r = s.app.get_json(&s.admin, &dif).await;
+    assert_eq!(r["groups"], json!([]));
+    assert_eq!(r["reference"], Value::Null);
+    let r = s
+        .app
+        .get(&s.admin, &format!("{dif}?reference=甲公司"))
+        .await;
+    assert_eq!(
+        error_code(r).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "bad_dif_groups".into())
+    );
+    let r = s
+        .app
+        .get(&s.admin, &format!("{dif}?reference=甲公司&focal=乙公司"))
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown groups"
+    );
+
+    let report = s
+        .app
+        .get_json(
+            &s.admin,
+            &format!("/api/sessions/{}/analytics", s.session_id),
+        )
+        .await;
+    let question = item(&report, HARD)["stats"]["question_id"].clone();
+    let r = s
+        .app
+        .post_json(
+            &s.admin,
+            &format!("/api/analytics/questions/{question}/review"),
+            &json!({"reason": "统计标记：过难（p = 0.00）"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: Value = r.json().await.unwrap();
+    assert!(body["flagged"].is_boolean());
+    let proctor = s.app.user_with_roles("proctor3", &["proctor"]).await;
+    let r = s
+        .app
+        .post_json(
+            &proctor,
+            &format!("/api/analytics/questions/{question}/review"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}

@@ -54,6 +54,8 @@ export async function startServer({ env = {}, args = [] } = {}) {
       RUST_LOG: 'warn',
       // The demo competition takes seconds to make; the competition tests make their own.
       DEMO_COMPETITION: '0',
+      // The past session of the item-analytics demo (200 sittings) too; analytics.test.mjs asks for it.
+      DEMO_HISTORY: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -51,7 +51,11 @@ export function sortRows(rows, key, dir) {
   });
 }
 
-const flagBadges = (r) => el('span', { class: 'flags' }, ...r.flags.map((f) => el('span', { class: 'badge flag', 'data-test': 'analytics-flag', 'data-code': f.code, title: f.detail }, `${(document.documentElement.lang || 'zh').startsWith('en') ? f.en : f.zh} (${f.detail})`)));
+// Short badges (the figures behind each flag in its tooltip), so a row stays one line high.
+const isEnglish = () => (document.documentElement.lang || 'zh').startsWith('en');
+const flagBadges = (r) => el('span', { class: 'flags' }, ...r.flags.map((f) => el('span', { class: f.code === 'few_responses' ? 'badge' : 'badge flag', 'data-test': 'analytics-flag', 'data-code': f.code, title: `${isEnglish() ? f.en : f.zh} (${f.detail})` }, tc(`analytics.flag.${f.code}`))));
+/** Flags that would send the question to review (not a mere lack of responses). */
+const reviewFlags = (r) => r.flags.filter((f) => f.code !== 'few_responses');
 
 /** Difficulty × discrimination, with the flag zones shaded from the report's thresholds. */
 function scatter(rep) {
@@ -63,14 +67,14 @@ function scatter(rep) {
   const y = (r) => top + (yMax - Math.max(yMin, Math.min(yMax, r))) / (yMax - yMin) * ph;
   const titleId = `scatter-${uid()}`;
   const points = rep.items.map((r) => ({ r, d: r.stats.item_rest_r ?? r.stats.upper_lower_d }));
-  const flagged = rep.items.filter((r) => r.flags.length).length;
+  const flagged = rep.items.filter((r) => reviewFlags(r).length).length;
   const zone = (x1, y1, x2, y2, fill, label, test) => svg('g', { 'data-test': test },
     svg('rect', { x: Math.min(x1, x2), y: Math.min(y1, y2), width: Math.abs(x2 - x1), height: Math.abs(y2 - y1), fill, 'fill-opacity': 0.18 }),
     label ? svg('text', { x: Math.min(x1, x2) + 4, y: Math.min(y1, y2) + 12, class: 'axis-text', 'font-size': 11, fill: '#555' }, label) : '');
   const ticksX = [0, 0.2, 0.4, 0.6, 0.8, 1];
   const ticksY = [-0.5, 0, 0.2, 0.5, 1];
   return el('figure', { class: 'card analytics-plot', 'data-test': 'analytics-scatter' },
-    svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': titleId, width: '100%', style: 'max-width: 560px' },
+    svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': titleId, class: 'histogram-svg' },
       svg('title', { id: titleId }, tc('analytics.scatterAlt', { n: rep.items.length, flagged })),
       zone(x(0), y(yMax), x(t.min_facility), y(yMin), '#d62728', tc('analytics.zoneHard'), 'zone-hard'),
       zone(x(t.max_facility), y(yMax), x(1), y(yMin), '#ff7f0e', tc('analytics.zoneEasy'), 'zone-easy'),
@@ -84,7 +88,7 @@ function scatter(rep) {
         svg('text', { x: left - 6, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 11 }, String(v)))),
       ...points.filter((p) => p.d !== null && p.d !== undefined).map((p) => svg('circle', {
         cx: x(p.r.stats.facility), cy: y(p.d), r: 5, 'data-test': 'scatter-point', 'data-ident': p.r.ident,
-        fill: p.r.flags.length ? '#d62728' : '#1f77b4', 'fill-opacity': 0.8, stroke: '#fff',
+        fill: reviewFlags(p.r).length ? '#d62728' : '#1f77b4', 'fill-opacity': 0.8, stroke: '#fff',
       }, svg('title', {}, `${p.r.ident}: p = ${f3(p.r.stats.facility)}, r = ${f3(p.d)}`))),
       svg('text', { x: left + pw / 2, y: H - 6, 'text-anchor': 'middle', 'font-size': 12 }, tc('analytics.scatterX')),
       svg('text', { x: 12, y: top + ph / 2, 'text-anchor': 'middle', 'font-size': 12, transform: `rotate(-90 12 ${top + ph / 2})` }, tc('analytics.scatterY'))),
@@ -101,7 +105,7 @@ export function distractors(row) {
   const titleId = `distractor-${uid()}`;
   const options = row.stats.options || [];
   return el('figure', { class: 'card analytics-plot', 'data-test': 'analytics-distractor', 'data-ident': row.ident },
-    svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': titleId, width: '100%', style: 'max-width: 460px' },
+    svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': titleId, class: 'histogram-svg' },
       svg('title', { id: titleId }, tc('analytics.distractorAlt', { ident: row.ident })),
       ...[0, 0.25, 0.5, 0.75, 1].map((v) => svg('g', {},
         svg('line', { x1: left, x2: left + pw, y1: y(v), y2: y(v), stroke: '#ddd' }),
@@ -128,7 +132,7 @@ function histogram(test) {
   const bw = pw / Math.max(1, data.length);
   const titleId = `hist-${uid()}`;
   return el('figure', { class: 'card analytics-plot', 'data-test': 'analytics-histogram' },
-    svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': titleId, width: '100%', style: 'max-width: 560px' },
+    svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': titleId, class: 'histogram-svg' },
       svg('title', { id: titleId }, tc('analytics.histogramAlt', { list: data.map((d) => `${fmtNum(d.from)}–${fmtNum(d.to)}: ${d.count}`).join('; ') })),
       ...data.map((d, i) => {
         const h = (d.count / peak) * ph;
@@ -152,7 +156,7 @@ function testSummary(test, rep) {
     stat('alpha', f3(test.alpha), 'analytics-alpha'),
     stat('sem', test.sem === null || test.sem === undefined ? '—' : `${fmtNum(test.sem)}%`, 'analytics-sem'),
     stat('items', String(rep.items.length), 'analytics-items'),
-    stat('flagged', String(rep.items.filter((r) => r.flags.length).length), 'analytics-flagged'));
+    stat('flagged', String(rep.items.filter((r) => reviewFlags(r).length).length), 'analytics-flagged'));
 }
 
 /** The sortable item table; `onOptions(row)` shows a row's option curves. */
@@ -164,7 +168,7 @@ function itemTable(rep, msg, onOptions) {
     const b = ev.currentTarget;
     b.disabled = true;
     try {
-      const reason = r.flags.map((f) => `${f.zh}（${f.detail}）`).join('；');
+      const reason = reviewFlags(r).map((f) => `${f.zh}（${f.detail}）`).join('；');
       const out = await call('POST', `/api/analytics/questions/${r.stats.question_id}/review`, { body: { reason } });
       show(msg, out.flagged ? 'ok' : 'warn', tc(out.flagged ? 'analytics.reviewed' : 'analytics.notActive', { ident: r.ident }));
     } catch (e) { show(msg, 'error', errorText(e)); } finally { b.disabled = false; }
@@ -182,14 +186,14 @@ function itemTable(rep, msg, onOptions) {
         } }, tc(`analytics.col.${text}`), sorted ? (dir === 'asc' ? ' ▲' : ' ▼') : ''));
     });
     head.push(el('th', { scope: 'col' }, tc('analytics.col.actions')));
-    wrap.replaceChildren(el('table', { 'data-test': 'analytics-table' },
+    wrap.replaceChildren(el('table', { 'data-test': 'analytics-table', class: 'analytics-table' },
       el('thead', {}, el('tr', {}, ...head)),
       el('tbody', {}, ...rows.map((r) => el('tr', { 'data-test': 'analytics-row', 'data-ident': r.ident, class: r.flags.length ? 'flagged' : null },
         ...COLUMNS.map(([k, , , text]) => el('td', { class: ['bank', 'ident', 'kind', 'status', 'flags'].includes(k) ? null : 'num', 'data-col': k },
           k === 'flags' ? flagBadges(r) : text(r))),
-        el('td', {}, el('div', { class: 'actions' },
+        el('td', { class: 'analytics-actions' }, el('div', { class: 'actions' },
           (r.stats.options || []).length ? el('button', { type: 'button', 'data-test': 'analytics-options', onclick: () => onOptions(r) }, tc('analytics.options')) : '',
-          r.flags.length && r.status === 'active' ? review(r) : '')))))));
+          reviewFlags(r).length && r.status === 'active' ? review(r) : '')))))));
   }
   draw();
   return el('div', {}, note, wrap);

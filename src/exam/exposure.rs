@@ -4,6 +4,7 @@
 
 use super::attempt::ExamRuntime;
 use super::attempt_repo;
+use super::blueprint::BlueprintError;
 use super::entity::session;
 use super::paper::{DrawIndex, DrawReport, Paper};
 use super::service::ExamId;
@@ -117,14 +118,36 @@ pub struct SessionDrawReport {
     pub report: DrawReport,
 }
 
+/// A parallel-paper target to try instead of the blueprint's, on its 1–5 scale.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WhatIfTarget {
+    target: f64,
+    tolerance: f64,
+}
+
+impl WhatIfTarget {
+    /// Checks the values as a blueprint would; the tolerance defaults to the blueprint default.
+    pub fn parse(target: f64, tolerance: Option<f64>) -> Result<Self, BlueprintError> {
+        let tolerance = tolerance.unwrap_or(super::blueprint::DEFAULT_TOLERANCE);
+        if !(tolerance.is_finite() && tolerance >= 0.0) {
+            return Err(BlueprintError::BadTolerance(tolerance));
+        }
+        if !(1.0..=5.0).contains(&target) {
+            return Err(BlueprintError::BadTarget(target));
+        }
+        Ok(Self { target, tolerance })
+    }
+}
+
 /// Draws `papers` papers from the session's pool by the author's difficulty alone and with
 /// measured facility, and reports the spread of expected scores of both under the measured
-/// facility.
+/// facility; with `what_if`, both ways aim at that target instead of the blueprint's.
 pub async fn draw_report(
     db: &DatabaseConnection,
     rt: &ExamRuntime,
     s: &session::Model,
     papers: u32,
+    what_if: Option<WhatIfTarget>,
 ) -> AppResult<SessionDrawReport> {
     let (index, measured, frozen) = match attempt_repo::snapshot(db, s.id).await? {
         Some(snap) => {
@@ -148,6 +171,10 @@ pub async fn draw_report(
                 false,
             )
         }
+    };
+    let index = match what_if {
+        Some(w) => index.with_target(w.target, w.tolerance),
+        None => index,
     };
     let pool = index.pool_size();
     let report = tokio::task::spawn_blocking(move || super::paper::draw_report(&index, papers))

@@ -10,6 +10,7 @@ use crate::exam::repo;
 use crate::exam::roster::{self, RosterRow};
 use crate::exam::session::{self as svc, NewSession, RosterLine, RosterReport, SessionId};
 use crate::state::AppState;
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use actix_web::{delete, get, post, put};
 use serde::{Deserialize, Serialize};
@@ -514,6 +515,11 @@ pub async fn qr_svg(staff: Staff, q: web::Query<QrQuery>) -> AppResult<HttpRespo
 pub struct DrawReportQuery {
     /// Papers per way, 1–2000 (200 when left out).
     pub papers: Option<u32>,
+    /// A parallel-paper target (1–5) to try instead of the blueprint's: what both ways would
+    /// accept had the blueprint asked for it.
+    pub target: Option<f64>,
+    /// Its tolerance in difficulty levels (the blueprint default 0.3 when left out).
+    pub tolerance: Option<f64>,
 }
 
 /// Exposure per question on the session's papers and the overlap rate between two candidates'
@@ -549,8 +555,13 @@ pub async fn draw_report(
     staff.require(Role::Author)?;
     let (s, _) = visible(&state, &staff, *id).await?;
     let papers = q.papers.unwrap_or(200).clamp(1, 2000);
+    let what_if = q
+        .target
+        .map(|t| crate::exam::exposure::WhatIfTarget::parse(t, q.tolerance))
+        .transpose()
+        .map_err(|e| AppError::text(StatusCode::UNPROCESSABLE_ENTITY, e.code(), e.text()))?;
     Ok(web::Json(
-        crate::exam::exposure::draw_report(&state.db, &state.exams, &s, papers).await?,
+        crate::exam::exposure::draw_report(&state.db, &state.exams, &s, papers, what_if).await?,
     ))
 }
 

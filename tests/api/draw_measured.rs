@@ -159,6 +159,18 @@ async fn the_draw_report_compares_author_and_measured_difficulty_on_the_frozen_p
         let v = after[k].as_f64().unwrap();
         assert!((0.0..=100.0).contains(&v), "{k} {v}");
     }
+    // A what-if target replaces the blueprint's in both ways; an impossible one is refused.
+    let what_if = s
+        .app
+        .get_json(&s.admin, &format!("{path}&target=2&tolerance=0.5"))
+        .await;
+    assert_eq!(what_if["report"]["target"], json!([75.0, 7.5]));
+    let bad = s.app.get(&s.admin, &format!("{path}&target=7")).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        bad.json::<Value>().await.unwrap()["error"]["code"],
+        "bad_target"
+    );
     let proctor = s.app.user_with_roles("proctor9", &["proctor"]).await;
     assert_eq!(
         s.app.get(&proctor, &path).await.status(),

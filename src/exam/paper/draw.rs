@@ -171,6 +171,15 @@ impl DrawIndex {
         })
     }
 
+    /// The same index with another parallel-paper target (1–5 scale) and tolerance: what the
+    /// draw would accept had the blueprint asked for it. The caller checks both values.
+    pub fn with_target(&self, target: f64, tolerance: f64) -> DrawIndex {
+        let mut out = self.clone();
+        out.target = Some(target);
+        out.tolerance = tolerance;
+        out
+    }
+
     /// The ability θ_cut equated pass marks sit at; none unless [`DrawIndex::equate`] found one.
     pub fn theta_cut(&self) -> Option<f64> {
         self.equating.as_ref().and_then(|e| e.theta_cut)

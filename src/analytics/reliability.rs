@@ -50,7 +50,12 @@ pub(crate) fn from_parts(set: &ResponseSet, totals: &Totals, by_item: &ByItem) -
         let idx = by_item.of_item(i);
         let c = idx.iter().map(|&j| {
             let r = &set.responses[j as usize];
-            100.0 * f64::from(r.score) / totals.max[r.person as usize]
+            let max = totals.max[r.person as usize];
+            if max > 0.0 {
+                100.0 * f64::from(r.score) / max
+            } else {
+                0.0
+            }
         });
         let (_, var, ni) = mean_var(c);
         sum_item_var += ni as f64 / nf * var;

@@ -172,11 +172,24 @@ pub async fn session_report(
             .trim()
             .to_string(),
     };
-    let feed = session(db, s.id, &Grouping::None).await?;
-    if let Some(r) = store::session_report(db, scope.clone(), feed.terminated).await? {
+    // Stored figures need only the count of terminated sittings, not every response again.
+    if let Some(r) = store::session_report(db, scope.clone(), terminated(db, s.id).await?).await? {
         return Ok(r);
     }
+    let feed = session(db, s.id, &Grouping::None).await?;
     store::live_report(db, scope, &feed.set, feed.pending, feed.terminated).await
+}
+
+/// How many of a session's sittings a proctor ended for misconduct (left out of the figures).
+async fn terminated(db: &impl ConnectionTrait, session_id: i32) -> AppResult<usize> {
+    use super::entity::attempt;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let n = attempt::Entity::find()
+        .filter(attempt::Column::SessionId.eq(session_id))
+        .filter(attempt::Column::SubmittedBy.eq(SubmittedBy::Terminated))
+        .count(db)
+        .await?;
+    Ok(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// How to split a session's candidates for differential item functioning.

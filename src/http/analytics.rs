@@ -26,7 +26,9 @@ pub struct ReportQuery {
     pub format: Option<String>,
 }
 
-fn respond(r: Report, format: Option<&str>, name: &str) -> AppResult<HttpResponse> {
+/// Renders the report; XLSX and PDF are built off the async workers (a big bank's PDF takes
+/// a second or more).
+async fn respond(r: Report, format: Option<&str>, name: &str) -> AppResult<HttpResponse> {
     let attachment = |ext: &str| {
         (
             "Content-Disposition",
@@ -38,11 +40,19 @@ fn respond(r: Report, format: Option<&str>, name: &str) -> AppResult<HttpRespons
         "xlsx" => Ok(HttpResponse::Ok()
             .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             .insert_header(attachment("xlsx"))
-            .body(export::to_xlsx(&r)?)),
+            .body(
+                web::block(move || export::to_xlsx(&r))
+                    .await
+                    .map_err(AppError::internal)??,
+            )),
         "pdf" => Ok(HttpResponse::Ok()
             .content_type("application/pdf")
             .insert_header(attachment("pdf"))
-            .body(export::to_pdf(&r)?)),
+            .body(
+                web::block(move || export::to_pdf(&r))
+                    .await
+                    .map_err(AppError::internal)??,
+            )),
         other => Err(AppError::bad_request(
             ErrorCode::UnknownFormat,
             format!("format {other:?} is not json, xlsx or pdf"),
@@ -74,6 +84,7 @@ pub async fn session_report(
         q.format.as_deref(),
         &format!("analytics-session-{}", s.id),
     )
+    .await
 }
 
 /// Recomputes and records a session's statistics from its final results now (authors).
@@ -175,6 +186,7 @@ pub async fn exam_report(
         q.format.as_deref(),
         &format!("analytics-exam-{}", exam.row.id),
     )
+    .await
 }
 
 /// A bank's questions with statistics pooled over every recorded session that showed them,
@@ -202,6 +214,7 @@ pub async fn bank_report(
         q.format.as_deref(),
         &format!("analytics-bank-{}", bank.code),
     )
+    .await
 }
 
 /// The analytics settings: flag thresholds, minimum responses, auto-flag.

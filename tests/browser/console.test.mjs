@@ -204,7 +204,7 @@ test('the blueprint builder flags a short cell live, turns feasible when lowered
   const cell = page.locator('[data-test=bp-cell]').first();
   await cell.locator('[data-test=bp-bank]').selectOption('VID');
   await cell.locator('[data-test=bp-kind]').selectOption('short');
-  // VID has 4 active short answers; ask for 6.
+  // VID has 5 active short answers since the 2026-12 bank review; ask for 6.
   await cell.locator('[data-test=bp-count]').fill('6');
   await cell.locator('[data-test=bp-points]').fill('5');
   await page.fill('[data-test=exam-pass-line]', '20');
@@ -228,14 +228,14 @@ test('the blueprint builder flags a short cell live, turns feasible when lowered
   assert.equal(await short.count(), 1);
   assert.equal(await short.getAttribute('data-section'), '1');
   assert.equal(await short.getAttribute('data-cell'), '1');
-  assert.match(await short.locator('[data-test=bp-cell-shortage]').innerText(), /需要 6 题，可用 4 题，缺 2 题/);
+  assert.match(await short.locator('[data-test=bp-cell-shortage]').innerText(), /需要 6 题，可用 5 题，缺 1 题/);
   assert.match(await text(page, '[data-test=bp-shortages]'), /第 1 部分规则 1（VID 简答/);
   await shot(page, 'console-blueprint');
 
   // Saving it anyway is refused with the server's list of short cells.
   await page.click('[data-test=exam-save]');
   await page.waitForSelector('[data-test=exam-save-error]');
-  assert.match(await text(page, '[data-test=exam-save-error]'), /需要 6，可用 4，缺 2/);
+  assert.match(await text(page, '[data-test=exam-save-error]'), /需要 6，可用 5，缺 1/);
 
   // Lowering the count makes it feasible, without a save.
   await cell.locator('[data-test=bp-count]').fill('4');

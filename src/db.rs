@@ -343,3 +343,19 @@ pub fn stmt(
 ) -> sea_orm::Statement {
     sea_orm::Statement::from_sql_and_values(db.get_database_backend(), sql(db, text), values)
 }
+
+/// Runs `text`, whose `{ids}` stands for an `IN (…)` list, over `ids` in chunks small enough for
+/// either backend's parameter limit, and returns every chunk's rows in order.
+pub async fn query_in(
+    db: &impl sea_orm::ConnectionTrait,
+    text: &str,
+    ids: &[i32],
+) -> Result<Vec<sea_orm::QueryResult>, sea_orm::DbErr> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let sql = text.replace("{ids}", &placeholders(chunk.len()));
+        let values = chunk.iter().map(|&i| sea_orm::Value::from(i));
+        out.extend(db.query_all_raw(stmt(db, &sql, values)).await?);
+    }
+    Ok(out)
+}

@@ -14,7 +14,7 @@ use super::rasch::{self, RaschOptions};
 use super::{ResponseSet, pooling};
 use crate::bank::review::{self, FlagSource};
 use crate::bank::service::QuestionId;
-use crate::db::{placeholders, stmt};
+use crate::db::{placeholders, query_in, stmt};
 use crate::error::{AppError, AppResult, ErrorCode};
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -261,22 +261,10 @@ pub async fn calibration_sessions(
         return Ok(Vec::new());
     }
     let mut banks: Vec<i32> = Vec::new();
-    for chunk in version_ids.chunks(500) {
-        let rows = db
-            .query_all_raw(stmt(
-                db,
-                &format!(
-                    "SELECT DISTINCT q.bank_id AS bank_id FROM question_versions v JOIN questions q ON q.id = v.question_id WHERE v.id IN ({})",
-                    placeholders(chunk.len())
-                ),
-                chunk.iter().map(|&i| Value::from(i)),
-            ))
-            .await?;
-        for r in rows {
-            let b: i32 = r.try_get("", "bank_id")?;
-            if !banks.contains(&b) {
-                banks.push(b);
-            }
+    for r in query_in(db, "SELECT DISTINCT q.bank_id AS bank_id FROM question_versions v JOIN questions q ON q.id = v.question_id WHERE v.id IN ({ids})", version_ids).await? {
+        let b: i32 = r.try_get("", "bank_id")?;
+        if !banks.contains(&b) {
+            banks.push(b);
         }
     }
     if banks.is_empty() {
@@ -370,25 +358,19 @@ pub async fn measured(
     version_ids: &[i32],
 ) -> Result<HashMap<i32, Measured>, DbErr> {
     let mut sums: HashMap<i32, (u32, f64)> = HashMap::new();
-    for chunk in version_ids.chunks(500) {
-        let rows = db
-            .query_all_raw(stmt(
-                db,
-                &format!(
-                    "SELECT version_id, n, facility FROM analytics_item_stats WHERE version_id IN ({})",
-                    placeholders(chunk.len())
-                ),
-                chunk.iter().map(|&i| Value::from(i)),
-            ))
-            .await?;
-        for r in rows {
-            let v: i32 = r.try_get("", "version_id")?;
-            let n: i32 = r.try_get("", "n")?;
-            let f: f64 = r.try_get("", "facility")?;
-            let e = sums.entry(v).or_default();
-            e.0 += n.max(0) as u32;
-            e.1 += n.max(0) as f64 * f;
-        }
+    for r in query_in(
+        db,
+        "SELECT version_id, n, facility FROM analytics_item_stats WHERE version_id IN ({ids})",
+        version_ids,
+    )
+    .await?
+    {
+        let v: i32 = r.try_get("", "version_id")?;
+        let n: i32 = r.try_get("", "n")?;
+        let f: f64 = r.try_get("", "facility")?;
+        let e = sums.entry(v).or_default();
+        e.0 += n.max(0) as u32;
+        e.1 += n.max(0) as f64 * f;
     }
     let cal = calibrations(db, version_ids).await?;
     let mut out = HashMap::new();
@@ -531,30 +513,18 @@ async fn question_info(
     ids: &[i32],
 ) -> Result<HashMap<i32, QuestionInfo>, DbErr> {
     let mut out = HashMap::new();
-    for chunk in ids.chunks(500) {
-        let rows = db
-            .query_all_raw(stmt(
-                db,
-                &format!(
-                    "SELECT q.id AS id, b.code AS bank, q.ident AS ident, q.kind AS kind, q.status AS status, q.stem AS stem FROM questions q JOIN banks b ON b.id = q.bank_id WHERE q.id IN ({})",
-                    placeholders(chunk.len())
-                ),
-                chunk.iter().map(|&i| Value::from(i)),
-            ))
-            .await?;
-        for r in rows {
-            let stem: String = r.try_get("", "stem")?;
-            out.insert(
-                r.try_get::<i32>("", "id")?,
-                QuestionInfo {
-                    bank: r.try_get("", "bank")?,
-                    ident: r.try_get("", "ident")?,
-                    kind: r.try_get("", "kind")?,
-                    status: r.try_get("", "status")?,
-                    stem: stem.chars().take(120).collect(),
-                },
-            );
-        }
+    for r in query_in(db, "SELECT q.id AS id, b.code AS bank, q.ident AS ident, q.kind AS kind, q.status AS status, q.stem AS stem FROM questions q JOIN banks b ON b.id = q.bank_id WHERE q.id IN ({ids})", ids).await? {
+        let stem: String = r.try_get("", "stem")?;
+        out.insert(
+            r.try_get::<i32>("", "id")?,
+            QuestionInfo {
+                bank: r.try_get("", "bank")?,
+                ident: r.try_get("", "ident")?,
+                kind: r.try_get("", "kind")?,
+                status: r.try_get("", "status")?,
+                stem: stem.chars().take(120).collect(),
+            },
+        );
     }
     Ok(out)
 }
@@ -738,33 +708,21 @@ pub async fn pooled_report(db: &impl ConnectionTrait, scope: Scope) -> AppResult
 
 async fn session_tests(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<SessionTest>, DbErr> {
     let mut out = Vec::new();
-    for chunk in ids.chunks(500) {
-        let rows = db
-            .query_all_raw(stmt(
-                db,
-                &format!(
-                    "SELECT t.session_id, t.stats, t.left_out, t.computed_at, e.name, e.number, e.venue FROM analytics_test_stats t JOIN exam_sessions e ON e.id = t.session_id WHERE t.session_id IN ({}) ORDER BY t.session_id",
-                    placeholders(chunk.len())
-                ),
-                chunk.iter().map(|&i| Value::from(i)),
-            ))
-            .await?;
-        for r in rows {
-            let text: String = r.try_get("", "stats")?;
-            let Ok(test) = serde_json::from_str::<TestStats>(&text) else {
-                continue;
-            };
-            let name: String = r.try_get("", "name")?;
-            let number: String = r.try_get("", "number")?;
-            let venue: String = r.try_get("", "venue")?;
-            out.push(SessionTest {
-                session_id: r.try_get("", "session_id")?,
-                title: format!("{name} {number} {venue}").trim().to_string(),
-                test,
-                left_out: r.try_get("", "left_out")?,
-                computed_at: r.try_get("", "computed_at")?,
-            });
-        }
+    for r in query_in(db, "SELECT t.session_id, t.stats, t.left_out, t.computed_at, e.name, e.number, e.venue FROM analytics_test_stats t JOIN exam_sessions e ON e.id = t.session_id WHERE t.session_id IN ({ids}) ORDER BY t.session_id", ids).await? {
+        let text: String = r.try_get("", "stats")?;
+        let Ok(test) = serde_json::from_str::<TestStats>(&text) else {
+            continue;
+        };
+        let name: String = r.try_get("", "name")?;
+        let number: String = r.try_get("", "number")?;
+        let venue: String = r.try_get("", "venue")?;
+        out.push(SessionTest {
+            session_id: r.try_get("", "session_id")?,
+            title: format!("{name} {number} {venue}").trim().to_string(),
+            test,
+            left_out: r.try_get("", "left_out")?,
+            computed_at: r.try_get("", "computed_at")?,
+        });
     }
     Ok(out)
 }

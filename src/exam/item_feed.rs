@@ -18,9 +18,9 @@ use super::scoring::Response as Answer;
 use crate::analytics::dif::{self, DifResult};
 use crate::analytics::{ItemMeta, Person, Response, ResponseSet, store};
 use crate::bank::model::{Key, QuestionBody};
-use crate::db::{placeholders, stmt};
+use crate::db::query_in;
 use crate::error::{AppError, AppResult, ErrorCode};
-use sea_orm::{ConnectionTrait, Value};
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -302,20 +302,14 @@ pub async fn dif(
 
 async fn idents(db: &impl ConnectionTrait, ids: &[i32]) -> AppResult<HashMap<i32, String>> {
     let mut out = HashMap::new();
-    for chunk in ids.chunks(500) {
-        let rows = db
-            .query_all_raw(stmt(
-                db,
-                &format!(
-                    "SELECT id, ident FROM questions WHERE id IN ({})",
-                    placeholders(chunk.len())
-                ),
-                chunk.iter().map(|&i| Value::from(i)),
-            ))
-            .await?;
-        for r in rows {
-            out.insert(r.try_get("", "id")?, r.try_get("", "ident")?);
-        }
+    for r in query_in(
+        db,
+        "SELECT id, ident FROM questions WHERE id IN ({ids})",
+        ids,
+    )
+    .await?
+    {
+        out.insert(r.try_get("", "id")?, r.try_get("", "ident")?);
     }
     Ok(out)
 }
@@ -435,25 +429,19 @@ async fn answers_of(
     attempt_ids: &[i32],
 ) -> AppResult<HashMap<i32, HashMap<i32, Answer>>> {
     let mut out: HashMap<i32, HashMap<i32, Answer>> = HashMap::new();
-    for chunk in attempt_ids.chunks(500) {
-        let rows = db
-            .query_all_raw(stmt(
-                db,
-                &format!(
-                    "SELECT attempt_id, question_id, response FROM answers WHERE attempt_id IN ({})",
-                    placeholders(chunk.len())
-                ),
-                chunk.iter().map(|&i| Value::from(i)),
-            ))
-            .await?;
-        for r in rows {
-            let attempt: i32 = r.try_get("", "attempt_id")?;
-            let question: i32 = r.try_get("", "question_id")?;
-            let text: String = r.try_get("", "response")?;
-            // An answer that no longer parses counts as no answer rather than failing the report.
-            if let Ok(a) = serde_json::from_str::<Answer>(&text) {
-                out.entry(attempt).or_default().insert(question, a);
-            }
+    for r in query_in(
+        db,
+        "SELECT attempt_id, question_id, response FROM answers WHERE attempt_id IN ({ids})",
+        attempt_ids,
+    )
+    .await?
+    {
+        let attempt: i32 = r.try_get("", "attempt_id")?;
+        let question: i32 = r.try_get("", "question_id")?;
+        let text: String = r.try_get("", "response")?;
+        // An answer that no longer parses counts as no answer rather than failing the report.
+        if let Ok(a) = serde_json::from_str::<Answer>(&text) {
+            out.entry(attempt).or_default().insert(question, a);
         }
     }
     Ok(out)
